@@ -6,4 +6,11 @@
 //! the [`pipeline`] knows transforms only through the registry; `cli` sits
 //! on top.
 
+pub mod edit;
+pub mod finding;
+pub mod pipeline;
+pub mod shell;
+pub mod suppression;
 pub mod syntax;
+pub mod transform;
+pub mod transforms;

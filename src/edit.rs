@@ -1,0 +1,128 @@
+//! Edits and fixes, after ruff's model.
+//!
+//! A [`Fix`] is a set of [`Edit`]s that must be applied together, with an
+//! [`Applicability`] saying how sure the transform is that the built image
+//! behaves the same afterwards.
+
+use crate::syntax::Span;
+
+/// How safe a fix is. Ordered: `DisplayOnly < Unsafe < Safe`, so "apply
+/// everything at least as safe as X" is a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Shown as advice, never applied.
+    DisplayOnly,
+    /// May change how the image behaves; applied only with `--unsafe`.
+    Unsafe,
+    /// The built image behaves the same.
+    Safe,
+}
+
+/// Replace `span` of the source with `replacement` (an insertion when the
+/// span is empty, a deletion when the replacement is).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            span: at..at,
+            replacement: text.into(),
+        }
+    }
+    pub fn replace(span: Span, text: impl Into<String>) -> Edit {
+        Edit {
+            span,
+            replacement: text.into(),
+        }
+    }
+    pub fn delete(span: Span) -> Edit {
+        Edit {
+            span,
+            replacement: String::new(),
+        }
+    }
+}
+
+/// Edits applied together.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    pub fn safe(edits: Vec<Edit>) -> Fix {
+        Fix::new(edits, Applicability::Safe)
+    }
+    pub fn unsafe_(edits: Vec<Edit>) -> Fix {
+        Fix::new(edits, Applicability::Unsafe)
+    }
+    pub fn display_only(edits: Vec<Edit>) -> Fix {
+        Fix::new(edits, Applicability::DisplayOnly)
+    }
+    pub fn new(mut edits: Vec<Edit>, applicability: Applicability) -> Fix {
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        Fix {
+            edits,
+            applicability,
+        }
+    }
+    /// The smallest span covering every edit.
+    pub fn range(&self) -> Span {
+        let start = self.edits.iter().map(|e| e.span.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.span.end).max().unwrap_or(0);
+        start..end
+    }
+}
+
+/// Applies edits that are sorted and disjoint. Two insertions at the same
+/// offset are applied in order. Returns `None` if edits overlap or fall
+/// outside the source or off a character boundary.
+pub fn apply(src: &str, edits: &[&Edit]) -> Option<String> {
+    let mut out = String::with_capacity(src.len() + 64);
+    let mut pos = 0;
+    for e in edits {
+        if e.span.start < pos
+            || e.span.end > src.len()
+            || e.span.start > e.span.end
+            || !src.is_char_boundary(e.span.start)
+            || !src.is_char_boundary(e.span.end)
+        {
+            return None;
+        }
+        out.push_str(&src[pos..e.span.start]);
+        out.push_str(&e.replacement);
+        pos = e.span.end;
+    }
+    out.push_str(&src[pos..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applicability_order() {
+        assert!(Applicability::Safe > Applicability::Unsafe);
+        assert!(Applicability::Unsafe > Applicability::DisplayOnly);
+    }
+
+    #[test]
+    fn apply_sorted_disjoint() {
+        let a = Edit::replace(0..1, "X");
+        let b = Edit::insert(3, "!");
+        let c = Edit::delete(4..5);
+        assert_eq!(apply("abcde", &[&a, &b, &c]).unwrap(), "Xbc!d");
+        let o1 = Edit::replace(0..3, "x");
+        let o2 = Edit::replace(2..4, "y");
+        assert!(apply("abcde", &[&o1, &o2]).is_none());
+        assert!(apply("ab", &[&Edit::delete(1..9)]).is_none());
+        assert!(apply("é", &[&Edit::insert(1, "x")]).is_none());
+    }
+}

@@ -1,0 +1,250 @@
+//! Selection, suppression and the fixed-point fix loop.
+//!
+//! Transforms only propose; this module decides what is applied. Each pass
+//! collects findings from the selected transforms, applies the fixes that are
+//! safe enough and do not overlap, re-parses, and repeats until nothing is
+//! left to apply. A pass that produces an unparseable file, or a loop that
+//! does not settle, is a bug in a transform: the original text is kept and
+//! the transform is named.
+
+use std::fmt;
+
+use crate::edit::{self, Applicability, Fix};
+use crate::finding::Finding;
+use crate::suppression::Suppressions;
+use crate::syntax::{Document, ParseError};
+use crate::transform::{Context, Transform};
+use crate::transforms;
+
+/// Passes before the loop is declared non-converging.
+const MAX_PASSES: usize = 16;
+
+/// Which transforms run and which fixes apply.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Codes, names, code prefixes or `ALL`. Empty: every transform.
+    pub select: Vec<String>,
+    /// Codes, names, code prefixes or `ALL` to leave out.
+    pub ignore: Vec<String>,
+    /// Apply unsafe fixes too.
+    pub unsafe_fixes: bool,
+}
+
+impl Settings {
+    fn min_applicability(&self) -> Applicability {
+        if self.unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        }
+    }
+
+    /// The selected transforms, in registry order.
+    pub fn transforms(&self) -> Vec<&'static dyn Transform> {
+        transforms::ALL
+            .iter()
+            .copied()
+            .filter(|t| {
+                let m = t.meta();
+                (self.select.is_empty() || self.select.iter().any(|s| selector_matches(s, m)))
+                    && !self.ignore.iter().any(|s| selector_matches(s, m))
+            })
+            .collect()
+    }
+}
+
+/// `ALL`, a code (`DS001`), a code prefix (`DS0`), or a name (`merge-runs`).
+pub fn selector_matches(sel: &str, m: &crate::transform::Meta) -> bool {
+    sel.eq_ignore_ascii_case("all")
+        || sel.eq_ignore_ascii_case(m.name)
+        || (sel.len() >= 2
+            && m.code.len() >= sel.len()
+            && m.code[..sel.len()].eq_ignore_ascii_case(sel))
+}
+
+/// Whether a selector names any known transform (for CLI validation).
+pub fn selector_is_known(sel: &str) -> bool {
+    transforms::ALL
+        .iter()
+        .any(|t| selector_matches(sel, t.meta()))
+}
+
+/// Errors the pipeline reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The input does not parse.
+    Parse(ParseError),
+    /// A transform produced a broken file or never settled.
+    Internal {
+        transforms: Vec<&'static str>,
+        message: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Parse(e) => write!(f, "{e}"),
+            Error::Internal {
+                transforms,
+                message,
+            } => write!(
+                f,
+                "internal error in {}: {message}; file left unchanged (please report this bug)",
+                transforms.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Findings for one document, sorted by position, suppressions applied.
+pub fn check(doc: &Document, settings: &Settings) -> Vec<Finding> {
+    let cx = Context {
+        suppressions: Suppressions::of(doc),
+    };
+    run_transforms(doc, &cx, &settings.transforms())
+}
+
+fn run_transforms(doc: &Document, cx: &Context, ts: &[&'static dyn Transform]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for t in ts {
+        let meta = t.meta();
+        let before = out.len();
+        t.check(doc, cx, &mut out);
+        // Drop what an inline comment silences.
+        let mut i = before;
+        while i < out.len() {
+            let at = out[i].span.start;
+            let instr = doc
+                .instructions()
+                .iter()
+                .position(|ins| ins.span.start <= at && at < ins.span.end.max(ins.span.start + 1));
+            if instr.is_some_and(|k| cx.suppressions.suppresses(k, meta)) {
+                out.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+    out.sort_by_key(|f| (f.span.start, f.code));
+    out
+}
+
+/// The result of fixing one document.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub fixed: String,
+    /// Codes of the fixes applied, one entry per fix.
+    pub applied: Vec<&'static str>,
+    /// Findings left in the fixed text (not fixable at this applicability).
+    pub remaining: Vec<Finding>,
+}
+
+impl Outcome {
+    pub fn changed(&self, original: &str) -> bool {
+        self.fixed != original
+    }
+}
+
+/// Applies fixes to a fixed point.
+pub fn fix(src: &str, settings: &Settings) -> Result<Outcome, Error> {
+    let ts = settings.transforms();
+    let min = settings.min_applicability();
+    let mut doc = Document::parse(src).map_err(Error::Parse)?;
+    let mut applied = Vec::new();
+    for _ in 0..MAX_PASSES {
+        let cx = Context {
+            suppressions: Suppressions::of(&doc),
+        };
+        let findings = run_transforms(&doc, &cx, &ts);
+        let chosen = choose(&findings, min);
+        if chosen.is_empty() {
+            let remaining = findings;
+            return Ok(Outcome {
+                fixed: doc.source().to_string(),
+                applied,
+                remaining,
+            });
+        }
+        let text = apply_fixes(doc.source(), chosen.iter().map(|(_, f)| *f)).ok_or_else(|| {
+            Error::Internal {
+                transforms: codes(&chosen),
+                message: "fixes produced overlapping edits".into(),
+            }
+        })?;
+        match Document::parse(&text) {
+            Ok(d) => doc = d,
+            Err(e) => {
+                return Err(Error::Internal {
+                    transforms: culprits(doc.source(), &chosen),
+                    message: format!("fixed text does not parse ({e})"),
+                })
+            }
+        }
+        applied.extend(chosen.iter().map(|(c, _)| *c));
+    }
+    let cx = Context {
+        suppressions: Suppressions::of(&doc),
+    };
+    let findings = run_transforms(&doc, &cx, &ts);
+    let still = choose(&findings, min);
+    Err(Error::Internal {
+        transforms: codes(&still),
+        message: format!("fixes did not converge after {MAX_PASSES} passes"),
+    })
+}
+
+/// Non-overlapping fixes at or above `min`, in source order. Fixes that
+/// touch or overlap an earlier one wait for the next pass.
+fn choose(findings: &[Finding], min: Applicability) -> Vec<(&'static str, &Fix)> {
+    let mut cands: Vec<(&'static str, &Fix)> = findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref().map(|x| (f.code, x)))
+        .filter(|(_, x)| x.applicability >= min && !x.edits.is_empty())
+        .collect();
+    cands.sort_by_key(|(_, x)| (x.range().start, x.range().end));
+    let mut out: Vec<(&'static str, &Fix)> = Vec::new();
+    let mut end: Option<usize> = None;
+    for (c, x) in cands {
+        let r = x.range();
+        if end.is_some_and(|e| r.start <= e) {
+            continue;
+        }
+        end = Some(r.end);
+        out.push((c, x));
+    }
+    out
+}
+
+fn apply_fixes<'a>(src: &str, fixes: impl Iterator<Item = &'a Fix>) -> Option<String> {
+    let edits: Vec<&edit::Edit> = fixes.flat_map(|f| f.edits.iter()).collect();
+    edit::apply(src, &edits)
+}
+
+fn codes(chosen: &[(&'static str, &Fix)]) -> Vec<&'static str> {
+    let mut v: Vec<_> = chosen.iter().map(|(c, _)| *c).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The transforms whose fix alone breaks the parse (all of them if none does
+/// alone: then it is their combination).
+fn culprits(src: &str, chosen: &[(&'static str, &Fix)]) -> Vec<&'static str> {
+    let mut bad: Vec<&'static str> = chosen
+        .iter()
+        .filter(|(_, f)| {
+            apply_fixes(src, std::iter::once(*f)).is_none_or(|t| Document::parse(&t).is_err())
+        })
+        .map(|(c, _)| *c)
+        .collect();
+    bad.sort_unstable();
+    bad.dedup();
+    if bad.is_empty() {
+        codes(chosen)
+    } else {
+        bad
+    }
+}

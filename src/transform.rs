@@ -1,0 +1,41 @@
+//! The transform interface every rule implements.
+
+use crate::finding::Finding;
+use crate::syntax::Document;
+
+/// Whether a transform's findings carry fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixAvailability {
+    Always,
+    Sometimes,
+    None,
+}
+
+/// Static description of a transform.
+#[derive(Debug)]
+pub struct Meta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Long documentation (what, why, safety, example).
+    pub doc: &'static str,
+    pub fix: FixAvailability,
+    /// The usual applicability of its fix (for `dslim rules`).
+    pub safety: crate::edit::Applicability,
+    /// Rules of other tools this transform covers (`DL3059`): their inline
+    /// ignore comments silence it too.
+    pub aliases: &'static [&'static str],
+}
+
+/// What a transform may read besides the document.
+#[derive(Debug, Default, Clone)]
+pub struct Context {
+    pub suppressions: crate::suppression::Suppressions,
+}
+
+/// A transform inspects a document and proposes fixes; it never mutates.
+pub trait Transform: Sync {
+    fn meta(&self) -> &'static Meta;
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>);
+}

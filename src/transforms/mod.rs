@@ -1,0 +1,16 @@
+//! The registry: every transform, in the order they run and are listed.
+
+pub mod merge_runs;
+
+use crate::transform::Transform;
+
+/// All transforms. Codes are stable; never reuse a retired code.
+pub static ALL: &[&dyn Transform] = &[&merge_runs::MergeRuns];
+
+/// Looks a transform up by code or name (case-insensitive).
+pub fn find(code_or_name: &str) -> Option<&'static dyn Transform> {
+    ALL.iter().copied().find(|t| {
+        let m = t.meta();
+        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
