@@ -1,9 +1,43 @@
-//! DS001 merge-runs (implementation in progress).
+//! DS001 `merge-runs`: merge consecutive RUN instructions into one layer.
+//!
+//! Every RUN adds a layer, and files deleted in a later layer still ship in
+//! the earlier one, so consecutive RUNs are joined with ` && \`
+//! continuation lines. The joined command must fail exactly when one of the
+//! old RUNs failed and must not let one RUN's shell state leak into the next:
+//!
+//! - a later part that is not a plain AND-list (`;`, `||`, `|` at top level)
+//!   is wrapped in `{ …; }`: `false && echo a; echo b` would exit 0;
+//! - a part that leaves state behind (`cd`, `export`, `set`, assignments,
+//!   functions, `exit`…) is wrapped in a subshell `( … )` unless it is last;
+//! - a part that relies on errexit (`set -e`, or a SHELL with `-e` and more
+//!   than one command) may only be the last part: POSIX ignores `-e` on the
+//!   left of `&&`.
+//!
+//! Never merged: exec-form, heredoc or opaque RUNs; RUNs with different
+//! flags; a trailing background `&`; a shell comment that would swallow what
+//! follows; a RUN that replaces `/bin/sh`; a non-POSIX SHELL; `ONBUILD RUN`;
+//! RUNs separated by a blank line or another instruction; a RUN carrying a
+//! suppression or `# hadolint ignore=` comment (it would end up above a
+//! different instruction).
+//!
+//! Example:
+//! ```dockerfile
+//! RUN apt-get update
+//! RUN apt-get install -y curl
+//! ```
+//! becomes
+//! ```dockerfile
+//! RUN apt-get update \
+//!     && apt-get install -y curl
+//! ```
 
-use crate::edit::Applicability;
+use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
-use crate::syntax::Document;
+use crate::shell::{Op, Script};
+use crate::syntax::{Document, Instruction, NodeKind};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+use super::common::{run_script, shells, ShellKind};
 
 pub struct MergeRuns;
 
@@ -11,15 +45,277 @@ static META: Meta = Meta {
     code: "DS001",
     name: "merge-runs",
     summary: "Merge consecutive RUN instructions into one layer",
-    doc: "",
+    doc: include_str!("merge_runs.md"),
     fix: FixAvailability::Sometimes,
     safety: Applicability::Safe,
     aliases: &["DL3059"],
 };
 
+/// Builtins and constructs whose effect outlives the command in the calling
+/// shell. `command`/`builtin` can run any of them.
+const STATEFUL: &[&str] = &[
+    "cd", "pushd", "popd", "export", "unset", "set", "shopt", "source", ".", "eval", "read",
+    "alias", "unalias", "ulimit", "umask", "exec", "exit", "trap", "declare", "typeset", "local",
+    "readonly", "getopts", "shift", "hash", "enable", "builtin", "command", "return",
+];
+
+/// What merging needs to know about one RUN.
+struct Part {
+    index: usize,
+    /// Leaves shell state behind: needs `( … )` unless last.
+    stateful: bool,
+    /// Not a plain AND-list: needs `{ …; }` when not first.
+    compound: bool,
+    /// Relies on errexit: may only be the last part.
+    errexit: bool,
+    /// Ends in a shell comment: nothing may follow it.
+    comment: bool,
+    /// The text ends with `;` (so `{ …; }` must not double it).
+    ends_with_semi: bool,
+}
+
 impl Transform for MergeRuns {
     fn meta(&self) -> &'static Meta {
         &META
     }
-    fn check(&self, _doc: &Document, _cx: &Context, _out: &mut Vec<Finding>) {}
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        let shells = shells(doc);
+        let instrs = doc.instructions();
+        // Instruction index → whether the lines between it and the previous
+        // instruction are only plain comments.
+        let attached = attachment(doc);
+        let mut group: Vec<Part> = Vec::new();
+        for (i, ins) in instrs.iter().enumerate() {
+            let part = analyse(i, ins, &shells[i]).filter(|_| !cx.suppressions.suppresses(i, &META));
+            let joins = match (&part, group.last()) {
+                (Some(p), Some(prev)) => {
+                    attached[i]
+                        && prev.index + 1 == i
+                        && instrs[prev.index].flags() == ins.flags()
+                        && !prev.comment
+                        && !prev.errexit
+                        && !(p.comment && p.compound)
+                }
+                _ => false,
+            };
+            if !joins {
+                flush(doc, &mut group, out);
+            }
+            if let Some(p) = part {
+                group.push(p);
+            }
+        }
+        flush(doc, &mut group, out);
+    }
+}
+
+/// For each instruction: true when only comment lines (none of them a
+/// suppression) separate it from the instruction before it.
+fn attachment(doc: &Document) -> Vec<bool> {
+    let mut out = vec![false; doc.instructions().len()];
+    let mut clean = false;
+    for n in doc.nodes() {
+        match n.kind {
+            NodeKind::Instruction(i) => {
+                out[i] = clean;
+                clean = true;
+            }
+            NodeKind::Comment => {
+                let t = doc.text(n.span.clone()).trim_start().trim_start_matches('#');
+                let t = t.trim_start().to_ascii_lowercase();
+                if t.starts_with("dslim") || t.starts_with("hadolint") || t.starts_with("check=") {
+                    clean = false;
+                }
+            }
+            NodeKind::Blank | NodeKind::Bom | NodeKind::Directive => clean = false,
+        }
+    }
+    out
+}
+
+fn analyse(index: usize, ins: &Instruction, shell: &ShellKind) -> Option<Part> {
+    let script = run_script(ins, shell)?;
+    if script.items.is_empty()
+        || script
+            .items
+            .iter()
+            .any(|it| matches!(it.terminator, Some((Op::Amp, _))))
+        || replaces_sh(&script)
+    {
+        return None;
+    }
+    let text = ins.args_text();
+    let stateful = script.has_function_def
+        || script.commands.iter().any(|c| {
+            !c.isolated
+                && match c.words.first() {
+                    None => !c.assignments.is_empty(),
+                    Some(w) => w
+                        .literal
+                        .as_deref()
+                        .is_none_or(|name| STATEFUL.contains(&name)),
+                }
+        });
+    let compound = script.items.len() > 1
+        || !script.pipes.is_empty()
+        || script
+            .items
+            .iter()
+            .any(|it| it.and_or.iter().any(|(op, _)| *op == Op::Or))
+        || script.items.iter().any(|it| it.terminator.is_some());
+    let sets_errexit = script.commands.iter().any(sets_errexit);
+    let shell_errexit = matches!(shell, ShellKind::Posix { errexit: true })
+        && (compound || nested(&script));
+    Some(Part {
+        index,
+        stateful,
+        compound,
+        errexit: sets_errexit || shell_errexit,
+        comment: script.comment.is_some(),
+        ends_with_semi: text.trim_end().ends_with(';'),
+    })
+}
+
+/// More simple commands than top-level pipeline elements: something runs
+/// inside a compound command, where errexit would matter.
+fn nested(script: &Script) -> bool {
+    let elements: usize = script
+        .items
+        .iter()
+        .map(|it| it.and_or.len() + 1)
+        .sum::<usize>()
+        + script.pipes.len();
+    script.commands.len() > elements
+}
+
+fn sets_errexit(c: &crate::shell::SimpleCommand) -> bool {
+    let lit = |i: usize| c.words.get(i).and_then(|w| w.literal.as_deref());
+    if lit(0) != Some("set") {
+        return false;
+    }
+    let mut words = c.words[1..].iter().map(|w| w.literal.as_deref().unwrap_or(""));
+    while let Some(a) = words.next() {
+        if a == "-o" {
+            if words.next() == Some("errexit") {
+                return true;
+            }
+        } else if let Some(cluster) = a.strip_prefix('-') {
+            if !cluster.starts_with('-') && cluster.contains('e') {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Replaces or reconfigures `/bin/sh`, which changes how every later RUN is
+/// interpreted.
+fn replaces_sh(script: &Script) -> bool {
+    script.commands.iter().any(|c| {
+        let name = c.words.first().and_then(|w| w.literal.as_deref()).unwrap_or("");
+        let name = name.rsplit('/').next().unwrap_or(name);
+        let touches_sh = c.words.iter().skip(1).any(|w| {
+            w.literal
+                .as_deref()
+                .is_some_and(|l| l == "sh" || l.ends_with("/sh") || l.ends_with("/dash"))
+        });
+        matches!(name, "dpkg-divert" | "chsh")
+            || (name == "dpkg-reconfigure" && touches_sh)
+            || (matches!(name, "ln" | "mv" | "cp" | "rm" | "install" | "update-alternatives")
+                && touches_sh)
+    })
+}
+
+fn flush(doc: &Document, group: &mut Vec<Part>, out: &mut Vec<Finding>) {
+    let parts = std::mem::take(group);
+    // A part relying on errexit ends its group; the group was built so that
+    // only the last part may rely on it.
+    if parts.len() < 2 {
+        return;
+    }
+    if let Some(f) = merge(doc, &parts) {
+        out.push(f);
+    }
+}
+
+fn merge(doc: &Document, parts: &[Part]) -> Option<Finding> {
+    let instrs = doc.instructions();
+    let src = doc.source();
+    let esc = doc.escape();
+    let mut edits = Vec::new();
+    let last = parts.len() - 1;
+    for (k, p) in parts.iter().enumerate() {
+        let ins = &instrs[p.index];
+        let args = ins.args_span();
+        let subshell = p.stateful && k != last;
+        let braces = !subshell && k != 0 && p.compound;
+        if k > 0 {
+            // Close the previous part's last line with a continuation.
+            let prev = &instrs[parts[k - 1].index];
+            let prev_end = prev.args_span().end;
+            let line_end = prev.span.end;
+            let ws_end = src[prev_end..line_end]
+                .find(['\r', '\n'])
+                .map_or(line_end, |i| prev_end + i);
+            edits.push(Edit::replace(prev_end..ws_end, format!(" {esc}")));
+        }
+        let open = if subshell {
+            if src[args.clone()].starts_with('(') {
+                "( "
+            } else {
+                "("
+            }
+        } else if braces {
+            "{ "
+        } else {
+            ""
+        };
+        let close = if subshell {
+            ")"
+        } else if braces {
+            if p.ends_with_semi {
+                " }"
+            } else {
+                "; }"
+            }
+        } else {
+            ""
+        };
+        if k > 0 {
+            edits.push(Edit::replace(
+                ins.span.start..args.start,
+                format!("    && {open}"),
+            ));
+        } else if !open.is_empty() {
+            edits.push(Edit::insert(args.start, open));
+        }
+        if !close.is_empty() {
+            edits.push(Edit::insert(args.end, close));
+        }
+    }
+    // Edits at the same offset must keep their order: the closing text of a
+    // part comes before the continuation that follows it.
+    let fix = Fix {
+        edits: order(edits),
+        applicability: Applicability::Safe,
+    };
+    let first = &instrs[parts[0].index];
+    Some(Finding {
+        code: META.code,
+        name: META.name,
+        message: format!(
+            "{} consecutive RUN instructions can be merged into one layer",
+            parts.len()
+        ),
+        span: first.span.start..first.span.start + first.keyword_text().len(),
+        fix: Some(fix),
+        saving_bytes: None,
+    })
+}
+
+/// Stable sort by position: insertions at one offset keep their push order.
+fn order(mut edits: Vec<Edit>) -> Vec<Edit> {
+    edits.sort_by_key(|e| e.span.start);
+    edits
 }

@@ -1,5 +1,6 @@
 //! The registry: every transform, in the order they run and are listed.
 
+pub mod common;
 pub mod merge_runs;
 
 use crate::transform::Transform;
