@@ -1,0 +1,6 @@
+FROM debian:bookworm
+RUN apt-get update
+RUN apt-get install -y curl
+
+RUN useradd --create-home app
+RUN mkdir /app

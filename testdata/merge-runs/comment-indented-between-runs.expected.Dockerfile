@@ -1,0 +1,5 @@
+FROM debian:bookworm
+RUN apt-get update \
+    # curl is needed by the healthcheck
+    # and by the entrypoint script
+    && apt-get install -y curl

@@ -1,0 +1,3 @@
+FROM debian:bookworm
+run apt-get update \
+    && apt-get install -y curl

@@ -1,0 +1,5 @@
+FROM python:3.12-slim
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/root/.cache pip install -r requirements.txt
+RUN --mount=type=cache,target=/root/.cache pip install .

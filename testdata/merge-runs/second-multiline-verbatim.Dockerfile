@@ -1,0 +1,8 @@
+FROM debian:bookworm
+RUN apt-get update
+RUN apt-get install -y \
+        curl \
+  git \
+	ca-certificates
+RUN echo "hello \
+   world" > /greeting

@@ -1,0 +1,8 @@
+FROM debian:bookworm
+RUN apt-get update \
+    && apt-get install -y \
+        curl \
+  git \
+	ca-certificates \
+    && echo "hello \
+   world" > /greeting

@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN apt-get update \
+    && cd /app && make install

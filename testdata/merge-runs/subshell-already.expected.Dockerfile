@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN (cd /app && make) \
+    && make -C /app install

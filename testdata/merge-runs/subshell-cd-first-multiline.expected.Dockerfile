@@ -1,0 +1,5 @@
+FROM debian:bookworm
+RUN (cd /src \
+    && ./configure \
+    && make) \
+    && make install

@@ -1,0 +1,4 @@
+FROM ubuntu:22.04
+USER builder
+RUN sudo apt-get update
+RUN sudo apt-get install -y curl

@@ -1,0 +1,4 @@
+FROM redis:7
+RUN echo prepare
+RUN redis-server &
+RUN redis-cli ping

@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN --network=none make
+RUN make test

@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN --security=insecure make
+RUN make test

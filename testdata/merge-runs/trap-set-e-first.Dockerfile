@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN set -e; make; make test
+RUN make install

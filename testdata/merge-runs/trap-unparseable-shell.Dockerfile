@@ -1,0 +1,4 @@
+FROM debian:bookworm
+RUN echo a
+RUN if then fi
+RUN echo b

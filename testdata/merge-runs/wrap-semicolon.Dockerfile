@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN false
+RUN echo a; echo b

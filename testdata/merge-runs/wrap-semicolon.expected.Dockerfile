@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN false \
+    && { echo a; echo b; }

@@ -1,0 +1,453 @@
+//! Data-driven golden tests for every transform.
+//!
+//! Layout: `testdata/<transform-name>/<case>.Dockerfile` is an input; the
+//! output expected from fixing it with only that transform selected sits
+//! beside it as `<case>.expected.Dockerfile`. No expected file means the
+//! input must come out unchanged. A case whose name contains `unsafe` runs
+//! with unsafe fixes enabled.
+//!
+//! For every case the harness checks that
+//! - `pipeline::fix` produces exactly the expected text (a diff is shown),
+//! - fixing the expected text again changes nothing (idempotence),
+//! - the expected text parses and prints back byte for byte,
+//! - every shell-form RUN (no heredoc) of the expected text is valid shell
+//!   syntax (`dash -n`, or `bash -n` under a bash SHELL); a RUN that already
+//!   stood unchanged in the input is not blamed on the transform.
+//!
+//! All cases run; every failure is collected and reported at the end.
+//!
+//! `DSLIM_BLESS=1 cargo test --test golden` writes the actual outputs as the
+//! expected files (and removes expected files for inputs that now stay
+//! unchanged). It is for reviewing changes with `git diff`, never for CI.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dslim::pipeline::{self, Settings};
+use dslim::syntax::{Document, Keyword};
+
+const INPUT_SUFFIX: &str = ".Dockerfile";
+const EXPECTED_SUFFIX: &str = ".expected.Dockerfile";
+
+/// One golden case.
+struct Case {
+    /// The directory name: the transform's name.
+    transform: String,
+    name: String,
+    input: PathBuf,
+    expected: PathBuf,
+}
+
+impl Case {
+    fn label(&self) -> String {
+        format!("testdata/{}/{}{INPUT_SUFFIX}", self.transform, self.name)
+    }
+
+    fn settings(&self) -> Settings {
+        Settings {
+            select: vec![self.transform.clone()],
+            ignore: vec![],
+            unsafe_fixes: self.name.contains("unsafe"),
+        }
+    }
+}
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+fn sorted_entries(dir: &Path) -> Vec<fs::DirEntry> {
+    let mut v: Vec<_> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.expect("readable directory entry"))
+        .collect();
+    v.sort_by_key(|e| e.file_name());
+    v
+}
+
+/// Finds every case; layout mistakes are reported as failures.
+fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for dir in sorted_entries(root) {
+        let dir_name = dir.file_name().to_string_lossy().into_owned();
+        if dir_name.starts_with('.') || !dir.path().is_dir() {
+            continue; // .gitattributes and the like
+        }
+        // The directory must name a transform exactly: an unknown selector
+        // would select nothing and every "stays unchanged" case would pass.
+        match dslim::transforms::find(&dir_name) {
+            Some(t) if t.meta().name == dir_name => {}
+            Some(t) => {
+                problems.push(format!(
+                    "testdata/{dir_name}/: name the directory after the transform's name `{}`",
+                    t.meta().name
+                ));
+                continue;
+            }
+            None => {
+                problems.push(format!(
+                    "testdata/{dir_name}/: no transform is named `{dir_name}`"
+                ));
+                continue;
+            }
+        }
+        for file in sorted_entries(&dir.path()) {
+            let file_name = file.file_name().to_string_lossy().into_owned();
+            let path = file.path();
+            if file_name.starts_with('.') || file_name == "README.md" {
+                continue;
+            }
+            if let Some(stem) = file_name.strip_suffix(EXPECTED_SUFFIX) {
+                if !dir.path().join(format!("{stem}{INPUT_SUFFIX}")).is_file() {
+                    problems.push(format!(
+                        "testdata/{dir_name}/{file_name}: expected file without an input \
+                         `{stem}{INPUT_SUFFIX}`"
+                    ));
+                }
+            } else if let Some(stem) = file_name.strip_suffix(INPUT_SUFFIX) {
+                cases.push(Case {
+                    transform: dir_name.clone(),
+                    name: stem.to_string(),
+                    expected: dir.path().join(format!("{stem}{EXPECTED_SUFFIX}")),
+                    input: path,
+                });
+            } else {
+                problems.push(format!(
+                    "testdata/{dir_name}/{file_name}: not a golden file (inputs end in \
+                     `{INPUT_SUFFIX}`, expected outputs in `{EXPECTED_SUFFIX}`)"
+                ));
+            }
+        }
+    }
+    cases
+}
+
+/// Reads a file byte for byte; golden files must be UTF-8.
+fn read(path: &Path) -> Result<Option<String>, String> {
+    match fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|e| format!("{}: not UTF-8: {e}", path.display())),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// A unified diff with carriage returns made visible.
+fn diff(expected: &str, actual: &str) -> String {
+    let text = similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(3)
+        .header("expected", "actual")
+        .to_string()
+        .replace('\r', "␍");
+    let mut out = String::new();
+    for line in text.lines() {
+        let _ = writeln!(out, "    | {line}");
+    }
+    out
+}
+
+/// A syntax checker for shell text, probed once.
+struct Checker {
+    program: &'static str,
+    available: bool,
+}
+
+impl Checker {
+    fn probe(program: &'static str) -> Checker {
+        let available = Command::new(program)
+            .args(["-n", "-c", "true"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        Checker { program, available }
+    }
+
+    /// `Err(message)` when the text is not valid shell.
+    fn check(&self, text: &str) -> Result<(), String> {
+        let out = Command::new(self.program)
+            .args(["-n", "-c", text])
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", self.program))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    }
+}
+
+struct Checkers {
+    dash: Checker,
+    bash: Checker,
+}
+
+/// The program of the effective SHELL for instruction `instr`: the last
+/// SHELL before it in its stage, else the final SHELL of the stage its FROM
+/// names (recursively), else `/bin/sh`.
+fn shell_of(doc: &Document, instr: usize) -> String {
+    let default = "/bin/sh".to_string();
+    let Some(stage) = doc.stage_of(instr) else {
+        return default;
+    };
+    let ins = doc.instructions();
+    let last_shell = |range: std::ops::Range<usize>| {
+        range
+            .rev()
+            .find(|&j| ins[j].keyword == Keyword::Shell && ins[j].is_exec_form())
+            .and_then(|j| ins[j].values().first().cloned())
+    };
+    if let Some(s) = last_shell(stage.instructions.start..instr) {
+        return s;
+    }
+    let mut idx = stage.index;
+    loop {
+        let from = &ins[doc.stages()[idx].from];
+        let Some(image) = from.values().first().map(|v| v.to_ascii_lowercase()) else {
+            return default;
+        };
+        // Only an earlier stage can be a FROM's base.
+        let Some(parent) = doc.stages()[..idx]
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(image.as_str()))
+        else {
+            return default;
+        };
+        if let Some(s) = last_shell(doc.stages()[parent].instructions.clone()) {
+            return s;
+        }
+        idx = parent;
+    }
+}
+
+/// Shell-syntax check of every shell-form RUN of `output`.
+fn check_shell_syntax(
+    output: &str,
+    input: &str,
+    checkers: &Checkers,
+    notes: &mut Vec<String>,
+    label: &str,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    let Ok(doc) = Document::parse(output) else {
+        return failures; // reported by the round-trip check
+    };
+    if doc.escape() == '`' {
+        return failures; // a Windows file: the shell is not POSIX
+    }
+    let before: Vec<String> = Document::parse(input)
+        .map(|d| {
+            d.instructions()
+                .iter()
+                .filter(|i| i.keyword == Keyword::Run)
+                .map(|i| i.args_text().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    for (k, ins) in doc.instructions().iter().enumerate() {
+        if ins.keyword != Keyword::Run || ins.is_exec_form() || !ins.heredocs.is_empty() {
+            continue;
+        }
+        let shell = shell_of(&doc, k);
+        let base = shell.rsplit(['/', '\\']).next().unwrap_or(&shell);
+        let checker = match base {
+            "sh" | "dash" | "ash" => &checkers.dash,
+            "bash" => &checkers.bash,
+            _ => continue, // not a POSIX shell: nothing to check against
+        };
+        if !checker.available {
+            notes.push(format!(
+                "{label}: `{}` not installed, shell syntax of RUN at line {} not checked",
+                checker.program, ins.start_line
+            ));
+            continue;
+        }
+        let text = ins.args_text();
+        if let Err(msg) = checker.check(text) {
+            if before.iter().any(|b| b == text) {
+                continue; // stood unchanged in the input: not the transform's doing
+            }
+            failures.push(format!(
+                "RUN at line {} is not valid shell ({} -n): {msg}\n    | {text}",
+                ins.start_line, checker.program
+            ));
+        }
+    }
+    failures
+}
+
+/// Runs one case; returns its failures.
+fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<String>) -> Vec<String> {
+    let mut failures = Vec::new();
+    let input = match read(&case.input) {
+        Ok(Some(s)) => s,
+        Ok(None) => return vec!["input vanished".into()],
+        Err(e) => return vec![e],
+    };
+    let expected_file = match read(&case.expected) {
+        Ok(x) => x,
+        Err(e) => return vec![e],
+    };
+    let settings = case.settings();
+
+    let actual = match pipeline::fix(&input, &settings) {
+        Ok(out) => Some(out.fixed),
+        Err(e) => {
+            failures.push(format!("fix failed: {e}"));
+            None
+        }
+    };
+
+    let expected = if bless {
+        let Some(actual) = actual else {
+            return failures;
+        };
+        if actual == input {
+            if expected_file.is_some() {
+                fs::remove_file(&case.expected).expect("remove stale expected file");
+                notes.push(format!(
+                    "{}: blessed (unchanged, expected file removed)",
+                    case.label()
+                ));
+            }
+        } else if expected_file.as_deref() != Some(actual.as_str()) {
+            fs::write(&case.expected, &actual).expect("write expected file");
+            notes.push(format!("{}: blessed (expected file written)", case.label()));
+        }
+        actual
+    } else {
+        let expected = expected_file.clone().unwrap_or_else(|| input.clone());
+        if expected_file.as_deref() == Some(input.as_str()) {
+            failures.push(format!(
+                "{} equals the input; delete it (no expected file means unchanged)",
+                case.expected.file_name().unwrap().to_string_lossy()
+            ));
+        }
+        if let Some(actual) = &actual {
+            if *actual != expected {
+                let what = if expected_file.is_none() {
+                    "input must stay unchanged, but the fix changed it"
+                } else if *actual == input {
+                    "expected a change, but the input came out unchanged"
+                } else {
+                    "output differs from the expected file"
+                };
+                failures.push(format!("{what}:\n{}", diff(&expected, actual)));
+            }
+        }
+        expected
+    };
+
+    // The expected text is a valid document that prints back byte for byte.
+    match Document::parse(&expected) {
+        Ok(doc) => {
+            let printed = doc.print();
+            if printed != expected {
+                failures.push(format!(
+                    "expected output does not round-trip:\n{}",
+                    diff(&expected, &printed)
+                ));
+            }
+        }
+        Err(e) => failures.push(format!("expected output does not parse: {e}")),
+    }
+
+    // Fixing the expected text again changes nothing. (For an unchanged case
+    // this is the main comparison again.)
+    if expected != input {
+        match pipeline::fix(&expected, &settings) {
+            Ok(out) if out.fixed != expected => failures.push(format!(
+                "not idempotent: fixing the expected output changes it again:\n{}",
+                diff(&expected, &out.fixed)
+            )),
+            Ok(_) => {}
+            Err(e) => failures.push(format!("fixing the expected output failed: {e}")),
+        }
+    }
+
+    failures.extend(check_shell_syntax(
+        &expected,
+        &input,
+        checkers,
+        notes,
+        &case.label(),
+    ));
+    failures
+}
+
+#[test]
+fn golden() {
+    let root = testdata();
+    let bless = std::env::var("DSLIM_BLESS").is_ok_and(|v| v == "1");
+    let checkers = Checkers {
+        dash: Checker::probe("dash"),
+        bash: Checker::probe("bash"),
+    };
+    let mut problems = Vec::new();
+    let cases = discover(&root, &mut problems);
+    if cases.is_empty() {
+        problems.push(format!("no golden cases found under {}", root.display()));
+    }
+
+    let mut notes = Vec::new();
+    if !checkers.dash.available {
+        notes.push("`dash` is not installed: RUN shell syntax is not checked".to_string());
+    }
+    let mut failed: Vec<(String, Vec<String>)> = Vec::new();
+    for case in &cases {
+        let f = run_case(case, bless, &checkers, &mut notes);
+        println!(
+            "{} {}",
+            if f.is_empty() { "ok  " } else { "FAIL" },
+            case.label()
+        );
+        if !f.is_empty() {
+            failed.push((case.label(), f));
+        }
+    }
+
+    notes.sort();
+    notes.dedup();
+    for n in &notes {
+        println!("note: {n}");
+    }
+
+    if problems.is_empty() && failed.is_empty() {
+        println!("{} golden cases passed", cases.len());
+        return;
+    }
+    let mut report = String::new();
+    for p in &problems {
+        let _ = writeln!(report, "layout: {p}");
+    }
+    for (label, fs) in &failed {
+        let _ = writeln!(report, "\n{label}:");
+        for f in fs {
+            let _ = writeln!(report, "  - {f}");
+        }
+    }
+    let _ = writeln!(
+        report,
+        "\n{} of {} golden cases failed{}:",
+        failed.len(),
+        cases.len(),
+        if problems.is_empty() {
+            ""
+        } else {
+            " (and the layout has problems)"
+        }
+    );
+    for (label, _) in &failed {
+        let _ = writeln!(report, "  {label}");
+    }
+    if !bless {
+        let _ = writeln!(
+            report,
+            "(to review actual outputs: DSLIM_BLESS=1 cargo test --test golden; git diff testdata)"
+        );
+    }
+    panic!("{report}");
+}
