@@ -6,11 +6,15 @@
 //! the [`pipeline`] knows transforms only through the registry; `cli` sits
 //! on top.
 
+pub mod cli;
 pub mod edit;
 pub mod finding;
+pub mod fsutil;
+pub mod output;
 pub mod pipeline;
 pub mod shell;
 pub mod suppression;
 pub mod syntax;
 pub mod transform;
 pub mod transforms;
+pub mod walk;

@@ -96,6 +96,10 @@ pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Co
         values: Vec::new(),
         sub: None,
     };
+    // Every BuildKit dispatcher yields no values for empty arguments.
+    if rest.is_empty() {
+        return Ok(cmd);
+    }
     match kw.as_str() {
         "add" | "copy" | "volume" => match parse_json(rest).map_err(err)? {
             Some(v) => {
@@ -105,17 +109,13 @@ pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Co
             None => cmd.values = split_ws(rest),
         },
         "arg" => cmd.values = parse_words(rest, escape),
-        "cmd" | "entrypoint" | "run" | "shell" => {
-            if !rest.is_empty() {
-                match parse_json(rest).map_err(err)? {
-                    Some(v) => {
-                        cmd.json = true;
-                        cmd.values = v;
-                    }
-                    None => cmd.values = vec![rest.to_string()],
-                }
+        "cmd" | "entrypoint" | "run" | "shell" => match parse_json(rest).map_err(err)? {
+            Some(v) => {
+                cmd.json = true;
+                cmd.values = v;
             }
-        }
+            None => cmd.values = vec![rest.to_string()],
+        },
         "env" | "label" => cmd.values = parse_name_val(rest, &kw, escape).map_err(err)?,
         "expose" | "from" => cmd.values = split_ws(rest),
         "healthcheck" => {
@@ -143,16 +143,10 @@ pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Co
                 }
             }
         }
-        "maintainer" | "stopsignal" | "user" | "workdir" => {
-            if !rest.is_empty() {
-                cmd.values.push(rest.to_string());
-            }
-        }
+        "maintainer" | "stopsignal" | "user" | "workdir" => cmd.values.push(rest.to_string()),
         "onbuild" => {
-            if !rest.is_empty() {
-                let sub = parse_command(line, args.clone(), escape)?;
-                cmd.sub = Some(Box::new(sub));
-            }
+            let sub = parse_command(line, args.clone(), escape)?;
+            cmd.sub = Some(Box::new(sub));
         }
         _ => {}
     }

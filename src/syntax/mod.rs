@@ -197,7 +197,8 @@ pub enum Keyword {
 }
 
 impl Keyword {
-    pub fn from_str(s: &str) -> Keyword {
+    /// The keyword for an instruction word, in any case.
+    pub fn from_keyword(s: &str) -> Keyword {
         use Keyword::*;
         match s.to_ascii_lowercase().as_str() {
             "add" => Add,

@@ -160,7 +160,7 @@ pub(super) fn parse(src: &str) -> Result<Document, ParseError> {
         let text_len = logical.text.len();
         let command = parse_command(&logical.text, 0..text_len, escape)
             .map_err(|e| err_at(logical.to_source(e.offset), e.message))?;
-        let keyword = Keyword::from_str(&logical.text[command.keyword.clone()]);
+        let keyword = Keyword::from_keyword(&logical.text[command.keyword.clone()]);
         let mut heredocs = Vec::new();
         if can_contain_heredoc(&logical.text, &command) {
             for m in markers(&logical.text) {

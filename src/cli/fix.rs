@@ -1,0 +1,182 @@
+//! `dslim fix`.
+
+use std::path::{Path, PathBuf};
+
+use super::args::FixArgs;
+use super::{decode, inputs, par_map, read_source, read_stdin, settings, ExitStatus, Inputs, Term};
+use crate::edit::Applicability;
+use crate::fsutil;
+use crate::output::{diff, display_path, text};
+use crate::pipeline::{self, Error, Outcome, Settings};
+
+pub fn run(a: &FixArgs, term: &mut Term) -> ExitStatus {
+    let settings = match settings(&a.rules) {
+        Ok(s) => s,
+        Err(m) => {
+            term.fatal(&m);
+            return ExitStatus::Error;
+        }
+    };
+    match inputs(&a.paths, a.stdin_filename.as_deref()) {
+        Err(m) => {
+            term.fatal(&m);
+            ExitStatus::Error
+        }
+        Ok(Inputs::Stdin(name)) => fix_stdin(&name, &settings, a.check, term),
+        Ok(Inputs::Files(files, errors)) => {
+            let mut status = super::report_walk_errors(term, &errors);
+            status = status.and(fix_files(&files, &settings, a, term));
+            status
+        }
+    }
+}
+
+/// `path:line:col: error: …` for a parse error, `path: error: …` otherwise.
+pub(crate) fn error_text(path: &str, e: &Error) -> String {
+    match e {
+        Error::Parse(p) => text::error(&format!("{path}:{}:{}", p.line, p.col), &p.message),
+        Error::Internal { .. } => text::error(path, &e.to_string()),
+    }
+}
+
+/// Findings left that `--unsafe` would fix.
+fn unsafe_left(o: &Outcome, settings: &Settings) -> usize {
+    if settings.unsafe_fixes {
+        return 0;
+    }
+    o.remaining
+        .iter()
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applicability == Applicability::Unsafe)
+        })
+        .count()
+}
+
+/// Stdin to stdout: the whole fixed text (the input unchanged on error).
+fn fix_stdin(name: &str, settings: &Settings, check: bool, term: &mut Term) -> ExitStatus {
+    let bytes = match read_stdin() {
+        Ok(b) => b,
+        Err(e) => {
+            term.err(&text::error(name, &fsutil::io_message(&e)));
+            return ExitStatus::Error;
+        }
+    };
+    let src = match decode(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            if let super::SourceError::NotUtf8(b, _) = &e {
+                term.out_raw(b);
+            }
+            term.err(&text::error(name, &e.message()));
+            return ExitStatus::Error;
+        }
+    };
+    match pipeline::fix(&src, settings) {
+        Ok(o) => {
+            term.out_raw(o.fixed.as_bytes());
+            if check && o.changed(&src) {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Success
+            }
+        }
+        Err(e) => {
+            term.out_raw(src.as_bytes());
+            term.err(&error_text(name, &e));
+            ExitStatus::Error
+        }
+    }
+}
+
+/// What fixing one file gave.
+#[derive(Default)]
+struct FileReport {
+    /// The diff (diff mode).
+    diff: String,
+    /// Error messages.
+    err: String,
+    status: ExitStatus,
+    /// Fixes applied (or that would be).
+    applied: usize,
+    changed: bool,
+    unsafe_left: usize,
+}
+
+impl FileReport {
+    fn error(msg: String) -> FileReport {
+        FileReport {
+            err: msg,
+            status: ExitStatus::Error,
+            ..FileReport::default()
+        }
+    }
+}
+
+fn fix_one(path: &Path, settings: &Settings, write: bool, check: bool) -> FileReport {
+    let shown = display_path(path);
+    let src = match read_source(path) {
+        Ok(s) => s,
+        Err(e) => return FileReport::error(text::error(&shown, &e.message())),
+    };
+    let o = match pipeline::fix(&src, settings) {
+        Ok(o) => o,
+        Err(e) => return FileReport::error(error_text(&shown, &e)),
+    };
+    let mut r = FileReport {
+        unsafe_left: unsafe_left(&o, settings),
+        ..FileReport::default()
+    };
+    if !o.changed(&src) {
+        return r;
+    }
+    if write {
+        if let Err(e) = fsutil::write_atomic(path, src.as_bytes(), o.fixed.as_bytes()) {
+            return FileReport::error(text::error(&shown, &e.to_string()));
+        }
+    } else {
+        r.diff = diff::unified(&shown, &src, &o.fixed);
+    }
+    r.applied = o.applied.len();
+    r.changed = true;
+    if check {
+        r.status = ExitStatus::Failure;
+    }
+    r
+}
+
+fn fix_files(files: &[PathBuf], settings: &Settings, a: &FixArgs, term: &mut Term) -> ExitStatus {
+    let reports = par_map(files, |p| fix_one(p, settings, a.write, a.check));
+    let mut status = ExitStatus::Success;
+    let (mut applied, mut changed, mut unsafe_more) = (0, 0, 0);
+    for r in &reports {
+        term.out(&r.diff);
+        term.err(&r.err);
+        status = status.and(r.status);
+        applied += r.applied;
+        changed += usize::from(r.changed);
+        unsafe_more += r.unsafe_left;
+    }
+    let mut summary = if changed == 0 {
+        "No fixes to apply.".to_string()
+    } else if a.write {
+        format!(
+            "Fixed {} in {}.",
+            text::issues(applied),
+            text::files(changed)
+        )
+    } else {
+        format!(
+            "Would fix {} in {} (run with `--write` to apply).",
+            text::issues(applied),
+            text::files(changed)
+        )
+    };
+    if unsafe_more > 0 {
+        summary.push_str(&format!(" {unsafe_more} more fixable with `--unsafe`."));
+    }
+    summary.push('\n');
+    term.err(&summary);
+    status
+}

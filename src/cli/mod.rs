@@ -1,0 +1,297 @@
+//! The `dslim` command line: argument structs and one module per command.
+//!
+//! Each command turns every input file into a small report (text for
+//! stdout, text for stderr, an exit status) independently, possibly on
+//! several threads; the reports are then printed in sorted path order so
+//! output never depends on scheduling.
+
+pub mod args;
+pub mod check;
+pub mod debug;
+pub mod fix;
+pub mod rules;
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub use args::Cli;
+use args::{Command, RuleArgs};
+
+use crate::output::{display_path, text};
+use crate::pipeline::{self, Settings};
+use crate::walk::{self, WalkError};
+
+/// The process exit status; a worse status wins when combined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExitStatus {
+    /// Nothing to report.
+    #[default]
+    Success,
+    /// Findings, or files that would change under `--check`.
+    Failure,
+    /// An unreadable or unparseable file, a failed write, bad arguments.
+    Error,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+    /// The worse of two statuses.
+    pub fn and(self, other: ExitStatus) -> ExitStatus {
+        self.max(other)
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitStatus {
+    let mut term = Term::new();
+    match cli.command {
+        Command::Fix(a) => fix::run(&a, &mut term),
+        Command::Check(a) => check::run(&a, &mut term),
+        Command::Rules(a) => rules::run(&a, &mut term),
+        Command::Debug(c) => debug::run(&c, &mut term),
+    }
+}
+
+/// Stdout and stderr, with styles stripped when colour is off (not a
+/// terminal, `NO_COLOR`, `CLICOLOR=0`; `CLICOLOR_FORCE` forces it on).
+///
+/// Write errors (a closed pipe) are ignored: there is nobody left to tell.
+pub struct Term {
+    out: anstream::AutoStream<io::StdoutLock<'static>>,
+    err: anstream::AutoStream<io::Stderr>,
+}
+
+impl Term {
+    pub fn new() -> Term {
+        Term {
+            out: anstream::AutoStream::auto(io::stdout().lock()),
+            err: anstream::AutoStream::auto(io::stderr()),
+        }
+    }
+    /// Styled text to stdout.
+    pub fn out(&mut self, s: &str) {
+        if !s.is_empty() {
+            let _ = self.out.write_all(s.as_bytes());
+        }
+    }
+    /// Bytes to stdout exactly as given (file contents, JSON).
+    pub fn out_raw(&mut self, b: &[u8]) {
+        if b.is_empty() {
+            return;
+        }
+        let _ = self.out.flush();
+        let mut raw = io::stdout().lock();
+        let _ = raw.write_all(b);
+        let _ = raw.flush();
+    }
+    /// Styled text to stderr.
+    pub fn err(&mut self, s: &str) {
+        if !s.is_empty() {
+            let _ = self.out.flush();
+            let _ = self.err.write_all(s.as_bytes());
+        }
+    }
+    /// `error: message` on stderr, for problems not tied to one file.
+    pub fn fatal(&mut self, message: &str) {
+        let s = format!(
+            "{} {message}\n",
+            crate::output::paint(anstyle::AnsiColor::Red.on_default().bold(), "error:")
+        );
+        self.err(&s);
+    }
+}
+
+impl Default for Term {
+    fn default() -> Self {
+        Term::new()
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        let _ = self.out.flush();
+    }
+}
+
+/// Settings from `--select`/`--ignore`/`--unsafe`; an unknown selector is
+/// an error.
+pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
+    let clean = |v: &[String], flag: &str| -> Result<Vec<String>, String> {
+        let mut out = Vec::new();
+        for s in v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            if !pipeline::selector_is_known(s) {
+                return Err(format!(
+                    "unknown rule selector `{s}` in {flag} (see `dslim rules`)"
+                ));
+            }
+            out.push(s.to_string());
+        }
+        Ok(out)
+    };
+    Ok(Settings {
+        select: clean(&r.select, "--select")?,
+        ignore: clean(&r.ignore, "--ignore")?,
+        unsafe_fixes: r.unsafe_fixes,
+    })
+}
+
+/// What a `fix`/`check` invocation reads.
+pub enum Inputs {
+    /// Stdin, named in messages by the given name.
+    Stdin(String),
+    /// Files found under the paths, sorted, and the paths that failed.
+    Files(Vec<PathBuf>, Vec<WalkError>),
+}
+
+/// `-` (alone) or no path with `--stdin-filename` reads stdin; no path at
+/// all means the current directory.
+pub fn inputs(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Result<Inputs, String> {
+    let is_dash = |p: &PathBuf| p.as_os_str() == "-";
+    let stdin_name = || {
+        stdin_filename
+            .map(display_path)
+            .unwrap_or_else(|| "-".to_string())
+    };
+    if paths.iter().any(is_dash) {
+        if paths.len() > 1 {
+            return Err("`-` (stdin) cannot be combined with other paths".into());
+        }
+        return Ok(Inputs::Stdin(stdin_name()));
+    }
+    if paths.is_empty() {
+        if stdin_filename.is_some() {
+            return Ok(Inputs::Stdin(stdin_name()));
+        }
+        let (files, errors) = walk::discover(&[PathBuf::from(".")]);
+        return Ok(Inputs::Files(files, errors));
+    }
+    let (files, errors) = walk::discover(paths);
+    Ok(Inputs::Files(files, errors))
+}
+
+/// Prints walk errors as `path: error: message`; the status they imply.
+pub fn report_walk_errors(term: &mut Term, errors: &[WalkError]) -> ExitStatus {
+    for e in errors {
+        term.err(&text::error(&display_path(&e.path), &e.message));
+    }
+    if errors.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    }
+}
+
+/// Reads all of stdin.
+pub fn read_stdin() -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    io::stdin().lock().read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Why a source could not be had as text.
+pub enum SourceError {
+    Io(io::Error),
+    /// Not UTF-8; the bytes as read.
+    NotUtf8(Vec<u8>, std::str::Utf8Error),
+}
+
+impl SourceError {
+    pub fn message(&self) -> String {
+        match self {
+            SourceError::Io(e) => crate::fsutil::io_message(e),
+            SourceError::NotUtf8(_, e) => {
+                format!("not valid UTF-8 (at byte {})", e.valid_up_to())
+            }
+        }
+    }
+}
+
+/// Bytes as text.
+pub fn decode(bytes: Vec<u8>) -> Result<String, SourceError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let u = e.utf8_error();
+        SourceError::NotUtf8(e.into_bytes(), u)
+    })
+}
+
+/// A file's text.
+pub fn read_source(path: &Path) -> Result<String, SourceError> {
+    decode(std::fs::read(path).map_err(SourceError::Io)?)
+}
+
+/// Files are handled on worker threads only above this many: a thread pool
+/// costs more than it saves for a handful of small files.
+const PARALLEL_THRESHOLD: usize = 8;
+
+/// `f` over `items`, results in the order of `items`; on scoped threads
+/// (2 or more) when there are more than [`PARALLEL_THRESHOLD`] items.
+pub fn par_map<T, R, F>(items: &[T], f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    if items.len() <= PARALLEL_THRESHOLD {
+        return items.iter().map(f).collect();
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 32)
+        .min(items.len());
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    for (i, r) in parts.into_iter().flatten() {
+        slots[i] = Some(r);
+    }
+    slots.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn par_map_keeps_order() {
+        let v: Vec<usize> = (0..100).collect();
+        assert_eq!(
+            par_map(&v, |x| x * 2),
+            v.iter().map(|x| x * 2).collect::<Vec<_>>()
+        );
+        let small = [1, 2, 3];
+        assert_eq!(par_map(&small, |x| x + 1), vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn exit_status_worst_wins() {
+        use ExitStatus::*;
+        assert_eq!(Success.and(Failure), Failure);
+        assert_eq!(Error.and(Failure), Error);
+        assert_eq!(Failure.and(Success).code(), 1);
+    }
+}
