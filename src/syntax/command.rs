@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use super::lines::{is_arg_ws, is_space};
+use super::Keyword;
 
 /// A `--name[=value]` builder flag before the arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +97,12 @@ pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Co
         values: Vec::new(),
         sub: None,
     };
-    // Every BuildKit dispatcher yields no values for empty arguments.
+    // An unknown instruction keeps one empty value node (`parseIgnore`);
+    // every other dispatcher yields no values for empty arguments.
+    if Keyword::from_keyword(&kw) == Keyword::Unknown {
+        cmd.values.push(String::new());
+        return Ok(cmd);
+    }
     if rest.is_empty() {
         return Ok(cmd);
     }
@@ -488,7 +494,7 @@ mod tests {
         );
         assert_eq!(cmd("HEALTHCHECK NONE").values, vec!["NONE"]);
         assert_eq!(cmd("WORKDIR /a b").values, vec!["/a b"]);
-        assert!(cmd("FOO bar").values.is_empty());
+        assert_eq!(cmd("FOO bar").values, vec![""]);
         let l = "ONBUILD RUN --mount=x echo x";
         let c = cmd(l);
         let sub = c.sub.unwrap();
