@@ -37,11 +37,13 @@ fn bench(c: &mut Criterion) {
         g.bench_function("check", |b| {
             b.iter_batched(
                 || Document::parse(&src).unwrap(),
-                |d| pipeline::check(&d, &settings),
+                |d| pipeline::check(&d, &settings).unwrap(),
                 BatchSize::SmallInput,
             )
         });
-        g.bench_function("fix", |b| b.iter(|| pipeline::fix(&src, &settings).unwrap()));
+        g.bench_function("fix", |b| {
+            b.iter(|| pipeline::fix(&src, &settings).unwrap())
+        });
         g.finish();
     }
 }

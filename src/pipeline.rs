@@ -100,19 +100,50 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Findings for one document, sorted by position, suppressions applied.
-pub fn check(doc: &Document, settings: &Settings) -> Vec<Finding> {
+pub fn check(doc: &Document, settings: &Settings) -> Result<Vec<Finding>, Error> {
     let cx = Context {
         suppressions: Suppressions::of(doc),
     };
     run_transforms(doc, &cx, &settings.transforms())
 }
 
-fn run_transforms(doc: &Document, cx: &Context, ts: &[&'static dyn Transform]) -> Vec<Finding> {
+/// Parses `src`, turning a parser panic (a bug) into an internal error so
+/// one bad file never takes down a run over a whole repository.
+pub fn parse(src: &str) -> Result<Document, Error> {
+    std::panic::catch_unwind(|| Document::parse(src))
+        .map_err(|p| Error::Internal {
+            transforms: vec!["parser"],
+            message: format!("panic: {}", panic_message(&p)),
+        })?
+        .map_err(Error::Parse)
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn run_transforms(
+    doc: &Document,
+    cx: &Context,
+    ts: &[&'static dyn Transform],
+) -> Result<Vec<Finding>, Error> {
     let mut out = Vec::new();
     for t in ts {
         let meta = t.meta();
         let before = out.len();
-        t.check(doc, cx, &mut out);
+        // A panicking transform is a bug; contain it to this file.
+        let mut found = Vec::new();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            t.check(doc, cx, &mut found)
+        }))
+        .map_err(|p| Error::Internal {
+            transforms: vec![meta.code],
+            message: format!("panic: {}", panic_message(&p)),
+        })?;
+        out.append(&mut found);
         // Drop what an inline comment silences.
         let mut i = before;
         while i < out.len() {
@@ -129,7 +160,7 @@ fn run_transforms(doc: &Document, cx: &Context, ts: &[&'static dyn Transform]) -
         }
     }
     out.sort_by_key(|f| (f.span.start, f.code));
-    out
+    Ok(out)
 }
 
 /// The result of fixing one document.
@@ -150,15 +181,21 @@ impl Outcome {
 
 /// Applies fixes to a fixed point.
 pub fn fix(src: &str, settings: &Settings) -> Result<Outcome, Error> {
-    let ts = settings.transforms();
-    let min = settings.min_applicability();
-    let mut doc = Document::parse(src).map_err(Error::Parse)?;
+    fix_with(src, &settings.transforms(), settings.min_applicability())
+}
+
+fn fix_with(
+    src: &str,
+    ts: &[&'static dyn Transform],
+    min: Applicability,
+) -> Result<Outcome, Error> {
+    let mut doc = parse(src)?;
     let mut applied = Vec::new();
     for _ in 0..MAX_PASSES {
         let cx = Context {
             suppressions: Suppressions::of(&doc),
         };
-        let findings = run_transforms(&doc, &cx, &ts);
+        let findings = run_transforms(&doc, &cx, ts)?;
         let chosen = choose(&findings, min);
         if chosen.is_empty() {
             let remaining = findings;
@@ -174,7 +211,7 @@ pub fn fix(src: &str, settings: &Settings) -> Result<Outcome, Error> {
                 message: "fixes produced overlapping edits".into(),
             }
         })?;
-        match Document::parse(&text) {
+        match parse(&text) {
             Ok(d) => doc = d,
             Err(e) => {
                 return Err(Error::Internal {
@@ -188,7 +225,7 @@ pub fn fix(src: &str, settings: &Settings) -> Result<Outcome, Error> {
     let cx = Context {
         suppressions: Suppressions::of(&doc),
     };
-    let findings = run_transforms(&doc, &cx, &ts);
+    let findings = run_transforms(&doc, &cx, ts)?;
     let still = choose(&findings, min);
     Err(Error::Internal {
         transforms: codes(&still),
@@ -246,5 +283,141 @@ fn culprits(src: &str, chosen: &[(&'static str, &Fix)]) -> Vec<&'static str> {
         codes(chosen)
     } else {
         bad
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+    use crate::transform::{FixAvailability, Meta};
+
+    /// A test transform: `f` proposes findings for a document.
+    struct Fake(&'static Meta, fn(&Document, &mut Vec<Finding>));
+    impl Transform for Fake {
+        fn meta(&self) -> &'static Meta {
+            self.0
+        }
+        fn check(&self, doc: &Document, _: &Context, out: &mut Vec<Finding>) {
+            (self.1)(doc, out)
+        }
+    }
+    static META: Meta = Meta {
+        code: "DS999",
+        name: "fake",
+        summary: "",
+        doc: "",
+        fix: FixAvailability::Always,
+        safety: Applicability::Safe,
+        aliases: &[],
+    };
+    fn finding(edit: Edit, a: Applicability) -> Finding {
+        Finding {
+            code: META.code,
+            name: META.name,
+            message: String::new(),
+            span: edit.span.clone(),
+            fix: Some(Fix::new(vec![edit], a)),
+            saving_bytes: None,
+        }
+    }
+
+    #[test]
+    fn unparseable_fix_is_an_internal_error_naming_the_transform() {
+        static T: Fake = Fake(&META, |doc, out| {
+            let end = doc.source().len();
+            out.push(finding(
+                Edit::insert(end, "RUN <<EOF\n"),
+                Applicability::Safe,
+            ));
+        });
+        let e = fix_with("FROM a\n", &[&T], Applicability::Safe).unwrap_err();
+        match e {
+            Error::Internal {
+                transforms,
+                message,
+            } => {
+                assert_eq!(transforms, ["DS999"]);
+                assert!(message.contains("does not parse"), "{message}");
+            }
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn endless_fixes_do_not_converge() {
+        static T: Fake = Fake(&META, |doc, out| {
+            let end = doc.source().len();
+            out.push(finding(Edit::insert(end, "# more\n"), Applicability::Safe));
+        });
+        let e = fix_with("FROM a\n", &[&T], Applicability::Safe).unwrap_err();
+        assert!(e.to_string().contains("did not converge"), "{e}");
+        assert!(e.to_string().contains("DS999"));
+    }
+
+    #[test]
+    fn panicking_transform_is_contained() {
+        static T: Fake = Fake(&META, |_, _| panic!("boom"));
+        let e = fix_with("FROM a\n", &[&T], Applicability::Safe).unwrap_err();
+        assert_eq!(
+            e,
+            Error::Internal {
+                transforms: vec!["DS999"],
+                message: "panic: boom".into()
+            }
+        );
+    }
+
+    #[test]
+    fn applicability_gate_and_fixed_point() {
+        // Replaces `a` by `b` once; unsafe, so only applied at Unsafe.
+        static T: Fake = Fake(&META, |doc, out| {
+            if let Some(i) = doc.source().find("FROM a") {
+                out.push(finding(
+                    Edit::replace(i + 5..i + 6, "b"),
+                    Applicability::Unsafe,
+                ));
+            }
+        });
+        let o = fix_with("FROM a\n", &[&T], Applicability::Safe).unwrap();
+        assert_eq!(o.fixed, "FROM a\n");
+        assert_eq!(o.remaining.len(), 1);
+        let o = fix_with("FROM a\n", &[&T], Applicability::Unsafe).unwrap();
+        assert_eq!(o.fixed, "FROM b\n");
+        assert_eq!(o.applied, ["DS999"]);
+        assert!(o.remaining.is_empty());
+    }
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_pass() {
+        static T: Fake = Fake(&META, |doc, out| {
+            let s = doc.source();
+            if let Some(i) = s.find("xx") {
+                out.push(finding(Edit::replace(i..i + 2, "y"), Applicability::Safe));
+                out.push(finding(
+                    Edit::replace(i + 1..i + 2, "z"),
+                    Applicability::Safe,
+                ));
+            }
+        });
+        let o = fix_with("FROM xxxx\n", &[&T], Applicability::Safe).unwrap();
+        assert_eq!(o.fixed, "FROM yy\n");
+        assert_eq!(o.applied.len(), 2);
+    }
+
+    #[test]
+    fn selectors() {
+        let m = crate::transforms::ALL[0].meta();
+        assert!(selector_matches("ALL", m));
+        assert!(selector_matches("ds001", m));
+        assert!(selector_matches("DS0", m));
+        assert!(selector_matches("merge-runs", m));
+        assert!(!selector_matches("DS002", m));
+        assert!(!selector_matches("D", m));
+        let s = Settings {
+            ignore: vec!["merge-runs".into()],
+            ..Settings::default()
+        };
+        assert!(s.transforms().is_empty());
     }
 }

@@ -9,7 +9,6 @@ use crate::finding::Finding;
 use crate::fsutil;
 use crate::output::{display_path, json, text};
 use crate::pipeline::{self, Settings};
-use crate::syntax::Document;
 
 pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
     let settings = match settings(&a.rules) {
@@ -112,16 +111,17 @@ fn check_file(path: &Path, settings: &Settings, format: Format) -> Report {
 }
 
 fn check_source(path: &str, src: &str, settings: &Settings, format: Format) -> Report {
-    let doc = match Document::parse(src) {
-        Ok(d) => d,
-        Err(e) => {
+    let parsed = pipeline::parse(src).and_then(|doc| pipeline::check(&doc, settings));
+    let findings = match parsed {
+        Ok(f) => f,
+        Err(pipeline::Error::Parse(e)) => {
             return Report::error(text::error(
                 &format!("{path}:{}:{}", e.line, e.col),
                 &e.message,
             ))
         }
+        Err(e) => return Report::error(text::error(path, &e.to_string())),
     };
-    let findings = pipeline::check(&doc, settings);
     let mut r = Report {
         total: findings.len(),
         ..Report::default()
