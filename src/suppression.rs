@@ -58,7 +58,9 @@ impl Suppressions {
     /// a transform moving text must not leave such a comment above another
     /// instruction).
     pub fn listed(&self, instr: usize) -> &[String] {
-        self.per_instruction.get(instr).map_or(&[], |v| v.as_slice())
+        self.per_instruction
+            .get(instr)
+            .map_or(&[], |v| v.as_slice())
     }
 }
 

@@ -136,13 +136,22 @@ mod tests {
             let d = Document::parse(&format!("FROM a\nSHELL {s}\n")).unwrap();
             shell_of(&d.instructions()[1])
         };
-        assert_eq!(p(r#"["/bin/bash", "-c"]"#), ShellKind::Posix { errexit: false });
+        assert_eq!(
+            p(r#"["/bin/bash", "-c"]"#),
+            ShellKind::Posix { errexit: false }
+        );
         assert_eq!(
             p(r#"["/bin/bash", "-o", "pipefail", "-c"]"#),
             ShellKind::Posix { errexit: false }
         );
-        assert_eq!(p(r#"["/bin/bash", "-eo", "pipefail", "-c"]"#), ShellKind::Posix { errexit: true });
-        assert_eq!(p(r#"["sh", "-o", "errexit", "-c"]"#), ShellKind::Posix { errexit: true });
+        assert_eq!(
+            p(r#"["/bin/bash", "-eo", "pipefail", "-c"]"#),
+            ShellKind::Posix { errexit: true }
+        );
+        assert_eq!(
+            p(r#"["sh", "-o", "errexit", "-c"]"#),
+            ShellKind::Posix { errexit: true }
+        );
         assert_eq!(p(r#"["powershell", "-Command"]"#), ShellKind::Other);
         assert_eq!(p(r#"["cmd", "/S", "/C"]"#), ShellKind::Other);
         assert_eq!(p("/bin/bash -c"), ShellKind::Other);

@@ -87,7 +87,8 @@ impl Transform for MergeRuns {
         let attached = attachment(doc);
         let mut group: Vec<Part> = Vec::new();
         for (i, ins) in instrs.iter().enumerate() {
-            let part = analyse(i, ins, &shells[i]).filter(|_| !cx.suppressions.suppresses(i, &META));
+            let part =
+                analyse(i, ins, &shells[i]).filter(|_| !cx.suppressions.suppresses(i, &META));
             let joins = match (&part, group.last()) {
                 (Some(p), Some(prev)) => {
                     attached[i]
@@ -122,7 +123,10 @@ fn attachment(doc: &Document) -> Vec<bool> {
                 clean = true;
             }
             NodeKind::Comment => {
-                let t = doc.text(n.span.clone()).trim_start().trim_start_matches('#');
+                let t = doc
+                    .text(n.span.clone())
+                    .trim_start()
+                    .trim_start_matches('#');
                 let t = t.trim_start().to_ascii_lowercase();
                 if t.starts_with("dslim") || t.starts_with("hadolint") || t.starts_with("check=") {
                     clean = false;
@@ -165,8 +169,8 @@ fn analyse(index: usize, ins: &Instruction, shell: &ShellKind) -> Option<Part> {
             .any(|it| it.and_or.iter().any(|(op, _)| *op == Op::Or))
         || script.items.iter().any(|it| it.terminator.is_some());
     let sets_errexit = script.commands.iter().any(sets_errexit);
-    let shell_errexit = matches!(shell, ShellKind::Posix { errexit: true })
-        && (compound || nested(&script));
+    let shell_errexit =
+        matches!(shell, ShellKind::Posix { errexit: true }) && (compound || nested(&script));
     Some(Part {
         index,
         stateful,
@@ -194,7 +198,9 @@ fn sets_errexit(c: &crate::shell::SimpleCommand) -> bool {
     if lit(0) != Some("set") {
         return false;
     }
-    let mut words = c.words[1..].iter().map(|w| w.literal.as_deref().unwrap_or(""));
+    let mut words = c.words[1..]
+        .iter()
+        .map(|w| w.literal.as_deref().unwrap_or(""));
     while let Some(a) = words.next() {
         if a == "-o" {
             if words.next() == Some("errexit") {
@@ -213,7 +219,11 @@ fn sets_errexit(c: &crate::shell::SimpleCommand) -> bool {
 /// interpreted.
 fn replaces_sh(script: &Script) -> bool {
     script.commands.iter().any(|c| {
-        let name = c.words.first().and_then(|w| w.literal.as_deref()).unwrap_or("");
+        let name = c
+            .words
+            .first()
+            .and_then(|w| w.literal.as_deref())
+            .unwrap_or("");
         let name = name.rsplit('/').next().unwrap_or(name);
         let touches_sh = c.words.iter().skip(1).any(|w| {
             w.literal
@@ -222,8 +232,10 @@ fn replaces_sh(script: &Script) -> bool {
         });
         matches!(name, "dpkg-divert" | "chsh")
             || (name == "dpkg-reconfigure" && touches_sh)
-            || (matches!(name, "ln" | "mv" | "cp" | "rm" | "install" | "update-alternatives")
-                && touches_sh)
+            || (matches!(
+                name,
+                "ln" | "mv" | "cp" | "rm" | "install" | "update-alternatives"
+            ) && touches_sh)
     })
 }
 
