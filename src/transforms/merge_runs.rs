@@ -54,9 +54,40 @@ static META: Meta = Meta {
 /// Builtins and constructs whose effect outlives the command in the calling
 /// shell. `command`/`builtin` can run any of them.
 const STATEFUL: &[&str] = &[
-    "cd", "pushd", "popd", "export", "unset", "set", "shopt", "source", ".", "eval", "read",
-    "alias", "unalias", "ulimit", "umask", "exec", "exit", "trap", "declare", "typeset", "local",
-    "readonly", "getopts", "shift", "hash", "enable", "builtin", "command", "return",
+    "cd",
+    "pushd",
+    "popd",
+    "export",
+    "unset",
+    "set",
+    "shopt",
+    "source",
+    ".",
+    "eval",
+    "read",
+    "alias",
+    "unalias",
+    "ulimit",
+    "umask",
+    "exec",
+    "exit",
+    "trap",
+    "declare",
+    "typeset",
+    "local",
+    "readonly",
+    "getopts",
+    "shift",
+    "hash",
+    "enable",
+    "builtin",
+    "command",
+    "return",
+    "let",
+    "mapfile",
+    "readarray",
+    "dirs",
+    "disown",
 ];
 
 /// What merging needs to know about one RUN.
@@ -151,16 +182,11 @@ fn analyse(index: usize, ins: &Instruction, shell: &ShellKind) -> Option<Part> {
     }
     let text = ins.args_text();
     let stateful = script.has_function_def
-        || script.commands.iter().any(|c| {
-            !c.isolated
-                && match c.words.first() {
-                    None => !c.assignments.is_empty(),
-                    Some(w) => w
-                        .literal
-                        .as_deref()
-                        .is_none_or(|name| STATEFUL.contains(&name)),
-                }
-        });
+        || assigns_in_text(text)
+        || script
+            .commands
+            .iter()
+            .any(|c| !c.isolated && changes_shell_state(c));
     let compound = script.items.len() > 1
         || !script.pipes.is_empty()
         || script
@@ -171,14 +197,94 @@ fn analyse(index: usize, ins: &Instruction, shell: &ShellKind) -> Option<Part> {
     let sets_errexit = script.commands.iter().any(sets_errexit);
     let shell_errexit =
         matches!(shell, ShellKind::Posix { errexit: true }) && (compound || nested(&script));
+    let ends_with_semi = script
+        .items
+        .last()
+        .is_some_and(|it| matches!(it.terminator, Some((Op::Semi, _))));
     Some(Part {
         index,
         stateful,
         compound,
         errexit: sets_errexit || shell_errexit,
         comment: script.comment.is_some(),
-        ends_with_semi: text.trim_end().ends_with(';'),
+        ends_with_semi,
     })
+}
+
+/// Special builtins: assignments written before them stay set in the
+/// calling shell (POSIX; dash does this).
+const SPECIAL_BUILTINS: &[&str] = &[
+    ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set",
+    "shift", "times", "trap", "unset",
+];
+
+/// Whether a (non-isolated) simple command changes the calling shell.
+fn changes_shell_state(c: &crate::shell::SimpleCommand) -> bool {
+    let Some(first) = c.words.first() else {
+        // A bare assignment.
+        return !c.assignments.is_empty();
+    };
+    // A computed command name could be anything.
+    let Some(name) = first.literal.as_deref() else {
+        return true;
+    };
+    STATEFUL.contains(&name)
+        || (!c.assignments.is_empty() && SPECIAL_BUILTINS.contains(&name))
+        || (name == "printf" && c.words.iter().skip(1).any(|w| w.is("-v")))
+}
+
+/// Assignments the simple-command view does not show: `for` loop variables,
+/// `${X:=default}` / `${X=default}`, and arithmetic `$((X=1))`, `$((X++))`.
+/// Read from the raw text, so a match inside quotes also counts: wrapping
+/// in a subshell is always correct, only less tidy.
+fn assigns_in_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    let word_start = |i: usize| {
+        i == 0
+            || matches!(
+                b[i - 1],
+                b' ' | b'\t' | b';' | b'&' | b'|' | b'(' | b'{' | b'!'
+            )
+    };
+    let keyword_at = |i: usize, kw: &str| {
+        text[i..].starts_with(kw) && word_start(i) && text[i + kw.len()..].starts_with([' ', '\t'])
+    };
+    for (i, _) in text.char_indices() {
+        if keyword_at(i, "for") || keyword_at(i, "select") {
+            return true;
+        }
+    }
+    // ${NAME=…} / ${NAME:=…}
+    let mut rest = text;
+    while let Some(p) = rest.find("${") {
+        let after = &rest[p + 2..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let tail = &after[name_len..];
+        if name_len > 0 && (tail.starts_with('=') || tail.starts_with(":=")) {
+            return true;
+        }
+        rest = after;
+    }
+    // $(( … )) and (( … )) with =, ++ or --, other than comparisons.
+    let mut rest = text;
+    while let Some(p) = rest.find("((") {
+        let after = &rest[p + 2..];
+        let body = &after[..after.find("))").unwrap_or(after.len())];
+        let assigns = body.contains("++")
+            || body.contains("--")
+            || body.char_indices().any(|(j, c)| {
+                c == '='
+                    && !body[..j].ends_with(['=', '!', '<', '>'])
+                    && !body[j + 1..].starts_with('=')
+            });
+        if assigns {
+            return true;
+        }
+        rest = after;
+    }
+    false
 }
 
 /// More simple commands than top-level pipeline elements: something runs
@@ -226,9 +332,9 @@ fn replaces_sh(script: &Script) -> bool {
             .unwrap_or("");
         let name = name.rsplit('/').next().unwrap_or(name);
         let touches_sh = c.words.iter().skip(1).any(|w| {
-            w.literal
-                .as_deref()
-                .is_some_and(|l| l == "sh" || l.ends_with("/sh") || l.ends_with("/dash"))
+            w.literal.as_deref().is_some_and(|l| {
+                l == "sh" || l == "dash" || l.ends_with("/sh") || l.ends_with("/dash")
+            })
         });
         matches!(name, "dpkg-divert" | "chsh")
             || (name == "dpkg-reconfigure" && touches_sh)
@@ -261,7 +367,9 @@ fn merge(doc: &Document, parts: &[Part]) -> Option<Finding> {
         let ins = &instrs[p.index];
         let args = ins.args_span();
         let subshell = p.stateful && k != last;
-        let braces = !subshell && k != 0 && p.compound;
+        // Later parts that are not plain AND-lists need braces; the first
+        // part only when it ends in `;` (which cannot precede `&&`).
+        let braces = !subshell && ((k != 0 && p.compound) || (k == 0 && p.ends_with_semi));
         if k > 0 {
             // Close the previous part's last line with a continuation.
             let prev = &instrs[parts[k - 1].index];
@@ -330,4 +438,23 @@ fn merge(doc: &Document, parts: &[Part]) -> Option<Finding> {
 fn order(mut edits: Vec<Edit>) -> Vec<Edit> {
     edits.sort_by_key(|e| e.span.start);
     edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::assigns_in_text;
+
+    #[test]
+    fn hidden_assignments() {
+        assert!(assigns_in_text("for p in a b; do echo $p; done"));
+        assert!(assigns_in_text("x && for p in a; do :; done"));
+        assert!(assigns_in_text(": \"${PREFIX:=/opt}\""));
+        assert!(assigns_in_text("echo ${X=1}"));
+        assert!(assigns_in_text("echo $((J=4))"));
+        assert!(assigns_in_text("echo $((i++))"));
+        assert!(assigns_in_text("echo $((i += 2))"));
+        assert!(!assigns_in_text("echo $((a == b)) $((a <= b)) $((a != b))"));
+        assert!(!assigns_in_text("make format && echo ${X:-d} ${Y}"));
+        assert!(!assigns_in_text("platform=1x"));
+    }
 }

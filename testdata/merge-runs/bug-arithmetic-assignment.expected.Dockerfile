@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN (echo "$((JOBS=4))") \
+    && echo "jobs=$JOBS"

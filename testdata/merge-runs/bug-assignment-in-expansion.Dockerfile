@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN : "${PREFIX:=/opt/app}"
+RUN echo "prefix=$PREFIX"

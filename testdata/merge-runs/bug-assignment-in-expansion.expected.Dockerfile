@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN (: "${PREFIX:=/opt/app}") \
+    && echo "prefix=$PREFIX"

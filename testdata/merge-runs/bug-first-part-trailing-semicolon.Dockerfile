@@ -1,0 +1,3 @@
+FROM centos:centos7
+RUN yum -y update; yum clean all;
+RUN yum -y install httpd && yum clean all

@@ -1,0 +1,3 @@
+FROM debian:bookworm
+RUN (MODE=release :) \
+    && echo "mode=$MODE"
