@@ -28,6 +28,8 @@ pub struct Settings {
     pub ignore: Vec<String>,
     /// Apply unsafe fixes too.
     pub unsafe_fixes: bool,
+    /// Options transforms read (cache style, target builder, format).
+    pub config: crate::config::Config,
 }
 
 impl Settings {
@@ -103,6 +105,7 @@ impl std::error::Error for Error {}
 pub fn check(doc: &Document, settings: &Settings) -> Result<Vec<Finding>, Error> {
     let cx = Context {
         suppressions: Suppressions::of(doc),
+        config: &settings.config,
     };
     run_transforms(doc, &cx, &settings.transforms())
 }
@@ -181,19 +184,26 @@ impl Outcome {
 
 /// Applies fixes to a fixed point.
 pub fn fix(src: &str, settings: &Settings) -> Result<Outcome, Error> {
-    fix_with(src, &settings.transforms(), settings.min_applicability())
+    fix_with(
+        src,
+        &settings.transforms(),
+        settings.min_applicability(),
+        &settings.config,
+    )
 }
 
 fn fix_with(
     src: &str,
     ts: &[&'static dyn Transform],
     min: Applicability,
+    config: &crate::config::Config,
 ) -> Result<Outcome, Error> {
     let mut doc = parse(src)?;
     let mut applied = Vec::new();
     for _ in 0..MAX_PASSES {
         let cx = Context {
             suppressions: Suppressions::of(&doc),
+            config,
         };
         let findings = run_transforms(&doc, &cx, ts)?;
         let chosen = choose(&findings, min);
@@ -224,6 +234,7 @@ fn fix_with(
     }
     let cx = Context {
         suppressions: Suppressions::of(&doc),
+        config,
     };
     let findings = run_transforms(&doc, &cx, ts)?;
     let still = choose(&findings, min);
@@ -331,7 +342,7 @@ mod tests {
                 Applicability::Safe,
             ));
         });
-        let e = fix_with("FROM a\n", &[&T], Applicability::Safe).unwrap_err();
+        let e = fix_with("FROM a\n", &[&T], Applicability::Safe, &Default::default()).unwrap_err();
         match e {
             Error::Internal {
                 transforms,
@@ -350,7 +361,7 @@ mod tests {
             let end = doc.source().len();
             out.push(finding(Edit::insert(end, "# more\n"), Applicability::Safe));
         });
-        let e = fix_with("FROM a\n", &[&T], Applicability::Safe).unwrap_err();
+        let e = fix_with("FROM a\n", &[&T], Applicability::Safe, &Default::default()).unwrap_err();
         assert!(e.to_string().contains("did not converge"), "{e}");
         assert!(e.to_string().contains("DS999"));
     }
@@ -358,7 +369,7 @@ mod tests {
     #[test]
     fn panicking_transform_is_contained() {
         static T: Fake = Fake(&META, |_, _| panic!("boom"));
-        let e = fix_with("FROM a\n", &[&T], Applicability::Safe).unwrap_err();
+        let e = fix_with("FROM a\n", &[&T], Applicability::Safe, &Default::default()).unwrap_err();
         assert_eq!(
             e,
             Error::Internal {
@@ -379,10 +390,16 @@ mod tests {
                 ));
             }
         });
-        let o = fix_with("FROM a\n", &[&T], Applicability::Safe).unwrap();
+        let o = fix_with("FROM a\n", &[&T], Applicability::Safe, &Default::default()).unwrap();
         assert_eq!(o.fixed, "FROM a\n");
         assert_eq!(o.remaining.len(), 1);
-        let o = fix_with("FROM a\n", &[&T], Applicability::Unsafe).unwrap();
+        let o = fix_with(
+            "FROM a\n",
+            &[&T],
+            Applicability::Unsafe,
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!(o.fixed, "FROM b\n");
         assert_eq!(o.applied, ["DS999"]);
         assert!(o.remaining.is_empty());
@@ -400,7 +417,13 @@ mod tests {
                 ));
             }
         });
-        let o = fix_with("FROM xxxx\n", &[&T], Applicability::Safe).unwrap();
+        let o = fix_with(
+            "FROM xxxx\n",
+            &[&T],
+            Applicability::Safe,
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!(o.fixed, "FROM yy\n");
         assert_eq!(o.applied.len(), 2);
     }

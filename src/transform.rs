@@ -29,9 +29,10 @@ pub struct Meta {
 }
 
 /// What a transform may read besides the document.
-#[derive(Debug, Default, Clone)]
-pub struct Context {
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
     pub suppressions: crate::suppression::Suppressions,
+    pub config: &'a crate::config::Config,
 }
 
 /// A transform inspects a document and proposes fixes; it never mutates.

@@ -51,6 +51,7 @@ impl Case {
             select: vec![self.transform.clone()],
             ignore: vec![],
             unsafe_fixes: self.name.contains("unsafe"),
+            ..Settings::default()
         }
     }
 }

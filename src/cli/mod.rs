@@ -139,6 +139,7 @@ pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
         select: clean(&r.select, "--select")?,
         ignore: clean(&r.ignore, "--ignore")?,
         unsafe_fixes: r.unsafe_fixes,
+        config: Default::default(),
     })
 }
 

@@ -1,0 +1,66 @@
+//! Configuration that changes what transforms propose.
+//!
+//! Loading (`dslim.toml` / `.dslim.toml` discovery, `DSLIM_*` environment,
+//! CLI precedence) lives in the config loader; this module holds the typed
+//! values every layer shares, with defaults that reproduce dslim's behaviour
+//! without any configuration.
+
+/// How cache transforms keep package caches out of layers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CacheStyle {
+    /// Delete caches in the same RUN (works with every builder).
+    #[default]
+    Remove,
+    /// Add BuildKit cache mounts instead (small layers, fast rebuilds).
+    Mount,
+}
+
+/// The builder the Dockerfile is written for: no transform emits features
+/// (`--mount`, heredocs, `--link`) a target lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    Buildkit,
+    Classic,
+    Buildah,
+}
+
+/// Where `&&` goes when a transform or the formatter breaks a chain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OperatorPosition {
+    /// `cmd \` / `    && next`
+    #[default]
+    LineStart,
+    /// `cmd && \` / `    next`
+    LineEnd,
+}
+
+/// Formatter options (`[format]`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct FormatOptions {
+    /// Spaces before continuation lines.
+    pub indent: usize,
+    pub operator_position: OperatorPosition,
+}
+
+impl Default for FormatOptions {
+    fn default() -> Self {
+        FormatOptions {
+            indent: 4,
+            operator_position: OperatorPosition::LineStart,
+        }
+    }
+}
+
+/// Everything a transform may consult besides the document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    pub cache_style: CacheStyle,
+    /// `None`: BuildKit when the file has `# syntax=` or uses BuildKit
+    /// features, else classic.
+    pub target: Option<Target>,
+    pub format: FormatOptions,
+}
