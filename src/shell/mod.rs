@@ -1,12 +1,30 @@
-//! Shell view of RUN bodies (INTERFACE — implementation in progress).
+//! Shell view of RUN bodies.
 //!
 //! `parse` takes the *joined* command text of a shell-form RUN (what
 //! BuildKit hands to `/bin/sh -c`) and returns its structure with byte
 //! spans into that text. Callers map spans to the file through
 //! `syntax::Logical`. When unsure, `parse` returns `Opaque` and transforms
 //! leave the RUN alone.
+//!
+//! The text is read as POSIX sh (what `/bin/sh` is on Debian, Ubuntu and
+//! Alpine) with `brush-parser`; see `convert` for how its character-based
+//! positions become byte spans and how they are checked.
+//!
+//! Opaque on purpose: here-documents, comments with code after them (a
+//! newline in the text), bash-only syntax (`[[ ]]`, `(( ))`, `&>`, process
+//! substitution, `function f`), backslashes inside backquotes, and any token
+//! whose text does not match the source exactly.
+//!
+//! Not listed in [`Script::commands`]: commands inside parameter expansions
+//! such as `${x:-$(cmd)}`.
 
 use std::ops::Range;
+
+mod convert;
+mod words;
+
+#[cfg(test)]
+mod tests;
 
 /// Why a command text could not be viewed with confidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +56,16 @@ pub struct Word {
     /// The word as written (quotes and expansions kept).
     pub raw: String,
     /// Its value when it holds no expansion (`$x`, `$(..)`, globs are
-    /// expansions; quotes are removed): `"-y"` → `-y`.
+    /// expansions; quotes are removed): `"-y"` → `-y`. For an assignment it
+    /// is the whole word: `A="b c"` → `A=b c`.
     pub literal: Option<String>,
+}
+
+impl Word {
+    /// Whether the word is exactly the literal `s`.
+    pub fn is(&self, s: &str) -> bool {
+        self.literal.as_deref() == Some(s)
+    }
 }
 
 /// A simple command anywhere in the script.
@@ -48,11 +74,20 @@ pub struct SimpleCommand {
     pub span: Range<usize>,
     /// `FOO=bar` prefixes.
     pub assignments: Vec<Word>,
-    /// Command name and arguments, redirections excluded.
+    /// Command name and arguments, redirections excluded. Later `A=1`
+    /// words (`export A=1`) are arguments, not assignments.
     pub words: Vec<Word>,
     /// Runs in a child shell, so it cannot change the calling shell's state:
     /// inside `( … )`, `$( … )` or backticks.
     pub isolated: bool,
+}
+
+impl SimpleCommand {
+    /// The command name when it is a literal (`None` for a bare assignment
+    /// or a computed name).
+    pub fn name(&self) -> Option<&str> {
+        self.words.first()?.literal.as_deref()
+    }
 }
 
 /// A top-level and-or list (`a && b || c`), one item of the script.
@@ -61,7 +96,8 @@ pub struct Item {
     pub span: Range<usize>,
     /// Operators inside the and-or list (`&&`, `||`), in order.
     pub and_or: Vec<(Op, Range<usize>)>,
-    /// The separator after the item (`;`, `&`, newline), if any.
+    /// The separator after the item (`;`, `&`, newline), if any; a trailing
+    /// `;` at the end of the text is one.
     pub terminator: Option<(Op, Range<usize>)>,
 }
 
@@ -70,16 +106,17 @@ pub struct Item {
 pub struct Script {
     pub items: Vec<Item>,
     pub commands: Vec<SimpleCommand>,
-    /// Every `|` at top level (inside an item's pipelines).
+    /// Every `|` at top level (inside an item's pipelines), not those
+    /// inside groups, subshells or substitutions.
     pub pipes: Vec<Range<usize>>,
-    /// A `#` comment outside quotes, from `#` to end of text.
+    /// A `#` comment outside quotes, from `#` to end of text. A comment that
+    /// stops at a newline with more text after it makes the text opaque.
     pub comment: Option<Range<usize>>,
+    /// A function is defined anywhere in the text.
     pub has_function_def: bool,
 }
 
 /// Parses a POSIX sh command text.
-pub fn parse(_text: &str) -> Result<Script, Opaque> {
-    Err(Opaque {
-        reason: "shell view not implemented yet".into(),
-    })
+pub fn parse(text: &str) -> Result<Script, Opaque> {
+    convert::parse(text)
 }
