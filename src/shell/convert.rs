@@ -155,7 +155,6 @@ fn tokenize(text: &str, options: &ParserOptions) -> Result<Vec<Token>, Opaque> {
 fn lex<'b>(text: &str, brush: &'b [Token]) -> Result<Lexed<'b>, Opaque> {
     let map = CharMap::new(text);
     let mut toks = Vec::with_capacity(brush.len());
-    let mut comment = None;
     let mut prev_end = 0;
     for t in brush {
         let (operator, value) = match t {
@@ -216,9 +215,7 @@ fn lex<'b>(text: &str, brush: &'b [Token]) -> Result<Lexed<'b>, Opaque> {
         });
         prev_end = be;
     }
-    if let Some(at) = check_gap(&text[prev_end..])? {
-        comment = Some(prev_end + at..text.len());
-    }
+    let comment = check_gap(&text[prev_end..])?.map(|at| prev_end + at..text.len());
     Ok(Lexed { toks, comment })
 }
 

@@ -10,10 +10,12 @@
 //! Alpine) with `brush-parser`; see `convert` for how its character-based
 //! positions become byte spans and how they are checked.
 //!
-//! Opaque on purpose: here-documents, comments with code after them (a
-//! newline in the text), bash-only syntax (`[[ ]]`, `(( ))`, `&>`, process
-//! substitution, `function f`), backslashes inside backquotes, and any token
-//! whose text does not match the source exactly.
+//! Opaque on purpose: here-documents (any `<<` in the text, even quoted or
+//! arithmetic), comments with code after them (a newline in the text),
+//! syntax bash reads differently (`[[ ]]`, `((`, `&>`, `|&`, `<( )`,
+//! `function`, `select`, `coproc`, arrays, `a | ! b`), backslashes inside
+//! backquotes, `$'…\'…'`, and any token whose text does not match the
+//! source exactly. Panics inside brush-parser are caught and made opaque.
 //!
 //! Not listed in [`Script::commands`]: commands inside parameter expansions
 //! such as `${x:-$(cmd)}`.

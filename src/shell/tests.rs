@@ -652,6 +652,9 @@ fn heredoc_is_opaque() {
     opaque("cat <<EOF\nhi\nEOF");
     opaque("cat <<-EOF > f\n\thi\n\tEOF\n");
     opaque("x=$(cat <<EOF\nhi\nEOF\n)");
+    // Any `<<` at all, as brush can loop on odd ones.
+    opaque("echo 'a << b'");
+    opaque("then $(<<\t f ");
 }
 
 #[test]
