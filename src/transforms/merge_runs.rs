@@ -34,7 +34,7 @@
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
 use crate::shell::{Op, Script};
-use crate::syntax::{Document, Instruction, NodeKind};
+use crate::syntax::{Document, Instruction, Keyword, NodeKind};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::common::{run_script, shells, ShellKind};
@@ -116,10 +116,21 @@ impl Transform for MergeRuns {
         // Instruction index → whether the lines between it and the previous
         // instruction are only plain comments.
         let attached = attachment(doc);
+        // Only a RUN directly attached to another RUN can merge; parsing the
+        // shell of the others would be wasted work.
+        let is_run = |i: usize| instrs.get(i).is_some_and(|x| x.keyword == Keyword::Run);
+        let candidate = |i: usize| {
+            is_run(i)
+                && ((i > 0 && attached[i] && is_run(i - 1))
+                    || (attached.get(i + 1) == Some(&true) && is_run(i + 1)))
+        };
         let mut group: Vec<Part> = Vec::new();
         for (i, ins) in instrs.iter().enumerate() {
-            let part =
-                analyse(i, ins, &shells[i]).filter(|_| !cx.suppressions.suppresses(i, &META));
+            let part = if candidate(i) && !cx.suppressions.suppresses(i, &META) {
+                analyse(i, ins, &shells[i])
+            } else {
+                None
+            };
             let joins = match (&part, group.last()) {
                 (Some(p), Some(prev)) => {
                     attached[i]
