@@ -291,15 +291,8 @@ mod tests {
         let k = kinds("# escape=`\nFROM a\nRUN x\n");
         assert_eq!(k[1], ShellKind::Other);
     }
-}
 
-#[cfg(test)]
-mod more_tests {
-    use super::*;
-
-    fn kinds(src: &str) -> Vec<ShellKind> {
-        shells(&Document::parse(src).unwrap())
-    }
+    // Shells that re-read startup files, Windows defaults, pragmas, ARG-named stages.
 
     #[test]
     fn login_and_interactive_shells_are_opaque() {
