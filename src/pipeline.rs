@@ -432,6 +432,11 @@ mod tests {
             ignore: vec!["merge-runs".into()],
             ..Settings::default()
         };
+        assert!(s.transforms().iter().all(|t| t.meta().code != "DS001"));
+        let s = Settings {
+            ignore: vec!["ALL".into()],
+            ..Settings::default()
+        };
         assert!(s.transforms().is_empty());
     }
 }
