@@ -213,7 +213,27 @@ impl Analysis<'_> {
             .iter()
             .filter(|c| sub_in(c, &self.apt.install))
             .collect();
-        if installs.is_empty() {
+        // Every reader of the lists: installs, other index subcommands
+        // (`upgrade`, `source`…) and index commands (`apt-cache`).
+        let readers: Vec<(std::ops::Range<usize>, bool)> = script
+            .commands
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| {
+                if let Some(p) = calls.iter().find(|p| p.command == k) {
+                    return sub_in(p, &self.apt.index_users).then(|| (c.span.clone(), p.sudo));
+                }
+                let (w, sudo) = runedit::skip_prefixes(c)?;
+                let name = c.words[w].literal.as_deref()?;
+                let name = name.rsplit('/').next().unwrap_or(name);
+                self.apt
+                    .index_commands
+                    .iter()
+                    .any(|x| x == name)
+                    .then(|| (c.span.clone(), sudo))
+            })
+            .collect();
+        if readers.is_empty() {
             return None;
         }
         let mut edits = Vec::new();
@@ -231,7 +251,7 @@ impl Analysis<'_> {
                 what.push(format!("add `{}`", yes.add));
             }
         }
-        let last_install = installs.last()?.span(script).end;
+        let last_install = readers.iter().map(|r| r.0.end).max()?;
         let clean = runedit::mounts_cover(ins, &self.apt.clean.mounts)
             || script.commands.iter().any(|c| {
                 c.span.start >= last_install
@@ -245,7 +265,7 @@ impl Analysis<'_> {
             });
         let mut saving = None;
         if !clean {
-            match self.plan(i, script, &calls, &installs) {
+            match self.plan(i, script, &calls, &readers) {
                 Plan::Fix(e, s) => {
                     edits.extend(e);
                     saving = s;
@@ -284,12 +304,18 @@ impl Analysis<'_> {
         Some(self.finding(ins, message, fix, saving))
     }
 
-    fn plan(&self, i: usize, script: &Script, calls: &[PmCall], installs: &[&PmCall]) -> Plan {
+    fn plan(
+        &self,
+        i: usize,
+        script: &Script,
+        calls: &[PmCall],
+        readers: &[(std::ops::Range<usize>, bool)],
+    ) -> Plan {
         let doc = self.doc;
         let ins = &doc.instructions()[i];
         let cfg = self.cx.config;
-        let first_install = installs[0].span(script).start;
-        let sudo = installs.iter().any(|c| c.sudo);
+        let first_install = readers.iter().map(|r| r.0.start).min().unwrap_or(0);
+        let sudo = readers.iter().any(|r| r.1);
         let prefix = if sudo { "sudo " } else { "" };
         if !sudo {
             if let Some(u) = runedit::user_at(doc, i) {
