@@ -386,7 +386,9 @@ impl Analysis<'_> {
     fn movable_update(&self, i: usize, script: &Script) -> Result<Option<Vec<Edit>>, String> {
         let doc = self.doc;
         let instrs = doc.instructions();
-        let stage = doc.stage_of(i).ok_or("no stage")?;
+        let Some(stage) = doc.stage_of(i) else {
+            return Ok(None);
+        };
         let ins = &instrs[i];
         let network = |x: &Instruction| x.flag("network").map(|f| f.text.clone());
         let mut u = None;
@@ -454,7 +456,9 @@ impl Analysis<'_> {
     fn later_readers(&self, i: usize) -> Result<Vec<Edit>, String> {
         let doc = self.doc;
         let instrs = doc.instructions();
-        let stage = doc.stage_of(i).ok_or("no stage")?;
+        let Some(stage) = doc.stage_of(i) else {
+            return Ok(Vec::new());
+        };
         let mut edits = Vec::new();
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
         ranges.push(i + 1..stage.instructions.end);
