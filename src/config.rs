@@ -56,11 +56,15 @@ impl Default for FormatOptions {
 }
 
 /// Everything a transform may consult besides the document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     pub cache_style: CacheStyle,
     /// `None`: BuildKit when the file has `# syntax=` or uses BuildKit
     /// features, else classic.
     pub target: Option<Target>,
     pub format: FormatOptions,
+    /// User data tables merged over the built-in `transforms/*.toml`, keyed
+    /// like them: `extensions["package-managers"]["apt"]` is the user's
+    /// `[package-managers.apt]`. See [`crate::data`].
+    pub extensions: toml::Table,
 }

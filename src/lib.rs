@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod data;
 pub mod edit;
 pub mod finding;
 pub mod fsutil;

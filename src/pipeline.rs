@@ -103,10 +103,7 @@ impl std::error::Error for Error {}
 
 /// Findings for one document, sorted by position, suppressions applied.
 pub fn check(doc: &Document, settings: &Settings) -> Result<Vec<Finding>, Error> {
-    let cx = Context {
-        suppressions: Suppressions::of(doc),
-        config: &settings.config,
-    };
+    let cx = Context::new(Suppressions::of(doc), &settings.config);
     run_transforms(doc, &cx, &settings.transforms())
 }
 
@@ -201,10 +198,7 @@ fn fix_with(
     let mut doc = parse(src)?;
     let mut applied = Vec::new();
     for _ in 0..MAX_PASSES {
-        let cx = Context {
-            suppressions: Suppressions::of(&doc),
-            config,
-        };
+        let cx = Context::new(Suppressions::of(&doc), config);
         let findings = run_transforms(&doc, &cx, ts)?;
         let chosen = choose(&findings, min);
         if chosen.is_empty() {
@@ -232,10 +226,7 @@ fn fix_with(
         }
         applied.extend(chosen.iter().map(|(c, _)| *c));
     }
-    let cx = Context {
-        suppressions: Suppressions::of(&doc),
-        config,
-    };
+    let cx = Context::new(Suppressions::of(&doc), config);
     let findings = run_transforms(&doc, &cx, ts)?;
     let still = choose(&findings, min);
     Err(Error::Internal {
@@ -439,6 +430,11 @@ mod tests {
         assert!(!selector_matches("D", m));
         let s = Settings {
             ignore: vec!["merge-runs".into()],
+            ..Settings::default()
+        };
+        assert!(s.transforms().iter().all(|t| t.meta().code != "DS001"));
+        let s = Settings {
+            ignore: vec!["ALL".into()],
             ..Settings::default()
         };
         assert!(s.transforms().is_empty());

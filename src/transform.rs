@@ -33,6 +33,34 @@ pub struct Meta {
 pub struct Context<'a> {
     pub suppressions: crate::suppression::Suppressions,
     pub config: &'a crate::config::Config,
+    /// The merged data, built on first use when the config extends it.
+    merged: std::sync::OnceLock<crate::data::Data>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        suppressions: crate::suppression::Suppressions,
+        config: &'a crate::config::Config,
+    ) -> Self {
+        Context {
+            suppressions,
+            config,
+            merged: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The transforms' data (`transforms/*.toml`) with the user's tables
+    /// merged over it. Parsed on first use only. A user table that does not
+    /// fit (the config loader reports it) leaves the built-in data in force.
+    pub fn data(&self) -> &crate::data::Data {
+        if self.config.extensions.is_empty() {
+            return crate::data::builtin();
+        }
+        self.merged.get_or_init(|| {
+            crate::data::merged(&self.config.extensions)
+                .unwrap_or_else(|_| crate::data::builtin().clone())
+        })
+    }
 }
 
 /// A transform inspects a document and proposes fixes; it never mutates.

@@ -10,9 +10,9 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 
-const MERGEABLE: &str = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n";
-const MERGED: &str = "FROM debian\nRUN apt-get update \\\n    && apt-get install -y curl\n";
-const CLEAN: &str = "FROM debian\nRUN apt-get update && apt-get install -y curl\n";
+const MERGEABLE: &str = "FROM debian\nRUN make build\nRUN make install\n";
+const MERGED: &str = "FROM debian\nRUN make build \\\n    && make install\n";
+const CLEAN: &str = "FROM debian\nRUN make build && make install\n";
 /// BuildKit rejects an unterminated heredoc, and so does dslim.
 const BROKEN: &str = "FROM debian\nRUN <<EOF\necho hi\n";
 
@@ -21,10 +21,10 @@ const DIFF: &str = "\
 +++ b/Dockerfile
 @@ -1,3 +1,3 @@
  FROM debian
--RUN apt-get update
--RUN apt-get install -y curl
-+RUN apt-get update \\
-+    && apt-get install -y curl
+-RUN make build
+-RUN make install
++RUN make build \\
++    && make install
 ";
 
 /// `dslim` with colour settings from the environment removed.

@@ -4,7 +4,9 @@
 //! output expected from fixing it with only that transform selected sits
 //! beside it as `<case>.expected.Dockerfile`. No expected file means the
 //! input must come out unchanged. A case whose name contains `unsafe` runs
-//! with unsafe fixes enabled.
+//! with unsafe fixes enabled. An optional `<case>.toml` beside the input sets
+//! configuration (`cache-style`, `target`). The directory `pipeline` holds
+//! cases run with every transform selected (how transforms interact).
 //!
 //! For every case the harness checks that
 //! - `pipeline::fix` produces exactly the expected text (a diff is shown),
@@ -39,6 +41,19 @@ struct Case {
     name: String,
     input: PathBuf,
     expected: PathBuf,
+    /// `<case>.toml`, when present.
+    config: Option<PathBuf>,
+}
+
+/// Directory whose cases run with every transform.
+const PIPELINE_DIR: &str = "pipeline";
+
+/// The options a `<case>.toml` may set.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct CaseConfig {
+    cache_style: Option<dslim::config::CacheStyle>,
+    target: Option<dslim::config::Target>,
 }
 
 impl Case {
@@ -46,13 +61,27 @@ impl Case {
         format!("testdata/{}/{}{INPUT_SUFFIX}", self.transform, self.name)
     }
 
-    fn settings(&self) -> Settings {
-        Settings {
-            select: vec![self.transform.clone()],
+    fn settings(&self) -> Result<Settings, String> {
+        let mut config = dslim::config::Config::default();
+        if let Some(path) = &self.config {
+            let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let c: CaseConfig =
+                toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            if let Some(s) = c.cache_style {
+                config.cache_style = s;
+            }
+            config.target = c.target;
+        }
+        Ok(Settings {
+            select: if self.transform == PIPELINE_DIR {
+                vec![]
+            } else {
+                vec![self.transform.clone()]
+            },
             ignore: vec![],
             unsafe_fixes: self.name.contains("unsafe"),
-            ..Settings::default()
-        }
+            config,
+        })
     }
 }
 
@@ -80,6 +109,7 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
         // The directory must name a transform exactly: an unknown selector
         // would select nothing and every "stays unchanged" case would pass.
         match dslim::transforms::find(&dir_name) {
+            _ if dir_name == PIPELINE_DIR => {}
             Some(t) if t.meta().name == dir_name => {}
             Some(t) => {
                 problems.push(format!(
@@ -109,12 +139,21 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
                     ));
                 }
             } else if let Some(stem) = file_name.strip_suffix(INPUT_SUFFIX) {
+                let config = dir.path().join(format!("{stem}.toml"));
                 cases.push(Case {
                     transform: dir_name.clone(),
                     name: stem.to_string(),
                     expected: dir.path().join(format!("{stem}{EXPECTED_SUFFIX}")),
                     input: path,
+                    config: config.is_file().then_some(config),
                 });
+            } else if let Some(stem) = file_name.strip_suffix(".toml") {
+                if !dir.path().join(format!("{stem}{INPUT_SUFFIX}")).is_file() {
+                    problems.push(format!(
+                        "testdata/{dir_name}/{file_name}: config without an input \
+                         `{stem}{INPUT_SUFFIX}`"
+                    ));
+                }
             } else {
                 problems.push(format!(
                     "testdata/{dir_name}/{file_name}: not a golden file (inputs end in \
@@ -292,7 +331,10 @@ fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<Strin
         Ok(x) => x,
         Err(e) => return vec![e],
     };
-    let settings = case.settings();
+    let settings = match case.settings() {
+        Ok(s) => s,
+        Err(e) => return vec![e],
+    };
 
     let actual = match pipeline::fix(&input, &settings) {
         Ok(out) => Some(out.fixed),

@@ -1,12 +1,19 @@
 //! The registry: every transform, in the order they run and are listed.
 
+pub mod apt_cleanup;
+pub mod apt_no_recommends;
 pub mod common;
 pub mod merge_runs;
+pub mod runedit;
 
 use crate::transform::Transform;
 
 /// All transforms. Codes are stable; never reuse a retired code.
-pub static ALL: &[&dyn Transform] = &[&merge_runs::MergeRuns];
+pub static ALL: &[&dyn Transform] = &[
+    &merge_runs::MergeRuns,
+    &apt_cleanup::AptCleanup,
+    &apt_no_recommends::AptNoRecommends,
+];
 
 /// Looks a transform up by code or name (case-insensitive).
 pub fn find(code_or_name: &str) -> Option<&'static dyn Transform> {

@@ -1,0 +1,262 @@
+//! Declarative data the transforms read: `transforms/*.toml` at the repo
+//! root, compiled in with `include_str!`, parsed lazily and only once (a
+//! run whose transforms never ask for the data never parses it), and
+//! extended or overridden by the user's tables (`[package-managers.<name>]`
+//! in `dslim.toml`, held in [`Config::extensions`](crate::config::Config)).
+//!
+//! Merging: user tables are merged over the built-in ones key by key; a
+//! nested table merges recursively, any other value (arrays included)
+//! replaces the built-in value, and a new name adds an entry.
+//! [`Context::data`](crate::transform::Context::data) returns the merged
+//! view.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// Every data file: the key it sits under (the same key user tables use)
+/// and its text.
+const FILES: &[(&str, &str)] = &[(
+    "package-managers",
+    include_str!("../transforms/package-managers.toml"),
+)];
+
+/// All the data, typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Data {
+    #[serde(default)]
+    pub package_managers: BTreeMap<String, PackageManager>,
+}
+
+/// One package manager (see the header of `transforms/package-managers.toml`
+/// for the meaning of each field).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct PackageManager {
+    pub used_by: Vec<String>,
+    pub planned: bool,
+    pub commands: Vec<String>,
+    pub versioned: bool,
+    pub python_modules: Vec<String>,
+    pub value_options: Vec<String>,
+    pub install: Vec<String>,
+    pub update: Vec<String>,
+    pub index_users: Vec<String>,
+    pub index_commands: Vec<String>,
+    pub flags: BTreeMap<String, FlagSpec>,
+    pub cleanup: Option<String>,
+    pub clean: Clean,
+    pub cache_env: Vec<String>,
+    pub cache_paths: Vec<String>,
+    pub mount: Mount,
+    pub savings: Vec<Saving>,
+}
+
+/// A flag a transform adds, and the forms that count as present.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct FlagSpec {
+    pub used_by: Vec<String>,
+    pub add: String,
+    pub aliases: Vec<String>,
+    pub options: Vec<String>,
+    pub config_keys: Vec<String>,
+}
+
+/// What already counts as a cleanup.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct Clean {
+    pub commands: Vec<String>,
+    pub paths: Vec<String>,
+    pub mounts: Vec<String>,
+}
+
+/// `cache-style = "mount"`: the mounts to add and the setup to prepend.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct Mount {
+    pub targets: Vec<String>,
+    pub setup: Option<String>,
+}
+
+/// Bytes a fix saves, and where the figure comes from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct Saving {
+    pub what: String,
+    /// The transform code that reports this saving.
+    pub used_by: Option<String>,
+    pub bytes: u64,
+    pub source: String,
+}
+
+impl PackageManager {
+    /// The saving named `what`, in bytes.
+    pub fn saving(&self, what: &str) -> Option<u64> {
+        self.savings
+            .iter()
+            .find(|s| s.what == what)
+            .map(|s| s.bytes)
+    }
+}
+
+impl Data {
+    /// The manager named `name` (`apt`, `pip`…).
+    pub fn manager(&self, name: &str) -> Option<&PackageManager> {
+        self.package_managers.get(name)
+    }
+}
+
+/// The built-in data files as one TOML table, parsed once.
+fn builtin_table() -> &'static toml::Table {
+    static T: OnceLock<toml::Table> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut root = toml::Table::new();
+        for (key, text) in FILES {
+            let t: toml::Table = text
+                .parse()
+                .unwrap_or_else(|e| panic!("built-in transforms/{key}.toml: {e}"));
+            root.insert((*key).to_string(), toml::Value::Table(t));
+        }
+        root
+    })
+}
+
+/// The built-in data, typed, parsed once.
+pub fn builtin() -> &'static Data {
+    static D: OnceLock<Data> = OnceLock::new();
+    D.get_or_init(|| {
+        Data::deserialize(toml::Value::Table(builtin_table().clone()))
+            .unwrap_or_else(|e| panic!("built-in transforms/*.toml: {e}"))
+    })
+}
+
+/// The built-in data with `extensions` (top-level keys as in `FILES`,
+/// e.g. `package-managers`) merged over it. An error names the bad table;
+/// the config loader reports it.
+pub fn merged(extensions: &toml::Table) -> Result<Data, String> {
+    if extensions.is_empty() {
+        return Ok(builtin().clone());
+    }
+    for key in extensions.keys() {
+        if !FILES.iter().any(|(k, _)| k == key) {
+            return Err(format!(
+                "unknown data table `[{key}]` (known: {})",
+                FILES.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    let mut root = builtin_table().clone();
+    merge_into(&mut root, extensions);
+    Data::deserialize(toml::Value::Table(root)).map_err(|e| e.to_string())
+}
+
+/// Merges `over` into `base`: tables recursively, other values replace.
+fn merge_into(base: &mut toml::Table, over: &toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_into(b, o),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transforms;
+
+    fn registered(code: &str) -> bool {
+        transforms::ALL.iter().any(|t| t.meta().code == code)
+    }
+
+    /// Every entry is read by a registered transform, or marked planned
+    /// (and then no transform claims it yet: once one does, the entry must
+    /// name it).
+    #[test]
+    fn every_entry_is_used_by_a_registered_transform() {
+        let d = builtin();
+        assert!(d.package_managers.len() >= 11);
+        for (name, m) in &d.package_managers {
+            assert!(
+                !m.commands.is_empty() || !m.python_modules.is_empty(),
+                "{name}: no commands"
+            );
+            assert!(!m.install.is_empty(), "{name}: no install subcommands");
+            assert!(m.cleanup.is_some(), "{name}: no cleanup");
+            if m.planned {
+                assert!(m.used_by.is_empty(), "{name}: planned but used-by is set");
+            } else {
+                assert!(!m.used_by.is_empty(), "{name}: neither used-by nor planned");
+            }
+            // A planned table may already name its future transform.
+            let registered = |c: &str| m.planned || registered(c);
+            for code in &m.used_by {
+                assert!(registered(code), "{name}: used-by {code} is not registered");
+            }
+            for (flag, f) in &m.flags {
+                assert!(!f.add.is_empty(), "{name}.flags.{flag}: empty add");
+                assert!(
+                    f.aliases.contains(&f.add),
+                    "{name}.flags.{flag}: `add` must be one of its aliases"
+                );
+                if !m.planned {
+                    assert!(!f.used_by.is_empty(), "{name}.flags.{flag}: no used-by");
+                }
+                for code in &f.used_by {
+                    assert!(
+                        registered(code),
+                        "{name}.flags.{flag}: {code} not registered"
+                    );
+                }
+            }
+            for s in &m.savings {
+                assert!(
+                    s.bytes > 0 && !s.source.is_empty(),
+                    "{name}: saving {}",
+                    s.what
+                );
+                if let Some(code) = &s.used_by {
+                    assert!(registered(code), "{name}: saving {} used by {code}", s.what);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn user_tables_merge_over_builtin() {
+        let ext: toml::Table = r#"
+            [package-managers.apt]
+            cleanup = "apt-get dist-clean"
+            [package-managers.apt.clean]
+            paths = ["/var/lib/apt"]
+            [package-managers.opkg]
+            used-by = ["DS002"]
+            commands = ["opkg"]
+            install = ["install"]
+        "#
+        .parse()
+        .unwrap();
+        let d = merged(&ext).unwrap();
+        let apt = d.manager("apt").unwrap();
+        assert_eq!(apt.cleanup.as_deref(), Some("apt-get dist-clean"));
+        assert_eq!(apt.clean.paths, ["/var/lib/apt"]);
+        // Untouched keys of a merged table stay.
+        assert!(apt.clean.commands.iter().any(|c| c == "apt-get dist-clean"));
+        assert_eq!(apt.commands, ["apt-get", "apt"]);
+        assert!(d.manager("opkg").is_some());
+        assert!(d.manager("pip").is_some());
+
+        let bad: toml::Table = "[package-managers.apt]\ncomands = [\"x\"]\n"
+            .parse()
+            .unwrap();
+        assert!(merged(&bad).unwrap_err().contains("comands"));
+        let bad: toml::Table = "[pkg-managers.apt]\n".parse().unwrap();
+        assert!(merged(&bad).unwrap_err().contains("unknown data table"));
+    }
+}

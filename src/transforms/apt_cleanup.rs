@@ -1,0 +1,557 @@
+//! DS002 `apt-cleanup`: remove the apt package lists in the RUN that
+//! downloads them.
+//!
+//! `apt-get update` writes ~20 MB of package lists to `/var/lib/apt/lists`;
+//! a later RUN that deletes them cannot shrink the layer that holds them, so
+//! the RUN that runs `apt-get install` (or `apt install`) after an
+//! `apt-get update` gets `&& rm -rf /var/lib/apt/lists/*` appended in its own
+//! style (see `runedit`). Already clean: that `rm` (any flag order, with or
+//! without `*`, or of a parent directory) after the last install,
+//! `apt-get dist-clean`, or a cache/tmpfs mount on `/var/lib/apt/lists` or
+//! `/var/lib/apt` (a mount on `/var/cache/apt` alone keeps the lists).
+//!
+//! Also:
+//! - `-y` is added after `install` where missing (`-qq`, `--yes`,
+//!   `--assume-yes`, `-qy`, `-o APT::Get::Assume-Yes=true` count);
+//! - a standalone `RUN apt-get update` earlier in the stage is moved into the
+//!   installing RUN, unless a COPY/ADD (sources lists), ENV/ARG (proxies),
+//!   USER, a RUN with another `--network`, a RUN that uses apt, or a
+//!   suppression comment stands in the way;
+//! - lists a later RUN of the stage, a stage built `FROM` it, or an `ONBUILD`
+//!   still reads (an install, `apt-cache`, `apt-get source|build-dep|
+//!   upgrade|…` without its own `apt-get update`) are never removed: that RUN
+//!   gets `apt-get update && ` first, or nothing changes and a display-only
+//!   finding says why;
+//! - under `sudo` the cleanup gets `sudo`; under a non-root USER without
+//!   sudo nothing changes (display-only);
+//! - with `cache-style = "mount"` and a builder that supports it, the RUN
+//!   gets cache mounts on `/var/cache/apt` and `/var/lib/apt` and Debian's
+//!   `docker-clean` hook is removed instead.
+
+use crate::config::CacheStyle;
+use crate::data::PackageManager;
+use crate::edit::{Applicability, Edit, Fix};
+use crate::finding::Finding;
+use crate::shell::{self, Script};
+use crate::syntax::{Document, Instruction, Keyword};
+use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+use super::common::{run_script, shells};
+use super::runedit::{self, PmCall};
+
+pub struct AptCleanup;
+
+static META: Meta = Meta {
+    code: "DS002",
+    name: "apt-cleanup",
+    summary: "Remove apt package lists in the RUN that downloads them",
+    doc: include_str!("apt_cleanup.md"),
+    fix: FixAvailability::Sometimes,
+    safety: Applicability::Safe,
+    aliases: &["DL3009", "DL3014"],
+};
+
+/// Whether a call's subcommand is in `list`.
+fn sub_in(c: &PmCall, list: &[String]) -> bool {
+    c.sub
+        .as_deref()
+        .is_some_and(|s| list.iter().any(|x| x == s))
+}
+
+/// How a RUN (or ONBUILD RUN) uses the package lists.
+enum ListUse {
+    /// Does not touch them.
+    None,
+    /// Refreshes them before any use.
+    Refreshes,
+    /// Reads them without refreshing first: (sudo used by the first reader).
+    Reads(bool),
+    /// Cannot be read but mentions apt.
+    Unknown,
+}
+
+fn list_use(script: Option<&Script>, raw: &str, apt: &PackageManager) -> ListUse {
+    let Some(script) = script else {
+        return if mentions_apt(raw) {
+            ListUse::Unknown
+        } else {
+            ListUse::None
+        };
+    };
+    let calls = runedit::find_calls(script, apt);
+    let first_update = calls
+        .iter()
+        .find(|c| sub_in(c, &apt.update))
+        .map(|c| c.span(script).start);
+    let first_read = script
+        .commands
+        .iter()
+        .enumerate()
+        .filter(|(k, c)| {
+            calls
+                .iter()
+                .any(|p| p.command == *k && sub_in(p, &apt.index_users))
+                || runedit::skip_prefixes(c)
+                    .and_then(|(i, _)| c.words[i].literal.as_deref())
+                    .is_some_and(|n| apt.index_commands.iter().any(|x| x == n))
+        })
+        .map(|(k, c)| {
+            (
+                c.span.start,
+                calls
+                    .iter()
+                    .find(|p| p.command == k)
+                    .is_some_and(|p| p.sudo),
+            )
+        })
+        .next();
+    match (first_update, first_read) {
+        (Some(u), Some((r, _))) if u < r => ListUse::Refreshes,
+        (Some(_), None) => ListUse::Refreshes,
+        (_, Some((_, sudo))) => ListUse::Reads(sudo),
+        (None, None) => ListUse::None,
+    }
+}
+
+fn mentions_apt(raw: &str) -> bool {
+    raw.contains("apt-get")
+        || raw.contains("apt-cache")
+        || raw.contains("apt ")
+        || raw.contains("/etc/apt")
+        || raw.contains("add-apt-repository")
+}
+
+impl Transform for AptCleanup {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        // Cheap test first: most files never mention apt, and then the data
+        // tables are not even parsed.
+        if !doc
+            .instructions()
+            .iter()
+            .any(|i| i.keyword == Keyword::Run && i.logical.text.contains("apt"))
+        {
+            return;
+        }
+        let Some(apt) = cx.data().manager("apt") else {
+            return;
+        };
+        let shells = shells(doc);
+        let scripts: Vec<Option<Script>> = doc
+            .instructions()
+            .iter()
+            .enumerate()
+            .map(|(i, ins)| {
+                if ins.keyword == Keyword::Run && ins.logical.text.contains("apt") {
+                    run_script(ins, &shells[i])
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let a = Analysis {
+            doc,
+            cx,
+            apt,
+            scripts: &scripts,
+            shells: &shells,
+        };
+        for i in 0..doc.instructions().len() {
+            if let Some(f) = a.run(i) {
+                out.push(f);
+            }
+        }
+    }
+}
+
+struct Analysis<'a> {
+    doc: &'a Document,
+    cx: &'a Context<'a>,
+    apt: &'a PackageManager,
+    scripts: &'a [Option<Script>],
+    shells: &'a [super::common::ShellKind],
+}
+
+/// What to do about the lists of one installing RUN.
+enum Plan {
+    /// Edits (cleanup, moved update, updates added to later RUNs) and the
+    /// saving when the lists are downloaded in this RUN.
+    Fix(Vec<Edit>, Option<u64>),
+    /// Nothing to do (the lists come from the base image or another RUN).
+    Skip,
+    /// Cannot clean up; the reason.
+    Refuse(String),
+}
+
+impl Analysis<'_> {
+    fn finding(
+        &self,
+        ins: &Instruction,
+        message: String,
+        fix: Fix,
+        saving: Option<u64>,
+    ) -> Finding {
+        Finding {
+            code: META.code,
+            name: META.name,
+            message,
+            span: ins.span.start..ins.span.start + ins.keyword_text().len(),
+            fix: Some(fix),
+            saving_bytes: saving,
+        }
+    }
+
+    fn run(&self, i: usize) -> Option<Finding> {
+        let doc = self.doc;
+        let ins = &doc.instructions()[i];
+        let script = self.scripts[i].as_ref()?;
+        let calls = runedit::find_calls(script, self.apt);
+        let installs: Vec<&PmCall> = calls
+            .iter()
+            .filter(|c| sub_in(c, &self.apt.install))
+            .collect();
+        // Every reader of the lists: installs, other index subcommands
+        // (`upgrade`, `source`…) and index commands (`apt-cache`).
+        let readers: Vec<(std::ops::Range<usize>, bool)> = script
+            .commands
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| {
+                if let Some(p) = calls.iter().find(|p| p.command == k) {
+                    return sub_in(p, &self.apt.index_users).then(|| (c.span.clone(), p.sudo));
+                }
+                let (w, sudo) = runedit::skip_prefixes(c)?;
+                let name = c.words[w].literal.as_deref()?;
+                let name = name.rsplit('/').next().unwrap_or(name);
+                self.apt
+                    .index_commands
+                    .iter()
+                    .any(|x| x == name)
+                    .then(|| (c.span.clone(), sudo))
+            })
+            .collect();
+        if readers.is_empty() {
+            return None;
+        }
+        let mut edits = Vec::new();
+        let mut what = Vec::new();
+        if let Some(yes) = self.apt.flags.get("yes") {
+            for c in &installs {
+                let sc = &script.commands[c.command];
+                if !runedit::has_flag(sc, c, yes) {
+                    if let Some(e) = runedit::insert_flag(ins, sc, c, &yes.add) {
+                        edits.push(e);
+                    }
+                }
+            }
+            if !edits.is_empty() {
+                what.push(format!("add `{}`", yes.add));
+            }
+        }
+        let last_install = readers.iter().map(|r| r.0.end).max()?;
+        let clean = runedit::mounts_cover(ins, &self.apt.clean.mounts)
+            || script.commands.iter().any(|c| {
+                c.span.start >= last_install
+                    && (runedit::removes_path(c, &self.apt.clean.paths)
+                        || self
+                            .apt
+                            .clean
+                            .commands
+                            .iter()
+                            .any(|x| runedit::matches_command(c, x)))
+            });
+        let mut saving = None;
+        if !clean {
+            match self.plan(i, script, &calls, &readers) {
+                Plan::Fix(e, s) => {
+                    edits.extend(e);
+                    saving = s;
+                    what.insert(0, "remove the apt package lists in this RUN".into());
+                }
+                Plan::Skip => {}
+                Plan::Refuse(why) => {
+                    if edits.is_empty() {
+                        return Some(self.finding(
+                            ins,
+                            format!("apt package lists are left in the image: {why}"),
+                            Fix::display_only(vec![]),
+                            None,
+                        ));
+                    }
+                    what.push(format!("(lists not removed: {why})"));
+                }
+            }
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        let mut message = what.join("; ");
+        if let Some(b) = saving {
+            message.push_str(&format!(" (saves ~{:.1} MB)", b as f64 / 1e6));
+        }
+        // Keep insertion order at equal offsets (flags, setup, update).
+        let fix = Fix {
+            edits: {
+                let mut e = edits;
+                e.sort_by_key(|e| e.span.start);
+                e
+            },
+            applicability: Applicability::Safe,
+        };
+        Some(self.finding(ins, message, fix, saving))
+    }
+
+    fn plan(
+        &self,
+        i: usize,
+        script: &Script,
+        calls: &[PmCall],
+        readers: &[(std::ops::Range<usize>, bool)],
+    ) -> Plan {
+        let doc = self.doc;
+        let ins = &doc.instructions()[i];
+        let cfg = self.cx.config;
+        let first_install = readers.iter().map(|r| r.0.start).min().unwrap_or(0);
+        let sudo = readers.iter().any(|r| r.1);
+        let prefix = if sudo { "sudo " } else { "" };
+        if !sudo {
+            if let Some(u) = runedit::user_at(doc, i) {
+                return Plan::Refuse(format!(
+                    "the RUN runs as USER {u} without sudo, so it cannot delete root-owned lists"
+                ));
+            }
+        }
+        let mut edits = Vec::new();
+        let has_update = calls
+            .iter()
+            .any(|c| sub_in(c, &self.apt.update) && c.span(script).start < first_install);
+        // The update edit is pushed after the mount setup (same offset).
+        let mut update_edits = Vec::new();
+        if !has_update {
+            match self.movable_update(i, script) {
+                Ok(Some(e)) => update_edits = e,
+                Ok(None) => return Plan::Skip,
+                Err(why) => return Plan::Refuse(why),
+            }
+        }
+        // Later readers of the lists.
+        let later_edits = match self.later_readers(i) {
+            Ok(e) => e,
+            Err(why) => return Plan::Refuse(why),
+        };
+        let mount =
+            cfg.cache_style == CacheStyle::Mount && !sudo && runedit::supports_mounts(doc, cfg);
+        if mount {
+            let flags: Vec<String> = self
+                .apt
+                .mount
+                .targets
+                .iter()
+                .map(|t| format!("--mount=type=cache,target={t},sharing=locked "))
+                .collect();
+            let start = ins.logical.to_source(ins.command.args.start);
+            edits.push(Edit::insert(start, flags.concat()));
+            if let Some(setup) = &self.apt.mount.setup {
+                match runedit::prepend(ins, script, setup) {
+                    Ok(e) => edits.push(e),
+                    Err(why) => return Plan::Refuse(why.to_string()),
+                }
+            }
+        } else {
+            let cleanup = self.apt.cleanup.clone().unwrap_or_default();
+            match runedit::append(
+                doc,
+                ins,
+                script,
+                &self.shells[i],
+                cfg,
+                &format!("{prefix}{cleanup}"),
+            ) {
+                Ok(e) => edits.push(e),
+                Err(why) => return Plan::Refuse(why.to_string()),
+            }
+        }
+        edits.extend(update_edits);
+        edits.extend(later_edits);
+        Plan::Fix(edits, self.apt.saving("lists"))
+    }
+
+    /// The nearest earlier RUN of the stage that runs `apt-get update`:
+    /// `Ok(None)` when there is none or it does more than update (then it is
+    /// not ours to move), `Err` when it cannot be moved, else the edits that
+    /// delete it and prepend its text to RUN `i`.
+    fn movable_update(&self, i: usize, script: &Script) -> Result<Option<Vec<Edit>>, String> {
+        let doc = self.doc;
+        let instrs = doc.instructions();
+        let Some(stage) = doc.stage_of(i) else {
+            return Ok(None);
+        };
+        let ins = &instrs[i];
+        let network = |x: &Instruction| x.flag("network").map(|f| f.text.clone());
+        let mut u = None;
+        for j in (stage.from + 1..i).rev() {
+            let Some(s) = self.scripts[j].as_ref() else {
+                continue;
+            };
+            if runedit::find_calls(s, self.apt)
+                .iter()
+                .any(|c| sub_in(c, &self.apt.update))
+            {
+                u = Some(j);
+                break;
+            }
+        }
+        let Some(u) = u else {
+            return Ok(None);
+        };
+        let us = self.scripts[u].as_ref().ok_or("opaque")?;
+        if us.items.len() != 1 || us.commands.len() != 1 || us.comment.is_some() {
+            return Ok(None);
+        }
+        let uins = &instrs[u];
+        let line = uins.start_line;
+        if !self.cx.suppressions.listed(u).is_empty() {
+            return Err(format!(
+                "`apt-get update` runs in the RUN at line {line}, which carries a suppression comment"
+            ));
+        }
+        if uins.flags().iter().any(|f| !ins.flags().contains(f)) {
+            return Err(format!(
+                "`apt-get update` runs in the RUN at line {line}, whose flags this RUN lacks"
+            ));
+        }
+        for x in &instrs[u + 1..i] {
+            let blocker = match x.keyword {
+                Keyword::Copy | Keyword::Add => Some("COPY/ADD (sources lists may change)"),
+                Keyword::Env | Keyword::Arg => Some("ENV/ARG (proxy settings may change)"),
+                Keyword::User => Some("USER"),
+                Keyword::Onbuild => Some("ONBUILD"),
+                Keyword::Run if network(x) != network(ins) => Some("a RUN with another --network"),
+                Keyword::Run if mentions_apt(doc.text(x.span.clone())) => {
+                    Some("a RUN that uses apt")
+                }
+                _ => None,
+            };
+            if let Some(b) = blocker {
+                return Err(format!(
+                    "`apt-get update` runs in the RUN at line {line} and cannot be moved here past {b} at line {}",
+                    x.start_line
+                ));
+            }
+        }
+        let update_text = uins.args_text().trim();
+        let add = runedit::prepend(ins, script, update_text).map_err(|why| {
+            format!(
+                "`apt-get update` runs in the RUN at line {line} and cannot be moved here: {why}"
+            )
+        })?;
+        Ok(Some(vec![Edit::delete(uins.span.clone()), add]))
+    }
+
+    /// Edits that make every later reader of the lists refresh them first,
+    /// or why that is impossible.
+    fn later_readers(&self, i: usize) -> Result<Vec<Edit>, String> {
+        let doc = self.doc;
+        let instrs = doc.instructions();
+        let Some(stage) = doc.stage_of(i) else {
+            return Ok(Vec::new());
+        };
+        let mut edits = Vec::new();
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+        ranges.push(i + 1..stage.instructions.end);
+        for d in runedit::descendants(doc, stage.index) {
+            let st = &doc.stages()[d];
+            ranges.push(st.from + 1..st.instructions.end);
+        }
+        let mut restored_in_stage = false;
+        for (k, range) in ranges.into_iter().enumerate() {
+            if k > 0 && restored_in_stage {
+                break;
+            }
+            for j in range {
+                let x = &instrs[j];
+                let line = x.start_line;
+                if x.keyword == Keyword::Onbuild {
+                    let Some(sub) = x.onbuild() else { continue };
+                    let text = &x.logical.text[sub.args.clone()];
+                    if Keyword::from_keyword(&x.logical.text[sub.keyword.clone()]) != Keyword::Run {
+                        continue;
+                    }
+                    let s = if sub.json {
+                        None
+                    } else {
+                        shell::parse(text).ok()
+                    };
+                    match list_use(s.as_ref(), text, self.apt) {
+                        ListUse::Reads(_) | ListUse::Unknown => {
+                            return Err(format!("the ONBUILD at line {line} still needs them"))
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                if x.keyword != Keyword::Run {
+                    continue;
+                }
+                let raw = doc.text(x.span.clone());
+                match list_use(self.scripts[j].as_ref(), raw, self.apt) {
+                    ListUse::None => {}
+                    ListUse::Refreshes => {
+                        if k == 0 {
+                            restored_in_stage = true;
+                        }
+                        break;
+                    }
+                    ListUse::Unknown => {
+                        return Err(format!("the RUN at line {line} may still need them"))
+                    }
+                    ListUse::Reads(sudo) => {
+                        let s = self.scripts[j].as_ref().ok_or("opaque")?;
+                        let update = format!("{}apt-get update", if sudo { "sudo " } else { "" });
+                        match runedit::prepend(x, s, &update) {
+                            Ok(e) => edits.push(e),
+                            Err(why) => {
+                                return Err(format!(
+                                    "the RUN at line {line} still needs them and `apt-get update` cannot be added to it ({why})"
+                                ))
+                            }
+                        }
+                        // That RUN now refreshes the lists itself.
+                        if k == 0 {
+                            restored_in_stage = true;
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        // ONBUILD triggers run after the whole stage, wherever they stand.
+        if !restored_in_stage {
+            for x in &instrs[stage.from + 1..i] {
+                let Some(sub) = x.onbuild() else { continue };
+                if Keyword::from_keyword(&x.logical.text[sub.keyword.clone()]) != Keyword::Run {
+                    continue;
+                }
+                let text = &x.logical.text[sub.args.clone()];
+                let s = if sub.json {
+                    None
+                } else {
+                    shell::parse(text).ok()
+                };
+                if matches!(
+                    list_use(s.as_ref(), text, self.apt),
+                    ListUse::Reads(_) | ListUse::Unknown
+                ) {
+                    return Err(format!(
+                        "the ONBUILD at line {} still needs them",
+                        x.start_line
+                    ));
+                }
+            }
+        }
+        Ok(edits)
+    }
+}

@@ -1,0 +1,130 @@
+//! DS003 `apt-no-recommends`: install apt packages without their
+//! recommended packages.
+//!
+//! `apt-get install` also installs every package the requested ones merely
+//! *recommend* (for `curl` on Debian bookworm: ~5 MB more). Adding
+//! `--no-install-recommends` right after `install` keeps only the real
+//! dependencies. Unsafe: a recommended package may be needed at run time
+//! (`ca-certificates` for HTTPS is the classic one).
+//!
+//! Already present: `--no-install-recommends`,
+//! `-o APT::Install-Recommends=false` (or `0`/`no`/`off`), or an apt config
+//! that a RUN of the stage (or a stage it is built from) writes with
+//! `APT::Install-Recommends`.
+
+use crate::edit::{Applicability, Fix};
+use crate::finding::Finding;
+use crate::syntax::{Document, Keyword};
+use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+use super::common::{run_script, shells};
+use super::runedit;
+
+pub struct AptNoRecommends;
+
+static META: Meta = Meta {
+    code: "DS003",
+    name: "apt-no-recommends",
+    summary: "Install apt packages without recommended packages",
+    doc: include_str!("apt_no_recommends.md"),
+    fix: FixAvailability::Always,
+    safety: Applicability::Unsafe,
+    aliases: &["DL3015"],
+};
+
+impl Transform for AptNoRecommends {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        if !doc
+            .instructions()
+            .iter()
+            .any(|i| i.keyword == Keyword::Run && i.logical.text.contains("apt"))
+        {
+            return;
+        }
+        let Some(apt) = cx.data().manager("apt") else {
+            return;
+        };
+        let Some(flag) = apt.flags.get("no-recommends") else {
+            return;
+        };
+        let shells = shells(doc);
+        let instrs = doc.instructions();
+        for (i, ins) in instrs.iter().enumerate() {
+            if ins.keyword != Keyword::Run || !ins.logical.text.contains("apt") {
+                continue;
+            }
+            let Some(script) = run_script(ins, &shells[i]) else {
+                continue;
+            };
+            let installs: Vec<_> = runedit::find_calls(&script, apt)
+                .into_iter()
+                .filter(|c| {
+                    c.sub
+                        .as_deref()
+                        .is_some_and(|s| apt.install.iter().any(|x| x == s))
+                })
+                .collect();
+            if installs.is_empty() || configured(doc, i, &flag.config_keys) {
+                continue;
+            }
+            let edits: Vec<_> = installs
+                .iter()
+                .filter(|c| !runedit::has_flag(&script.commands[c.command], c, flag))
+                .filter_map(|c| {
+                    runedit::insert_flag(ins, &script.commands[c.command], c, &flag.add)
+                })
+                .collect();
+            if edits.is_empty() {
+                continue;
+            }
+            out.push(Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "`apt-get install` also installs recommended packages; add `{}`{}",
+                    flag.add,
+                    apt.saving("no-recommends")
+                        .map(|b| format!(" (saves ~{:.1} MB for curl on Debian)", b as f64 / 1e6))
+                        .unwrap_or_default()
+                ),
+                span: ins.span.start..ins.span.start + ins.keyword_text().len(),
+                fix: Some(Fix::unsafe_(edits)),
+                saving_bytes: apt.saving("no-recommends"),
+            });
+        }
+    }
+}
+
+/// A RUN before `at` in its stage (or a stage it is built from) writes an
+/// apt setting named in `keys` (`APT::Install-Recommends`).
+fn configured(doc: &Document, at: usize, keys: &[String]) -> bool {
+    let instrs = doc.instructions();
+    let Some(mut stage) = doc.stage_of(at) else {
+        return false;
+    };
+    let mut end = at;
+    loop {
+        if instrs[stage.instructions.start..end].iter().any(|x| {
+            x.keyword == Keyword::Run && {
+                let t = doc.text(x.span.clone());
+                t.contains("/etc/apt/apt.conf") && keys.iter().any(|k| t.contains(k.as_str()))
+            }
+        }) {
+            return true;
+        }
+        let image = stage.image.text.to_ascii_lowercase();
+        let Some(parent) = doc.stages()[..stage.index]
+            .iter()
+            .rev()
+            .find(|s| s.name.as_deref() == Some(image.as_str()))
+        else {
+            return false;
+        };
+        end = parent.instructions.end;
+        stage = parent;
+    }
+}

@@ -1,0 +1,2 @@
+FROM debian:bookworm
+RUN apt-get update && apt-get install curl && rm -rf /var/lib/apt/lists/*

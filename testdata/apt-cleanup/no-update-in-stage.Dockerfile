@@ -1,0 +1,2 @@
+FROM my-base-with-lists
+RUN apt-get install -y curl

@@ -1,0 +1,3 @@
+FROM debian:bookworm
+USER app
+RUN apt-get update && apt-get install -y curl

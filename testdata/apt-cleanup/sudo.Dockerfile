@@ -1,0 +1,3 @@
+FROM debian:bookworm
+USER app
+RUN sudo apt-get update && sudo apt-get install -y curl

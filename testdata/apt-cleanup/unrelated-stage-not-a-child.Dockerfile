@@ -1,0 +1,5 @@
+FROM debian:bookworm AS base
+RUN apt-get update && apt-get install -y curl
+
+FROM debian:bookworm
+RUN apt-get install -y git

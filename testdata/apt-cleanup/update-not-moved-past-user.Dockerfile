@@ -1,0 +1,4 @@
+FROM debian:bookworm
+RUN apt-get update
+USER root
+RUN apt-get install -y curl
