@@ -157,8 +157,8 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// When base images may be pulled (docker buildx can only be told
-    /// `always`; with the others it uses local images and pulls missing ones).
+    /// When base images may be pulled (docker buildx has no `never`: it
+    /// then pulls missing ones, with a warning).
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = PullArg::Missing)]
     pub pull: PullArg,
     /// Keep the two images (tags in the report) instead of removing them.
