@@ -55,7 +55,9 @@ fn can_run(test: &str) -> bool {
             panic!("DSLIM_REQUIRE_BUILDAH=1 but {why}")
         }
         Some(why) => {
-            eprintln!("NOTICE: skipping {test}: {why} (set DSLIM_REQUIRE_BUILDAH=1 to fail instead)");
+            eprintln!(
+                "NOTICE: skipping {test}: {why} (set DSLIM_REQUIRE_BUILDAH=1 to fail instead)"
+            );
             false
         }
     }
@@ -202,7 +204,12 @@ fn scratch_image_sizes_and_layers_and_cleanup() {
         return;
     }
     let s = Setup::new(&scratch_dockerfile());
-    let a = s.dslim().arg("--format=json").arg(s.dockerfile()).assert().success();
+    let a = s
+        .dslim()
+        .arg("--format=json")
+        .arg(s.dockerfile())
+        .assert()
+        .success();
     let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
     assert_eq!(v["builder"], "buildah");
     // Nothing for dslim to change in a FROM scratch file (no RUN): both
@@ -269,4 +276,3 @@ fn original_that_does_not_build_leaves_nothing() {
         .stderr(contains("missing"));
     assert_eq!(s.images(), Vec::<serde_json::Value>::new());
 }
-
