@@ -106,6 +106,8 @@ impl Setup {
     fn dslim(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_dslim"));
         c.env("CONTAINERS_STORAGE_CONF", self.storage_conf())
+            // Failed builds' logs are kept in the temp dir: this test's.
+            .env("TMPDIR", self.dir.path())
             .env("NO_COLOR", "1")
             .args(["compare", "--builder", "buildah", "--pull=never"]);
         c

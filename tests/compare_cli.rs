@@ -94,6 +94,8 @@ impl Fake {
         c.env("PATH", path)
             .env("FAKE_DIR", self.state())
             .env("FAKE_FAIL", fail)
+            // Failed builds' logs are kept in the temp dir: this test's.
+            .env("TMPDIR", self.dir.path())
             .env_remove("BUILDAH_ISOLATION")
             .env("NO_COLOR", "1")
             .args(["compare", "--builder", "buildah"]);
