@@ -7,6 +7,7 @@
 //! on top.
 
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod data;
 pub mod edit;

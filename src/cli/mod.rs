@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod check;
+pub mod compare;
 pub mod debug;
 pub mod fix;
 pub mod rules;
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Fix(a) => fix::run(&a, &mut term),
         Command::Check(a) => check::run(&a, &mut term),
+        Command::Compare(a) => compare::run(&a, &mut term),
         Command::Rules(a) => rules::run(&a, &mut term),
         Command::Debug(c) => debug::run(&c, &mut term),
     }

@@ -1,0 +1,524 @@
+//! `dslim compare`: builds a Dockerfile before and after the fixes and
+//! reports real image sizes and layers.
+//!
+//! The fixed text is computed in memory with [`pipeline::fix`] and written
+//! to a temporary file; both versions are built with `--no-cache` (so the
+//! second build cannot reuse the first's layers and its time is real), each
+//! under its own tag, then inspected, measured and — unless asked to keep
+//! them — removed. Only the images this run made are removed.
+
+pub mod builder;
+pub mod render;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Serialize;
+
+pub use builder::{Builder, Choice, Kind, Pull};
+
+use crate::pipeline::{self, Settings};
+
+/// What to compare and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dockerfile: PathBuf,
+    /// Build context; default: the Dockerfile's folder.
+    pub context: Option<PathBuf>,
+    pub pull: Pull,
+    /// Keep the two images (and print their tags).
+    pub keep: bool,
+    pub settings: Settings,
+}
+
+/// One row of an image's history (`docker history`), in build order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerRow {
+    /// The instruction, shortened from `created_by` (`RUN apt-get update`).
+    pub instruction: String,
+    /// The builder's record, as stored in the image.
+    pub created_by: String,
+    pub size_bytes: u64,
+    /// True for entries that made no filesystem layer (ENV, CMD, …).
+    pub empty_layer: bool,
+}
+
+/// One built image.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImageReport {
+    pub tag: String,
+    /// Whether the image was left in the builder's store (`--keep`).
+    pub kept: bool,
+    /// Uncompressed: the sum of the layers' sizes, as `docker images` shows.
+    pub size_bytes: u64,
+    /// gzip-compressed layers, what a registry stores; `null` when the
+    /// builder cannot tell.
+    pub compressed_bytes: Option<u64>,
+    pub layer_count: usize,
+    pub build_seconds: f64,
+    pub history: Vec<LayerRow>,
+}
+
+/// After minus before; `saved_*` is before minus after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Difference {
+    pub size_bytes: i64,
+    pub saved_bytes: i64,
+    /// Of the original size; 0 when the original is empty.
+    pub saved_percent: f64,
+    pub compressed_bytes: Option<i64>,
+    pub compressed_saved_percent: Option<f64>,
+    pub layer_count: i64,
+    pub build_seconds: f64,
+}
+
+impl Difference {
+    pub fn of(before: &ImageReport, after: &ImageReport) -> Difference {
+        let delta = |a: u64, b: u64| b as i64 - a as i64;
+        let size = delta(before.size_bytes, after.size_bytes);
+        let compressed = match (before.compressed_bytes, after.compressed_bytes) {
+            (Some(b), Some(a)) => Some((b, a)),
+            _ => None,
+        };
+        Difference {
+            size_bytes: size,
+            saved_bytes: -size,
+            saved_percent: percent(-size, before.size_bytes),
+            compressed_bytes: compressed.map(|(b, a)| delta(b, a)),
+            compressed_saved_percent: compressed.map(|(b, a)| percent(-delta(b, a), b)),
+            layer_count: after.layer_count as i64 - before.layer_count as i64,
+            build_seconds: round2(after.build_seconds - before.build_seconds),
+        }
+    }
+}
+
+/// `part` as a percentage of `whole`, to two decimals (0 for an empty whole).
+pub fn percent(part: i64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        round2(part as f64 * 100.0 / whole as f64)
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The whole comparison (`--format json` prints it as is).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub dockerfile: String,
+    pub context: String,
+    pub builder: &'static str,
+    /// Whether the fixes changed the Dockerfile.
+    pub changed: bool,
+    /// Codes of the fixes applied, one entry per fix.
+    pub applied: Vec<&'static str>,
+    pub before: ImageReport,
+    pub after: ImageReport,
+    pub difference: Difference,
+}
+
+/// Why a comparison failed. Every case exits with status 2.
+#[derive(Debug)]
+pub enum Error {
+    /// The Dockerfile or context cannot be used (message for `path: error:`).
+    Input(String),
+    /// The Dockerfile does not parse, or a transform failed.
+    Pipeline(pipeline::Error),
+    /// No usable builder.
+    NoBuilder(String),
+    /// The original Dockerfile does not build: the user's problem.
+    OriginalFailed {
+        builder: &'static str,
+        message: String,
+        log_tail: String,
+        log: Option<PathBuf>,
+    },
+    /// The fixed Dockerfile does not build while the original does: a bug
+    /// in one of the transforms applied.
+    FixedFailed {
+        builder: &'static str,
+        applied: Vec<&'static str>,
+        message: String,
+        log_tail: String,
+        log: Option<PathBuf>,
+    },
+    /// Inspecting or preparing failed.
+    Builder { message: String, log_tail: String },
+}
+
+/// Status lines while the builds run (stderr in the CLI).
+pub trait Progress {
+    fn status(&mut self, line: &str);
+}
+
+impl<F: FnMut(&str)> Progress for F {
+    fn status(&mut self, line: &str) {
+        self(line)
+    }
+}
+
+/// The tag of this run's images: unique per process and call.
+fn tag_base() -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!("localhost/dslim-compare-{}-{t}-{n}", std::process::id())
+}
+
+/// The folder a path is in (`.` for a bare file name).
+fn folder_of(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Builds the original and the fixed Dockerfile with `builder` and
+/// compares them.
+pub fn run(
+    o: &Options,
+    builder: &Builder,
+    src: &str,
+    progress: &mut dyn Progress,
+) -> Result<Report, Error> {
+    let outcome = pipeline::fix(src, &o.settings).map_err(Error::Pipeline)?;
+    let context = o
+        .context
+        .clone()
+        .unwrap_or_else(|| folder_of(&o.dockerfile));
+    if !context.is_dir() {
+        return Err(Error::Input(format!(
+            "build context {} is not a directory",
+            context.display()
+        )));
+    }
+    let io = |what: &str, e: std::io::Error| Error::Builder {
+        message: format!("{what}: {}", crate::fsutil::io_message(&e)),
+        log_tail: String::new(),
+    };
+    // The fixed text goes to a file of the same name in a temporary folder,
+    // with the Dockerfile's own `<name>.dockerignore` beside it if it has one
+    // (BuildKit reads that before the context's .dockerignore).
+    let tmp = tempfile::Builder::new()
+        .prefix("dslim-compare-")
+        .tempdir()
+        .map_err(|e| io("cannot create a temporary folder", e))?;
+    let name = o
+        .dockerfile
+        .file_name()
+        .map_or_else(|| "Dockerfile".into(), |n| n.to_os_string());
+    let fixed_path = tmp.path().join(&name);
+    std::fs::write(&fixed_path, outcome.fixed.as_bytes())
+        .map_err(|e| io("cannot write the fixed Dockerfile", e))?;
+    let mut ignore_name = name.clone();
+    ignore_name.push(".dockerignore");
+    let own_ignore = folder_of(&o.dockerfile).join(&ignore_name);
+    if own_ignore.is_file() {
+        std::fs::copy(&own_ignore, tmp.path().join(&ignore_name))
+            .map_err(|e| io("cannot copy the Dockerfile's .dockerignore", e))?;
+    }
+
+    let base = tag_base();
+    let kind = builder.kind.name();
+    let changed = outcome.changed(src);
+    if !changed {
+        progress.status("no fixes apply: both builds use the same Dockerfile");
+    }
+
+    let before = build_one(
+        builder,
+        &o.dockerfile,
+        &context,
+        &format!("{base}:before"),
+        o,
+        tmp.path(),
+        progress,
+    )
+    .map_err(|f| match f {
+        Stage::Build(f) => Error::OriginalFailed {
+            builder: kind,
+            message: f.message,
+            log_tail: f.log_tail,
+            log: f.log,
+        },
+        Stage::Inspect(f) => Error::Builder {
+            message: f.message,
+            log_tail: f.log_tail,
+        },
+    })?;
+    let after = build_one(
+        builder,
+        &fixed_path,
+        &context,
+        &format!("{base}:after"),
+        o,
+        tmp.path(),
+        progress,
+    );
+    let after = match after {
+        Ok(a) => a,
+        Err(f) => {
+            if !o.keep {
+                let _ = builder.remove(&before.tag);
+            }
+            return Err(match f {
+                Stage::Build(f) => Error::FixedFailed {
+                    builder: kind,
+                    applied: outcome.applied.clone(),
+                    message: f.message,
+                    log_tail: f.log_tail,
+                    log: f.log,
+                },
+                Stage::Inspect(f) => Error::Builder {
+                    message: f.message,
+                    log_tail: f.log_tail,
+                },
+            });
+        }
+    };
+    if !o.keep {
+        for t in [&before.tag, &after.tag] {
+            if let Err(f) = builder.remove(t) {
+                progress.status(&format!("warning: could not remove {t}: {}", f.message));
+            }
+        }
+    }
+    let difference = Difference::of(&before, &after);
+    Ok(Report {
+        dockerfile: crate::output::display_path(&o.dockerfile),
+        context: crate::output::display_path(&context),
+        builder: kind,
+        changed,
+        applied: outcome.applied,
+        before,
+        after,
+        difference,
+    })
+}
+
+/// A failed build, with where its full log is.
+struct BuildFailure {
+    message: String,
+    log_tail: String,
+    log: Option<PathBuf>,
+}
+
+/// Where [`build_one`] failed.
+enum Stage {
+    Build(BuildFailure),
+    /// Built, but the builder could not tell what it built.
+    Inspect(builder::Failure),
+}
+
+fn build_one(
+    builder: &Builder,
+    dockerfile: &Path,
+    context: &Path,
+    tag: &str,
+    o: &Options,
+    tmp: &Path,
+    progress: &mut dyn Progress,
+) -> Result<ImageReport, Stage> {
+    let which = tag.rsplit(':').next().unwrap_or(tag);
+    let log = tmp.join(format!("{which}.log"));
+    progress.status(&format!(
+        "building {which} ({}, --no-cache) as {tag}…",
+        builder.kind.name()
+    ));
+    let untagged = builder.untagged_images();
+    let seconds = match builder.build(dockerfile, context, tag, o.pull, &log) {
+        Ok(s) => s,
+        Err(f) => {
+            // Remove the intermediate images the failed build left (new
+            // untagged images since it started); nothing else is touched.
+            if let (Some(old), Some(now)) = (untagged, builder.untagged_images()) {
+                let new: Vec<String> = now.into_iter().filter(|i| !old.contains(i)).collect();
+                if !o.keep {
+                    builder.remove_ids(&new);
+                }
+            }
+            return Err(Stage::Build(BuildFailure {
+                message: f.message,
+                log_tail: f.log_tail,
+                log: keep_log(&log, tag),
+            }));
+        }
+    };
+    let info = builder.inspect(tag);
+    let info = match info {
+        Ok(i) => i,
+        Err(f) => {
+            if !o.keep {
+                let _ = builder.remove(tag);
+            }
+            return Err(Stage::Inspect(f));
+        }
+    };
+    progress.status(&format!(
+        "built {which} in {}: {}, {} layers",
+        render::seconds(seconds),
+        render::bytes(info.size()),
+        info.layers
+    ));
+    let compressed = builder.compressed_size(tag);
+    Ok(ImageReport {
+        tag: tag.to_string(),
+        kept: o.keep,
+        size_bytes: info.size(),
+        compressed_bytes: compressed,
+        layer_count: info.layers,
+        build_seconds: round2(seconds),
+        history: info
+            .history
+            .into_iter()
+            .map(|h| LayerRow {
+                instruction: instruction(&h.created_by),
+                created_by: h.created_by,
+                size_bytes: h.size,
+                empty_layer: h.empty_layer,
+            })
+            .collect(),
+    })
+}
+
+/// Moves a failed build's log out of the temporary folder so the user can
+/// read all of it.
+fn keep_log(log: &Path, tag: &str) -> Option<PathBuf> {
+    let name = tag.rsplit('/').next().unwrap_or(tag).replace(':', "-");
+    let dest = std::env::temp_dir().join(format!("{name}.log"));
+    std::fs::copy(log, &dest).ok().map(|_| dest)
+}
+
+/// A history record shortened to the instruction it came from:
+/// `/bin/sh -c #(nop) ENV X=1` → `ENV X=1`, `/bin/sh -c apt-get update` →
+/// `RUN apt-get update`, `RUN /bin/sh -c x # buildkit` → `RUN x`; runs of
+/// whitespace become one space.
+pub fn instruction(created_by: &str) -> String {
+    let s = created_by.trim();
+    let s = s.strip_suffix("# buildkit").unwrap_or(s).trim_end();
+    let s = if let Some(rest) = s.strip_prefix("/bin/sh -c #(nop) ") {
+        rest.to_string()
+    } else if let Some(rest) = s.strip_prefix("RUN /bin/sh -c ") {
+        format!("RUN {rest}")
+    } else if let Some(rest) = run_body(s) {
+        format!("RUN {rest}")
+    } else {
+        s.to_string()
+    };
+    s.split_whitespace()
+        .map(short_digest)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `file:<64 hex digits>` (buildah's name for a COPY source) → its first
+/// 12 digits, as image IDs are shown.
+fn short_digest(word: &str) -> &str {
+    for p in ["file:", "dir:", "multi:"] {
+        if let Some(rest) = word.strip_prefix(p) {
+            if rest.len() == 64 && rest.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return &word[..p.len() + 12];
+            }
+        }
+    }
+    word
+}
+
+/// The command of a buildah RUN record: `/bin/sh -c CMD`, or with build
+/// arguments first, `|2 A=1 B=2 /bin/sh -c CMD`.
+fn run_body(s: &str) -> Option<&str> {
+    if let Some(rest) = s.strip_prefix("/bin/sh -c ") {
+        return Some(rest);
+    }
+    if s.starts_with('|') {
+        return s
+            .find(" /bin/sh -c ")
+            .map(|i| &s[i + " /bin/sh -c ".len()..]);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn image(
+        size: u64,
+        compressed: Option<u64>,
+        layers: usize,
+        secs: f64,
+    ) -> ImageReport {
+        ImageReport {
+            tag: "localhost/t:before".into(),
+            kept: false,
+            size_bytes: size,
+            compressed_bytes: compressed,
+            layer_count: layers,
+            build_seconds: secs,
+            history: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn difference_arithmetic() {
+        let b = image(909_000_000, Some(300_000_000), 12, 41.25);
+        let a = image(118_000_000, Some(45_000_000), 5, 30.0);
+        let d = Difference::of(&b, &a);
+        assert_eq!(d.size_bytes, -791_000_000);
+        assert_eq!(d.saved_bytes, 791_000_000);
+        assert_eq!(d.saved_percent, 87.02);
+        assert_eq!(d.compressed_bytes, Some(-255_000_000));
+        assert_eq!(d.compressed_saved_percent, Some(85.0));
+        assert_eq!(d.layer_count, -7);
+        assert_eq!(d.build_seconds, -11.25);
+    }
+
+    #[test]
+    fn growth_is_negative_saving_and_empty_images_do_not_divide_by_zero() {
+        let d = Difference::of(&image(100, None, 1, 1.0), &image(150, Some(9), 2, 1.0));
+        assert_eq!(
+            (d.size_bytes, d.saved_bytes, d.saved_percent),
+            (50, -50, -50.0)
+        );
+        assert_eq!(d.compressed_bytes, None);
+        assert_eq!(d.compressed_saved_percent, None);
+        let z = Difference::of(&image(0, Some(0), 0, 0.0), &image(0, Some(0), 0, 0.0));
+        assert_eq!(
+            (z.saved_percent, z.compressed_saved_percent),
+            (0.0, Some(0.0))
+        );
+    }
+
+    #[test]
+    fn instructions_from_history_records() {
+        assert_eq!(instruction("/bin/sh -c #(nop) ENV X=1"), "ENV X=1");
+        assert_eq!(
+            instruction("/bin/sh -c #(nop) COPY file:5eb0 in /a.bin "),
+            "COPY file:5eb0 in /a.bin"
+        );
+        let sha = "5eb0e3d318c310816e3b8b17408039666aa2567626a34c07b03b88ab115432b0";
+        assert_eq!(
+            instruction(&format!("/bin/sh -c #(nop) COPY file:{sha} in /a ")),
+            "COPY file:5eb0e3d318c3 in /a"
+        );
+        assert_eq!(
+            instruction("/bin/sh -c apt-get update     && apt-get install -y curl"),
+            "RUN apt-get update && apt-get install -y curl"
+        );
+        assert_eq!(instruction("|1 V=2 /bin/sh -c make V=$V"), "RUN make V=$V");
+        assert_eq!(instruction("RUN /bin/sh -c make # buildkit"), "RUN make");
+        assert_eq!(instruction("COPY a /a # buildkit"), "COPY a /a");
+        assert_eq!(instruction(""), "");
+    }
+
+    #[test]
+    fn folders() {
+        assert_eq!(folder_of(Path::new("Dockerfile")), Path::new("."));
+        assert_eq!(folder_of(Path::new("a/b/Dockerfile")), Path::new("a/b"));
+    }
+}

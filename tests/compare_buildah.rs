@@ -1,0 +1,280 @@
+//! `dslim compare` with a real buildah: a `FROM scratch` image whose layers
+//! are COPYs of files in the test's context (no network, no base image).
+//!
+//! Needs buildah on PATH and root (buildah runs rootful with chroot
+//! isolation). Without them the tests print a notice and pass — unless
+//! `DSLIM_REQUIRE_BUILDAH=1` (CI) makes that a failure.
+//!
+//! Storage: every test points buildah at its own temporary storage (vfs
+//! driver, graphroot and runroot in a temp dir, through
+//! `CONTAINERS_STORAGE_CONF`), so the user's images are never seen or
+//! touched, and the test can check that nothing is left behind.
+//!
+//! Sizes: a layer is an uncompressed tar stream, so its size is the file's
+//! size plus a 512-byte header per entry (the file and any parent folder
+//! COPY creates), padding to a multiple of 512 and the 1 KiB end-of-archive
+//! marker: within [`TAR_OVERHEAD`] bytes above the file's size.
+
+#![cfg(unix)]
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command as Std;
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+/// Tar overhead allowed per single-file layer (see the module docs).
+const TAR_OVERHEAD: u64 = 4096;
+
+/// Files COPYed, one layer each: (context name, destination, size).
+const FILES: [(&str, &str, u64); 3] = [
+    ("a.bin", "/a.bin", 100_000),
+    ("b.txt", "/b.txt", 5_000),
+    ("c.bin", "/data/c.bin", 250_001),
+];
+
+/// Why buildah cannot run here, if it cannot.
+fn unavailable() -> Option<String> {
+    let v = Std::new("buildah").arg("--version").output();
+    if !v.is_ok_and(|o| o.status.success()) {
+        return Some("buildah is not installed (not on PATH)".into());
+    }
+    let id = Std::new("id").arg("-u").output().ok()?;
+    if String::from_utf8_lossy(&id.stdout).trim() != "0" {
+        return Some("not running as root (the test runs buildah rootful)".into());
+    }
+    None
+}
+
+/// Whether to run; panics when buildah is required but unavailable.
+fn can_run(test: &str) -> bool {
+    match unavailable() {
+        None => true,
+        Some(why) if std::env::var_os("DSLIM_REQUIRE_BUILDAH").is_some_and(|v| v == "1") => {
+            panic!("DSLIM_REQUIRE_BUILDAH=1 but {why}")
+        }
+        Some(why) => {
+            eprintln!(
+                "NOTICE: skipping {test}: {why} (set DSLIM_REQUIRE_BUILDAH=1 to fail instead)"
+            );
+            false
+        }
+    }
+}
+
+/// A context with the files and a Dockerfile, and private image storage.
+struct Setup {
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new(dockerfile: &str) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = dir.path().join("ctx");
+        fs::create_dir(&ctx).unwrap();
+        let mut seed: u32 = 12345;
+        for (name, _, size) in FILES {
+            // Incompressible-ish bytes, so the compressed size means something.
+            let bytes: Vec<u8> = (0..size)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (seed >> 16) as u8
+                })
+                .collect();
+            fs::write(ctx.join(name), bytes).unwrap();
+        }
+        fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
+        let st = dir.path().join("storage");
+        fs::write(
+            dir.path().join("storage.conf"),
+            format!(
+                "[storage]\ndriver = \"vfs\"\ngraphroot = \"{}\"\nrunroot = \"{}\"\n",
+                st.join("graph").display(),
+                st.join("run").display()
+            ),
+        )
+        .unwrap();
+        Setup { dir }
+    }
+    fn dockerfile(&self) -> PathBuf {
+        self.dir.path().join("ctx/Dockerfile")
+    }
+    fn storage_conf(&self) -> PathBuf {
+        self.dir.path().join("storage.conf")
+    }
+    fn dslim(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_dslim"));
+        c.env("CONTAINERS_STORAGE_CONF", self.storage_conf())
+            // Failed builds' logs are kept in the temp dir: this test's.
+            .env("TMPDIR", self.dir.path())
+            .env("NO_COLOR", "1")
+            .args(["compare", "--builder", "buildah", "--pull=never"]);
+        c
+    }
+    fn buildah(&self, args: &[&str]) -> String {
+        let o = Std::new("buildah")
+            .env("CONTAINERS_STORAGE_CONF", self.storage_conf())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "buildah {args:?}: {o:?}");
+        String::from_utf8(o.stdout).unwrap()
+    }
+    /// Every image in the private storage, with intermediate ones.
+    fn images(&self) -> Vec<serde_json::Value> {
+        let out = self.buildah(&["images", "--all", "--json"]);
+        if out.trim().is_empty() {
+            return Vec::new();
+        }
+        serde_json::from_str::<serde_json::Value>(&out)
+            .unwrap()
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        // Whatever a failed assertion left: remove it from the private
+        // storage (then the temp dir goes).
+        let _ = Std::new("buildah")
+            .env("CONTAINERS_STORAGE_CONF", self.storage_conf())
+            .args(["rmi", "--all", "--force"])
+            .output();
+    }
+}
+
+fn scratch_dockerfile() -> String {
+    let mut s = String::from("FROM scratch\n");
+    for (i, (name, dest, _)) in FILES.iter().enumerate() {
+        s.push_str(&format!("COPY {name} {dest}\n"));
+        if i == 0 {
+            s.push_str("ENV GREETING=hello\n");
+        }
+    }
+    s.push_str("LABEL purpose=dslim-compare-test\n");
+    s
+}
+
+fn check_image(img: &serde_json::Value) {
+    assert_eq!(img["layer_count"], FILES.len(), "{img}");
+    let layers: Vec<&serde_json::Value> = img["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["empty_layer"] == false)
+        .collect();
+    assert_eq!(layers.len(), FILES.len(), "{img}");
+    let mut total = 0;
+    for (h, (_, dest, size)) in layers.iter().zip(FILES) {
+        let got = h["size_bytes"].as_u64().unwrap();
+        assert!(
+            (size..=size + TAR_OVERHEAD).contains(&got),
+            "layer {dest}: {got} bytes for a {size}-byte file (allowed: +{TAR_OVERHEAD})"
+        );
+        assert!(
+            h["instruction"].as_str().unwrap().starts_with("COPY ")
+                && h["instruction"].as_str().unwrap().ends_with(dest),
+            "{h}"
+        );
+        total += got;
+    }
+    assert_eq!(img["size_bytes"], total);
+    let empty: Vec<&str> = img["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["empty_layer"] == true)
+        .map(|h| h["instruction"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        empty,
+        ["ENV GREETING=hello", "LABEL purpose=dslim-compare-test"]
+    );
+    // gzip cannot shrink the pseudo-random bytes much.
+    let files: u64 = FILES.iter().map(|f| f.2).sum();
+    let gz = img["compressed_bytes"].as_u64().expect("compressed size");
+    assert!(gz > files / 2 && gz < total + TAR_OVERHEAD, "{gz}");
+    assert!(img["build_seconds"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn scratch_image_sizes_and_layers_and_cleanup() {
+    if !can_run("scratch_image_sizes_and_layers_and_cleanup") {
+        return;
+    }
+    let s = Setup::new(&scratch_dockerfile());
+    let a = s
+        .dslim()
+        .arg("--format=json")
+        .arg(s.dockerfile())
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(v["builder"], "buildah");
+    // Nothing for dslim to change in a FROM scratch file (no RUN): both
+    // builds are the same Dockerfile and the same size.
+    assert_eq!(v["changed"], false);
+    assert_eq!(v["applied"], serde_json::json!([]));
+    check_image(&v["before"]);
+    check_image(&v["after"]);
+    assert_ne!(v["before"]["tag"], v["after"]["tag"]);
+    let d = &v["difference"];
+    assert_eq!(d["size_bytes"], 0);
+    assert_eq!(d["saved_bytes"], 0);
+    assert_eq!(d["saved_percent"], 0.0);
+    assert_eq!(d["layer_count"], 0);
+    // Both images and their intermediate images are gone.
+    assert_eq!(s.images(), Vec::<serde_json::Value>::new());
+}
+
+#[test]
+fn keep_leaves_both_images_and_text_report() {
+    if !can_run("keep_leaves_both_images_and_text_report") {
+        return;
+    }
+    let s = Setup::new(&scratch_dockerfile());
+    let a = s
+        .dslim()
+        .arg("--keep")
+        .arg(s.dockerfile())
+        .assert()
+        .success()
+        .stdout(contains("Same size."));
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let layers_row: Vec<&str> = out
+        .lines()
+        .find(|l| l.starts_with("layers "))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(layers_row, ["layers", "3", "3", "0"], "{out}");
+    let names: Vec<String> = s
+        .images()
+        .iter()
+        .filter_map(|i| i["names"].as_array().cloned())
+        .flatten()
+        .filter_map(|n| n.as_str().map(str::to_string))
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    for n in &names {
+        assert!(out.contains(&format!("{n} (kept)")), "{n} in {out}");
+    }
+}
+
+#[test]
+fn original_that_does_not_build_leaves_nothing() {
+    if !can_run("original_that_does_not_build_leaves_nothing") {
+        return;
+    }
+    let s = Setup::new("FROM scratch\nCOPY a.bin /a.bin\nCOPY missing.bin /m\n");
+    s.dslim()
+        .arg(s.dockerfile())
+        .assert()
+        .code(2)
+        .stderr(contains("error: the original Dockerfile does not build"))
+        .stderr(contains("missing"));
+    assert_eq!(s.images(), Vec::<serde_json::Value>::new());
+}

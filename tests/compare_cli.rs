@@ -1,0 +1,352 @@
+//! `dslim compare` end to end against a fake `buildah` (a shell script that
+//! logs its arguments and answers like buildah would): orchestration,
+//! arguments, cleanup and error reports, without root or a real builder.
+//! tests/compare_buildah.rs runs the real one.
+
+#![cfg(unix)]
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+const MERGEABLE: &str = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n";
+const MERGED: &str = "FROM debian\nRUN apt-get update \\\n    && apt-get install -y curl\n";
+
+/// Logs each call as `arg|arg|…|` to $FAKE_DIR/calls. `bud` copies the
+/// Dockerfile it was given to $FAKE_DIR/<before|after>.Dockerfile and fails
+/// for the build named in $FAKE_FAIL (leaving an untagged image behind);
+/// `images` always lists an untagged image of the user's.
+const FAKE_BUILDAH: &str = r#"#!/bin/sh
+printf '%s|' "$@" >> "$FAKE_DIR/calls"; echo >> "$FAKE_DIR/calls"
+last=; for a in "$@"; do last=$a; done
+case "$1" in
+bud)
+  file=; tag=; prev=
+  for a in "$@"; do
+    case "$prev" in -f) file=$a ;; -t) tag=$a ;; esac
+    prev=$a
+  done
+  which=${tag##*:}
+  cat "$file" > "$FAKE_DIR/$which.Dockerfile"
+  echo "STEP 1/2: FROM debian"
+  if [ "$FAKE_FAIL" = "$which" ]; then
+    touch "$FAKE_DIR/left"
+    echo "Error: building at STEP 2: boom" >&2
+    exit 1
+  fi
+  echo "COMMIT $tag" ;;
+inspect)
+  case "$last" in
+  *:before) printf '%s\n' '{"Manifest":"{\"layers\":[{\"size\":3000},{\"size\":5000}]}","Docker":{"history":[{"created_by":"/bin/sh -c #(nop) ADD file:x in /"},{"created_by":"/bin/sh -c #(nop) CMD [\"bash\"]","empty_layer":true},{"created_by":"/bin/sh -c apt-get update"}]}}' ;;
+  *) printf '%s\n' '{"Manifest":"{\"layers\":[{\"size\":3000},{\"size\":1000}]}","Docker":{"history":[{"created_by":"/bin/sh -c #(nop) ADD file:x in /"},{"created_by":"/bin/sh -c apt-get update     && apt-get install -y curl"}]}}' ;;
+  esac ;;
+push)
+  dest=${last#oci:}; dest=${dest%:image}
+  mkdir -p "$dest/blobs/sha256"
+  echo '{"manifests":[{"digest":"sha256:abc"}]}' > "$dest/index.json"
+  case "$5" in
+  *:before) echo '{"layers":[{"size":1500},{"size":1000}]}' ;;
+  *) echo '{"layers":[{"size":1500},{"size":300}]}' ;;
+  esac > "$dest/blobs/sha256/abc" ;;
+images)
+  if [ -e "$FAKE_DIR/left" ]; then
+    echo '[{"id":"sha256:users","names":null},{"id":"sha256:named","names":["x:y"]},{"id":"sha256:leftover","names":null}]'
+  else
+    echo '[{"id":"sha256:users","names":null},{"id":"sha256:named","names":["x:y"]}]'
+  fi ;;
+rmi) echo "untagged: $2" ;;
+*) echo "fake buildah: unexpected $1" >&2; exit 3 ;;
+esac
+"#;
+
+struct Fake {
+    dir: tempfile::TempDir,
+}
+
+impl Fake {
+    fn new() -> Fake {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        fs::create_dir(&bin).unwrap();
+        let prog = bin.join("buildah");
+        fs::write(&prog, FAKE_BUILDAH).unwrap();
+        fs::set_permissions(&prog, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::create_dir(dir.path().join("state")).unwrap();
+        fs::create_dir(dir.path().join("app")).unwrap();
+        Fake { dir }
+    }
+    fn state(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+    fn dockerfile(&self, text: &str) -> PathBuf {
+        let p = self.dir.path().join("app/Dockerfile");
+        fs::write(&p, text).unwrap();
+        p
+    }
+    /// `dslim compare --builder buildah` with the fake first on PATH (the
+    /// script itself needs cat, mkdir and touch from /bin).
+    fn dslim(&self, fail: &str) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_dslim"));
+        let path = format!("{}:/usr/bin:/bin", self.dir.path().join("bin").display());
+        c.env("PATH", path)
+            .env("FAKE_DIR", self.state())
+            .env("FAKE_FAIL", fail)
+            // Failed builds' logs are kept in the temp dir: this test's.
+            .env("TMPDIR", self.dir.path())
+            .env_remove("BUILDAH_ISOLATION")
+            .env("NO_COLOR", "1")
+            .args(["compare", "--builder", "buildah"]);
+        c
+    }
+    /// The fake's calls, one `Vec` of arguments per call.
+    fn calls(&self) -> Vec<Vec<String>> {
+        fs::read_to_string(self.state().join("calls"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                l.trim_end_matches('|')
+                    .split('|')
+                    .map(str::to_string)
+                    .collect()
+            })
+            .collect()
+    }
+    fn calls_to(&self, cmd: &str) -> Vec<Vec<String>> {
+        self.calls().into_iter().filter(|c| c[0] == cmd).collect()
+    }
+}
+
+fn arg_after<'a>(call: &'a [String], flag: &str) -> &'a str {
+    let i = call.iter().position(|a| a == flag).unwrap();
+    &call[i + 1]
+}
+
+fn json_of(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).unwrap_or_else(|e| {
+        panic!("not JSON ({e}): {}", String::from_utf8_lossy(out));
+    })
+}
+
+#[test]
+fn compares_before_and_after_and_removes_both_images() {
+    let f = Fake::new();
+    let df = f.dockerfile(MERGEABLE);
+    let a = f
+        .dslim("")
+        .args(["--pull=never", "--format", "json"])
+        .arg(&df)
+        .assert()
+        .success();
+    let v = json_of(&a.get_output().stdout);
+    assert_eq!(v["builder"], "buildah");
+    assert_eq!(v["changed"], true);
+    assert_eq!(v["applied"], serde_json::json!(["DS001"]));
+    assert_eq!(v["context"], df.parent().unwrap().display().to_string());
+    let (b, af, d) = (&v["before"], &v["after"], &v["difference"]);
+    assert_eq!(b["size_bytes"], 8000);
+    assert_eq!(b["layer_count"], 2);
+    assert_eq!(b["compressed_bytes"], 2500);
+    assert_eq!(b["history"].as_array().unwrap().len(), 3);
+    assert_eq!(b["history"][1]["instruction"], "CMD [\"bash\"]");
+    assert_eq!(b["history"][1]["empty_layer"], true);
+    assert_eq!(b["history"][2]["size_bytes"], 5000);
+    assert_eq!(
+        af["history"][1]["instruction"],
+        "RUN apt-get update && apt-get install -y curl"
+    );
+    assert_eq!(af["size_bytes"], 4000);
+    assert_eq!(af["compressed_bytes"], 1800);
+    assert_eq!(d["size_bytes"], -4000);
+    assert_eq!(d["saved_bytes"], 4000);
+    assert_eq!(d["saved_percent"], 50.0);
+    assert_eq!(d["compressed_bytes"], -700);
+    assert_eq!(d["compressed_saved_percent"], 28.0);
+    assert_eq!(d["layer_count"], 0);
+    assert_eq!(b["kept"], false);
+
+    // Builds: the original file as is, the fixed text as a file; each with
+    // its own tag, --no-cache and layers kept.
+    let builds = f.calls_to("bud");
+    assert_eq!(builds.len(), 2);
+    for (call, which) in builds.iter().zip(["before", "after"]) {
+        for flag in ["--layers", "--no-cache", "--pull=never", "--force-rm"] {
+            assert!(call.contains(&flag.to_string()), "{flag} in {call:?}");
+        }
+        assert_eq!(arg_after(call, "--isolation"), "chroot");
+        assert!(arg_after(call, "-t").ends_with(&format!(":{which}")));
+        assert!(arg_after(call, "-t").starts_with("localhost/dslim-compare-"));
+        assert_eq!(
+            call.last().unwrap(),
+            &df.parent().unwrap().display().to_string()
+        );
+    }
+    assert_eq!(arg_after(&builds[0], "-f"), df.display().to_string());
+    assert_ne!(arg_after(&builds[1], "-f"), df.display().to_string());
+    assert_eq!(
+        fs::read_to_string(f.state().join("before.Dockerfile")).unwrap(),
+        MERGEABLE
+    );
+    assert_eq!(
+        fs::read_to_string(f.state().join("after.Dockerfile")).unwrap(),
+        MERGED
+    );
+    // The temporary fixed Dockerfile is gone.
+    assert!(!Path::new(arg_after(&builds[1], "-f")).exists());
+    // Only the two tags are removed.
+    let removed: Vec<String> = f
+        .calls_to("rmi")
+        .into_iter()
+        .map(|c| c[1].clone())
+        .collect();
+    assert_eq!(
+        removed,
+        [arg_after(&builds[0], "-t"), arg_after(&builds[1], "-t")]
+    );
+}
+
+#[test]
+fn text_report() {
+    let f = Fake::new();
+    let df = f.dockerfile(MERGEABLE);
+    f.dslim("")
+        .arg(&df)
+        .assert()
+        .success()
+        .stdout(contains("fixes applied: DS001 merge-runs"))
+        .stdout(contains(
+            "    SIZE  INSTRUCTION\n  3.0 kB  ADD file:x in /\n",
+        ))
+        .stdout(contains("size        8.0 kB  4.0 kB  -4.0 kB (-50.0%)"))
+        .stdout(contains("Saved 4.0 kB (50.0% of 8.0 kB)."))
+        .stderr(contains("building before (buildah, --no-cache)"));
+}
+
+#[test]
+fn keep_leaves_the_images() {
+    let f = Fake::new();
+    let df = f.dockerfile(MERGEABLE);
+    let a = f
+        .dslim("")
+        .args(["--keep", "--format=json"])
+        .arg(&df)
+        .assert()
+        .success();
+    let v = json_of(&a.get_output().stdout);
+    assert_eq!(v["before"]["kept"], true);
+    assert_eq!(v["after"]["kept"], true);
+    assert!(f.calls_to("rmi").is_empty());
+    // The default pull policy: missing.
+    assert!(f.calls_to("bud")[0].contains(&"--pull=missing".to_string()));
+}
+
+#[test]
+fn fixed_version_failing_is_reported_as_a_bug_naming_the_transforms() {
+    let f = Fake::new();
+    let df = f.dockerfile(MERGEABLE);
+    f.dslim("after")
+        .arg(&df)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains(format!(
+            "{}: error: BUG: the original builds but the FIXED Dockerfile does not",
+            df.display()
+        )))
+        .stderr(contains("fixes applied: DS001 merge-runs."))
+        .stderr(contains("  | Error: building at STEP 2: boom"))
+        .stderr(contains("full log: "));
+    let removed: Vec<String> = f
+        .calls_to("rmi")
+        .into_iter()
+        .map(|c| c[1].clone())
+        .collect();
+    // The original's image and what the failed build left; never the
+    // user's untagged image.
+    assert_eq!(removed.len(), 2, "{removed:?}");
+    assert_eq!(removed[0], "sha256:leftover");
+    assert!(removed[1].ends_with(":before"));
+}
+
+#[test]
+fn original_failing_is_the_users_problem() {
+    let f = Fake::new();
+    let df = f.dockerfile(MERGEABLE);
+    f.dslim("before")
+        .arg(&df)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "error: the original Dockerfile does not build (buildah build failed (exit status 1))",
+        ))
+        .stderr(contains("  | Error: building at STEP 2: boom"))
+        .stderr(contains("BUG").not());
+    assert_eq!(f.calls_to("bud").len(), 1, "the fixed version is not built");
+    let removed: Vec<String> = f
+        .calls_to("rmi")
+        .into_iter()
+        .map(|c| c[1].clone())
+        .collect();
+    assert_eq!(removed, ["sha256:leftover"]);
+}
+
+#[test]
+fn no_builder_on_path() {
+    let f = Fake::new();
+    let df = f.dockerfile(MERGEABLE);
+    Command::new(env!("CARGO_BIN_EXE_dslim"))
+        .env("PATH", "")
+        .env("NO_COLOR", "1")
+        .arg("compare")
+        .arg(&df)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains(format!(
+            "{}: error: no container builder found: install buildah or podman",
+            df.display()
+        )));
+    Command::new(env!("CARGO_BIN_EXE_dslim"))
+        .env("PATH", "")
+        .env("NO_COLOR", "1")
+        .args(["compare", "--builder", "podman"])
+        .arg(&df)
+        .assert()
+        .code(2)
+        .stderr(contains("error: `podman` not found on PATH"));
+}
+
+#[test]
+fn input_errors() {
+    let f = Fake::new();
+    let df = f.dockerfile("FROM debian\nRUN <<EOF\necho hi\n");
+    f.dslim("")
+        .arg(&df)
+        .assert()
+        .code(2)
+        .stderr(contains(format!("{}:2:", df.display())));
+    assert!(f.calls_to("bud").is_empty());
+    f.dslim("")
+        .arg(f.dir.path().join("nope"))
+        .assert()
+        .code(2)
+        .stderr(contains("nope: error: "));
+    let df = f.dockerfile(MERGEABLE);
+    f.dslim("")
+        .arg("--context")
+        .arg(f.dir.path().join("missing-dir"))
+        .arg(&df)
+        .assert()
+        .code(2)
+        .stderr(contains("is not a directory"));
+    f.dslim("")
+        .args(["--select", "DS999"])
+        .arg(&df)
+        .assert()
+        .code(2)
+        .stderr(contains("unknown rule selector"));
+}
+
+use predicates::prelude::PredicateBooleanExt;
