@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::str::contains;
 
-const MERGEABLE: &str = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n";
-const MERGED: &str = "FROM debian\nRUN apt-get update \\\n    && apt-get install -y curl\n";
+const MERGEABLE: &str = "FROM debian\nRUN make build\nRUN make install\n";
+const MERGED: &str = "FROM debian\nRUN make build \\\n    && make install\n";
 
 /// Logs each call as `arg|arg|…|` to $FAKE_DIR/calls. `bud` copies the
 /// Dockerfile it was given to $FAKE_DIR/<before|after>.Dockerfile and fails
@@ -40,8 +40,8 @@ bud)
   echo "COMMIT $tag" ;;
 inspect)
   case "$last" in
-  *:before) printf '%s\n' '{"Manifest":"{\"layers\":[{\"size\":3000},{\"size\":5000}]}","Docker":{"history":[{"created_by":"/bin/sh -c #(nop) ADD file:x in /"},{"created_by":"/bin/sh -c #(nop) CMD [\"bash\"]","empty_layer":true},{"created_by":"/bin/sh -c apt-get update"}]}}' ;;
-  *) printf '%s\n' '{"Manifest":"{\"layers\":[{\"size\":3000},{\"size\":1000}]}","Docker":{"history":[{"created_by":"/bin/sh -c #(nop) ADD file:x in /"},{"created_by":"/bin/sh -c apt-get update     && apt-get install -y curl"}]}}' ;;
+  *:before) printf '%s\n' '{"Manifest":"{\"layers\":[{\"size\":3000},{\"size\":5000}]}","Docker":{"history":[{"created_by":"/bin/sh -c #(nop) ADD file:x in /"},{"created_by":"/bin/sh -c #(nop) CMD [\"bash\"]","empty_layer":true},{"created_by":"/bin/sh -c make build"}]}}' ;;
+  *) printf '%s\n' '{"Manifest":"{\"layers\":[{\"size\":3000},{\"size\":1000}]}","Docker":{"history":[{"created_by":"/bin/sh -c #(nop) ADD file:x in /"},{"created_by":"/bin/sh -c make build     && make install"}]}}' ;;
   esac ;;
 push)
   dest=${last#oci:}; dest=${dest%:image}
@@ -155,7 +155,7 @@ fn compares_before_and_after_and_removes_both_images() {
     assert_eq!(b["history"][2]["size_bytes"], 5000);
     assert_eq!(
         af["history"][1]["instruction"],
-        "RUN apt-get update && apt-get install -y curl"
+        "RUN make build && make install"
     );
     assert_eq!(af["size_bytes"], 4000);
     assert_eq!(af["compressed_bytes"], 1800);
