@@ -1,7 +1,7 @@
 //! Configuration that changes what transforms propose.
 //!
 //! Loading (`dslim.toml` / `.dslim.toml` discovery, `DSLIM_*` environment,
-//! CLI precedence) lives in the config loader; this module holds the typed
+//! CLI precedence) lives in [`crate::resolver`]; this module holds the typed
 //! values every layer shares, with defaults that reproduce dslim's behaviour
 //! without any configuration.
 
@@ -56,11 +56,17 @@ impl Default for FormatOptions {
 }
 
 /// Everything a transform may consult besides the document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     pub cache_style: CacheStyle,
     /// `None`: BuildKit when the file has `# syntax=` or uses BuildKit
     /// features, else classic.
     pub target: Option<Target>,
     pub format: FormatOptions,
+    /// `[package-managers.<name>]` tables of the configuration file, raw:
+    /// merged over the built-in package-manager table by the data layer.
+    pub package_managers: toml::Table,
+    /// `[base-images.<name>]` tables of the configuration file, raw: merged
+    /// over the built-in base-image table by the data layer.
+    pub base_images: toml::Table,
 }

@@ -53,6 +53,10 @@ impl Edit {
 pub struct Fix {
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
+    /// What the fix does, imperative and short (`merge into one RUN`):
+    /// shown as `help:` under the finding and as the SARIF fix description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 impl Fix {
@@ -70,7 +74,13 @@ impl Fix {
         Fix {
             edits,
             applicability,
+            title: None,
         }
+    }
+    /// The fix with a title (see [`Fix::title`]).
+    pub fn with_title(mut self, title: impl Into<String>) -> Fix {
+        self.title = Some(title.into());
+        self
     }
     /// The smallest span covering every edit.
     pub fn range(&self) -> Span {

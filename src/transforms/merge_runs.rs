@@ -419,6 +419,7 @@ fn merge(doc: &Document, parts: &[Part]) -> Option<Finding> {
     let fix = Fix {
         edits: order(edits),
         applicability: Applicability::Safe,
+        title: Some("merge into one RUN".into()),
     };
     let first = &instrs[parts[0].index];
     Some(Finding {
