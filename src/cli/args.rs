@@ -36,10 +36,14 @@ pub enum Command {
     Fix(FixArgs),
     /// Report findings without changing anything.
     #[command(
-        after_help = "Output: `path:line:col: CODE [*] message`; `[*]` marks findings \
-                            `dslim fix` fixes (with --unsafe: unsafe fixes too).\n\
+        after_help = "Output: `path:line:col: CODE [*] message` with the source lines \
+                            and the fix (`--format concise`: the line alone); `[*]` marks \
+                            findings `dslim fix` fixes (with --unsafe: unsafe fixes too).\n\
+                            Configuration: the nearest dslim.toml/.dslim.toml, DSLIM_* \
+                            variables, flags (flags win).\n\
                             Exit status: 0 no findings, 1 findings, 2 a file could not be \
-                            read or parsed (other files are still processed)."
+                            read or parsed, or a configuration error (other files are still \
+                            processed)."
     )]
     Check(CheckArgs),
     /// List the rules (transforms) dslim knows.
