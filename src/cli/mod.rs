@@ -126,8 +126,10 @@ impl Drop for Term {
     }
 }
 
-/// Settings from `--select`/`--ignore`/`--unsafe`; an unknown selector is
-/// an error.
+/// Settings from `--select`/`--ignore`/`--unsafe` alone (no configuration
+/// file, no environment); an unknown selector is an error. Commands that
+/// process files use [`resolver`] and [`plan`] instead, which layer flags
+/// over `DSLIM_*` over the nearest `dslim.toml`.
 pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
     let clean = |v: &[String], flag: &str| -> Result<Vec<String>, String> {
         let mut out = Vec::new();
