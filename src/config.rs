@@ -1,7 +1,7 @@
 //! Configuration that changes what transforms propose.
 //!
 //! Loading (`dslim.toml` / `.dslim.toml` discovery, `DSLIM_*` environment,
-//! CLI precedence) lives in the config loader; this module holds the typed
+//! CLI precedence) lives in [`crate::resolver`]; this module holds the typed
 //! values every layer shares, with defaults that reproduce dslim's behaviour
 //! without any configuration.
 

@@ -142,6 +142,12 @@ pub fn merged(extensions: &toml::Table) -> Result<Data, String> {
         return Ok(builtin().clone());
     }
     for key in extensions.keys() {
+        // `[base-images]` is a documented configuration key whose built-in
+        // table arrives with the base-image transforms; until then it is
+        // carried but not merged.
+        if key == "base-images" {
+            continue;
+        }
         if !FILES.iter().any(|(k, _)| k == key) {
             return Err(format!(
                 "unknown data table `[{key}]` (known: {})",
@@ -150,7 +156,9 @@ pub fn merged(extensions: &toml::Table) -> Result<Data, String> {
         }
     }
     let mut root = builtin_table().clone();
-    merge_into(&mut root, extensions);
+    let mut known = extensions.clone();
+    known.remove("base-images");
+    merge_into(&mut root, &known);
     Data::deserialize(toml::Value::Table(root)).map_err(|e| e.to_string())
 }
 

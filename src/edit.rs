@@ -53,6 +53,10 @@ impl Edit {
 pub struct Fix {
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
+    /// What the fix does, imperative and short (`merge into one RUN`):
+    /// shown as `help:` under the finding and as the SARIF fix description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 impl Fix {
@@ -65,12 +69,21 @@ impl Fix {
     pub fn display_only(edits: Vec<Edit>) -> Fix {
         Fix::new(edits, Applicability::DisplayOnly)
     }
+    /// Sorts the edits by position. The sort is stable, so insertions at one
+    /// offset keep the order they were pushed in, and an insertion comes
+    /// before a replacement starting at the same offset.
     pub fn new(mut edits: Vec<Edit>, applicability: Applicability) -> Fix {
         edits.sort_by_key(|e| (e.span.start, e.span.end));
         Fix {
             edits,
             applicability,
+            title: None,
         }
+    }
+    /// The fix with a title (see [`Fix::title`]).
+    pub fn with_title(mut self, title: impl Into<String>) -> Fix {
+        self.title = Some(title.into());
+        self
     }
     /// The smallest span covering every edit.
     pub fn range(&self) -> Span {

@@ -15,6 +15,7 @@ pub mod finding;
 pub mod fsutil;
 pub mod output;
 pub mod pipeline;
+pub mod resolver;
 pub mod shell;
 pub mod suppression;
 pub mod syntax;

@@ -103,8 +103,56 @@ impl std::error::Error for Error {}
 
 /// Findings for one document, sorted by position, suppressions applied.
 pub fn check(doc: &Document, settings: &Settings) -> Result<Vec<Finding>, Error> {
+    check_report(doc, settings).map(|r| r.findings)
+}
+
+/// A `# dslim ignore=` entry that silenced nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnusedSuppression {
+    /// The code or name as written.
+    pub code: String,
+    /// Where it is written.
+    pub span: crate::syntax::Span,
+}
+
+/// What checking one document found.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Findings, sorted by position, suppressions applied.
+    pub findings: Vec<Finding>,
+    /// `# dslim ignore=` / `# dslim global ignore=` entries that silenced
+    /// nothing, except those naming only transforms that did not run.
+    pub unused_suppressions: Vec<UnusedSuppression>,
+}
+
+/// [`check`], also telling which suppressions were not needed.
+pub fn check_report(doc: &Document, settings: &Settings) -> Result<CheckReport, Error> {
     let cx = Context::new(Suppressions::of(doc), &settings.config);
-    run_transforms(doc, &cx, &settings.transforms())
+    let selected = settings.transforms();
+    let findings = run_transforms(doc, &cx, &selected)?;
+    let unused_suppressions = cx
+        .suppressions
+        .unused()
+        .into_iter()
+        .filter(|e| {
+            // An entry for a transform that did not run may well be needed.
+            let known = transforms::ALL
+                .iter()
+                .any(|t| crate::suppression::matches(&e.code, t.meta()));
+            let ran = selected
+                .iter()
+                .any(|t| crate::suppression::matches(&e.code, t.meta()));
+            ran || !known
+        })
+        .map(|e| UnusedSuppression {
+            code: e.code.clone(),
+            span: e.span.clone(),
+        })
+        .collect();
+    Ok(CheckReport {
+        findings,
+        unused_suppressions,
+    })
 }
 
 /// Parses `src`, turning a parser panic (a bug) into an internal error so

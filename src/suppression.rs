@@ -4,54 +4,166 @@
 //! instruction silences those transforms for that instruction;
 //! `# dslim global ignore=…` anywhere silences them for the whole file.
 //! `# hadolint ignore=DL3059` is honoured for transforms that name that
-//! hadolint rule as an alias.
+//! hadolint rule as an alias, and BuildKit's `# check=skip=StageNameCasing`
+//! parser directive (or `skip=all`) for transforms that name that BuildKit
+//! build check as an alias.
+//!
+//! Every `# dslim` entry remembers whether it silenced anything, so
+//! `dslim check --warn-unused-ignores` can report the ones that did not.
 
-use crate::syntax::{Document, NodeKind};
+use std::sync::{Arc, Mutex};
+
+use crate::syntax::{Document, NodeKind, Span};
 use crate::transform::Meta;
+
+/// BuildKit's build checks (`docker build --check`), the names
+/// `# check=skip=` takes. `skip=all` silences the transforms that cover one
+/// of these.
+pub const BUILDKIT_CHECKS: &[&str] = &[
+    "ConsistentInstructionCasing",
+    "CopyIgnoredFile",
+    "DuplicateStageName",
+    "ExposeInvalidFormat",
+    "ExposeProtoCasing",
+    "FromAsCasing",
+    "FromPlatformFlagConstDisallowed",
+    "InvalidBaseImagePlatform",
+    "InvalidDefaultArgInFrom",
+    "InvalidDefinitionDescription",
+    "JSONArgsRecommended",
+    "LegacyKeyValueFormat",
+    "MaintainerDeprecated",
+    "MultipleInstructionsDisallowed",
+    "NoEmptyContinuation",
+    "RedundantTargetPlatform",
+    "ReservedStageName",
+    "SecretsUsedInArgOrEnv",
+    "StageNameCasing",
+    "UndefinedArgInFrom",
+    "UndefinedVar",
+    "WorkdirRelativePath",
+];
+
+/// Which comment an entry comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `# dslim ignore=` (the next instruction).
+    Dslim,
+    /// `# dslim global ignore=` (the whole file).
+    DslimGlobal,
+    /// `# hadolint ignore=` (the next instruction).
+    Hadolint,
+}
+
+/// One code or name listed in a suppression comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub code: String,
+    /// Where the code is written in the source.
+    pub span: Span,
+    pub kind: Kind,
+}
 
 /// The suppressions of one document.
 #[derive(Debug, Default, Clone)]
 pub struct Suppressions {
     /// Per instruction index: the codes/names listed above it.
     per_instruction: Vec<Vec<String>>,
-    global: Vec<String>,
+    /// Per instruction index: indexes into `entries`.
+    per_instruction_ids: Vec<Vec<usize>>,
+    /// Indexes into `entries` of the file-wide ones.
+    global: Vec<usize>,
+    entries: Vec<Entry>,
+    /// `# check=skip=` names (`all` included as written).
+    check_skip: Vec<String>,
+    /// Per entry: whether it silenced something.
+    used: Arc<Mutex<Vec<bool>>>,
 }
 
 impl Suppressions {
     pub fn of(doc: &Document) -> Suppressions {
+        let n = doc.instructions().len();
         let mut s = Suppressions {
-            per_instruction: vec![Vec::new(); doc.instructions().len()],
-            global: Vec::new(),
+            per_instruction: vec![Vec::new(); n],
+            per_instruction_ids: vec![Vec::new(); n],
+            ..Suppressions::default()
         };
-        let mut pending: Vec<String> = Vec::new();
+        let mut pending: Vec<usize> = Vec::new();
         for node in doc.nodes() {
             match node.kind {
                 NodeKind::Comment => {
-                    let text = doc.text(node.span.clone()).trim();
-                    let body = text.trim_start_matches('#').trim();
-                    if let Some(list) = directive(body, "dslim global ignore=") {
-                        s.global.extend(list);
-                    } else if let Some(list) = directive(body, "dslim ignore=")
-                        .or_else(|| directive(body, "hadolint ignore="))
-                    {
-                        pending.extend(list);
+                    let raw = doc.text(node.span.clone());
+                    let lead = raw.len() - raw.trim_start().len();
+                    let after_hash = raw[lead..].trim_start_matches('#');
+                    let body_at = raw.len() - after_hash.trim_start().len();
+                    let body = after_hash.trim_start();
+                    let base = node.span.start + body_at;
+                    let forms = [
+                        ("dslim global ignore=", Kind::DslimGlobal),
+                        ("dslim ignore=", Kind::Dslim),
+                        ("hadolint ignore=", Kind::Hadolint),
+                    ];
+                    let Some((list, kind)) = forms
+                        .iter()
+                        .find_map(|(p, k)| directive(body, p).map(|l| (l, *k)))
+                    else {
+                        continue;
+                    };
+                    for (code, at) in list {
+                        let id = s.entries.len();
+                        s.entries.push(Entry {
+                            span: base + at..base + at + code.len(),
+                            code: code.to_string(),
+                            kind,
+                        });
+                        if kind == Kind::DslimGlobal {
+                            s.global.push(id);
+                        } else {
+                            pending.push(id);
+                        }
                     }
                 }
                 NodeKind::Instruction(i) => {
-                    s.per_instruction[i] = std::mem::take(&mut pending);
+                    let ids = std::mem::take(&mut pending);
+                    s.per_instruction[i] = ids.iter().map(|&k| s.entries[k].code.clone()).collect();
+                    s.per_instruction_ids[i] = ids;
                 }
                 // A blank line detaches a suppression from the instruction below.
                 NodeKind::Blank => pending.clear(),
                 NodeKind::Bom | NodeKind::Directive => {}
             }
         }
+        if let Some(d) = doc.directive("check") {
+            s.check_skip = check_skip(&d.value);
+        }
+        s.used = Arc::new(Mutex::new(vec![false; s.entries.len()]));
         s
     }
 
-    /// Whether `meta` is silenced for instruction `instr`.
+    /// Whether `meta` is silenced for instruction `instr`. Entries that
+    /// match are marked used.
     pub fn suppresses(&self, instr: usize, meta: &Meta) -> bool {
-        let hit = |list: &[String]| list.iter().any(|c| matches(c, meta));
-        hit(&self.global) || self.per_instruction.get(instr).is_some_and(|l| hit(l))
+        let ids = self.per_instruction_ids.get(instr).map_or(&[][..], |v| v);
+        let mut hit = false;
+        for &id in self.global.iter().chain(ids) {
+            if matches(&self.entries[id].code, meta) {
+                hit = true;
+                if let Ok(mut u) = self.used.lock() {
+                    u[id] = true;
+                }
+            }
+        }
+        hit || self.skips(meta)
+    }
+
+    /// Whether `# check=skip=` silences `meta` for the whole file.
+    pub fn skips(&self, meta: &Meta) -> bool {
+        self.check_skip.iter().any(|s| {
+            meta.aliases.iter().any(|a| {
+                a.eq_ignore_ascii_case(s)
+                    || (s.eq_ignore_ascii_case("all") && BUILDKIT_CHECKS.contains(a))
+            })
+        })
     }
 
     /// The codes listed above instruction `instr` (for the hadolint-comment trap:
@@ -62,24 +174,131 @@ impl Suppressions {
             .get(instr)
             .map_or(&[], |v| v.as_slice())
     }
+
+    /// Every entry, in source order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// `# dslim ignore=` and `# dslim global ignore=` entries that have not
+    /// silenced anything so far.
+    pub fn unused(&self) -> Vec<&Entry> {
+        let used = self.used.lock().map(|u| u.clone()).unwrap_or_default();
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| e.kind != Kind::Hadolint && !used.get(*i).copied().unwrap_or(true))
+            .map(|(_, e)| e)
+            .collect()
+    }
 }
 
-fn directive<'a>(body: &'a str, prefix: &str) -> Option<impl Iterator<Item = String> + 'a> {
-    let rest = body.get(..prefix.len())?;
-    if !rest.eq_ignore_ascii_case(prefix) {
+/// The list after `prefix` (case-insensitive), each item with its byte
+/// offset in `body`. The list ends at the first space not after a comma
+/// (`ignore=DS001, DS002 because…`).
+fn directive<'a>(body: &'a str, prefix: &str) -> Option<Vec<(&'a str, usize)>> {
+    let head = body.get(..prefix.len())?;
+    if !head.eq_ignore_ascii_case(prefix) {
         return None;
     }
-    let list = body[prefix.len()..].split_whitespace().next().unwrap_or("");
-    Some(
-        list.split(',')
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty()),
-    )
+    let mut out = Vec::new();
+    let mut pos = prefix.len();
+    for token in body[prefix.len()..].split_whitespace() {
+        let start = pos + body[pos..].find(token).unwrap_or(0);
+        let mut at = start;
+        for item in token.split(',') {
+            if !item.is_empty() {
+                out.push((item, at));
+            }
+            at += item.len() + 1;
+        }
+        pos = start + token.len();
+        if !token.ends_with(',') {
+            break;
+        }
+    }
+    Some(out)
 }
 
-fn matches(item: &str, meta: &Meta) -> bool {
+/// The names in a `check` directive's `skip=` (`skip=A,B;error=true`).
+fn check_skip(value: &str) -> Vec<String> {
+    value
+        .split(';')
+        .filter_map(|part| {
+            let (k, v) = part.split_once('=')?;
+            k.trim().eq_ignore_ascii_case("skip").then_some(v)
+        })
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Whether a listed code or name covers `meta`.
+pub fn matches(item: &str, meta: &Meta) -> bool {
     item.eq_ignore_ascii_case("all")
         || item.eq_ignore_ascii_case(meta.code)
         || item.eq_ignore_ascii_case(meta.name)
         || meta.aliases.iter().any(|a| item.eq_ignore_ascii_case(a))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Applicability;
+    use crate::transform::FixAvailability;
+
+    static META: Meta = Meta {
+        code: "DS998",
+        name: "fake",
+        summary: "",
+        doc: "",
+        fix: FixAvailability::None,
+        safety: Applicability::Safe,
+        aliases: &["DL3000", "StageNameCasing"],
+    };
+
+    fn of(src: &str) -> Suppressions {
+        Suppressions::of(&Document::parse(src).unwrap())
+    }
+
+    #[test]
+    fn entries_have_spans_and_usage() {
+        let src = "FROM a\n# dslim ignore=DS001, fake\nRUN x\n";
+        let s = of(src);
+        let e = s.entries();
+        assert_eq!(e.len(), 2);
+        assert_eq!(&src[e[0].span.clone()], "DS001");
+        assert_eq!(&src[e[1].span.clone()], "fake");
+        assert!(s.suppresses(1, &META));
+        assert!(!s.suppresses(0, &META));
+        let unused: Vec<&str> = s.unused().iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(unused, ["DS001"]);
+    }
+
+    #[test]
+    fn check_skip_directive() {
+        let s = of("# check=skip=JSONArgsRecommended,StageNameCasing\nFROM a\n");
+        assert!(s.suppresses(0, &META));
+        let s = of("# check=skip=all;error=true\nFROM a\n");
+        assert!(s.suppresses(0, &META));
+        let s = of("# check=skip=JSONArgsRecommended\nFROM a\n");
+        assert!(!s.suppresses(0, &META));
+        // Not a directive once an instruction came first.
+        let s = of("FROM a\n# check=skip=all\n");
+        assert!(!s.suppresses(0, &META));
+        // A transform without a BuildKit alias is not covered by `all`.
+        let mut m = Meta { ..META };
+        m.aliases = &["DL3000"];
+        let s = of("# check=skip=all\nFROM a\n");
+        assert!(!s.suppresses(0, &m));
+    }
+
+    #[test]
+    fn hadolint_and_global() {
+        let s = of("# dslim global ignore=fake\nFROM a\n# hadolint ignore=DL3000\nRUN x\n");
+        assert!(s.suppresses(0, &META));
+        assert!(s.unused().is_empty());
+        assert_eq!(s.listed(1), ["DL3000"]);
+    }
 }

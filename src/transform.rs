@@ -23,8 +23,11 @@ pub struct Meta {
     pub fix: FixAvailability,
     /// The usual applicability of its fix (for `dslim rules`).
     pub safety: crate::edit::Applicability,
-    /// Rules of other tools this transform covers (`DL3059`): their inline
-    /// ignore comments silence it too.
+    /// Rules of other tools this transform covers: hadolint rules
+    /// (`DL3059`), whose `# hadolint ignore=` comments silence it too, and
+    /// BuildKit build-check names (`JSONArgsRecommended`), which the
+    /// `# check=skip=` parser directive (and `skip=all`) silences. DS001 has
+    /// no BuildKit counterpart.
     pub aliases: &'static [&'static str],
 }
 

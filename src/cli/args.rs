@@ -36,10 +36,14 @@ pub enum Command {
     Fix(FixArgs),
     /// Report findings without changing anything.
     #[command(
-        after_help = "Output: `path:line:col: CODE [*] message`; `[*]` marks findings \
-                            `dslim fix` fixes (with --unsafe: unsafe fixes too).\n\
+        after_help = "Output: `path:line:col: CODE [*] message` with the source lines \
+                            and the fix (`--format concise`: the line alone); `[*]` marks \
+                            findings `dslim fix` fixes (with --unsafe: unsafe fixes too).\n\
+                            Configuration: the nearest dslim.toml/.dslim.toml, DSLIM_* \
+                            variables, flags (flags win).\n\
                             Exit status: 0 no findings, 1 findings, 2 a file could not be \
-                            read or parsed (other files are still processed)."
+                            read or parsed, or a configuration error (other files are still \
+                            processed)."
     )]
     Check(CheckArgs),
     /// Build a Dockerfile before and after the fixes; compare image sizes and layers.
@@ -58,6 +62,10 @@ pub enum Command {
     Compare(CompareArgs),
     /// List the rules (transforms) dslim knows.
     Rules(RulesArgs),
+    /// Explain a rule: what it does, why, how safe its fix is, an example.
+    Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
     /// Developer tools: parser round trip and parse dumps.
     #[command(subcommand)]
     Debug(DebugCommand),
@@ -76,6 +84,27 @@ pub struct RuleArgs {
     /// Also apply fixes that may change how the image behaves.
     #[arg(long = "unsafe")]
     pub unsafe_fixes: bool,
+    /// How package caches are kept out of layers: `remove` them in the same
+    /// RUN, or use BuildKit cache `mount`s.
+    #[arg(long, value_name = "STYLE", value_parser = ["remove", "mount"])]
+    pub cache_style: Option<String>,
+    /// The builder the Dockerfiles are written for.
+    #[arg(long, value_name = "BUILDER", value_parser = ["buildkit", "classic", "buildah"])]
+    pub target: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Which configuration file applies.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigArgs {
+    /// Use this configuration file for every input instead of the nearest
+    /// `dslim.toml`/`.dslim.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files (environment and flags still apply).
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -103,14 +132,36 @@ pub enum Format {
     Json,
 }
 
+/// `dslim check --format`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Each finding with its source lines and the fix, then a summary.
+    #[default]
+    Text,
+    /// One line per finding, then a summary.
+    Concise,
+    /// A JSON array of findings (docs/json-schema.md).
+    Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// Files or directories (default: the current directory); `-` for stdin.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also report `# dslim ignore=` comments that suppress nothing.
+    #[arg(long)]
+    pub warn_unused_ignores: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// The name to use for stdin in messages.
@@ -171,6 +222,20 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// A rule code (DS001) or name (merge-runs).
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -2,21 +2,32 @@
 
 use std::path::Path;
 
-use super::args::{CheckArgs, Format};
-use super::{decode, inputs, par_map, read_source, read_stdin, settings, ExitStatus, Inputs, Term};
+use super::args::{CheckArgs, CheckFormat};
+use super::{
+    decode, inputs, par_map_progress, plan, read_source, read_stdin, resolver, stdin_settings,
+    ExitStatus, Inputs, Job, Term,
+};
 use crate::edit::Applicability;
 use crate::finding::Finding;
 use crate::fsutil;
-use crate::output::{display_path, json, text};
+use crate::output::{display_path, github, json, sarif, text};
 use crate::pipeline::{self, Settings};
+use crate::transforms;
+
+/// What every file's report needs to know.
+#[derive(Clone, Copy)]
+struct Opts {
+    format: CheckFormat,
+    warn_unused: bool,
+}
 
 pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
-    let settings = match settings(&a.rules) {
-        Ok(s) => s,
-        Err(m) => {
-            term.fatal(&m);
-            return ExitStatus::Error;
-        }
+    let Some(mut resolver) = resolver(&a.rules, term) else {
+        return ExitStatus::Error;
+    };
+    let opts = Opts {
+        format: a.format,
+        warn_unused: a.warn_unused_ignores,
     };
     let (reports, mut status) = match inputs(&a.paths, a.stdin_filename.as_deref()) {
         Err(m) => {
@@ -24,44 +35,69 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
             return ExitStatus::Error;
         }
         Ok(Inputs::Stdin(name)) => {
+            let Some(settings) = stdin_settings(&mut resolver, &name, term) else {
+                return ExitStatus::Error;
+            };
             let r = match read_stdin() {
                 Ok(b) => match decode(b) {
-                    Ok(src) => check_source(&name, &src, &settings, a.format),
-                    Err(e) => Report::error(text::error(&name, &e.message())),
+                    Ok(src) => check_source(&name, &src, &settings, opts),
+                    Err(e) => Report::error(&name, None, &e.message(), opts),
                 },
-                Err(e) => Report::error(text::error(&name, &fsutil::io_message(&e))),
+                Err(e) => Report::error(&name, None, &fsutil::io_message(&e), opts),
             };
             (vec![r], ExitStatus::Success)
         }
         Ok(Inputs::Files(files, errors)) => {
-            let status = super::report_walk_errors(term, &errors);
-            let reports = par_map(&files, |p| check_file(p, &settings, a.format));
+            let mut status = super::report_walk_errors(term, &errors);
+            let (jobs, s) = plan(&mut resolver, &a.paths, files, term);
+            status = status.and(s);
+            let reports = par_map_progress("Checking", &jobs, |j| check_file(j, opts));
             (reports, status)
         }
     };
-    let (mut total, mut fixable, mut unsafe_more) = (0, 0, 0);
+    let (mut total, mut fixable, mut unsafe_more, mut saving) = (0, 0, 0, 0u64);
+    let mut out = String::new();
     let mut all_json = Vec::new();
+    let mut all_sarif = Vec::new();
+    let mut errors = Vec::new();
     for r in reports {
-        term.out(&r.text);
+        out.push_str(&r.out);
         term.err(&r.err);
         status = status.and(r.status);
         total += r.total;
         fixable += r.fixable;
         unsafe_more += r.unsafe_more;
+        saving = saving.saturating_add(r.saving);
         all_json.extend(r.json);
+        all_sarif.extend(r.sarif);
+        errors.extend(r.error);
     }
     match a.format {
-        Format::Json => term.out_raw(json::findings(&all_json).as_bytes()),
-        Format::Text => {
+        CheckFormat::Json => out.push_str(&json::findings(&all_json)),
+        CheckFormat::Sarif => out.push_str(&sarif::report(transforms::ALL, all_sarif, &errors)),
+        CheckFormat::Github => {}
+        CheckFormat::Text | CheckFormat::Concise => {
             if total > 0 || status == ExitStatus::Success {
-                term.out(&text::check_summary(
-                    total,
-                    fixable,
-                    unsafe_more,
-                    settings.unsafe_fixes,
-                ));
+                out.push_str(&text::check_summary(total, fixable, unsafe_more, saving));
             }
         }
+    }
+    match &a.output {
+        Some(file) => {
+            // A file gets no colour.
+            let plain = anstream::adapter::strip_str(&out).to_string();
+            if let Err(e) = std::fs::write(file, plain) {
+                term.err(&text::error(
+                    &display_path(file),
+                    &format!("cannot write report: {}", fsutil::io_message(&e)),
+                ));
+                status = status.and(ExitStatus::Error);
+            }
+        }
+        None => match a.format {
+            CheckFormat::Text | CheckFormat::Concise => term.out(&out),
+            _ => term.out_raw(out.as_bytes()),
+        },
     }
     if total > 0 {
         status = status.and(ExitStatus::Failure);
@@ -71,19 +107,36 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
 
 #[derive(Default)]
 struct Report {
-    text: String,
+    /// Text, concise or GitHub lines for the report.
+    out: String,
     json: Vec<json::JsonFinding>,
+    sarif: Vec<serde_json::Value>,
+    /// Error messages for stderr.
     err: String,
+    /// The error as (path, message), for SARIF.
+    error: Option<(String, String)>,
     status: ExitStatus,
     total: usize,
     fixable: usize,
     unsafe_more: usize,
+    saving: u64,
 }
 
 impl Report {
-    fn error(msg: String) -> Report {
+    /// A file that could not be read or parsed.
+    fn error(path: &str, at: Option<(usize, usize)>, message: &str, opts: Opts) -> Report {
+        let location = match at {
+            Some((l, c)) => format!("{path}:{l}:{c}"),
+            None => path.to_string(),
+        };
         Report {
-            err: msg,
+            err: text::error(&location, message),
+            out: if opts.format == CheckFormat::Github {
+                github::error(path, at, message)
+            } else {
+                String::new()
+            },
+            error: Some((path.to_string(), format!("{location}: {message}"))),
             status: ExitStatus::Error,
             ..Report::default()
         }
@@ -102,26 +155,24 @@ pub(crate) fn is_fixable(f: &Finding, settings: &Settings) -> bool {
     })
 }
 
-fn check_file(path: &Path, settings: &Settings, format: Format) -> Report {
-    let shown = display_path(path);
-    match read_source(path) {
-        Ok(src) => check_source(&shown, &src, settings, format),
-        Err(e) => Report::error(text::error(&shown, &e.message())),
+fn check_file(job: &Job, opts: Opts) -> Report {
+    let shown = display_path(&job.path);
+    match read_source(Path::new(&job.path)) {
+        Ok(src) => check_source(&shown, &src, &job.settings, opts),
+        Err(e) => Report::error(&shown, None, &e.message(), opts),
     }
 }
 
-fn check_source(path: &str, src: &str, settings: &Settings, format: Format) -> Report {
-    let parsed = pipeline::parse(src).and_then(|doc| pipeline::check(&doc, settings));
-    let findings = match parsed {
-        Ok(f) => f,
+fn check_source(path: &str, src: &str, settings: &Settings, opts: Opts) -> Report {
+    let parsed = pipeline::parse(src).and_then(|doc| pipeline::check_report(&doc, settings));
+    let report = match parsed {
+        Ok(r) => r,
         Err(pipeline::Error::Parse(e)) => {
-            return Report::error(text::error(
-                &format!("{path}:{}:{}", e.line, e.col),
-                &e.message,
-            ))
+            return Report::error(path, Some((e.line, e.col)), &e.message, opts)
         }
-        Err(e) => return Report::error(text::error(path, &e.to_string())),
+        Err(e) => return Report::error(path, None, &e.to_string(), opts),
     };
+    let findings = report.findings;
     let mut r = Report {
         total: findings.len(),
         ..Report::default()
@@ -135,9 +186,29 @@ fn check_source(path: &str, src: &str, settings: &Settings, format: Format) -> R
                     x.applicability == Applicability::Unsafe && !x.edits.is_empty()
                 }),
         );
-        match format {
-            Format::Text => r.text.push_str(&text::finding(path, src, f, fixable)),
-            Format::Json => r.json.push(json::finding(path, src, f)),
+        r.saving = r.saving.saturating_add(f.saving_bytes.unwrap_or(0));
+        match opts.format {
+            CheckFormat::Text => r.out.push_str(&text::finding_full(path, src, f, fixable)),
+            CheckFormat::Concise => r.out.push_str(&text::finding(path, src, f, fixable)),
+            CheckFormat::Github => r.out.push_str(&github::annotation(path, src, f)),
+            CheckFormat::Json => r.json.push(json::finding(path, src, f)),
+            CheckFormat::Sarif => r.sarif.push(sarif::result(transforms::ALL, path, src, f)),
+        }
+    }
+    if opts.warn_unused {
+        for u in &report.unused_suppressions {
+            match opts.format {
+                CheckFormat::Text | CheckFormat::Concise => r
+                    .out
+                    .push_str(&text::unused_suppression(path, src, u.span.start, &u.code)),
+                CheckFormat::Github => r.out.push_str(&github::unused_suppression(
+                    path,
+                    src,
+                    u.span.start,
+                    &u.code,
+                )),
+                CheckFormat::Json | CheckFormat::Sarif => {}
+            }
         }
     }
     r

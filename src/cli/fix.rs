@@ -1,31 +1,35 @@
 //! `dslim fix`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::args::FixArgs;
-use super::{decode, inputs, par_map, read_source, read_stdin, settings, ExitStatus, Inputs, Term};
+use super::{
+    decode, inputs, par_map_progress, plan, read_source, read_stdin, resolver, stdin_settings,
+    ExitStatus, Inputs, Job, Term,
+};
 use crate::edit::Applicability;
 use crate::fsutil;
 use crate::output::{diff, display_path, text};
 use crate::pipeline::{self, Error, Outcome, Settings};
 
 pub fn run(a: &FixArgs, term: &mut Term) -> ExitStatus {
-    let settings = match settings(&a.rules) {
-        Ok(s) => s,
-        Err(m) => {
-            term.fatal(&m);
-            return ExitStatus::Error;
-        }
+    let Some(mut resolver) = resolver(&a.rules, term) else {
+        return ExitStatus::Error;
     };
     match inputs(&a.paths, a.stdin_filename.as_deref()) {
         Err(m) => {
             term.fatal(&m);
             ExitStatus::Error
         }
-        Ok(Inputs::Stdin(name)) => fix_stdin(&name, &settings, a.check, term),
+        Ok(Inputs::Stdin(name)) => match stdin_settings(&mut resolver, &name, term) {
+            Some(settings) => fix_stdin(&name, &settings, a.check, term),
+            None => ExitStatus::Error,
+        },
         Ok(Inputs::Files(files, errors)) => {
             let mut status = super::report_walk_errors(term, &errors);
-            status = status.and(fix_files(&files, &settings, a, term));
+            let (jobs, s) = plan(&mut resolver, &a.paths, files, term);
+            status = status.and(s);
+            status = status.and(fix_files(&jobs, a, term));
             status
         }
     }
@@ -146,8 +150,10 @@ fn fix_one(path: &Path, settings: &Settings, write: bool, check: bool) -> FileRe
     r
 }
 
-fn fix_files(files: &[PathBuf], settings: &Settings, a: &FixArgs, term: &mut Term) -> ExitStatus {
-    let reports = par_map(files, |p| fix_one(p, settings, a.write, a.check));
+fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
+    let reports = par_map_progress("Fixing", jobs, |j| {
+        fix_one(&j.path, &j.settings, a.write, a.check)
+    });
     let mut status = ExitStatus::Success;
     let (mut applied, mut changed, mut unsafe_more) = (0, 0, 0);
     for r in &reports {

@@ -9,18 +9,22 @@ pub mod args;
 pub mod check;
 pub mod compare;
 pub mod debug;
+pub mod explain;
 pub mod fix;
 pub mod rules;
 
-use std::io::{self, Read, Write};
+use std::collections::HashSet;
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 pub use args::Cli;
 use args::{Command, RuleArgs};
 
 use crate::output::{display_path, text};
 use crate::pipeline::{self, Settings};
+use crate::resolver::{self, Overrides, Resolver, Source};
 use crate::walk::{self, WalkError};
 
 /// The process exit status; a worse status wins when combined.
@@ -57,6 +61,8 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Check(a) => check::run(&a, &mut term),
         Command::Compare(a) => compare::run(&a, &mut term),
         Command::Rules(a) => rules::run(&a, &mut term),
+        Command::Explain(a) => explain::run(&a, &mut term),
+        Command::Completions(a) => explain::completions(&a, &mut term),
         Command::Debug(c) => debug::run(&c, &mut term),
     }
 }
@@ -122,8 +128,10 @@ impl Drop for Term {
     }
 }
 
-/// Settings from `--select`/`--ignore`/`--unsafe`; an unknown selector is
-/// an error.
+/// Settings from `--select`/`--ignore`/`--unsafe` alone (no configuration
+/// file, no environment); an unknown selector is an error. Commands that
+/// process files use [`resolver`] and [`plan`] instead, which layer flags
+/// over `DSLIM_*` over the nearest `dslim.toml`.
 pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
     let clean = |v: &[String], flag: &str| -> Result<Vec<String>, String> {
         let mut out = Vec::new();
@@ -143,6 +151,182 @@ pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
         unsafe_fixes: r.unsafe_fixes,
         config: Default::default(),
     })
+}
+
+/// The configuration resolver for `--select`/`--ignore`/`--unsafe`/
+/// `--cache-style`/`--target`/`--config`/`--no-config` and the `DSLIM_*`
+/// environment; problems are printed and give `None` (exit 2).
+pub fn resolver(r: &RuleArgs, term: &mut Term) -> Option<Resolver> {
+    let overrides = match overrides(r) {
+        Ok(o) => o,
+        Err(m) => {
+            term.fatal(&m);
+            return None;
+        }
+    };
+    let source = if r.config.no_config {
+        Source::Defaults
+    } else if let Some(f) = &r.config.config {
+        Source::File(f.clone())
+    } else {
+        Source::Discover
+    };
+    match Resolver::new(source, overrides) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            term.err(&text::error(&e.location, &e.message));
+            None
+        }
+    }
+}
+
+/// The command-line layer over the environment layer.
+fn overrides(r: &RuleArgs) -> Result<Overrides, String> {
+    let list = |v: &[String], flag: &str| -> Result<Option<Vec<String>>, String> {
+        if v.is_empty() {
+            Ok(None)
+        } else {
+            resolver::clean_selectors(v, flag).map(Some)
+        }
+    };
+    let cli = Overrides {
+        select: list(&r.select, "--select")?,
+        ignore: list(&r.ignore, "--ignore")?,
+        unsafe_fixes: r.unsafe_fixes.then_some(true),
+        cache_style: r
+            .cache_style
+            .as_deref()
+            .map(resolver::parse_cache_style)
+            .transpose()?,
+        target: r
+            .target
+            .as_deref()
+            .map(resolver::parse_target)
+            .transpose()?,
+    };
+    let env = Overrides::from_env(|k| std::env::var(k).ok())?;
+    Ok(cli.over(env))
+}
+
+/// One file to process and the settings that apply to it.
+pub struct Job {
+    pub path: PathBuf,
+    pub settings: Arc<Settings>,
+}
+
+/// Settings for each file found, leaving out walked files that their
+/// configuration excludes (a path named on the command line is always
+/// processed). A broken configuration file is reported once and its files
+/// are skipped with exit status 2.
+pub fn plan(
+    resolver: &mut Resolver,
+    given: &[PathBuf],
+    files: Vec<PathBuf>,
+    term: &mut Term,
+) -> (Vec<Job>, ExitStatus) {
+    let mut status = ExitStatus::Success;
+    let mut reported = HashSet::new();
+    let mut jobs = Vec::with_capacity(files.len());
+    for path in files {
+        let project = match resolver.project(&path) {
+            Ok(p) => p,
+            Err(e) => {
+                if reported.insert(e.location.clone()) {
+                    term.err(&text::error(&e.location, &e.message));
+                }
+                status = ExitStatus::Error;
+                continue;
+            }
+        };
+        let abs = resolver.absolute(&path);
+        if !given.contains(&path) && project.excludes(&abs) {
+            continue;
+        }
+        jobs.push(Job {
+            settings: project.settings_for(&abs),
+            path,
+        });
+    }
+    (jobs, status)
+}
+
+/// Settings for stdin named `name` (`-`: the current directory's).
+pub fn stdin_settings(
+    resolver: &mut Resolver,
+    name: &str,
+    term: &mut Term,
+) -> Option<Arc<Settings>> {
+    match resolver.settings(Path::new(name)) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            term.err(&text::error(&e.location, &e.message));
+            None
+        }
+    }
+}
+
+/// A `\r`-updated `N/M files` counter on stderr, shown only when stderr is a
+/// terminal and there are more than [`Progress::MIN_FILES`] files.
+pub struct Progress {
+    label: &'static str,
+    total: usize,
+    done: AtomicUsize,
+    enabled: bool,
+}
+
+impl Progress {
+    /// Runs with fewer files finish before a counter would be worth reading.
+    pub const MIN_FILES: usize = 200;
+
+    pub fn new(label: &'static str, total: usize) -> Progress {
+        let enabled = total > Self::MIN_FILES && io::stderr().is_terminal();
+        Progress::with(label, total, enabled)
+    }
+
+    pub fn with(label: &'static str, total: usize, enabled: bool) -> Progress {
+        Progress {
+            label,
+            total,
+            done: AtomicUsize::new(0),
+            enabled,
+        }
+    }
+
+    /// One more file done; redraws every few files.
+    pub fn tick(&self) {
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.enabled && (n.is_multiple_of(16) || n == self.total) {
+            let _ = write!(io::stderr().lock(), "{}", self.line(n));
+        }
+    }
+
+    fn line(&self, n: usize) -> String {
+        format!("\r{} {n}/{} files", self.label, self.total)
+    }
+
+    /// Clears the counter line.
+    pub fn finish(&self) {
+        if self.enabled {
+            let _ = write!(io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
+}
+
+/// [`par_map`] with a [`Progress`] counter.
+pub fn par_map_progress<T, R, F>(label: &'static str, items: &[T], f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    let progress = Progress::new(label, items.len());
+    let out = par_map(items, |x| {
+        let r = f(x);
+        progress.tick();
+        r
+    });
+    progress.finish();
+    out
 }
 
 /// What a `fix`/`check` invocation reads.
@@ -288,6 +472,15 @@ mod tests {
         );
         let small = [1, 2, 3];
         assert_eq!(par_map(&small, |x| x + 1), vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn progress_counter() {
+        let p = Progress::with("Checking", 300, false);
+        p.tick();
+        assert_eq!(p.done.load(Ordering::Relaxed), 1);
+        assert_eq!(p.line(16), "\rChecking 16/300 files");
+        assert!(!Progress::new("x", 10).enabled);
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub struct JsonEdit {
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonFix {
     pub applicability: Applicability,
+    /// The fix's title (`merge into one RUN`), or null.
+    pub message: Option<String>,
     pub edits: Vec<JsonEdit>,
 }
 
@@ -65,6 +67,7 @@ pub fn finding(path: &str, src: &str, f: &Finding) -> JsonFinding {
         end_column: end.column,
         fix: f.fix.as_ref().map(|x| JsonFix {
             applicability: x.applicability,
+            message: x.title.clone(),
             edits: x
                 .edits
                 .iter()

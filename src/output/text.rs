@@ -4,7 +4,7 @@ use crate::finding::Finding;
 use crate::syntax::line_col;
 use crate::transform::{FixAvailability, Transform};
 
-use super::{paint, BOLD, CYAN, RED_BOLD};
+use super::{paint, BLUE_BOLD, BOLD, CYAN, RED_BOLD, YELLOW_BOLD};
 
 /// `path:line:col: DS001 [*] message` (the `[*]` when the fix applies at the
 /// current level), with a newline.
@@ -46,26 +46,162 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The last line of `dslim check`.
+/// The last line of `dslim check`:
+/// `Found 7 issues (5 fixable, 2 with --unsafe); estimated saving ~62 MB`.
 ///
 /// `fixable` counts findings whose fix applies at the current level;
-/// `unsafe_more` those that would apply with `--unsafe` (zero when it is on).
-pub fn check_summary(total: usize, fixable: usize, unsafe_more: usize, unsafe_on: bool) -> String {
+/// `unsafe_more` those that would apply with `--unsafe` (zero when it is
+/// on); `saving` sums the findings' estimated savings in bytes.
+pub fn check_summary(total: usize, fixable: usize, unsafe_more: usize, saving: u64) -> String {
     if total == 0 {
         return "All checks passed!\n".to_string();
     }
-    let fix_cmd = if unsafe_on {
-        "`dslim fix --unsafe`"
+    let mut parts = Vec::new();
+    if fixable > 0 {
+        parts.push(format!("{fixable} fixable"));
+    }
+    if unsafe_more > 0 {
+        parts.push(format!("{unsafe_more} with --unsafe"));
+    }
+    let mut s = format!("Found {}", issues(total));
+    if !parts.is_empty() {
+        s.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    if saving > 0 {
+        s.push_str(&format!("; estimated saving {}", bytes(saving)));
+    }
+    s.push('\n');
+    s
+}
+
+/// An approximate size in decimal units: `~62 MB`, `~1.5 GB`, `~800 B`.
+pub fn bytes(n: u64) -> String {
+    for (unit, name) in [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "kB")] {
+        if n >= unit {
+            let v = n as f64 / unit as f64;
+            return if v < 10.0 {
+                format!("~{v:.1} {name}")
+            } else {
+                format!("~{v:.0} {name}")
+            };
+        }
+    }
+    format!("~{n} B")
+}
+
+/// `path:line:col: warning: unused suppression for DS001`, with a newline.
+pub fn unused_suppression(path: &str, src: &str, at: usize, code: &str) -> String {
+    let (line, col) = line_col(src, at);
+    format!(
+        "{}:{line}:{col}: {} unused suppression for {code}\n",
+        paint(BOLD, path),
+        paint(YELLOW_BOLD, "warning:")
+    )
+}
+
+/// Lines shown at most in a code frame; longer spans are cut with `...`.
+const FRAME_LINES: usize = 6;
+
+/// A finding in full: the one-line form, the source lines it covers with the
+/// span underlined, and the fix's title as `help:`. Ends with a blank line.
+pub fn finding_full(path: &str, src: &str, f: &Finding, fixable: bool) -> String {
+    let mut out = finding(path, src, f, fixable);
+    out.push_str(&frame(src, f.span.clone()));
+    if let Some(t) = f.fix.as_ref().and_then(|x| x.title.as_deref()) {
+        let pad = " ".repeat(gutter_width(src, f.span.clone()) + 1);
+        out.push_str(&format!("{pad}{} {t}\n", paint(BLUE_BOLD, "= help:")));
+    }
+    out.push('\n');
+    out
+}
+
+/// (line number, byte range of the line without its line ending) for every
+/// line the span touches.
+fn span_lines(src: &str, span: crate::syntax::Span) -> Vec<(usize, usize, usize)> {
+    let start = span.start.min(src.len());
+    // A span ending right after a newline does not touch the next line.
+    let end = span.end.clamp(start, src.len());
+    let end = if end > start && src.as_bytes()[end - 1] == b'\n' {
+        end - 1
     } else {
-        "`dslim fix`"
+        end
     };
-    let detail = match (fixable, unsafe_more) {
-        (0, 0) => String::new(),
-        (m, 0) => format!(" ({m} fixable with {fix_cmd})"),
-        (0, k) => format!(" ({k} fixable with `dslim fix --unsafe`)"),
-        (m, k) => format!(" ({m} fixable with {fix_cmd}, {k} more with `--unsafe`)"),
-    };
-    format!("Found {}{detail}.\n", issues(total))
+    let mut out = Vec::new();
+    let mut line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut line_no = src[..line_start].matches('\n').count() + 1;
+    loop {
+        let line_end = src[line_start..]
+            .find('\n')
+            .map_or(src.len(), |i| line_start + i);
+        let text_end = if src[..line_end].ends_with('\r') {
+            line_end - 1
+        } else {
+            line_end
+        };
+        out.push((line_no, line_start, text_end));
+        if line_end >= end || line_end >= src.len() {
+            break;
+        }
+        line_start = line_end + 1;
+        line_no += 1;
+    }
+    out
+}
+
+fn gutter_width(src: &str, span: crate::syntax::Span) -> usize {
+    let lines = span_lines(src, span);
+    let shown = lines
+        .iter()
+        .take(FRAME_LINES)
+        .map(|l| l.0)
+        .max()
+        .unwrap_or(1);
+    shown.to_string().len()
+}
+
+/// Display width of a line prefix (tabs as 4 columns).
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum()
+}
+
+/// The source lines of `span` with carets under it.
+fn frame(src: &str, span: crate::syntax::Span) -> String {
+    let lines = span_lines(src, span.clone());
+    let w = gutter_width(src, span.clone());
+    let bar = paint(BLUE_BOLD, "|");
+    let blank = format!("{} {bar}\n", " ".repeat(w));
+    let mut out = blank.clone();
+    for (k, &(no, ls, le)) in lines.iter().enumerate() {
+        if k == FRAME_LINES {
+            out.push_str(&format!("{} {bar} ...\n", " ".repeat(w)));
+            break;
+        }
+        let text = &src[ls..le];
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let shift = le - ls - text.len();
+        let display = text.replace('\t', "    ");
+        out.push_str(&format!(
+            "{} {bar} {display}\n",
+            paint(BLUE_BOLD, &format!("{no:>w$}"))
+        ));
+        let a = span.start.clamp(ls + shift, le) - ls - shift;
+        let b = span.end.clamp(ls + shift, le) - ls - shift;
+        let lead = if k == 0 {
+            a
+        } else {
+            text.len() - text.trim_start().len()
+        };
+        let (from, to) = (width(&text[..lead]), width(&text[..b.max(lead)]));
+        let carets = "^".repeat((to - from).max(1));
+        out.push_str(&format!(
+            "{} {bar} {}{}\n",
+            " ".repeat(w),
+            " ".repeat(from),
+            paint(RED_BOLD, &carets)
+        ));
+    }
+    out.push_str(&blank);
+    out
 }
 
 /// The fix column of `dslim rules`: `sometimes (safe)`, `none`.
@@ -134,19 +270,52 @@ mod tests {
 
     #[test]
     fn summaries() {
-        assert_eq!(check_summary(0, 0, 0, false), "All checks passed!\n");
-        assert_eq!(check_summary(1, 0, 0, false), "Found 1 issue.\n");
+        assert_eq!(check_summary(0, 0, 0, 0), "All checks passed!\n");
+        assert_eq!(check_summary(1, 0, 0, 0), "Found 1 issue\n");
         assert_eq!(
-            check_summary(3, 1, 1, false),
-            "Found 3 issues (1 fixable with `dslim fix`, 1 more with `--unsafe`).\n"
+            check_summary(7, 5, 2, 62_000_000),
+            "Found 7 issues (5 fixable, 2 with --unsafe); estimated saving ~62 MB\n"
         );
         assert_eq!(
-            check_summary(2, 0, 2, false),
-            "Found 2 issues (2 fixable with `dslim fix --unsafe`).\n"
+            check_summary(2, 0, 2, 0),
+            "Found 2 issues (2 with --unsafe)\n"
         );
+        assert_eq!(check_summary(2, 2, 0, 0), "Found 2 issues (2 fixable)\n");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(bytes(800), "~800 B");
+        assert_eq!(bytes(1_500), "~1.5 kB");
+        assert_eq!(bytes(62_400_000), "~62 MB");
+        assert_eq!(bytes(1_500_000_000), "~1.5 GB");
+    }
+
+    fn plain(s: &str) -> String {
+        anstream::adapter::strip_str(s).to_string()
+    }
+
+    #[test]
+    fn frames() {
+        let src = "FROM a\nRUN x \\\n\t&& y\nRUN z\n";
+        let s = src.find("RUN x").unwrap();
+        let e = src.find("&& y").unwrap() + 4;
         assert_eq!(
-            check_summary(2, 2, 0, true),
-            "Found 2 issues (2 fixable with `dslim fix --unsafe`).\n"
+            plain(&frame(src, s..e)),
+            "  |\n2 | RUN x \\\n  | ^^^^^^^\n3 |     && y\n  |     ^^^^\n  |\n"
+        );
+        // Empty span: one caret.
+        assert_eq!(
+            plain(&frame(src, 5..5)),
+            "  |\n1 | FROM a\n  |      ^\n  |\n"
+        );
+        // A span ending with a newline stays on its line; long spans are cut.
+        assert_eq!(plain(&frame("a\nb\n", 0..2)), "  |\n1 | a\n  | ^\n  |\n");
+        let long = "x\n".repeat(20);
+        let f = plain(&frame(&long, 0..long.len()));
+        assert!(
+            f.contains("6 | x\n") && f.contains("| ...\n") && !f.contains("7 |"),
+            "{f}"
         );
     }
 }

@@ -292,15 +292,8 @@ impl Analysis<'_> {
         if let Some(b) = saving {
             message.push_str(&format!(" (saves ~{:.1} MB)", b as f64 / 1e6));
         }
-        // Keep insertion order at equal offsets (flags, setup, update).
-        let fix = Fix {
-            edits: {
-                let mut e = edits;
-                e.sort_by_key(|e| e.span.start);
-                e
-            },
-            applicability: Applicability::Safe,
-        };
+        // Fix::new keeps insertion order at equal offsets (flags, setup, update).
+        let fix = Fix::new(edits, Applicability::Safe);
         Some(self.finding(ins, message, fix, saving))
     }
 

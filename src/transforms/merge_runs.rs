@@ -425,12 +425,9 @@ fn merge(doc: &Document, parts: &[Part]) -> Option<Finding> {
             edits.push(Edit::insert(args.end, close));
         }
     }
-    // Edits at the same offset must keep their order: the closing text of a
-    // part comes before the continuation that follows it.
-    let fix = Fix {
-        edits: order(edits),
-        applicability: Applicability::Safe,
-    };
+    // Edits at one offset keep their order (Fix::new sorts stably): the
+    // closing text of a part comes before the continuation that follows it.
+    let fix = Fix::safe(edits).with_title("merge into one RUN");
     let first = &instrs[parts[0].index];
     Some(Finding {
         code: META.code,
@@ -443,12 +440,6 @@ fn merge(doc: &Document, parts: &[Part]) -> Option<Finding> {
         fix: Some(fix),
         saving_bytes: None,
     })
-}
-
-/// Stable sort by position: insertions at one offset keep their push order.
-fn order(mut edits: Vec<Edit>) -> Vec<Edit> {
-    edits.sort_by_key(|e| e.span.start);
-    edits
 }
 
 #[cfg(test)]
