@@ -288,12 +288,13 @@ impl Analysis<'_> {
         if edits.is_empty() {
             return None;
         }
-        let mut message = what.join("; ");
+        let title = what.join("; ");
+        let mut message = title.clone();
         if let Some(b) = saving {
             message.push_str(&format!(" (saves ~{:.1} MB)", b as f64 / 1e6));
         }
         // Fix::new keeps insertion order at equal offsets (flags, setup, update).
-        let fix = Fix::new(edits, Applicability::Safe);
+        let fix = Fix::new(edits, Applicability::Safe).with_title(title);
         Some(self.finding(ins, message, fix, saving))
     }
 

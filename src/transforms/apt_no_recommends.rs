@@ -92,7 +92,7 @@ impl Transform for AptNoRecommends {
                         .unwrap_or_default()
                 ),
                 span: ins.span.start..ins.span.start + ins.keyword_text().len(),
-                fix: Some(Fix::unsafe_(edits)),
+                fix: Some(Fix::unsafe_(edits).with_title("add --no-install-recommends")),
                 saving_bytes: apt.saving("no-recommends"),
             });
         }
