@@ -168,7 +168,7 @@ fn output_flag_writes_a_plain_file() {
         .code(1)
         .stdout("");
     let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap();
-    assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 1);
+    assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 2);
     // An unwritable report is exit 2.
     dslim()
         .current_dir(data())
