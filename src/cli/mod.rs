@@ -226,6 +226,9 @@ pub fn plan(
 ) -> (Vec<Job>, ExitStatus) {
     let mut status = ExitStatus::Success;
     let mut reported = HashSet::new();
+    // Named on the command line: never excluded. A set, since comparing
+    // paths is not cheap and a run may name thousands of files.
+    let given: HashSet<&PathBuf> = given.iter().collect();
     let mut jobs = Vec::with_capacity(files.len());
     for path in files {
         let project = match resolver.project(&path) {
