@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod edit;
 pub mod finding;
+pub mod format;
 pub mod fsutil;
 pub mod output;
 pub mod pipeline;
