@@ -9,6 +9,7 @@ pub mod args;
 pub mod check;
 pub mod debug;
 pub mod fix;
+pub mod fmt;
 pub mod rules;
 
 use std::io::{self, Read, Write};
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     let mut term = Term::new();
     match cli.command {
         Command::Fix(a) => fix::run(&a, &mut term),
+        Command::Fmt(a) => fmt::run(&a, &mut term),
         Command::Check(a) => check::run(&a, &mut term),
         Command::Rules(a) => rules::run(&a, &mut term),
         Command::Debug(c) => debug::run(&c, &mut term),

@@ -18,8 +18,11 @@ use crate::shell::{self, Op};
 use crate::syntax::Keyword;
 
 /// How one line break is rewritten: the logical range before the escape
-/// character and the one starting the next line, with their new text.
+/// character (in segment `k`) and the one starting the next non-blank line
+/// (segment `next`), with their new text. Lines holding nothing but the
+/// escape character in between are indented too.
 struct Break {
+    next: usize,
     tail: std::ops::Range<usize>,
     tail_text: String,
     lead: std::ops::Range<usize>,
@@ -47,29 +50,33 @@ pub(super) fn edits(cx: &Cx, v: &View, out: &mut Vec<Edit>) {
         }
     }
 
-    let mut breaks: Vec<Option<Break>> = (0..n.saturating_sub(1))
-        .map(|k| default_break(cx, v, k))
-        .collect();
+    let mut breaks: Vec<Option<Break>> = (0..n).map(|k| default_break(cx, v, k)).collect();
     chains(cx, v, &mut breaks, out);
     for (k, b) in breaks.into_iter().enumerate() {
         let Some(b) = b else { continue };
         out.push(Edit::replace(v.segs[k].span(b.tail), b.tail_text));
-        out.push(Edit::replace(v.segs[k + 1].span(b.lead), b.lead_text));
+        for blank in &v.segs[k + 1..b.next] {
+            out.push(Edit::replace(blank.span(blank.logical.clone()), cx.indent.clone()));
+        }
+        out.push(Edit::replace(v.segs[b.next].span(b.lead), b.lead_text));
     }
 }
 
 /// The whitespace at the break after segment `k`, when it may be rewritten.
 fn default_break(cx: &Cx, v: &View, k: usize) -> Option<Break> {
-    let (a, b) = (&v.segs[k], &v.segs[k + 1]);
-    if a.blank || b.blank {
+    let a = &v.segs[k];
+    if a.blank {
         return None;
     }
+    let next = k + 1 + v.segs[k + 1..].iter().position(|s| !s.blank)?;
+    let b = &v.segs[next];
     let ws = a.logical.end - a.tail..b.logical.start + b.lead;
     // No whitespace: the break joins two words.
     if ws.is_empty() || !v.all_safe(ws.clone()) {
         return None;
     }
     Some(Break {
+        next,
         tail: a.logical.end - a.tail..a.logical.end,
         tail_text: " ".into(),
         lead: b.logical.start..b.logical.start + b.lead,
@@ -91,7 +98,6 @@ fn chains(cx: &Cx, v: &View, breaks: &mut [Option<Break>], out: &mut Vec<Edit>) 
         || !ins.heredocs.is_empty()
         || !v.shell.is_posix()
         || v.segs.len() < 2
-        || v.segs.iter().any(|s| s.blank)
     {
         return;
     }
@@ -109,14 +115,13 @@ fn chains(cx: &Cx, v: &View, breaks: &mut [Option<Break>], out: &mut Vec<Edit>) 
         .flat_map(|c| c.assignments.iter().chain(&c.words))
         .map(|w| w.span.start + base..w.span.end + base)
         .collect();
-    for (k, b) in breaks.iter_mut().enumerate() {
+    for b in breaks.iter_mut() {
         if let Some(br) = b {
             let ws = br.tail.start..br.lead.end;
             if words.iter().any(|w| w.start < ws.end && ws.start < w.end) {
                 *b = None;
             }
         }
-        let _ = k;
     }
     for item in &script.items {
         let span = item.span.start + base..item.span.end + base;
@@ -139,7 +144,7 @@ fn chains(cx: &Cx, v: &View, breaks: &mut [Option<Break>], out: &mut Vec<Edit>) 
             }
             let s = v.seg_of(a);
             let seg: &Seg = &v.segs[s];
-            if seg.logical.end < e {
+            if seg.logical.end < e || seg.blank {
                 continue; // `&` + line break + `&`: leave it
             }
             let at_start = s > 0 && all_ws(v, seg.logical.start..a);
@@ -148,7 +153,13 @@ fn chains(cx: &Cx, v: &View, breaks: &mut [Option<Break>], out: &mut Vec<Edit>) 
                 (true, true) => {}
                 (true, false) => {
                     // `cmd \` / `&& next`
-                    let Some(br) = breaks[s - 1].as_mut() else {
+                    let prev = breaks[..s]
+                        .iter_mut()
+                        .rev()
+                        .flatten()
+                        .next()
+                        .filter(|b| b.next == s);
+                    let Some(br) = prev else {
                         continue;
                     };
                     if line_start {
