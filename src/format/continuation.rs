@@ -56,7 +56,10 @@ pub(super) fn edits(cx: &Cx, v: &View, out: &mut Vec<Edit>) {
         let Some(b) = b else { continue };
         out.push(Edit::replace(v.segs[k].span(b.tail), b.tail_text));
         for blank in &v.segs[k + 1..b.next] {
-            out.push(Edit::replace(blank.span(blank.logical.clone()), cx.indent.clone()));
+            out.push(Edit::replace(
+                blank.span(blank.logical.clone()),
+                cx.indent.clone(),
+            ));
         }
         out.push(Edit::replace(v.segs[b.next].span(b.lead), b.lead_text));
     }
