@@ -282,7 +282,7 @@ mod tests {
         assert_eq!(pic("a 'b c' d", Class::Shell), "__xxxxx__");
         assert_eq!(pic(r"a\ b", Class::Shell), "_xx_");
         // Inside $( ) nothing changes (it is one word).
-        assert_eq!(pic(r#"x=$(a "b c") d"#, Class::Shell), "xxxxxxxxxxxx__");
+        assert_eq!(pic(r#"x=$(a "b c") d"#, Class::Shell), "__xxxxxxxxxx__");
         assert_eq!(pic(r#""$(a "b c")" d"#, Class::Shell), "xxxxxxxxxxxx__");
         assert_eq!(pic("a `b c` d", Class::Shell), "__xxxxx__");
         assert_eq!(pic("a ${b:-c d} e", Class::Shell), "__xxxxxxxxx__");
