@@ -80,3 +80,42 @@ fn idempotent_on_samples() {
         assert_eq!(fmt(&once), once, "{s:?}");
     }
 }
+
+#[test]
+fn guard_rejects_changes_beyond_formatting() {
+    let differ = |a: &str, b: &str| {
+        equiv::equivalent(&Document::parse(a).unwrap(), &Document::parse(b).unwrap()).is_err()
+    };
+    // Whitespace inside a quoted string, in a legacy ENV value, in WORKDIR.
+    assert!(differ("RUN echo \"a  b\"\n", "RUN echo \"a b\"\n"));
+    assert!(differ("ENV K a  b\n", "ENV K a b\n"));
+    assert!(differ("ENV K \\\n  a b\n", "ENV K=\"a b\"\n"));
+    assert!(differ("WORKDIR /a  b\n", "WORKDIR /a b\n"));
+    assert!(differ("RUN <<EOF\n a\nEOF\n", "RUN <<EOF\na\nEOF\n"));
+    assert!(differ("CMD [\"a\"]\n", "CMD a\n"));
+    // Formatting only.
+    assert!(!differ("run a &&  b\n", "RUN a \\\n    && b\n"));
+    assert!(!differ("FROM a as b\n", "FROM a AS b\n"));
+    assert!(!differ("CMD [ \"a\",\"b\" ]\n", "CMD [\"a\", \"b\"]\n"));
+}
+
+#[test]
+fn never_panics_on_odd_inputs() {
+    for s in [
+        "# escape=`\nRUN a `\n  b\n",
+        "RUN \\\n",
+        "RUN a \\\n\\\n",
+        "RUN a \\\n# c\n",
+        "RU\\\nN a\n",
+        "\u{feff}",
+        "\u{feff}\n\n",
+        "RUN \u{a0}a \\\n\u{a0} b\n",
+        "FROM a\r",
+        "RUN a \\\n   ",
+        "HEALTHCHECK CMD [\"a\",\"b\"]\n",
+        "ONBUILD RUN [\"a\"]\n",
+    ] {
+        let once = fmt(s);
+        assert_eq!(fmt(&once), once, "{s:?}");
+    }
+}
