@@ -12,6 +12,7 @@ pub mod config;
 pub mod data;
 pub mod edit;
 pub mod finding;
+pub mod format;
 pub mod fsutil;
 pub mod output;
 pub mod pipeline;

@@ -248,7 +248,7 @@ fn fix_with(
     for _ in 0..MAX_PASSES {
         let cx = Context::new(Suppressions::of(&doc), config);
         let findings = run_transforms(&doc, &cx, ts)?;
-        let chosen = choose(&findings, min);
+        let chosen = choose(&findings, min, ts);
         if chosen.is_empty() {
             let remaining = findings;
             return Ok(Outcome {
@@ -276,32 +276,47 @@ fn fix_with(
     }
     let cx = Context::new(Suppressions::of(&doc), config);
     let findings = run_transforms(&doc, &cx, ts)?;
-    let still = choose(&findings, min);
+    let still = choose(&findings, min, ts);
     Err(Error::Internal {
         transforms: codes(&still),
         message: format!("fixes did not converge after {MAX_PASSES} passes"),
     })
 }
 
-/// Non-overlapping fixes at or above `min`, in source order. Fixes that
-/// touch or overlap an earlier one wait for the next pass.
-fn choose(findings: &[Finding], min: Applicability) -> Vec<(&'static str, &Fix)> {
-    let mut cands: Vec<(&'static str, &Fix)> = findings
+/// Non-overlapping fixes at or above `min`, in source order. When fixes
+/// touch or overlap, the transform that comes first in the registry wins and
+/// the others wait for the next pass, where they see its result: merging
+/// RUNs first lets a cache transform find a cleanup that stood in the next
+/// RUN instead of adding a second one.
+fn choose<'a>(
+    findings: &'a [Finding],
+    min: Applicability,
+    ts: &[&'static dyn Transform],
+) -> Vec<(&'static str, &'a Fix)> {
+    let rank = |code: &str| {
+        ts.iter()
+            .position(|t| t.meta().code == code)
+            .unwrap_or(usize::MAX)
+    };
+    let mut cands: Vec<(usize, &'static str, &Fix)> = findings
         .iter()
-        .filter_map(|f| f.fix.as_ref().map(|x| (f.code, x)))
-        .filter(|(_, x)| x.applicability >= min && !x.edits.is_empty())
+        .filter_map(|f| f.fix.as_ref().map(|x| (rank(f.code), f.code, x)))
+        .filter(|(_, _, x)| x.applicability >= min && !x.edits.is_empty())
         .collect();
-    cands.sort_by_key(|(_, x)| (x.range().start, x.range().end));
+    cands.sort_by_key(|(r, _, x)| (*r, x.range().start, x.range().end));
+    let mut taken: Vec<crate::syntax::Span> = Vec::new();
     let mut out: Vec<(&'static str, &Fix)> = Vec::new();
-    let mut end: Option<usize> = None;
-    for (c, x) in cands {
+    for (_, c, x) in cands {
         let r = x.range();
-        if end.is_some_and(|e| r.start <= e) {
+        // Touching counts as overlapping: two insertions at one offset
+        // would otherwise depend on the order they were applied in.
+        if taken.iter().any(|t| r.start <= t.end && t.start <= r.end) {
             continue;
         }
-        end = Some(r.end);
+        taken.push(r);
         out.push((c, x));
     }
+    out.sort_by_key(|(_, x)| (x.range().start, x.range().end));
     out
 }
 

@@ -16,6 +16,10 @@
 //!   syntax (`dash -n`, or `bash -n` under a bash SHELL); a RUN that already
 //!   stood unchanged in the input is not blamed on the transform.
 //!
+//! The directory `testdata/fmt/` holds formatter cases: they run
+//! `format::format` instead of `pipeline::fix` (a case whose name contains
+//! `line-end` uses `operator-position = line-end`, `indent-2` an indent of 2).
+//!
 //! All cases run; every failure is collected and reported at the end.
 //!
 //! `DSLIM_BLESS=1 cargo test --test golden` writes the actual outputs as the
@@ -28,11 +32,15 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use dslim::config::{FormatOptions, OperatorPosition};
+use dslim::format;
 use dslim::pipeline::{self, Settings};
 use dslim::syntax::{Document, Keyword};
 
 const INPUT_SUFFIX: &str = ".Dockerfile";
 const EXPECTED_SUFFIX: &str = ".expected.Dockerfile";
+/// The directory of formatter cases.
+const FMT_DIR: &str = "fmt";
 
 /// One golden case.
 struct Case {
@@ -59,6 +67,24 @@ struct CaseConfig {
 impl Case {
     fn label(&self) -> String {
         format!("testdata/{}/{}{INPUT_SUFFIX}", self.transform, self.name)
+    }
+
+    /// Runs the case's transform (or the formatter) on `text`.
+    fn run(&self, text: &str) -> Result<String, String> {
+        if self.transform == FMT_DIR {
+            let opts = FormatOptions {
+                indent: if self.name.contains("indent-2") { 2 } else { 4 },
+                operator_position: if self.name.contains("line-end") {
+                    OperatorPosition::LineEnd
+                } else {
+                    OperatorPosition::LineStart
+                },
+            };
+            return format::format(text, &opts).map_err(|e| e.to_string());
+        }
+        pipeline::fix(text, &self.settings()?)
+            .map(|o| o.fixed)
+            .map_err(|e| e.to_string())
     }
 
     fn settings(&self) -> Result<Settings, String> {
@@ -113,6 +139,7 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
         // would select nothing and every "stays unchanged" case would pass.
         match dslim::transforms::find(&dir_name) {
             _ if dir_name == PIPELINE_DIR => {}
+            _ if dir_name == FMT_DIR => {}
             Some(t) if t.meta().name == dir_name => {}
             Some(t) => {
                 problems.push(format!(
@@ -334,13 +361,8 @@ fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<Strin
         Ok(x) => x,
         Err(e) => return vec![e],
     };
-    let settings = match case.settings() {
-        Ok(s) => s,
-        Err(e) => return vec![e],
-    };
-
-    let actual = match pipeline::fix(&input, &settings) {
-        Ok(out) => Some(out.fixed),
+    let actual = match case.run(&input) {
+        Ok(out) => Some(out),
         Err(e) => {
             failures.push(format!("fix failed: {e}"));
             None
@@ -404,10 +426,10 @@ fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<Strin
     // Fixing the expected text again changes nothing. (For an unchanged case
     // this is the main comparison again.)
     if expected != input {
-        match pipeline::fix(&expected, &settings) {
-            Ok(out) if out.fixed != expected => failures.push(format!(
+        match case.run(&expected) {
+            Ok(out) if out != expected => failures.push(format!(
                 "not idempotent: fixing the expected output changes it again:\n{}",
-                diff(&expected, &out.fixed)
+                diff(&expected, &out)
             )),
             Ok(_) => {}
             Err(e) => failures.push(format!("fixing the expected output failed: {e}")),

@@ -34,6 +34,18 @@ pub enum Command {
                       (other files are still processed)."
     )]
     Fix(FixArgs),
+    /// Format Dockerfiles: print a diff, or rewrite them with --write.
+    #[command(
+        long_about = "Format Dockerfiles (layout only; never what they build).\n\n\
+        By default prints a unified diff and leaves files alone. With --write \
+        the files are rewritten in place (atomically). With `-` as the path \
+        the text is read from stdin and the formatted text is written to \
+        stdout (the input unchanged on error).",
+        after_help = "Exit status: 0 done (or already formatted), 1 with --check when a file \
+                      would change, 2 when a file could not be read, parsed or written \
+                      (other files are still processed)."
+    )]
+    Fmt(FmtArgs),
     /// Report findings without changing anything.
     #[command(
         after_help = "Output: `path:line:col: CODE [*] message` with the source lines \
@@ -120,6 +132,22 @@ pub struct FixArgs {
     pub check: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
+    /// The name to use for stdin in messages.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FmtArgs {
+    /// Files or directories (default: the current directory); `-` for stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Rewrite the files in place instead of printing a diff.
+    #[arg(long, short = 'w')]
+    pub write: bool,
+    /// Exit with status 1 when any file would change.
+    #[arg(long)]
+    pub check: bool,
     /// The name to use for stdin in messages.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

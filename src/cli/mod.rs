@@ -11,6 +11,7 @@ pub mod compare;
 pub mod debug;
 pub mod explain;
 pub mod fix;
+pub mod fmt;
 pub mod rules;
 
 use std::collections::HashSet;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     let mut term = Term::new();
     match cli.command {
         Command::Fix(a) => fix::run(&a, &mut term),
+        Command::Fmt(a) => fmt::run(&a, &mut term),
         Command::Check(a) => check::run(&a, &mut term),
         Command::Compare(a) => compare::run(&a, &mut term),
         Command::Rules(a) => rules::run(&a, &mut term),

@@ -1,0 +1,141 @@
+//! `dslim fmt`: the formatter on files or stdin. Shares `fix`'s diff
+//! renderer, atomic writes and error format; never runs a transform.
+
+use std::path::{Path, PathBuf};
+
+use super::args::FmtArgs;
+use super::fix::error_text;
+use super::{decode, inputs, par_map, read_source, read_stdin, ExitStatus, Inputs, Term};
+use crate::config::FormatOptions;
+use crate::format;
+use crate::fsutil;
+use crate::output::{diff, display_path, text};
+
+pub fn run(a: &FmtArgs, term: &mut Term) -> ExitStatus {
+    let opts = options();
+    match inputs(&a.paths, a.stdin_filename.as_deref()) {
+        Err(m) => {
+            term.fatal(&m);
+            ExitStatus::Error
+        }
+        Ok(Inputs::Stdin(name)) => fmt_stdin(&name, &opts, a.check, term),
+        Ok(Inputs::Files(files, errors)) => {
+            let status = super::report_walk_errors(term, &errors);
+            status.and(fmt_files(&files, &opts, a, term))
+        }
+    }
+}
+
+/// The formatter options in force (`[format]` of the configuration).
+fn options() -> FormatOptions {
+    crate::config::Config::default().format
+}
+
+/// Stdin to stdout: the formatted text, or the input unchanged on error.
+fn fmt_stdin(name: &str, opts: &FormatOptions, check: bool, term: &mut Term) -> ExitStatus {
+    let bytes = match read_stdin() {
+        Ok(b) => b,
+        Err(e) => {
+            term.err(&text::error(name, &fsutil::io_message(&e)));
+            return ExitStatus::Error;
+        }
+    };
+    let src = match decode(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            if let super::SourceError::NotUtf8(b, _) = &e {
+                term.out_raw(b);
+            }
+            term.err(&text::error(name, &e.message()));
+            return ExitStatus::Error;
+        }
+    };
+    match format::format(&src, opts) {
+        Ok(out) => {
+            term.out_raw(out.as_bytes());
+            if check && out != src {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Success
+            }
+        }
+        Err(e) => {
+            term.out_raw(src.as_bytes());
+            term.err(&error_text(name, &e));
+            ExitStatus::Error
+        }
+    }
+}
+
+#[derive(Default)]
+struct FileReport {
+    diff: String,
+    err: String,
+    status: ExitStatus,
+    changed: bool,
+}
+
+impl FileReport {
+    fn error(msg: String) -> FileReport {
+        FileReport {
+            err: msg,
+            status: ExitStatus::Error,
+            ..FileReport::default()
+        }
+    }
+}
+
+fn fmt_one(path: &Path, opts: &FormatOptions, write: bool, check: bool) -> FileReport {
+    let shown = display_path(path);
+    let src = match read_source(path) {
+        Ok(s) => s,
+        Err(e) => return FileReport::error(text::error(&shown, &e.message())),
+    };
+    let out = match format::format(&src, opts) {
+        Ok(o) => o,
+        Err(e) => return FileReport::error(error_text(&shown, &e)),
+    };
+    if out == src {
+        return FileReport::default();
+    }
+    let mut r = FileReport {
+        changed: true,
+        ..FileReport::default()
+    };
+    if write {
+        if let Err(e) = fsutil::write_atomic(path, src.as_bytes(), out.as_bytes()) {
+            return FileReport::error(text::error(&shown, &e.to_string()));
+        }
+    } else {
+        r.diff = diff::unified(&shown, &src, &out);
+    }
+    if check {
+        r.status = ExitStatus::Failure;
+    }
+    r
+}
+
+fn fmt_files(files: &[PathBuf], opts: &FormatOptions, a: &FmtArgs, term: &mut Term) -> ExitStatus {
+    let reports = par_map(files, |p| fmt_one(p, opts, a.write, a.check));
+    let mut status = ExitStatus::Success;
+    let (mut changed, mut clean) = (0, 0);
+    for r in &reports {
+        clean += usize::from(r.status != ExitStatus::Error && !r.changed);
+        term.out(&r.diff);
+        term.err(&r.err);
+        status = status.and(r.status);
+        changed += usize::from(r.changed);
+    }
+    let summary = if changed == 0 {
+        format!("{} already formatted.\n", text::files(clean))
+    } else if a.write {
+        format!("Reformatted {}.\n", text::files(changed))
+    } else {
+        format!(
+            "Would reformat {} (run with `--write` to apply).\n",
+            text::files(changed)
+        )
+    };
+    term.err(&summary);
+    status
+}

@@ -1,0 +1,6 @@
+FROM debian
+RUN set -eux; \
+    \
+    apk add x; \
+    \
+    echo done

@@ -1,0 +1,17 @@
+
+
+
+FROM debian
+
+
+
+RUN a
+   
+	
+# c
+
+
+RUN b
+
+
+  

@@ -1,0 +1,8 @@
+
+FROM debian
+
+RUN a
+
+# c
+
+RUN b

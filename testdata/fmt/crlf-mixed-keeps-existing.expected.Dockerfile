@@ -1,0 +1,5 @@
+FROM debian
+RUN a \
+    && b \
+    && c
+COPY a b

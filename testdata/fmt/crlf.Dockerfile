@@ -1,0 +1,6 @@
+from debian
+RUN a && \
+  b && c  
+
+
+CMD ["a","b"]

@@ -1,0 +1,6 @@
+FROM debian
+RUN a \
+    && b \
+    && c
+
+CMD ["a", "b"]

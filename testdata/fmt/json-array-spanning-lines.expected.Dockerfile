@@ -1,0 +1,6 @@
+FROM debian
+CMD ["a", \
+    "b", \
+    "c"]
+ENTRYPOINT ["a \
+   b"]

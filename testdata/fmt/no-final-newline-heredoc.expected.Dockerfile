@@ -1,0 +1,4 @@
+FROM debian
+RUN <<EOF
+echo hi
+EOF

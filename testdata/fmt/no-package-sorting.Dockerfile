@@ -1,0 +1,5 @@
+FROM debian
+RUN apt-get install -y \
+  zlib1g \
+  curl \
+  bash

@@ -1,0 +1,3 @@
+FROM debian
+onbuild   run   a  &&  \
+   b

@@ -1,0 +1,3 @@
+FROM debian
+ONBUILD   RUN   a  &&  \
+   b

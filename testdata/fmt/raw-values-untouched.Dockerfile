@@ -1,0 +1,7 @@
+FROM debian
+WORKDIR /some \
+   path
+USER app \
+  :app
+MAINTAINER a \
+    b

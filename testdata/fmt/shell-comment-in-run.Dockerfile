@@ -1,0 +1,5 @@
+FROM debian
+RUN echo a # note \
+    echo b
+RUN echo a \
+    && echo b # trailing note

@@ -1,0 +1,3 @@
+FROM debian
+FOO   bar  \
+  baz
