@@ -278,3 +278,50 @@ fn fix_never_undoes_formatting() {
         .code(0)
         .stdout(fixed);
 }
+
+#[test]
+fn format_options_come_from_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        "dslim.toml",
+        "[format]\nindent = 2\noperator-position = \"line-end\"\n",
+    );
+    let p = write(dir.path(), "Dockerfile", UGLY);
+    // Files: the nearest configuration's [format] applies.
+    dslim()
+        .current_dir(dir.path())
+        .args(["fmt", "--write", "Dockerfile"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        read(&p),
+        "FROM debian\nRUN make build && \\\n  make install\n"
+    );
+    // Stdin: the configuration of the current directory.
+    dslim()
+        .current_dir(dir.path())
+        .args(["fmt", "-"])
+        .write_stdin(UGLY)
+        .assert()
+        .code(0)
+        .stdout("FROM debian\nRUN make build && \\\n  make install\n");
+    // --no-config: the defaults.
+    dslim()
+        .current_dir(dir.path())
+        .args(["fmt", "--no-config", "-"])
+        .write_stdin(UGLY)
+        .assert()
+        .code(0)
+        .stdout(PRETTY);
+    // A broken configuration is an error, not silently ignored.
+    write(dir.path(), "dslim.toml", "[format]\nindnt = 2\n");
+    dslim()
+        .current_dir(dir.path())
+        .args(["fmt", "-"])
+        .write_stdin(UGLY)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("dslim.toml:2:1: error:"));
+}

@@ -151,6 +151,8 @@ pub struct FmtArgs {
     /// The name to use for stdin in messages.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

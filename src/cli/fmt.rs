@@ -1,7 +1,7 @@
 //! `dslim fmt`: the formatter on files or stdin. Shares `fix`'s diff
 //! renderer, atomic writes and error format; never runs a transform.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::args::FmtArgs;
 use super::fix::error_text;
@@ -12,23 +12,26 @@ use crate::fsutil;
 use crate::output::{diff, display_path, text};
 
 pub fn run(a: &FmtArgs, term: &mut Term) -> ExitStatus {
-    let opts = options();
+    // Only `[format]` of the configuration matters here; rule selection
+    // flags and `DSLIM_*` variables do not apply to the formatter.
+    let Some(mut resolver) = super::config_resolver(&a.config, Default::default(), term) else {
+        return ExitStatus::Error;
+    };
     match inputs(&a.paths, a.stdin_filename.as_deref()) {
         Err(m) => {
             term.fatal(&m);
             ExitStatus::Error
         }
-        Ok(Inputs::Stdin(name)) => fmt_stdin(&name, &opts, a.check, term),
+        Ok(Inputs::Stdin(name)) => match super::stdin_settings(&mut resolver, &name, term) {
+            Some(s) => fmt_stdin(&name, &s.config.format, a.check, term),
+            None => ExitStatus::Error,
+        },
         Ok(Inputs::Files(files, errors)) => {
             let status = super::report_walk_errors(term, &errors);
-            status.and(fmt_files(&files, &opts, a, term))
+            let (jobs, s) = super::plan(&mut resolver, &a.paths, files, term);
+            status.and(s).and(fmt_files(&jobs, a, term))
         }
     }
-}
-
-/// The formatter options in force (`[format]` of the configuration).
-fn options() -> FormatOptions {
-    crate::config::Config::default().format
 }
 
 /// Stdin to stdout: the formatted text, or the input unchanged on error.
@@ -115,8 +118,10 @@ fn fmt_one(path: &Path, opts: &FormatOptions, write: bool, check: bool) -> FileR
     r
 }
 
-fn fmt_files(files: &[PathBuf], opts: &FormatOptions, a: &FmtArgs, term: &mut Term) -> ExitStatus {
-    let reports = par_map(files, |p| fmt_one(p, opts, a.write, a.check));
+fn fmt_files(jobs: &[super::Job], a: &FmtArgs, term: &mut Term) -> ExitStatus {
+    let reports = par_map(jobs, |j| {
+        fmt_one(&j.path, &j.settings.config.format, a.write, a.check)
+    });
     let mut status = ExitStatus::Success;
     let (mut changed, mut clean) = (0, 0);
     for r in &reports {

@@ -166,9 +166,18 @@ pub fn resolver(r: &RuleArgs, term: &mut Term) -> Option<Resolver> {
             return None;
         }
     };
-    let source = if r.config.no_config {
+    config_resolver(&r.config, overrides, term)
+}
+
+/// A resolver for `--config`/`--no-config` and the given overrides.
+pub fn config_resolver(
+    c: &args::ConfigArgs,
+    overrides: Overrides,
+    term: &mut Term,
+) -> Option<Resolver> {
+    let source = if c.no_config {
         Source::Defaults
-    } else if let Some(f) = &r.config.config {
+    } else if let Some(f) = &c.config {
         Source::File(f.clone())
     } else {
         Source::Discover
