@@ -458,6 +458,16 @@ impl Analysis<'_> {
         if uc.isolated || fc.isolated {
             return None;
         }
+        // A plain update: options such as `-X <repo>` may fetch an index the
+        // install reads from its cache.
+        if !uc.words[u.name + 1..].iter().all(|w| {
+            w.literal.as_deref().is_some_and(|l| {
+                u.sub_word.is_some_and(|s| std::ptr::eq(w, &uc.words[s]))
+                    || matches!(l, "-q" | "--quiet" | "-v" | "--verbose" | "--no-progress")
+            })
+        }) {
+            return None;
+        }
         // Right before the install: `update && add` or `update; add`.
         let between = text[uc.span.end..fc.span.start].trim();
         if !matches!(between, "&&" | ";") {
@@ -563,8 +573,7 @@ impl Analysis<'_> {
             .filter(|c| !self.env_disables(i, script, c, pm))
             .collect();
         let last_install = inst.last()?.span(script).end;
-        let clean = missing.is_empty()
-            || runedit::mounts_cover(ins, &pm.clean.mounts)
+        let clean = runedit::mounts_cover(ins, &pm.clean.mounts)
             || self.configured(i, pm, cache_flag)
             || script.commands.iter().any(|c| {
                 c.span.start >= last_install
@@ -576,6 +585,20 @@ impl Analysis<'_> {
                             .any(|x| runedit::matches_command(c, x)))
             });
         if clean {
+            return (!need.edits.is_empty()).then_some(need);
+        }
+        // Every install already carries the cache flag: only an update that
+        // fetched an index nothing reads may be left to remove.
+        if missing.is_empty() {
+            if pm.drop_update && cache_flag.is_some() {
+                if let Some(e) = self.drop_update(i, script, pm, &calls, &inst) {
+                    need.edits.push(e);
+                    need.what.push(format!(
+                        "`{label}` fetches its own index: remove the index update before it"
+                    ));
+                    need.saving = pm.saving_for(code);
+                }
+            }
             return (!need.edits.is_empty()).then_some(need);
         }
         let leaves = pm.leaves.as_deref().unwrap_or("its cache");
