@@ -640,22 +640,36 @@ impl Analysis<'_> {
             return (!need.edits.is_empty()).then_some(need);
         };
         let sudo = inst.iter().any(|c| c.sudo);
-        let command = {
-            let c = inst.last()?;
-            script.commands[c.command].words[c.name]
+        // One cleanup per distinct command as written (`dnf` and `dnf5` keep
+        // separate caches; `/opt/conda/bin/conda` may not be on PATH).
+        let mut commands: Vec<String> = Vec::new();
+        for c in &inst {
+            let w = script.commands[c.command].words[c.name]
                 .literal
                 .clone()
-                .unwrap_or_else(|| c.tool.clone())
-        };
-        let cmd = cleanup
-            .replace("{command}", &command)
-            .split(" && ")
-            .map(|p| {
-                if sudo {
-                    format!("sudo {p}")
-                } else {
-                    p.to_string()
-                }
+                .unwrap_or_else(|| c.tool.clone());
+            if !commands.contains(&w) {
+                commands.push(w);
+            }
+        }
+        if !cleanup.contains("{command}") {
+            commands.truncate(1);
+        }
+        let cmd = commands
+            .iter()
+            .map(|command| {
+                cleanup
+                    .replace("{command}", command)
+                    .split(" && ")
+                    .map(|p| {
+                        if sudo {
+                            format!("sudo {p}")
+                        } else {
+                            p.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" && ")
             })
             .collect::<Vec<_>>()
             .join(" && ");
