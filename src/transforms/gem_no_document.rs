@@ -8,7 +8,6 @@
 //! stage with `--no-document` / `--no-rdoc`, or copied in. Documentation is
 //! not a cache: there is no mount style.
 
-
 use crate::edit::Applicability;
 use crate::finding::Finding;
 use crate::syntax::Document;

@@ -331,9 +331,9 @@ impl Analysis<'_> {
                         && spec.config_keys.iter().any(|k| t.contains(k.as_str()))
                 }
                 // A copied config file: its content is unknown, trust it.
-                Keyword::Copy | Keyword::Add => x.copy_parts().is_some_and(|(_, dst)| {
-                    pm.config_files.iter().any(|f| word_matches(f, dst))
-                }),
+                Keyword::Copy | Keyword::Add => x
+                    .copy_parts()
+                    .is_some_and(|(_, dst)| pm.config_files.iter().any(|f| word_matches(f, dst))),
                 _ => false,
             }
         })
@@ -352,7 +352,11 @@ impl Analysis<'_> {
                 }
                 Keyword::Copy | Keyword::Add => {
                     words.push(String::new());
-                    words.extend(x.values().iter().map(|v| v.trim_end_matches('/').to_string()));
+                    words.extend(
+                        x.values()
+                            .iter()
+                            .map(|v| v.trim_end_matches('/').to_string()),
+                    );
                 }
                 _ => {}
             }
@@ -387,7 +391,12 @@ impl Analysis<'_> {
         }
         if !pm.mount.images.is_empty() {
             let image = self.base_image(i);
-            if !pm.mount.images.iter().any(|p| image.starts_with(p.as_str())) {
+            if !pm
+                .mount
+                .images
+                .iter()
+                .any(|p| image.starts_with(p.as_str()))
+            {
                 return None;
             }
         }
@@ -452,8 +461,7 @@ impl Analysis<'_> {
         let fc = &script.commands[first.command];
         let u = calls
             .iter()
-            .filter(|c| sub_in(c, &pm.update) && c.span(script).end <= fc.span.start)
-            .last()?;
+            .rfind(|c| sub_in(c, &pm.update) && c.span(script).end <= fc.span.start)?;
         let uc = &script.commands[u.command];
         if uc.isolated || fc.isolated {
             return None;
@@ -519,8 +527,12 @@ impl Analysis<'_> {
                 return None;
             }
         }
-        let start = ins.logical.to_source(ins.command.args.start + uc.span.start);
-        let end = ins.logical.to_source(ins.command.args.start + fc.span.start);
+        let start = ins
+            .logical
+            .to_source(ins.command.args.start + uc.span.start);
+        let end = ins
+            .logical
+            .to_source(ins.command.args.start + fc.span.start);
         if doc.source()[start..end].contains('#') {
             return None;
         }
@@ -569,7 +581,9 @@ impl Analysis<'_> {
         let missing: Vec<&PmCall> = inst
             .iter()
             .copied()
-            .filter(|c| !cache_flag.is_some_and(|f| flag_present(&script.commands[c.command], c, f)))
+            .filter(|c| {
+                !cache_flag.is_some_and(|f| flag_present(&script.commands[c.command], c, f))
+            })
             .filter(|c| !self.env_disables(i, script, c, pm))
             .collect();
         let last_install = inst.last()?.span(script).end;
@@ -619,7 +633,8 @@ impl Analysis<'_> {
         }
         if let Some(flag) = cache_flag {
             for c in &missing {
-                if let Some(e) = runedit::insert_flag(ins, &script.commands[c.command], c, &flag.add)
+                if let Some(e) =
+                    runedit::insert_flag(ins, &script.commands[c.command], c, &flag.add)
                 {
                     need.edits.push(e);
                 }
@@ -772,5 +787,46 @@ impl Analysis<'_> {
             fix: Some(Fix::new(edits, Applicability::Safe)),
             saving_bytes: saving,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn present(text: &str, manager: &str, flag: &str) -> bool {
+        let pm = crate::data::builtin().manager(manager).unwrap();
+        let s = shell::parse(text).unwrap();
+        let c = &runedit::find_calls(&s, pm)[0];
+        flag_present(&s.commands[c.command], c, &pm.flags[flag])
+    }
+
+    #[test]
+    fn global_flags_count_only_before_the_subcommand() {
+        assert!(present("zypper -n install x", "zypper", "yes"));
+        assert!(present("zypper --non-interactive in x", "zypper", "yes"));
+        assert!(present("zypper install -y x", "zypper", "yes"));
+        assert!(present("zypper in --no-confirm x", "zypper", "yes"));
+        // After the subcommand `-n` is `--name`.
+        assert!(!present("zypper install -n x", "zypper", "yes"));
+        assert!(!present("zypper install x", "zypper", "yes"));
+    }
+
+    #[test]
+    fn multi_word_aliases_need_every_word() {
+        assert!(present("gem install --no-ri --no-rdoc x", "gem", "no-document"));
+        assert!(present("gem install -N x", "gem", "no-document"));
+        assert!(!present("gem install --no-rdoc x", "gem", "no-document"));
+    }
+
+    #[test]
+    fn gate_patterns() {
+        let w = words_of("npm install -g yarn@1.22.19 && cp ./.yarnrc /app/");
+        assert!(pattern_in("yarn@1*", &w));
+        assert!(pattern_in("-g yarn@1*", &w));
+        assert!(pattern_in(".yarnrc", &w));
+        assert!(!pattern_in(".yarnrc.yml", &w));
+        assert!(!pattern_in("-g yarn", &w));
+        assert!(truthy("1") && truthy("on") && !truthy("0") && !truthy("\"false\""));
     }
 }
