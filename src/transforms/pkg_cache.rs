@@ -814,7 +814,11 @@ mod tests {
 
     #[test]
     fn multi_word_aliases_need_every_word() {
-        assert!(present("gem install --no-ri --no-rdoc x", "gem", "no-document"));
+        assert!(present(
+            "gem install --no-ri --no-rdoc x",
+            "gem",
+            "no-document"
+        ));
         assert!(present("gem install -N x", "gem", "no-document"));
         assert!(!present("gem install --no-rdoc x", "gem", "no-document"));
     }
