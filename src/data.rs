@@ -52,6 +52,34 @@ pub struct PackageManager {
     pub cache_paths: Vec<String>,
     pub mount: Mount,
     pub savings: Vec<Saving>,
+    /// A bare command (no subcommand, options only) installs (`yarn`).
+    pub bare_install: bool,
+    /// The flag (a key of `flags`) that keeps the cache out; without it the
+    /// `cleanup` command is appended instead.
+    pub cache_flag: Option<String>,
+    /// What the install leaves behind, for messages (`its cache in /root/.npm`).
+    pub leaves: Option<String>,
+    /// With the cache flag added, an `update` right before the first install
+    /// that nothing else needs is removed (`apk update && apk add`).
+    pub drop_update: bool,
+    /// Config files that may hold a flag's `config-keys` (`/etc/gemrc`).
+    pub config_files: Vec<String>,
+    /// The cache fix is applied only when the stage shows the right version
+    /// of the tool (`yarn`: Yarn 1 only).
+    pub gate: Option<Gate>,
+}
+
+/// When a cache fix may be applied: the words of the stage's RUN and
+/// COPY/ADD instructions (and the RUN itself) must match one of `needs` and
+/// none of `blocks`. A pattern is a space-separated word sequence; a word
+/// ending in `*` matches by prefix; a word also matches a path's base name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct Gate {
+    pub needs: Vec<String>,
+    pub blocks: Vec<String>,
+    /// Why a wrong or unknown version matters, for the display-only finding.
+    pub why: String,
 }
 
 /// A flag a transform adds, and the forms that count as present.
@@ -63,6 +91,9 @@ pub struct FlagSpec {
     pub aliases: Vec<String>,
     pub options: Vec<String>,
     pub config_keys: Vec<String>,
+    /// A global option: inserted right after the command name, before the
+    /// subcommand (`zypper -n install`); `add` itself counts only there.
+    pub global: bool,
 }
 
 /// What already counts as a cleanup.
@@ -80,6 +111,14 @@ pub struct Clean {
 pub struct Mount {
     pub targets: Vec<String>,
     pub setup: Option<String>,
+    /// Mounts only in stages built from an image starting with one of these
+    /// (empty: any image).
+    pub images: Vec<String>,
+    /// Mounts only when the RUN refreshes the index itself (an `update`
+    /// before the first install, or one of these flags on every install):
+    /// the mount hides an index an earlier RUN left.
+    pub requires_update: bool,
+    pub update_flags: Vec<String>,
 }
 
 /// Bytes a fix saves, and where the figure comes from.
@@ -101,12 +140,31 @@ impl PackageManager {
             .find(|s| s.what == what)
             .map(|s| s.bytes)
     }
+
+    /// The first saving reported by transform `code`, in bytes.
+    pub fn saving_for(&self, code: &str) -> Option<u64> {
+        self.savings
+            .iter()
+            .find(|s| s.used_by.as_deref() == Some(code))
+            .map(|s| s.bytes)
+    }
 }
 
 impl Data {
     /// The manager named `name` (`apt`, `pip`…).
     pub fn manager(&self, name: &str) -> Option<&PackageManager> {
         self.package_managers.get(name)
+    }
+
+    /// The managers whose `used-by` names transform `code`, by name.
+    pub fn managers_for<'a>(
+        &'a self,
+        code: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a PackageManager)> + 'a {
+        self.package_managers
+            .iter()
+            .filter(move |(_, m)| m.used_by.iter().any(|c| c == code))
+            .map(|(n, m)| (n.as_str(), m))
     }
 }
 

@@ -6,6 +6,14 @@ pub mod common;
 pub mod merge_runs;
 pub mod runedit;
 
+pub mod apk_no_cache;
+pub mod conda_clean;
+pub mod gem_no_document;
+pub mod node_cache;
+pub mod pip_no_cache;
+pub mod pkg_cache;
+pub mod rpm_cleanup;
+
 use crate::transform::Transform;
 
 /// All transforms. Codes are stable; never reuse a retired code.
@@ -13,6 +21,12 @@ pub static ALL: &[&dyn Transform] = &[
     &merge_runs::MergeRuns,
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
+    &apk_no_cache::ApkNoCache,
+    &pip_no_cache::PipNoCache,
+    &node_cache::NodeCache,
+    &rpm_cleanup::RpmCleanup,
+    &gem_no_document::GemNoDocument,
+    &conda_clean::CondaClean,
 ];
 
 /// Looks a transform up by code or name (case-insensitive).

@@ -1,0 +1,3 @@
+# syntax=docker/dockerfile:1
+FROM alpine:3.19
+RUN apk update && apk add curl

@@ -1,0 +1,4 @@
+FROM alpine:3.19
+RUN set -eux; \
+	apk add --no-cache --virtual .build-deps gcc; \
+	gcc --version

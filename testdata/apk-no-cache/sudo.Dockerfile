@@ -1,0 +1,3 @@
+FROM alpine:3.19
+USER app
+RUN sudo apk add curl

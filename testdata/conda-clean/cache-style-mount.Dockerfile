@@ -1,0 +1,3 @@
+# syntax=docker/dockerfile:1
+FROM continuumio/miniconda3
+RUN conda install -y numpy

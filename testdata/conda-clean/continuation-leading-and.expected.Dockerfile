@@ -1,0 +1,4 @@
+FROM continuumio/miniconda3
+RUN conda config --add channels conda-forge \
+    && conda install -y numpy \
+    && conda clean -afy

@@ -1,0 +1,2 @@
+FROM ubuntu:22.04
+RUN /opt/conda/bin/conda install -y numpy

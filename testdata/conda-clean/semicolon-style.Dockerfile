@@ -1,0 +1,4 @@
+FROM continuumio/miniconda3
+RUN set -eux; \
+	conda install -y numpy; \
+	python -c 'import numpy'

@@ -1,0 +1,3 @@
+FROM node:20
+RUN npm ci && \
+    npm run build

@@ -1,0 +1,2 @@
+FROM node:20
+RUN pnpm install && pnpm store prune

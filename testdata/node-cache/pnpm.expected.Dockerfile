@@ -1,0 +1,2 @@
+FROM node:20
+RUN corepack enable && pnpm install --frozen-lockfile && pnpm store prune

@@ -1,0 +1,4 @@
+FROM node:20
+RUN set -eux; \
+	npm install -g npm@10; \
+	npm --version

@@ -1,0 +1,3 @@
+FROM node:20
+COPY .yarnrc ./
+RUN yarn install && rm -rf /usr/local/share/.cache/yarn

@@ -1,0 +1,3 @@
+# syntax=docker/dockerfile:1
+FROM python:3.12
+RUN pip install requests && uv sync

@@ -1,0 +1,5 @@
+FROM python:3.12
+RUN pip install --no-cache-dir \
+        requests \
+        six && \
+    python -c 'import six'

@@ -1,0 +1,3 @@
+FROM python:3.12
+ENV PIP_NO_CACHE_DIR=0
+RUN pip install requests

@@ -1,0 +1,3 @@
+FROM centos:7
+RUN yum update -y \
+    && yum install -y httpd

@@ -1,0 +1,3 @@
+FROM centos:7
+USER app
+RUN yum install -y httpd

@@ -1,0 +1,4 @@
+FROM fedora:40
+RUN set -eux; \
+	dnf install -y gcc; \
+	gcc --version

@@ -1,0 +1,5 @@
+FROM fedora:40
+RUN set -eux; \
+	dnf install -y gcc; \
+	gcc --version; \
+	dnf clean all

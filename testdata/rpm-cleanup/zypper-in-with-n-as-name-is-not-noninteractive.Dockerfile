@@ -1,0 +1,2 @@
+FROM opensuse/leap:15.5
+RUN zypper in -n curl
