@@ -3,8 +3,12 @@
 pub mod apt_cleanup;
 pub mod apt_no_recommends;
 pub mod common;
+pub mod exec_form_cmd;
+pub mod images;
+pub mod latest_tag;
 pub mod merge_runs;
 pub mod runedit;
+pub mod slim_base;
 
 use crate::transform::Transform;
 
@@ -13,6 +17,9 @@ pub static ALL: &[&dyn Transform] = &[
     &merge_runs::MergeRuns,
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
+    &slim_base::SlimBase,
+    &exec_form_cmd::ExecFormCmd,
+    &latest_tag::LatestTag,
 ];
 
 /// Looks a transform up by code or name (case-insensitive).
