@@ -658,10 +658,18 @@ fn debug_roundtrip_identical_set() {
         ),
         write(d, "bom.Dockerfile", "\u{feff}FROM a:1\nRUN x\n"),
         write(d, "nofinal.Dockerfile", "FROM a:1\nRUN x"),
-        write(d, "heredoc.Dockerfile", "FROM a:1\nRUN <<EOF\necho hi\nEOF\n"),
+        write(
+            d,
+            "heredoc.Dockerfile",
+            "FROM a:1\nRUN <<EOF\necho hi\nEOF\n",
+        ),
         write(d, "empty.Dockerfile", ""),
         // Explicit paths are taken whatever their names.
-        write(d, "odd-name.txt", "# escape=`\nFROM a:1\nRUN echo `\n  hi\n"),
+        write(
+            d,
+            "odd-name.txt",
+            "# escape=`\nFROM a:1\nRUN echo `\n  hi\n",
+        ),
     ];
     let a = dslim()
         .args(["debug", "roundtrip"])

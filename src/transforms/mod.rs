@@ -1,8 +1,10 @@
 //! The registry: every transform, in the order they run and are listed.
 
+pub mod alpine_base;
 pub mod apt_cleanup;
 pub mod apt_no_recommends;
 pub mod common;
+pub mod distroless_final;
 pub mod exec_form_cmd;
 pub mod images;
 pub mod latest_tag;
@@ -18,6 +20,8 @@ pub static ALL: &[&dyn Transform] = &[
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
     &slim_base::SlimBase,
+    &alpine_base::AlpineBase,
+    &distroless_final::DistrolessFinal,
     &exec_form_cmd::ExecFormCmd,
     &latest_tag::LatestTag,
 ];
