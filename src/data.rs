@@ -121,6 +121,7 @@ pub struct Distroless {
     pub java: String,
     pub python: String,
     pub nodejs: String,
+    pub replaces: Vec<String>,
     pub users: Vec<String>,
     pub needs_files: Vec<String>,
     pub sizes: Vec<ImageSize>,

@@ -154,6 +154,14 @@ impl Transform for DistrolessFinal {
             let body: Vec<&Instruction> = instrs[st.instructions.start + 1..st.instructions.end]
                 .iter()
                 .collect();
+            // Only plain distributions: another image may provide programs
+            // the binary runs.
+            let short = st.image.short_name();
+            if !d.replaces.iter().any(|r| r == short)
+                && !cx.data().base_images.images.contains_key(short)
+            {
+                continue;
+            }
             if body.iter().any(|i| {
                 matches!(
                     i.keyword,

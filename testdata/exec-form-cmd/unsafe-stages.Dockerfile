@@ -1,7 +1,5 @@
 FROM debian:bookworm-slim AS base
 ENTRYPOINT ["/entry"]
-FROM base
-CMD serve
 FROM debian:bookworm-slim
 SHELL ["/bin/bash", "-c"]
 CMD gunicorn app:app -b 0.0.0.0:8000 -w 4
