@@ -17,10 +17,16 @@ use serde::Deserialize;
 
 /// Every data file: the key it sits under (the same key user tables use)
 /// and its text.
-const FILES: &[(&str, &str)] = &[(
-    "package-managers",
-    include_str!("../transforms/package-managers.toml"),
-)];
+const FILES: &[(&str, &str)] = &[
+    (
+        "package-managers",
+        include_str!("../transforms/package-managers.toml"),
+    ),
+    (
+        "base-images",
+        include_str!("../transforms/base-images.toml"),
+    ),
+];
 
 /// All the data, typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -28,6 +34,97 @@ const FILES: &[(&str, &str)] = &[(
 pub struct Data {
     #[serde(default)]
     pub package_managers: BTreeMap<String, PackageManager>,
+    #[serde(default)]
+    pub base_images: BaseImages,
+}
+
+/// `transforms/base-images.toml`: images by short name, and the reserved
+/// tables `build-tools`, `apt-to-apk` and `distroless` (see the file's
+/// header for every field).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BaseImages {
+    #[serde(default)]
+    pub build_tools: BuildTools,
+    #[serde(default)]
+    pub apt_to_apk: AptToApk,
+    #[serde(default)]
+    pub distroless: Distroless,
+    /// Every other table: an image.
+    #[serde(flatten)]
+    pub images: BTreeMap<String, BaseImage>,
+}
+
+/// Where the slim word goes in a tag that ends in a distro word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SlimPosition {
+    /// `3.12-bookworm` → `3.12-slim-bookworm`.
+    BeforeDistro,
+    /// `20-bookworm` → `20-bookworm-slim`.
+    #[default]
+    AfterDistro,
+}
+
+/// One official image.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct BaseImage {
+    pub used_by: Vec<String>,
+    pub slim: Option<String>,
+    pub slim_position: SlimPosition,
+    pub alpine: Option<String>,
+    pub distros: Vec<String>,
+    pub variants: Vec<String>,
+    pub jre: Option<String>,
+    pub jre_majors: Vec<u32>,
+    pub sizes: Vec<ImageSize>,
+}
+
+/// The size of one tag, and where the figure comes from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct ImageSize {
+    pub tag: String,
+    pub bytes: u64,
+    pub source: String,
+}
+
+/// Commands and packages that mean a stage compiles code.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct BuildTools {
+    pub used_by: Vec<String>,
+    pub commands: Vec<String>,
+    pub subcommands: Vec<String>,
+    pub packages: Vec<String>,
+    pub native_installs: Vec<String>,
+    pub glibc: Vec<String>,
+}
+
+/// Debian package names → Alpine package names.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct AptToApk {
+    pub used_by: Vec<String>,
+    pub packages: BTreeMap<String, String>,
+}
+
+/// The distroless images DS103 proposes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct Distroless {
+    pub used_by: Vec<String>,
+    #[serde(rename = "static")]
+    pub static_: String,
+    pub cc: String,
+    pub java: String,
+    pub python: String,
+    pub nodejs: String,
+    pub replaces: Vec<String>,
+    pub users: Vec<String>,
+    pub needs_files: Vec<String>,
+    pub sizes: Vec<ImageSize>,
 }
 
 /// One package manager (see the header of `transforms/package-managers.toml`
@@ -166,6 +263,11 @@ impl Data {
             .filter(move |(_, m)| m.used_by.iter().any(|c| c == code))
             .map(|(n, m)| (n.as_str(), m))
     }
+
+    /// The image table for a Docker Hub short name (`python`).
+    pub fn base_image(&self, short_name: &str) -> Option<&BaseImage> {
+        self.base_images.images.get(short_name)
+    }
 }
 
 /// The built-in data files as one TOML table, parsed once.
@@ -200,12 +302,6 @@ pub fn merged(extensions: &toml::Table) -> Result<Data, String> {
         return Ok(builtin().clone());
     }
     for key in extensions.keys() {
-        // `[base-images]` is a documented configuration key whose built-in
-        // table arrives with the base-image transforms; until then it is
-        // carried but not merged.
-        if key == "base-images" {
-            continue;
-        }
         if !FILES.iter().any(|(k, _)| k == key) {
             return Err(format!(
                 "unknown data table `[{key}]` (known: {})",
@@ -214,9 +310,7 @@ pub fn merged(extensions: &toml::Table) -> Result<Data, String> {
         }
     }
     let mut root = builtin_table().clone();
-    let mut known = extensions.clone();
-    known.remove("base-images");
-    merge_into(&mut root, &known);
+    merge_into(&mut root, extensions);
     Data::deserialize(toml::Value::Table(root)).map_err(|e| e.to_string())
 }
 
@@ -292,6 +386,73 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn base_images_are_used_and_sourced() {
+        let b = &builtin().base_images;
+        assert!(b.images.len() >= 6);
+        let word = |w: &str| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.')
+        };
+        for (name, i) in &b.images {
+            assert!(!i.used_by.is_empty(), "{name}: no used-by");
+            for code in &i.used_by {
+                assert!(registered(code), "{name}: used-by {code} is not registered");
+            }
+            for w in i.slim.iter().chain(&i.alpine) {
+                assert!(word(w), "{name}: variant word `{w}`");
+            }
+            assert!(
+                i.slim.is_some() || i.alpine.is_some() || i.jre.is_some(),
+                "{name}: no variant"
+            );
+            for s in &i.sizes {
+                assert!(
+                    s.bytes > 0 && !s.source.is_empty(),
+                    "{name}: size {}",
+                    s.tag
+                );
+            }
+        }
+        for code in b
+            .build_tools
+            .used_by
+            .iter()
+            .chain(&b.apt_to_apk.used_by)
+            .chain(&b.distroless.used_by)
+        {
+            assert!(registered(code), "{code} is not registered");
+        }
+        assert!(!b.build_tools.commands.is_empty());
+        assert_eq!(b.apt_to_apk.packages["build-essential"], "build-base");
+        assert!(b.distroless.static_.starts_with("gcr.io/distroless/"));
+    }
+
+    #[test]
+    fn user_base_images_merge() {
+        let ext: toml::Table = r#"
+            [base-images.python]
+            slim-position = "after-distro"
+            [base-images.mycorp-python]
+            used-by = ["DS101"]
+            slim = "slim"
+            [base-images.apt-to-apk.packages]
+            libfoo = "foo"
+        "#
+        .parse()
+        .unwrap();
+        let d = merged(&ext).unwrap();
+        let py = d.base_image("python").unwrap();
+        assert_eq!(py.slim_position, SlimPosition::AfterDistro);
+        assert_eq!(py.alpine.as_deref(), Some("alpine"));
+        assert!(d.base_image("mycorp-python").is_some());
+        assert_eq!(d.base_images.apt_to_apk.packages["libfoo"], "foo");
+        assert_eq!(d.base_images.apt_to_apk.packages["curl"], "curl");
+        let bad: toml::Table = "[base-images.python]\nslimm = \"x\"\n".parse().unwrap();
+        assert!(merged(&bad).unwrap_err().contains("slimm"));
     }
 
     #[test]

@@ -655,7 +655,7 @@ operator-position = "line-end"
 cleanup = "apt-get dist-clean"
 
 [base-images.node]
-slim = "node:20-slim"
+slim = "slim"
 "#,
         )
         .unwrap();
@@ -673,7 +673,7 @@ slim = "node:20-slim"
         assert!(s.config.extensions["package-managers"]["apt"].is_table());
         assert_eq!(
             s.config.extensions["base-images"]["node"]["slim"].as_str(),
-            Some("node:20-slim")
+            Some("slim")
         );
         assert!(p.excludes(Path::new("/r/a/third_party/Dockerfile")));
         assert!(p.excludes(Path::new("/r/gen/x.Dockerfile")));

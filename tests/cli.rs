@@ -10,17 +10,17 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 
-const MERGEABLE: &str = "FROM debian\nRUN make build\nRUN make install\n";
-const MERGED: &str = "FROM debian\nRUN make build \\\n    && make install\n";
-const CLEAN: &str = "FROM debian\nRUN make build && make install\n";
+const MERGEABLE: &str = "FROM debian:bookworm-slim\nRUN make build\nRUN make install\n";
+const MERGED: &str = "FROM debian:bookworm-slim\nRUN make build \\\n    && make install\n";
+const CLEAN: &str = "FROM debian:bookworm-slim\nRUN make build && make install\n";
 /// BuildKit rejects an unterminated heredoc, and so does dslim.
-const BROKEN: &str = "FROM debian\nRUN <<EOF\necho hi\n";
+const BROKEN: &str = "FROM debian:bookworm-slim\nRUN <<EOF\necho hi\n";
 
 const DIFF: &str = "\
 --- a/Dockerfile
 +++ b/Dockerfile
 @@ -1,3 +1,3 @@
- FROM debian
+ FROM debian:bookworm-slim
 -RUN make build
 -RUN make install
 +RUN make build \\
@@ -322,7 +322,7 @@ fn stdin_cannot_be_mixed_with_paths() {
 fn fix_non_utf8_stdin_is_an_error() {
     dslim()
         .args(["fix", "-"])
-        .write_stdin(&b"FROM a\nRUN echo \xff\n"[..])
+        .write_stdin(&b"FROM a:1\nRUN echo \xff\n"[..])
         .assert()
         .code(2)
         .stderr(contains("-: error: not valid UTF-8"));
@@ -421,14 +421,14 @@ fn missing_file_is_exit_2_and_others_still_processed() {
 #[test]
 fn non_utf8_file_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "Dockerfile", b"FROM a\nRUN echo \xff\n");
+    let p = write(dir.path(), "Dockerfile", b"FROM a:1\nRUN echo \xff\n");
     dslim()
         .current_dir(dir.path())
         .args(["fix", "--write", "Dockerfile"])
         .assert()
         .code(2)
         .stderr(contains("Dockerfile: error: not valid UTF-8"));
-    assert_eq!(fs::read(&p).unwrap(), b"FROM a\nRUN echo \xff\n");
+    assert_eq!(fs::read(&p).unwrap(), b"FROM a:1\nRUN echo \xff\n");
 }
 
 // ------------------------------------------------------------------ check
@@ -650,18 +650,26 @@ fn debug_roundtrip_identical_set() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let files = [
-        write(d, "lf.Dockerfile", "FROM a\nRUN echo \\\n  hi\n"),
+        write(d, "lf.Dockerfile", "FROM a:1\nRUN echo \\\n  hi\n"),
         write(
             d,
             "crlf.Dockerfile",
-            "FROM a\r\nRUN echo \\\r\n  hi\r\n# c\r\n",
+            "FROM a:1\r\nRUN echo \\\r\n  hi\r\n# c\r\n",
         ),
-        write(d, "bom.Dockerfile", "\u{feff}FROM a\nRUN x\n"),
-        write(d, "nofinal.Dockerfile", "FROM a\nRUN x"),
-        write(d, "heredoc.Dockerfile", "FROM a\nRUN <<EOF\necho hi\nEOF\n"),
+        write(d, "bom.Dockerfile", "\u{feff}FROM a:1\nRUN x\n"),
+        write(d, "nofinal.Dockerfile", "FROM a:1\nRUN x"),
+        write(
+            d,
+            "heredoc.Dockerfile",
+            "FROM a:1\nRUN <<EOF\necho hi\nEOF\n",
+        ),
         write(d, "empty.Dockerfile", ""),
         // Explicit paths are taken whatever their names.
-        write(d, "odd-name.txt", "# escape=`\nFROM a\nRUN echo `\n  hi\n"),
+        write(
+            d,
+            "odd-name.txt",
+            "# escape=`\nFROM a:1\nRUN echo `\n  hi\n",
+        ),
     ];
     let a = dslim()
         .args(["debug", "roundtrip"])
@@ -675,8 +683,8 @@ fn debug_roundtrip_identical_set() {
 fn debug_roundtrip_counts_failures() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "Dockerfile", "FROM a\n");
-    write(d, "latin1.Dockerfile", b"FROM a\nRUN echo \xe9\n");
+    write(d, "Dockerfile", "FROM a:1\n");
+    write(d, "latin1.Dockerfile", b"FROM a:1\nRUN echo \xe9\n");
     write(d, "broken.Dockerfile", BROKEN);
     let a = dslim()
         .current_dir(d)
@@ -822,7 +830,7 @@ fn directory_walk_selects_dockerfiles() {
         "also-ignored.Dockerfile",
     ];
     for f in included.iter().chain(&excluded) {
-        write(d, f, "FROM a\n");
+        write(d, f, "FROM a:1\n");
     }
     write(d, ".gitignore", "ignored/\nalso-ignored.Dockerfile\n");
     let a = dslim()

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::str::contains;
 
-const MERGEABLE: &str = "FROM debian\nRUN make build\nRUN make install\n";
-const MERGED: &str = "FROM debian\nRUN make build \\\n    && make install\n";
+const MERGEABLE: &str = "FROM debian:bookworm-slim\nRUN make build\nRUN make install\n";
+const MERGED: &str = "FROM debian:bookworm-slim\nRUN make build \\\n    && make install\n";
 
 /// `dslim` with colour and `DSLIM_*` settings from the environment removed.
 fn dslim() -> Command {
@@ -417,20 +417,20 @@ fn exclude_and_extend_exclude() {
 #[test]
 fn every_suppression_form() {
     let cases = [
-        ("FROM a\n# dslim ignore=DS001\nRUN a\nRUN b\n", 0),
-        ("FROM a\nRUN a\n# dslim ignore=merge-runs\nRUN b\n", 0),
-        ("FROM a\n# hadolint ignore=DL3059\nRUN a\nRUN b\n", 0),
-        ("# dslim global ignore=DS001\nFROM a\nRUN a\nRUN b\n", 0),
-        ("FROM a\nRUN a\nRUN b\n# dslim global ignore=all\n", 0),
+        ("FROM a:1\n# dslim ignore=DS001\nRUN a\nRUN b\n", 0),
+        ("FROM a:1\nRUN a\n# dslim ignore=merge-runs\nRUN b\n", 0),
+        ("FROM a:1\n# hadolint ignore=DL3059\nRUN a\nRUN b\n", 0),
+        ("# dslim global ignore=DS001\nFROM a:1\nRUN a\nRUN b\n", 0),
+        ("FROM a:1\nRUN a\nRUN b\n# dslim global ignore=all\n", 0),
         // DS001 has no BuildKit check name: `# check=skip=` does not touch it.
-        ("# check=skip=all\nFROM a\nRUN a\nRUN b\n", 1),
+        ("# check=skip=all\nFROM a:1\nRUN a\nRUN b\n", 1),
         (
-            "# check=skip=JSONArgsRecommended\nFROM a\nRUN a\nRUN b\n",
+            "# check=skip=JSONArgsRecommended\nFROM a:1\nRUN a\nRUN b\n",
             1,
         ),
         // Another rule's code does not silence DS001.
-        ("FROM a\n# dslim ignore=DS002\nRUN a\nRUN b\n", 1),
-        ("FROM a\nRUN a\nRUN b\n", 1),
+        ("FROM a:1\n# dslim ignore=DS002\nRUN a\nRUN b\n", 1),
+        ("FROM a:1\nRUN a\nRUN b\n", 1),
     ];
     for (src, code) in cases {
         dslim()
@@ -443,7 +443,7 @@ fn every_suppression_form() {
 
 #[test]
 fn warn_unused_ignores() {
-    let src = "FROM a\n# dslim ignore=DS001\nRUN a\nRUN b\n\n# dslim ignore=merge-runs\nCOPY x y\n# dslim global ignore=DS0\n";
+    let src = "FROM a:1\n# dslim ignore=DS001\nRUN a\nRUN b\n\n# dslim ignore=merge-runs\nCOPY x y\n# dslim global ignore=DS0\n";
     let a = dslim()
         .args([
             "check",
@@ -469,7 +469,7 @@ fn warn_unused_ignores() {
         .code(0)
         .stdout("All checks passed!\n");
     // With findings the status is theirs.
-    let src2 = "FROM a\nRUN a\nRUN b\n# dslim ignore=DS001\nCOPY a b\n";
+    let src2 = "FROM a:1\nRUN a\nRUN b\n# dslim ignore=DS001\nCOPY a b\n";
     dslim()
         .args(["check", "--warn-unused-ignores", "--format", "concise", "-"])
         .write_stdin(src2)
@@ -479,14 +479,14 @@ fn warn_unused_ignores() {
     // A suppression for a rule that did not run is not reported.
     dslim()
         .args(["check", "--warn-unused-ignores", "--ignore", "DS001", "-"])
-        .write_stdin("FROM a\n# dslim ignore=DS001\nCOPY a b\n")
+        .write_stdin("FROM a:1\n# dslim ignore=DS001\nCOPY a b\n")
         .assert()
         .code(0)
         .stdout("All checks passed!\n");
     // GitHub format: a ::warning.
     dslim()
         .args(["check", "--warn-unused-ignores", "--format", "github", "-"])
-        .write_stdin("FROM a\n# dslim ignore=DS001\nCOPY a b\n")
+        .write_stdin("FROM a:1\n# dslim ignore=DS001\nCOPY a b\n")
         .assert()
         .code(0)
         .stdout("::warning file=-,line=2,col=16,title=unused suppression::unused suppression for DS001\n");

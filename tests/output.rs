@@ -132,7 +132,7 @@ fn sarif_validates_against_the_oasis_schema() {
     // A clean run validates too.
     let a = dslim()
         .args(["check", "--format", "sarif", "-"])
-        .write_stdin("FROM a\n")
+        .write_stdin("FROM a:1\n")
         .assert()
         .code(0);
     let v = check(&stdout_of(&a));

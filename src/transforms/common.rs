@@ -159,13 +159,13 @@ fn non_posix_pragma(doc: &Document) -> bool {
     })
 }
 
-fn is_windows_image(image: &str) -> bool {
+pub(crate) fn is_windows_image(image: &str) -> bool {
     let i = image.to_ascii_lowercase();
     i.contains("windows") || i.contains("nanoserver") || i.contains("servercore")
 }
 
 /// Defaults of the ARGs declared before the first FROM.
-fn global_args(doc: &Document) -> Vec<(String, String)> {
+pub(crate) fn global_args(doc: &Document) -> Vec<(String, String)> {
     let first_from = doc
         .stages()
         .first()
@@ -189,7 +189,7 @@ fn unquote(v: &str) -> String {
 }
 
 /// Substitutes `$X`, `${X}` and `${X:-d}` from `args`; unknown ones stay.
-fn resolve(text: &str, args: &[(String, String)]) -> String {
+pub(crate) fn resolve(text: &str, args: &[(String, String)]) -> String {
     if !text.contains('$') {
         return text.to_string();
     }

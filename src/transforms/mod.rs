@@ -1,10 +1,16 @@
 //! The registry: every transform, in the order they run and are listed.
 
+pub mod alpine_base;
 pub mod apt_cleanup;
 pub mod apt_no_recommends;
 pub mod common;
+pub mod distroless_final;
+pub mod exec_form_cmd;
+pub mod images;
+pub mod latest_tag;
 pub mod merge_runs;
 pub mod runedit;
+pub mod slim_base;
 
 pub mod apk_no_cache;
 pub mod conda_clean;
@@ -27,6 +33,11 @@ pub static ALL: &[&dyn Transform] = &[
     &rpm_cleanup::RpmCleanup,
     &gem_no_document::GemNoDocument,
     &conda_clean::CondaClean,
+    &slim_base::SlimBase,
+    &alpine_base::AlpineBase,
+    &distroless_final::DistrolessFinal,
+    &exec_form_cmd::ExecFormCmd,
+    &latest_tag::LatestTag,
 ];
 
 /// Looks a transform up by code or name (case-insensitive).

@@ -1,0 +1,206 @@
+//! DS102 `alpine-base`: move a final stage to the `-alpine` variant of its
+//! official image (`python:3.12-slim` → `python:3.12-alpine`) when the stage
+//! uses no apt/dpkg and nothing glibc-specific.
+//!
+//! Alpine uses musl, not glibc, and apk, not apt. A stage that installs
+//! Debian packages gets display-only advice with the proposed `apk add`
+//! (packages mapped through `[apt-to-apk]` in `transforms/base-images.toml`;
+//! an unmapped package is named and no RUN is proposed): base images other
+//! than Debian cannot be built here to check a conversion.
+
+use crate::edit::{Applicability, Edit, Fix};
+use crate::finding::Finding;
+use crate::syntax::{Document, Keyword};
+use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+use super::common::{run_script, shells};
+use super::images::{
+    alpine_tag, compiles, is_stage_ref, native_install, referenced, resolved_image, run_texts,
+    tokens, TagPlan,
+};
+use super::runedit;
+use super::slim_base::{table_for, written};
+
+pub struct AlpineBase;
+
+static META: Meta = Meta {
+    code: "DS102",
+    name: "alpine-base",
+    summary: "Use the Alpine variant of the base image when nothing needs glibc",
+    doc: include_str!("alpine_base.md"),
+    fix: FixAvailability::Sometimes,
+    safety: Applicability::Unsafe,
+    aliases: &[],
+};
+
+impl Transform for AlpineBase {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        if doc.stages().is_empty() || doc.escape() == '`' {
+            return;
+        }
+        let referenced = referenced(doc);
+        let data = cx.data();
+        let tools = &data.base_images.build_tools;
+        let shells = shells(doc);
+        for st in doc.stages() {
+            if referenced[st.index] || st.image.is_scratch() || is_stage_ref(doc, st) {
+                continue;
+            }
+            let img = resolved_image(doc, st);
+            let Some(table) = table_for(cx, &img.name) else {
+                continue;
+            };
+            let Some(w) = written(doc, st) else {
+                continue; // no tag, `latest` or a digest: DS101/DS205 report it
+            };
+            let tag = img.tag.clone().unwrap_or_default();
+            if tag.eq_ignore_ascii_case("latest") {
+                continue;
+            }
+            let (TagPlan::Swap(_), TagPlan::Swap(new_tag)) =
+                (alpine_tag(table, &tag), alpine_tag(table, &w.tag))
+            else {
+                continue;
+            };
+            let new = format!("{}{new_tag}", w.prefix);
+            let shown = &st.image.text;
+            let span = w.span.clone();
+            let advise = |why: String, out: &mut Vec<Finding>| {
+                out.push(Finding {
+                    code: META.code,
+                    name: META.name,
+                    message: format!(
+                        "`{new}` (musl, apk) would be smaller than `{shown}`; not changed: {why}"
+                    ),
+                    span: span.clone(),
+                    fix: Some(Fix::display_only(vec![])),
+                    saving_bytes: None,
+                });
+            };
+            let texts = run_texts(doc, st);
+            if let Some(tool) = compiles(&texts, tools) {
+                advise(
+                    format!("the stage builds code (`{tool}`), which may not build against musl"),
+                    out,
+                );
+                continue;
+            }
+            // apt installs: advice with the apk equivalent.
+            let apt = data.manager("apt");
+            let mut packages: Vec<String> = Vec::new();
+            let mut uses_apt = false;
+            let mut opaque = false;
+            for i in st.instructions.clone() {
+                let ins = &doc.instructions()[i];
+                if ins.keyword != Keyword::Run {
+                    continue;
+                }
+                let toks = tokens(doc.text(ins.span.clone()));
+                if !toks.iter().any(|t| {
+                    let b = t.rsplit('/').next().unwrap_or(t);
+                    b == "apt-get" || b == "apt"
+                }) {
+                    continue;
+                }
+                uses_apt = true;
+                let (Some(apt), Some(script)) = (apt, run_script(ins, &shells[i])) else {
+                    opaque = true;
+                    continue;
+                };
+                for c in runedit::find_calls(&script, apt) {
+                    if c.sub.as_deref() != Some("install") {
+                        continue;
+                    }
+                    let words = &script.commands[c.command].words;
+                    let mut skip_next = false;
+                    for word in &words[c.sub_word.map_or(words.len(), |s| s + 1)..] {
+                        if skip_next {
+                            skip_next = false;
+                            continue;
+                        }
+                        match word.literal.as_deref() {
+                            Some(o) if o.starts_with('-') => {
+                                skip_next = apt.value_options.iter().any(|v| v == o);
+                            }
+                            Some(p) => packages.push(p.to_string()),
+                            None => opaque = true,
+                        }
+                    }
+                }
+            }
+            if uses_apt {
+                let map = &data.base_images.apt_to_apk.packages;
+                let unmapped: Vec<&str> = packages
+                    .iter()
+                    .filter(|p| !map.contains_key(p.split('=').next().unwrap_or(p)))
+                    .map(String::as_str)
+                    .collect();
+                let why = if opaque {
+                    "the stage installs Debian packages with apt in a way dslim cannot read"
+                        .to_string()
+                } else if !unmapped.is_empty() {
+                    format!(
+                        "the stage installs Debian packages with apt, and dslim knows no Alpine \
+                         name for {}",
+                        unmapped
+                            .iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                } else {
+                    let apk: Vec<&str> = packages
+                        .iter()
+                        .map(|p| map[p.split('=').next().unwrap_or(p)].as_str())
+                        .collect();
+                    format!(
+                        "the stage installs Debian packages with apt; on Alpine use \
+                         `FROM {new}` and `RUN apk add --no-cache {}` instead",
+                        apk.join(" ")
+                    )
+                };
+                advise(why, out);
+                continue;
+            }
+            if let Some(g) = texts
+                .iter()
+                .flat_map(|t| tokens(t))
+                .find(|t| tools.glibc.iter().any(|g| t.contains(g.as_str())))
+            {
+                advise(
+                    format!("the stage uses `{g}`, which suggests glibc binaries"),
+                    out,
+                );
+                continue;
+            }
+            let mut warn = String::new();
+            if texts.iter().any(|t| t.contains("manylinux")) {
+                warn.push_str("; note: `manylinux` wheels do not run on musl");
+            }
+            if let Some(n) = native_install(&texts, tools) {
+                warn.push_str(&format!(
+                    "; note: `{n}` on Alpine may build native packages from source (fewer \
+                     prebuilt musl wheels/binaries)"
+                ));
+            }
+            out.push(Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "final stage needs nothing from glibc or apt; the Alpine variant `{new}` is \
+                     smaller than `{shown}`{warn}"
+                ),
+                span: span.clone(),
+                fix: Some(
+                    Fix::unsafe_(vec![Edit::replace(span.clone(), new.clone())])
+                        .with_title(format!("use `{new}`")),
+                ),
+                saving_bytes: None,
+            });
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! DS103 `distroless-final`: a final stage that only copies a compiled
+//! binary from a builder stage and runs it moves to a distroless image (or
+//! `scratch`).
+//!
+//! Candidates: a final stage with a `COPY --from=<stage>`, no RUN, no
+//! SHELL, no ONBUILD. The builder stages (those it copies from, and what
+//! they are built `FROM` in the file) tell the language: Go with
+//! `CGO_ENABLED=0` → `static`, Rust and C/C++ → `cc` (`static` for musl or
+//! `-static` builds), and a static binary with nothing in the file that
+//! suggests TLS or time zones → `scratch`. The CMD/ENTRYPOINT must run the
+//! copied binary, in exec form (a simple shell form is converted); USER and
+//! `--chown` must name numeric ids or users the image has. Interpreted
+//! languages (Java, Python, Node) and everything unsure get a display-only
+//! finding with the proposed FROM.
+
+use crate::edit::{Applicability, Edit, Fix};
+use crate::finding::Finding;
+use crate::syntax::{Document, Instruction, Keyword, Stage};
+use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+use super::exec_form_cmd::stage_chain;
+use super::images::{convertible, is_stage_ref, json_array, referenced, tokens};
+
+pub struct DistrolessFinal;
+
+static META: Meta = Meta {
+    code: "DS103",
+    name: "distroless-final",
+    summary: "Run a copied binary on a distroless or scratch final stage",
+    doc: include_str!("distroless_final.md"),
+    fix: FixAvailability::Sometimes,
+    safety: Applicability::Unsafe,
+    aliases: &[],
+};
+
+/// What the builder stages produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A static binary (Go without cgo, musl, `-static`).
+    Static,
+    /// A binary linked against glibc (Rust, C, C++).
+    Cc,
+    /// Go with cgo possibly on.
+    GoCgo,
+    Java,
+    Python,
+    Node,
+}
+
+fn copy_from<'d>(doc: &'d Document, ins: &Instruction, before: usize) -> Option<&'d Stage> {
+    let v = ins.flag("from")?.value()?.to_ascii_lowercase();
+    doc.stages()[..before]
+        .iter()
+        .rev()
+        .find(|s| s.name.as_deref() == Some(v.as_str()))
+        .or_else(|| v.parse::<usize>().ok().and_then(|n| doc.stages().get(n)))
+        .filter(|s| s.index < before)
+}
+
+fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
+    let mut text = String::new();
+    for b in builders {
+        for s in stage_chain(doc, b) {
+            text.push_str(&s.image.text.to_ascii_lowercase());
+            text.push('\n');
+            for i in s.instructions.clone() {
+                let ins = &doc.instructions()[i];
+                if matches!(ins.keyword, Keyword::Run | Keyword::Env | Keyword::Arg) {
+                    text.push_str(doc.text(ins.span.clone()));
+                    text.push('\n');
+                }
+            }
+        }
+    }
+    let toks = tokens(&text);
+    let has = |w: &str| toks.iter().any(|t| t.rsplit('/').next() == Some(w));
+    let phrase = |a: &str, b: &str| {
+        toks.windows(2)
+            .any(|w| w[0].rsplit('/').next() == Some(a) && w[1] == b)
+    };
+    let image = |p: &str| {
+        builders.iter().any(|b| {
+            stage_chain(doc, b)
+                .iter()
+                .any(|s| s.image.name.rsplit('/').next().unwrap_or("").starts_with(p))
+        })
+    };
+    Some(if phrase("go", "build") || image("golang") {
+        if text.contains("CGO_ENABLED=0") {
+            Kind::Static
+        } else {
+            Kind::GoCgo
+        }
+    } else if phrase("cargo", "build") || image("rust") {
+        if text.contains("musl") {
+            Kind::Static
+        } else {
+            Kind::Cc
+        }
+    } else if has("mvn")
+        || has("mvnw")
+        || has("gradle")
+        || has("gradlew")
+        || image("maven")
+        || image("gradle")
+    {
+        Kind::Java
+    } else if has("gcc") || has("g++") || has("make") || has("cmake") || has("clang") {
+        if has("-static") || text.contains("-static ") {
+            Kind::Static
+        } else {
+            Kind::Cc
+        }
+    } else if has("npm") || has("yarn") || has("pnpm") || image("node") {
+        Kind::Node
+    } else if has("pip") || has("pip3") || image("python") {
+        Kind::Python
+    } else {
+        return None;
+    })
+}
+
+/// The user part of `USER` or `--chown` (`app:app` → `app`) is fine for an
+/// image whose /etc/passwd has `users` (none for scratch).
+fn user_ok(spec: &str, users: &[String]) -> bool {
+    let user = spec.split(':').next().unwrap_or("");
+    let group = spec.split(':').nth(1).unwrap_or(user);
+    let ok = |n: &str| n.chars().all(|c| c.is_ascii_digit()) || users.iter().any(|u| u == n);
+    !user.contains('$') && ok(user) && ok(group)
+}
+
+impl Transform for DistrolessFinal {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        if doc.stages().len() < 2 || doc.escape() == '`' {
+            return;
+        }
+        let d = &cx.data().base_images.distroless;
+        let referenced = referenced(doc);
+        let instrs = doc.instructions();
+        for st in doc.stages() {
+            let name = st.image.text.to_ascii_lowercase();
+            if referenced[st.index]
+                || st.image.is_scratch()
+                || name.contains("distroless")
+                || is_stage_ref(doc, st)
+                || st.image.has_variables()
+            {
+                continue;
+            }
+            let body: Vec<&Instruction> = instrs[st.instructions.start + 1..st.instructions.end]
+                .iter()
+                .collect();
+            // Only plain distributions: another image may provide programs
+            // the binary runs.
+            let short = st.image.short_name();
+            if !d.replaces.iter().any(|r| r == short)
+                && !cx.data().base_images.images.contains_key(short)
+            {
+                continue;
+            }
+            if body.iter().any(|i| {
+                matches!(
+                    i.keyword,
+                    Keyword::Run | Keyword::Shell | Keyword::Onbuild | Keyword::Unknown
+                )
+            }) {
+                continue;
+            }
+            let copies: Vec<(&Instruction, &Stage)> = body
+                .iter()
+                .filter(|i| i.keyword == Keyword::Copy)
+                .filter_map(|i| copy_from(doc, i, st.index).map(|s| (*i, s)))
+                .collect();
+            if copies.is_empty() {
+                continue;
+            }
+            let mut builders: Vec<&Stage> = copies.iter().map(|(_, s)| *s).collect();
+            builders.dedup_by_key(|s| s.index);
+            let Some(kind) = kind_of(doc, &builders) else {
+                continue;
+            };
+            let span = st.image.span.clone();
+            let advise = |target: &str, why: String, out: &mut Vec<Finding>| {
+                out.push(Finding {
+                    code: META.code,
+                    name: META.name,
+                    message: format!(
+                        "this final stage only runs what it copies from a builder stage; \
+                         `FROM {target}` would drop the shell and package manager \
+                         (not changed: {why})"
+                    ),
+                    span: span.clone(),
+                    fix: Some(Fix::display_only(vec![])),
+                    saving_bytes: None,
+                });
+            };
+            match kind {
+                Kind::Java => {
+                    advise(&d.java, "a jar needs its CMD rewritten for the image's `java -jar` ENTRYPOINT, and the Java version must match".into(), out);
+                    continue;
+                }
+                Kind::Python => {
+                    advise(&d.python, "the distroless Python version and site-packages path must match the builder's".into(), out);
+                    continue;
+                }
+                Kind::Node => {
+                    advise(
+                        &d.nodejs,
+                        "the image's ENTRYPOINT is `node`, so CMD must name the script only".into(),
+                        out,
+                    );
+                    continue;
+                }
+                Kind::GoCgo => {
+                    advise(&d.static_, "the Go build does not set `CGO_ENABLED=0`, so the binary may need glibc (use `cc-debian12`, or build with `CGO_ENABLED=0`)".into(), out);
+                    continue;
+                }
+                Kind::Static | Kind::Cc => {}
+            }
+            let base = if kind == Kind::Static {
+                &d.static_
+            } else {
+                &d.cc
+            };
+            if st.image.digest.is_some() || doc.text(span.clone()) != st.image.text {
+                advise(base, "the image is pinned by digest".into(), out);
+                continue;
+            }
+            // What runs.
+            let last = |k: Keyword| body.iter().rev().find(|i| i.keyword == k).copied();
+            let (entry, cmd) = (last(Keyword::Entrypoint), last(Keyword::Cmd));
+            let Some(runner) = entry.or(cmd) else {
+                advise(
+                    base,
+                    "the stage has no CMD or ENTRYPOINT, so it relies on the current image's"
+                        .into(),
+                    out,
+                );
+                continue;
+            };
+            let mut edits = Vec::new();
+            let mut words = Vec::new();
+            let mut unsure: Option<String> = None;
+            for ins in [entry, cmd].into_iter().flatten() {
+                if ins.is_exec_form() {
+                    if std::ptr::eq(ins, runner) {
+                        words = ins.values().to_vec();
+                    }
+                    continue;
+                }
+                match convertible(ins) {
+                    Ok(w) => {
+                        edits.push(Edit::replace(ins.args_span(), json_array(&w)));
+                        if std::ptr::eq(ins, runner) {
+                            words = w;
+                        }
+                    }
+                    Err(e) => {
+                        unsure = Some(format!(
+                            "its {} is shell form and {e}",
+                            ins.keyword_text().to_ascii_uppercase()
+                        ))
+                    }
+                }
+            }
+            if entry.is_some_and(|e| !e.is_exec_form()) && cmd.is_some() {
+                unsure =
+                    Some("a shell-form ENTRYPOINT ignores CMD; exec form would pass it".into());
+            }
+            let copied: Vec<String> = copies
+                .iter()
+                .flat_map(|(i, _)| i.values().to_vec())
+                .map(|p| {
+                    p.trim_end_matches('/')
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect();
+            let program = words
+                .first()
+                .map(|p| p.rsplit('/').next().unwrap_or("").to_string());
+            if unsure.is_none()
+                && !program
+                    .as_ref()
+                    .is_some_and(|p| !p.is_empty() && copied.contains(p))
+            {
+                unsure = Some(format!(
+                    "it runs `{}`, not a file it copies from the builder",
+                    words.first().map_or("", |s| s.as_str())
+                ));
+            }
+            if unsure.is_none() {
+                if let Some(h) = body.iter().find(|i| {
+                    i.keyword == Keyword::Healthcheck
+                        && !i.args_text().trim().eq_ignore_ascii_case("none")
+                }) {
+                    let _ = h;
+                    unsure = Some("its HEALTHCHECK needs a shell or tools".into());
+                }
+            }
+            let users_of = |list: &[String]| {
+                body.iter().all(|i| match i.keyword {
+                    Keyword::User => user_ok(i.args_text().trim(), list),
+                    Keyword::Copy | Keyword::Add => i
+                        .flag("chown")
+                        .and_then(|f| f.value())
+                        .is_none_or(|v| user_ok(v, list)),
+                    _ => true,
+                })
+            };
+            if unsure.is_none() && !users_of(&d.users) {
+                unsure = Some(format!(
+                    "USER or `--chown` names a user the image lacks (it has {})",
+                    d.users.join(", ")
+                ));
+            }
+            if let Some(why) = unsure {
+                advise(base, why, out);
+                continue;
+            }
+            let lower = doc.source().to_ascii_lowercase();
+            let scratch = kind == Kind::Static
+                && users_of(&[])
+                && !d
+                    .needs_files
+                    .iter()
+                    .any(|w| lower.contains(&w.to_ascii_lowercase()));
+            let target = if scratch { "scratch" } else { base.as_str() };
+            edits.push(Edit::replace(span.clone(), target));
+            out.push(Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "this final stage only runs `{}` copied from a builder stage; `FROM {target}` \
+                     drops the shell, package manager and libraries it does not use",
+                    words.first().map_or("", |s| s.as_str())
+                ),
+                span: span.clone(),
+                fix: Some(Fix::unsafe_(edits).with_title(format!("use `FROM {target}`"))),
+                saving_bytes: None,
+            });
+        }
+    }
+}

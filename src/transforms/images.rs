@@ -1,0 +1,400 @@
+//! Facts the base-image transforms (DS101–DS103, DS204, DS205) share:
+//! which stages are final, what a stage's RUNs do, how an image reference
+//! resolves, and turning a simple shell-form CMD into exec form.
+
+use crate::data::{BaseImage, BuildTools, SlimPosition};
+use crate::syntax::{Document, ImageRef, Instruction, Keyword, Stage};
+
+use super::common::{global_args, resolve};
+
+/// For each stage: whether another instruction refers to it (`FROM
+/// <stage>`, `COPY --from=<stage>`, `RUN --mount=…,from=<stage>`). A
+/// reference that cannot be resolved (`--from=$X` without a default) counts
+/// as a reference to every earlier stage.
+pub fn referenced(doc: &Document) -> Vec<bool> {
+    let stages = doc.stages();
+    let mut out = vec![false; stages.len()];
+    let args = global_args(doc);
+    let mark = |target: &str, before: usize, out: &mut Vec<bool>| {
+        let t = resolve(target, &args).to_ascii_lowercase();
+        if t.contains('$') {
+            for r in out.iter_mut().take(before) {
+                *r = true;
+            }
+            return;
+        }
+        if let Some(s) = stages[..before]
+            .iter()
+            .rev()
+            .find(|s| s.name.as_deref() == Some(t.as_str()))
+        {
+            out[s.index] = true;
+        } else if let Ok(n) = t.parse::<usize>() {
+            if n < before {
+                out[n] = true;
+            }
+        }
+    };
+    for st in stages {
+        if let Some(img) = doc.instructions()[st.from].values().first() {
+            mark(img, st.index, &mut out);
+        }
+        for i in st.instructions.clone() {
+            let ins = &doc.instructions()[i];
+            for f in ins.flags() {
+                match (ins.keyword, f.name()) {
+                    (Keyword::Copy | Keyword::Add, "from") => {
+                        if let Some(v) = f.value() {
+                            mark(v, st.index, &mut out);
+                        }
+                    }
+                    (Keyword::Run, "mount") => {
+                        let v = f.value().unwrap_or("");
+                        for kv in v.split(',') {
+                            if let Some(from) = kv.trim().strip_prefix("from=") {
+                                mark(from, st.index, &mut out);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The stage's image with global ARG defaults substituted.
+pub fn resolved_image(doc: &Document, st: &Stage) -> ImageRef {
+    let text = resolve(&st.image.text, &global_args(doc));
+    ImageRef::parse(&text, st.image.span.clone())
+}
+
+/// Whether the stage's FROM names an earlier stage.
+pub fn is_stage_ref(doc: &Document, st: &Stage) -> bool {
+    let t = resolve(&st.image.text, &global_args(doc)).to_ascii_lowercase();
+    doc.stages()[..st.index]
+        .iter()
+        .any(|s| s.name.as_deref() == Some(t.as_str()))
+        || (t.parse::<usize>().is_ok_and(|n| n < st.index))
+}
+
+/// The RUN instructions of a stage.
+pub fn runs<'d>(doc: &'d Document, st: &Stage) -> Vec<&'d Instruction> {
+    doc.instructions()[st.instructions.clone()]
+        .iter()
+        .filter(|i| i.keyword == Keyword::Run)
+        .collect()
+}
+
+/// Words of a text, split on anything that cannot be part of a command or
+/// package name; leading `./` is dropped.
+pub fn tokens(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || "_.+/-=".contains(c)))
+        .filter(|t| !t.is_empty())
+        .map(|t| t.strip_prefix("./").unwrap_or(t))
+        .collect()
+}
+
+fn base(t: &str) -> &str {
+    t.rsplit('/').next().unwrap_or(t)
+}
+
+/// Whether `phrase` (space-separated words) occurs as consecutive tokens.
+fn has_phrase(toks: &[&str], phrase: &str) -> bool {
+    let want: Vec<&str> = phrase.split_whitespace().collect();
+    !want.is_empty()
+        && toks
+            .windows(want.len())
+            .any(|w| w.iter().zip(&want).all(|(a, b)| base(a) == *b))
+}
+
+/// The first thing in `texts` that compiles code (`gcc`, `go build`,
+/// `build-essential`), if any.
+pub fn compiles(texts: &[&str], tools: &BuildTools) -> Option<String> {
+    for text in texts {
+        let toks = tokens(text);
+        for t in &toks {
+            let b = base(t);
+            if tools.commands.iter().any(|c| c == b) || tools.packages.iter().any(|p| p == t) {
+                return Some(b.to_string());
+            }
+        }
+        for s in &tools.subcommands {
+            if has_phrase(&toks, s) {
+                return Some(s.clone());
+            }
+        }
+    }
+    None
+}
+
+/// The first install that may compile native code (`pip install`).
+pub fn native_install(texts: &[&str], tools: &BuildTools) -> Option<String> {
+    texts.iter().find_map(|text| {
+        let toks = tokens(text);
+        tools
+            .native_installs
+            .iter()
+            .find(|p| has_phrase(&toks, p))
+            .cloned()
+    })
+}
+
+/// The source text of each RUN (heredoc bodies included).
+pub fn run_texts<'d>(doc: &'d Document, st: &Stage) -> Vec<&'d str> {
+    runs(doc, st)
+        .into_iter()
+        .map(|i| doc.text(i.span.clone()))
+        .collect()
+}
+
+/// What to do with an image tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagPlan {
+    /// The new tag.
+    Swap(String),
+    /// Already a variant (or a form the table does not know): leave alone.
+    Leave,
+}
+
+/// Splits a tag into its version part and a trailing distro word.
+fn split_distro<'t>(img: &BaseImage, tag: &'t str) -> (&'t str, Option<&'t str>) {
+    for d in &img.distros {
+        if let Some(v) = tag
+            .strip_suffix(d.as_str())
+            .and_then(|v| v.strip_suffix('-'))
+        {
+            if !v.is_empty() {
+                return (v, Some(&tag[tag.len() - d.len()..]));
+            }
+        }
+    }
+    (tag, None)
+}
+
+/// Whether a tag already names a variant (`-slim`, `-alpine3.19`,
+/// `windowsservercore-ltsc2022`).
+pub fn is_variant(img: &BaseImage, tag: &str) -> bool {
+    tag.split('-')
+        .any(|w| img.variants.iter().any(|v| w.starts_with(v.as_str())))
+}
+
+fn plain_version(v: &str) -> bool {
+    !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || "${}:_".contains(c))
+}
+
+/// The slim tag for `tag` (which may hold `${VAR}`s).
+pub fn slim_tag(img: &BaseImage, tag: &str) -> TagPlan {
+    let Some(slim) = img.slim.as_deref() else {
+        return TagPlan::Leave;
+    };
+    if is_variant(img, tag) {
+        return TagPlan::Leave;
+    }
+    let (version, distro) = split_distro(img, tag);
+    if !plain_version(version) {
+        return TagPlan::Leave;
+    }
+    TagPlan::Swap(match (distro, img.slim_position) {
+        (Some(d), SlimPosition::BeforeDistro) => format!("{version}-{slim}-{d}"),
+        (Some(d), SlimPosition::AfterDistro) => format!("{version}-{d}-{slim}"),
+        (None, _) => format!("{version}-{slim}"),
+    })
+}
+
+/// The Alpine tag for `tag`: the version with the Alpine word (a distro
+/// word and a slim word are dropped).
+pub fn alpine_tag(img: &BaseImage, tag: &str) -> TagPlan {
+    let Some(alpine) = img.alpine.as_deref() else {
+        return TagPlan::Leave;
+    };
+    let (version, _) = split_distro(img, tag);
+    let version = img
+        .slim
+        .as_deref()
+        .and_then(|s| version.strip_suffix(&format!("-{s}")))
+        .unwrap_or(version);
+    let (version, _) = split_distro(img, version);
+    if is_variant(img, version) || !plain_version(version) {
+        return TagPlan::Leave;
+    }
+    TagPlan::Swap(format!("{version}-{alpine}"))
+}
+
+/// The JRE image for a JDK tag (`21-jdk-jammy` → `eclipse-temurin:21-jre-jammy`).
+pub fn jre_image(img: &BaseImage, tag: &str) -> Option<String> {
+    let template = img.jre.as_deref()?;
+    if is_variant(img, tag) {
+        return None;
+    }
+    let major: String = tag.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let major_n: u32 = major.parse().ok()?;
+    if !img.jre_majors.contains(&major_n) {
+        return None;
+    }
+    let words: Vec<&str> = tag.split('-').collect();
+    let jre_tag = if words.contains(&"jdk") {
+        words
+            .iter()
+            .map(|w| if *w == "jdk" { "jre" } else { w })
+            .collect::<Vec<_>>()
+            .join("-")
+    } else {
+        let (version, distro) = split_distro(img, tag);
+        match distro {
+            Some(d) => format!("{version}-jre-{d}"),
+            None => format!("{version}-jre"),
+        }
+    };
+    Some(
+        template
+            .replace("{major}", &major)
+            .replace("{tag}", &jre_tag),
+    )
+}
+
+/// Characters a word of a "simple" shell-form command may hold: nothing
+/// the shell would expand, quote, split or redirect.
+fn simple_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c)
+}
+
+/// Shell keywords and builtins that do not exist as programs (or behave
+/// differently as one): a command starting with one stays in shell form.
+const SHELL_ONLY: &[&str] = &[
+    ".", ":", "alias", "bg", "break", "case", "cd", "command", "continue", "do", "done", "elif",
+    "else", "esac", "eval", "exit", "export", "fg", "fi", "for", "function", "getopts", "hash",
+    "if", "jobs", "read", "readonly", "return", "select", "set", "shift", "source", "then",
+    "times", "trap", "type", "ulimit", "umask", "unalias", "unset", "until", "wait", "while",
+];
+
+/// The exec-form words of a simple shell-form command (`./app --port 80`),
+/// or why it is not simple. A leading `exec` is dropped.
+pub fn exec_words(text: &str) -> Result<Vec<String>, String> {
+    let mut words: Vec<&str> = text.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
+    if words.first() == Some(&"exec") {
+        words.remove(0);
+    }
+    let Some(first) = words.first() else {
+        return Err("it is empty".into());
+    };
+    if let Some(c) = text
+        .chars()
+        .find(|c| !simple_char(*c) && *c != ' ' && *c != '\t')
+    {
+        return Err(format!("it uses shell syntax (`{c}`)"));
+    }
+    if SHELL_ONLY.contains(first) {
+        return Err(format!("`{first}` is a shell builtin"));
+    }
+    if first.contains('=') {
+        return Err("it starts with a variable assignment".into());
+    }
+    Ok(words.into_iter().map(str::to_string).collect())
+}
+
+/// JSON exec form of `words`: `["./app", "--port", "80"]`.
+pub fn json_array(words: &[String]) -> String {
+    let parts: Vec<String> = words
+        .iter()
+        .map(|w| serde_json::to_string(w).unwrap_or_default())
+        .collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// The CMD or ENTRYPOINT words of a shell-form instruction on one line that
+/// can be written in exec form; `Err` says why not.
+pub fn convertible(ins: &Instruction) -> Result<Vec<String>, String> {
+    if !ins.logical.is_contiguous(ins.command.args.clone()) {
+        return Err("it spans several lines".into());
+    }
+    exec_words(ins.args_text())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn img(name: &str) -> BaseImage {
+        crate::data::builtin().base_image(name).unwrap().clone()
+    }
+
+    #[test]
+    fn slim_tags() {
+        let py = img("python");
+        let swap = |i: &BaseImage, t: &str| match slim_tag(i, t) {
+            TagPlan::Swap(s) => s,
+            TagPlan::Leave => "-".into(),
+        };
+        assert_eq!(swap(&py, "3.12"), "3.12-slim");
+        assert_eq!(swap(&py, "3.12-bookworm"), "3.12-slim-bookworm");
+        assert_eq!(swap(&py, "${PY}"), "${PY}-slim");
+        assert_eq!(swap(&py, "3.12-slim"), "-");
+        assert_eq!(swap(&py, "3.12-slim-bookworm"), "-");
+        assert_eq!(swap(&py, "3.12-alpine3.19"), "-");
+        assert_eq!(swap(&py, "3.12-windowsservercore-ltsc2022"), "-");
+        let node = img("node");
+        assert_eq!(swap(&node, "20-bookworm"), "20-bookworm-slim");
+        let deb = img("debian");
+        assert_eq!(swap(&deb, "bookworm"), "bookworm-slim");
+        assert_eq!(swap(&deb, "bookworm-backports"), "-");
+        let a = |i: &BaseImage, t: &str| match alpine_tag(i, t) {
+            TagPlan::Swap(s) => s,
+            TagPlan::Leave => "-".into(),
+        };
+        assert_eq!(a(&py, "3.12-slim-bookworm"), "3.12-alpine");
+        assert_eq!(a(&node, "20-bookworm-slim"), "20-alpine");
+        assert_eq!(a(&py, "3.12-alpine"), "-");
+        let t = img("eclipse-temurin");
+        assert_eq!(
+            jre_image(&t, "21-jdk-jammy").as_deref(),
+            Some("eclipse-temurin:21-jre-jammy")
+        );
+        assert_eq!(
+            jre_image(&t, "17").as_deref(),
+            Some("eclipse-temurin:17-jre")
+        );
+        assert_eq!(jre_image(&t, "21-jre"), None);
+        let o = img("openjdk");
+        assert_eq!(
+            jre_image(&o, "17-jdk-slim").as_deref(),
+            Some("eclipse-temurin:17-jre")
+        );
+        assert_eq!(jre_image(&o, "19"), None);
+    }
+
+    #[test]
+    fn exec_form_words() {
+        assert_eq!(
+            json_array(&exec_words("./app --port 80").unwrap()),
+            r#"["./app", "--port", "80"]"#
+        );
+        assert_eq!(
+            exec_words("exec node server.js").unwrap(),
+            ["node", "server.js"]
+        );
+        assert!(exec_words("node $APP").is_err());
+        assert!(exec_words("a && b").is_err());
+        assert!(exec_words("echo 'x'").is_err());
+        assert!(exec_words("cd /app").is_err());
+        assert!(exec_words("A=1 app").is_err());
+        assert!(exec_words("app *.txt").is_err());
+        assert!(exec_words("app > log").is_err());
+        assert!(exec_words("~/app").is_err());
+        assert_eq!(json_array(&["é".into()]), r#"["é"]"#);
+    }
+
+    #[test]
+    fn references() {
+        let d = Document::parse(
+            "FROM a AS b\nFROM c AS d\nFROM e AS f\nCOPY --from=b /x /x\nRUN --mount=type=bind,from=d,target=/t true\nFROM f\n",
+        )
+        .unwrap();
+        assert_eq!(referenced(&d), [true, true, true, false]);
+        let d = Document::parse("FROM a AS b\nFROM c\nCOPY --from=$X /x /x\nFROM d\n").unwrap();
+        assert_eq!(referenced(&d), [true, false, false]);
+    }
+}

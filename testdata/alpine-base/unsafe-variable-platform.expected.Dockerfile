@@ -1,0 +1,3 @@
+ARG NODE=20
+FROM --platform=linux/amd64 node:${NODE}-alpine
+COPY . .

@@ -1,0 +1,5 @@
+FROM golang:1.22 AS build
+RUN CGO_ENABLED=0 go build -o /app .
+FROM debian:bookworm-slim
+COPY --from=build /app /app
+CMD /app > /var/log/app.log 2>&1

@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+CMD ./app --port 80

@@ -1,0 +1,3 @@
+# check=skip=JSONArgsRecommended
+FROM debian:bookworm-slim
+CMD ./app

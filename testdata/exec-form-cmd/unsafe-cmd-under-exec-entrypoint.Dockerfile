@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+ENTRYPOINT ["tini", "--"]
+CMD python app.py

@@ -1,0 +1,4 @@
+FROM debian:bookworm-slim AS base
+ENTRYPOINT ["/entry"]
+FROM base
+CMD serve

@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+ENTRYPOINT exec /usr/local/bin/server --config=/etc/server.conf

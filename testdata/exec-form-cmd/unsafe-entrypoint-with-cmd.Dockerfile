@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+ENTRYPOINT ./app
+CMD --help

@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+SHELL ["pwsh", "-Command"]
+CMD app --port 80

@@ -1,0 +1,3 @@
+FROM python:latest AS build
+FROM build
+FROM docker.io/library/debian:latest

@@ -1,0 +1,2 @@
+FROM node
+RUN npm -v

@@ -1,0 +1,3 @@
+FROM scratch
+FROM python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+FROM python:3.12

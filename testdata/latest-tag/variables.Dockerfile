@@ -1,0 +1,5 @@
+ARG BASE
+ARG IMG=node
+FROM ${BASE}
+FROM $IMG
+FROM ${BASE:-alpine:3.19}

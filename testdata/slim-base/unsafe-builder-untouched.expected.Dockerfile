@@ -1,0 +1,8 @@
+FROM golang:1.22 AS build
+RUN go build -o /app .
+FROM python:3.12 AS tools
+RUN pip install build
+FROM debian:bookworm-slim
+COPY --from=build /app /app
+RUN --mount=type=bind,from=tools,target=/t true
+CMD ["/app"]

@@ -1,0 +1,4 @@
+FROM python
+COPY . /app
+FROM node:latest
+COPY . /app

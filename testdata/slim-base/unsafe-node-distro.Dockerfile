@@ -1,0 +1,3 @@
+FROM node:20-bookworm AS web
+COPY . .
+CMD ["node", "server.js"]

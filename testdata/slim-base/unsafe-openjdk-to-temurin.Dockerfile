@@ -1,0 +1,3 @@
+FROM openjdk:17
+COPY app.jar /app.jar
+ENTRYPOINT ["java", "-jar", "/app.jar"]

@@ -1,0 +1,3 @@
+FROM --platform=$BUILDPLATFORM docker.io/library/debian:bookworm
+COPY app /app
+CMD ["/app"]
