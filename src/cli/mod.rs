@@ -150,6 +150,7 @@ pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
         ignore: clean(&r.ignore, "--ignore")?,
         unsafe_fixes: r.unsafe_fixes,
         config: Default::default(),
+        context: r.context.clone(),
     })
 }
 
@@ -203,6 +204,7 @@ fn overrides(r: &RuleArgs) -> Result<Overrides, String> {
             .as_deref()
             .map(resolver::parse_target)
             .transpose()?,
+        context: r.context.clone(),
     };
     let env = Overrides::from_env(|k| std::env::var(k).ok())?;
     Ok(cli.over(env))
