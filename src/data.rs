@@ -17,10 +17,16 @@ use serde::Deserialize;
 
 /// Every data file: the key it sits under (the same key user tables use)
 /// and its text.
-const FILES: &[(&str, &str)] = &[(
-    "package-managers",
-    include_str!("../transforms/package-managers.toml"),
-)];
+const FILES: &[(&str, &str)] = &[
+    (
+        "package-managers",
+        include_str!("../transforms/package-managers.toml"),
+    ),
+    (
+        "dockerignore",
+        include_str!("../transforms/dockerignore.toml"),
+    ),
+];
 
 /// All the data, typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -28,6 +34,33 @@ const FILES: &[(&str, &str)] = &[(
 pub struct Data {
     #[serde(default)]
     pub package_managers: BTreeMap<String, PackageManager>,
+    #[serde(default)]
+    pub dockerignore: DockerignoreData,
+}
+
+/// `transforms/dockerignore.toml` (DS203).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct DockerignoreData {
+    pub general: Vec<IgnoreEntry>,
+    pub languages: BTreeMap<String, IgnoreLanguage>,
+}
+
+/// An entry proposed for every context.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct IgnoreEntry {
+    pub pattern: String,
+    pub why: String,
+}
+
+/// One ecosystem's caches.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct IgnoreLanguage {
+    pub files: Vec<String>,
+    pub images: Vec<String>,
+    pub entries: Vec<String>,
 }
 
 /// One package manager (see the header of `transforms/package-managers.toml`

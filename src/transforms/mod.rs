@@ -3,6 +3,7 @@
 pub mod apt_cleanup;
 pub mod apt_no_recommends;
 pub mod common;
+pub mod dockerignore;
 pub mod merge_runs;
 pub mod runedit;
 
@@ -13,6 +14,7 @@ pub static ALL: &[&dyn Transform] = &[
     &merge_runs::MergeRuns,
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
+    &dockerignore::Dockerignore,
 ];
 
 /// Looks a transform up by code or name (case-insensitive).
