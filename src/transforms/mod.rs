@@ -3,6 +3,7 @@
 pub mod apt_cleanup;
 pub mod apt_no_recommends;
 pub mod common;
+pub mod deps_first;
 pub mod dockerignore;
 pub mod merge_runs;
 pub mod runedit;
@@ -14,6 +15,7 @@ pub static ALL: &[&dyn Transform] = &[
     &merge_runs::MergeRuns,
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
+    &deps_first::DepsFirst,
     &dockerignore::Dockerignore,
 ];
 
