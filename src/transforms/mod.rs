@@ -6,6 +6,7 @@ pub mod common;
 pub mod deps_first;
 pub mod dockerignore;
 pub mod merge_runs;
+pub mod multi_stage;
 pub mod runedit;
 
 use crate::transform::Transform;
@@ -15,6 +16,7 @@ pub static ALL: &[&dyn Transform] = &[
     &merge_runs::MergeRuns,
     &apt_cleanup::AptCleanup,
     &apt_no_recommends::AptNoRecommends,
+    &multi_stage::MultiStage,
     &deps_first::DepsFirst,
     &dockerignore::Dockerignore,
 ];
