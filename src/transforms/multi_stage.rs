@@ -178,7 +178,8 @@ impl Transform for MultiStage {
         let base = stage.image.name.rsplit('/').next().unwrap_or("");
         let data = &cx.data().stages;
         let result = match base {
-            "golang" => go(&f, data),
+            "golang" => go(&f, data, Lang::Go),
+            "debian" | "ubuntu" | "gcc" => go(&f, data, Lang::C),
             "node" => node(&f, data),
             "python" => python(&f, data),
             "rust" => rust(&f, data, cx),
@@ -345,21 +346,48 @@ fn numeric_user(f: &Facts) -> bool {
         })
 }
 
-fn go(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> {
+/// Compiled languages whose binary is copied to the runtime.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Go,
+    /// `gcc|cc|g++|c++|clang|clang++ … -o FILE` on a Debian/Ubuntu/gcc image.
+    C,
+}
+
+const C_COMPILERS: &[&str] = &["gcc", "cc", "g++", "c++", "clang", "clang++"];
+/// Libraries every glibc runtime has.
+const C_BASE_LIBS: &[&str] = &["-lm", "-lc", "-lpthread", "-ldl", "-lrt"];
+
+/// Whether `w` compiles, and whether it links statically.
+fn compile_call(lang: Lang, w: &[&str]) -> bool {
+    match lang {
+        Lang::Go => w.first() == Some(&"go") && w.get(1) == Some(&"build"),
+        Lang::C => w.first().is_some_and(|c| C_COMPILERS.contains(c)),
+    }
+}
+
+fn go(f: &Facts, data: &crate::data::Stages, lang: Lang) -> Option<Result<Split, String>> {
     let r = &data.go;
+    let mut extra_libs = false;
     // The RUN with `go build -o PATH`.
     let mut found = None;
     for ins in f.runs() {
         let i = f.index(ins);
         let Some(script) = run_script(ins, &f.shells[i]) else {
-            if ins.logical.text.contains("go build") {
+            if lang == Lang::Go && ins.logical.text.contains("go build") {
                 return Some(Err("the RUN with `go build` cannot be read".into()));
             }
             continue;
         };
         for c in &script.commands {
             let w = words(c);
-            if w.first() == Some(&"go") && w.get(1) == Some(&"build") {
+            if compile_call(lang, &w) {
+                if lang == Lang::C && !w.contains(&"-o") {
+                    continue; // an object file, or a.out
+                }
+                extra_libs |= w
+                    .iter()
+                    .any(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a));
                 let out = w.iter().enumerate().find_map(|(k, a)| {
                     if *a == "-o" {
                         w.get(k + 1).map(|s| s.to_string())
@@ -368,14 +396,18 @@ fn go(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> {
                     }
                 });
                 let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
-                found = Some((i, out, cd, ins.logical.text.contains("CGO_ENABLED=0")));
+                let static_ = match lang {
+                    Lang::Go => ins.logical.text.contains("CGO_ENABLED=0"),
+                    Lang::C => w.contains(&"-static"),
+                };
+                found = Some((i, out, cd, static_));
             }
         }
     }
     let (at, out, cd, cgo_off_here) = found?;
     let Some(out) = out.filter(|o| !o.contains('\u{0}') && !o.ends_with('/')) else {
         return Some(Err(
-            "`go build` has no literal `-o FILE`: the binary's path is unknown".into(),
+            "the compiler has no literal `-o FILE`: the binary's path is unknown".into(),
         ));
     };
     let bin = if out.starts_with('/') {
@@ -392,7 +424,7 @@ fn go(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> {
     };
     if f.runs().any(|r| f.index(r) > at) {
         return Some(Err(
-            "a RUN after `go build` changes the image the binary may need".into(),
+            "a RUN after the build changes the image the binary may need".into(),
         ));
     }
     let prog = match program(f) {
@@ -412,12 +444,13 @@ fn go(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> {
         )));
     }
     let cgo_off = cgo_off_here
-        || f.instrs()[..at - f.from - 1].iter().any(|i| {
-            i.keyword == Keyword::Env
-                && i.pairs()
-                    .iter()
-                    .any(|(k, v)| k == "CGO_ENABLED" && v.as_deref().map(str::trim) == Some("0"))
-        });
+        || lang == Lang::Go
+            && f.instrs()[..at - f.from - 1].iter().any(|i| {
+                i.keyword == Keyword::Env
+                    && i.pairs().iter().any(|(k, v)| {
+                        k == "CGO_ENABLED" && v.as_deref().map(str::trim) == Some("0")
+                    })
+            });
     let alpine = f.doc.stages()[0]
         .image
         .tag
@@ -437,7 +470,8 @@ fn go(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> {
                 "a named USER does not exist in a `scratch` runtime (use a numeric uid)".into(),
             ));
         }
-        if r.static_runtime == "scratch" {
+        // The golang images have the CA bundle; a Debian builder may not.
+        if r.static_runtime == "scratch" && lang == Lang::Go {
             head.push(format!(
                 "COPY --from={{build}} {} {}",
                 r.certificates, r.certificates
@@ -445,8 +479,37 @@ fn go(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> {
         }
         (
             r.static_runtime.clone(),
-            " (static binary: CGO_ENABLED=0)".to_string(),
+            match lang {
+                Lang::Go => " (static binary: CGO_ENABLED=0)",
+                Lang::C => " (static binary: -static)",
+            }
+            .to_string(),
         )
+    } else if lang == Lang::C {
+        if extra_libs {
+            return Some(Err(
+                "the binary links libraries (`-l…`) the slim runtime may lack".into(),
+            ));
+        }
+        if !numeric_user(f)
+            && f.instrs()
+                .iter()
+                .any(|i| i.keyword == Keyword::User && !i.args_text().trim().starts_with("root"))
+        {
+            return Some(Err(
+                "a named USER does not exist in the runtime image".into()
+            ));
+        }
+        let img = &f.doc.stages()[0].image;
+        let image = match (img.name.as_str(), img.tag.as_deref()) {
+            ("debian", Some(t)) if !t.contains("slim") && !t.contains('.') && t != "latest" => {
+                format!("debian:{t}-slim")
+            }
+            ("debian", Some(t)) if t.contains("slim") => return None,
+            ("ubuntu", Some(t)) => format!("ubuntu:{t}"),
+            _ => r.dynamic_runtime.clone(),
+        };
+        (image, " (glibc runtime without the compiler)".to_string())
     } else {
         if alpine {
             return Some(Err(
@@ -469,7 +532,10 @@ fn go(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> {
     };
     head.push(format!("COPY --from={{build}} {bin} {bin}"));
     Some(Ok(Split {
-        lang: "Go",
+        lang: match lang {
+            Lang::Go => "Go",
+            Lang::C => "C",
+        },
         runtime_image: image,
         builder_head: Vec::new(),
         builder_tail: Vec::new(),
