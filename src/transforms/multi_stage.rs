@@ -175,6 +175,12 @@ impl Transform for MultiStage {
             workdir: None,
         };
         f.workdir = f.workdir_at(f.end);
+        // Official images only: their variants (`-slim`) are known to exist.
+        let official = stage.image.registry.is_none()
+            && (!stage.image.name.contains('/') || stage.image.name.starts_with("library/"));
+        if !official {
+            return;
+        }
         let base = stage.image.name.rsplit('/').next().unwrap_or("");
         let data = &cx.data().stages;
         let result = match base {
@@ -568,12 +574,10 @@ fn node_cmd(c: &SimpleCommand) -> Option<(&'static str, bool)> {
     if install {
         return Some((tool, true));
     }
-    let script = match (tool, sub) {
-        (_, Some("run" | "run-script")) => true,
-        ("npm" | "yarn" | "pnpm", Some("cache" | "store")) => true,
-        ("yarn" | "pnpm", Some("build")) => true,
-        _ => false,
-    };
+    let script = matches!(
+        (tool, sub),
+        (_, Some("run" | "run-script" | "cache" | "store")) | ("yarn" | "pnpm", Some("build"))
+    );
     script.then_some((tool, false))
 }
 
