@@ -26,6 +26,11 @@ const FILES: &[(&str, &str)] = &[
         "base-images",
         include_str!("../transforms/base-images.toml"),
     ),
+    (
+        "dockerignore",
+        include_str!("../transforms/dockerignore.toml"),
+    ),
+    ("stages", include_str!("../transforms/stages.toml")),
 ];
 
 /// All the data, typed.
@@ -36,6 +41,75 @@ pub struct Data {
     pub package_managers: BTreeMap<String, PackageManager>,
     #[serde(default)]
     pub base_images: BaseImages,
+    #[serde(default)]
+    pub dockerignore: DockerignoreData,
+    #[serde(default)]
+    pub stages: Stages,
+}
+
+/// `transforms/stages.toml` (DS201).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct Stages {
+    pub go: GoRecipe,
+    pub node: NodeRecipe,
+    pub python: PythonRecipe,
+    pub rust: ImageRecipe,
+    pub java: ImageRecipe,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct GoRecipe {
+    pub static_runtime: String,
+    pub certificates: String,
+    pub dynamic_runtime: String,
+    pub path_dirs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct NodeRecipe {
+    pub runtime_suffix: String,
+    pub prune: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct PythonRecipe {
+    pub runtime_suffix: String,
+    pub venv: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct ImageRecipe {
+    pub runtime: String,
+}
+
+/// `transforms/dockerignore.toml` (DS203).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct DockerignoreData {
+    pub general: Vec<IgnoreEntry>,
+    pub languages: BTreeMap<String, IgnoreLanguage>,
+}
+
+/// An entry proposed for every context.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct IgnoreEntry {
+    pub pattern: String,
+    pub why: String,
+}
+
+/// One ecosystem's caches.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct IgnoreLanguage {
+    pub files: Vec<String>,
+    pub images: Vec<String>,
+    pub entries: Vec<String>,
 }
 
 /// `transforms/base-images.toml`: images by short name, and the reserved

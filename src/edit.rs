@@ -57,6 +57,63 @@ pub struct Fix {
     /// shown as `help:` under the finding and as the SARIF fix description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Lines to add to another file (DS203's `.dockerignore`). A fix has
+    /// either `edits` (to the Dockerfile, applied in the fixed-point loop)
+    /// or a `file` (applied once, after the loop, on the final text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileEdit>,
+}
+
+/// Lines appended to a file beside the Dockerfile (created when missing).
+/// Several fixes for one path are applied in order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileEdit {
+    pub path: std::path::PathBuf,
+    /// The file's text as read; `None` when the file does not exist.
+    pub old: Option<String>,
+    /// Lines to append (without line endings).
+    pub lines: Vec<String>,
+}
+
+impl FileEdit {
+    /// `old` with `lines` appended (a missing final newline is added first).
+    pub fn apply_to(old: Option<&str>, lines: &[String]) -> String {
+        let mut out = old.unwrap_or("").to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        for l in lines {
+            out.push_str(l);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The final text of every file several [`FileEdit`]s touch, in the order
+/// the paths first appear.
+pub fn merge_file_edits<'a>(edits: impl IntoIterator<Item = &'a FileEdit>) -> Vec<FileChange> {
+    let mut out: Vec<FileChange> = Vec::new();
+    for e in edits {
+        match out.iter_mut().find(|c| c.path == e.path) {
+            Some(c) => c.new = FileEdit::apply_to(Some(&c.new), &e.lines),
+            None => out.push(FileChange {
+                path: e.path.clone(),
+                old: e.old.clone(),
+                new: FileEdit::apply_to(e.old.as_deref(), &e.lines),
+            }),
+        }
+    }
+    out
+}
+
+/// A whole-file change produced by the pipeline (see [`merge_file_edits`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: std::path::PathBuf,
+    /// `None`: the file is created.
+    pub old: Option<String>,
+    pub new: String,
 }
 
 impl Fix {
@@ -78,7 +135,21 @@ impl Fix {
             edits,
             applicability,
             title: None,
+            file: None,
         }
+    }
+    /// A fix that appends lines to another file.
+    pub fn file(file: FileEdit, applicability: Applicability) -> Fix {
+        Fix {
+            edits: Vec::new(),
+            applicability,
+            title: None,
+            file: Some(file),
+        }
+    }
+    /// Whether the fix changes anything.
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty() && self.file.is_none()
     }
     /// The fix with a title (see [`Fix::title`]).
     pub fn with_title(mut self, title: impl Into<String>) -> Fix {

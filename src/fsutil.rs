@@ -81,6 +81,45 @@ pub fn write_atomic(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(),
     Ok(())
 }
 
+/// Creates `path` with `contents`, atomically (a temporary file renamed
+/// into place without replacing anything), with permissions 0644 on Unix.
+/// Fails with [`WriteError::Changed`] when the file exists by then.
+pub fn create_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dslim-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.flush()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            WriteError::Changed
+        } else {
+            WriteError::Io(e.error)
+        }
+    })?;
+    Ok(())
+}
+
+/// Writes a whole-file change: creates the file when `old` is `None`,
+/// else replaces it if it still holds `old`.
+pub fn write_change(path: &Path, old: Option<&str>, new: &str) -> Result<(), WriteError> {
+    match old {
+        None => create_atomic(path, new.as_bytes()),
+        Some(old) => write_atomic(path, old.as_bytes(), new.as_bytes()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +183,23 @@ mod tests {
         assert_eq!(fs::read_to_string(&real).unwrap(), "b\n");
         let mode = fs::metadata(&real).unwrap().permissions().mode() & 0o7777;
         assert_eq!(mode, 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn creates_new_file_0644_never_clobbering() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(".dockerignore");
+        write_change(&p, None, ".git\n").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), ".git\n");
+        let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o644);
+        let err = write_change(&p, None, "x\n").unwrap_err();
+        assert!(matches!(err, WriteError::Changed), "{err:?}");
+        write_change(&p, Some(".git\n"), ".git\nx\n").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), ".git\nx\n");
+        assert!(leftovers(dir.path()).is_empty());
     }
 
     #[test]

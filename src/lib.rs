@@ -6,6 +6,7 @@
 //! the [`pipeline`] knows transforms only through the registry; `cli` sits
 //! on top.
 
+pub mod buildctx;
 pub mod cli;
 pub mod compare;
 pub mod config;

@@ -8,8 +8,10 @@
 //! the transform is named.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 
-use crate::edit::{self, Applicability, Fix};
+use crate::buildctx::BuildContext;
+use crate::edit::{self, Applicability, FileChange, Fix};
 use crate::finding::Finding;
 use crate::suppression::Suppressions;
 use crate::syntax::{Document, ParseError};
@@ -30,6 +32,35 @@ pub struct Settings {
     pub unsafe_fixes: bool,
     /// Options transforms read (cache style, target builder, format).
     pub config: crate::config::Config,
+    /// The build context (`--context`, `context = …`); `None`: the
+    /// Dockerfile's folder, read for hints only.
+    pub context: Option<PathBuf>,
+}
+
+/// A Dockerfile's text and, when it is a file, its path (transforms read the
+/// build context next to it; see [`crate::buildctx`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    pub text: &'a str,
+    pub path: Option<&'a Path>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(text: &'a str, path: Option<&'a Path>) -> Source<'a> {
+        Source { text, path }
+    }
+}
+
+impl<'a> From<&'a str> for Source<'a> {
+    fn from(text: &'a str) -> Self {
+        Source { text, path: None }
+    }
+}
+
+impl<'a> From<&'a String> for Source<'a> {
+    fn from(text: &'a String) -> Self {
+        Source { text, path: None }
+    }
 }
 
 impl Settings {
@@ -103,7 +134,7 @@ impl std::error::Error for Error {}
 
 /// Findings for one document, sorted by position, suppressions applied.
 pub fn check(doc: &Document, settings: &Settings) -> Result<Vec<Finding>, Error> {
-    check_report(doc, settings).map(|r| r.findings)
+    check_report(doc, None, settings).map(|r| r.findings)
 }
 
 /// A `# dslim ignore=` entry that silenced nothing.
@@ -125,9 +156,15 @@ pub struct CheckReport {
     pub unused_suppressions: Vec<UnusedSuppression>,
 }
 
-/// [`check`], also telling which suppressions were not needed.
-pub fn check_report(doc: &Document, settings: &Settings) -> Result<CheckReport, Error> {
-    let cx = Context::new(Suppressions::of(doc), &settings.config);
+/// [`check`] for the Dockerfile at `path` (its build context is read),
+/// also telling which suppressions were not needed.
+pub fn check_report(
+    doc: &Document,
+    path: Option<&Path>,
+    settings: &Settings,
+) -> Result<CheckReport, Error> {
+    let build = BuildContext::resolve(settings.context.as_deref(), path);
+    let cx = Context::new(Suppressions::of(doc), &settings.config).with_files(path, build);
     let selected = settings.transforms();
     let findings = run_transforms(doc, &cx, &selected)?;
     let unused_suppressions = cx
@@ -219,42 +256,73 @@ pub struct Outcome {
     pub applied: Vec<&'static str>,
     /// Findings left in the fixed text (not fixable at this applicability).
     pub remaining: Vec<Finding>,
+    /// Other files the fixes create or change (DS203's `.dockerignore`),
+    /// computed once on the final text.
+    pub files: Vec<FileChange>,
 }
 
 impl Outcome {
     pub fn changed(&self, original: &str) -> bool {
-        self.fixed != original
+        self.fixed != original || !self.files.is_empty()
     }
 }
 
-/// Applies fixes to a fixed point.
-pub fn fix(src: &str, settings: &Settings) -> Result<Outcome, Error> {
-    fix_with(
+/// Applies fixes to a fixed point: `src` is a text (`&str`) or a
+/// [`Source`] naming the file, whose build context transforms then read.
+pub fn fix<'a>(src: impl Into<Source<'a>>, settings: &Settings) -> Result<Outcome, Error> {
+    let src = src.into();
+    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
+    fix_in(
         src,
+        build,
         &settings.transforms(),
         settings.min_applicability(),
         &settings.config,
     )
 }
 
+#[cfg(test)]
 fn fix_with(
     src: &str,
     ts: &[&'static dyn Transform],
     min: Applicability,
     config: &crate::config::Config,
 ) -> Result<Outcome, Error> {
-    let mut doc = parse(src)?;
+    fix_in(src.into(), None, ts, min, config)
+}
+
+fn fix_in(
+    src: Source,
+    build: Option<BuildContext>,
+    ts: &[&'static dyn Transform],
+    min: Applicability,
+    config: &crate::config::Config,
+) -> Result<Outcome, Error> {
+    let mut doc = parse(src.text)?;
     let mut applied = Vec::new();
     for _ in 0..MAX_PASSES {
-        let cx = Context::new(Suppressions::of(&doc), config);
+        let cx = Context::new(Suppressions::of(&doc), config).with_files(src.path, build.clone());
         let findings = run_transforms(&doc, &cx, ts)?;
         let chosen = choose(&findings, min, ts);
         if chosen.is_empty() {
-            let remaining = findings;
+            // Fixes to other files apply once, on the final text.
+            let (file_fixes, remaining): (Vec<Finding>, Vec<Finding>) =
+                findings.into_iter().partition(|f| {
+                    f.fix
+                        .as_ref()
+                        .is_some_and(|x| x.file.is_some() && x.applicability >= min)
+                });
+            applied.extend(file_fixes.iter().map(|f| f.code));
+            let files = edit::merge_file_edits(
+                file_fixes
+                    .iter()
+                    .filter_map(|f| f.fix.as_ref()?.file.as_ref()),
+            );
             return Ok(Outcome {
                 fixed: doc.source().to_string(),
                 applied,
                 remaining,
+                files,
             });
         }
         let text = apply_fixes(doc.source(), chosen.iter().map(|(_, f)| *f)).ok_or_else(|| {
@@ -274,7 +342,7 @@ fn fix_with(
         }
         applied.extend(chosen.iter().map(|(c, _)| *c));
     }
-    let cx = Context::new(Suppressions::of(&doc), config);
+    let cx = Context::new(Suppressions::of(&doc), config).with_files(src.path, build);
     let findings = run_transforms(&doc, &cx, ts)?;
     let still = choose(&findings, min, ts);
     Err(Error::Internal {

@@ -56,6 +56,8 @@ pub struct Overrides {
     pub unsafe_fixes: Option<bool>,
     pub cache_style: Option<CacheStyle>,
     pub target: Option<Target>,
+    /// The build context (`--context`), relative to the working directory.
+    pub context: Option<PathBuf>,
 }
 
 impl Overrides {
@@ -89,6 +91,7 @@ impl Overrides {
             target: var("DSLIM_TARGET")
                 .map(|v| parse_target(&v).map_err(|e| format!("DSLIM_TARGET: {e}")))
                 .transpose()?,
+            context: None,
         })
     }
 
@@ -100,6 +103,7 @@ impl Overrides {
             unsafe_fixes: self.unsafe_fixes.or(lower.unsafe_fixes),
             cache_style: self.cache_style.or(lower.cache_style),
             target: self.target.or(lower.target),
+            context: self.context.or(lower.context),
         }
     }
 }
@@ -173,6 +177,8 @@ struct FileConfig {
     format: Option<FormatOptions>,
     cache_style: Option<CacheStyle>,
     target: Option<Target>,
+    /// The build context, relative to the configuration file's folder.
+    context: Option<PathBuf>,
     package_managers: Option<toml::Table>,
     base_images: Option<toml::Table>,
 }
@@ -283,6 +289,10 @@ impl Project {
                 extensions,
                 format: file.format.unwrap_or_default(),
             },
+            context: o
+                .context
+                .clone()
+                .or_else(|| file.context.as_ref().map(|c| root.join(c))),
         };
         Project {
             path,

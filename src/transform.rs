@@ -38,6 +38,11 @@ pub struct Context<'a> {
     pub config: &'a crate::config::Config,
     /// The merged data, built on first use when the config extends it.
     merged: std::sync::OnceLock<crate::data::Data>,
+    /// The Dockerfile's path, when it is a file (not stdin without a name).
+    pub dockerfile: Option<&'a std::path::Path>,
+    /// The build context: explicit (`--context`, `context = …`) or, as a
+    /// source of hints only, the Dockerfile's folder.
+    pub build: Option<crate::buildctx::BuildContext>,
 }
 
 impl<'a> Context<'a> {
@@ -49,7 +54,32 @@ impl<'a> Context<'a> {
             suppressions,
             config,
             merged: std::sync::OnceLock::new(),
+            dockerfile: None,
+            build: None,
         }
+    }
+
+    /// The context with the Dockerfile's path and the build context.
+    pub fn with_files(
+        mut self,
+        dockerfile: Option<&'a std::path::Path>,
+        build: Option<crate::buildctx::BuildContext>,
+    ) -> Self {
+        self.dockerfile = dockerfile;
+        self.build = build;
+        self
+    }
+
+    /// The build context when it was given explicitly: what fixes that
+    /// depend on the context's files need.
+    pub fn explicit_context(&self) -> Option<&crate::buildctx::Info> {
+        self.build.as_ref().filter(|b| b.explicit).map(|b| &*b.info)
+    }
+
+    /// The build context, explicit or the Dockerfile's folder: for hints
+    /// (a reason to hold back), never as a reason to apply a fix.
+    pub fn hint_context(&self) -> Option<&crate::buildctx::Info> {
+        self.build.as_ref().map(|b| &*b.info)
     }
 
     /// The transforms' data (`transforms/*.toml`) with the user's tables

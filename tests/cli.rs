@@ -946,3 +946,150 @@ fn colour_forced_and_no_color() {
         assert!(!stderr_of(&a).contains('\x1b'));
     }
 }
+
+/// A Node project whose Dockerfile sits in `docker/` (built with
+/// `docker build -f docker/Dockerfile .`).
+fn node_project(dir: &Path) -> PathBuf {
+    write(dir, "package.json", r#"{"name":"app"}"#);
+    write(dir, "package-lock.json", "{}");
+    write(
+        dir,
+        "docker/Dockerfile",
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+    )
+}
+
+#[test]
+fn dockerignore_needs_context_and_shows_new_file_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let df = node_project(dir.path());
+    // Without --context only the Dockerfile's folder is read: no proposal.
+    dslim()
+        .current_dir(dir.path())
+        .args(["fix", "--select", "DS203", "docker/Dockerfile"])
+        .assert()
+        .success()
+        .stdout("");
+    let a = dslim()
+        .current_dir(dir.path())
+        .args([
+            "fix",
+            "--select",
+            "DS203",
+            "--context",
+            ".",
+            "docker/Dockerfile",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout_of(&a),
+        "--- /dev/null\n+++ b/.dockerignore\n@@ -0,0 +1,3 @@\n+node_modules\n+npm-debug.log*\n+.npm\n"
+    );
+    assert!(stderr_of(&a).contains("Would fix 1 issue in 1 file"));
+    assert!(stderr_of(&a).contains("1 more fixable with `--unsafe`"));
+    assert!(!dir.path().join(".dockerignore").exists());
+    assert!(read(&df).starts_with("FROM node:20\n"));
+    // --check counts it.
+    dslim()
+        .current_dir(dir.path())
+        .args(["fix", "--check", "--select", "DS203", "--context", "."])
+        .arg(&df)
+        .assert()
+        .code(1);
+    // check reports both findings; the safe one is fixable.
+    let a = dslim()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "DS203",
+            "--context",
+            ".",
+            "docker/Dockerfile",
+        ])
+        .assert()
+        .code(1);
+    let out = stdout_of(&a);
+    assert!(
+        out.contains("docker/Dockerfile:3:1: DS203 [*] no `.dockerignore`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Found 2 issues (1 fixable, 1 with --unsafe)"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn dockerignore_write_creates_0644_then_appends() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let df = node_project(dir.path());
+    let before = read(&df);
+    dslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "--select", "DS203", "--context", "."])
+        .arg(&df)
+        .assert()
+        .success()
+        .stderr(contains("Fixed 1 issue in 1 file"));
+    let ignore = dir.path().join(".dockerignore");
+    assert_eq!(read(&ignore), "node_modules\nnpm-debug.log*\n.npm\n");
+    let mode = fs::metadata(&ignore).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+    assert_eq!(read(&df), before, "the Dockerfile is not touched");
+    // The unsafe entries go into the existing file.
+    let a = dslim()
+        .current_dir(dir.path())
+        .args(["fix", "--unsafe", "--select", "DS203", "--context", "."])
+        .arg(&df)
+        .assert()
+        .success();
+    assert!(stdout_of(&a).starts_with("--- a/.dockerignore\n+++ b/.dockerignore\n"));
+    dslim()
+        .current_dir(dir.path())
+        .args([
+            "fix",
+            "--unsafe",
+            "--write",
+            "--select",
+            "DS203",
+            "--context",
+            ".",
+        ])
+        .arg(&df)
+        .assert()
+        .success();
+    assert_eq!(
+        read(&ignore),
+        "node_modules\nnpm-debug.log*\n.npm\n.git\n*.log\nDockerfile*\n.env*\n"
+    );
+    dslim()
+        .current_dir(dir.path())
+        .args(["check", "--unsafe", "--select", "DS203", "--context", "."])
+        .arg(&df)
+        .assert()
+        .success();
+}
+
+#[test]
+fn context_from_config_is_relative_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    node_project(dir.path());
+    write(dir.path(), "dslim.toml", "context = \".\"\n");
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let a = dslim()
+        .current_dir(dir.path().join("docker"))
+        .args(["fix", "--select", "DS203", "Dockerfile"])
+        .assert()
+        .success();
+    assert!(
+        stdout_of(&a).contains("+node_modules\n"),
+        "{}",
+        stdout_of(&a)
+    );
+}

@@ -5,8 +5,13 @@
 //! beside it as `<case>.expected.Dockerfile`. No expected file means the
 //! input must come out unchanged. A case whose name contains `unsafe` runs
 //! with unsafe fixes enabled. An optional `<case>.toml` beside the input sets
-//! configuration (`cache-style`, `target`). The directory `pipeline` holds
-//! cases run with every transform selected (how transforms interact).
+//! configuration (`cache-style`, `target`). An optional `<case>.context/`
+//! folder is the case's build context, given explicitly (`--context`);
+//! other files a fix creates or changes in it (DS203's `.dockerignore`) are
+//! compared with `<case>.expected.<file name without its dot>`
+//! (`<case>.expected.dockerignore`); without such a file none may change.
+//! The directory `pipeline` holds cases run with every transform selected
+//! (how transforms interact).
 //!
 //! For every case the harness checks that
 //! - `pipeline::fix` produces exactly the expected text (a diff is shown),
@@ -51,6 +56,8 @@ struct Case {
     expected: PathBuf,
     /// `<case>.toml`, when present.
     config: Option<PathBuf>,
+    /// `<case>.context/`, when present.
+    context: Option<PathBuf>,
 }
 
 /// Directory whose cases run with every transform.
@@ -69,8 +76,9 @@ impl Case {
         format!("testdata/{}/{}{INPUT_SUFFIX}", self.transform, self.name)
     }
 
-    /// Runs the case's transform (or the formatter) on `text`.
-    fn run(&self, text: &str) -> Result<String, String> {
+    /// Runs the case's transform (or the formatter) on `text`: the new text
+    /// and the other files the fixes change.
+    fn run(&self, text: &str) -> Result<(String, Vec<dslim::edit::FileChange>), String> {
         if self.transform == FMT_DIR {
             let opts = FormatOptions {
                 indent: if self.name.contains("indent-2") { 2 } else { 4 },
@@ -80,10 +88,13 @@ impl Case {
                     OperatorPosition::LineStart
                 },
             };
-            return format::format(text, &opts).map_err(|e| e.to_string());
+            return format::format(text, &opts)
+                .map(|t| (t, Vec::new()))
+                .map_err(|e| e.to_string());
         }
-        pipeline::fix(text, &self.settings()?)
-            .map(|o| o.fixed)
+        let source = pipeline::Source::new(text, Some(&self.input));
+        pipeline::fix(source, &self.settings()?)
+            .map(|o| (o.fixed, o.files))
             .map_err(|e| e.to_string())
     }
 
@@ -107,6 +118,7 @@ impl Case {
             ignore: vec![],
             unsafe_fixes: self.name.contains("unsafe"),
             config,
+            context: self.context.clone(),
         })
     }
 }
@@ -161,6 +173,26 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
             if file_name.starts_with('.') || file_name == "README.md" {
                 continue;
             }
+            if let Some(stem) = file_name.strip_suffix(".context") {
+                if !path.is_dir() || !dir.path().join(format!("{stem}{INPUT_SUFFIX}")).is_file() {
+                    problems.push(format!(
+                        "testdata/{dir_name}/{file_name}: a context must be a folder beside \
+                         `{stem}{INPUT_SUFFIX}`"
+                    ));
+                }
+                continue;
+            }
+            if let Some((stem, _)) = file_name.split_once(".expected.") {
+                if !file_name.ends_with(INPUT_SUFFIX) {
+                    if !dir.path().join(format!("{stem}.context")).is_dir() {
+                        problems.push(format!(
+                            "testdata/{dir_name}/{file_name}: expected other file without a \
+                             `{stem}.context/`"
+                        ));
+                    }
+                    continue;
+                }
+            }
             if let Some(stem) = file_name.strip_suffix(EXPECTED_SUFFIX) {
                 if !dir.path().join(format!("{stem}{INPUT_SUFFIX}")).is_file() {
                     problems.push(format!(
@@ -170,7 +202,9 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
                 }
             } else if let Some(stem) = file_name.strip_suffix(INPUT_SUFFIX) {
                 let config = dir.path().join(format!("{stem}.toml"));
+                let context = dir.path().join(format!("{stem}.context"));
                 cases.push(Case {
+                    context: context.is_dir().then_some(context),
                     transform: dir_name.clone(),
                     name: stem.to_string(),
                     expected: dir.path().join(format!("{stem}{EXPECTED_SUFFIX}")),
@@ -349,6 +383,76 @@ fn check_shell_syntax(
     failures
 }
 
+/// Compares the other files a fix changed with `<case>.expected.<name>`.
+fn check_other_files(
+    case: &Case,
+    files: &[dslim::edit::FileChange],
+    bless: bool,
+    notes: &mut Vec<String>,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    let dir = case.input.parent().unwrap();
+    for f in files {
+        let name = f.path.file_name().unwrap().to_string_lossy();
+        let expected_path = dir.join(format!(
+            "{}.expected.{}",
+            case.name,
+            name.trim_start_matches('.')
+        ));
+        if bless {
+            fs::write(&expected_path, &f.new).expect("write expected other file");
+            notes.push(format!(
+                "{}: blessed {}",
+                case.label(),
+                expected_path.display()
+            ));
+            continue;
+        }
+        match read(&expected_path) {
+            Ok(Some(want)) if want == f.new => {}
+            Ok(Some(want)) => failures.push(format!(
+                "{name} differs from {}:\n{}",
+                expected_path.display(),
+                diff(&want, &f.new)
+            )),
+            Ok(None) => failures.push(format!(
+                "the fix writes {name} but {} does not exist:\n{}",
+                expected_path.display(),
+                diff("", &f.new)
+            )),
+            Err(e) => failures.push(e),
+        }
+    }
+    // An expected other file that nothing produced.
+    if let Ok(entries) = fs::read_dir(dir) {
+        let prefix = format!("{}.expected.", case.name);
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if let Some(rest) = n.strip_prefix(&prefix) {
+                if n.ends_with(INPUT_SUFFIX) {
+                    continue;
+                }
+                let produced = files.iter().any(|f| {
+                    f.path
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .trim_start_matches('.')
+                        == rest
+                });
+                if !produced {
+                    if bless {
+                        let _ = fs::remove_file(e.path());
+                    } else {
+                        failures.push(format!("{n} exists but the fix changes no such file"));
+                    }
+                }
+            }
+        }
+    }
+    failures
+}
+
 /// Runs one case; returns its failures.
 fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<String>) -> Vec<String> {
     let mut failures = Vec::new();
@@ -361,13 +465,14 @@ fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<Strin
         Ok(x) => x,
         Err(e) => return vec![e],
     };
-    let actual = match case.run(&input) {
-        Ok(out) => Some(out),
+    let (actual, files) = match case.run(&input) {
+        Ok((out, files)) => (Some(out), files),
         Err(e) => {
             failures.push(format!("fix failed: {e}"));
-            None
+            (None, Vec::new())
         }
     };
+    failures.extend(check_other_files(case, &files, bless, notes));
 
     let expected = if bless {
         let Some(actual) = actual else {
@@ -426,7 +531,7 @@ fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<Strin
     // Fixing the expected text again changes nothing. (For an unchanged case
     // this is the main comparison again.)
     if expected != input {
-        match case.run(&expected) {
+        match case.run(&expected).map(|(out, _)| out) {
             Ok(out) if out != expected => failures.push(format!(
                 "not idempotent: fixing the expected output changes it again:\n{}",
                 diff(&expected, &out)

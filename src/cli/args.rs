@@ -103,6 +103,12 @@ pub struct RuleArgs {
     /// The builder the Dockerfiles are written for.
     #[arg(long, value_name = "BUILDER", value_parser = ["buildkit", "classic", "buildah"])]
     pub target: Option<String>,
+    /// The build context (the folder `docker build` is given). Transforms
+    /// that depend on its files (DS202's safe form, DS203 `.dockerignore`)
+    /// need it; without it the Dockerfile's folder is read for hints only.
+    /// `compare` builds in it (default: the Dockerfile's folder).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
     #[command(flatten)]
     pub config: ConfigArgs,
 }
@@ -229,9 +235,6 @@ pub struct CompareArgs {
     pub dockerfile: PathBuf,
     #[command(flatten)]
     pub rules: RuleArgs,
-    /// Build context (default: the Dockerfile's folder).
-    #[arg(long, value_name = "DIR")]
-    pub context: Option<PathBuf>,
     /// The program that builds the images.
     #[arg(long, value_enum, default_value_t = BuilderArg::Auto)]
     pub builder: BuilderArg,

@@ -40,7 +40,10 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
             };
             let r = match read_stdin() {
                 Ok(b) => match decode(b) {
-                    Ok(src) => check_source(&name, &src, &settings, opts),
+                    Ok(src) => {
+                        let file = (name != "-").then(|| Path::new(name.as_str()));
+                        check_source(&name, file, &src, &settings, opts)
+                    }
                     Err(e) => Report::error(&name, None, &e.message(), opts),
                 },
                 Err(e) => Report::error(&name, None, &fsutil::io_message(&e), opts),
@@ -146,7 +149,7 @@ impl Report {
 /// Whether a finding's fix applies at the current level (`[*]`).
 pub(crate) fn is_fixable(f: &Finding, settings: &Settings) -> bool {
     f.fix.as_ref().is_some_and(|x| {
-        !x.edits.is_empty()
+        !x.is_empty()
             && match x.applicability {
                 Applicability::Safe => true,
                 Applicability::Unsafe => settings.unsafe_fixes,
@@ -158,13 +161,19 @@ pub(crate) fn is_fixable(f: &Finding, settings: &Settings) -> bool {
 fn check_file(job: &Job, opts: Opts) -> Report {
     let shown = display_path(&job.path);
     match read_source(Path::new(&job.path)) {
-        Ok(src) => check_source(&shown, &src, &job.settings, opts),
+        Ok(src) => check_source(&shown, Some(&job.path), &src, &job.settings, opts),
         Err(e) => Report::error(&shown, None, &e.message(), opts),
     }
 }
 
-fn check_source(path: &str, src: &str, settings: &Settings, opts: Opts) -> Report {
-    let parsed = pipeline::parse(src).and_then(|doc| pipeline::check_report(&doc, settings));
+fn check_source(
+    path: &str,
+    file: Option<&Path>,
+    src: &str,
+    settings: &Settings,
+    opts: Opts,
+) -> Report {
+    let parsed = pipeline::parse(src).and_then(|doc| pipeline::check_report(&doc, file, settings));
     let report = match parsed {
         Ok(r) => r,
         Err(pipeline::Error::Parse(e)) => {
@@ -182,9 +191,9 @@ fn check_source(path: &str, src: &str, settings: &Settings, opts: Opts) -> Repor
         r.fixable += usize::from(fixable);
         r.unsafe_more += usize::from(
             !settings.unsafe_fixes
-                && f.fix.as_ref().is_some_and(|x| {
-                    x.applicability == Applicability::Unsafe && !x.edits.is_empty()
-                }),
+                && f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.applicability == Applicability::Unsafe && !x.is_empty()),
         );
         r.saving = r.saving.saturating_add(f.saving_bytes.unwrap_or(0));
         match opts.format {

@@ -51,7 +51,7 @@ pub fn run(a: &CompareArgs, term: &mut Term) -> ExitStatus {
     }
     let opts = compare::Options {
         dockerfile: a.dockerfile.clone(),
-        context: a.context.clone(),
+        context: a.rules.context.clone(),
         pull,
         keep: a.keep,
         settings,

@@ -7,7 +7,7 @@ use super::{
     decode, inputs, par_map_progress, plan, read_source, read_stdin, resolver, stdin_settings,
     ExitStatus, Inputs, Job, Term,
 };
-use crate::edit::Applicability;
+use crate::edit::{Applicability, FileChange};
 use crate::fsutil;
 use crate::output::{diff, display_path, text};
 use crate::pipeline::{self, Error, Outcome, Settings};
@@ -77,9 +77,16 @@ fn fix_stdin(name: &str, settings: &Settings, check: bool, term: &mut Term) -> E
             return ExitStatus::Error;
         }
     };
-    match pipeline::fix(&src, settings) {
+    let file = (name != "-").then(|| Path::new(name));
+    match pipeline::fix(pipeline::Source::new(&src, file), settings) {
         Ok(o) => {
             term.out_raw(o.fixed.as_bytes());
+            for f in &o.files {
+                term.err(&format!(
+                    "{name}: note: not written when reading stdin: {}\n",
+                    shown_other(&f.path)
+                ));
+            }
             if check && o.changed(&src) {
                 ExitStatus::Failure
             } else {
@@ -106,6 +113,16 @@ struct FileReport {
     applied: usize,
     changed: bool,
     unsafe_left: usize,
+    /// Other files the fixes create or change (written, or diffed, once
+    /// per path by [`fix_files`]).
+    files: Vec<FileChange>,
+}
+
+/// An other file's path for messages: relative to the working directory
+/// when it is inside it.
+fn shown_other(p: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    display_path(p.strip_prefix(&cwd).unwrap_or(p))
 }
 
 impl FileReport {
@@ -124,7 +141,7 @@ fn fix_one(path: &Path, settings: &Settings, write: bool, check: bool) -> FileRe
         Ok(s) => s,
         Err(e) => return FileReport::error(text::error(&shown, &e.message())),
     };
-    let o = match pipeline::fix(&src, settings) {
+    let o = match pipeline::fix(pipeline::Source::new(&src, Some(path)), settings) {
         Ok(o) => o,
         Err(e) => return FileReport::error(error_text(&shown, &e)),
     };
@@ -136,14 +153,17 @@ fn fix_one(path: &Path, settings: &Settings, write: bool, check: bool) -> FileRe
         return r;
     }
     if write {
-        if let Err(e) = fsutil::write_atomic(path, src.as_bytes(), o.fixed.as_bytes()) {
-            return FileReport::error(text::error(&shown, &e.to_string()));
+        if o.fixed != src {
+            if let Err(e) = fsutil::write_atomic(path, src.as_bytes(), o.fixed.as_bytes()) {
+                return FileReport::error(text::error(&shown, &e.to_string()));
+            }
         }
     } else {
         r.diff = diff::unified(&shown, &src, &o.fixed);
     }
     r.applied = o.applied.len();
     r.changed = true;
+    r.files = o.files;
     if check {
         r.status = ExitStatus::Failure;
     }
@@ -156,9 +176,33 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
     });
     let mut status = ExitStatus::Success;
     let (mut applied, mut changed, mut unsafe_more) = (0, 0, 0);
+    // Several Dockerfiles of one context propose the same file: it is
+    // written (or shown) once; a different proposal for it waits for the
+    // next run.
+    let mut done: Vec<&FileChange> = Vec::new();
     for r in &reports {
         term.out(&r.diff);
         term.err(&r.err);
+        for f in &r.files {
+            let shown = shown_other(&f.path);
+            if let Some(prev) = done.iter().find(|d| d.path == f.path) {
+                if prev.new != f.new {
+                    term.err(&format!(
+                        "{shown}: note: other fixes for this file wait for the next run\n"
+                    ));
+                }
+                continue;
+            }
+            done.push(f);
+            if a.write {
+                if let Err(e) = fsutil::write_change(&f.path, f.old.as_deref(), &f.new) {
+                    term.err(&text::error(&shown, &e.to_string()));
+                    status = status.and(ExitStatus::Error);
+                }
+            } else {
+                term.out(&diff::change(&shown, f.old.as_deref(), &f.new));
+            }
+        }
         status = status.and(r.status);
         applied += r.applied;
         changed += usize::from(r.changed);

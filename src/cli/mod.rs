@@ -152,6 +152,7 @@ pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
         ignore: clean(&r.ignore, "--ignore")?,
         unsafe_fixes: r.unsafe_fixes,
         config: Default::default(),
+        context: r.context.clone(),
     })
 }
 
@@ -214,6 +215,7 @@ fn overrides(r: &RuleArgs) -> Result<Overrides, String> {
             .as_deref()
             .map(resolver::parse_target)
             .transpose()?,
+        context: r.context.clone(),
     };
     let env = Overrides::from_env(|k| std::env::var(k).ok())?;
     Ok(cli.over(env))

@@ -186,7 +186,8 @@ pub fn run(
     src: &str,
     progress: &mut dyn Progress,
 ) -> Result<Report, Error> {
-    let outcome = pipeline::fix(src, &o.settings).map_err(Error::Pipeline)?;
+    let outcome = pipeline::fix(pipeline::Source::new(src, Some(&o.dockerfile)), &o.settings)
+        .map_err(Error::Pipeline)?;
     let context = o
         .context
         .clone()
@@ -221,6 +222,16 @@ pub fn run(
     if own_ignore.is_file() {
         std::fs::copy(&own_ignore, tmp.path().join(&ignore_name))
             .map_err(|e| io("cannot copy the Dockerfile's .dockerignore", e))?;
+    }
+    // A `.dockerignore` the fixes propose (DS203) applies to the fixed build
+    // only: as the fixed Dockerfile's own ignore file.
+    if let Some(ignore) = outcome
+        .files
+        .iter()
+        .find(|f| f.path.to_string_lossy().ends_with(".dockerignore"))
+    {
+        std::fs::write(tmp.path().join(&ignore_name), ignore.new.as_bytes())
+            .map_err(|e| io("cannot write the proposed .dockerignore", e))?;
     }
 
     let base = tag_base();

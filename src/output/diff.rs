@@ -12,13 +12,24 @@ const CONTEXT: usize = 3;
 /// A unified diff from `old` to `new` with `--- a/<path>` / `+++ b/<path>`
 /// headers; empty when the texts are equal.
 pub fn unified(path: &str, old: &str, new: &str) -> String {
-    if old == new {
+    change(path, Some(old), new)
+}
+
+/// [`unified`] for a file that may not exist yet (`old` is `None`): then
+/// the old side is `--- /dev/null`, as `git diff` shows a new file.
+pub fn change(path: &str, old: Option<&str>, new: &str) -> String {
+    if old == Some(new) {
         return String::new();
     }
     let path = path.strip_prefix("./").unwrap_or(path);
+    let from = match old {
+        Some(_) => format!("--- a/{path}"),
+        None => "--- /dev/null".to_string(),
+    };
+    let old = old.unwrap_or("");
     let diff = TextDiff::from_lines(old, new);
     let mut out = String::with_capacity(old.len() + new.len() + 128);
-    out.push_str(&paint(BOLD, &format!("--- a/{path}")));
+    out.push_str(&paint(BOLD, &from));
     out.push('\n');
     out.push_str(&paint(BOLD, &format!("+++ b/{path}")));
     out.push('\n');
@@ -64,6 +75,16 @@ mod tests {
         assert!(
             plain.ends_with("-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"),
             "{plain}"
+        );
+    }
+
+    #[test]
+    fn new_file_from_dev_null() {
+        let d = change("./ctx/.dockerignore", None, ".git\n");
+        let plain = anstream::adapter::strip_str(&d).to_string();
+        assert_eq!(
+            plain,
+            "--- /dev/null\n+++ b/ctx/.dockerignore\n@@ -0,0 +1 @@\n+.git\n"
         );
     }
 

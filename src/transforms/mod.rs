@@ -4,11 +4,14 @@ pub mod alpine_base;
 pub mod apt_cleanup;
 pub mod apt_no_recommends;
 pub mod common;
+pub mod deps_first;
 pub mod distroless_final;
+pub mod dockerignore;
 pub mod exec_form_cmd;
 pub mod images;
 pub mod latest_tag;
 pub mod merge_runs;
+pub mod multi_stage;
 pub mod runedit;
 pub mod slim_base;
 
@@ -36,6 +39,9 @@ pub static ALL: &[&dyn Transform] = &[
     &slim_base::SlimBase,
     &alpine_base::AlpineBase,
     &distroless_final::DistrolessFinal,
+    &multi_stage::MultiStage,
+    &deps_first::DepsFirst,
+    &dockerignore::Dockerignore,
     &exec_form_cmd::ExecFormCmd,
     &latest_tag::LatestTag,
 ];

@@ -1,0 +1,539 @@
+//! DS202 `deps-first`: copy the dependency manifests and install before
+//! `COPY . .`, so a code change no longer re-runs the install.
+//!
+//! ```text
+//! COPY . .                          COPY package.json package-lock.json ./
+//! RUN npm ci                  →     RUN npm ci
+//!                                   COPY . .
+//! ```
+//!
+//! Recognised installs (a RUN of its own, right after the full copy; only
+//! LABEL/EXPOSE may stand between): `npm ci|install`, `yarn [install]`,
+//! `pnpm install`, `pip install -r FILE`, `go mod download`, `bundle
+//! install`, `composer install`, `mvn dependency:go-offline|resolve`
+//! (`cargo fetch` gets advice: it needs a source tree).
+//!
+//! Safety: safe when the manifests are known to exist — the command names
+//! them (`pip install -r requirements.txt`) or the explicit build context
+//! has them — and the folder the install creates in the source tree
+//! (`node_modules`, `vendor`) is excluded by the context's `.dockerignore`
+//! (else the later `COPY . .` would overwrite it with the host's copy).
+//! Otherwise unsafe. Left alone with advice (DisplayOnly): installs that
+//! need the sources (`pip install .`, `-e .`, npm lifecycle scripts such as
+//! `postinstall`/`prepare` in package.json, local `replace` in go.mod, Maven
+//! modules, a Gemfile `gemspec`), and installs sharing their RUN with other
+//! commands.
+
+use crate::buildctx::Info;
+use crate::edit::{Applicability, Edit, Fix};
+use crate::finding::Finding;
+use crate::shell::{Script, SimpleCommand};
+use crate::syntax::{Document, Instruction, Keyword};
+use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+use super::common::{run_script, shells};
+
+pub struct DepsFirst;
+
+static META: Meta = Meta {
+    code: "DS202",
+    name: "deps-first",
+    summary: "Install dependencies from their manifests before copying the sources",
+    doc: include_str!("deps_first.md"),
+    fix: FixAvailability::Sometimes,
+    safety: Applicability::Unsafe,
+    aliases: &[],
+};
+
+/// The ecosystem of an install command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Eco {
+    Npm,
+    Yarn,
+    Pnpm,
+    Pip,
+    Go,
+    Cargo,
+    Bundle,
+    Composer,
+    Maven,
+}
+
+/// One recognised install.
+#[derive(Debug, Clone)]
+struct Install {
+    eco: Eco,
+    /// `pip install -r FILE`: the files named.
+    named: Vec<String>,
+    /// Why it needs the sources, if it does.
+    needs_sources: Option<String>,
+    /// Runs with `--ignore-scripts`.
+    ignore_scripts: bool,
+}
+
+fn literal(c: &SimpleCommand) -> Option<Vec<&str>> {
+    c.words.iter().map(|w| w.literal.as_deref()).collect()
+}
+
+/// The install a simple command runs, if any.
+fn install_of(c: &SimpleCommand) -> Option<Install> {
+    let words = literal(c)?;
+    let base = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
+    let (name, rest) = words.split_first()?;
+    let name = base(name);
+    let positional: Vec<&str> = rest
+        .iter()
+        .skip(1)
+        .copied()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    let sub = rest.first().copied();
+    let mk = |eco| Install {
+        eco,
+        named: Vec::new(),
+        needs_sources: None,
+        ignore_scripts: rest.contains(&"--ignore-scripts"),
+    };
+    match name.as_str() {
+        "npm" if matches!(sub, Some("ci" | "install" | "i")) && positional.is_empty() => {
+            Some(mk(Eco::Npm))
+        }
+        "yarn" if sub.is_none() || (sub == Some("install") && positional.is_empty()) => {
+            Some(mk(Eco::Yarn))
+        }
+        "yarn" if sub.is_some_and(|s| s.starts_with('-')) => Some(mk(Eco::Yarn)),
+        "pnpm" if matches!(sub, Some("install" | "i")) && positional.is_empty() => {
+            Some(mk(Eco::Pnpm))
+        }
+        "go" if sub == Some("mod") && rest.get(1) == Some(&"download") => Some(mk(Eco::Go)),
+        "cargo" if sub == Some("fetch") => Some(mk(Eco::Cargo)),
+        "bundle" if sub == Some("install") => Some(mk(Eco::Bundle)),
+        "composer" if sub == Some("install") => Some(mk(Eco::Composer)),
+        "mvn" | "mvnw"
+            if rest
+                .iter()
+                .any(|w| matches!(*w, "dependency:go-offline" | "dependency:resolve")) =>
+        {
+            Some(mk(Eco::Maven))
+        }
+        n if is_pip(n, rest) => pip_install(rest),
+        _ => None,
+    }
+}
+
+fn is_pip(name: &str, rest: &[&str]) -> bool {
+    let pip = name == "pip" || name.starts_with("pip3");
+    let py = (name == "python" || name.starts_with("python3"))
+        && rest.first() == Some(&"-m")
+        && rest.get(1) == Some(&"pip");
+    pip || py
+}
+
+/// `pip install -r FILE …`; `None` when no `-r` (a plain package install).
+fn pip_install(rest: &[&str]) -> Option<Install> {
+    let rest: &[&str] = if rest.first() == Some(&"-m") {
+        &rest[2..]
+    } else {
+        rest
+    };
+    if rest.first() != Some(&"install") {
+        return None;
+    }
+    let mut named = Vec::new();
+    let mut needs = None;
+    let mut it = rest[1..].iter();
+    while let Some(w) = it.next() {
+        match *w {
+            "-r" | "--requirement" | "-c" | "--constraint" => named.push(it.next()?.to_string()),
+            w if w.starts_with("--requirement=") || w.starts_with("--constraint=") => {
+                named.push(w.split_once('=')?.1.to_string())
+            }
+            w if w.starts_with("-r") && w.len() > 2 => named.push(w[2..].to_string()),
+            "-e" | "--editable" => needs = Some("`pip install -e` installs the sources".into()),
+            // Options that take a value.
+            "-i" | "--index-url" | "--extra-index-url" | "-f" | "--find-links" | "-t"
+            | "--target" | "--prefix" | "--root" | "--cache-dir" => {
+                it.next();
+            }
+            w if w.starts_with('-') => {}
+            w if w == "." || w.starts_with("./") || w.starts_with('/') || w.starts_with(".[") => {
+                needs = Some(format!("`pip install {w}` installs the sources"))
+            }
+            _ => {}
+        }
+    }
+    if named.is_empty() {
+        return None;
+    }
+    Some(Install {
+        eco: Eco::Pip,
+        named,
+        needs_sources: needs,
+        ignore_scripts: false,
+    })
+}
+
+/// Commands that may share the install's RUN: cache cleanups of the same
+/// tools and removals outside the source tree.
+fn companion(c: &SimpleCommand) -> bool {
+    let Some(words) = literal(c) else {
+        return false;
+    };
+    match words.as_slice() {
+        ["npm" | "yarn" | "pnpm", "cache" | "store", ..] => true,
+        ["pip" | "pip3", "cache", ..] => true,
+        ["go", "mod", "verify"] => true,
+        ["rm", args @ ..] => args
+            .iter()
+            .all(|a| a.starts_with('-') || a.starts_with('/') || a.starts_with('~')),
+        _ => false,
+    }
+}
+
+/// Where the manifests go, relative to the install's working directory.
+fn dest_for(doc: &Document, copy: usize, dst: &str) -> Option<String> {
+    let d = dst.trim();
+    if d == "." || d == "./" {
+        return Some("./".into());
+    }
+    if !d.starts_with('/') || d.contains('$') {
+        return None;
+    }
+    let stage = doc.stage_of(copy)?;
+    let wd = doc.instructions()[stage.instructions.start..copy]
+        .iter()
+        .rev()
+        .find(|i| i.keyword == Keyword::Workdir)?;
+    let w = wd.args_text().trim();
+    (w.starts_with('/') && !w.contains('$') && w.trim_end_matches('/') == d.trim_end_matches('/'))
+        .then(|| format!("{}/", d.trim_end_matches('/')))
+}
+
+/// What the manifests of an install are, as far as they can be known.
+struct Plan {
+    /// Context-relative paths (globs allowed).
+    manifests: Vec<String>,
+    /// Every manifest is known to exist.
+    known: bool,
+    /// A folder the install creates in the source tree.
+    creates: Option<&'static str>,
+    /// Why the fix cannot be applied (advice only).
+    blocked: Option<String>,
+    /// Why the fix is unsafe although everything else is known.
+    always_unsafe: Option<&'static str>,
+}
+
+fn plan(ins: &[Install], hint: Option<&Info>, ctx: Option<&Info>) -> Plan {
+    let mut p = Plan {
+        manifests: Vec::new(),
+        known: true,
+        creates: None,
+        blocked: None,
+        always_unsafe: None,
+    };
+    // `present[0]` is the manifest itself; the others are copied when the
+    // context has them.
+    let add = |p: &mut Plan, present: &[&str], fallback: &[&str]| match ctx {
+        Some(c) if c.exists(present[0]) => {
+            for m in present {
+                if c.exists(m) && !p.manifests.iter().any(|x| x == m) {
+                    p.manifests.push(m.to_string());
+                }
+            }
+        }
+        _ => {
+            p.known = false;
+            for f in fallback {
+                if !p.manifests.iter().any(|x| x == f) {
+                    p.manifests.push(f.to_string());
+                }
+            }
+        }
+    };
+    for i in ins {
+        if let Some(why) = &i.needs_sources {
+            p.blocked = Some(why.clone());
+        }
+        match i.eco {
+            Eco::Npm | Eco::Yarn | Eco::Pnpm => {
+                p.creates = Some("node_modules");
+                if let Some(pj) = hint.and_then(Info::package_json) {
+                    let scripts = pj.lifecycle_scripts();
+                    if !scripts.is_empty() && !i.ignore_scripts {
+                        p.blocked = Some(format!(
+                            "package.json has lifecycle scripts ({}) that the install runs and \
+                             that may need the sources",
+                            scripts.join(", ")
+                        ));
+                    }
+                    if pj.workspaces {
+                        p.blocked =
+                            Some("a workspace install needs every package's manifest".into());
+                    }
+                }
+                let (present, fallback): (&[&str], &[&str]) = match i.eco {
+                    Eco::Npm => (
+                        &[
+                            "package.json",
+                            "package-lock.json",
+                            "npm-shrinkwrap.json",
+                            ".npmrc",
+                        ],
+                        &["package*.json"],
+                    ),
+                    Eco::Yarn => (
+                        &[
+                            "package.json",
+                            "yarn.lock",
+                            ".npmrc",
+                            ".yarnrc",
+                            ".yarnrc.yml",
+                        ],
+                        &["package.json", "yarn.lock"],
+                    ),
+                    _ => (
+                        &["package.json", "pnpm-lock.yaml", ".npmrc"],
+                        &["package.json", "pnpm-lock.yaml"],
+                    ),
+                };
+                add(&mut p, present, fallback);
+                if ctx.is_some_and(|c| c.exists(".yarn")) && i.eco == Eco::Yarn {
+                    p.always_unsafe =
+                        Some("Yarn's `.yarn/` folder (plugins, releases) is not copied");
+                }
+            }
+            Eco::Pip => {
+                for f in &i.named {
+                    if f.contains("..") || f.starts_with('/') || f.contains('$') {
+                        p.blocked = Some(format!("`{f}` is outside the context"));
+                        continue;
+                    }
+                    if !p.manifests.contains(f) {
+                        p.manifests.push(f.clone());
+                    }
+                    // Includes inside the file need their files too.
+                    if let Some(text) = hint.and_then(|h| h.requirements(f)) {
+                        for l in text.lines().map(str::trim) {
+                            if l.starts_with("-r")
+                                || l.starts_with("-c")
+                                || l.starts_with("--requirement")
+                                || l.starts_with("--constraint")
+                            {
+                                p.blocked = Some(format!("`{f}` includes other files (`{l}`)"));
+                            } else if l.starts_with("-e")
+                                || l.starts_with('.')
+                                || l.starts_with("file:")
+                            {
+                                p.blocked = Some(format!("`{f}` installs local sources (`{l}`)"));
+                            }
+                        }
+                    }
+                }
+            }
+            Eco::Go => {
+                if hint.and_then(Info::go_mod).is_some_and(|g| g.local_replace) {
+                    p.blocked = Some("go.mod replaces a module with a local folder".into());
+                }
+                add(&mut p, &["go.mod", "go.sum"], &["go.*"]);
+            }
+            Eco::Cargo => {
+                p.blocked = Some(
+                    "`cargo fetch` needs a source tree (copy Cargo.toml, Cargo.lock and a stub \
+                     `src/main.rs`, or use cargo-chef)"
+                        .into(),
+                );
+            }
+            Eco::Bundle => {
+                if hint
+                    .and_then(|h| h.text("Gemfile"))
+                    .is_some_and(|t| t.lines().any(|l| l.trim_start().starts_with("gemspec")))
+                {
+                    p.blocked = Some("the Gemfile reads a gemspec from the sources".into());
+                }
+                add(&mut p, &["Gemfile", "Gemfile.lock"], &["Gemfile*"]);
+            }
+            Eco::Composer => {
+                p.creates = Some("vendor");
+                p.always_unsafe = Some(
+                    "composer install runs scripts and builds the autoloader from the sources",
+                );
+                if hint
+                    .and_then(|h| h.text("composer.json"))
+                    .is_some_and(|t| t.contains("\"scripts\""))
+                {
+                    p.blocked = Some("composer.json has scripts that may need the sources".into());
+                }
+                add(&mut p, &["composer.json", "composer.lock"], &["composer.*"]);
+            }
+            Eco::Maven => {
+                if hint.and_then(Info::maven_modules) == Some(true) {
+                    p.blocked = Some("a multi-module build needs every module's pom.xml".into());
+                }
+                add(&mut p, &["pom.xml"], &["pom.xml"]);
+            }
+        }
+    }
+    p
+}
+
+impl Transform for DepsFirst {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        let instrs = doc.instructions();
+        let full_copy = |i: &Instruction| {
+            matches!(i.keyword, Keyword::Copy | Keyword::Add)
+                && i.flag("from").is_none()
+                && i.copy_parts().is_some_and(|(srcs, _)| {
+                    srcs.len() == 1 && matches!(srcs[0].as_str(), "." | "./")
+                })
+        };
+        if !instrs.iter().any(full_copy) {
+            return;
+        }
+        let shells = shells(doc);
+        for (ci, copy) in instrs.iter().enumerate() {
+            if !full_copy(copy) {
+                continue;
+            }
+            let Some(stage) = doc.stage_of(ci) else {
+                continue;
+            };
+            // The first RUN after the copy, with only LABEL/EXPOSE between.
+            let Some(ri) = (ci + 1..stage.instructions.end)
+                .find(|&j| !matches!(instrs[j].keyword, Keyword::Label | Keyword::Expose))
+                .filter(|&j| instrs[j].keyword == Keyword::Run)
+            else {
+                continue;
+            };
+            let run = &instrs[ri];
+            let Some(script) = run_script(run, &shells[ri]) else {
+                continue;
+            };
+            let installs: Vec<Install> = script.commands.iter().filter_map(install_of).collect();
+            if installs.is_empty() {
+                continue;
+            }
+            let span = copy.span.start..copy.span.start + copy.keyword_text().len();
+            let advice = |why: String| Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "the dependency install after `COPY . .` re-runs on every code change, but \
+                     it cannot be moved before it: {why}"
+                ),
+                span: span.clone(),
+                fix: Some(Fix::display_only(Vec::new())),
+                saving_bytes: None,
+            };
+            let p = plan(&installs, cx.hint_context(), cx.explicit_context());
+            if let Some(why) = p.blocked {
+                out.push(advice(why));
+                continue;
+            }
+            if !own_run(&script) {
+                out.push(advice(
+                    "the install shares its RUN with other commands; give it a RUN of its own \
+                     and dslim can move it"
+                        .into(),
+                ));
+                continue;
+            }
+            let (_, dst) = copy.copy_parts().expect("a COPY");
+            let Some(dest) = dest_for(doc, ci, dst) else {
+                continue;
+            };
+            let names_manifest = installs.iter().all(|i| i.eco == Eco::Pip);
+            let ignore_ok = p.creates.is_none_or(|dir| {
+                cx.explicit_context()
+                    .is_some_and(|c| c.dockerignore(cx.dockerfile).excludes(dir))
+            });
+            let mut unsafe_why = Vec::new();
+            if !(p.known || names_manifest) {
+                unsafe_why.push(
+                    "the manifests are not known to exist (pass --context to check)".to_string(),
+                );
+            }
+            if !ignore_ok {
+                unsafe_why.push(format!(
+                    "`COPY . .` would overwrite the installed `{}` unless .dockerignore excludes \
+                     it (DS203 adds it)",
+                    p.creates.unwrap_or_default()
+                ));
+            }
+            if let Some(w) = p.always_unsafe {
+                unsafe_why.push(w.to_string());
+            }
+            let nl = doc.line_ending();
+            let flags: String = copy
+                .flags()
+                .iter()
+                .filter(|f| matches!(f.name(), "chown" | "chmod" | "link"))
+                .map(|f| format!(" {}", f.text))
+                .collect();
+            let (top, nested): (Vec<&String>, Vec<&String>) =
+                p.manifests.iter().partition(|m| !m.contains('/'));
+            let mut text = String::new();
+            if !top.is_empty() {
+                let list: Vec<&str> = top.iter().map(|s| s.as_str()).collect();
+                text.push_str(&format!("COPY{flags} {} {dest}{nl}", list.join(" ")));
+            }
+            for m in nested {
+                text.push_str(&format!("COPY{flags} {m} {dest}{m}{nl}"));
+            }
+            let run_text = doc.text(run.span.clone());
+            text.push_str(run_text);
+            if !run_text.ends_with('\n') {
+                text.push_str(nl);
+            }
+            let edits = vec![
+                Edit::insert(copy.span.start, text),
+                Edit::delete(run.span.clone()),
+            ];
+            let applicability = if unsafe_why.is_empty() {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            };
+            let shown: Vec<&str> = p.manifests.iter().map(String::as_str).collect();
+            out.push(Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "the dependency install after `COPY . .` re-runs on every code change; copy \
+                     {} and install first{}",
+                    shown.join(" "),
+                    if unsafe_why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (unsafe: {})", unsafe_why.join("; "))
+                    }
+                ),
+                span,
+                fix: Some(
+                    Fix::new(edits, applicability)
+                        .with_title("install from the manifests before `COPY . .`"),
+                ),
+                saving_bytes: None,
+            });
+        }
+    }
+}
+
+/// The RUN holds installs and companions only, all at top level, joined
+/// with `&&` or `;`.
+fn own_run(script: &Script) -> bool {
+    script.comment.is_none()
+        && !script.has_function_def
+        && script.pipes.is_empty()
+        && script
+            .commands
+            .iter()
+            .all(|c| !c.isolated && (install_of(c).is_some() || companion(c)))
+        && script
+            .items
+            .iter()
+            .all(|i| i.and_or.iter().all(|(op, _)| *op == crate::shell::Op::And))
+}

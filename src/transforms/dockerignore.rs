@@ -1,0 +1,233 @@
+//! DS203 `dockerignore`: propose the build context's `.dockerignore` (or
+//! the lines an existing one lacks).
+//!
+//! The fix targets another file, so it is a [`Fix::file`]: the pipeline
+//! leaves it out of the fixed-point loop and applies it once, on the final
+//! text (`Outcome::files`). It needs an explicit build context
+//! (`--context`, `context = …`): `docker build -f docker/Dockerfile .`
+//! reads `./.dockerignore`, not `docker/.dockerignore`. Without one, a
+//! Dockerfile whose folder looks like a project (a manifest, no ignore file)
+//! gets advice only.
+//!
+//! The file written is `<Dockerfile>.dockerignore` when the context has it
+//! (BuildKit prefers it), else `.dockerignore`. Entries come from
+//! `transforms/dockerignore.toml`; an entry a COPY/ADD names is never
+//! proposed (`COPY .git ./` keeps `.git`, `COPY Dockerfile /x` keeps
+//! `Dockerfile*`).
+
+use crate::buildctx::{pattern_matches, Info};
+use crate::edit::{Applicability, FileEdit, Fix};
+use crate::finding::Finding;
+use crate::syntax::{Document, Instruction, Keyword};
+use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+pub struct Dockerignore;
+
+static META: Meta = Meta {
+    code: "DS203",
+    name: "dockerignore",
+    summary: "Keep VCS data, caches and local files out of the build context",
+    doc: include_str!("dockerignore.md"),
+    fix: FixAvailability::Sometimes,
+    safety: Applicability::Unsafe,
+    aliases: &[],
+};
+
+/// COPY/ADD instructions that read the build context (no `--from`), with
+/// their sources normalised (`./src/` → `src`; `.` → ``).
+fn context_copies(doc: &Document) -> Vec<(&Instruction, Vec<String>)> {
+    doc.instructions()
+        .iter()
+        .filter(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add) && i.flag("from").is_none())
+        .filter_map(|i| {
+            let (srcs, _) = i.copy_parts()?;
+            let srcs: Vec<String> = srcs
+                .iter()
+                .filter(|s| !s.contains("://") && !s.starts_with("git@"))
+                .map(|s| normalize(s))
+                .collect();
+            (!srcs.is_empty()).then_some((i, srcs))
+        })
+        .collect()
+}
+
+fn normalize(s: &str) -> String {
+    let mut t = s.trim();
+    while let Some(r) = t.strip_prefix("./") {
+        t = r;
+    }
+    let t = t.trim_start_matches('/').trim_end_matches('/');
+    if t == "." {
+        String::new()
+    } else {
+        t.to_string()
+    }
+}
+
+/// Ecosystems the context's files or the FROM images show.
+fn languages<'d>(
+    doc: &Document,
+    data: &'d crate::data::DockerignoreData,
+    info: &Info,
+) -> Vec<&'d str> {
+    data.languages
+        .iter()
+        .filter(|(_, l)| {
+            l.files.iter().any(|f| info.exists(f))
+                || doc.stages().iter().any(|s| {
+                    let base = s.image.name.rsplit('/').next().unwrap_or("");
+                    l.images.iter().any(|i| i == base)
+                })
+        })
+        .map(|(n, _)| n.as_str())
+        .collect()
+}
+
+impl Transform for Dockerignore {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        let copies = context_copies(doc);
+        let Some((first, _)) = copies.first() else {
+            return;
+        };
+        let whole = copies.iter().find(|(_, s)| s.iter().any(String::is_empty));
+        let at = whole.map_or(*first, |(i, _)| *i);
+        let span = at.span.start..at.span.start + at.keyword_text().len();
+        let data = &cx.data().dockerignore;
+
+        let Some(info) = cx.explicit_context() else {
+            // Hints only: a project folder without an ignore file.
+            let Some(hint) = cx.hint_context() else {
+                return;
+            };
+            if whole.is_none() || hint.dockerignore(cx.dockerfile).text.is_some() {
+                return;
+            }
+            let manifest = data
+                .languages
+                .values()
+                .flat_map(|l| &l.files)
+                .any(|f| hint.exists(f));
+            if manifest {
+                out.push(Finding {
+                    code: META.code,
+                    name: META.name,
+                    message: "no `.dockerignore` beside the Dockerfile: `COPY .` sends and copies \
+                              everything (VCS data, caches); pass `--context DIR` (or set \
+                              `context` in dslim.toml) to have one proposed"
+                        .into(),
+                    span,
+                    fix: None,
+                    saving_bytes: None,
+                });
+            }
+            return;
+        };
+        // Only a context some COPY reads a folder of is worth an ignore file.
+        let reads_folder = copies.iter().any(|(_, srcs)| {
+            srcs.iter()
+                .any(|s| s.is_empty() || s.contains('*') || info.dir.join(s).is_dir())
+        });
+        if !reads_folder {
+            return;
+        }
+        let ignore = info.dockerignore(cx.dockerfile);
+        let named: Vec<&String> = copies
+            .iter()
+            .flat_map(|(_, s)| s)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let wanted =
+            |pat: &str| !ignore.has(pat) && !named.iter().any(|src| pattern_matches(pat, src));
+        let mut safe: Vec<String> = Vec::new();
+        for lang in languages(doc, data, info) {
+            for e in &data.languages[lang].entries {
+                if wanted(e) && !safe.contains(e) {
+                    safe.push(e.clone());
+                }
+            }
+        }
+        let general: Vec<&crate::data::IgnoreEntry> =
+            data.general.iter().filter(|g| wanted(&g.pattern)).collect();
+        let file_name = ignore.path.file_name().map_or_else(
+            || ".dockerignore".into(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let old = ignore.text.as_deref().map(str::to_string);
+        let list = |v: &[&str]| {
+            v.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let fix = |lines: Vec<String>, a: Applicability, title: String| {
+            Fix::file(
+                FileEdit {
+                    path: ignore.path.clone(),
+                    old: old.clone(),
+                    lines,
+                },
+                a,
+            )
+            .with_title(title)
+        };
+        if old.is_none() && !safe.is_empty() {
+            let names: Vec<&str> = safe.iter().map(String::as_str).collect();
+            out.push(Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "no `{file_name}`: {} are sent to the builder and `COPY` puts them in the \
+                     image",
+                    list(&names)
+                ),
+                span: span.clone(),
+                fix: Some(fix(
+                    safe.clone(),
+                    Applicability::Safe,
+                    format!("create {file_name} excluding language caches"),
+                )),
+                saving_bytes: None,
+            });
+            safe.clear();
+        }
+        let mut lines = safe;
+        lines.extend(general.iter().map(|g| g.pattern.clone()));
+        if lines.is_empty() {
+            return;
+        }
+        let names: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let why: Vec<String> = general
+            .iter()
+            .map(|g| format!("`{}`: {}", g.pattern, g.why))
+            .collect();
+        out.push(Finding {
+            code: META.code,
+            name: META.name,
+            message: format!(
+                "`{file_name}` {} {}{}",
+                if old.is_none() {
+                    "(new) should also exclude"
+                } else {
+                    "does not exclude"
+                },
+                list(&names),
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", why.join("; "))
+                }
+            ),
+            span,
+            fix: Some(fix(
+                lines.clone(),
+                Applicability::Unsafe,
+                format!("add {} to {file_name}", list(&names)),
+            )),
+            saving_bytes: None,
+        });
+    }
+}

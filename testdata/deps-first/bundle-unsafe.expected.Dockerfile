@@ -1,0 +1,6 @@
+FROM ruby:3.3
+WORKDIR /app
+COPY Gemfile* ./
+RUN bundle install
+COPY . .
+CMD ["ruby", "app.rb"]

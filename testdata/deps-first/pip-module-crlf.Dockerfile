@@ -1,0 +1,4 @@
+FROM python:3.12
+WORKDIR /app
+COPY . .
+RUN python -m pip install -r requirements.txt

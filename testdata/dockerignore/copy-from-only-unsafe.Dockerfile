@@ -1,0 +1,2 @@
+FROM debian:bookworm
+COPY --from=busybox:latest /bin/busybox /bin/busybox

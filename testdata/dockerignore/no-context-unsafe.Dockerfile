@@ -1,0 +1,3 @@
+FROM node:20
+COPY . .
+RUN npm ci

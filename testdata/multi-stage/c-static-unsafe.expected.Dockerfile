@@ -1,0 +1,12 @@
+FROM debian:bookworm AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY hello.c .
+RUN gcc -O2 -static -o /usr/local/bin/hello hello.c
+
+FROM scratch AS runtime
+COPY --from=build /usr/local/bin/hello /usr/local/bin/hello
+WORKDIR /src
+CMD ["hello"]

@@ -1,0 +1,8 @@
+FROM golang:1.22-bookworm
+WORKDIR /src
+COPY . .
+RUN go build -o /usr/local/bin/hello ./cmd/hello
+ENV GIN_MODE=release
+USER 1000
+ENTRYPOINT ["hello"]
+CMD ["--port", "8080"]

@@ -1,0 +1,14 @@
+FROM golang:1.22-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /usr/local/bin/hello ./cmd/hello
+ENV GIN_MODE=release
+USER 1000
+
+FROM debian:bookworm-slim AS runtime
+COPY --from=build /usr/local/bin/hello /usr/local/bin/hello
+WORKDIR /src
+ENV GIN_MODE=release
+USER 1000
+ENTRYPOINT ["hello"]
+CMD ["--port", "8080"]
