@@ -63,6 +63,9 @@ pub struct Config {
     /// features, else classic.
     pub target: Option<Target>,
     pub format: FormatOptions,
+    /// Stages built as targets of their own (`docker build --target`):
+    /// treated as final stages although other stages build on them.
+    pub targets: Vec<String>,
     /// User data tables merged over the built-in `transforms/*.toml`, keyed
     /// like them: `extensions["package-managers"]["apt"]` is the user's
     /// `[package-managers.apt]`. See [`crate::data`].

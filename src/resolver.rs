@@ -181,6 +181,7 @@ struct FileConfig {
     context: Option<PathBuf>,
     package_managers: Option<toml::Table>,
     base_images: Option<toml::Table>,
+    targets: Option<Vec<String>>,
 }
 
 /// The data tables of a configuration file, keyed as `crate::data` expects.
@@ -287,6 +288,13 @@ impl Project {
                 cache_style: o.cache_style.or(file.cache_style).unwrap_or_default(),
                 target: o.target.or(file.target),
                 extensions,
+                targets: file
+                    .targets
+                    .clone()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|t| t.trim().to_ascii_lowercase())
+                    .collect(),
                 format: file.format.unwrap_or_default(),
             },
             context: o
@@ -651,6 +659,7 @@ ignore = ["merge-runs"]
 unsafe = true
 cache-style = "mount"
 target = "buildah"
+targets = ["App", " test "]
 exclude = ["third_party"]
 extend-exclude = ["gen/*.Dockerfile"]
 
@@ -675,6 +684,8 @@ slim = "slim"
         assert!(s.unsafe_fixes);
         assert_eq!(s.config.cache_style, CacheStyle::Mount);
         assert_eq!(s.config.target, Some(Target::Buildah));
+        // Stage names compare lower-cased, as BuildKit's do.
+        assert_eq!(s.config.targets, ["app", "test"]);
         assert_eq!(s.config.format.indent, 2);
         assert_eq!(
             s.config.format.operator_position,

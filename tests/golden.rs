@@ -69,6 +69,7 @@ const PIPELINE_DIR: &str = "pipeline";
 struct CaseConfig {
     cache_style: Option<dslim::config::CacheStyle>,
     target: Option<dslim::config::Target>,
+    targets: Option<Vec<String>>,
 }
 
 impl Case {
@@ -108,6 +109,7 @@ impl Case {
                 config.cache_style = s;
             }
             config.target = c.target;
+            config.targets = c.targets.unwrap_or_default();
         }
         Ok(Settings {
             select: if self.transform == PIPELINE_DIR {

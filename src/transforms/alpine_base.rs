@@ -15,7 +15,7 @@ use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::common::{run_script, shells};
 use super::images::{
-    alpine_tag, compiles, is_stage_ref, native_install, referenced, resolved_image, run_texts,
+    alpine_tag, compiles, final_stages, is_stage_ref, native_install, resolved_image, run_texts,
     tokens, TagPlan,
 };
 use super::runedit;
@@ -42,12 +42,12 @@ impl Transform for AlpineBase {
         if doc.stages().is_empty() || doc.escape() == '`' {
             return;
         }
-        let referenced = referenced(doc);
+        let finals = final_stages(doc, cx.config);
         let data = cx.data();
         let tools = &data.base_images.build_tools;
         let shells = shells(doc);
         for st in doc.stages() {
-            if referenced[st.index] || st.image.is_scratch() || is_stage_ref(doc, st) {
+            if !finals[st.index] || st.image.is_scratch() || is_stage_ref(doc, st) {
                 continue;
             }
             let img = resolved_image(doc, st);

@@ -19,7 +19,7 @@ use crate::syntax::{Document, Instruction, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::exec_form_cmd::stage_chain;
-use super::images::{convertible, is_stage_ref, json_array, referenced, tokens};
+use super::images::{convertible, final_stages, is_stage_ref, json_array, tokens};
 
 pub struct DistrolessFinal;
 
@@ -139,11 +139,11 @@ impl Transform for DistrolessFinal {
             return;
         }
         let d = &cx.data().base_images.distroless;
-        let referenced = referenced(doc);
+        let finals = final_stages(doc, cx.config);
         let instrs = doc.instructions();
         for st in doc.stages() {
             let name = st.image.text.to_ascii_lowercase();
-            if referenced[st.index]
+            if !finals[st.index]
                 || st.image.is_scratch()
                 || name.contains("distroless")
                 || is_stage_ref(doc, st)

@@ -64,6 +64,18 @@ pub fn referenced(doc: &Document) -> Vec<bool> {
     out
 }
 
+/// For each stage: whether it is final — nothing builds on it, or the
+/// configuration names it in `targets` (a stage built with `--target`).
+/// Base-image swaps apply to final stages only: builder stages keep their
+/// tools.
+pub fn final_stages(doc: &Document, cfg: &crate::config::Config) -> Vec<bool> {
+    referenced(doc)
+        .into_iter()
+        .zip(doc.stages())
+        .map(|(r, st)| !r || st.name.as_ref().is_some_and(|n| cfg.targets.contains(n)))
+        .collect()
+}
+
 /// The stage's image with global ARG defaults substituted.
 pub fn resolved_image(doc: &Document, st: &Stage) -> ImageRef {
     let text = resolve(&st.image.text, &global_args(doc));

@@ -17,7 +17,7 @@ use crate::syntax::{Document, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::images::{
-    compiles, is_stage_ref, is_variant, jre_image, native_install, referenced, resolved_image,
+    compiles, final_stages, is_stage_ref, is_variant, jre_image, native_install, resolved_image,
     run_texts, slim_tag, tokens, TagPlan,
 };
 
@@ -88,9 +88,9 @@ impl Transform for SlimBase {
         if doc.stages().is_empty() {
             return;
         }
-        let referenced = referenced(doc);
+        let finals = final_stages(doc, cx.config);
         for st in doc.stages() {
-            if referenced[st.index] || st.image.is_scratch() || is_stage_ref(doc, st) {
+            if !finals[st.index] || st.image.is_scratch() || is_stage_ref(doc, st) {
                 continue;
             }
             let img = resolved_image(doc, st);
