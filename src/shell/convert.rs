@@ -131,10 +131,35 @@ fn check_gap(gap: &str) -> Result<Option<usize>, Opaque> {
     Ok(None)
 }
 
+thread_local! {
+    /// Set while brush-parser runs: a panic there is expected and handled.
+    static IN_BRUSH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Wraps the panic hook once so that panics inside brush-parser, which
+/// [`guarded`] turns into opacity, print nothing; every other panic goes to
+/// the hook that was there before (Rust's default, or a fuzzer's).
+fn quiet_brush_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_BRUSH.with(|b| b.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs a brush-parser entry point, turning a panic inside it into
-/// opacity: brush has `unwrap`s on paths that odd input can reach.
+/// opacity: brush has `unwrap`s on paths that odd input can reach (an I/O
+/// number too large for its integer type, for one).
 pub(super) fn guarded<T>(f: impl FnOnce() -> Result<T, Opaque>) -> Result<T, Opaque> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+    quiet_brush_panics();
+    IN_BRUSH.with(|b| b.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_BRUSH.with(|b| b.set(false));
+    r.unwrap_or_else(|_| {
         Err(Opaque {
             reason: "the shell parser failed".into(),
         })
@@ -272,6 +297,21 @@ pub(super) fn parse(text: &str) -> Result<Script, Opaque> {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// A run of more than 9 digits directly before `<` or `>`: an I/O number
+/// no shell accepts, and one brush-parser cannot hold.
+fn oversized_io_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut run = 0;
+    for &c in b {
+        match c {
+            b'0'..=b'9' => run += 1,
+            b'<' | b'>' if run > 9 => return true,
+            _ => run = 0,
+        }
+    }
+    false
+}
+
 fn parse_text(
     text: &str,
     base: usize,
@@ -288,6 +328,11 @@ fn parse_text(
         // Here-documents are opaque anyway, and brush's tokenizer can run
         // out of memory on an unterminated one inside `$( … )`.
         return opaque("here-document (`<<`)");
+    }
+    if oversized_io_number(text) {
+        // brush-parser unwraps the parse of an I/O number (`99999999999<x`)
+        // into its integer type and panics on overflow.
+        return opaque("file descriptor number too large");
     }
     let brush = tokenize(text, options)?;
     let lexed = lex(text, &brush)?;

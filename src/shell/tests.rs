@@ -915,3 +915,13 @@ mod fuzz {
         }
     }
 }
+
+/// Found by `cargo fuzz run parse`: brush-parser panicked on an I/O number
+/// that overflows its integer type. Now opaque, quietly.
+#[test]
+fn oversized_io_number_is_opaque() {
+    assert!(crate::shell::parse("echo 99999999999999999999<x").is_err());
+    assert!(crate::shell::parse("run\t3333333333334<\0\0").is_err());
+    // An ordinary redirection still parses.
+    assert!(crate::shell::parse("echo 2>/dev/null").is_ok());
+}

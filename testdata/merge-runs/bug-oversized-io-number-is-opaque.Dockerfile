@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+RUN echo 99999999999999999999<x
+RUN echo b
