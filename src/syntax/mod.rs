@@ -402,6 +402,15 @@ impl Document {
     pub fn stage_of(&self, instr: usize) -> Option<&Stage> {
         self.stages.iter().find(|s| s.instructions.contains(&instr))
     }
+    /// The earlier stage that `FROM <name>` of `st` builds on, if its image
+    /// names one (stage names compare case-insensitively, as BuildKit's do).
+    pub fn parent_stage(&self, st: &Stage) -> Option<&Stage> {
+        let image = st.image.text.to_ascii_lowercase();
+        self.stages[..st.index]
+            .iter()
+            .rev()
+            .find(|s| s.name.as_deref() == Some(image.as_str()))
+    }
     /// The line ending the file mostly uses (`"\r\n"` or `"\n"`).
     pub fn line_ending(&self) -> &'static str {
         let crlf = self.src.matches("\r\n").count();

@@ -291,3 +291,13 @@ fn error_positions() {
     assert_eq!((e.line, e.col), (2, 5));
     assert_eq!(e.to_string(), "2:5: ENV must have two arguments");
 }
+
+#[test]
+fn parent_stage_follows_from_by_name() {
+    let d = parse("FROM debian AS Base\nFROM base AS mid\nFROM MID\nFROM other\n");
+    let st = d.stages();
+    assert!(d.parent_stage(&st[0]).is_none());
+    assert_eq!(d.parent_stage(&st[1]).map(|s| s.index), Some(0));
+    assert_eq!(d.parent_stage(&st[2]).map(|s| s.index), Some(1));
+    assert!(d.parent_stage(&st[3]).is_none());
+}

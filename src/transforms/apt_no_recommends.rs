@@ -38,11 +38,7 @@ impl Transform for AptNoRecommends {
     }
 
     fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
-        if !doc
-            .instructions()
-            .iter()
-            .any(|i| i.keyword == Keyword::Run && i.logical.text.contains("apt"))
-        {
+        if !super::common::any_run_mentions(doc, "apt") {
             return;
         }
         let Some(apt) = cx.data().manager("apt") else {
@@ -116,12 +112,7 @@ fn configured(doc: &Document, at: usize, keys: &[String]) -> bool {
         }) {
             return true;
         }
-        let image = stage.image.text.to_ascii_lowercase();
-        let Some(parent) = doc.stages()[..stage.index]
-            .iter()
-            .rev()
-            .find(|s| s.name.as_deref() == Some(image.as_str()))
-        else {
+        let Some(parent) = doc.parent_stage(stage) else {
             return false;
         };
         end = parent.instructions.end;

@@ -232,6 +232,15 @@ pub(crate) fn resolve(text: &str, args: &[(String, String)]) -> String {
     out
 }
 
+/// Whether any RUN's text contains `needle`: a cheap first test, so that a
+/// file that never mentions a tool costs neither shell parses nor a load of
+/// the data tables.
+pub fn any_run_mentions(doc: &Document, needle: &str) -> bool {
+    doc.instructions()
+        .iter()
+        .any(|i| i.keyword == Keyword::Run && i.logical.text.contains(needle))
+}
+
 /// The shell view of a shell-form RUN without heredocs, or `None` when the
 /// RUN must be treated as opaque.
 pub fn run_script(ins: &Instruction, shell: &ShellKind) -> Option<Script> {

@@ -240,12 +240,7 @@ impl Analysis<'_> {
         let mut end = at + 1;
         loop {
             out.extend(stage.instructions.start..end);
-            let image = stage.image.text.to_ascii_lowercase();
-            let Some(parent) = doc.stages()[..stage.index]
-                .iter()
-                .rev()
-                .find(|s| s.name.as_deref() == Some(image.as_str()))
-            else {
+            let Some(parent) = doc.parent_stage(stage) else {
                 return out;
             };
             end = parent.instructions.end;
@@ -260,14 +255,9 @@ impl Analysis<'_> {
             return String::new();
         };
         loop {
-            let image = stage.image.text.to_ascii_lowercase();
-            match doc.stages()[..stage.index]
-                .iter()
-                .rev()
-                .find(|s| s.name.as_deref() == Some(image.as_str()))
-            {
+            match doc.parent_stage(stage) {
                 Some(p) => stage = p,
-                None => return image,
+                None => return stage.image.text.to_ascii_lowercase(),
             }
         }
     }

@@ -561,11 +561,7 @@ pub fn user_at(doc: &Document, at: usize) -> Option<String> {
                 return (name != "root" && name != "0").then_some(name);
             }
         }
-        let image = stage.image.text.to_ascii_lowercase();
-        let parent = doc.stages()[..stage.index]
-            .iter()
-            .rev()
-            .find(|s| s.name.as_deref() == Some(image.as_str()))?;
+        let parent = doc.parent_stage(stage)?;
         end = parent.instructions.end;
         stage = parent;
     }
