@@ -6,9 +6,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
+
+mod common;
+use common::{dslim, read, stderr_of, stdout_of, write};
 
 const MERGEABLE: &str = "FROM debian:bookworm-slim\nRUN make build\nRUN make install\n";
 const MERGED: &str = "FROM debian:bookworm-slim\nRUN make build \\\n    && make install\n";
@@ -26,36 +28,6 @@ const DIFF: &str = "\
 +RUN make build \\
 +    && make install
 ";
-
-/// `dslim` with colour settings from the environment removed.
-fn dslim() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dslim"));
-    c.env_remove("NO_COLOR")
-        .env_remove("CLICOLOR")
-        .env_remove("CLICOLOR_FORCE");
-    c
-}
-
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        fs::create_dir_all(parent).unwrap();
-    }
-    fs::write(&p, content).unwrap();
-    p
-}
-
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap()
-}
-
-fn stdout_of(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stdout.clone()).unwrap()
-}
-
-fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stderr.clone()).unwrap()
-}
 
 /// Names of files in `dir` (not recursive).
 fn names(dir: &Path) -> Vec<String> {

@@ -3,11 +3,12 @@
 //! formatting).
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::str::contains;
 use predicates::Predicate;
+
+mod common;
+use common::{dslim, read, write};
 
 const UGLY: &str = "from debian\nrun make build && \\\n\tmake install   \n";
 const PRETTY: &str = "FROM debian\nRUN make build \\\n    && make install\n";
@@ -25,27 +26,6 @@ const DIFF: &str = "\
 +RUN make build \\
 +    && make install
 ";
-
-fn dslim() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dslim"));
-    c.env_remove("NO_COLOR")
-        .env_remove("CLICOLOR")
-        .env_remove("CLICOLOR_FORCE");
-    c
-}
-
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        fs::create_dir_all(parent).unwrap();
-    }
-    fs::write(&p, content).unwrap();
-    p
-}
-
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap()
-}
 
 fn out(a: &assert_cmd::assert::Assert) -> (String, String) {
     let o = a.get_output();

@@ -2,48 +2,21 @@
 //! inline suppressions, end to end.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::str::contains;
+
+mod common;
+use common::{dslim, stderr_of, stdout_of, write};
 
 const MERGEABLE: &str = "FROM debian:bookworm-slim\nRUN make build\nRUN make install\n";
 const MERGED: &str = "FROM debian:bookworm-slim\nRUN make build \\\n    && make install\n";
-
-/// `dslim` with colour and `DSLIM_*` settings from the environment removed.
-fn dslim() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dslim"));
-    c.env_remove("NO_COLOR")
-        .env_remove("CLICOLOR")
-        .env_remove("CLICOLOR_FORCE");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("DSLIM_") {
-            c.env_remove(k);
-        }
-    }
-    c
-}
-
-fn write(dir: &Path, rel: &str, content: &str) -> PathBuf {
-    let p = dir.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(&p, content).unwrap();
-    p
-}
 
 /// A repository root (discovery stops at its `.git`).
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join(".git")).unwrap();
     dir
-}
-
-fn stdout_of(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stdout.clone()).unwrap()
-}
-
-fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stderr.clone()).unwrap()
 }
 
 /// `check --format concise` lines naming a finding, as `path:line`.

@@ -8,9 +8,11 @@
 use std::fs;
 use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
+
+mod common;
+use common::{dslim, stdout_of};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -18,23 +20,6 @@ fn root() -> PathBuf {
 
 fn data() -> PathBuf {
     root().join("tests/data/output")
-}
-
-fn dslim() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dslim"));
-    c.env_remove("NO_COLOR")
-        .env_remove("CLICOLOR")
-        .env_remove("CLICOLOR_FORCE");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("DSLIM_") {
-            c.env_remove(k);
-        }
-    }
-    c
-}
-
-fn stdout_of(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stdout.clone()).unwrap()
 }
 
 /// The report of `check --format <format>` over the golden inputs, with the
