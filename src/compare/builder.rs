@@ -357,12 +357,31 @@ impl Builder {
         }
     }
 
-    /// Layers and history of a built image.
-    pub fn inspect(&self, tag: &str) -> Result<ImageInfo, Failure> {
-        let bad = |what: &str| Failure {
+    /// The failure for output of `tag` that could not be read.
+    fn unreadable(&self, what: &str, tag: &str) -> Failure {
+        Failure {
             message: format!("cannot read {what} of {tag} from {}", self.kind.name()),
             log_tail: String::new(),
-        };
+        }
+    }
+
+    /// The layer count of an image (podman and docker answer the same query).
+    fn layer_count(&self, tag: &str) -> Result<usize, Failure> {
+        let out = self.output(&[
+            "image".as_ref(),
+            "inspect".as_ref(),
+            "--format".as_ref(),
+            "{{len .RootFS.Layers}}".as_ref(),
+            tag.as_ref(),
+        ])?;
+        out.trim()
+            .parse()
+            .map_err(|_| self.unreadable("the layer count", tag))
+    }
+
+    /// Layers and history of a built image.
+    pub fn inspect(&self, tag: &str) -> Result<ImageInfo, Failure> {
+        let bad = |what: &str| self.unreadable(what, tag);
         match self.kind {
             Kind::Buildah => {
                 let out = self.output(&[
@@ -374,14 +393,7 @@ impl Builder {
                 parse_buildah_inspect(&out).ok_or_else(|| bad("the manifest and history"))
             }
             Kind::Podman => {
-                let layers = self.output(&[
-                    "image".as_ref(),
-                    "inspect".as_ref(),
-                    "--format".as_ref(),
-                    "{{len .RootFS.Layers}}".as_ref(),
-                    tag.as_ref(),
-                ])?;
-                let layers = layers.trim().parse().map_err(|_| bad("the layer count"))?;
+                let layers = self.layer_count(tag)?;
                 let hist = self.output(&[
                     "history".as_ref(),
                     "--no-trunc".as_ref(),
@@ -393,14 +405,7 @@ impl Builder {
                 Ok(ImageInfo { history, layers })
             }
             Kind::Docker => {
-                let layers = self.output(&[
-                    "image".as_ref(),
-                    "inspect".as_ref(),
-                    "--format".as_ref(),
-                    "{{len .RootFS.Layers}}".as_ref(),
-                    tag.as_ref(),
-                ])?;
-                let layers = layers.trim().parse().map_err(|_| bad("the layer count"))?;
+                let layers = self.layer_count(tag)?;
                 let hist = self.output(&[
                     "history".as_ref(),
                     "--no-trunc".as_ref(),

@@ -352,6 +352,15 @@ fn numeric_user(f: &Facts) -> bool {
         })
 }
 
+/// A USER other than root given by name: the slim runtime has no such
+/// account, since the builder's `useradd` does not travel with the binary.
+fn named_non_root_user(f: &Facts) -> bool {
+    !numeric_user(f)
+        && f.instrs()
+            .iter()
+            .any(|i| i.keyword == Keyword::User && !i.args_text().trim().starts_with("root"))
+}
+
 /// Compiled languages whose binary is copied to the runtime.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Lang {
@@ -497,11 +506,7 @@ fn go(f: &Facts, data: &crate::data::Stages, lang: Lang) -> Option<Result<Split,
                 "the binary links libraries (`-l…`) the slim runtime may lack".into(),
             ));
         }
-        if !numeric_user(f)
-            && f.instrs()
-                .iter()
-                .any(|i| i.keyword == Keyword::User && !i.args_text().trim().starts_with("root"))
-        {
+        if named_non_root_user(f) {
             return Some(Err(
                 "a named USER does not exist in the runtime image".into()
             ));
@@ -522,11 +527,7 @@ fn go(f: &Facts, data: &crate::data::Stages, lang: Lang) -> Option<Result<Split,
                 "a cgo binary built on Alpine needs musl; set CGO_ENABLED=0".into(),
             ));
         }
-        if !numeric_user(f)
-            && f.instrs()
-                .iter()
-                .any(|i| i.keyword == Keyword::User && !i.args_text().trim().starts_with("root"))
-        {
+        if named_non_root_user(f) {
             return Some(Err(
                 "a named USER does not exist in the runtime image".into()
             ));
