@@ -56,6 +56,29 @@ pub struct Stages {
     pub python: PythonRecipe,
     pub rust: ImageRecipe,
     pub java: ImageRecipe,
+    pub builder: BuilderPackages,
+}
+
+/// `[builder]`: Debian packages a builder installs only to build.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct BuilderPackages {
+    /// Package names; a `*` matches any text (`golang-*-go`).
+    pub packages: Vec<String>,
+}
+
+impl BuilderPackages {
+    /// Whether `package` is only needed to build.
+    pub fn only_builds(&self, package: &str) -> bool {
+        self.packages.iter().any(|p| match p.split_once('*') {
+            Some((head, tail)) => {
+                package.len() >= head.len() + tail.len()
+                    && package.starts_with(head)
+                    && package.ends_with(tail)
+            }
+            None => p == package,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -428,6 +451,36 @@ mod tests {
         let mut files: Vec<&str> = FILES.iter().map(|(k, _)| *k).collect();
         files.sort_unstable();
         assert_eq!(keys, files, "build.rs FILES and src/data.rs FILES differ");
+    }
+
+    #[test]
+    fn builder_packages_match_literally_or_by_star() {
+        let b = &builtin().stages.builder;
+        for p in [
+            "gcc",
+            "gcc-12",
+            "golang-go",
+            "golang-1.19-go",
+            "libc6-dev",
+            "ca-certificates",
+        ] {
+            assert!(b.only_builds(p), "{p}");
+        }
+        for p in [
+            "golang-1.19-src",
+            "imagemagick",
+            "libsqlite3-0",
+            "gc",
+            "",
+            "go",
+        ] {
+            assert!(!b.only_builds(p), "{p}");
+        }
+        let one = BuilderPackages {
+            packages: vec!["ab*ba".into()],
+        };
+        assert!(one.only_builds("abba") && one.only_builds("ab-x-ba"));
+        assert!(!one.only_builds("aba"), "head and tail may not overlap");
     }
 
     /// Every entry is read by a registered transform, or marked planned

@@ -13,6 +13,13 @@
 //! The directory `pipeline` holds cases run with every transform selected
 //! (how transforms interact).
 //!
+//! A transform's case that must stay unchanged also needs
+//! `<case>.findings`: what `check` reports for it (one finding a line,
+//! `line:col CODE applicability: message`, continuation lines of the message
+//! indented; empty for none). "Unchanged" alone passes for a transform that
+//! recognised nothing as well as for one that gave the right advice; the
+//! snapshot tells them apart. Any other case may have one too.
+//!
 //! For every case the harness checks that
 //! - `pipeline::fix` produces exactly the expected text (a diff is shown),
 //! - fixing the expected text again changes nothing (idempotence),
@@ -44,6 +51,7 @@ use dslim::syntax::{Document, Keyword};
 
 const INPUT_SUFFIX: &str = ".Dockerfile";
 const EXPECTED_SUFFIX: &str = ".expected.Dockerfile";
+const FINDINGS_SUFFIX: &str = ".findings";
 /// The directory of formatter cases.
 const FMT_DIR: &str = "fmt";
 
@@ -58,6 +66,8 @@ struct Case {
     config: Option<PathBuf>,
     /// `<case>.context/`, when present.
     context: Option<PathBuf>,
+    /// `<case>.findings`.
+    findings: PathBuf,
 }
 
 /// Directory whose cases run with every transform.
@@ -206,6 +216,7 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
                 let config = dir.path().join(format!("{stem}.toml"));
                 let context = dir.path().join(format!("{stem}.context"));
                 cases.push(Case {
+                    findings: dir.path().join(format!("{stem}{FINDINGS_SUFFIX}")),
                     context: context.is_dir().then_some(context),
                     transform: dir_name.clone(),
                     name: stem.to_string(),
@@ -213,10 +224,13 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
                     input: path,
                     config: config.is_file().then_some(config),
                 });
-            } else if let Some(stem) = file_name.strip_suffix(".toml") {
+            } else if let Some(stem) = file_name
+                .strip_suffix(".toml")
+                .or_else(|| file_name.strip_suffix(FINDINGS_SUFFIX))
+            {
                 if !dir.path().join(format!("{stem}{INPUT_SUFFIX}")).is_file() {
                     problems.push(format!(
-                        "testdata/{dir_name}/{file_name}: config without an input \
+                        "testdata/{dir_name}/{file_name}: config or findings without an input \
                          `{stem}{INPUT_SUFFIX}`"
                     ));
                 }
@@ -455,6 +469,88 @@ fn check_other_files(
     failures
 }
 
+impl Case {
+    /// Whether the case needs a findings snapshot: a transform's case that
+    /// stays unchanged.
+    fn needs_findings(&self, changed: bool) -> bool {
+        !changed && self.transform != PIPELINE_DIR && self.transform != FMT_DIR
+    }
+
+    /// What `check` reports for `text`, as the snapshot writes it.
+    fn findings_text(&self, text: &str) -> Result<String, String> {
+        let doc = Document::parse(text).map_err(|e| e.to_string())?;
+        let settings = self.settings()?;
+        let report = pipeline::check_report(&doc, Some(&self.input), &settings)
+            .map_err(|e| e.to_string())?;
+        let root = testdata().display().to_string();
+        let mut out = String::new();
+        for f in &report.findings {
+            let (line, col) = dslim::syntax::line_col(text, f.span.start);
+            let applicability = f
+                .fix
+                .as_ref()
+                .map_or("no fix".to_string(), |x| format!("{:?}", x.applicability));
+            let message = f.message.replace(&root, "testdata");
+            let mut lines = message.lines();
+            let _ = writeln!(
+                out,
+                "{line}:{col} {} {applicability}: {}",
+                f.code,
+                lines.next().unwrap_or_default()
+            );
+            for l in lines {
+                let _ = writeln!(out, "    {l}");
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Compares `check`'s findings with `<case>.findings`.
+fn check_findings(
+    case: &Case,
+    input: &str,
+    changed: bool,
+    bless: bool,
+    notes: &mut Vec<String>,
+) -> Vec<String> {
+    let want = match read(&case.findings) {
+        Ok(w) => w,
+        Err(e) => return vec![e],
+    };
+    if want.is_none() && !case.needs_findings(changed) {
+        return Vec::new();
+    }
+    let actual = match case.findings_text(input) {
+        Ok(a) => a,
+        Err(e) => return vec![format!("check failed: {e}")],
+    };
+    if bless {
+        if want.as_deref() != Some(actual.as_str()) {
+            fs::write(&case.findings, &actual).expect("write findings");
+            notes.push(format!(
+                "{}: blessed {}",
+                case.label(),
+                case.findings.display()
+            ));
+        }
+        return Vec::new();
+    }
+    match want {
+        None => vec![format!(
+            "the case stays unchanged, so {} must say what check reports (bless to write it):\n{}",
+            case.findings.file_name().unwrap().to_string_lossy(),
+            diff("", &actual)
+        )],
+        Some(w) if w != actual => vec![format!(
+            "findings differ from {}:\n{}",
+            case.findings.file_name().unwrap().to_string_lossy(),
+            diff(&w, &actual)
+        )],
+        Some(_) => Vec::new(),
+    }
+}
+
 /// Runs one case; returns its failures.
 fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<String>) -> Vec<String> {
     let mut failures = Vec::new();
@@ -549,6 +645,13 @@ fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<Strin
         checkers,
         notes,
         &case.label(),
+    ));
+    failures.extend(check_findings(
+        case,
+        &input,
+        expected != input,
+        bless,
+        notes,
     ));
     failures
 }

@@ -115,20 +115,9 @@ impl Transform for AlpineBase {
                     if c.sub.as_deref() != Some("install") {
                         continue;
                     }
-                    let words = &script.commands[c.command].words;
-                    let mut skip_next = false;
-                    for word in &words[c.sub_word.map_or(words.len(), |s| s + 1)..] {
-                        if skip_next {
-                            skip_next = false;
-                            continue;
-                        }
-                        match word.literal.as_deref() {
-                            Some(o) if o.starts_with('-') => {
-                                skip_next = apt.value_options.iter().any(|v| v == o);
-                            }
-                            Some(p) => packages.push(p.to_string()),
-                            None => opaque = true,
-                        }
+                    match runedit::install_packages(&script, &c, apt) {
+                        Some(p) => packages.extend(p),
+                        None => opaque = true,
                     }
                 }
             }

@@ -25,10 +25,11 @@
 use crate::edit::{self, Applicability, Edit, Fix};
 use crate::finding::Finding;
 use crate::shell::SimpleCommand;
-use crate::syntax::{Document, Instruction, Keyword};
+use crate::syntax::{Document, ImageRef, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::common::{run_script, shells, ShellKind};
+use super::runedit;
 
 pub struct MultiStage;
 
@@ -183,9 +184,14 @@ impl Transform for MultiStage {
         }
         let base = stage.image.name.rsplit('/').next().unwrap_or("");
         let data = &cx.data().stages;
+        let apt = apt_facts(&f, cx);
         let result = match base {
-            "golang" => go(&f, data, Lang::Go),
-            "debian" | "ubuntu" | "gcc" => go(&f, data, Lang::C),
+            "golang" => go(&f, data, Lang::Go, &apt),
+            // Debian's own `golang-go` package, or a C compiler.
+            "debian" | "ubuntu" => {
+                go(&f, data, Lang::Go, &apt).or_else(|| go(&f, data, Lang::C, &apt))
+            }
+            "gcc" => go(&f, data, Lang::C, &apt),
             "node" => node(&f, data),
             "python" => python(&f, data),
             "rust" => rust(&f, data, cx),
@@ -361,6 +367,94 @@ fn named_non_root_user(f: &Facts) -> bool {
             .any(|i| i.keyword == Keyword::User && !i.args_text().trim().starts_with("root"))
 }
 
+/// What the stage's `apt-get install`s say about the builder.
+#[derive(Default)]
+struct AptFacts {
+    /// Package names as written, without `=version`.
+    packages: Vec<String>,
+    /// An install without `--no-install-recommends`: more packages than the
+    /// listed ones may be there.
+    recommends: bool,
+    /// An apt call dslim cannot read (`$PKGS`, a RUN it cannot parse).
+    opaque: bool,
+}
+
+impl AptFacts {
+    fn installs(&self, package: &str) -> bool {
+        self.packages.iter().any(|p| p == package)
+    }
+    /// A library's `-dev` package other than libc's: the binary may link the
+    /// library, which a runtime image without the package lacks.
+    fn dev_library(&self) -> Option<&str> {
+        self.packages
+            .iter()
+            .map(String::as_str)
+            .find(|p| p.starts_with("lib") && p.ends_with("-dev") && *p != "libc6-dev")
+    }
+}
+
+fn apt_facts(f: &Facts, cx: &Context) -> AptFacts {
+    let mut facts = AptFacts::default();
+    let Some(apt) = cx.data().manager("apt") else {
+        return facts;
+    };
+    let no_recommends = apt.flags.get("no-recommends");
+    for ins in f.runs() {
+        if !ins.logical.text.contains("apt") {
+            continue;
+        }
+        let Some(script) = run_script(ins, &f.shells[f.index(ins)]) else {
+            facts.opaque = true;
+            continue;
+        };
+        for call in runedit::find_calls(&script, apt) {
+            if !call
+                .sub
+                .as_deref()
+                .is_some_and(|s| apt.install.iter().any(|x| x == s))
+            {
+                continue;
+            }
+            match runedit::install_packages(&script, &call, apt) {
+                Some(p) => facts.packages.extend(
+                    p.into_iter()
+                        .map(|p| p.split('=').next().unwrap_or_default().to_string()),
+                ),
+                None => facts.opaque = true,
+            }
+            facts.recommends |= !no_recommends
+                .is_some_and(|flag| runedit::has_flag(&script.commands[call.command], &call, flag));
+        }
+    }
+    facts
+}
+
+/// Debian releases a `golang:…-<codename>` or `gcc` tag may name.
+const DEBIAN_CODENAMES: &[&str] = &["buster", "bullseye", "bookworm", "trixie", "forky"];
+
+/// The glibc runtime for a binary built on `img`: the same distribution
+/// release without the compiler, so the binary finds the glibc it was
+/// linked against (glibc runs older binaries, not newer ones).
+fn glibc_runtime(img: &ImageRef, r: &crate::data::GoRecipe) -> String {
+    let tag = img.tag.as_deref();
+    match img.short_name() {
+        "debian" => match tag {
+            None | Some("latest") => "debian:stable-slim".into(),
+            Some(t) if t.contains("slim") => format!("debian:{t}"),
+            Some(t) => format!("debian:{}-slim", t.trim_end_matches("-backports")),
+        },
+        // Ubuntu publishes no slim variant; its base is already small.
+        "ubuntu" => img.text.clone(),
+        _ => tag
+            .and_then(|t| {
+                t.split('-')
+                    .find(|part| DEBIAN_CODENAMES.contains(part))
+                    .map(|c| format!("debian:{c}-slim"))
+            })
+            .unwrap_or_else(|| r.dynamic_runtime.clone()),
+    }
+}
+
 /// Compiled languages whose binary is copied to the runtime.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Lang {
@@ -381,7 +475,12 @@ fn compile_call(lang: Lang, w: &[&str]) -> bool {
     }
 }
 
-fn go(f: &Facts, data: &crate::data::Stages, lang: Lang) -> Option<Result<Split, String>> {
+fn go(
+    f: &Facts,
+    data: &crate::data::Stages,
+    lang: Lang,
+    apt: &AptFacts,
+) -> Option<Result<Split, String>> {
     let r = &data.go;
     let mut extra_libs = false;
     // The RUN with `go build -o PATH`.
@@ -400,9 +499,10 @@ fn go(f: &Facts, data: &crate::data::Stages, lang: Lang) -> Option<Result<Split,
                 if lang == Lang::C && !w.contains(&"-o") {
                     continue; // an object file, or a.out
                 }
-                extra_libs |= w
-                    .iter()
-                    .any(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a));
+                // `-lfoo` (not Go's `-ldflags`).
+                extra_libs |= lang == Lang::C
+                    && w.iter()
+                        .any(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a));
                 let out = w.iter().enumerate().find_map(|(k, a)| {
                     if *a == "-o" {
                         w.get(k + 1).map(|s| s.to_string())
@@ -466,12 +566,28 @@ fn go(f: &Facts, data: &crate::data::Stages, lang: Lang) -> Option<Result<Split,
                         k == "CGO_ENABLED" && v.as_deref().map(str::trim) == Some("0")
                     })
             });
-    let alpine = f.doc.stages()[0]
-        .image
-        .tag
-        .as_deref()
-        .is_some_and(|t| t.contains("alpine"));
+    // What apt installs stays in the builder: only build tools may.
+    if apt.opaque {
+        return Some(Err(
+            "an apt install dslim cannot read may add what the program needs at run time".into(),
+        ));
+    }
+    let builder = &data.builder;
+    if let Some(p) = apt
+        .packages
+        .iter()
+        .find(|p| !builder.only_builds(p) && !(p.starts_with("lib") && p.ends_with("-dev")))
+    {
+        return Some(Err(format!(
+            "apt installs `{p}` in the builder, which the runtime would lack (only build tools \
+             stay behind: `[builder] packages` in transforms/stages.toml)"
+        )));
+    }
+    let img = &f.doc.stages()[0].image;
+    let golang_image = img.short_name() == "golang";
+    let alpine = img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
     let mut head = Vec::new();
+    let mut note = String::new();
     let (image, note) = if cgo_off {
         if f.last(Keyword::Healthcheck)
             .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
@@ -485,57 +601,59 @@ fn go(f: &Facts, data: &crate::data::Stages, lang: Lang) -> Option<Result<Split,
                 "a named USER does not exist in a `scratch` runtime (use a numeric uid)".into(),
             ));
         }
-        // The golang images have the CA bundle; a Debian builder may not.
+        note.push_str(match lang {
+            Lang::Go => " (static binary: CGO_ENABLED=0",
+            Lang::C => " (static binary: -static",
+        });
+        // Go programs make HTTPS calls with the CA bundle: the golang images
+        // have it; a Debian builder has it only when apt installed it.
         if r.static_runtime == "scratch" && lang == Lang::Go {
-            head.push(format!(
-                "COPY --from={{build}} {} {}",
-                r.certificates, r.certificates
+            if golang_image || apt.installs("ca-certificates") {
+                head.push(format!(
+                    "COPY --from={{build}} {} {}",
+                    r.certificates, r.certificates
+                ));
+            } else if apt.recommends {
+                return Some(Err(
+                    "the builder may have a CA bundle from packages apt installs as \
+                     recommendations; install `ca-certificates` explicitly (dslim then copies \
+                     it) or add `--no-install-recommends`"
+                        .into(),
+                ));
+            } else {
+                note.push_str("; the builder installs no CA bundle, so none is copied");
+            }
+        }
+        note.push(')');
+        (r.static_runtime.clone(), note)
+    } else {
+        if lang == Lang::Go && alpine {
+            return Some(Err(
+                "a cgo binary built on Alpine needs musl; set CGO_ENABLED=0".into(),
             ));
         }
-        (
-            r.static_runtime.clone(),
-            match lang {
-                Lang::Go => " (static binary: CGO_ENABLED=0)",
-                Lang::C => " (static binary: -static)",
-            }
-            .to_string(),
-        )
-    } else if lang == Lang::C {
         if extra_libs {
             return Some(Err(
                 "the binary links libraries (`-l…`) the slim runtime may lack".into(),
             ));
         }
-        if named_non_root_user(f) {
-            return Some(Err(
-                "a named USER does not exist in the runtime image".into()
-            ));
-        }
-        let img = &f.doc.stages()[0].image;
-        let image = match (img.name.as_str(), img.tag.as_deref()) {
-            ("debian", Some(t)) if !t.contains("slim") && !t.contains('.') && t != "latest" => {
-                format!("debian:{t}-slim")
-            }
-            ("debian", Some(t)) if t.contains("slim") => return None,
-            ("ubuntu", Some(t)) => format!("ubuntu:{t}"),
-            _ => r.dynamic_runtime.clone(),
-        };
-        (image, " (glibc runtime without the compiler)".to_string())
-    } else {
-        if alpine {
-            return Some(Err(
-                "a cgo binary built on Alpine needs musl; set CGO_ENABLED=0".into(),
-            ));
+        if let Some(dev) = apt.dev_library() {
+            return Some(Err(format!(
+                "the binary may link a library apt installs in the builder (`{dev}`), which \
+                 the runtime lacks"
+            )));
         }
         if named_non_root_user(f) {
             return Some(Err(
                 "a named USER does not exist in the runtime image".into()
             ));
         }
-        (
-            r.dynamic_runtime.clone(),
-            " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`)".to_string(),
-        )
+        let image = glibc_runtime(img, r);
+        note.push_str(match lang {
+            Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`)",
+            Lang::C => " (glibc runtime without the compiler)",
+        });
+        (image, note)
     };
     head.push(format!("COPY --from={{build}} {bin} {bin}"));
     Some(Ok(Split {

@@ -213,6 +213,32 @@ fn subcommand(c: &SimpleCommand, name: usize, pm: &PackageManager) -> Option<(St
     None
 }
 
+/// The package words of an install call (`apt-get install -y curl git` →
+/// `curl`, `git`), option values skipped; `None` when a word is not literal
+/// (`$PKGS`): what gets installed cannot be read.
+pub fn install_packages(
+    script: &Script,
+    call: &PmCall,
+    pm: &PackageManager,
+) -> Option<Vec<String>> {
+    let words = &script.commands[call.command].words;
+    let mut out = Vec::new();
+    let mut skip_next = false;
+    for word in &words[call.sub_word.map_or(words.len(), |s| s + 1)..] {
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
+        let l = word.literal.as_deref()?;
+        if l.starts_with('-') {
+            skip_next = pm.value_options.iter().any(|v| v == l);
+        } else {
+            out.push(l.to_string());
+        }
+    }
+    Some(out)
+}
+
 /// Whether the flag (or an alias, an option value, or a combined short
 /// flag) is present among the call's words.
 pub fn has_flag(c: &SimpleCommand, call: &PmCall, spec: &FlagSpec) -> bool {

@@ -1,0 +1,13 @@
+# Already slim: the split still drops the compiler.
+FROM debian:bookworm-slim AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY hello.c .
+RUN gcc -O2 -o /usr/local/bin/hello hello.c
+
+FROM debian:bookworm-slim AS runtime
+COPY --from=build /usr/local/bin/hello /usr/local/bin/hello
+WORKDIR /src
+CMD ["hello"]
