@@ -576,7 +576,7 @@ fn go(
     if let Some(p) = apt
         .packages
         .iter()
-        .find(|p| !builder.only_builds(p) && !(p.starts_with("lib") && p.ends_with("-dev")))
+        .find(|p| !(builder.only_builds(p) || p.starts_with("lib") && p.ends_with("-dev")))
     {
         return Some(Err(format!(
             "apt installs `{p}` in the builder, which the runtime would lack (only build tools \
