@@ -51,10 +51,9 @@ pub struct Data {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
 pub struct Stages {
-    pub go: GoRecipe,
+    pub binary: BinaryRecipe,
     pub node: NodeRecipe,
     pub python: PythonRecipe,
-    pub rust: ImageRecipe,
     pub java: ImageRecipe,
     pub builder: BuilderPackages,
 }
@@ -83,9 +82,10 @@ impl BuilderPackages {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
-pub struct GoRecipe {
+pub struct BinaryRecipe {
     pub static_runtime: String,
     pub certificates: String,
+    pub certificate_images: Vec<String>,
     pub dynamic_runtime: String,
     pub path_dirs: Vec<String>,
 }

@@ -1,14 +1,28 @@
 //! DS201 `multi-stage`: split a single-stage build into a builder stage and
 //! a runtime stage that gets only what the program needs to run.
 //!
-//! Applied (unsafe): Go (`go build -o PATH` → the binary on `scratch` with
-//! the CA bundle when `CGO_ENABLED=0`, else on `debian:bookworm-slim`) and
-//! Node (`npm|yarn|pnpm` install + build scripts → the app folder, pruned
-//! of dev dependencies in the builder, on the image's `-slim` variant).
-//! Advice only, with the proposed Dockerfile in the message: Python (venv
-//! in the builder copied to `-slim`), Rust (`cargo build --release` → the
-//! binary on `debian:bookworm-slim`) and Java (Maven/Gradle → the jar on a
-//! JRE image) — their runtimes cannot be built and tested here yet.
+//! Applied (unsafe): Go (`go build -o PATH`, on a `golang` image or on
+//! Debian/Ubuntu with Debian's `golang-go`), Rust (`cargo build --release`
+//! on a `rust` image or with Debian's `cargo`; the binary is the one the
+//! CMD/ENTRYPOINT starts from cargo's `release` folder) and C-like builds
+//! (`gcc|g++|clang … -o PATH` on Debian, Ubuntu or `gcc`) → the binary on
+//! `scratch` when it is static (`CGO_ENABLED=0`, `-static`, a musl target;
+//! with the CA bundle when the builder has one), else on the builder's own
+//! release without the
+//! compiler (`debian:bookworm` → `debian:bookworm-slim`, `golang:…-trixie` →
+//! `debian:trixie-slim`, no release → `debian:stable-slim`: a binary needs
+//! the glibc it was linked against or a newer one); Node (`npm|yarn|pnpm`
+//! install + build scripts → the app folder, pruned of dev dependencies in
+//! the builder, on the image's `-slim` variant). Advice only, with the
+//! proposed Dockerfile in the message: Python (venv in the builder copied
+//! to `-slim`) and Java (Maven/Gradle → the jar on a JRE image) — their
+//! runtimes cannot be built and tested here yet.
+//!
+//! What apt installs stays in the builder, so a binary split is refused
+//! (advice) when apt installs anything but build tools (`[builder]` in
+//! `transforms/stages.toml`): the program might run it. `lib…-dev` packages
+//! are fine for a static binary and refused for a dynamic one (the runtime
+//! lacks the library).
 //!
 //! The runtime stage gets copies of ENV, EXPOSE, USER, WORKDIR, LABEL,
 //! HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT in their order; CMD,
@@ -20,7 +34,8 @@
 //! FROM with variables, or builds that are not recognised; a recognised
 //! build with something the split would lose (a RUN after the build, a
 //! shell-form CMD on `scratch`, a named USER the runtime lacks, a COPY
-//! outside the app folder, apt packages) gets advice instead.
+//! outside the app folder, apt packages the program may use) gets advice
+//! instead.
 
 use crate::edit::{self, Applicability, Edit, Fix};
 use crate::finding::Finding;
@@ -186,15 +201,15 @@ impl Transform for MultiStage {
         let data = &cx.data().stages;
         let apt = apt_facts(&f, cx);
         let result = match base {
-            "golang" => go(&f, data, Lang::Go, &apt),
-            // Debian's own `golang-go` package, or a C compiler.
-            "debian" | "ubuntu" => {
-                go(&f, data, Lang::Go, &apt).or_else(|| go(&f, data, Lang::C, &apt))
-            }
-            "gcc" => go(&f, data, Lang::C, &apt),
+            "golang" => binary(&f, data, Lang::Go, &apt),
+            // Debian's own `golang-go` or `cargo` package, or a C compiler.
+            "debian" | "ubuntu" => [Lang::Go, Lang::Rust, Lang::C]
+                .into_iter()
+                .find_map(|l| binary(&f, data, l, &apt)),
+            "gcc" => binary(&f, data, Lang::C, &apt),
             "node" => node(&f, data),
             "python" => python(&f, data),
-            "rust" => rust(&f, data, cx),
+            "rust" => binary(&f, data, Lang::Rust, &apt),
             "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => java(&f, data),
             _ => None,
         };
@@ -435,7 +450,7 @@ const DEBIAN_CODENAMES: &[&str] = &["buster", "bullseye", "bookworm", "trixie", 
 /// The glibc runtime for a binary built on `img`: the same distribution
 /// release without the compiler, so the binary finds the glibc it was
 /// linked against (glibc runs older binaries, not newer ones).
-fn glibc_runtime(img: &ImageRef, r: &crate::data::GoRecipe) -> String {
+fn glibc_runtime(img: &ImageRef, r: &crate::data::BinaryRecipe) -> String {
     let tag = img.tag.as_deref();
     match img.short_name() {
         "debian" => match tag {
@@ -461,6 +476,18 @@ enum Lang {
     Go,
     /// `gcc|cc|g++|c++|clang|clang++ … -o FILE` on a Debian/Ubuntu/gcc image.
     C,
+    /// `cargo build --release`, on a `rust` image or with Debian's `cargo`.
+    Rust,
+}
+
+impl Lang {
+    fn name(self) -> &'static str {
+        match self {
+            Lang::Go => "Go",
+            Lang::C => "C",
+            Lang::Rust => "Rust",
+        }
+    }
 }
 
 const C_COMPILERS: &[&str] = &["gcc", "cc", "g++", "c++", "clang", "clang++"];
@@ -472,24 +499,77 @@ fn compile_call(lang: Lang, w: &[&str]) -> bool {
     match lang {
         Lang::Go => w.first() == Some(&"go") && w.get(1) == Some(&"build"),
         Lang::C => w.first().is_some_and(|c| C_COMPILERS.contains(c)),
+        Lang::Rust => w.first() == Some(&"cargo") && w.get(1) == Some(&"build"),
     }
 }
 
-fn go(
+/// The binary a `cargo build` made, as the CMD/ENTRYPOINT names it: cargo
+/// writes to `<target-dir>/[<triple>/]release/`, where the target dir
+/// depends on workspaces, `--manifest-path` and `CARGO_TARGET_DIR`, so the
+/// path the program is started from is the one to trust (the original image
+/// works only if the binary is there). `Ok((path, static))`.
+fn cargo_binary(f: &Facts, w: &[&str]) -> Result<(String, bool), String> {
+    let release = w.iter().enumerate().any(|(k, a)| {
+        matches!(*a, "--release" | "-r" | "--profile=release")
+            || *a == "--profile" && w.get(k + 1) == Some(&"release")
+    });
+    if !release {
+        return Err("`cargo build` without `--release`".into());
+    }
+    let triple = w.iter().enumerate().find_map(|(k, a)| {
+        if *a == "--target" {
+            w.get(k + 1).copied()
+        } else {
+            a.strip_prefix("--target=")
+        }
+    });
+    let prog = match program(f)? {
+        Some(p) => p,
+        None => return Err("no CMD or ENTRYPOINT runs the binary".into()),
+    };
+    let path = if prog.starts_with('/') {
+        prog.clone()
+    } else if prog.contains('/') {
+        match &f.workdir {
+            Some(w) => join(w, &prog),
+            None => return Err("the binary's path is relative to an unknown folder".into()),
+        }
+    } else {
+        return Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}` by name, not a binary `cargo build` wrote"
+        ));
+    };
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let in_release = match triple {
+        Some(t) => dir.ends_with(&format!("/{t}/release")),
+        None => dir.ends_with("/release"),
+    };
+    if !in_release {
+        return Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}`, not a binary in cargo's `release` folder"
+        ));
+    }
+    Ok((path, triple.is_some_and(|t| t.contains("musl"))))
+}
+
+/// A compiled program: the binary, not the toolchain, goes to the runtime.
+fn binary(
     f: &Facts,
     data: &crate::data::Stages,
     lang: Lang,
     apt: &AptFacts,
 ) -> Option<Result<Split, String>> {
-    let r = &data.go;
+    let r = &data.binary;
     let mut extra_libs = false;
     // The RUN with `go build -o PATH`.
     let mut found = None;
     for ins in f.runs() {
         let i = f.index(ins);
         let Some(script) = run_script(ins, &f.shells[i]) else {
-            if lang == Lang::Go && ins.logical.text.contains("go build") {
-                return Some(Err("the RUN with `go build` cannot be read".into()));
+            for (l, cmd) in [(Lang::Go, "go build"), (Lang::Rust, "cargo build")] {
+                if lang == l && ins.logical.text.contains(cmd) {
+                    return Some(Err(format!("the RUN with `{cmd}` cannot be read")));
+                }
             }
             continue;
         };
@@ -503,6 +583,14 @@ fn go(
                 extra_libs |= lang == Lang::C
                     && w.iter()
                         .any(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a));
+                if lang == Lang::Rust {
+                    match cargo_binary(f, &w) {
+                        // An absolute path: `cd` in the RUN does not matter.
+                        Ok((path, static_)) => found = Some((i, Some(path), false, static_)),
+                        Err(e) => return Some(Err(e)),
+                    }
+                    continue;
+                }
                 let out = w.iter().enumerate().find_map(|(k, a)| {
                     if *a == "-o" {
                         w.get(k + 1).map(|s| s.to_string())
@@ -514,6 +602,7 @@ fn go(
                 let static_ = match lang {
                     Lang::Go => ins.logical.text.contains("CGO_ENABLED=0"),
                     Lang::C => w.contains(&"-static"),
+                    Lang::Rust => false,
                 };
                 found = Some((i, out, cd, static_));
             }
@@ -540,6 +629,15 @@ fn go(
     if f.runs().any(|r| f.index(r) > at) {
         return Some(Err(
             "a RUN after the build changes the image the binary may need".into(),
+        ));
+    }
+    let build_run = &f.doc.instructions()[at];
+    if runedit::mount_targets(build_run)
+        .iter()
+        .any(|t| bin == *t || bin.starts_with(&format!("{}/", t.trim_end_matches('/'))))
+    {
+        return Some(Err(
+            "the binary is written into a RUN --mount, which the image does not keep".into(),
         ));
     }
     let prog = match program(f) {
@@ -584,7 +682,7 @@ fn go(
         )));
     }
     let img = &f.doc.stages()[0].image;
-    let golang_image = img.short_name() == "golang";
+    let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
     let alpine = img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
     let mut head = Vec::new();
     let mut note = String::new();
@@ -604,11 +702,16 @@ fn go(
         note.push_str(match lang {
             Lang::Go => " (static binary: CGO_ENABLED=0",
             Lang::C => " (static binary: -static",
+            Lang::Rust => " (static binary: musl target",
         });
-        // Go programs make HTTPS calls with the CA bundle: the golang images
-        // have it; a Debian builder has it only when apt installed it.
-        if r.static_runtime == "scratch" && lang == Lang::Go {
-            if golang_image || apt.installs("ca-certificates") {
+        // A program's HTTPS calls need the CA bundle, which `scratch` lacks:
+        // copy the builder's. The golang/rust/gcc images have one; a Debian
+        // or Ubuntu builder only when apt installs `ca-certificates` (with
+        // recommended packages it may come along: `apt-cache depends
+        // --recurse` on bookworm shows none of the build tools of
+        // `[builder]` depending on it, but most recommending it).
+        if r.static_runtime == "scratch" {
+            if has_certificates || apt.installs("ca-certificates") {
                 head.push(format!(
                     "COPY --from={{build}} {} {}",
                     r.certificates, r.certificates
@@ -627,10 +730,12 @@ fn go(
         note.push(')');
         (r.static_runtime.clone(), note)
     } else {
-        if lang == Lang::Go && alpine {
-            return Some(Err(
-                "a cgo binary built on Alpine needs musl; set CGO_ENABLED=0".into(),
-            ));
+        if alpine {
+            return Some(Err(match lang {
+                Lang::Go => "a cgo binary built on Alpine needs musl; set CGO_ENABLED=0",
+                _ => "a binary built on Alpine needs musl, which a Debian runtime lacks",
+            }
+            .into()));
         }
         if extra_libs {
             return Some(Err(
@@ -652,15 +757,13 @@ fn go(
         note.push_str(match lang {
             Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`)",
             Lang::C => " (glibc runtime without the compiler)",
+            Lang::Rust => " (glibc runtime without the toolchain)",
         });
         (image, note)
     };
     head.push(format!("COPY --from={{build}} {bin} {bin}"));
     Some(Ok(Split {
-        lang: match lang {
-            Lang::Go => "Go",
-            Lang::C => "C",
-        },
+        lang: lang.name(),
         runtime_image: image,
         builder_head: Vec::new(),
         builder_tail: Vec::new(),
@@ -834,38 +937,6 @@ fn python(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>
         runtime_tail: Vec::new(),
         applicability: Applicability::DisplayOnly,
         note: " (dependencies in a venv copied to the slim image)".into(),
-    }))
-}
-
-fn rust(f: &Facts, data: &crate::data::Stages, cx: &Context) -> Option<Result<Split, String>> {
-    if !f.runs().any(|i| i.logical.text.contains("cargo build")) {
-        return None;
-    }
-    if !f
-        .runs()
-        .any(|i| i.logical.text.contains("--release") || i.logical.text.contains("-r "))
-    {
-        return Some(Err("`cargo build` without `--release`".into()));
-    }
-    let Some(wd) = f.workdir.clone() else {
-        return Some(Err("no WORKDIR: the target folder is unknown".into()));
-    };
-    let name = cx
-        .hint_context()
-        .and_then(|c| c.cargo_toml())
-        .and_then(|c| c.bins.first().cloned().or_else(|| c.package.clone()))
-        .unwrap_or_else(|| "<binary>".into());
-    Some(Ok(Split {
-        lang: "Rust",
-        runtime_image: data.rust.runtime.clone(),
-        builder_head: Vec::new(),
-        builder_tail: Vec::new(),
-        runtime_head: vec![format!(
-            "COPY --from={{build}} {wd}/target/release/{name} /usr/local/bin/{name}"
-        )],
-        runtime_tail: Vec::new(),
-        applicability: Applicability::DisplayOnly,
-        note: String::new(),
     }))
 }
 
