@@ -1,0 +1,12 @@
+FROM debian:bookworm AS build
+RUN apt-get update \
+    && apt-get install --no-install-recommends -y cargo \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN cargo build --release
+
+FROM gcr.io/distroless/cc-debian12 AS runtime
+COPY --from=build /src/target/release/hello /src/target/release/hello
+WORKDIR /src
+CMD ["./target/release/hello"]
