@@ -11,7 +11,10 @@
 //! compared with `<case>.expected.<file name without its dot>`
 //! (`<case>.expected.dockerignore`); without such a file none may change.
 //! The directory `pipeline` holds cases run with every transform selected
-//! (how transforms interact).
+//! (how transforms interact). An optional `<case>.findings` lists what
+//! `check` reports on the input with the same selection, one finding per
+//! line as `line:column CODE message`: it is how display-only rules (and
+//! the advice of the others) are tested.
 //!
 //! For every case the harness checks that
 //! - `pipeline::fix` produces exactly the expected text (a diff is shown),
@@ -19,7 +22,11 @@
 //! - the expected text parses and prints back byte for byte,
 //! - every shell-form RUN (no heredoc) of the expected text is valid shell
 //!   syntax (`dash -n`, or `bash -n` under a bash SHELL); a RUN that already
-//!   stood unchanged in the input is not blamed on the transform.
+//!   stood unchanged in the input is not blamed on the transform,
+//! - the fix adds no DS205 `latest-tag` finding (dslim's own output must
+//!   not name a base image DS205 asks to pin: DS103's distroless images
+//!   carry their release in the name),
+//! - `check` reports exactly `<case>.findings`, when there is one.
 //!
 //! The directory `testdata/fmt/` holds formatter cases: they run
 //! `format::format` instead of `pipeline::fix` (a case whose name contains
@@ -29,7 +36,9 @@
 //!
 //! `DSLIM_BLESS=1 cargo test --test golden` writes the actual outputs as the
 //! expected files (and removes expected files for inputs that now stay
-//! unchanged). It is for reviewing changes with `git diff`, never for CI.
+//! unchanged), and rewrites the `.findings` files that exist (create an
+//! empty one to start). It is for reviewing changes with `git diff`, never
+//! for CI.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -44,6 +53,7 @@ use dslim::syntax::{Document, Keyword};
 
 const INPUT_SUFFIX: &str = ".Dockerfile";
 const EXPECTED_SUFFIX: &str = ".expected.Dockerfile";
+const FINDINGS_SUFFIX: &str = ".findings";
 /// The directory of formatter cases.
 const FMT_DIR: &str = "fmt";
 
@@ -58,6 +68,8 @@ struct Case {
     config: Option<PathBuf>,
     /// `<case>.context/`, when present.
     context: Option<PathBuf>,
+    /// `<case>.findings`, when present.
+    findings: Option<PathBuf>,
 }
 
 /// Directory whose cases run with every transform.
@@ -205,8 +217,10 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
             } else if let Some(stem) = file_name.strip_suffix(INPUT_SUFFIX) {
                 let config = dir.path().join(format!("{stem}.toml"));
                 let context = dir.path().join(format!("{stem}.context"));
+                let findings = dir.path().join(format!("{stem}{FINDINGS_SUFFIX}"));
                 cases.push(Case {
                     context: context.is_dir().then_some(context),
+                    findings: findings.is_file().then_some(findings),
                     transform: dir_name.clone(),
                     name: stem.to_string(),
                     expected: dir.path().join(format!("{stem}{EXPECTED_SUFFIX}")),
@@ -217,6 +231,13 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
                 if !dir.path().join(format!("{stem}{INPUT_SUFFIX}")).is_file() {
                     problems.push(format!(
                         "testdata/{dir_name}/{file_name}: config without an input \
+                         `{stem}{INPUT_SUFFIX}`"
+                    ));
+                }
+            } else if let Some(stem) = file_name.strip_suffix(FINDINGS_SUFFIX) {
+                if !dir.path().join(format!("{stem}{INPUT_SUFFIX}")).is_file() {
+                    problems.push(format!(
+                        "testdata/{dir_name}/{file_name}: findings without an input \
                          `{stem}{INPUT_SUFFIX}`"
                     ));
                 }
@@ -455,6 +476,59 @@ fn check_other_files(
     failures
 }
 
+/// What `check` reports on `text` with the case's selection: one line per
+/// finding, `line:column CODE message`.
+fn findings(case: &Case, text: &str) -> Result<String, String> {
+    let settings = case.settings()?;
+    let doc = pipeline::parse(text).map_err(|e| e.to_string())?;
+    let found = pipeline::check(&doc, &settings).map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    for f in found {
+        let (line, col) = dslim::syntax::line_col(text, f.span.start);
+        let _ = writeln!(out, "{line}:{col} {} {}", f.code, f.message);
+    }
+    Ok(out)
+}
+
+/// How many DS205 `latest-tag` findings `text` has, with the case's fix
+/// safety.
+fn latest_tag_count(case: &Case, text: &str) -> Result<usize, String> {
+    let mut settings = case.settings()?;
+    settings.select = vec!["latest-tag".into()];
+    let doc = pipeline::parse(text).map_err(|e| e.to_string())?;
+    Ok(pipeline::check(&doc, &settings)
+        .map_err(|e| e.to_string())?
+        .len())
+}
+
+/// Compares (or, blessing, rewrites) `<case>.findings`.
+fn check_findings(case: &Case, input: &str, bless: bool, notes: &mut Vec<String>) -> Vec<String> {
+    let Some(path) = &case.findings else {
+        return Vec::new();
+    };
+    let actual = match findings(case, input) {
+        Ok(a) => a,
+        Err(e) => return vec![format!("check failed: {e}")],
+    };
+    let expected = match read(path) {
+        Ok(x) => x.unwrap_or_default(),
+        Err(e) => return vec![e],
+    };
+    if actual == expected {
+        return Vec::new();
+    }
+    if bless {
+        fs::write(path, &actual).expect("write findings file");
+        notes.push(format!("{}: blessed (findings written)", case.label()));
+        return Vec::new();
+    }
+    vec![format!(
+        "findings differ from {}:\n{}",
+        path.file_name().unwrap().to_string_lossy(),
+        diff(&expected, &actual)
+    )]
+}
+
 /// Runs one case; returns its failures.
 fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<String>) -> Vec<String> {
     let mut failures = Vec::new();
@@ -550,6 +624,23 @@ fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<Strin
         notes,
         &case.label(),
     ));
+
+    // dslim's output must not trip its own latest-tag rule.
+    if case.transform != FMT_DIR && expected != input {
+        match (
+            latest_tag_count(case, &input),
+            latest_tag_count(case, &expected),
+        ) {
+            (Ok(before), Ok(after)) if after > before => failures.push(format!(
+                "the fix adds {} DS205 latest-tag finding(s) (before {before}, after {after})",
+                after - before
+            )),
+            (Err(e), _) | (_, Err(e)) => failures.push(format!("check failed: {e}")),
+            _ => {}
+        }
+    }
+
+    failures.extend(check_findings(case, &input, bless, notes));
     failures
 }
 
