@@ -136,8 +136,8 @@ pub struct IgnoreLanguage {
 }
 
 /// `transforms/base-images.toml`: images by short name, and the reserved
-/// tables `build-tools`, `apt-to-apk` and `distroless` (see the file's
-/// header for every field).
+/// tables `build-tools`, `apt-to-apk`, `distroless` and `release-in-name`
+/// (see the file's header for every field).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct BaseImages {
@@ -147,6 +147,8 @@ pub struct BaseImages {
     pub apt_to_apk: AptToApk,
     #[serde(default)]
     pub distroless: Distroless,
+    #[serde(default)]
+    pub release_in_name: ReleaseInName,
     /// Every other table: an image.
     #[serde(flatten)]
     pub images: BTreeMap<String, BaseImage>,
@@ -222,6 +224,17 @@ pub struct Distroless {
     pub users: Vec<String>,
     pub needs_files: Vec<String>,
     pub sizes: Vec<ImageSize>,
+}
+
+/// Images whose release is part of the name (`gcr.io/distroless/*-debian12`):
+/// they publish no version tags, so DS205 does not ask for one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct ReleaseInName {
+    pub used_by: Vec<String>,
+    /// Label → name pattern (registry and repository, `*` matching any run
+    /// of characters but `/`); an empty pattern is turned off.
+    pub patterns: BTreeMap<String, String>,
 }
 
 /// One package manager (see the header of `transforms/package-managers.toml`
@@ -571,12 +584,56 @@ mod tests {
             .iter()
             .chain(&b.apt_to_apk.used_by)
             .chain(&b.distroless.used_by)
+            .chain(&b.release_in_name.used_by)
         {
             assert!(registered(code), "{code} is not registered");
         }
         assert!(!b.build_tools.commands.is_empty());
         assert_eq!(b.apt_to_apk.packages["build-essential"], "build-base");
         assert!(b.distroless.static_.starts_with("gcr.io/distroless/"));
+    }
+
+    /// DS103 writes its distroless images untagged: each must carry its
+    /// release in its name, or DS205 would report dslim's own output.
+    #[test]
+    fn distroless_targets_carry_their_release_in_the_name() {
+        use crate::syntax::ImageRef;
+        use crate::transforms::images::release_in_name;
+        let b = &builtin().base_images;
+        assert!(!b.release_in_name.patterns.is_empty());
+        for p in b.release_in_name.patterns.values() {
+            let r = ImageRef::parse(p, 0..0);
+            assert!(r.tag.is_none() && r.digest.is_none(), "pattern `{p}`");
+        }
+        let d = &b.distroless;
+        for image in [&d.static_, &d.cc, &d.java, &d.python, &d.nodejs] {
+            let r = ImageRef::parse(image, 0..0);
+            assert!(
+                r.tag.is_none(),
+                "{image}: DS103 images are written untagged"
+            );
+            assert!(
+                release_in_name(&b.release_in_name, &r),
+                "{image}: matches no `release-in-name` pattern"
+            );
+        }
+    }
+
+    #[test]
+    fn user_release_in_name_patterns_merge() {
+        let ext: toml::Table = r#"
+            [base-images.release-in-name.patterns]
+            mycorp = "registry.example.com/base/*-2024"
+            distroless-debian11 = ""
+        "#
+        .parse()
+        .unwrap();
+        let d = merged(&ext).unwrap();
+        let p = &d.base_images.release_in_name.patterns;
+        assert_eq!(p["mycorp"], "registry.example.com/base/*-2024");
+        assert_eq!(p["distroless-debian11"], "");
+        assert_eq!(p["distroless-debian12"], "gcr.io/distroless/*-debian12");
+        assert!(!d.base_images.images.contains_key("release-in-name"));
     }
 
     #[test]

@@ -207,6 +207,58 @@ fn unsafe_cache_style_and_target_layers() {
         .stdout(contains("Found 1 issue (1 fixable)"));
 }
 
+/// `[base-images.release-in-name.patterns]` adds an image family whose
+/// release is in the name (DS205 leaves it alone) or turns one off.
+#[test]
+fn release_in_name_patterns_extend() {
+    let dir = repo();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        "FROM registry.example.com/base/runtime-2024\nFROM gcr.io/distroless/static-debian11\n",
+    );
+    let select = ["--select", "DS205"];
+    assert_eq!(findings(d, &select), ["Dockerfile:1"]);
+    write(
+        d,
+        "dslim.toml",
+        "[base-images.release-in-name.patterns]\nmycorp = \"registry.example.com/base/*-2024\"\ndistroless-debian11 = \"\"\n",
+    );
+    assert_eq!(findings(d, &select), ["Dockerfile:2"]);
+}
+
+/// DS103 writes whatever `[base-images.distroless]` names: a digest
+/// pinned there lands in the Dockerfile, and DS205 has nothing to say.
+#[test]
+fn distroless_image_pinned_by_digest_in_config() {
+    let dir = repo();
+    let d = dir.path();
+    let digest = format!("sha256:{}", "0".repeat(64));
+    write(
+        d,
+        "dslim.toml",
+        format!("[base-images.distroless]\ncc = \"gcr.io/distroless/cc-debian12@{digest}\"\n"),
+    );
+    write(
+        d,
+        "Dockerfile",
+        "FROM rust:1.77 AS build\nRUN cargo build --release\nFROM debian:bookworm-slim\n\
+         COPY --from=build /src/target/release/app /app\nENTRYPOINT [\"/app\"]\n",
+    );
+    dslim()
+        .current_dir(d)
+        .args(["fix", "--write", "--unsafe", "Dockerfile"])
+        .assert()
+        .success();
+    let fixed = common::read(&d.join("Dockerfile"));
+    assert!(
+        fixed.contains(&format!("FROM gcr.io/distroless/cc-debian12@{digest}\n")),
+        "{fixed}"
+    );
+    assert!(findings(d, &["--unsafe"]).is_empty());
+}
+
 #[test]
 fn format_table_loads() {
     let dir = repo();

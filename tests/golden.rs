@@ -26,7 +26,11 @@
 //! - the expected text parses and prints back byte for byte,
 //! - every shell-form RUN (no heredoc) of the expected text is valid shell
 //!   syntax (`dash -n`, or `bash -n` under a bash SHELL); a RUN that already
-//!   stood unchanged in the input is not blamed on the transform.
+//!   stood unchanged in the input is not blamed on the transform,
+//! - the fix adds no DS205 `latest-tag` finding (dslim's own output must
+//!   not name a base image DS205 asks to pin: DS103's distroless images
+//!   carry their release in the name),
+//! - `check` reports exactly `<case>.findings`, when there is one.
 //!
 //! The directory `testdata/fmt/` holds formatter cases: they run
 //! `format::format` instead of `pipeline::fix` (a case whose name contains
@@ -36,7 +40,9 @@
 //!
 //! `DSLIM_BLESS=1 cargo test --test golden` writes the actual outputs as the
 //! expected files (and removes expected files for inputs that now stay
-//! unchanged). It is for reviewing changes with `git diff`, never for CI.
+//! unchanged), and rewrites the `.findings` files that exist (create an
+//! empty one to start). It is for reviewing changes with `git diff`, never
+//! for CI.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -551,6 +557,17 @@ fn check_findings(
     }
 }
 
+/// How many DS205 `latest-tag` findings `text` has, with the case's fix
+/// safety.
+fn latest_tag_count(case: &Case, text: &str) -> Result<usize, String> {
+    let mut settings = case.settings()?;
+    settings.select = vec!["latest-tag".into()];
+    let doc = pipeline::parse(text).map_err(|e| e.to_string())?;
+    Ok(pipeline::check(&doc, &settings)
+        .map_err(|e| e.to_string())?
+        .len())
+}
+
 /// Runs one case; returns its failures.
 fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<String>) -> Vec<String> {
     let mut failures = Vec::new();
@@ -646,6 +663,21 @@ fn run_case(case: &Case, bless: bool, checkers: &Checkers, notes: &mut Vec<Strin
         notes,
         &case.label(),
     ));
+    // dslim's output must not trip its own latest-tag rule.
+    if case.transform != FMT_DIR && expected != input {
+        match (
+            latest_tag_count(case, &input),
+            latest_tag_count(case, &expected),
+        ) {
+            (Ok(before), Ok(after)) if after > before => failures.push(format!(
+                "the fix adds {} DS205 latest-tag finding(s) (before {before}, after {after})",
+                after - before
+            )),
+            (Err(e), _) | (_, Err(e)) => failures.push(format!("check failed: {e}")),
+            _ => {}
+        }
+    }
+
     failures.extend(check_findings(
         case,
         &input,

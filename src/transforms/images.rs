@@ -2,7 +2,7 @@
 //! which stages are final, what a stage's RUNs do, how an image reference
 //! resolves, and turning a simple shell-form CMD into exec form.
 
-use crate::data::{BaseImage, BuildTools, SlimPosition};
+use crate::data::{BaseImage, BuildTools, ReleaseInName, SlimPosition};
 use crate::syntax::{Document, ImageRef, Instruction, Keyword, Stage};
 
 use super::common::{global_args, resolve};
@@ -80,6 +80,76 @@ pub fn final_stages(doc: &Document, cfg: &crate::config::Config) -> Vec<bool> {
 pub fn resolved_image(doc: &Document, st: &Stage) -> ImageRef {
     let text = resolve(&st.image.text, &global_args(doc));
     ImageRef::parse(&text, st.image.span.clone())
+}
+
+/// The image without tag or digest as `release-in-name` patterns spell it:
+/// lowercase, registry included, a Docker Hub image by its short name
+/// (`docker.io/library/python` → `python`).
+fn repository(img: &ImageRef) -> String {
+    let hub = img.registry.as_deref().is_none_or(|r| {
+        ["docker.io", "index.docker.io", "registry-1.docker.io"]
+            .iter()
+            .any(|h| r.eq_ignore_ascii_case(h))
+    });
+    if hub {
+        img.short_name().to_ascii_lowercase()
+    } else {
+        format!("{}/{}", img.registry.as_deref().unwrap_or(""), img.name).to_ascii_lowercase()
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` matches any run of
+/// characters except `/`.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => {
+            let run = text.iter().position(|&c| c == b'/').unwrap_or(text.len());
+            (0..=run).any(|n| glob(rest, &text[n..]))
+        }
+        Some((c, rest)) => text.first() == Some(c) && glob(rest, &text[1..]),
+    }
+}
+
+/// Whether `img` carries its release in its name
+/// (`gcr.io/distroless/static-debian12`), by the `release-in-name` patterns
+/// of `transforms/base-images.toml`: such images publish no version tags.
+pub fn release_in_name(table: &ReleaseInName, img: &ImageRef) -> bool {
+    if img.has_variables() {
+        return false;
+    }
+    let repo = repository(img);
+    table.patterns.values().any(|p| {
+        let p = ImageRef::parse(p.trim(), 0..0);
+        !p.text.is_empty() && glob(repository(&p).as_bytes(), repo.as_bytes())
+    })
+}
+
+/// For an image of a family that carries its release in the name but
+/// names none (`gcr.io/distroless/static`): the names with a release
+/// (`gcr.io/distroless/static-debian12`…), from the patterns with one `*`
+/// whose text before it starts the image's, in reverse order (`-debian13`
+/// before `-debian12`); empty for other images.
+pub fn release_names(table: &ReleaseInName, img: &ImageRef) -> Vec<String> {
+    if img.has_variables() || release_in_name(table, img) {
+        return Vec::new();
+    }
+    let repo = repository(img);
+    let mut out: Vec<String> = table
+        .patterns
+        .values()
+        .filter_map(|p| {
+            let p = repository(&ImageRef::parse(p.trim(), 0..0));
+            let (before, after) = p.split_once('*')?;
+            let stem = repo.strip_prefix(before)?;
+            (!after.contains('*') && !stem.is_empty() && !stem.contains('/'))
+                .then(|| format!("{before}{stem}{after}"))
+        })
+        .collect();
+    // Newest first, as the labels of the built-in table sort.
+    out.sort_by(|a, b| b.cmp(a));
+    out.dedup();
+    out
 }
 
 /// Whether the stage's FROM names an earlier stage.
@@ -397,6 +467,45 @@ mod tests {
         assert!(exec_words("app > log").is_err());
         assert!(exec_words("~/app").is_err());
         assert_eq!(json_array(&["é".into()]), r#"["é"]"#);
+    }
+
+    #[test]
+    fn release_in_name_patterns() {
+        let table = &crate::data::builtin().base_images.release_in_name;
+        let yes = |t: &str| release_in_name(table, &ImageRef::parse(t, 0..t.len()));
+        assert!(yes("gcr.io/distroless/static-debian12"));
+        assert!(yes("gcr.io/distroless/base-nossl-debian12:latest"));
+        assert!(yes("GCR.IO/distroless/cc-debian11:nonroot"));
+        assert!(yes("gcr.io/distroless/java21-debian13@sha256:00"));
+        assert!(!yes("gcr.io/distroless/static"));
+        assert!(!yes("gcr.io/distroless/static-debian12-extra"));
+        assert!(!yes("gcr.io/distroless/x/static-debian12"));
+        assert!(!yes("ghcr.io/distroless/static-debian12"));
+        assert!(!yes("debian"));
+        assert!(!yes("${BASE}-debian12"));
+        let mut own = ReleaseInName::default();
+        own.patterns.insert("a".into(), "corp/*-2024".into());
+        own.patterns.insert("off".into(), String::new());
+        let yes = |t: &str| release_in_name(&own, &ImageRef::parse(t, 0..t.len()));
+        assert!(yes("corp/base-2024"));
+        assert!(yes("docker.io/corp/base-2024"));
+        assert!(!yes("corp/base-2025"));
+        assert!(!yes("scratch"));
+        let names = |t: &str| release_names(table, &ImageRef::parse(t, 0..t.len()));
+        assert_eq!(
+            names("gcr.io/distroless/static:latest"),
+            [
+                "gcr.io/distroless/static-debian13",
+                "gcr.io/distroless/static-debian12",
+                "gcr.io/distroless/static-debian11"
+            ]
+        );
+        assert!(names("gcr.io/distroless/static-debian12").is_empty());
+        assert!(names("gcr.io/other/static").is_empty());
+        assert!(names("debian").is_empty());
+        assert!(glob(b"*", b""));
+        assert!(glob(b"a*b*c", b"aXbYbc"));
+        assert!(!glob(b"a*", b"a/b"));
     }
 
     #[test]
