@@ -220,6 +220,8 @@ pub struct Distroless {
     pub java: String,
     pub python: String,
     pub nodejs: String,
+    /// Tag words of releases newer than the images' own (glibc too new).
+    pub newer_releases: Vec<String>,
     pub replaces: Vec<String>,
     pub users: Vec<String>,
     pub needs_files: Vec<String>,

@@ -120,6 +120,25 @@ fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
     })
 }
 
+/// A builder image (in the chain of any builder) whose tag names a release
+/// newer than the distroless images' (`debian:forky`, `ubuntu:25.10`).
+fn newer_release(doc: &Document, builders: &[&Stage], newer: &[String]) -> Option<String> {
+    builders
+        .iter()
+        .flat_map(|b| stage_chain(doc, b))
+        .find_map(|s| {
+            let tag = s.image.tag.as_deref()?.to_ascii_lowercase();
+            let named = newer.iter().any(|n| {
+                tag == *n
+                    || tag.split('-').any(|w| w == n)
+                    || tag
+                        .strip_prefix(n.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+            });
+            named.then(|| s.image.text.clone())
+        })
+}
+
 /// The user part of `USER` or `--chown` (`app:app` → `app`) is fine for an
 /// image whose /etc/passwd has `users` (none for scratch).
 fn user_ok(spec: &str, users: &[String]) -> bool {
@@ -216,10 +235,16 @@ impl Transform for DistrolessFinal {
                     continue;
                 }
                 Kind::GoCgo => {
-                    advise(&d.static_, "the Go build does not set `CGO_ENABLED=0`, so the binary may need glibc (use `cc-debian12`, or build with `CGO_ENABLED=0`)".into(), out);
+                    advise(&d.static_, "the Go build does not set `CGO_ENABLED=0`, so the binary may need glibc (use `cc-debian13`, or build with `CGO_ENABLED=0`)".into(), out);
                     continue;
                 }
-                Kind::Static | Kind::Cc => {}
+                Kind::Cc => {
+                    if let Some(img) = newer_release(doc, &builders, &d.newer_releases) {
+                        advise(&d.cc, format!("the builder `{img}` may link against a newer glibc than the image's Debian release has"), out);
+                        continue;
+                    }
+                }
+                Kind::Static => {}
             }
             let base = if kind == Kind::Static {
                 &d.static_

@@ -6,7 +6,7 @@ WORKDIR /src
 COPY hello.c .
 RUN gcc -O2 -o /usr/local/bin/hello hello.c
 
-FROM gcr.io/distroless/cc-debian12 AS runtime
+FROM gcr.io/distroless/cc-debian13 AS runtime
 COPY --from=build /usr/local/bin/hello /usr/local/bin/hello
 WORKDIR /src
 CMD ["/usr/local/bin/hello"]

@@ -6,7 +6,7 @@ WORKDIR /src
 COPY . .
 RUN cargo build --release
 
-FROM gcr.io/distroless/cc-debian12 AS runtime
+FROM gcr.io/distroless/cc-debian13 AS runtime
 COPY --from=build /src/target/release/hello /src/target/release/hello
 WORKDIR /src
 CMD ["./target/release/hello"]
