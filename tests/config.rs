@@ -246,6 +246,32 @@ fn format_table_loads() {
 }
 
 #[test]
+fn format_table_shapes_merged_runs() {
+    let dir = repo();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n",
+    );
+    write(
+        d,
+        "dslim.toml",
+        "[format]\nindent = 2\noperator-position = \"line-end\"\n",
+    );
+    let a = dslim()
+        .current_dir(d)
+        .args(["fix", "--select", "merge-runs", "-"])
+        .write_stdin(read(&d.join("Dockerfile")))
+        .assert()
+        .success();
+    assert_eq!(
+        stdout_of(&a),
+        "FROM debian:bookworm\nRUN apt-get update && \\\n  apt-get install -y curl\n"
+    );
+}
+
+#[test]
 fn builders_table_loads() {
     let dir = repo();
     let d = dir.path();

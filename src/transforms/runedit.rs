@@ -440,9 +440,10 @@ fn append_blocker(script: &Script) -> Option<&'static str> {
     None
 }
 
-/// How the RUN breaks its lines: (operator at line start?, indentation,
-/// line ending), read from the last line break at an operator.
-fn line_style(doc: &Document, ins: &Instruction, cfg: &Config) -> (bool, String, &'static str) {
+/// How a RUN breaks its lines where it shows it: (operator at line start?,
+/// indentation, line ending), read from the last line break at an operator
+/// (`&&`, `||`, `;`); `None` when no line break stands at one.
+pub fn own_line_style(doc: &Document, ins: &Instruction) -> Option<(bool, String, &'static str)> {
     let src = doc.source();
     let text = &src[ins.span.clone()];
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -471,13 +472,26 @@ fn line_style(doc: &Document, ins: &Instruction, cfg: &Config) -> (bool, String,
             found = Some((false, indent.to_string(), nl));
         }
     }
-    found.unwrap_or_else(|| {
+    found
+}
+
+/// The `[format]` options as a line style: (operator at line start?,
+/// indentation).
+pub fn configured_line_style(cfg: &Config) -> (bool, String) {
+    (
+        cfg.format.operator_position == OperatorPosition::LineStart,
+        " ".repeat(cfg.format.indent),
+    )
+}
+
+/// How the RUN breaks its lines: its own style ([`own_line_style`]), else
+/// the `[format]` options.
+fn line_style(doc: &Document, ins: &Instruction, cfg: &Config) -> (bool, String, &'static str) {
+    own_line_style(doc, ins).unwrap_or_else(|| {
+        let text = &doc.source()[ins.span.clone()];
         let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-        (
-            cfg.format.operator_position == OperatorPosition::LineStart,
-            " ".repeat(cfg.format.indent),
-            nl,
-        )
+        let (leading, indent) = configured_line_style(cfg);
+        (leading, indent, nl)
     })
 }
 
