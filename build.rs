@@ -7,7 +7,13 @@
 use std::{env, fs, path::Path};
 
 /// Keep in step with `FILES` in src/data.rs (a test checks both agree).
-const FILES: &[&str] = &["package-managers", "base-images", "dockerignore", "stages"];
+const FILES: &[&str] = &[
+    "package-managers",
+    "base-images",
+    "dockerignore",
+    "stages",
+    "builders",
+];
 
 fn main() {
     let mut root = serde_json::Map::new();

@@ -17,13 +17,25 @@ pub enum CacheStyle {
 }
 
 /// The builder the Dockerfile is written for: no transform emits features
-/// (`--mount`, heredocs, `--link`) a target lacks.
+/// (`--mount`, heredocs, `--link`) a target lacks. What each one accepts in
+/// cache mounts is data: `transforms/builders.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Target {
     Buildkit,
     Classic,
     Buildah,
+}
+
+impl Target {
+    /// The name in configuration and in `transforms/builders.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Buildkit => "buildkit",
+            Target::Classic => "classic",
+            Target::Buildah => "buildah",
+        }
+    }
 }
 
 /// Where `&&` goes when a transform or the formatter breaks a chain.

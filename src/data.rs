@@ -31,6 +31,7 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../transforms/dockerignore.toml"),
     ),
     ("stages", include_str!("../transforms/stages.toml")),
+    ("builders", include_str!("../transforms/builders.toml")),
 ];
 
 /// All the data, typed.
@@ -45,6 +46,22 @@ pub struct Data {
     pub dockerignore: DockerignoreData,
     #[serde(default)]
     pub stages: Stages,
+    /// `transforms/builders.toml`: what each `target` builder accepts.
+    #[serde(default)]
+    pub builders: BTreeMap<String, Builder>,
+}
+
+/// What one builder accepts in `RUN --mount=type=cache` (see the header of
+/// `transforms/builders.toml`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct Builder {
+    /// The builder runs `RUN --mount=type=cache,…`.
+    pub cache_mounts: bool,
+    /// Accepted `sharing=` values; others are left out (default `shared`).
+    pub sharing: Vec<String>,
+    /// Only a RUN's last cache mount may be `sharing=locked`.
+    pub locked_last_only: bool,
 }
 
 /// `transforms/stages.toml` (DS201).
@@ -328,6 +345,9 @@ pub struct Mount {
     /// the mount hides an index an earlier RUN left.
     pub requires_update: bool,
     pub update_flags: Vec<String>,
+    /// `sharing=` for the mounts (`locked` for apt, which takes a lock in
+    /// the cache), when the builder accepts it.
+    pub sharing: Option<String>,
 }
 
 /// Bytes a fix saves, and where the figure comes from.
@@ -374,6 +394,11 @@ impl Data {
             .iter()
             .filter(move |(_, m)| m.used_by.iter().any(|c| c == code))
             .map(|(n, m)| (n.as_str(), m))
+    }
+
+    /// The builder table named `name` (`buildkit`, `classic`, `buildah`).
+    pub fn builder(&self, name: &str) -> Option<&Builder> {
+        self.builders.get(name)
     }
 
     /// The image table for a Docker Hub short name (`python`).
@@ -496,6 +521,25 @@ mod tests {
         };
         assert!(one.only_builds("abba") && one.only_builds("ab-x-ba"));
         assert!(!one.only_builds("aba"), "head and tail may not overlap");
+    }
+
+    /// Every `target` value has a builder table, and nothing else does.
+    #[test]
+    fn a_builder_table_per_target() {
+        use crate::config::Target;
+        let d = builtin();
+        let names: Vec<&str> = [Target::Buildkit, Target::Classic, Target::Buildah]
+            .iter()
+            .map(|t| t.name())
+            .collect();
+        for n in &names {
+            assert!(d.builder(n).is_some(), "transforms/builders.toml: no [{n}]");
+        }
+        assert_eq!(d.builders.len(), names.len());
+        assert!(!d.builder("classic").unwrap().cache_mounts);
+        let buildah = d.builder("buildah").unwrap();
+        assert!(buildah.cache_mounts && buildah.locked_last_only);
+        assert!(!buildah.sharing.iter().any(|s| s == "private"));
     }
 
     /// Every entry is read by a registered transform, or marked planned

@@ -181,6 +181,7 @@ struct FileConfig {
     context: Option<PathBuf>,
     package_managers: Option<toml::Table>,
     base_images: Option<toml::Table>,
+    builders: Option<toml::Table>,
     targets: Option<Vec<String>>,
 }
 
@@ -190,6 +191,7 @@ fn extensions(file: &FileConfig) -> toml::Table {
     for (key, table) in [
         ("package-managers", &file.package_managers),
         ("base-images", &file.base_images),
+        ("builders", &file.builders),
     ] {
         if let Some(table) = table.as_ref().filter(|t| !t.is_empty()) {
             t.insert(key.to_string(), toml::Value::Table(table.clone()));
@@ -675,6 +677,9 @@ cleanup = "apt-get dist-clean"
 
 [base-images.node]
 slim = "slim"
+
+[builders.buildah]
+locked-last-only = false
 "#,
         )
         .unwrap();
@@ -695,6 +700,10 @@ slim = "slim"
         assert_eq!(
             s.config.extensions["base-images"]["node"]["slim"].as_str(),
             Some("slim")
+        );
+        assert_eq!(
+            s.config.extensions["builders"]["buildah"]["locked-last-only"].as_bool(),
+            Some(false)
         );
         assert!(p.excludes(Path::new("/r/a/third_party/Dockerfile")));
         assert!(p.excludes(Path::new("/r/gen/x.Dockerfile")));

@@ -17,6 +17,8 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::fs;
 use std::path::PathBuf;
 use std::process::Command as Std;
@@ -33,35 +35,6 @@ const FILES: [(&str, &str, u64); 3] = [
     ("b.txt", "/b.txt", 5_000),
     ("c.bin", "/data/c.bin", 250_001),
 ];
-
-/// Why buildah cannot run here, if it cannot.
-fn unavailable() -> Option<String> {
-    let v = Std::new("buildah").arg("--version").output();
-    if !v.is_ok_and(|o| o.status.success()) {
-        return Some("buildah is not installed (not on PATH)".into());
-    }
-    let id = Std::new("id").arg("-u").output().ok()?;
-    if String::from_utf8_lossy(&id.stdout).trim() != "0" {
-        return Some("not running as root (the test runs buildah rootful)".into());
-    }
-    None
-}
-
-/// Whether to run; panics when buildah is required but unavailable.
-fn can_run(test: &str) -> bool {
-    match unavailable() {
-        None => true,
-        Some(why) if std::env::var_os("DSLIM_REQUIRE_BUILDAH").is_some_and(|v| v == "1") => {
-            panic!("DSLIM_REQUIRE_BUILDAH=1 but {why}")
-        }
-        Some(why) => {
-            eprintln!(
-                "NOTICE: skipping {test}: {why} (set DSLIM_REQUIRE_BUILDAH=1 to fail instead)"
-            );
-            false
-        }
-    }
-}
 
 /// A context with the files and a Dockerfile, and private image storage.
 struct Setup {
@@ -202,7 +175,7 @@ fn check_image(img: &serde_json::Value) {
 
 #[test]
 fn scratch_image_sizes_and_layers_and_cleanup() {
-    if !can_run("scratch_image_sizes_and_layers_and_cleanup") {
+    if !common::can_run_buildah("scratch_image_sizes_and_layers_and_cleanup") {
         return;
     }
     let s = Setup::new(&scratch_dockerfile());
@@ -232,7 +205,7 @@ fn scratch_image_sizes_and_layers_and_cleanup() {
 
 #[test]
 fn keep_leaves_both_images_and_text_report() {
-    if !can_run("keep_leaves_both_images_and_text_report") {
+    if !common::can_run_buildah("keep_leaves_both_images_and_text_report") {
         return;
     }
     let s = Setup::new(&scratch_dockerfile());
@@ -266,7 +239,7 @@ fn keep_leaves_both_images_and_text_report() {
 
 #[test]
 fn original_that_does_not_build_leaves_nothing() {
-    if !can_run("original_that_does_not_build_leaves_nothing") {
+    if !common::can_run_buildah("original_that_does_not_build_leaves_nothing") {
         return;
     }
     let s = Setup::new("FROM scratch\nCOPY a.bin /a.bin\nCOPY missing.bin /m\n");

@@ -7,7 +7,7 @@ use std::path::Path;
 use predicates::str::contains;
 
 mod common;
-use common::{dslim, stderr_of, stdout_of, write};
+use common::{dslim, read, stderr_of, stdout_of, write};
 
 const MERGEABLE: &str = "FROM debian:bookworm-slim\nRUN make build\nRUN make install\n";
 const MERGED: &str = "FROM debian:bookworm-slim\nRUN make build \\\n    && make install\n";
@@ -295,6 +295,93 @@ fn format_table_loads() {
         .stderr(contains(
             "dslim.toml:2:21: error: bad value for `format.operator-position`: unknown variant `middle`",
         ));
+}
+
+#[test]
+fn format_table_shapes_merged_runs() {
+    let dir = repo();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n",
+    );
+    write(
+        d,
+        "dslim.toml",
+        "[format]\nindent = 2\noperator-position = \"line-end\"\n",
+    );
+    let a = dslim()
+        .current_dir(d)
+        .args(["fix", "--select", "merge-runs", "-"])
+        .write_stdin(read(&d.join("Dockerfile")))
+        .assert()
+        .success();
+    assert_eq!(
+        stdout_of(&a),
+        "FROM debian:bookworm\nRUN apt-get update && \\\n  apt-get install -y curl\n"
+    );
+}
+
+#[test]
+fn builders_table_loads() {
+    let dir = repo();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n",
+    );
+    let base = "cache-style = \"mount\"\ntarget = \"buildah\"\n";
+    write(d, "dslim.toml", base);
+    let fixed = |d: &Path| {
+        let a = dslim()
+            .current_dir(d)
+            .args(["fix", "--select", "apt-cleanup", "-"])
+            .write_stdin(read(&d.join("Dockerfile")))
+            .assert()
+            .success();
+        stdout_of(&a)
+    };
+    // Buildah: one lock, on the last mount.
+    let out = fixed(d);
+    assert!(
+        out.contains("RUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt,sharing=locked "),
+        "{out}"
+    );
+    write(
+        d,
+        "dslim.toml",
+        format!("{base}\n[builders.buildah]\nlocked-last-only = false\n"),
+    );
+    let out = fixed(d);
+    assert!(
+        out.contains("RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked "),
+        "{out}"
+    );
+    write(
+        d,
+        "dslim.toml",
+        format!("{base}\n[builders.buildah]\ncache-mounts = false\n"),
+    );
+    let out = fixed(d);
+    assert!(
+        !out.contains("--mount") && out.contains("rm -rf /var/lib/apt/lists/*"),
+        "{out}"
+    );
+    // A builder table that does not fit the built-in schema.
+    write(
+        d,
+        "dslim.toml",
+        format!("{base}\n[builders.buildah]\nlocked-last = false\n"),
+    );
+    dslim()
+        .current_dir(d)
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(contains("dslim.toml: error:"))
+        .stderr(contains("locked-last"));
 }
 
 // ------------------------------------------------------------------ errors

@@ -5,7 +5,8 @@
 //! beside it as `<case>.expected.Dockerfile`. No expected file means the
 //! input must come out unchanged. A case whose name contains `unsafe` runs
 //! with unsafe fixes enabled. An optional `<case>.toml` beside the input sets
-//! configuration (`cache-style`, `target`). An optional `<case>.context/`
+//! configuration (`cache-style`, `target`, `targets`, a `[format]` table,
+//! `[builders.<name>]` tables). An optional `<case>.context/`
 //! folder is the case's build context, given explicitly (`--context`);
 //! other files a fix creates or changes in it (DS203's `.dockerignore`) are
 //! compared with `<case>.expected.<file name without its dot>`
@@ -86,6 +87,9 @@ struct CaseConfig {
     cache_style: Option<dslim::config::CacheStyle>,
     target: Option<dslim::config::Target>,
     targets: Option<Vec<String>>,
+    format: Option<FormatOptions>,
+    /// `[builders.<name>]` tables merged over `transforms/builders.toml`.
+    builders: Option<toml::Table>,
 }
 
 impl Case {
@@ -126,6 +130,14 @@ impl Case {
             }
             config.target = c.target;
             config.targets = c.targets.unwrap_or_default();
+            if let Some(f) = c.format {
+                config.format = f;
+            }
+            if let Some(b) = c.builders {
+                config
+                    .extensions
+                    .insert("builders".into(), toml::Value::Table(b));
+            }
         }
         Ok(Settings {
             select: if self.transform == PIPELINE_DIR {

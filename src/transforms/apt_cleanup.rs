@@ -332,18 +332,23 @@ impl Analysis<'_> {
             Ok(e) => e,
             Err(why) => return Plan::Refuse(why),
         };
-        let mount =
-            cfg.cache_style == CacheStyle::Mount && !sudo && runedit::supports_mounts(doc, cfg);
-        if mount {
-            let flags: Vec<String> = self
-                .apt
-                .mount
-                .targets
-                .iter()
-                .map(|t| format!("--mount=type=cache,target={t},sharing=locked "))
-                .collect();
-            let start = ins.logical.to_source(ins.command.args.start);
-            edits.push(Edit::insert(start, flags.concat()));
+        let mounts = if cfg.cache_style == CacheStyle::Mount && !sudo {
+            runedit::mount_builder(doc, cfg, self.cx.data()).and_then(|b| {
+                let flags = runedit::cache_mount_flags(
+                    b,
+                    ins,
+                    &self.apt.mount.targets,
+                    "",
+                    self.apt.mount.sharing.as_deref(),
+                )?;
+                Some((runedit::mount_insert_at(b, ins), flags))
+            })
+        } else {
+            None
+        };
+        if let Some((at, flags)) = mounts {
+            let text: String = flags.iter().map(|f| format!("{f} ")).collect();
+            edits.push(Edit::insert(at, text));
             if let Some(setup) = &self.apt.mount.setup {
                 match runedit::prepend(ins, script, setup) {
                     Ok(e) => edits.push(e),

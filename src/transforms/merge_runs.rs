@@ -1,8 +1,11 @@
 //! DS001 `merge-runs`: merge consecutive RUN instructions into one layer.
 //!
 //! Every RUN adds a layer, and files deleted in a later layer still ship in
-//! the earlier one, so consecutive RUNs are joined with ` && \`
-//! continuation lines. The joined command must fail exactly when one of the
+//! the earlier one, so consecutive RUNs are joined with `&&` continuation
+//! lines: `&&` at line start or line end and the indentation as the RUNs
+//! already break their lines at an operator (the last such break in the
+//! group), else as `[format]` says (`operator-position`, `indent`), the
+//! style `dslim fmt` gives them. The joined command must fail exactly when one of the
 //! old RUNs failed and must not let one RUN's shell state leak into the next:
 //!
 //! - a later part that is not a plain AND-list (`;`, `||`, `|` at top level)
@@ -38,6 +41,7 @@ use crate::syntax::{Document, Instruction, Keyword, NodeKind};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::common::{run_script, shells, ShellKind};
+use super::runedit;
 
 pub struct MergeRuns;
 
@@ -143,13 +147,13 @@ impl Transform for MergeRuns {
                 _ => false,
             };
             if !joins {
-                flush(doc, &mut group, out);
+                flush(doc, cx, &mut group, out);
             }
             if let Some(p) = part {
                 group.push(p);
             }
         }
-        flush(doc, &mut group, out);
+        flush(doc, cx, &mut group, out);
     }
 }
 
@@ -356,22 +360,36 @@ fn replaces_sh(script: &Script) -> bool {
     })
 }
 
-fn flush(doc: &Document, group: &mut Vec<Part>, out: &mut Vec<Finding>) {
+fn flush(doc: &Document, cx: &Context, group: &mut Vec<Part>, out: &mut Vec<Finding>) {
     let parts = std::mem::take(group);
     // A part relying on errexit ends its group; the group was built so that
     // only the last part may rely on it.
     if parts.len() < 2 {
         return;
     }
-    if let Some(f) = merge(doc, &parts) {
+    if let Some(f) = merge(doc, cx, &parts) {
         out.push(f);
     }
 }
 
-fn merge(doc: &Document, parts: &[Part]) -> Option<Finding> {
+/// Where the joining `&&` goes and how far the joined lines are indented:
+/// as the group's RUNs already break their lines at an operator (the last
+/// such line break wins), else as `[format]` says.
+fn join_style(doc: &Document, cx: &Context, parts: &[Part]) -> (bool, String) {
+    let instrs = doc.instructions();
+    parts
+        .iter()
+        .rev()
+        .find_map(|p| runedit::own_line_style(doc, &instrs[p.index]))
+        .map(|(leading, indent, _)| (leading, indent))
+        .unwrap_or_else(|| runedit::configured_line_style(cx.config))
+}
+
+fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
     let instrs = doc.instructions();
     let src = doc.source();
     let esc = doc.escape();
+    let (leading, indent) = join_style(doc, cx, parts);
     let mut edits = Vec::new();
     let last = parts.len() - 1;
     for (k, p) in parts.iter().enumerate() {
@@ -389,7 +407,12 @@ fn merge(doc: &Document, parts: &[Part]) -> Option<Finding> {
             let ws_end = src[prev_end..line_end]
                 .find(['\r', '\n'])
                 .map_or(line_end, |i| prev_end + i);
-            edits.push(Edit::replace(prev_end..ws_end, format!(" {esc}")));
+            let tail = if leading {
+                format!(" {esc}")
+            } else {
+                format!(" && {esc}")
+            };
+            edits.push(Edit::replace(prev_end..ws_end, tail));
         }
         let open = if subshell {
             if src[args.clone()].starts_with('(') {
@@ -414,10 +437,12 @@ fn merge(doc: &Document, parts: &[Part]) -> Option<Finding> {
             ""
         };
         if k > 0 {
-            edits.push(Edit::replace(
-                ins.span.start..args.start,
-                format!("    && {open}"),
-            ));
+            let lead = if leading {
+                format!("{indent}&& {open}")
+            } else {
+                format!("{indent}{open}")
+            };
+            edits.push(Edit::replace(ins.span.start..args.start, lead));
         } else if !open.is_empty() {
             edits.push(Edit::insert(args.start, open));
         }

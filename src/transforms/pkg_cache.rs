@@ -374,11 +374,11 @@ impl Analysis<'_> {
         let doc = self.doc;
         if cfg.cache_style != CacheStyle::Mount
             || pm.mount.targets.is_empty()
-            || !runedit::supports_mounts(doc, cfg)
             || inst.iter().any(|c| c.sudo)
         {
             return None;
         }
+        let builder = runedit::mount_builder(doc, cfg, self.cx.data())?;
         if !pm.mount.images.is_empty() {
             let image = self.base_image(i);
             if !pm
@@ -426,12 +426,12 @@ impl Analysis<'_> {
                 format!(",uid={uid},gid={}", if gid.is_empty() { uid } else { gid })
             }
         };
-        Some(
-            pm.mount
-                .targets
-                .iter()
-                .map(|t| format!("--mount=type=cache,target={t}{owner}"))
-                .collect(),
+        runedit::cache_mount_flags(
+            builder,
+            &doc.instructions()[i],
+            &pm.mount.targets,
+            &owner,
+            pm.mount.sharing.as_deref(),
         )
     }
 
@@ -725,10 +725,11 @@ impl Analysis<'_> {
                 saving = Some(saving.unwrap_or(0) + s);
             }
         }
-        if !mounts.is_empty() {
-            let start = ins.logical.to_source(ins.command.args.start);
+        if let Some(b) = runedit::mount_builder(doc, self.cx.config, self.cx.data())
+            .filter(|_| !mounts.is_empty())
+        {
             let text: String = mounts.iter().map(|m| format!("{m} ")).collect();
-            edits.push(Edit::insert(start, text));
+            edits.push(Edit::insert(runedit::mount_insert_at(b, ins), text));
         }
         if !cleanups.is_empty() {
             match runedit::append(

@@ -33,7 +33,7 @@
 //! `;`-style RUN. Anything else is refused.
 
 use crate::config::{Config, OperatorPosition, Target};
-use crate::data::{FlagSpec, PackageManager};
+use crate::data::{Builder, Data, FlagSpec, PackageManager};
 use crate::edit::Edit;
 use crate::shell::{Op, Script, SimpleCommand, Word};
 use crate::syntax::{Document, Instruction, Keyword};
@@ -466,9 +466,10 @@ fn append_blocker(script: &Script) -> Option<&'static str> {
     None
 }
 
-/// How the RUN breaks its lines: (operator at line start?, indentation,
-/// line ending), read from the last line break at an operator.
-fn line_style(doc: &Document, ins: &Instruction, cfg: &Config) -> (bool, String, &'static str) {
+/// How a RUN breaks its lines where it shows it: (operator at line start?,
+/// indentation, line ending), read from the last line break at an operator
+/// (`&&`, `||`, `;`); `None` when no line break stands at one.
+pub fn own_line_style(doc: &Document, ins: &Instruction) -> Option<(bool, String, &'static str)> {
     let src = doc.source();
     let text = &src[ins.span.clone()];
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -497,13 +498,26 @@ fn line_style(doc: &Document, ins: &Instruction, cfg: &Config) -> (bool, String,
             found = Some((false, indent.to_string(), nl));
         }
     }
-    found.unwrap_or_else(|| {
+    found
+}
+
+/// The `[format]` options as a line style: (operator at line start?,
+/// indentation).
+pub fn configured_line_style(cfg: &Config) -> (bool, String) {
+    (
+        cfg.format.operator_position == OperatorPosition::LineStart,
+        " ".repeat(cfg.format.indent),
+    )
+}
+
+/// How the RUN breaks its lines: its own style ([`own_line_style`]), else
+/// the `[format]` options.
+fn line_style(doc: &Document, ins: &Instruction, cfg: &Config) -> (bool, String, &'static str) {
+    own_line_style(doc, ins).unwrap_or_else(|| {
+        let text = &doc.source()[ins.span.clone()];
         let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-        (
-            cfg.format.operator_position == OperatorPosition::LineStart,
-            " ".repeat(cfg.format.indent),
-            nl,
-        )
+        let (leading, indent) = configured_line_style(cfg);
+        (leading, indent, nl)
     })
 }
 
@@ -613,24 +627,117 @@ pub fn descendants(doc: &Document, s: usize) -> Vec<usize> {
     out
 }
 
-/// Whether the builder the file is written for supports `RUN --mount`:
-/// the configured target, else BuildKit when the file has a `# syntax=`
-/// directive or already uses BuildKit-only features.
-pub fn supports_mounts(doc: &Document, cfg: &Config) -> bool {
-    match cfg.target {
-        Some(Target::Buildkit) => true,
-        Some(Target::Classic | Target::Buildah) => false,
-        None => {
-            doc.directive("syntax").is_some()
-                || doc.instructions().iter().any(|i| {
-                    !i.heredocs.is_empty()
-                        || i.flags().iter().any(|f| {
-                            matches!(f.name(), "mount" | "link" | "network" | "security")
-                                || (f.name() == "chmod" && i.keyword == Keyword::Copy)
-                        })
+/// The builder the file is written for: the configured target, else
+/// BuildKit when the file has a `# syntax=` directive or already uses
+/// BuildKit-only features, else the classic builder. (A configured
+/// `buildah` is never second-guessed: buildah ignores `# syntax=`.)
+pub fn target(doc: &Document, cfg: &Config) -> Target {
+    if let Some(t) = cfg.target {
+        return t;
+    }
+    let buildkit = doc.directive("syntax").is_some()
+        || doc.instructions().iter().any(|i| {
+            !i.heredocs.is_empty()
+                || i.flags().iter().any(|f| {
+                    matches!(f.name(), "mount" | "link" | "network" | "security")
+                        || (f.name() == "chmod" && i.keyword == Keyword::Copy)
                 })
+        });
+    if buildkit {
+        Target::Buildkit
+    } else {
+        Target::Classic
+    }
+}
+
+/// The builder's table (`transforms/builders.toml`) when it runs
+/// `RUN --mount=type=cache`; `None` when it does not.
+pub fn mount_builder<'d>(doc: &Document, cfg: &Config, data: &'d Data) -> Option<&'d Builder> {
+    data.builder(target(doc, cfg).name())
+        .filter(|b| b.cache_mounts)
+}
+
+/// The `--mount=type=cache,…` flags that put the caches `targets` of one
+/// manager on RUN `ins`, in the form `builder` accepts: `owner` is appended
+/// to each (`,uid=1000,gid=1000` or empty), `sharing` is the manager's wish
+/// (`locked`), left out where the builder does not accept it.
+///
+/// With `locked-last-only` the lock goes on the last mount only; on a RUN
+/// that already has a locked cache mount the flags go before the RUN's
+/// flags ([`mount_insert_at`]), so that mount stays last — unless they ask
+/// for a lock themselves or nest with one of the RUN's mounts (their order
+/// would change what is visible): then `None`.
+pub fn cache_mount_flags(
+    builder: &Builder,
+    ins: &Instruction,
+    targets: &[String],
+    owner: &str,
+    sharing: Option<&str>,
+) -> Option<Vec<String>> {
+    let sharing = sharing.filter(|s| builder.sharing.iter().any(|x| x == s));
+    if builder.locked_last_only && has_locked_cache_mount(ins) {
+        let nests = mount_targets_all(ins)
+            .iter()
+            .any(|m| targets.iter().any(|t| covers(m, t) || covers(t, m)));
+        if sharing == Some("locked") || nests {
+            return None;
         }
     }
+    let n = targets.len();
+    Some(
+        targets
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                let sharing = match sharing {
+                    Some("locked") if builder.locked_last_only && k + 1 < n => None,
+                    s => s,
+                };
+                let sharing = sharing.map(|s| format!(",sharing={s}")).unwrap_or_default();
+                format!("--mount=type=cache,target={t}{owner}{sharing}")
+            })
+            .collect(),
+    )
+}
+
+/// Where mount flags from [`cache_mount_flags`] go in the source: after the
+/// RUN's own flags, or before them when `locked-last-only` needs the RUN's
+/// locked cache mount to stay last.
+pub fn mount_insert_at(builder: &Builder, ins: &Instruction) -> usize {
+    let first = ins.flags().first().map(|f| f.span.start);
+    match first {
+        Some(at) if builder.locked_last_only && has_locked_cache_mount(ins) => {
+            ins.logical.to_source(at)
+        }
+        _ => ins.logical.to_source(ins.command.args.start),
+    }
+}
+
+/// The key/value options of each `--mount` flag of the RUN.
+fn mount_options(ins: &Instruction) -> impl Iterator<Item = Vec<(&str, &str)>> {
+    ins.flags().iter().filter(|f| f.name() == "mount").map(|f| {
+        f.value()
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .collect()
+    })
+}
+
+/// A `--mount=type=cache,…,sharing=locked` on the RUN.
+fn has_locked_cache_mount(ins: &Instruction) -> bool {
+    mount_options(ins).any(|o| o.contains(&("type", "cache")) && o.contains(&("sharing", "locked")))
+}
+
+/// The targets of every `--mount` of the RUN, whatever its type.
+fn mount_targets_all(ins: &Instruction) -> Vec<String> {
+    mount_options(ins)
+        .filter_map(|o| {
+            o.iter()
+                .find(|(k, _)| matches!(*k, "target" | "dst" | "destination"))
+                .map(|(_, v)| v.to_string())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -688,6 +795,115 @@ mod tests {
         ));
         assert!(has("apt-get install -oAPT::Install-Recommends=0 x", nr));
         assert!(!has("apt-get install -y x", nr));
+    }
+
+    /// RUN `run` (one line) of a parsed document, with the mount flags the
+    /// builder `target` gets for `targets` and where they go.
+    fn mounts_for(
+        target: Target,
+        run: &str,
+        targets: &[&str],
+        sharing: Option<&str>,
+    ) -> Option<(String, Vec<String>)> {
+        let doc = Document::parse(&format!("FROM x\n{run}\n")).unwrap();
+        let cfg = Config {
+            target: Some(target),
+            ..Config::default()
+        };
+        let b = mount_builder(&doc, &cfg, crate::data::builtin())?;
+        let ins = &doc.instructions()[1];
+        let targets: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
+        let flags = cache_mount_flags(b, ins, &targets, "", sharing)?;
+        let at = mount_insert_at(b, ins);
+        Some((
+            doc.source()[at..].lines().next().unwrap().to_string(),
+            flags,
+        ))
+    }
+
+    #[test]
+    fn cache_mounts_per_builder() {
+        let two = ["/var/cache/apt", "/var/lib/apt"];
+        // BuildKit: a lock on each mount, after the RUN's flags.
+        let (at, f) = mounts_for(
+            Target::Buildkit,
+            "RUN --network=host x",
+            &two,
+            Some("locked"),
+        )
+        .unwrap();
+        assert_eq!(at, "x");
+        assert_eq!(
+            f,
+            [
+                "--mount=type=cache,target=/var/cache/apt,sharing=locked",
+                "--mount=type=cache,target=/var/lib/apt,sharing=locked"
+            ]
+        );
+        // Classic: none.
+        assert!(mounts_for(Target::Classic, "RUN x", &two, None).is_none());
+        // Buildah: the lock on the last mount only.
+        let (_, f) = mounts_for(Target::Buildah, "RUN x", &two, Some("locked")).unwrap();
+        assert_eq!(
+            f,
+            [
+                "--mount=type=cache,target=/var/cache/apt",
+                "--mount=type=cache,target=/var/lib/apt,sharing=locked"
+            ]
+        );
+        // Buildah rejects `private`: left out.
+        let (_, f) = mounts_for(Target::Buildah, "RUN x", &["/c"], Some("private")).unwrap();
+        assert_eq!(f, ["--mount=type=cache,target=/c"]);
+        let (_, f) = mounts_for(Target::Buildkit, "RUN x", &["/c"], Some("private")).unwrap();
+        assert_eq!(f, ["--mount=type=cache,target=/c,sharing=private"]);
+        // Buildah, a RUN with a locked cache mount: unlocked mounts go
+        // before its flags; a lock or a nesting target gets nothing.
+        let locked = "RUN --mount=type=cache,target=/a,sharing=locked --network=none x";
+        let (at, f) = mounts_for(Target::Buildah, locked, &["/c"], None).unwrap();
+        assert!(at.starts_with("--mount=type=cache,target=/a,"), "{at}");
+        assert_eq!(f, ["--mount=type=cache,target=/c"]);
+        assert!(mounts_for(Target::Buildah, locked, &["/c"], Some("locked")).is_none());
+        assert!(mounts_for(Target::Buildah, locked, &["/a/b"], None).is_none());
+        let deeper = "RUN --mount=type=cache,target=/a/b,sharing=locked x";
+        assert!(mounts_for(Target::Buildah, deeper, &["/a"], None).is_none());
+        // BuildKit does not care.
+        let (at, _) = mounts_for(Target::Buildkit, locked, &["/c"], Some("locked")).unwrap();
+        assert_eq!(at, "x");
+    }
+
+    #[test]
+    fn detected_target() {
+        let t = |src: &str, cfg: Option<Target>| {
+            let doc = Document::parse(src).unwrap();
+            target(
+                &doc,
+                &Config {
+                    target: cfg,
+                    ..Config::default()
+                },
+            )
+        };
+        assert_eq!(t("FROM x\nRUN a\n", None), Target::Classic);
+        assert_eq!(
+            t("# syntax=docker/dockerfile:1\nFROM x\n", None),
+            Target::Buildkit
+        );
+        assert_eq!(t("FROM x\nCOPY --link a b\n", None), Target::Buildkit);
+        // A configured builder wins over the file's BuildKit signs.
+        assert_eq!(
+            t(
+                "# syntax=docker/dockerfile:1\nFROM x\nRUN --mount=type=cache,target=/c a\n",
+                Some(Target::Buildah)
+            ),
+            Target::Buildah
+        );
+        assert_eq!(
+            t(
+                "# syntax=docker/dockerfile:1\nFROM x\n",
+                Some(Target::Classic)
+            ),
+            Target::Classic
+        );
     }
 
     #[test]

@@ -43,3 +43,37 @@ pub fn stdout_of(a: &assert_cmd::assert::Assert) -> String {
 pub fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(a.get_output().stderr.clone()).unwrap()
 }
+
+/// Why buildah cannot run here, if it cannot: the real-buildah tests need
+/// buildah on `PATH` and root (they run it rootful, chroot isolation).
+pub fn buildah_unavailable() -> Option<String> {
+    let v = std::process::Command::new("buildah")
+        .arg("--version")
+        .output();
+    if !v.is_ok_and(|o| o.status.success()) {
+        return Some("buildah is not installed (not on PATH)".into());
+    }
+    let id = std::process::Command::new("id").arg("-u").output().ok()?;
+    if String::from_utf8_lossy(&id.stdout).trim() != "0" {
+        return Some("not running as root (the test runs buildah rootful)".into());
+    }
+    None
+}
+
+/// Whether a real-buildah test may run: without buildah or root it prints a
+/// notice and returns false, unless `DSLIM_REQUIRE_BUILDAH=1` (CI), which
+/// makes that a failure.
+pub fn can_run_buildah(test: &str) -> bool {
+    match buildah_unavailable() {
+        None => true,
+        Some(why) if std::env::var_os("DSLIM_REQUIRE_BUILDAH").is_some_and(|v| v == "1") => {
+            panic!("DSLIM_REQUIRE_BUILDAH=1 but {why}")
+        }
+        Some(why) => {
+            eprintln!(
+                "NOTICE: skipping {test}: {why} (set DSLIM_REQUIRE_BUILDAH=1 to fail instead)"
+            );
+            false
+        }
+    }
+}

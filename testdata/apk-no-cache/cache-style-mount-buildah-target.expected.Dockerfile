@@ -1,0 +1,2 @@
+FROM alpine:3.19
+RUN --mount=type=cache,target=/var/cache/apk apk add -U curl

@@ -1,0 +1,2 @@
+FROM debian:bookworm
+RUN --mount=type=cache,target=/root/.cache/pip,sharing=locked apt-get update && apt-get install -y python3-pip && pip install requests && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,4 @@
+FROM node:20
+COPY .yarnrc ./
+USER 1000:1000
+RUN yarn install
