@@ -94,16 +94,7 @@ impl Setup {
             "dslim.toml",
             "cache-style = \"mount\"\ntarget = \"buildah\"\n",
         );
-        let st = dir.path().join("storage");
-        fs::write(
-            dir.path().join("storage.conf"),
-            format!(
-                "[storage]\ndriver = \"vfs\"\ngraphroot = \"{}\"\nrunroot = \"{}\"\n",
-                st.join("graph").display(),
-                st.join("run").display()
-            ),
-        )
-        .unwrap();
+        common::private_buildah_storage(dir.path());
         fs::create_dir(dir.path().join("tmp")).unwrap();
         Setup { dir }
     }

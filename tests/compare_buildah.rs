@@ -58,16 +58,7 @@ impl Setup {
             fs::write(ctx.join(name), bytes).unwrap();
         }
         fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
-        let st = dir.path().join("storage");
-        fs::write(
-            dir.path().join("storage.conf"),
-            format!(
-                "[storage]\ndriver = \"vfs\"\ngraphroot = \"{}\"\nrunroot = \"{}\"\n",
-                st.join("graph").display(),
-                st.join("run").display()
-            ),
-        )
-        .unwrap();
+        common::private_buildah_storage(dir.path());
         Setup { dir }
     }
     fn dockerfile(&self) -> PathBuf {

@@ -77,3 +77,21 @@ pub fn can_run_buildah(test: &str) -> bool {
         }
     }
 }
+
+/// Writes `<dir>/storage.conf` pointing buildah at private vfs storage
+/// under `<dir>/storage` (set `CONTAINERS_STORAGE_CONF` to it), so a test
+/// never sees or touches the user's images.
+pub fn private_buildah_storage(dir: &Path) -> PathBuf {
+    let st = dir.join("storage");
+    let conf = dir.join("storage.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[storage]\ndriver = \"vfs\"\ngraphroot = \"{}\"\nrunroot = \"{}\"\n",
+            st.join("graph").display(),
+            st.join("run").display()
+        ),
+    )
+    .unwrap();
+    conf
+}
