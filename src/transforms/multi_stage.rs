@@ -415,7 +415,25 @@ fn apt_facts(f: &Facts, cx: &Context) -> AptFacts {
     };
     let no_recommends = apt.flags.get("no-recommends");
     for ins in f.runs() {
-        if !ins.logical.text.contains("apt") {
+        let text = &ins.logical.text;
+        let other_installer = [
+            "aptitude",
+            "dpkg -i",
+            "dpkg --install",
+            "build-dep",
+            "gdebi",
+        ]
+        .iter()
+        .any(|w| text.contains(w));
+        let in_heredoc = ins.heredocs.iter().any(|h| {
+            let b = f.doc.text(h.body.clone());
+            b.contains("apt") || b.contains("dpkg")
+        });
+        if other_installer || in_heredoc {
+            facts.opaque = true;
+            continue;
+        }
+        if !text.contains("apt") {
             continue;
         }
         let Some(script) = run_script(ins, &f.shells[f.index(ins)]) else {
@@ -450,11 +468,17 @@ const DEBIAN_CODENAMES: &[&str] = &["buster", "bullseye", "bookworm", "trixie", 
 /// The glibc runtime for a binary built on `img`: the same distribution
 /// release without the compiler, so the binary finds the glibc it was
 /// linked against (glibc runs older binaries, not newer ones).
-fn glibc_runtime(img: &ImageRef, r: &crate::data::BinaryRecipe) -> String {
+fn glibc_runtime(img: &ImageRef, r: &crate::data::BinaryRecipe) -> Option<String> {
+    // A digest pins an image whose release dslim cannot tell.
+    if img.digest.is_some() {
+        return None;
+    }
     let tag = img.tag.as_deref();
-    match img.short_name() {
+    Some(match img.short_name() {
         "debian" => match tag {
             None | Some("latest") => "debian:stable-slim".into(),
+            // No slim variants are published for these suites.
+            Some("experimental" | "rc-buggy") => return None,
             Some(t) if t.contains("slim") => format!("debian:{t}"),
             Some(t) => format!("debian:{}-slim", t.trim_end_matches("-backports")),
         },
@@ -467,7 +491,7 @@ fn glibc_runtime(img: &ImageRef, r: &crate::data::BinaryRecipe) -> String {
                     .map(|c| format!("debian:{c}-slim"))
             })
             .unwrap_or_else(|| r.dynamic_runtime.clone()),
-    }
+    })
 }
 
 /// Compiled languages whose binary is copied to the runtime.
@@ -600,7 +624,15 @@ fn binary(
                 });
                 let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
                 let static_ = match lang {
-                    Lang::Go => ins.logical.text.contains("CGO_ENABLED=0"),
+                    // The build command's own `CGO_ENABLED=…`; `None` (not
+                    // set there) falls back to the ENV below.
+                    Lang::Go => c
+                        .assignments
+                        .iter()
+                        .filter_map(|a| a.literal.as_deref())
+                        .filter_map(|a| a.strip_prefix("CGO_ENABLED="))
+                        .last()
+                        .is_some_and(|v| v == "0"),
                     Lang::C => w.contains(&"-static"),
                     Lang::Rust => false,
                 };
@@ -632,9 +664,11 @@ fn binary(
         ));
     }
     let build_run = &f.doc.instructions()[at];
+    let mount_wd = f.workdir_at(at).unwrap_or_else(|| "/".into());
     if runedit::mount_targets(build_run)
         .iter()
-        .any(|t| bin == *t || bin.starts_with(&format!("{}/", t.trim_end_matches('/'))))
+        .map(|t| join(&mount_wd, t))
+        .any(|t| bin == t || bin.starts_with(&format!("{}/", t.trim_end_matches('/'))))
     {
         return Some(Err(
             "the binary is written into a RUN --mount, which the image does not keep".into(),
@@ -656,14 +690,39 @@ fn binary(
             "the CMD/ENTRYPOINT runs `{prog}`, not the built `{bin}`"
         )));
     }
-    let cgo_off = cgo_off_here
-        || lang == Lang::Go
-            && f.instrs()[..at - f.from - 1].iter().any(|i| {
-                i.keyword == Keyword::Env
-                    && i.pairs().iter().any(|(k, v)| {
-                        k == "CGO_ENABLED" && v.as_deref().map(str::trim) == Some("0")
+    // CGO_ENABLED: set on the build command, else the last ENV before it.
+    let build_cmd_sets_cgo = lang == Lang::Go && {
+        let ins = &f.doc.instructions()[at];
+        run_script(ins, &f.shells[at]).is_some_and(|sc| {
+            sc.commands.iter().any(|c| {
+                compile_call(lang, &words(c))
+                    && c.assignments.iter().any(|a| {
+                        a.literal
+                            .as_deref()
+                            .is_some_and(|l| l.starts_with("CGO_ENABLED="))
                     })
-            });
+            })
+        })
+    };
+    let env_cgo_off = || {
+        f.instrs()[..at - f.from - 1]
+            .iter()
+            .rev()
+            .filter(|i| i.keyword == Keyword::Env)
+            .find_map(|i| {
+                i.pairs()
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == "CGO_ENABLED")
+                    .map(|(_, v)| v.as_deref().map(str::trim) == Some("0"))
+            })
+            .unwrap_or(false)
+    };
+    let cgo_off = match lang {
+        Lang::Go if build_cmd_sets_cgo => cgo_off_here,
+        Lang::Go => env_cgo_off(),
+        _ => cgo_off_here,
+    };
     // What apt installs stays in the builder: only build tools may.
     if apt.opaque {
         return Some(Err(
@@ -681,11 +740,50 @@ fn binary(
              stay behind: `[builder] packages` in transforms/stages.toml)"
         )));
     }
+    if f.last(Keyword::Healthcheck)
+        .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
+    {
+        return Some(Err(
+            "the HEALTHCHECK may need programs of the builder the runtime lacks".into(),
+        ));
+    }
     let img = &f.doc.stages()[0].image;
+    if lang == Lang::Rust && !cgo_off && img.short_name() == "rust" {
+        return Some(Err(format!(
+            "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a slim \
+             runtime lacks; build for a musl target, or on Debian installing only what is needed",
+            img.short_name()
+        )));
+    }
     let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
     let alpine = img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
     let mut head = Vec::new();
     let mut note = String::new();
+    // A program's HTTPS calls need the CA bundle, which `scratch` and the
+    // slim images lack: copy the builder's. The golang/rust/gcc images have
+    // one; a Debian or Ubuntu builder only when apt installs
+    // `ca-certificates` (with recommended packages it may come along:
+    // `apt-cache depends --recurse` on bookworm shows none of the build
+    // tools of `[builder]` depending on it, but most recommending it).
+    let mut cert_note = "";
+    if has_certificates || apt.installs("ca-certificates") {
+        head.push(format!(
+            "COPY --from={{build}} {} {}",
+            r.certificates, r.certificates
+        ));
+    } else if apt.recommends && lang != Lang::C {
+        // (A C program reaches TLS only through a library it links, which
+        // `-l…` and `lib…-dev` already refuse.)
+        return Some(Err(
+            "the builder may have a CA bundle from packages apt installs as \
+             recommendations; install `ca-certificates` explicitly (dslim then copies \
+             it) or add `--no-install-recommends`"
+                .into(),
+        ));
+    } else {
+        cert_note = "; the builder has no CA bundle, so none is copied";
+    }
+
     let (image, note) = if cgo_off {
         if f.last(Keyword::Healthcheck)
             .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
@@ -704,29 +802,7 @@ fn binary(
             Lang::C => " (static binary: -static",
             Lang::Rust => " (static binary: musl target",
         });
-        // A program's HTTPS calls need the CA bundle, which `scratch` lacks:
-        // copy the builder's. The golang/rust/gcc images have one; a Debian
-        // or Ubuntu builder only when apt installs `ca-certificates` (with
-        // recommended packages it may come along: `apt-cache depends
-        // --recurse` on bookworm shows none of the build tools of
-        // `[builder]` depending on it, but most recommending it).
-        if r.static_runtime == "scratch" {
-            if has_certificates || apt.installs("ca-certificates") {
-                head.push(format!(
-                    "COPY --from={{build}} {} {}",
-                    r.certificates, r.certificates
-                ));
-            } else if apt.recommends {
-                return Some(Err(
-                    "the builder may have a CA bundle from packages apt installs as \
-                     recommendations; install `ca-certificates` explicitly (dslim then copies \
-                     it) or add `--no-install-recommends`"
-                        .into(),
-                ));
-            } else {
-                note.push_str("; the builder installs no CA bundle, so none is copied");
-            }
-        }
+        note.push_str(cert_note);
         note.push(')');
         (r.static_runtime.clone(), note)
     } else {
@@ -753,12 +829,19 @@ fn binary(
                 "a named USER does not exist in the runtime image".into()
             ));
         }
-        let image = glibc_runtime(img, r);
+        let Some(image) = glibc_runtime(img, r) else {
+            return Some(Err(format!(
+                "no slim image of the builder's release (`{}`) is known",
+                img.text
+            )));
+        };
         note.push_str(match lang {
-            Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`)",
-            Lang::C => " (glibc runtime without the compiler)",
-            Lang::Rust => " (glibc runtime without the toolchain)",
+            Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`",
+            Lang::C => " (glibc runtime without the compiler",
+            Lang::Rust => " (glibc runtime without the toolchain",
         });
+        note.push_str(cert_note);
+        note.push(')');
         (image, note)
     };
     head.push(format!("COPY --from={{build}} {bin} {bin}"));

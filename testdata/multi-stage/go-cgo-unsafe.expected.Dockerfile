@@ -6,6 +6,7 @@ ENV GIN_MODE=release
 USER 1000
 
 FROM debian:bookworm-slim AS runtime
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /usr/local/bin/hello /usr/local/bin/hello
 WORKDIR /src
 ENV GIN_MODE=release
