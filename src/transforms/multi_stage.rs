@@ -630,8 +630,8 @@ fn binary(
                         .assignments
                         .iter()
                         .filter_map(|a| a.literal.as_deref())
-                        .filter_map(|a| a.strip_prefix("CGO_ENABLED="))
-                        .last()
+                        .rev()
+                        .find_map(|a| a.strip_prefix("CGO_ENABLED="))
                         .is_some_and(|v| v == "0"),
                     Lang::C => w.contains(&"-static"),
                     Lang::Rust => false,
