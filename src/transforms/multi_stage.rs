@@ -610,7 +610,7 @@ fn binary(
                 if lang == Lang::Rust {
                     match cargo_binary(f, &w) {
                         // An absolute path: `cd` in the RUN does not matter.
-                        Ok((path, static_)) => found = Some((i, Some(path), false, static_)),
+                        Ok((path, static_)) => found = Some((i, Some(path), false, Some(static_))),
                         Err(e) => return Some(Err(e)),
                     }
                     continue;
@@ -623,24 +623,24 @@ fn binary(
                     }
                 });
                 let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
+                // Whether the command itself says the binary is static; for
+                // Go `None` (no `CGO_ENABLED=…` on it) falls back to the ENV.
                 let static_ = match lang {
-                    // The build command's own `CGO_ENABLED=…`; `None` (not
-                    // set there) falls back to the ENV below.
                     Lang::Go => c
                         .assignments
                         .iter()
                         .filter_map(|a| a.literal.as_deref())
                         .rev()
                         .find_map(|a| a.strip_prefix("CGO_ENABLED="))
-                        .is_some_and(|v| v == "0"),
-                    Lang::C => w.contains(&"-static"),
-                    Lang::Rust => false,
+                        .map(|v| v == "0"),
+                    Lang::C => Some(w.contains(&"-static")),
+                    Lang::Rust => Some(false),
                 };
                 found = Some((i, out, cd, static_));
             }
         }
     }
-    let (at, out, cd, cgo_off_here) = found?;
+    let (at, out, cd, static_here) = found?;
     let Some(out) = out.filter(|o| !o.contains('\u{0}') && !o.ends_with('/')) else {
         return Some(Err(
             "the compiler has no literal `-o FILE`: the binary's path is unknown".into(),
@@ -691,19 +691,6 @@ fn binary(
         )));
     }
     // CGO_ENABLED: set on the build command, else the last ENV before it.
-    let build_cmd_sets_cgo = lang == Lang::Go && {
-        let ins = &f.doc.instructions()[at];
-        run_script(ins, &f.shells[at]).is_some_and(|sc| {
-            sc.commands.iter().any(|c| {
-                compile_call(lang, &words(c))
-                    && c.assignments.iter().any(|a| {
-                        a.literal
-                            .as_deref()
-                            .is_some_and(|l| l.starts_with("CGO_ENABLED="))
-                    })
-            })
-        })
-    };
     let env_cgo_off = || {
         f.instrs()[..at - f.from - 1]
             .iter()
@@ -718,11 +705,7 @@ fn binary(
             })
             .unwrap_or(false)
     };
-    let cgo_off = match lang {
-        Lang::Go if build_cmd_sets_cgo => cgo_off_here,
-        Lang::Go => env_cgo_off(),
-        _ => cgo_off_here,
-    };
+    let cgo_off = static_here.unwrap_or_else(env_cgo_off);
     // What apt installs stays in the builder: only build tools may.
     if apt.opaque {
         return Some(Err(
