@@ -1,10 +1,37 @@
 //! The `dslim` binary: parse arguments, run, exit.
 
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = dslim::cli::Cli::parse();
+    let cli = match dslim::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // `fmt -`/`fix -` with a bad flag is still an editor's filter:
+            // give its buffer back before the message.
+            if e.use_stderr() && is_stdin_filter(std::env::args().skip(1)) {
+                let mut buf = Vec::new();
+                if std::io::stdin().lock().read_to_end(&mut buf).is_ok() {
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(&buf);
+                    let _ = out.flush();
+                }
+            }
+            e.exit()
+        }
+    };
     ExitCode::from(dslim::cli::run(cli).code())
+}
+
+/// Whether arguments name `fmt` or `fix` on stdin (`-` or
+/// `--stdin-filename`).
+fn is_stdin_filter(args: impl Iterator<Item = String>) -> bool {
+    let args: Vec<String> = args.collect();
+    let command = args.iter().find(|a| !a.starts_with('-'));
+    matches!(command.map(String::as_str), Some("fmt" | "fix"))
+        && args
+            .iter()
+            .any(|a| a == "-" || a.starts_with("--stdin-filename"))
 }

@@ -180,6 +180,70 @@ fn stdin_error_prints_input_unchanged_and_exits_2() {
         .stderr(contains("-: error: not valid UTF-8"));
 }
 
+/// An editor pipes its buffer through `fmt -`/`fix -`: whatever goes
+/// wrong, stdout is the buffer unchanged and the message is on stderr only.
+#[test]
+fn stdin_filters_give_the_input_back_on_every_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "dslim.toml", "selct = [\"DS001\"]\n");
+    let input = "FROM debian\nRUN apt-get update\nRUN make\n";
+    for args in [
+        &["fmt", "-"][..],
+        &["fix", "-"],
+        &["fix", "--stdin-filename", "Dockerfile"],
+        &["fmt", "--check", "-"],
+    ] {
+        dslim()
+            .current_dir(dir.path())
+            .args(args)
+            .write_stdin(input)
+            .assert()
+            .code(2)
+            .stdout(input)
+            .stderr(contains("dslim.toml:1:1: error: unknown key `selct`"));
+    }
+    // Without the broken configuration: bad flag values, bad arguments and
+    // a parse error.
+    fs::remove_file(dir.path().join("dslim.toml")).unwrap();
+    for (args, message) in [
+        (
+            &["fix", "--select", "BOGUS", "-"][..],
+            "unknown rule selector `BOGUS`",
+        ),
+        (
+            &["fmt", "--no-such-flag", "-"],
+            "unexpected argument '--no-such-flag'",
+        ),
+        (&["fix", "-", "other"], "cannot be combined"),
+    ] {
+        dslim()
+            .current_dir(dir.path())
+            .args(args)
+            .write_stdin(input)
+            .assert()
+            .code(2)
+            .stdout(input)
+            .stderr(contains(message));
+    }
+    dslim()
+        .current_dir(dir.path())
+        .args(["fix", "-"])
+        .write_stdin(BROKEN)
+        .assert()
+        .code(2)
+        .stdout(BROKEN)
+        .stderr(predicates::str::is_match(r"^-:2:1: error: ").unwrap());
+    // The same configuration error outside a filter prints nothing on stdout.
+    write(dir.path(), "dslim.toml", "selct = [\"DS001\"]\n");
+    write(dir.path(), "Dockerfile", input);
+    dslim()
+        .current_dir(dir.path())
+        .args(["fix", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stdout("");
+}
+
 #[test]
 fn bad_file_reported_others_still_processed() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,16 +3,16 @@
 use std::path::Path;
 
 use super::args::FixArgs;
-use super::{
-    decode, inputs, par_map_progress, plan, read_source, read_stdin, resolver, stdin_settings,
-    ExitStatus, Inputs, Job, Term,
-};
+use super::{inputs, par_map_progress, plan, read_source, resolver, ExitStatus, Inputs, Job, Term};
 use crate::edit::{Applicability, FileChange};
 use crate::fsutil;
 use crate::output::{diff, display_path, text};
 use crate::pipeline::{self, Error, Outcome, Settings};
 
 pub fn run(a: &FixArgs, term: &mut Term) -> ExitStatus {
+    if super::reads_stdin(&a.paths, a.stdin_filename.as_deref()) {
+        return fix_stdin(a, term);
+    }
     let Some(mut resolver) = resolver(&a.rules, term) else {
         return ExitStatus::Error;
     };
@@ -21,10 +21,8 @@ pub fn run(a: &FixArgs, term: &mut Term) -> ExitStatus {
             term.fatal(&m);
             ExitStatus::Error
         }
-        Ok(Inputs::Stdin(name)) => match stdin_settings(&mut resolver, &name, term) {
-            Some(settings) => fix_stdin(&name, &settings, a.check, term),
-            None => ExitStatus::Error,
-        },
+        // Handled above.
+        Ok(Inputs::Stdin(_)) => ExitStatus::Error,
         Ok(Inputs::Files(files, errors)) => {
             let mut status = super::report_walk_errors(term, &errors);
             let (jobs, s) = plan(&mut resolver, &a.paths, files, term);
@@ -58,47 +56,39 @@ fn unsafe_left(o: &Outcome, settings: &Settings) -> usize {
         .count()
 }
 
-/// Stdin to stdout: the whole fixed text (the input unchanged on error).
-fn fix_stdin(name: &str, settings: &Settings, check: bool, term: &mut Term) -> ExitStatus {
-    let bytes = match read_stdin() {
-        Ok(b) => b,
-        Err(e) => {
-            term.err(&text::error(name, &fsutil::io_message(&e)));
-            return ExitStatus::Error;
-        }
+/// Stdin to stdout: the whole fixed text, or the input unchanged on any
+/// error (configuration and arguments included).
+fn fix_stdin(a: &FixArgs, term: &mut Term) -> ExitStatus {
+    let name = match inputs(&a.paths, a.stdin_filename.as_deref()) {
+        Ok(Inputs::Stdin(name)) => name,
+        Ok(Inputs::Files(..)) => "-".to_string(),
+        Err(m) => return super::stdin_filter("-", term, |_| Err(super::fatal_text(&m))),
     };
-    let src = match decode(bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            if let super::SourceError::NotUtf8(b, _) = &e {
-                term.out_raw(b);
-            }
-            term.err(&text::error(name, &e.message()));
-            return ExitStatus::Error;
+    let check = a.check;
+    super::stdin_filter(&name.clone(), term, |src| {
+        let mut resolver = super::try_resolver(&a.rules)?;
+        let settings = super::try_stdin_settings(&mut resolver, &name)?;
+        let file = (name != "-").then(|| Path::new(name.as_str()));
+        let o = pipeline::fix(pipeline::Source::new(src, file), &settings)
+            .map_err(|e| error_text(&name, &e))?;
+        let mut notes = String::new();
+        for f in &o.files {
+            notes.push_str(&format!(
+                "{name}: note: not written when reading stdin: {}\n",
+                shown_other(&f.path)
+            ));
         }
-    };
-    let file = (name != "-").then(|| Path::new(name));
-    match pipeline::fix(pipeline::Source::new(&src, file), settings) {
-        Ok(o) => {
-            term.out_raw(o.fixed.as_bytes());
-            for f in &o.files {
-                term.err(&format!(
-                    "{name}: note: not written when reading stdin: {}\n",
-                    shown_other(&f.path)
-                ));
-            }
-            if check && o.changed(&src) {
-                ExitStatus::Failure
-            } else {
-                ExitStatus::Success
-            }
-        }
-        Err(e) => {
-            term.out_raw(src.as_bytes());
-            term.err(&error_text(name, &e));
-            ExitStatus::Error
-        }
-    }
+        let status = if check && o.changed(src) {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        };
+        Ok(super::Filtered {
+            out: o.fixed.into_bytes(),
+            notes,
+            status,
+        })
+    })
 }
 
 /// What fixing one file gave.

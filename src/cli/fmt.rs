@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::args::FmtArgs;
 use super::fix::error_text;
-use super::{decode, inputs, par_map, read_source, read_stdin, ExitStatus, Inputs, Term};
+use super::{inputs, par_map, read_source, ExitStatus, Inputs, Term};
 use crate::config::FormatOptions;
 use crate::format;
 use crate::fsutil;
@@ -14,6 +14,9 @@ use crate::output::{diff, display_path, text};
 pub fn run(a: &FmtArgs, term: &mut Term) -> ExitStatus {
     // Only `[format]` of the configuration matters here; rule selection
     // flags and `DSLIM_*` variables do not apply to the formatter.
+    if super::reads_stdin(&a.paths, a.stdin_filename.as_deref()) {
+        return fmt_stdin(a, term);
+    }
     let Some(mut resolver) = super::config_resolver(&a.config, Default::default(), term) else {
         return ExitStatus::Error;
     };
@@ -22,10 +25,8 @@ pub fn run(a: &FmtArgs, term: &mut Term) -> ExitStatus {
             term.fatal(&m);
             ExitStatus::Error
         }
-        Ok(Inputs::Stdin(name)) => match super::stdin_settings(&mut resolver, &name, term) {
-            Some(s) => fmt_stdin(&name, &s.config.format, a.check, term),
-            None => ExitStatus::Error,
-        },
+        // Handled above.
+        Ok(Inputs::Stdin(_)) => ExitStatus::Error,
         Ok(Inputs::Files(files, errors)) => {
             let status = super::report_walk_errors(term, &errors);
             let (jobs, s) = super::plan(&mut resolver, &a.paths, files, term);
@@ -34,40 +35,34 @@ pub fn run(a: &FmtArgs, term: &mut Term) -> ExitStatus {
     }
 }
 
-/// Stdin to stdout: the formatted text, or the input unchanged on error.
-fn fmt_stdin(name: &str, opts: &FormatOptions, check: bool, term: &mut Term) -> ExitStatus {
-    let bytes = match read_stdin() {
-        Ok(b) => b,
-        Err(e) => {
-            term.err(&text::error(name, &fsutil::io_message(&e)));
-            return ExitStatus::Error;
+/// Stdin to stdout: the formatted text, or the input unchanged on any
+/// error (configuration included).
+fn fmt_stdin(a: &FmtArgs, term: &mut Term) -> ExitStatus {
+    let name = match inputs(&a.paths, a.stdin_filename.as_deref()) {
+        Ok(Inputs::Stdin(name)) => name,
+        Ok(Inputs::Files(..)) => "-".to_string(),
+        Err(m) => {
+            // Still a filter: give the input back.
+            return super::stdin_filter("-", term, |_| Err(super::fatal_text(&m)));
         }
     };
-    let src = match decode(bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            if let super::SourceError::NotUtf8(b, _) = &e {
-                term.out_raw(b);
-            }
-            term.err(&text::error(name, &e.message()));
-            return ExitStatus::Error;
-        }
-    };
-    match format::format(&src, opts) {
-        Ok(out) => {
-            term.out_raw(out.as_bytes());
-            if check && out != src {
-                ExitStatus::Failure
-            } else {
-                ExitStatus::Success
-            }
-        }
-        Err(e) => {
-            term.out_raw(src.as_bytes());
-            term.err(&error_text(name, &e));
-            ExitStatus::Error
-        }
-    }
+    let check = a.check;
+    super::stdin_filter(&name.clone(), term, |src| {
+        let mut resolver = super::try_config_resolver(&a.config, Default::default())?;
+        let settings = super::try_stdin_settings(&mut resolver, &name)?;
+        let out =
+            format::format(src, &settings.config.format).map_err(|e| error_text(&name, &e))?;
+        let status = if check && out != src {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        };
+        Ok(super::Filtered {
+            out: out.into_bytes(),
+            notes: String::new(),
+            status,
+        })
+    })
 }
 
 #[derive(Default)]

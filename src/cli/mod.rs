@@ -110,12 +110,16 @@ impl Term {
     }
     /// `error: message` on stderr, for problems not tied to one file.
     pub fn fatal(&mut self, message: &str) {
-        let s = format!(
-            "{} {message}\n",
-            crate::output::paint(anstyle::AnsiColor::Red.on_default().bold(), "error:")
-        );
-        self.err(&s);
+        self.err(&fatal_text(message));
     }
+}
+
+/// `error: message` with a newline, for problems not tied to one file.
+pub fn fatal_text(message: &str) -> String {
+    format!(
+        "{} {message}\n",
+        crate::output::paint(anstyle::AnsiColor::Red.on_default().bold(), "error:")
+    )
 }
 
 impl Default for Term {
@@ -160,14 +164,19 @@ pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
 /// `--cache-style`/`--target`/`--config`/`--no-config` and the `DSLIM_*`
 /// environment; problems are printed and give `None` (exit 2).
 pub fn resolver(r: &RuleArgs, term: &mut Term) -> Option<Resolver> {
-    let overrides = match overrides(r) {
-        Ok(o) => o,
+    match try_resolver(r) {
+        Ok(r) => Some(r),
         Err(m) => {
-            term.fatal(&m);
-            return None;
+            term.err(&m);
+            None
         }
-    };
-    config_resolver(&r.config, overrides, term)
+    }
+}
+
+/// [`resolver`], the problem as the text to print.
+pub fn try_resolver(r: &RuleArgs) -> Result<Resolver, String> {
+    let overrides = overrides(r).map_err(|m| fatal_text(&m))?;
+    try_config_resolver(&r.config, overrides)
 }
 
 /// A resolver for `--config`/`--no-config` and the given overrides.
@@ -176,6 +185,17 @@ pub fn config_resolver(
     overrides: Overrides,
     term: &mut Term,
 ) -> Option<Resolver> {
+    match try_config_resolver(c, overrides) {
+        Ok(r) => Some(r),
+        Err(m) => {
+            term.err(&m);
+            None
+        }
+    }
+}
+
+/// [`config_resolver`], the problem as the text to print.
+pub fn try_config_resolver(c: &args::ConfigArgs, overrides: Overrides) -> Result<Resolver, String> {
     let source = if c.no_config {
         Source::Defaults
     } else if let Some(f) = &c.config {
@@ -183,13 +203,7 @@ pub fn config_resolver(
     } else {
         Source::Discover
     };
-    match Resolver::new(source, overrides) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            term.err(&text::error(&e.location, &e.message));
-            None
-        }
-    }
+    Resolver::new(source, overrides).map_err(|e| text::error(&e.location, &e.message))
 }
 
 /// The command-line layer over the environment layer.
@@ -272,11 +286,103 @@ pub fn stdin_settings(
     name: &str,
     term: &mut Term,
 ) -> Option<Arc<Settings>> {
-    match resolver.settings(Path::new(name)) {
+    match try_stdin_settings(resolver, name) {
         Ok(s) => Some(s),
-        Err(e) => {
-            term.err(&text::error(&e.location, &e.message));
+        Err(m) => {
+            term.err(&m);
             None
+        }
+    }
+}
+
+/// [`stdin_settings`], the problem as the text to print.
+pub fn try_stdin_settings(resolver: &mut Resolver, name: &str) -> Result<Arc<Settings>, String> {
+    resolver
+        .settings(Path::new(name))
+        .map_err(|e| text::error(&e.location, &e.message))
+}
+
+/// Whether `paths`/`--stdin-filename` mean the input is stdin (as
+/// [`inputs`] decides).
+pub fn reads_stdin(paths: &[PathBuf], stdin_filename: Option<&Path>) -> bool {
+    paths.iter().any(|p| p.as_os_str() == "-") || (paths.is_empty() && stdin_filename.is_some())
+}
+
+/// What a stdin filter produced: the bytes for stdout, notes for stderr,
+/// the status.
+pub struct Filtered {
+    pub out: Vec<u8>,
+    pub notes: String,
+    pub status: ExitStatus,
+}
+
+/// Runs a stdin-to-stdout filter (`fmt -`, `fix -`) so that an editor
+/// piping its buffer through dslim never loses it: stdin is read first,
+/// then `f` runs (configuration, parsing, fixing); when `f` fails — an
+/// error message, or a panic (a bug) — the input goes back to stdout
+/// unchanged, the message to stderr, and the status is 2. Nothing reaches
+/// stdout before `f` has finished.
+pub fn stdin_filter<F>(name: &str, term: &mut Term, f: F) -> ExitStatus
+where
+    F: FnOnce(&str) -> Result<Filtered, String>,
+{
+    let bytes = match read_stdin() {
+        Ok(b) => b,
+        Err(e) => {
+            term.err(&text::error(name, &crate::fsutil::io_message(&e)));
+            return ExitStatus::Error;
+        }
+    };
+    let src = match std::str::from_utf8(&bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            term.out_raw(&bytes);
+            term.err(&text::error(
+                name,
+                &format!("not valid UTF-8 (at byte {})", e.valid_up_to()),
+            ));
+            return ExitStatus::Error;
+        }
+    };
+    let (result, status) = guarded(name, src, f);
+    match result {
+        Ok(done) => {
+            term.out_raw(&done.out);
+            term.err(&done.notes);
+            done.status
+        }
+        Err(message) => {
+            term.out_raw(src.as_bytes());
+            term.err(&message);
+            status
+        }
+    }
+}
+
+/// `f(src)`, a panic turned into an internal-error message.
+fn guarded<F>(name: &str, src: &str, f: F) -> (Result<Filtered, String>, ExitStatus)
+where
+    F: FnOnce(&str) -> Result<Filtered, String>,
+{
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(src))) {
+        Ok(Ok(done)) => (Ok(done), ExitStatus::Success),
+        Ok(Err(m)) => (Err(m), ExitStatus::Error),
+        Err(p) => {
+            let what = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            (
+                Err(text::error(
+                    name,
+                    &format!(
+                        "internal error: panic: {what}; input printed back unchanged \
+                         (please report this bug)"
+                    ),
+                )),
+                ExitStatus::Error,
+            )
         }
     }
 }
@@ -497,6 +603,28 @@ mod tests {
         assert_eq!(p.done.load(Ordering::Relaxed), 1);
         assert_eq!(p.line(16), "\rChecking 16/300 files");
         assert!(!Progress::new("x", 10).enabled);
+    }
+
+    #[test]
+    fn stdin_guard_turns_a_panic_into_an_error() {
+        let (r, status) = guarded("-", "FROM a\n", |_| panic!("boom"));
+        let m = r.err().expect("a panic is an error");
+        assert!(m.contains("internal error: panic: boom"), "{m}");
+        assert_eq!(status, ExitStatus::Error);
+        let (r, status) = guarded("-", "FROM a\n", |s| {
+            Ok(Filtered {
+                out: s.to_uppercase().into_bytes(),
+                notes: String::new(),
+                status: ExitStatus::Failure,
+            })
+        });
+        assert_eq!(
+            r.ok().map(|d| (d.out, d.status)),
+            Some((b"FROM A\n".to_vec(), ExitStatus::Failure))
+        );
+        assert_eq!(status, ExitStatus::Success);
+        let (r, _) = guarded("-", "x", |_| Err("bad".into()));
+        assert_eq!(r.err().as_deref(), Some("bad"));
     }
 
     #[test]
