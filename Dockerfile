@@ -7,8 +7,12 @@
 FROM rust:1.88-alpine AS build
 RUN apk add --no-cache musl-dev
 WORKDIR /build
-COPY Cargo.toml Cargo.lock ./
+# Everything cargo reads: the manifest and lock, the build script and the
+# tables it compiles in (transforms/), the sources, and benches/ (Cargo.toml
+# declares the bench). tests/dockerfile.rs builds from exactly these COPYs.
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY benches ./benches
+COPY transforms ./transforms
 COPY src ./src
 # Alpine's Rust targets musl: the binary is static.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
