@@ -6,5 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = dslim::cli::Cli::parse();
-    ExitCode::from(dslim::cli::run(cli).code())
+    // On a thread whose stack does not depend on `ulimit -s`.
+    let status = dslim::cli::with_stack(|| dslim::cli::run(cli));
+    ExitCode::from(status.code())
 }
