@@ -22,7 +22,9 @@ fn main() -> ExitCode {
             e.exit()
         }
     };
-    ExitCode::from(dslim::cli::run(cli).code())
+    // On a thread whose stack does not depend on `ulimit -s`.
+    let status = dslim::cli::with_stack(|| dslim::cli::run(cli));
+    ExitCode::from(status.code())
 }
 
 /// Whether arguments name `fmt` or `fix` on stdin (`-` or

@@ -1,5 +1,6 @@
-//! `cargo +nightly fuzz run parse` (local only): the parser never panics,
-//! anything it accepts prints back exactly, and fixing keeps it parseable.
+//! `cd fuzz && cargo +nightly fuzz run parse corpus/parse seeds/parse`
+//! (local only): the parser never panics, anything it accepts prints back
+//! exactly, and fixing keeps it parseable.
 #![no_main]
 
 use dslim::pipeline::{self, Settings};

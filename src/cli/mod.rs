@@ -539,8 +539,28 @@ pub fn read_source(path: &Path) -> Result<String, SourceError> {
 /// costs more than it saves for a handful of small files.
 const PARALLEL_THRESHOLD: usize = 8;
 
+/// The stack of every thread that parses or fixes a file: the same on
+/// worker threads as on the main thread, whatever `ulimit -s` says.
+/// Shell nesting is bounded ([`crate::shell`] makes deeper text opaque);
+/// this leaves a wide margin over what the bound needs.
+pub const STACK_SIZE: usize = 16 << 20;
+
+/// Runs `f` on a thread with a [`STACK_SIZE`] stack and returns its result
+/// (a panic is passed on).
+pub fn with_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(s, f)
+            .expect("cannot start a thread")
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
+}
+
 /// `f` over `items`, results in the order of `items`; on scoped threads
-/// (2 or more) when there are more than [`PARALLEL_THRESHOLD`] items.
+/// (2 or more) when there are more than [`PARALLEL_THRESHOLD`] items, each
+/// with a [`STACK_SIZE`] stack.
 pub fn par_map<T, R, F>(items: &[T], f: F) -> Vec<R>
 where
     T: Sync,
@@ -558,15 +578,18 @@ where
     let parts: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
+                std::thread::Builder::new()
+                    .stack_size(STACK_SIZE)
+                    .spawn_scoped(s, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break };
+                            done.push((i, f(item)));
+                        }
+                        done
+                    })
+                    .expect("cannot start a worker thread")
             })
             .collect();
         handles

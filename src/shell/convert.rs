@@ -19,6 +19,63 @@ use super::{Item, Op, Opaque, Script, SimpleCommand, Word};
 /// Deepest nesting of command substitutions that is followed.
 const MAX_DEPTH: usize = 16;
 
+/// Deepest nesting of any kind (subshells, groups, substitutions, `if`,
+/// loops, `case`, `${…}`) handed to brush-parser, which recurses once or
+/// more per level: 400 levels overflow a 2 MiB thread stack. Real RUN
+/// bodies nest a handful of levels.
+pub const MAX_NESTING: usize = 32;
+
+/// An upper estimate of how deeply `text` nests: every `(`, `{`, `if`,
+/// `while`, `until`, `for`, `case` and backquote opens a level, `)`, `}`,
+/// `fi`, `done`, `esac` close one. Quotes are not interpreted, so a quoted
+/// bracket counts too: the estimate can only be too high, which makes a
+/// text opaque, never one brush-parser cannot take.
+pub fn nesting_depth(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut in_backquote = false;
+    let mut i = 0;
+    let boundary = |c: Option<&u8>| {
+        c.is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')'))
+    };
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'(' | b'{' => depth += 1,
+            b')' | b'}' => depth = depth.saturating_sub(1),
+            b'`' if i > 0 && b[i - 1] == b'\\' => depth += 1,
+            b'`' => {
+                if in_backquote {
+                    depth = depth.saturating_sub(1);
+                } else {
+                    depth += 1;
+                }
+                in_backquote = !in_backquote;
+            }
+            b'a'..=b'z' if i == 0 || boundary(b.get(i - 1)) => {
+                let end = b[i..]
+                    .iter()
+                    .position(|c| !c.is_ascii_lowercase())
+                    .map_or(b.len(), |n| i + n);
+                if boundary(b.get(end)) {
+                    match &text[i..end] {
+                        "if" | "while" | "until" | "for" | "case" => depth += 1,
+                        "fi" | "done" | "esac" => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+                max = max.max(depth);
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        max = max.max(depth);
+        i += 1;
+    }
+    max
+}
+
 fn opaque<T>(reason: impl Into<String>) -> Result<T, Opaque> {
     Err(Opaque {
         reason: reason.into(),
@@ -271,6 +328,12 @@ struct Walker<'a> {
 }
 
 pub(super) fn parse(text: &str) -> Result<Script, Opaque> {
+    let depth = nesting_depth(text);
+    if depth > MAX_NESTING {
+        return opaque(format!(
+            "nested {depth} levels deep (more than {MAX_NESTING}): too deep to read safely"
+        ));
+    }
     let options = options();
     let mut commands = Vec::new();
     let mut has_function_def = false;

@@ -925,3 +925,45 @@ fn oversized_io_number_is_opaque() {
     // An ordinary redirection still parses.
     assert!(crate::shell::parse("echo 2>/dev/null").is_ok());
 }
+
+#[test]
+fn deep_nesting_is_opaque_before_brush_sees_it() {
+    // Each of these overflowed the stack inside brush-parser at a few
+    // hundred levels; past MAX_NESTING they are opaque, at any depth.
+    let n = 2000;
+    let cases = [
+        format!("{}true{}", "(".repeat(n), ")".repeat(n)),
+        format!("echo {}x{}", "$(echo ".repeat(n), ")".repeat(n)),
+        format!("{}true{}", "if true; then ".repeat(n), "; fi".repeat(n)),
+        format!("{}true; {}", "{ ".repeat(n), "}; ".repeat(n)),
+        format!("echo {}x{}", "${a:-".repeat(n), "}".repeat(n)),
+        format!("{}true{}", "while true; do ".repeat(n), "; done".repeat(n)),
+    ];
+    for text in &cases {
+        let why = opaque(text);
+        assert!(why.contains("levels deep"), "{why}");
+    }
+    // Just over the bound is opaque, at the bound it is read.
+    let at = convert::MAX_NESTING;
+    ok(&format!("{}true{}", "( ".repeat(at), " )".repeat(at)));
+    let why = opaque(&format!(
+        "{}true{}",
+        "( ".repeat(at + 1),
+        " )".repeat(at + 1)
+    ));
+    assert!(why.contains(&format!("nested {} levels", at + 1)), "{why}");
+}
+
+#[test]
+fn nesting_depth_counts_levels_not_length() {
+    assert_eq!(convert::nesting_depth("a && b | c; d"), 0);
+    assert_eq!(convert::nesting_depth("(a) && (b) && { c; }"), 1);
+    assert_eq!(
+        convert::nesting_depth("if a; then (b); fi; for x in y; do z; done"),
+        2
+    );
+    assert_eq!(convert::nesting_depth("echo `a` `b`"), 1);
+    assert_eq!(convert::nesting_depth("iffy fine done_x"), 0);
+    let long = vec!["true"; 5000].join(" && ");
+    ok(&long);
+}
