@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use crate::buildctx::BuildContext;
 use crate::edit::{self, Applicability, FileChange, Fix};
 use crate::finding::Finding;
-use crate::suppression::Suppressions;
 use crate::syntax::{Document, ParseError};
 use crate::transform::{Context, Transform};
 use crate::transforms;
@@ -164,7 +163,7 @@ pub fn check_report(
     settings: &Settings,
 ) -> Result<CheckReport, Error> {
     let build = BuildContext::resolve(settings.context.as_deref(), path);
-    let cx = Context::new(Suppressions::of(doc), &settings.config).with_files(path, build);
+    let cx = Context::new(doc, &settings.config).with_files(path, build);
     let selected = settings.transforms();
     let findings = run_transforms(doc, &cx, &selected)?;
     let unused_suppressions = cx
@@ -301,7 +300,7 @@ fn fix_in(
     let mut doc = parse(src.text)?;
     let mut applied = Vec::new();
     for _ in 0..MAX_PASSES {
-        let cx = Context::new(Suppressions::of(&doc), config).with_files(src.path, build.clone());
+        let cx = Context::new(&doc, config).with_files(src.path, build.clone());
         let findings = run_transforms(&doc, &cx, ts)?;
         let chosen = choose(&findings, min, ts);
         if chosen.is_empty() {
@@ -342,7 +341,7 @@ fn fix_in(
         }
         applied.extend(chosen.iter().map(|(c, _)| *c));
     }
-    let cx = Context::new(Suppressions::of(&doc), config).with_files(src.path, build);
+    let cx = Context::new(&doc, config).with_files(src.path, build);
     let findings = run_transforms(&doc, &cx, ts)?;
     let still = choose(&findings, min, ts);
     Err(Error::Internal {
@@ -569,5 +568,36 @@ mod tests {
             ..Settings::default()
         };
         assert!(s.transforms().is_empty());
+    }
+    /// Every transform reads RUN scripts through the model: checking a
+    /// document parses each RUN's shell once, however many transforms look
+    /// at it (apt, pip, npm and merge candidates here, two stages). The
+    /// ONBUILD trigger is parsed only when a transform asks for it (none
+    /// does here).
+    #[test]
+    fn one_shell_parse_per_run_per_pass() {
+        use crate::syntax::Keyword;
+        let src = "FROM debian:bookworm AS build\n\
+RUN apt-get update\n\
+RUN apt-get install -y curl python3-pip npm\n\
+COPY . /app\n\
+RUN pip install -r /app/requirements.txt && npm install\n\
+RUN apt-get install -y git && rm -rf /var/lib/apt/lists/*\n\
+ONBUILD RUN apt-get install -y make\n\
+FROM build\n\
+RUN apt-get update && apt-get install -y gcc\n\
+RUN yarn install && pip install flask\n\
+CMD python3 app.py\n";
+        let doc = Document::parse(src).unwrap();
+        let runs = doc
+            .instructions()
+            .iter()
+            .filter(|i| i.keyword == Keyword::Run)
+            .count();
+        let before = crate::shell::parse_count();
+        let findings = check(&doc, &Settings::default()).unwrap();
+        let parses = crate::shell::parse_count() - before;
+        assert!(findings.len() > 3, "{findings:?}");
+        assert_eq!(parses, runs);
     }
 }

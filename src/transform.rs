@@ -43,20 +43,28 @@ pub struct Context<'a> {
     /// The build context: explicit (`--context`, `context = …`) or, as a
     /// source of hints only, the Dockerfile's folder.
     pub build: Option<crate::buildctx::BuildContext>,
+    /// Facts about the document being checked, computed once per pass.
+    model: crate::model::Model<'a>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
-        suppressions: crate::suppression::Suppressions,
-        config: &'a crate::config::Config,
-    ) -> Self {
+    /// The context for checking `doc`: its suppressions are read and its
+    /// model is built here, once per pass.
+    pub fn new(doc: &'a Document, config: &'a crate::config::Config) -> Self {
         Context {
-            suppressions,
+            suppressions: crate::suppression::Suppressions::of(doc),
             config,
             merged: std::sync::OnceLock::new(),
             dockerfile: None,
             build: None,
+            model: crate::model::Model::new(doc),
         }
+    }
+
+    /// The model of the document being checked: shells, RUN scripts and
+    /// the other facts transforms share, each computed once.
+    pub fn model(&self) -> &crate::model::Model<'a> {
+        &self.model
     }
 
     /// The context with the Dockerfile's path and the build context.

@@ -30,10 +30,10 @@ use std::ops::Range;
 
 use crate::config::FormatOptions;
 use crate::edit::{self, Edit};
+use crate::model::{shells, ShellKind};
 use crate::pipeline::Error;
 use crate::syntax::lines::{split_lines, Line};
 use crate::syntax::{Document, Instruction, Keyword};
-use crate::transforms::common::{shells, ShellKind};
 
 use scan::Class;
 

@@ -120,5 +120,19 @@ pub struct Script {
 
 /// Parses a POSIX sh command text.
 pub fn parse(text: &str) -> Result<Script, Opaque> {
+    #[cfg(test)]
+    PARSES.with(|n| n.set(n.get() + 1));
     convert::parse(text)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Shell parses on this thread, for the one-parse-per-RUN test.
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times [`parse`] ran on this thread (tests only).
+#[cfg(test)]
+pub(crate) fn parse_count() -> usize {
+    PARSES.with(|n| n.get())
 }

@@ -13,7 +13,6 @@ use crate::finding::Finding;
 use crate::syntax::{Document, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::common::{run_script, shells};
 use super::images::{
     alpine_tag, compiles, final_stages, is_stage_ref, native_install, resolved_image, run_texts,
     tokens, TagPlan,
@@ -45,7 +44,6 @@ impl Transform for AlpineBase {
         let finals = final_stages(doc, cx.config);
         let data = cx.data();
         let tools = &data.base_images.build_tools;
-        let shells = shells(doc);
         for st in doc.stages() {
             if !finals[st.index] || st.image.is_scratch() || is_stage_ref(doc, st) {
                 continue;
@@ -107,15 +105,15 @@ impl Transform for AlpineBase {
                     continue;
                 }
                 uses_apt = true;
-                let (Some(apt), Some(script)) = (apt, run_script(ins, &shells[i])) else {
+                let (Some(apt), Some(script)) = (apt, cx.model().script(i)) else {
                     opaque = true;
                     continue;
                 };
-                for c in runedit::find_calls(&script, apt) {
+                for c in runedit::find_calls(script, apt) {
                     if c.sub.as_deref() != Some("install") {
                         continue;
                     }
-                    match runedit::install_packages(&script, &c, apt) {
+                    match runedit::install_packages(script, &c, apt) {
                         Some(p) => packages.extend(p),
                         None => opaque = true,
                     }

@@ -32,11 +32,10 @@ use crate::config::CacheStyle;
 use crate::data::PackageManager;
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
-use crate::shell::{self, Script};
+use crate::shell::Script;
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::common::{run_script, shells};
 use super::runedit::{self, PmCall};
 
 pub struct AptCleanup;
@@ -135,14 +134,14 @@ impl Transform for AptCleanup {
         let Some(apt) = cx.data().manager("apt") else {
             return;
         };
-        let shells = shells(doc);
-        let scripts: Vec<Option<Script>> = doc
+        let model = cx.model();
+        let scripts: Vec<Option<&Script>> = doc
             .instructions()
             .iter()
             .enumerate()
             .map(|(i, ins)| {
                 if ins.keyword == Keyword::Run && ins.logical.text.contains("apt") {
-                    run_script(ins, &shells[i])
+                    model.script(i)
                 } else {
                     None
                 }
@@ -153,7 +152,7 @@ impl Transform for AptCleanup {
             cx,
             apt,
             scripts: &scripts,
-            shells: &shells,
+            shells: model.shells(),
         };
         for i in 0..doc.instructions().len() {
             if let Some(f) = a.run(i) {
@@ -167,8 +166,8 @@ struct Analysis<'a> {
     doc: &'a Document,
     cx: &'a Context<'a>,
     apt: &'a PackageManager,
-    scripts: &'a [Option<Script>],
-    shells: &'a [super::common::ShellKind],
+    scripts: &'a [Option<&'a Script>],
+    shells: &'a [crate::model::ShellKind],
 }
 
 /// What to do about the lists of one installing RUN.
@@ -203,7 +202,7 @@ impl Analysis<'_> {
     fn run(&self, i: usize) -> Option<Finding> {
         let doc = self.doc;
         let ins = &doc.instructions()[i];
-        let script = self.scripts[i].as_ref()?;
+        let script = self.scripts[i]?;
         let calls = runedit::find_calls(script, self.apt);
         let installs: Vec<&PmCall> = calls
             .iter()
@@ -388,7 +387,7 @@ impl Analysis<'_> {
         let network = |x: &Instruction| x.flag("network").map(|f| f.text.clone());
         let mut u = None;
         for j in (stage.from + 1..i).rev() {
-            let Some(s) = self.scripts[j].as_ref() else {
+            let Some(s) = self.scripts[j] else {
                 continue;
             };
             if runedit::find_calls(s, self.apt)
@@ -402,7 +401,7 @@ impl Analysis<'_> {
         let Some(u) = u else {
             return Ok(None);
         };
-        let us = self.scripts[u].as_ref().ok_or("opaque")?;
+        let us = self.scripts[u].ok_or("opaque")?;
         if us.items.len() != 1 || us.commands.len() != 1 || us.comment.is_some() {
             return Ok(None);
         }
@@ -475,12 +474,8 @@ impl Analysis<'_> {
                     if Keyword::from_keyword(&x.logical.text[sub.keyword.clone()]) != Keyword::Run {
                         continue;
                     }
-                    let s = if sub.json {
-                        None
-                    } else {
-                        shell::parse(text).ok()
-                    };
-                    match list_use(s.as_ref(), text, self.apt) {
+                    let s = self.cx.model().onbuild_script(j);
+                    match list_use(s, text, self.apt) {
                         ListUse::Reads(_) | ListUse::Unknown => {
                             return Err(format!("the ONBUILD at line {line} still needs them"))
                         }
@@ -492,7 +487,7 @@ impl Analysis<'_> {
                     continue;
                 }
                 let raw = doc.text(x.span.clone());
-                match list_use(self.scripts[j].as_ref(), raw, self.apt) {
+                match list_use(self.scripts[j], raw, self.apt) {
                     ListUse::None => {}
                     ListUse::Refreshes => {
                         if k == 0 {
@@ -504,7 +499,7 @@ impl Analysis<'_> {
                         return Err(format!("the RUN at line {line} may still need them"))
                     }
                     ListUse::Reads(sudo) => {
-                        let s = self.scripts[j].as_ref().ok_or("opaque")?;
+                        let s = self.scripts[j].ok_or("opaque")?;
                         let update = format!("{}apt-get update", if sudo { "sudo " } else { "" });
                         match runedit::prepend(x, s, &update) {
                             Ok(e) => edits.push(e),
@@ -525,19 +520,15 @@ impl Analysis<'_> {
         }
         // ONBUILD triggers run after the whole stage, wherever they stand.
         if !restored_in_stage {
-            for x in &instrs[stage.from + 1..i] {
+            for (x_index, x) in instrs.iter().enumerate().take(i).skip(stage.from + 1) {
                 let Some(sub) = x.onbuild() else { continue };
                 if Keyword::from_keyword(&x.logical.text[sub.keyword.clone()]) != Keyword::Run {
                     continue;
                 }
                 let text = &x.logical.text[sub.args.clone()];
-                let s = if sub.json {
-                    None
-                } else {
-                    shell::parse(text).ok()
-                };
+                let s = self.cx.model().onbuild_script(x_index);
                 if matches!(
-                    list_use(s.as_ref(), text, self.apt),
+                    list_use(s, text, self.apt),
                     ListUse::Reads(_) | ListUse::Unknown
                 ) {
                     return Err(format!(

@@ -17,7 +17,6 @@ use crate::finding::Finding;
 use crate::syntax::{Document, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::common::{run_script, shells};
 use super::runedit;
 
 pub struct AptNoRecommends;
@@ -47,16 +46,15 @@ impl Transform for AptNoRecommends {
         let Some(flag) = apt.flags.get("no-recommends") else {
             return;
         };
-        let shells = shells(doc);
         let instrs = doc.instructions();
         for (i, ins) in instrs.iter().enumerate() {
             if ins.keyword != Keyword::Run || !ins.logical.text.contains("apt") {
                 continue;
             }
-            let Some(script) = run_script(ins, &shells[i]) else {
+            let Some(script) = cx.model().script(i) else {
                 continue;
             };
-            let installs: Vec<_> = runedit::find_calls(&script, apt)
+            let installs: Vec<_> = runedit::find_calls(script, apt)
                 .into_iter()
                 .filter(|c| {
                     c.sub

@@ -31,8 +31,6 @@ use crate::shell::{Script, SimpleCommand};
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::common::{run_script, shells};
-
 pub struct DepsFirst;
 
 static META: Meta = Meta {
@@ -393,7 +391,6 @@ impl Transform for DepsFirst {
         if !instrs.iter().any(full_copy) {
             return;
         }
-        let shells = shells(doc);
         for (ci, copy) in instrs.iter().enumerate() {
             if !full_copy(copy) {
                 continue;
@@ -409,7 +406,7 @@ impl Transform for DepsFirst {
                 continue;
             };
             let run = &instrs[ri];
-            let Some(script) = run_script(run, &shells[ri]) else {
+            let Some(script) = cx.model().script(ri) else {
                 continue;
             };
             let installs: Vec<Install> = script.commands.iter().filter_map(install_of).collect();
@@ -433,7 +430,7 @@ impl Transform for DepsFirst {
                 out.push(advice(why));
                 continue;
             }
-            if !own_run(&script) {
+            if !own_run(script) {
                 out.push(advice(
                     "the install shares its RUN with other commands; give it a RUN of its own \
                      and dslim can move it"

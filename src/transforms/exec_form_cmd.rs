@@ -15,7 +15,6 @@ use crate::finding::Finding;
 use crate::syntax::{Document, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::common::shells;
 use super::images::{convertible, json_array, referenced};
 
 pub struct ExecFormCmd;
@@ -50,7 +49,7 @@ impl Transform for ExecFormCmd {
         &META
     }
 
-    fn check(&self, doc: &Document, _cx: &Context, out: &mut Vec<Finding>) {
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
         if doc.escape() == '`' {
             return;
         }
@@ -61,7 +60,7 @@ impl Transform for ExecFormCmd {
         {
             return;
         }
-        let shells = shells(doc);
+        let shells = cx.model().shells();
         let referenced = referenced(doc);
         for st in doc.stages() {
             let stage_instrs = || st.instructions.clone().map(|i| (i, &instrs[i]));

@@ -5,7 +5,7 @@
 use crate::data::{BaseImage, BuildTools, ReleaseInName, SlimPosition};
 use crate::syntax::{Document, ImageRef, Instruction, Keyword, Stage};
 
-use super::common::{global_args, resolve};
+use crate::model::{global_args, resolve};
 
 /// For each stage: whether another instruction refers to it (`FROM
 /// <stage>`, `COPY --from=<stage>`, `RUN --mount=…,from=<stage>`). A

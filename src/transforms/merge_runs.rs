@@ -40,8 +40,8 @@ use crate::shell::{Op, Script};
 use crate::syntax::{Document, Instruction, Keyword, NodeKind};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::common::{run_script, shells, ShellKind};
 use super::runedit;
+use crate::model::ShellKind;
 
 pub struct MergeRuns;
 
@@ -115,7 +115,7 @@ impl Transform for MergeRuns {
     }
 
     fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
-        let shells = shells(doc);
+        let model = cx.model();
         let instrs = doc.instructions();
         // Instruction index → whether the lines between it and the previous
         // instruction are only plain comments.
@@ -131,7 +131,7 @@ impl Transform for MergeRuns {
         let mut group: Vec<Part> = Vec::new();
         for (i, ins) in instrs.iter().enumerate() {
             let part = if candidate(i) && !cx.suppressions.suppresses(i, &META) {
-                analyse(i, ins, &shells[i])
+                analyse(i, ins, model.shell(i), model.script(i))
             } else {
                 None
             };
@@ -184,14 +184,19 @@ fn attachment(doc: &Document) -> Vec<bool> {
     out
 }
 
-fn analyse(index: usize, ins: &Instruction, shell: &ShellKind) -> Option<Part> {
-    let script = run_script(ins, shell)?;
+fn analyse(
+    index: usize,
+    ins: &Instruction,
+    shell: &ShellKind,
+    script: Option<&Script>,
+) -> Option<Part> {
+    let script = script?;
     if script.items.is_empty()
         || script
             .items
             .iter()
             .any(|it| matches!(it.terminator, Some((Op::Amp, _))))
-        || replaces_sh(&script)
+        || replaces_sh(script)
     {
         return None;
     }
@@ -211,7 +216,7 @@ fn analyse(index: usize, ins: &Instruction, shell: &ShellKind) -> Option<Part> {
         || script.items.iter().any(|it| it.terminator.is_some());
     let sets_errexit = script.commands.iter().any(sets_errexit);
     let shell_errexit =
-        matches!(shell, ShellKind::Posix { errexit: true }) && (compound || nested(&script));
+        matches!(shell, ShellKind::Posix { errexit: true }) && (compound || nested(script));
     let ends_with_semi = script
         .items
         .last()

@@ -43,8 +43,8 @@ use crate::shell::SimpleCommand;
 use crate::syntax::{Document, ImageRef, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::common::{run_script, shells, ShellKind};
 use super::runedit;
+use crate::model::Model;
 
 pub struct MultiStage;
 
@@ -107,7 +107,7 @@ struct Facts<'d> {
     doc: &'d Document,
     from: usize,
     end: usize,
-    shells: Vec<ShellKind>,
+    model: &'d Model<'d>,
     /// The final WORKDIR when literal and absolute (`None`: none set, or not
     /// literal).
     workdir: Option<String>,
@@ -187,7 +187,7 @@ impl Transform for MultiStage {
             doc,
             from: stage.from,
             end: stage.instructions.end,
-            shells: shells(doc),
+            model: cx.model(),
             workdir: None,
         };
         f.workdir = f.workdir_at(f.end);
@@ -436,11 +436,11 @@ fn apt_facts(f: &Facts, cx: &Context) -> AptFacts {
         if !text.contains("apt") {
             continue;
         }
-        let Some(script) = run_script(ins, &f.shells[f.index(ins)]) else {
+        let Some(script) = f.model.script(f.index(ins)) else {
             facts.opaque = true;
             continue;
         };
-        for call in runedit::find_calls(&script, apt) {
+        for call in runedit::find_calls(script, apt) {
             if !call
                 .sub
                 .as_deref()
@@ -448,7 +448,7 @@ fn apt_facts(f: &Facts, cx: &Context) -> AptFacts {
             {
                 continue;
             }
-            match runedit::install_packages(&script, &call, apt) {
+            match runedit::install_packages(script, &call, apt) {
                 Some(p) => facts.packages.extend(
                     p.into_iter()
                         .map(|p| p.split('=').next().unwrap_or_default().to_string()),
@@ -589,7 +589,7 @@ fn binary(
     let mut found = None;
     for ins in f.runs() {
         let i = f.index(ins);
-        let Some(script) = run_script(ins, &f.shells[i]) else {
+        let Some(script) = f.model.script(i) else {
             for (l, cmd) in [(Lang::Go, "go build"), (Lang::Rust, "cargo build")] {
                 if lang == l && ins.logical.text.contains(cmd) {
                     return Some(Err(format!("the RUN with `{cmd}` cannot be read")));
@@ -876,7 +876,7 @@ fn node(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> 
     let mut other_run = None;
     for ins in f.runs() {
         let i = f.index(ins);
-        let Some(script) = run_script(ins, &f.shells[i]) else {
+        let Some(script) = f.model.script(i) else {
             other_run = Some("a RUN that cannot be read".to_string());
             continue;
         };

@@ -36,8 +36,8 @@ use crate::shell::{self, Script, SimpleCommand};
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, Meta};
 
-use super::common::{run_script, shells, ShellKind};
 use super::runedit::{self, PmCall};
+use crate::model::ShellKind;
 
 /// Runs the recipe of every manager whose `used-by` names `meta.code`.
 pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
@@ -66,11 +66,11 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
     if !runs.iter().any(|&i| mentions(i)) {
         return;
     }
-    let shells = shells(doc);
-    let scripts: Vec<Option<Script>> = (0..doc.instructions().len())
+    let model = cx.model();
+    let scripts: Vec<Option<&Script>> = (0..doc.instructions().len())
         .map(|i| {
             if doc.instructions()[i].keyword == Keyword::Run && mentions(i) {
-                run_script(&doc.instructions()[i], &shells[i])
+                model.script(i)
             } else {
                 None
             }
@@ -81,7 +81,7 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
         doc,
         cx,
         scripts: &scripts,
-        shells: &shells,
+        shells: model.shells(),
     };
     for i in runs {
         if let Some(f) = a.run(i, &managers) {
@@ -94,7 +94,7 @@ struct Analysis<'a> {
     meta: &'static Meta,
     doc: &'a Document,
     cx: &'a Context<'a>,
-    scripts: &'a [Option<Script>],
+    scripts: &'a [Option<&'a Script>],
     shells: &'a [ShellKind],
 }
 
@@ -506,10 +506,7 @@ impl Analysis<'_> {
             if x.keyword != Keyword::Run || j < i {
                 continue;
             }
-            let s = match &self.scripts[j] {
-                Some(s) => s,
-                None => return None,
-            };
+            let s = self.scripts[j]?;
             if runedit::find_calls(s, pm)
                 .iter()
                 .any(|c| sub_in(c, &pm.index_users) && !sub_in(c, &pm.install))
@@ -701,7 +698,7 @@ impl Analysis<'_> {
     fn run(&self, i: usize, managers: &[(&str, &PackageManager)]) -> Option<Finding> {
         let doc = self.doc;
         let ins = &doc.instructions()[i];
-        let script = self.scripts[i].as_ref()?;
+        let script = self.scripts[i]?;
         let needs: Vec<Need> = managers
             .iter()
             .filter_map(|(_, pm)| self.need(i, script, pm))

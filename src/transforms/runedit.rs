@@ -38,7 +38,7 @@ use crate::edit::Edit;
 use crate::shell::{Op, Script, SimpleCommand, Word};
 use crate::syntax::{Document, Instruction, Keyword};
 
-use super::common::ShellKind;
+use crate::model::ShellKind;
 
 /// One command of a package manager inside a RUN.
 #[derive(Debug, Clone)]
