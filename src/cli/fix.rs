@@ -59,18 +59,13 @@ fn unsafe_left(o: &Outcome, settings: &Settings) -> usize {
 /// Stdin to stdout: the whole fixed text, or the input unchanged on any
 /// error (configuration and arguments included).
 fn fix_stdin(a: &FixArgs, term: &mut Term) -> ExitStatus {
-    let name = match inputs(&a.paths, a.stdin_filename.as_deref()) {
-        Ok(Inputs::Stdin(name)) => name,
-        Ok(Inputs::Files(..)) => "-".to_string(),
-        Err(m) => return super::stdin_filter("-", term, |_| Err(super::fatal_text(&m))),
-    };
     let check = a.check;
-    super::stdin_filter(&name.clone(), term, |src| {
+    super::stdin_command(&a.paths, a.stdin_filename.as_deref(), term, |name, src| {
         let mut resolver = super::try_resolver(&a.rules)?;
-        let settings = super::try_stdin_settings(&mut resolver, &name)?;
-        let file = (name != "-").then(|| Path::new(name.as_str()));
+        let settings = super::try_stdin_settings(&mut resolver, name)?;
+        let file = (name != "-").then(|| Path::new(name));
         let o = pipeline::fix(pipeline::Source::new(src, file), &settings)
-            .map_err(|e| error_text(&name, &e))?;
+            .map_err(|e| error_text(name, &e))?;
         let mut notes = String::new();
         for f in &o.files {
             notes.push_str(&format!(

@@ -38,20 +38,11 @@ pub fn run(a: &FmtArgs, term: &mut Term) -> ExitStatus {
 /// Stdin to stdout: the formatted text, or the input unchanged on any
 /// error (configuration included).
 fn fmt_stdin(a: &FmtArgs, term: &mut Term) -> ExitStatus {
-    let name = match inputs(&a.paths, a.stdin_filename.as_deref()) {
-        Ok(Inputs::Stdin(name)) => name,
-        Ok(Inputs::Files(..)) => "-".to_string(),
-        Err(m) => {
-            // Still a filter: give the input back.
-            return super::stdin_filter("-", term, |_| Err(super::fatal_text(&m)));
-        }
-    };
     let check = a.check;
-    super::stdin_filter(&name.clone(), term, |src| {
+    super::stdin_command(&a.paths, a.stdin_filename.as_deref(), term, |name, src| {
         let mut resolver = super::try_config_resolver(&a.config, Default::default())?;
-        let settings = super::try_stdin_settings(&mut resolver, &name)?;
-        let out =
-            format::format(src, &settings.config.format).map_err(|e| error_text(&name, &e))?;
+        let settings = super::try_stdin_settings(&mut resolver, name)?;
+        let out = format::format(src, &settings.config.format).map_err(|e| error_text(name, &e))?;
         let status = if check && out != src {
             ExitStatus::Failure
         } else {

@@ -333,17 +333,17 @@ where
             return ExitStatus::Error;
         }
     };
-    let src = match std::str::from_utf8(&bytes) {
+    let src = match decode(bytes) {
         Ok(s) => s,
         Err(e) => {
-            term.out_raw(&bytes);
-            term.err(&text::error(
-                name,
-                &format!("not valid UTF-8 (at byte {})", e.valid_up_to()),
-            ));
+            if let SourceError::NotUtf8(b, _) = &e {
+                term.out_raw(b);
+            }
+            term.err(&text::error(name, &e.message()));
             return ExitStatus::Error;
         }
     };
+    let src = src.as_str();
     let (result, status) = guarded(name, src, f);
     match result {
         Ok(done) => {
@@ -357,6 +357,27 @@ where
             status
         }
     }
+}
+
+/// [`stdin_filter`] for a command whose `paths`/`--stdin-filename` name
+/// stdin ([`reads_stdin`]): `f` gets the input's name and text. An
+/// argument problem (`-` with other paths) is a filter error too, so the
+/// input still comes back.
+pub fn stdin_command<F>(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    term: &mut Term,
+    f: F,
+) -> ExitStatus
+where
+    F: FnOnce(&str, &str) -> Result<Filtered, String>,
+{
+    let name = match inputs(paths, stdin_filename) {
+        Ok(Inputs::Stdin(name)) => name,
+        Ok(Inputs::Files(..)) => "-".to_string(),
+        Err(m) => return stdin_filter("-", term, |_| Err(fatal_text(&m))),
+    };
+    stdin_filter(&name, term, |src| f(&name, src))
 }
 
 /// `f(src)`, a panic turned into an internal-error message.
@@ -545,12 +566,16 @@ const PARALLEL_THRESHOLD: usize = 8;
 /// this leaves a wide margin over what the bound needs.
 pub const STACK_SIZE: usize = 16 << 20;
 
+/// A thread builder with a [`STACK_SIZE`] stack.
+fn stack_thread() -> std::thread::Builder {
+    std::thread::Builder::new().stack_size(STACK_SIZE)
+}
+
 /// Runs `f` on a thread with a [`STACK_SIZE`] stack and returns its result
 /// (a panic is passed on).
 pub fn with_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .stack_size(STACK_SIZE)
+        stack_thread()
             .spawn_scoped(s, f)
             .expect("cannot start a thread")
             .join()
@@ -578,8 +603,7 @@ where
     let parts: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(STACK_SIZE)
+                stack_thread()
                     .spawn_scoped(s, || {
                         let mut done = Vec::new();
                         loop {
