@@ -136,6 +136,9 @@ pub struct FixArgs {
     /// Exit with status 1 when any file would change.
     #[arg(long)]
     pub check: bool,
+    /// With `--write`, also rewrite read-only files (their mode is kept).
+    #[arg(long, requires = "write")]
+    pub force: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// The name to use for stdin in messages.
@@ -154,6 +157,9 @@ pub struct FmtArgs {
     /// Exit with status 1 when any file would change.
     #[arg(long)]
     pub check: bool,
+    /// With `--write`, also rewrite read-only files (their mode is kept).
+    #[arg(long, requires = "write")]
+    pub force: bool,
     /// The name to use for stdin in messages.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use super::args::{CheckArgs, CheckFormat};
 use super::{
-    decode, inputs, par_map_progress, plan, read_source, read_stdin, resolver, stdin_settings,
-    ExitStatus, Inputs, Job, Term,
+    decode, inputs, par_map_progress, plan, read_source_max, read_stdin_max, resolver,
+    stdin_settings, ExitStatus, Inputs, Job, Term,
 };
 use crate::edit::Applicability;
 use crate::finding::Finding;
@@ -38,19 +38,33 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
             let Some(settings) = stdin_settings(&mut resolver, &name, term) else {
                 return ExitStatus::Error;
             };
-            let r = match read_stdin() {
+            let r = match read_stdin_max(settings.max_file_size()) {
                 Ok(b) => match decode(b) {
                     Ok(src) => {
                         let file = (name != "-").then(|| Path::new(name.as_str()));
                         check_source(&name, file, &src, &settings, opts)
                     }
-                    Err(e) => Report::error(&name, None, &e.message(), opts),
+                    Err(e) => Report::error(&name, e.at(), &e.message(), opts),
                 },
                 Err(e) => Report::error(&name, None, &fsutil::io_message(&e), opts),
             };
             (vec![r], ExitStatus::Success)
         }
         Ok(Inputs::Files(files, errors)) => {
+            if let Some(out) = &a.output {
+                // Before any work: the report must not replace an input.
+                if let Some(input) = files.iter().find(|f| fsutil::same_file(out, f)) {
+                    term.err(&text::error(
+                        &display_path(out),
+                        &format!(
+                            "is the input `{}`; the report would replace it, not written \
+                             (choose another `--output`)",
+                            display_path(input)
+                        ),
+                    ));
+                    return ExitStatus::Error;
+                }
+            }
             let mut status = super::report_walk_errors(term, &errors);
             let (jobs, s) = plan(&mut resolver, &a.paths, files, term);
             status = status.and(s);
@@ -89,10 +103,10 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
         Some(file) => {
             // A file gets no colour.
             let plain = anstream::adapter::strip_str(&out).to_string();
-            if let Err(e) = std::fs::write(file, plain) {
+            if let Err(e) = fsutil::write_report(file, plain.as_bytes()) {
                 term.err(&text::error(
                     &display_path(file),
-                    &format!("cannot write report: {}", fsutil::io_message(&e)),
+                    &format!("cannot write report: {e}"),
                 ));
                 status = status.and(ExitStatus::Error);
             }
@@ -160,9 +174,9 @@ pub(crate) fn is_fixable(f: &Finding, settings: &Settings) -> bool {
 
 fn check_file(job: &Job, opts: Opts) -> Report {
     let shown = display_path(&job.path);
-    match read_source(Path::new(&job.path)) {
+    match read_source_max(&job.path, job.settings.max_file_size()) {
         Ok(src) => check_source(&shown, Some(&job.path), &src, &job.settings, opts),
-        Err(e) => Report::error(&shown, None, &e.message(), opts),
+        Err(e) => Report::error(&shown, e.at(), &e.message(), opts),
     }
 }
 
