@@ -612,3 +612,113 @@ fn failed_write_names_the_file_and_counts_it() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn dockerignore_that_is_not_a_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    node_repo(dir.path());
+    fs::create_dir(dir.path().join(".dockerignore")).unwrap();
+    let a = dslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "--context", ".", "Dockerfile"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains(".dockerignore: error: a directory; not written"),
+        "{err}"
+    );
+    assert!(!err.contains("changed on disk"), "{err}");
+    #[cfg(unix)]
+    {
+        fs::remove_dir(dir.path().join(".dockerignore")).unwrap();
+        std::os::unix::fs::symlink("gone.txt", dir.path().join(".dockerignore")).unwrap();
+        let a = dslim()
+            .current_dir(dir.path())
+            .args(["fix", "--write", "--context", ".", "Dockerfile"])
+            .assert()
+            .code(2);
+        let err = stderr_of(&a);
+        assert!(
+            err.contains(".dockerignore: error: a symlink to `gone.txt`, which does not exist"),
+            "{err}"
+        );
+        assert!(!dir.path().join("gone.txt").exists());
+    }
+}
+
+#[test]
+fn context_must_be_an_existing_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    node_repo(dir.path());
+    for (ctx, what) in [
+        ("nope", "does not exist"),
+        ("package.json", "is a regular file, not a folder"),
+    ] {
+        let a = dslim()
+            .current_dir(dir.path())
+            .args(["check", "--context", ctx, "Dockerfile"])
+            .assert()
+            .code(2);
+        assert!(
+            stderr_of(&a).contains(&format!("error: --context `{ctx}` {what}")),
+            "{}",
+            stderr_of(&a)
+        );
+        write(
+            dir.path(),
+            "dslim.toml",
+            format!("select = []\ncontext = \"{ctx}\"\n"),
+        );
+        let a = dslim()
+            .current_dir(dir.path())
+            .args(["fix", "Dockerfile"])
+            .assert()
+            .code(2);
+        assert!(
+            stderr_of(&a).contains(&format!(
+                "dslim.toml:2:11: error: bad value for `context`: `{ctx}` {what}"
+            )),
+            "{}",
+            stderr_of(&a)
+        );
+        fs::remove_file(dir.path().join("dslim.toml")).unwrap();
+    }
+}
+
+#[test]
+fn sarif_is_unsuccessful_when_a_path_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", MERGEABLE);
+    let a = dslim()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            "Dockerfile",
+            "missing/Dockerfile",
+        ])
+        .assert()
+        .code(2);
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&a)).unwrap();
+    let inv = &v["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false, "{inv}");
+    let n = &inv["toolExecutionNotifications"][0];
+    assert!(
+        n["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("missing/Dockerfile: "),
+        "{n}"
+    );
+    // A broken configuration too.
+    write(dir.path(), "dslim.toml", "bogus = 1\n");
+    let a = dslim()
+        .current_dir(dir.path())
+        .args(["check", "--format", "sarif", "Dockerfile"])
+        .assert()
+        .code(2);
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&a)).unwrap();
+    assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], false);
+}

@@ -68,7 +68,24 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
             let mut status = super::report_walk_errors(term, &errors);
             let (jobs, s) = plan(&mut resolver, &a.paths, files, term);
             status = status.and(s);
-            let reports = par_map_progress("Checking", &jobs, |j| check_file(j, opts));
+            let mut reports = par_map_progress("Checking", &jobs, |j| check_file(j, opts));
+            // Missing paths and configuration errors count in SARIF too.
+            for e in &errors {
+                let shown = display_path(&e.path);
+                reports.push(Report {
+                    error: Some((shown.clone(), format!("{shown}: {}", e.message))),
+                    ..Report::default()
+                });
+            }
+            if s == ExitStatus::Error {
+                reports.push(Report {
+                    error: Some((
+                        String::new(),
+                        "a configuration file could not be loaded (see the error on stderr)".into(),
+                    )),
+                    ..Report::default()
+                });
+            }
             (reports, status)
         }
     };
