@@ -453,6 +453,8 @@ pub struct Resolver {
     /// Configuration file → what it loaded to.
     loaded: HashMap<PathBuf, Result<Arc<Project>, ConfigError>>,
     defaults: Arc<Project>,
+    /// `$HOME`: discovery looks no higher.
+    home: Option<PathBuf>,
 }
 
 impl Resolver {
@@ -477,6 +479,9 @@ impl Resolver {
             dirs: HashMap::new(),
             loaded: HashMap::new(),
             defaults,
+            home: std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(PathBuf::from),
         };
         if let Source::File(f) = r.source.clone() {
             let abs = r.absolute(&f);
@@ -533,22 +538,31 @@ impl Resolver {
     }
 
     /// The nearest configuration file at or above `dir`, stopping at a
-    /// repository root.
+    /// repository root (a folder holding `.git`), at the home directory
+    /// (`$HOME`, looked at, nothing above it), and at the first folder that
+    /// cannot be read (nothing there or above it).
     fn discover(&mut self, dir: &Path) -> Option<PathBuf> {
+        let home = self.home.clone();
         let mut visited = Vec::new();
         let mut found = None;
         let mut cur = Some(dir);
-        while let Some(d) = cur {
+        'walk: while let Some(d) = cur {
             if let Some(known) = self.dirs.get(d) {
                 found = known.clone();
                 break;
             }
             visited.push(d.to_path_buf());
-            if let Some(f) = FILE_NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
-                found = Some(f);
-                break;
+            for name in FILE_NAMES {
+                match std::fs::metadata(d.join(name)) {
+                    Ok(m) if m.is_file() => {
+                        found = Some(d.join(name));
+                        break 'walk;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => break 'walk,
+                    _ => {}
+                }
             }
-            if d.join(".git").exists() {
+            if d.join(".git").exists() || home.as_deref() == Some(d) {
                 break;
             }
             cur = d.parent();

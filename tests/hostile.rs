@@ -722,3 +722,65 @@ fn sarif_is_unsuccessful_when_a_path_is_missing() {
     let v: serde_json::Value = serde_json::from_str(&stdout_of(&a)).unwrap();
     assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], false);
 }
+
+#[test]
+fn debug_roundtrip_and_parse_read_stdin() {
+    let src = "\u{feff}FROM a\r\nRUN echo \\\r\n  hi\r\n";
+    dslim()
+        .args(["debug", "roundtrip", "-"])
+        .write_stdin(src)
+        .assert()
+        .code(0)
+        .stdout("roundtrip: 1 of 1 files identical\n");
+    dslim()
+        .args(["debug", "roundtrip", "-"])
+        .write_stdin(&b"FROM a\n\xff\n"[..])
+        .assert()
+        .code(1)
+        .stdout("-: not UTF-8\nroundtrip: 0 of 1 files identical\n");
+    let a = dslim()
+        .args(["debug", "parse", "-"])
+        .write_stdin("FROM a\n")
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_str(stdout_of(&a).trim()).unwrap();
+    assert_eq!(v["path"], "-", "{v}");
+    dslim()
+        .args(["debug", "roundtrip", "-", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be combined"));
+}
+
+#[test]
+fn config_discovery_stops_at_the_home_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    // No `.git` anywhere: a file above the home directory is not looked at.
+    write(dir.path(), "dslim.toml", "ignore = [\"ALL\"]\n");
+    let home = dir.path().join("home");
+    write(&home, "proj/Dockerfile", MERGEABLE);
+    let a = dslim()
+        .current_dir(home.join("proj"))
+        .env("HOME", &home)
+        .args(["check", "--format", "concise", "Dockerfile"])
+        .assert()
+        .code(1);
+    assert!(stdout_of(&a).contains("DS001"), "{}", stdout_of(&a));
+    // The home directory's own file is.
+    write(&home, "dslim.toml", "ignore = [\"ALL\"]\n");
+    dslim()
+        .current_dir(home.join("proj"))
+        .env("HOME", &home)
+        .args(["check", "Dockerfile"])
+        .assert()
+        .code(0);
+    // Outside the home directory, discovery goes on up.
+    let other = dir.path().join("other");
+    write(&other, "Dockerfile", MERGEABLE);
+    dslim()
+        .current_dir(&other)
+        .env("HOME", &home)
+        .args(["check", "Dockerfile"])
+        .assert()
+        .code(0);
+}
