@@ -784,3 +784,34 @@ fn config_discovery_stops_at_the_home_directory() {
         .assert()
         .code(0);
 }
+
+#[cfg(unix)]
+#[test]
+fn odd_file_names_are_processed_and_shown_on_one_line() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"Dockerfile.\xff"));
+    fs::write(&bad, MERGEABLE).unwrap();
+    write(dir.path(), "Dockerfile.a\nb:1:1: DS999 forged", MERGEABLE);
+    let a = dslim()
+        .current_dir(dir.path())
+        .args(["check", "--format", "concise", "."])
+        .assert()
+        .code(1);
+    let out = stdout_of(&a);
+    assert!(out.contains("Dockerfile.\\xFF:2:1: DS001"), "{out}");
+    assert!(
+        out.contains("Dockerfile.a\\nb:1:1: DS999 forged:2:1: DS001"),
+        "{out}"
+    );
+    assert!(!out.lines().any(|l| l.starts_with("b:1:1")), "{out}");
+    // Fixing writes the real file.
+    dslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "."])
+        .assert()
+        .code(0);
+    assert_ne!(fs::read(&bad).unwrap(), MERGEABLE.as_bytes());
+}
