@@ -619,10 +619,16 @@ fn parse(
         }
     })?;
     // User data tables must fit the built-in ones they extend.
-    crate::data::merged(&extensions(&file)).map_err(|message| ConfigError {
-        location: shown.to_string(),
-        message,
-    })?;
+    let ext = extensions(&file);
+    if let Err(message) = crate::data::merged(&ext) {
+        return Err(match data_error_span(src, &ext) {
+            Some(offset) => at(offset..offset, message),
+            None => ConfigError {
+                location: shown.to_string(),
+                message,
+            },
+        });
+    }
     let check_rules = |list: &[Spanned<String>], key: &str| -> Result<(), ConfigError> {
         for s in list {
             let v = s.get_ref().trim();
@@ -690,6 +696,51 @@ fn parse(
         exclude,
         overrides,
     ))
+}
+
+/// Where the user data table that breaks the merge starts: each
+/// `[table.entry]` is tried alone, and the first that fails is found in the
+/// text as a `[table.entry…]` header or an `entry =` key under `[table]`.
+fn data_error_span(src: &str, ext: &toml::Table) -> Option<usize> {
+    let (table, entry) = ext.iter().find_map(|(table, v)| {
+        let entries = v.as_table()?;
+        entries.iter().find_map(|(name, value)| {
+            let mut one = toml::Table::new();
+            let mut inner = toml::Table::new();
+            inner.insert(name.clone(), value.clone());
+            one.insert(table.clone(), toml::Value::Table(inner));
+            crate::data::merged(&one)
+                .is_err()
+                .then(|| (table.clone(), name.clone()))
+        })
+    })?;
+    let header = |l: &str| {
+        let l = l.trim();
+        let inner = l.strip_prefix('[')?.split(']').next()?;
+        Some(inner.trim_matches('[').trim().replace(['"', ' '], ""))
+    };
+    let mut offset = 0;
+    let mut current: Option<String> = None;
+    for line in src.split_inclusive('\n') {
+        if let Some(h) = header(line) {
+            if h == format!("{table}.{entry}") || h.starts_with(&format!("{table}.{entry}.")) {
+                return Some(offset + line.len() - line.trim_start().len());
+            }
+            current = Some(h);
+        } else if current.as_deref() == Some(table.as_str()) {
+            let key = line
+                .split('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
+            if line.contains('=') && (key == entry || key.starts_with(&format!("{entry}."))) {
+                return Some(offset + line.len() - line.trim_start().len());
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Whether `dir` can be a build context: `Err` says what it is instead

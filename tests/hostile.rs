@@ -815,3 +815,27 @@ fn odd_file_names_are_processed_and_shown_on_one_line() {
         .code(0);
     assert_ne!(fs::read(&bad).unwrap(), MERGEABLE.as_bytes());
 }
+
+#[test]
+fn data_table_errors_have_a_location() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", MERGEABLE);
+    for (toml, want) in [
+        (
+            "select = []\n\n[package-managers.apt]\ncleanup = 3\n",
+            "dslim.toml:3:1: error: invalid type: integer `3`, expected a string",
+        ),
+        (
+            "[package-managers]\nnpm = 1\n",
+            "dslim.toml:2:1: error: invalid type: integer `1`",
+        ),
+    ] {
+        write(dir.path(), "dslim.toml", toml);
+        let a = dslim()
+            .current_dir(dir.path())
+            .args(["check", "Dockerfile"])
+            .assert()
+            .code(2);
+        assert!(stderr_of(&a).contains(want), "{toml}: {}", stderr_of(&a));
+    }
+}
