@@ -380,7 +380,9 @@ fn builders_table_loads() {
         .arg("check")
         .assert()
         .code(2)
-        .stderr(contains("dslim.toml:4:1: error: unknown field `locked-last`"));
+        .stderr(contains(
+            "dslim.toml:4:1: error: unknown field `locked-last`",
+        ));
 }
 
 // ------------------------------------------------------------------ errors
