@@ -34,6 +34,9 @@ pub struct Settings {
     /// The build context (`--context`, `context = …`); `None`: the
     /// Dockerfile's folder, read for hints only.
     pub context: Option<PathBuf>,
+    /// The largest input read (`max-file-size`); `None`:
+    /// [`crate::fsutil::DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: Option<u64>,
 }
 
 /// A Dockerfile's text and, when it is a file, its path (transforms read the
@@ -63,6 +66,12 @@ impl<'a> From<&'a String> for Source<'a> {
 }
 
 impl Settings {
+    /// The largest input read, in bytes.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+            .unwrap_or(crate::fsutil::DEFAULT_MAX_FILE_SIZE)
+    }
+
     fn min_applicability(&self) -> Applicability {
         if self.unsafe_fixes {
             Applicability::Unsafe

@@ -174,15 +174,100 @@ struct FileConfig {
     per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     exclude: Option<Vec<Spanned<String>>>,
     extend_exclude: Option<Vec<Spanned<String>>>,
-    format: Option<FormatOptions>,
+    format: Option<FileFormat>,
     cache_style: Option<CacheStyle>,
     target: Option<Target>,
     /// The build context, relative to the configuration file's folder.
-    context: Option<PathBuf>,
+    context: Option<Spanned<PathBuf>>,
+    /// Bytes (`8388608`) or a size (`"8 MiB"`).
+    max_file_size: Option<Spanned<toml::Value>>,
     package_managers: Option<toml::Table>,
     base_images: Option<toml::Table>,
     builders: Option<toml::Table>,
     targets: Option<Vec<String>>,
+}
+
+/// `[format]` as written; ranges are checked by [`FileFormat::options`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct FileFormat {
+    indent: Option<Spanned<toml::Value>>,
+    operator_position: Option<crate::config::OperatorPosition>,
+}
+
+/// The smallest and largest `[format] indent`.
+pub const INDENT_RANGE: std::ops::RangeInclusive<i64> = 1..=16;
+
+/// The smallest and largest `max-file-size`.
+pub const MAX_FILE_SIZE_RANGE: std::ops::RangeInclusive<u64> = 1..=(1 << 30);
+
+impl FileFormat {
+    /// The options, or the span and message of a value out of range.
+    fn options(&self) -> Result<FormatOptions, (std::ops::Range<usize>, String)> {
+        let mut o = FormatOptions::default();
+        if let Some(i) = &self.indent {
+            let range = format!("{}–{} spaces", INDENT_RANGE.start(), INDENT_RANGE.end());
+            let toml::Value::Integer(v) = *i.get_ref() else {
+                return Err((
+                    i.span(),
+                    format!(
+                        "bad value for `format.indent`: expected an integer ({range}), found {}",
+                        i.get_ref().type_str()
+                    ),
+                ));
+            };
+            if !INDENT_RANGE.contains(&v) {
+                return Err((
+                    i.span(),
+                    format!("bad value for `format.indent`: {v} is out of range ({range})"),
+                ));
+            }
+            o.indent = v as usize;
+        }
+        if let Some(p) = self.operator_position {
+            o.operator_position = p;
+        }
+        Ok(o)
+    }
+}
+
+/// A size in bytes: an integer, or a string such as `"512 KiB"`, `"8 MiB"`
+/// (`B`, `KiB`/`K`/`KB`, `MiB`/`M`/`MB`, `GiB`/`G`/`GB`, all powers of
+/// 1024), in [`MAX_FILE_SIZE_RANGE`].
+fn parse_size(v: &toml::Value) -> Result<u64, String> {
+    let n = match v {
+        toml::Value::Integer(i) => u64::try_from(*i).map_err(|_| format!("{i} is negative"))?,
+        toml::Value::String(s) => {
+            let t = s.trim();
+            let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            let (num, unit) = t.split_at(split);
+            let num: u64 = num
+                .parse()
+                .map_err(|_| format!("expected a size such as \"8 MiB\", found \"{s}\""))?;
+            let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+                "" | "b" => 1,
+                "k" | "kb" | "kib" => 1 << 10,
+                "m" | "mb" | "mib" => 1 << 20,
+                "g" | "gb" | "gib" => 1 << 30,
+                _ => return Err(format!("unknown unit in \"{s}\" (use B, KiB, MiB or GiB)")),
+            };
+            num.checked_mul(mult)
+                .ok_or_else(|| format!("\"{s}\" is out of range"))?
+        }
+        other => {
+            return Err(format!(
+                "expected bytes or a size such as \"8 MiB\", found {}",
+                other.type_str()
+            ))
+        }
+    };
+    if !MAX_FILE_SIZE_RANGE.contains(&n) {
+        return Err(format!(
+            "{n} bytes is out of range (1 byte–{})",
+            crate::fsutil::size_text(*MAX_FILE_SIZE_RANGE.end())
+        ));
+    }
+    Ok(n)
 }
 
 /// The data tables of a configuration file, keyed as `crate::data` expects.
@@ -297,12 +382,20 @@ impl Project {
                     .into_iter()
                     .map(|t| t.trim().to_ascii_lowercase())
                     .collect(),
-                format: file.format.unwrap_or_default(),
+                format: file
+                    .format
+                    .as_ref()
+                    .and_then(|f| f.options().ok())
+                    .unwrap_or_default(),
             },
             context: o
                 .context
                 .clone()
-                .or_else(|| file.context.as_ref().map(|c| root.join(c))),
+                .or_else(|| file.context.as_ref().map(|c| root.join(c.get_ref()))),
+            max_file_size: file
+                .max_file_size
+                .as_ref()
+                .and_then(|v| parse_size(v.get_ref()).ok()),
         };
         Project {
             path,
@@ -360,6 +453,8 @@ pub struct Resolver {
     /// Configuration file → what it loaded to.
     loaded: HashMap<PathBuf, Result<Arc<Project>, ConfigError>>,
     defaults: Arc<Project>,
+    /// `$HOME`: discovery looks no higher.
+    home: Option<PathBuf>,
 }
 
 impl Resolver {
@@ -384,6 +479,9 @@ impl Resolver {
             dirs: HashMap::new(),
             loaded: HashMap::new(),
             defaults,
+            home: std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(PathBuf::from),
         };
         if let Source::File(f) = r.source.clone() {
             let abs = r.absolute(&f);
@@ -440,22 +538,31 @@ impl Resolver {
     }
 
     /// The nearest configuration file at or above `dir`, stopping at a
-    /// repository root.
+    /// repository root (a folder holding `.git`), at the home directory
+    /// (`$HOME`, looked at, nothing above it), and at the first folder that
+    /// cannot be read (nothing there or above it).
     fn discover(&mut self, dir: &Path) -> Option<PathBuf> {
+        let home = self.home.clone();
         let mut visited = Vec::new();
         let mut found = None;
         let mut cur = Some(dir);
-        while let Some(d) = cur {
+        'walk: while let Some(d) = cur {
             if let Some(known) = self.dirs.get(d) {
                 found = known.clone();
                 break;
             }
             visited.push(d.to_path_buf());
-            if let Some(f) = FILE_NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
-                found = Some(f);
-                break;
+            for name in FILE_NAMES {
+                match std::fs::metadata(d.join(name)) {
+                    Ok(m) if m.is_file() => {
+                        found = Some(d.join(name));
+                        break 'walk;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => break 'walk,
+                    _ => {}
+                }
             }
-            if d.join(".git").exists() {
+            if d.join(".git").exists() || home.as_deref() == Some(d) {
                 break;
             }
             cur = d.parent();
@@ -512,10 +619,16 @@ fn parse(
         }
     })?;
     // User data tables must fit the built-in ones they extend.
-    crate::data::merged(&extensions(&file)).map_err(|message| ConfigError {
-        location: shown.to_string(),
-        message,
-    })?;
+    let ext = extensions(&file);
+    if let Err(message) = crate::data::merged(&ext) {
+        return Err(match data_error_span(src, &ext) {
+            Some(offset) => at(offset..offset, message),
+            None => ConfigError {
+                location: shown.to_string(),
+                message,
+            },
+        });
+    }
     let check_rules = |list: &[Spanned<String>], key: &str| -> Result<(), ConfigError> {
         for s in list {
             let v = s.get_ref().trim();
@@ -550,6 +663,23 @@ fn parse(
             .collect();
         per_file.push((p, codes));
     }
+    if let Some(f) = &file.format {
+        f.options().map_err(|(span, m)| at(span, m))?;
+    }
+    if let Some(v) = &file.max_file_size {
+        parse_size(v.get_ref())
+            .map_err(|m| at(v.span(), format!("bad value for `max-file-size`: {m}")))?;
+    }
+    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    if let Some(c) = &file.context {
+        let dir = root.join(c.get_ref());
+        if let Err(m) = context_dir(&dir) {
+            return Err(at(
+                c.span(),
+                format!("bad value for `context`: `{}` {m}", c.get_ref().display()),
+            ));
+        }
+    }
     let mut exclude = match file.exclude.take() {
         Some(list) => patterns(&list, "exclude")?,
         None => default_exclude(),
@@ -558,7 +688,6 @@ fn parse(
         file.extend_exclude.take().as_deref().unwrap_or_default(),
         "extend-exclude",
     )?);
-    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(Project::build(
         Some(path.to_path_buf()),
         root,
@@ -567,6 +696,65 @@ fn parse(
         exclude,
         overrides,
     ))
+}
+
+/// Where the user data table that breaks the merge starts: each
+/// `[table.entry]` is tried alone, and the first that fails is found in the
+/// text as a `[table.entry…]` header or an `entry =` key under `[table]`.
+fn data_error_span(src: &str, ext: &toml::Table) -> Option<usize> {
+    let (table, entry) = ext.iter().find_map(|(table, v)| {
+        let entries = v.as_table()?;
+        entries.iter().find_map(|(name, value)| {
+            let mut one = toml::Table::new();
+            let mut inner = toml::Table::new();
+            inner.insert(name.clone(), value.clone());
+            one.insert(table.clone(), toml::Value::Table(inner));
+            crate::data::merged(&one)
+                .is_err()
+                .then(|| (table.clone(), name.clone()))
+        })
+    })?;
+    let header = |l: &str| {
+        let l = l.trim();
+        let inner = l.strip_prefix('[')?.split(']').next()?;
+        Some(inner.trim_matches('[').trim().replace(['"', ' '], ""))
+    };
+    let mut offset = 0;
+    let mut current: Option<String> = None;
+    for line in src.split_inclusive('\n') {
+        if let Some(h) = header(line) {
+            if h == format!("{table}.{entry}") || h.starts_with(&format!("{table}.{entry}.")) {
+                return Some(offset + line.len() - line.trim_start().len());
+            }
+            current = Some(h);
+        } else if current.as_deref() == Some(table.as_str()) {
+            let key = line
+                .split('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
+            if line.contains('=') && (key == entry || key.starts_with(&format!("{entry}."))) {
+                return Some(offset + line.len() - line.trim_start().len());
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Whether `dir` can be a build context: `Err` says what it is instead
+/// (`does not exist`, `is a file, not a folder`).
+pub fn context_dir(dir: &Path) -> Result<(), String> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(m) => Err(format!(
+            "is {}, not a folder",
+            crate::fsutil::kind_name(&m.file_type())
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err("does not exist".into()),
+        Err(e) => Err(format!("cannot be read: {}", crate::fsutil::io_message(&e))),
+    }
 }
 
 /// A `toml` error as dslim words it, with the span to point at.
@@ -738,7 +926,7 @@ locked-last-only = false
         );
         assert_eq!(
             err("[format]\nindent = \"x\"\n"),
-            "dslim.toml:2:10: error: bad value for `format.indent`: invalid type: string \"x\", expected usize"
+            "dslim.toml:2:10: error: bad value for `format.indent`: expected an integer (1–16 spaces), found string"
         );
         assert_eq!(
             err("select = [\n  \"DS001\",\n  \"DS999\",\n]\n"),

@@ -32,12 +32,11 @@ const SKIPPED_EXTENSIONS: &[&str] = &[
 
 /// Whether a file name found while walking is a Dockerfile: `Dockerfile`,
 /// `Dockerfile.*`, `*.Dockerfile` and the same for `Containerfile`, in any
-/// case, except ignore files, templates and documents.
+/// case, except ignore files, templates and documents. A name that is not
+/// UTF-8 counts by its readable part (`Dockerfile.\xFF` is one; messages
+/// show such bytes escaped, see [`crate::output::display_path`]).
 pub fn is_dockerfile_name(name: &OsStr) -> bool {
-    let Some(name) = name.to_str() else {
-        return false;
-    };
-    let lower = name.to_ascii_lowercase();
+    let lower = name.to_string_lossy().to_ascii_lowercase();
     let named = ["dockerfile", "containerfile"].iter().any(|base| {
         lower == *base
             || lower

@@ -297,7 +297,9 @@ fn fix_non_utf8_stdin_is_an_error() {
         .write_stdin(&b"FROM a:1\nRUN echo \xff\n"[..])
         .assert()
         .code(2)
-        .stderr(contains("-: error: not valid UTF-8"));
+        .stderr(contains(
+            "-:2:10: error: not valid UTF-8 (byte 0xFF at offset 18)",
+        ));
 }
 
 #[test]
@@ -399,7 +401,7 @@ fn non_utf8_file_is_an_error() {
         .args(["fix", "--write", "Dockerfile"])
         .assert()
         .code(2)
-        .stderr(contains("Dockerfile: error: not valid UTF-8"));
+        .stderr(contains("Dockerfile:2:10: error: not valid UTF-8"));
     assert_eq!(fs::read(&p).unwrap(), b"FROM a:1\nRUN echo \xff\n");
 }
 

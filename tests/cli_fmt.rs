@@ -177,7 +177,9 @@ fn stdin_error_prints_input_unchanged_and_exits_2() {
         .assert()
         .code(2)
         .stdout(&b"FROM a\nRUN echo \xff\n"[..])
-        .stderr(contains("-: error: not valid UTF-8"));
+        .stderr(contains(
+            "-:2:10: error: not valid UTF-8 (byte 0xFF at offset 16)",
+        ));
 }
 
 /// An editor pipes its buffer through `fmt -`/`fix -`: whatever goes

@@ -281,7 +281,7 @@ fn format_table_loads() {
         .arg("check")
         .assert()
         .code(2)
-        .stderr(contains("dslim.toml: error:"));
+        .stderr(contains("dslim.toml:1:1: error: invalid type"));
     write(
         d,
         "dslim.toml",
@@ -380,8 +380,9 @@ fn builders_table_loads() {
         .arg("check")
         .assert()
         .code(2)
-        .stderr(contains("dslim.toml: error:"))
-        .stderr(contains("locked-last"));
+        .stderr(contains(
+            "dslim.toml:4:1: error: unknown field `locked-last`",
+        ));
 }
 
 // ------------------------------------------------------------------ errors

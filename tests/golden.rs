@@ -149,6 +149,7 @@ impl Case {
             unsafe_fixes: self.name.contains("unsafe"),
             config,
             context: self.context.clone(),
+            max_file_size: None,
         })
     }
 }

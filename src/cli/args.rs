@@ -153,6 +153,9 @@ pub struct FixArgs {
     /// Print the diff and errors only, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// With `--write`, also rewrite read-only files (their mode is kept).
+    #[arg(long, requires = "write")]
+    pub force: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// The name to use for stdin in messages.
@@ -174,6 +177,9 @@ pub struct FmtArgs {
     /// Print the diff and errors only, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// With `--write`, also rewrite read-only files (their mode is kept).
+    #[arg(long, requires = "write")]
+    pub force: bool,
     /// The name to use for stdin in messages.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use super::args::{CheckArgs, CheckFormat, FixArgs};
 use super::{
-    decode, inputs, par_map_progress, plan, read_source, read_stdin, resolver, stdin_settings,
-    ExitStatus, Inputs, Job, Term,
+    decode, inputs, par_map_progress, plan, read_source_max, read_stdin_max, resolver,
+    stdin_settings, ExitStatus, Inputs, Job, Term,
 };
 use crate::edit::Applicability;
 use crate::finding::Finding;
@@ -30,6 +30,7 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
             paths: a.paths.clone(),
             write: true,
             check: false,
+            force: false,
             quiet: a.quiet,
             rules: a.rules.clone(),
             stdin_filename: a.stdin_filename.clone(),
@@ -58,23 +59,54 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
             let Some(settings) = stdin_settings(&mut resolver, &name, term) else {
                 return ExitStatus::Error;
             };
-            let r = match read_stdin() {
+            let r = match read_stdin_max(settings.max_file_size()) {
                 Ok(b) => match decode(b) {
                     Ok(src) => {
                         let file = (name != "-").then(|| Path::new(name.as_str()));
                         check_source(&name, file, &src, &settings, opts)
                     }
-                    Err(e) => Report::error(&name, None, &e.message(), opts),
+                    Err(e) => Report::error(&name, e.at(), &e.message(), opts),
                 },
                 Err(e) => Report::error(&name, None, &fsutil::io_message(&e), opts),
             };
             (vec![r], ExitStatus::Success)
         }
         Ok(Inputs::Files(files, errors)) => {
+            if let Some(out) = &a.output {
+                // Before any work: the report must not replace an input.
+                if let Some(input) = files.iter().find(|f| fsutil::same_file(out, f)) {
+                    term.err(&text::error(
+                        &display_path(out),
+                        &format!(
+                            "is the input `{}`; the report would replace it, not written \
+                             (choose another `--output`)",
+                            display_path(input)
+                        ),
+                    ));
+                    return ExitStatus::Error;
+                }
+            }
             let mut status = super::report_walk_errors(term, &errors);
             let (jobs, s) = plan(&mut resolver, &a.paths, files, term);
             status = status.and(s);
-            let reports = par_map_progress("Checking", &jobs, |j| check_file(j, opts));
+            let mut reports = par_map_progress("Checking", &jobs, |j| check_file(j, opts));
+            // Missing paths and configuration errors count in SARIF too.
+            for e in &errors {
+                let shown = display_path(&e.path);
+                reports.push(Report {
+                    error: Some((shown.clone(), format!("{shown}: {}", e.message))),
+                    ..Report::default()
+                });
+            }
+            if s == ExitStatus::Error {
+                reports.push(Report {
+                    error: Some((
+                        String::new(),
+                        "a configuration file could not be loaded (see the error on stderr)".into(),
+                    )),
+                    ..Report::default()
+                });
+            }
             (reports, status)
         }
     };
@@ -141,10 +173,10 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
         Some(file) => {
             // A file gets no colour.
             let plain = anstream::adapter::strip_str(&out).to_string();
-            if let Err(e) = std::fs::write(file, plain) {
+            if let Err(e) = fsutil::write_report(file, plain.as_bytes()) {
                 term.err(&text::error(
                     &display_path(file),
-                    &format!("cannot write report: {}", fsutil::io_message(&e)),
+                    &format!("cannot write report: {e}"),
                 ));
                 status = status.and(ExitStatus::Error);
             }
@@ -263,9 +295,9 @@ pub(crate) fn is_fixable(f: &Finding, settings: &Settings) -> bool {
 
 fn check_file(job: &Job, opts: Opts) -> Report {
     let shown = display_path(&job.path);
-    match read_source(Path::new(&job.path)) {
+    match read_source_max(&job.path, job.settings.max_file_size()) {
         Ok(src) => check_source(&shown, Some(&job.path), &src, &job.settings, opts),
-        Err(e) => Report::error(&shown, None, &e.message(), opts),
+        Err(e) => Report::error(&shown, e.at(), &e.message(), opts),
     }
 }
 

@@ -1,9 +1,9 @@
 //! `dslim debug roundtrip` and `dslim debug parse`.
 //!
 //! Paths given are taken as files whatever their names; directories are
-//! walked like everywhere else.
+//! walked like everywhere else; `-` (alone) reads stdin.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::args::DebugCommand;
 use super::{par_map, ExitStatus, Term};
@@ -26,9 +26,44 @@ enum Trip {
     Bad(String, ExitStatus),
 }
 
-fn trip(path: &Path) -> Trip {
-    let shown = display_path(path);
-    let bytes = match std::fs::read(path) {
+/// The inputs of a debug command: stdin for `-`, else the files found.
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    fn shown(&self) -> String {
+        match self {
+            Input::Stdin => "-".into(),
+            Input::File(p) => display_path(p),
+        }
+    }
+    fn read(&self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Input::Stdin => super::read_stdin(),
+            Input::File(p) => fsutil::read_regular(p, fsutil::DEFAULT_MAX_FILE_SIZE),
+        }
+    }
+}
+
+/// What `paths` name, walk errors printed (and their status).
+fn inputs(paths: &[PathBuf], term: &mut Term) -> (Vec<Input>, ExitStatus) {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        if paths.len() > 1 {
+            term.fatal("`-` (stdin) cannot be combined with other paths");
+            return (Vec::new(), ExitStatus::Error);
+        }
+        return (vec![Input::Stdin], ExitStatus::Success);
+    }
+    let (files, errors) = walk::discover(paths);
+    let status = super::report_walk_errors(term, &errors);
+    (files.into_iter().map(Input::File).collect(), status)
+}
+
+fn trip(input: &Input) -> Trip {
+    let shown = input.shown();
+    let bytes = match input.read() {
         Ok(b) => b,
         Err(e) => {
             return Trip::Bad(
@@ -51,9 +86,11 @@ fn trip(path: &Path) -> Trip {
 }
 
 fn roundtrip(paths: &[PathBuf], term: &mut Term) -> ExitStatus {
-    let (files, errors) = walk::discover(paths);
-    let mut status = super::report_walk_errors(term, &errors);
-    let results = par_map(&files, |p| trip(p));
+    let (files, mut status) = inputs(paths, term);
+    if status == ExitStatus::Error && files.is_empty() && paths.iter().any(|p| p == "-") {
+        return status;
+    }
+    let results = par_map(&files, trip);
     let mut same = 0;
     for r in &results {
         match r {
@@ -71,9 +108,9 @@ fn roundtrip(paths: &[PathBuf], term: &mut Term) -> ExitStatus {
     status
 }
 
-fn parse_one(path: &Path) -> (String, ExitStatus) {
-    let shown = display_path(path);
-    let bytes = match std::fs::read(path) {
+fn parse_one(input: &Input) -> (String, ExitStatus) {
+    let shown = input.shown();
+    let bytes = match input.read() {
         Ok(b) => b,
         Err(e) => {
             return (
@@ -99,10 +136,9 @@ fn parse_one(path: &Path) -> (String, ExitStatus) {
 }
 
 fn parse(paths: &[PathBuf], term: &mut Term) -> ExitStatus {
-    let (files, errors) = walk::discover(paths);
-    let mut status = super::report_walk_errors(term, &errors);
+    let (files, mut status) = inputs(paths, term);
     let mut out = String::new();
-    for (line, s) in par_map(&files, |p| parse_one(p)) {
+    for (line, s) in par_map(&files, parse_one) {
         out.push_str(&line);
         status = status.and(s);
     }

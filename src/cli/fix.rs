@@ -3,11 +3,14 @@
 use std::path::Path;
 
 use super::args::FixArgs;
-use super::{inputs, par_map_progress, plan, read_source, resolver, ExitStatus, Inputs, Job, Term};
+use super::{
+    inputs, par_map_progress, plan, read_source_max, resolver, write_roots, ExitStatus, Inputs,
+    Job, Term,
+};
 use crate::edit::FileChange;
 use crate::fsutil;
 use crate::output::{diff, display_path, text};
-use crate::pipeline::{self, Error, Settings};
+use crate::pipeline::{self, Error};
 
 pub fn run(a: &FixArgs, term: &mut Term) -> ExitStatus {
     if super::reads_stdin(&a.paths, a.stdin_filename.as_deref()) {
@@ -88,6 +91,10 @@ struct FileReport {
     /// Other files the fixes create or change (written, or diffed, once
     /// per path by [`fix_files`]).
     files: Vec<FileChange>,
+    /// Where those may be written ([`write_roots`]).
+    roots: Vec<std::path::PathBuf>,
+    /// The file was to change but could not be written.
+    failed: bool,
 }
 
 /// An other file's path for messages: relative to the working directory
@@ -107,11 +114,12 @@ impl FileReport {
     }
 }
 
-fn fix_one(path: &Path, settings: &Settings, write: bool, check: bool) -> FileReport {
+fn fix_one(job: &Job, a: &FixArgs) -> FileReport {
+    let (path, settings) = (job.path.as_path(), &*job.settings);
     let shown = display_path(path);
-    let src = match read_source(path) {
+    let src = match read_source_max(path, settings.max_file_size()) {
         Ok(s) => s,
-        Err(e) => return FileReport::error(text::error(&shown, &e.message())),
+        Err(e) => return FileReport::error(e.text(&shown)),
     };
     let o = match pipeline::fix(pipeline::Source::new(&src, Some(path)), settings) {
         Ok(o) => o,
@@ -126,15 +134,25 @@ fn fix_one(path: &Path, settings: &Settings, write: bool, check: bool) -> FileRe
         };
     let mut r = FileReport {
         unsafe_left: counts.unsafe_more,
+        roots: write_roots(path, a.rules.context.as_deref()),
         ..FileReport::default()
     };
     if !o.changed(&src) {
         return r;
     }
-    if write {
+    if a.write {
         if o.fixed != src {
-            if let Err(e) = fsutil::write_atomic(path, src.as_bytes(), o.fixed.as_bytes()) {
-                return FileReport::error(text::error(&shown, &e.to_string()));
+            let written = fsutil::confine(path, &r.roots)
+                .map_err(fsutil::WriteError::Refused)
+                .and_then(|target| {
+                    let opts = fsutil::WriteOptions { force: a.force };
+                    fsutil::write_atomic(&target, src.as_bytes(), o.fixed.as_bytes(), opts)
+                });
+            if let Err(e) = written {
+                return FileReport {
+                    failed: true,
+                    ..FileReport::error(text::error(&shown, &e.to_string()))
+                };
             }
         }
     } else {
@@ -144,18 +162,19 @@ fn fix_one(path: &Path, settings: &Settings, write: bool, check: bool) -> FileRe
     r.changed = true;
     r.doc_changed = o.fixed != src;
     r.files = o.files;
-    if check {
+    if a.check {
         r.status = ExitStatus::Failure;
     }
     r
 }
 
 fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
-    let reports = par_map_progress("Fixing", jobs, |j| {
-        fix_one(&j.path, &j.settings, a.write, a.check)
-    });
+    if a.write {
+        super::report_leftovers(jobs, term);
+    }
+    let reports = par_map_progress("Fixing", jobs, |j| fix_one(j, a));
     let mut status = ExitStatus::Success;
-    let (mut applied, mut changed, mut unsafe_more) = (0, 0, 0);
+    let (mut applied, mut changed, mut unsafe_more, mut failed) = (0, 0, 0, 0);
     // Several Dockerfiles of one context propose the same file: it is
     // written (or shown) once; a different proposal for it waits for the
     // next run.
@@ -178,10 +197,22 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
                 continue;
             }
             done.push(f);
+            // Refused in a diff too: the diff shows only what `--write` does.
+            let target = match fsutil::confine(&f.path, &r.roots) {
+                Ok(t) => t,
+                Err(m) => {
+                    term.err(&text::error(&shown, &m));
+                    status = status.and(ExitStatus::Error);
+                    failed += 1;
+                    continue;
+                }
+            };
             if a.write {
-                if let Err(e) = fsutil::write_change(&f.path, f.old.as_deref(), &f.new) {
+                let opts = fsutil::WriteOptions { force: a.force };
+                if let Err(e) = fsutil::write_change(&target, f.old.as_deref(), &f.new, opts) {
                     term.err(&text::error(&shown, &e.to_string()));
                     status = status.and(ExitStatus::Error);
+                    failed += 1;
                 }
             } else {
                 term.out(&diff::change(&shown, f.old.as_deref(), &f.new));
@@ -191,6 +222,7 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
         applied += r.applied;
         changed += usize::from(r.changed);
         unsafe_more += r.unsafe_left;
+        failed += usize::from(r.failed);
     }
     // Every file the run touches counts, other files (`.dockerignore`)
     // included, and those are named.
@@ -207,7 +239,12 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
             text::files(touched)
         }
     };
-    let mut summary = if changed == 0 {
+    let mut summary = if changed == 0 && failed > 0 {
+        format!(
+            "Not written: {} (see the errors above).",
+            text::files(failed)
+        )
+    } else if changed == 0 {
         "No fixes to apply.".to_string()
     } else if a.write {
         format!("Fixed {} in {in_files}.", text::issues(applied))
@@ -217,6 +254,12 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
             text::issues(applied)
         )
     };
+    if changed > 0 && failed > 0 {
+        summary.push_str(&format!(
+            " Not written: {} (see the errors above).",
+            text::files(failed)
+        ));
+    }
     if unsafe_more > 0 {
         summary.push_str(&format!(" {unsafe_more} more fixable with `--unsafe`."));
     }

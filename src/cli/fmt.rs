@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::args::FmtArgs;
 use super::fix::error_text;
-use super::{inputs, par_map, read_source, ExitStatus, Inputs, Term};
+use super::{inputs, par_map, read_source_max, write_roots, ExitStatus, Inputs, Term};
 use crate::config::FormatOptions;
 use crate::format;
 use crate::fsutil;
@@ -62,6 +62,8 @@ struct FileReport {
     err: String,
     status: ExitStatus,
     changed: bool,
+    /// The file was to change but could not be written.
+    failed: bool,
 }
 
 impl FileReport {
@@ -74,11 +76,13 @@ impl FileReport {
     }
 }
 
-fn fmt_one(path: &Path, opts: &FormatOptions, write: bool, check: bool) -> FileReport {
+fn fmt_one(job: &super::Job, a: &FmtArgs) -> FileReport {
+    let (path, opts): (&Path, &FormatOptions) = (&job.path, &job.settings.config.format);
+    let (write, check) = (a.write, a.check);
     let shown = display_path(path);
-    let src = match read_source(path) {
+    let src = match read_source_max(path, job.settings.max_file_size()) {
         Ok(s) => s,
-        Err(e) => return FileReport::error(text::error(&shown, &e.message())),
+        Err(e) => return FileReport::error(e.text(&shown)),
     };
     let out = match format::format(&src, opts) {
         Ok(o) => o,
@@ -92,8 +96,17 @@ fn fmt_one(path: &Path, opts: &FormatOptions, write: bool, check: bool) -> FileR
         ..FileReport::default()
     };
     if write {
-        if let Err(e) = fsutil::write_atomic(path, src.as_bytes(), out.as_bytes()) {
-            return FileReport::error(text::error(&shown, &e.to_string()));
+        let written = fsutil::confine(path, &write_roots(path, None))
+            .map_err(fsutil::WriteError::Refused)
+            .and_then(|target| {
+                let opts = fsutil::WriteOptions { force: a.force };
+                fsutil::write_atomic(&target, src.as_bytes(), out.as_bytes(), opts)
+            });
+        if let Err(e) = written {
+            return FileReport {
+                failed: true,
+                ..FileReport::error(text::error(&shown, &e.to_string()))
+            };
         }
     } else {
         r.diff = diff::unified(&shown, &src, &out);
@@ -105,19 +118,27 @@ fn fmt_one(path: &Path, opts: &FormatOptions, write: bool, check: bool) -> FileR
 }
 
 fn fmt_files(jobs: &[super::Job], a: &FmtArgs, term: &mut Term) -> ExitStatus {
-    let reports = par_map(jobs, |j| {
-        fmt_one(&j.path, &j.settings.config.format, a.write, a.check)
-    });
+    if a.write {
+        super::report_leftovers(jobs, term);
+    }
+    let reports = par_map(jobs, |j| fmt_one(j, a));
     let mut status = ExitStatus::Success;
-    let (mut changed, mut clean) = (0, 0);
+    let (mut changed, mut clean, mut failed) = (0, 0, 0);
     for r in &reports {
         clean += usize::from(r.status != ExitStatus::Error && !r.changed);
         term.out(&r.diff);
         term.err(&r.err);
         status = status.and(r.status);
         changed += usize::from(r.changed);
+        failed += usize::from(r.failed);
     }
-    let summary = if changed == 0 {
+    let summary = if failed > 0 {
+        format!(
+            "Reformatted {}; not written: {} (see the errors above).\n",
+            text::files(changed),
+            text::files(failed)
+        )
+    } else if changed == 0 {
         format!("{} already formatted.\n", text::files(clean))
     } else if a.write {
         format!("Reformatted {}.\n", text::files(changed))

@@ -23,6 +23,7 @@ use std::sync::Arc;
 pub use args::Cli;
 use args::{Command, RuleArgs};
 
+use crate::fsutil;
 use crate::output::{display_path, text};
 use crate::pipeline::{self, Settings};
 use crate::resolver::{self, Overrides, Resolver, Source};
@@ -167,6 +168,7 @@ pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
         unsafe_fixes: r.unsafe_fixes,
         config: Default::default(),
         context: r.context.clone(),
+        max_file_size: None,
     })
 }
 
@@ -241,6 +243,9 @@ fn overrides(r: &RuleArgs) -> Result<Overrides, String> {
             .transpose()?,
         context: r.context.clone(),
     };
+    if let Some(c) = &cli.context {
+        resolver::context_dir(c).map_err(|m| format!("--context `{}` {m}", c.display()))?;
+    }
     let env = Overrides::from_env(|k| std::env::var(k).ok())?;
     Ok(cli.over(env))
 }
@@ -288,6 +293,40 @@ pub fn plan(
         });
     }
     (jobs, status)
+}
+
+/// Where a fix of the file at `path` may write: its repository
+/// ([`fsutil::repository_root`]) and the `--context` named on the command
+/// line. A `context` from a configuration file adds nothing: a repository
+/// cannot send writes out of itself.
+pub fn write_roots(path: &Path, cli_context: Option<&Path>) -> Vec<PathBuf> {
+    let mut roots = vec![fsutil::repository_root(path)];
+    roots.extend(cli_context.map(Path::to_path_buf));
+    roots
+}
+
+/// Notes on the temporary files interrupted runs left beside the files
+/// about to be written ([`fsutil::leftovers`]); they are not removed (a
+/// person decides).
+pub fn report_leftovers(jobs: &[Job], term: &mut Term) {
+    let mut dirs: Vec<PathBuf> = jobs
+        .iter()
+        .map(|j| match j.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        for p in fsutil::leftovers(&d) {
+            let p = p.strip_prefix(".").unwrap_or(&p);
+            term.err(&format!(
+                "{}: note: temporary file left by an interrupted dslim run; remove it\n",
+                display_path(p)
+            ));
+        }
+    }
 }
 
 /// Settings for stdin named `name` (`-`: the current directory's).
@@ -339,7 +378,7 @@ where
     let bytes = match read_stdin() {
         Ok(b) => b,
         Err(e) => {
-            term.err(&text::error(name, &crate::fsutil::io_message(&e)));
+            term.err(&text::error(name, &fsutil::io_message(&e)));
             return ExitStatus::Error;
         }
     };
@@ -349,7 +388,7 @@ where
             if let SourceError::NotUtf8(b, _) = &e {
                 term.out_raw(b);
             }
-            term.err(&text::error(name, &e.message()));
+            term.err(&e.text(name));
             return ExitStatus::Error;
         }
     };
@@ -528,10 +567,25 @@ pub fn report_walk_errors(term: &mut Term, errors: &[WalkError]) -> ExitStatus {
     }
 }
 
-/// Reads all of stdin.
+/// Reads all of stdin, at most [`fsutil::DEFAULT_MAX_FILE_SIZE`] bytes.
 pub fn read_stdin() -> io::Result<Vec<u8>> {
+    read_stdin_max(fsutil::DEFAULT_MAX_FILE_SIZE)
+}
+
+/// Reads all of stdin, at most `max` bytes (more is an error naming the
+/// cap: `/dev/zero` piped in must not exhaust memory).
+pub fn read_stdin_max(max: u64) -> io::Result<Vec<u8>> {
     let mut buf = Vec::new();
-    io::stdin().lock().read_to_end(&mut buf)?;
+    io::stdin()
+        .lock()
+        .take(max.saturating_add(1))
+        .read_to_end(&mut buf)?;
+    if buf.len() as u64 > max {
+        return Err(io::Error::other(format!(
+            "input larger than {} (`max-file-size`); not read",
+            fsutil::size_text(max)
+        )));
+    }
     Ok(buf)
 }
 
@@ -542,13 +596,55 @@ pub enum SourceError {
     NotUtf8(Vec<u8>, std::str::Utf8Error),
 }
 
+/// The encoding a byte-order mark announces, and the mark's length.
+fn bom_encoding(b: &[u8]) -> Option<(&'static str, usize)> {
+    const MARKS: [(&[u8], &str); 4] = [
+        (&[0xFF, 0xFE, 0, 0], "UTF-32LE"),
+        (&[0, 0, 0xFE, 0xFF], "UTF-32BE"),
+        (&[0xFF, 0xFE], "UTF-16LE"),
+        (&[0xFE, 0xFF], "UTF-16BE"),
+    ];
+    MARKS
+        .iter()
+        .find(|(m, _)| b.starts_with(m))
+        .map(|(m, name)| (*name, m.len()))
+}
+
 impl SourceError {
     pub fn message(&self) -> String {
         match self {
-            SourceError::Io(e) => crate::fsutil::io_message(e),
-            SourceError::NotUtf8(_, e) => {
-                format!("not valid UTF-8 (at byte {})", e.valid_up_to())
+            SourceError::Io(e) => fsutil::io_message(e),
+            SourceError::NotUtf8(b, e) => match bom_encoding(b) {
+                Some((enc, _)) => format!(
+                    "{enc} text (byte-order mark at the start); dslim reads UTF-8 only \
+                     (convert it: `iconv -f {enc} -t UTF-8`)"
+                ),
+                None => format!(
+                    "not valid UTF-8 (byte 0x{:02X} at offset {})",
+                    b.get(e.valid_up_to()).copied().unwrap_or(0),
+                    e.valid_up_to()
+                ),
+            },
+        }
+    }
+
+    /// The line and column of the first byte that is not UTF-8 (`None` for
+    /// an I/O error or a UTF-16/32 file, which is wrong from its start).
+    pub fn at(&self) -> Option<(usize, usize)> {
+        match self {
+            SourceError::NotUtf8(b, e) if bom_encoding(b).is_none() => {
+                let valid = std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or("");
+                Some(crate::syntax::line_col(valid, valid.len()))
             }
+            _ => None,
+        }
+    }
+
+    /// `path[:line:col]: error: message`.
+    pub fn text(&self, path: &str) -> String {
+        match self.at() {
+            Some((l, c)) => text::error(&format!("{path}:{l}:{c}"), &self.message()),
+            None => text::error(path, &self.message()),
         }
     }
 }
@@ -561,9 +657,16 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, SourceError> {
     })
 }
 
-/// A file's text.
+/// A file's text: a regular file of at most
+/// [`fsutil::DEFAULT_MAX_FILE_SIZE`] bytes.
 pub fn read_source(path: &Path) -> Result<String, SourceError> {
-    decode(std::fs::read(path).map_err(SourceError::Io)?)
+    read_source_max(path, fsutil::DEFAULT_MAX_FILE_SIZE)
+}
+
+/// A file's text: a regular file of at most `max` bytes
+/// ([`fsutil::read_regular`]).
+pub fn read_source_max(path: &Path, max: u64) -> Result<String, SourceError> {
+    decode(fsutil::read_regular(path, max).map_err(SourceError::Io)?)
 }
 
 /// Files are handled on worker threads only above this many: a thread pool

@@ -107,8 +107,9 @@ fn first_paragraph(doc: &str) -> String {
 }
 
 /// The whole report: the rules of `ts` and `results`, pretty-printed with a
-/// final newline. `errors` (files that could not be read or parsed) become
-/// tool execution notifications.
+/// final newline. `errors` (paths that could not be found, read or parsed;
+/// an empty path for a problem not tied to one) become tool execution
+/// notifications, and any makes `executionSuccessful` false.
 pub fn report(ts: &[&dyn Transform], results: Vec<Value>, errors: &[(String, String)]) -> String {
     let rules: Vec<Value> = ts
         .iter()
@@ -132,6 +133,9 @@ pub fn report(ts: &[&dyn Transform], results: Vec<Value>, errors: &[(String, Str
     let notifications: Vec<Value> = errors
         .iter()
         .map(|(path, message)| {
+            if path.is_empty() {
+                return json!({"level": "error", "message": {"text": message}});
+            }
             json!({
                 "level": "error",
                 "message": {"text": message},
