@@ -97,26 +97,29 @@ fn diagnostics_are_dslim_check_findings() {
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let want: Vec<(String, u64, u64)> = report
+    // (ASCII text: columns in characters are UTF-16 columns.)
+    let n = |v: &Value| v.as_u64().unwrap();
+    let want: Vec<(String, [u64; 4])> = report
         .as_array()
         .unwrap()
         .iter()
         .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["location"]["line"].as_u64().unwrap() - 1,
-                f["location"]["column"].as_u64().unwrap() - 1,
-            )
+            let p = [&f["line"], &f["column"], &f["end_line"], &f["end_column"]].map(|v| n(v) - 1);
+            (f["code"].as_str().unwrap().to_string(), p)
         })
         .collect();
-    let got: Vec<(String, u64, u64)> = diags
+    let got: Vec<(String, [u64; 4])> = diags
         .iter()
         .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["range"]["start"]["line"].as_u64().unwrap(),
-                d["range"]["start"]["character"].as_u64().unwrap(),
-            )
+            let r = &d["range"];
+            let p = [
+                &r["start"]["line"],
+                &r["start"]["character"],
+                &r["end"]["line"],
+                &r["end"]["character"],
+            ]
+            .map(n);
+            (d["code"].as_str().unwrap().to_string(), p)
         })
         .collect();
     assert!(!want.is_empty());
@@ -128,7 +131,6 @@ fn diagnostics_are_dslim_check_findings() {
         .as_str()
         .unwrap()
         .ends_with("rules.md#ds001-merge-runs"));
-    assert_eq!(ds001["range"]["end"]["line"], 3);
     // An unsafe fix (DS003, --no-install-recommends) informs.
     let ds003 = diags.iter().find(|d| d["code"] == "DS003").unwrap();
     assert_eq!(ds003["severity"], 3);
@@ -190,16 +192,41 @@ fn utf16_crlf_bom_positions_and_fix_all() {
         .unwrap()
         .iter()
         .find(|f| f["code"] == "DS003")
-        .unwrap();
-    assert_eq!(f["location"]["line"], 2);
-    let chars = f["location"]["column"].as_u64().unwrap() as usize - 1;
+        .unwrap()
+        .clone();
+    // Findings start at their instruction; the DS003 fix inserts after
+    // `apt-get install`, behind the emoji: the quick fix's edit is where
+    // the CLI's (in characters) is, counted in UTF-16 units.
+    assert_eq!(f["line"], 2);
+    assert_eq!(ds003["range"]["start"], json!({"line": 1, "character": 0}));
+    let e = &f["fix"]["edits"][0]["start"];
+    assert_eq!(e["line"], 2);
+    let chars = e["column"].as_u64().unwrap() as usize - 1;
     let line1 = text.split('\n').nth(1).unwrap();
     let prefix: String = line1.chars().take(chars).collect();
-    assert!(prefix.contains('😀'), "the finding is after the emoji: {prefix}");
-    assert_eq!(ds003["range"]["start"]["line"], 1);
+    assert!(
+        prefix.contains('😀'),
+        "the edit is after the emoji: {prefix}"
+    );
+    let actions = code_actions(&mut c, &uri, text, Some(&["quickfix"]));
+    let quick = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("DS003:"))
+        .unwrap();
+    let edits = edits_for(&quick["edit"], &uri);
     assert_eq!(
-        ds003["range"]["start"]["character"],
-        prefix.encode_utf16().count() as u64
+        edits[0]["range"]["start"],
+        json!({"line": 1, "character": prefix.encode_utf16().count()})
+    );
+    // An ignore comment for the first instruction goes after the BOM.
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore DS101 for this instruction")
+        .unwrap();
+    let ignored = apply(text, &edits_for(&ignore["edit"], &uri));
+    assert!(
+        ignored.starts_with("\u{feff}# dslim ignore=DS101\r\nFROM"),
+        "{ignored:?}"
     );
     for (only, args) in [
         ("source.fixAll.dslim", vec!["fix"]),
@@ -240,28 +267,51 @@ fn quick_fixes_unsafe_labels_and_ignore() {
     assert_eq!(merge["isPreferred"], true);
     assert_eq!(merge["diagnostics"][0]["code"], "DS001");
     let merged = apply(MERGE, &edits_for(&merge["edit"], &uri));
-    assert_eq!(merged, cli(dir.path(), &["fix", "--select", "DS001"], MERGE));
+    assert_eq!(
+        merged,
+        cli(dir.path(), &["fix", "--select", "DS001"], MERGE)
+    );
     let recommends = by_title("DS003:");
     assert!(recommends["title"].as_str().unwrap().contains("unsafe"));
     assert_eq!(recommends["isPreferred"], false);
     let ignore = by_title("Ignore DS001");
     let ignored = apply(MERGE, &edits_for(&ignore["edit"], &uri));
-    assert!(ignored.contains("# dslim ignore=DS001\nRUN apt-get update\n"), "{ignored}");
-    // Applied, DS001 is gone; a second ignore extends the same comment.
+    assert!(
+        ignored.contains("# dslim ignore=DS001\nRUN apt-get update\n"),
+        "{ignored}"
+    );
+    // Applied, DS001 is gone.
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": ignored}]}),
     );
     let diags = c.diagnostics(&uri, 2);
     assert!(diags.iter().all(|d| d["code"] != "DS001"), "{diags:?}");
-    let actions = code_actions(&mut c, &uri, &ignored, Some(&["quickfix"]));
+    assert!(!diags.is_empty());
+    // A second code for the same instruction extends its comment.
+    let text = "FROM debian:bookworm\r\n  # dslim ignore=DS003\r\n  RUN apt-get update && apt-get install -y curl\r\n";
+    let uri2 = file_uri(&dir.path().join("other.Dockerfile"));
+    c.open(&uri2, text);
+    let actions = code_actions(&mut c, &uri2, text, Some(&["quickfix"]));
     let second = actions
         .iter()
-        .find(|a| a["title"].as_str().unwrap().starts_with("Ignore DS00"))
-        .unwrap();
-    let twice = apply(&ignored, &edits_for(&second["edit"], &uri));
-    assert!(twice.contains("# dslim ignore=DS001,DS00"), "{twice}");
-    assert_eq!(twice.matches("# dslim").count(), 1);
+        .find(|a| a["title"] == "Ignore DS002 for this instruction")
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    let twice = apply(text, &edits_for(&second["edit"], &uri2));
+    assert_eq!(
+        twice,
+        "FROM debian:bookworm\r\n  # dslim ignore=DS003,DS002\r\n  RUN apt-get update && apt-get install -y curl\r\n"
+    );
+    // A new comment keeps the instruction's indentation and CRLF.
+    let slim = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore DS101 for this instruction")
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    let above = apply(text, &edits_for(&slim["edit"], &uri2));
+    assert!(
+        above.starts_with("# dslim ignore=DS101\r\nFROM debian:bookworm\r\n"),
+        "{above}"
+    );
 }
 
 #[test]
@@ -278,7 +328,10 @@ fn formatting_is_dslim_fmt_as_small_edits() {
     let want = cli(dir.path(), &["fmt"], text);
     assert_ne!(want, text);
     assert_eq!(apply(text, edits), want);
-    assert!(edits.len() > 1, "not one whole-document replacement: {edits:?}");
+    assert!(
+        edits.len() > 1,
+        "not one whole-document replacement: {edits:?}"
+    );
     // Range formatting: only what lies on the lines asked for.
     let ranged = c.call(
         "textDocument/rangeFormatting",
@@ -290,7 +343,10 @@ fn formatting_is_dslim_fmt_as_small_edits() {
     );
     let ranged = ranged.as_array().unwrap();
     assert!(!ranged.is_empty());
-    assert!(ranged.iter().all(|e| e["range"]["end"]["line"] == 0), "{ranged:?}");
+    assert!(
+        ranged.iter().all(|e| e["range"]["end"]["line"] == 0),
+        "{ranged:?}"
+    );
     assert!(apply(text, ranged).starts_with("FROM debian:bookworm\nrun  echo one\n"));
     // A formatted buffer needs no edit.
     c.notify(
@@ -342,7 +398,8 @@ fn hover_is_dslim_explain() {
 /// where the client means: the server's text equals the client's.
 #[test]
 fn incremental_changes_apply_in_utf16() {
-    let text = "FROM debian:bookworm\nRUN echo \"😀 é\" && apt-get update\nRUN apt-get install -y curl\n";
+    let text =
+        "FROM debian:bookworm\nRUN echo \"😀 é\" && apt-get update\nRUN apt-get install -y curl\n";
     let (dir, uri, _) = setup(text);
     let mut c = Client::start(dir.path(), default_caps());
     c.open(&uri, text);
@@ -356,10 +413,16 @@ fn incremental_changes_apply_in_utf16() {
     ]);
     let mut client_text = text.to_string();
     for ch in changes.as_array().unwrap() {
-        client_text = apply(&client_text, &[json!({"range": ch["range"], "newText": ch["text"]})]);
+        client_text = apply(
+            &client_text,
+            &[json!({"range": ch["range"], "newText": ch["text"]})],
+        );
     }
     assert!(client_text.contains("\"😀 ü!\""), "{client_text}");
-    assert!(client_text.contains("ENV A=1\nRUN apt-get install curl\n"), "{client_text}");
+    assert!(
+        client_text.contains("ENV A=1\nRUN apt-get install curl\n"),
+        "{client_text}"
+    );
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": changes}),
@@ -387,7 +450,11 @@ fn pull_diagnostics_and_resolve() {
         json!({"textDocument": {"uri": uri}}),
     );
     assert_eq!(r["kind"], "full");
-    assert!(r["items"].as_array().unwrap().iter().any(|d| d["code"] == "DS001"));
+    assert!(r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "DS001"));
     let again = c.call(
         "textDocument/diagnostic",
         json!({"textDocument": {"uri": uri}, "previousResultId": r["resultId"]}),
@@ -407,7 +474,10 @@ fn pull_diagnostics_and_resolve() {
     );
     let stale = c.request("codeAction/resolve", actions[0].clone());
     assert_eq!(stale["error"]["code"], -32801);
-    let none = c.call("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    let none = c.call(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
     assert_eq!(none["items"], json!([]));
     // Pull clients get no pushed diagnostics.
     assert!(c
@@ -460,7 +530,11 @@ fn dockerignore_is_created_through_document_changes() {
     let (dir, uri, path) = setup(text);
     write(dir.path(), "package.json", "{}\n");
     write(dir.path(), "package-lock.json", "{}\n");
-    write(dir.path(), "dslim.toml", "context = \".\"\nselect = [\"DS203\"]\n");
+    write(
+        dir.path(),
+        "dslim.toml",
+        "context = \".\"\nselect = [\"DS203\"]\n",
+    );
     let mut c = Client::start(dir.path(), default_caps());
     c.open(&uri, text);
     let diags = c.diagnostics(&uri, 1);

@@ -30,6 +30,9 @@ pub const FIX_ALL: &str = "source.fixAll.dslim";
 /// `source.fixAll`, so a format-on-save `source.fixAll` never applies it.
 pub const FIX_ALL_UNSAFE: &str = "source.dslim.fixAllUnsafe";
 
+/// How many documents keep their analysis between requests.
+const KEEP_ANALYSES: usize = 8;
+
 /// One open document.
 struct Doc {
     text: String,
@@ -71,6 +74,9 @@ pub struct Server {
     workspace_context: bool,
     /// Bumped when configuration or context files change.
     generation: u64,
+    /// Documents whose analysis is kept, most recent last (the others
+    /// are checked again when asked: memory stays that of their text).
+    recent: Vec<Url>,
     out: Vec<Message>,
 }
 
@@ -165,6 +171,7 @@ impl Server {
             watch,
             workspace_context,
             generation: 0,
+            recent: Vec::new(),
             out: Vec::new(),
         };
         for e in env_error.into_iter().chain(config_error) {
@@ -232,9 +239,8 @@ impl Server {
             Message::Request(r) => {
                 let id = r.id.clone();
                 let method = r.method.clone();
-                let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    self.request(r)
-                }));
+                let res =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.request(r)));
                 let resp = match res {
                     Ok(Ok(v)) => Response::new_ok(id, v),
                     Ok(Err((code, m))) => Response::new_err(id, code as i32, m),
@@ -247,31 +253,31 @@ impl Server {
                 self.out.push(resp.into());
             }
             Message::Notification(n) => {
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    self.notification(n)
-                }));
+                let _ =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.notification(n)));
             }
             // Answers to our registration request: nothing to do.
             Message::Response(_) => {}
         }
     }
 
-    /// Publishes diagnostics for every document changed since the last
-    /// call (when the client does not pull them).
-    pub fn publish_changed(&mut self) {
-        let uris: Vec<Url> = self
+    /// Publishes diagnostics for one document changed since the last call
+    /// (when the client does not pull them); `false` when none is left.
+    /// One at a time, so a burst of 200 opened documents never holds 200
+    /// sets of diagnostics in memory.
+    pub fn publish_one(&mut self) -> bool {
+        let Some(uri) = self
             .docs
             .iter()
-            .filter(|(_, d)| d.changed)
+            .find(|(_, d)| d.changed)
             .map(|(u, _)| u.clone())
-            .collect();
-        for uri in uris {
-            if let Some(d) = self.docs.get_mut(&uri) {
-                d.changed = false;
-            }
-            if !self.push {
-                continue;
-            }
+        else {
+            return false;
+        };
+        if let Some(d) = self.docs.get_mut(&uri) {
+            d.changed = false;
+        }
+        if self.push {
             let diagnostics = self.diagnostics(&uri);
             let version = self.docs.get(&uri).map(|d| d.version);
             self.notify(
@@ -283,6 +289,12 @@ impl Server {
                 },
             );
         }
+        true
+    }
+
+    /// [`Server::publish_one`] until every changed document is published.
+    pub fn publish_changed(&mut self) {
+        while self.publish_one() {}
     }
 
     fn notify(&mut self, method: &str, params: impl serde::Serialize) {
@@ -302,32 +314,30 @@ impl Server {
 
     fn notification(&mut self, n: Notification) {
         match n.method.as_str() {
-            "initialized" => {
-                if self.watch {
-                    let watchers: Vec<lsp::FileSystemWatcher> =
-                        ["**/dslim.toml", "**/.dslim.toml", "**/.dockerignore"]
-                            .iter()
-                            .map(|g| lsp::FileSystemWatcher {
-                                glob_pattern: lsp::GlobPattern::String(g.to_string()),
-                                kind: None,
-                            })
-                            .collect();
-                    let reg = lsp::Registration {
-                        id: "dslim-watch".into(),
-                        method: "workspace/didChangeWatchedFiles".into(),
-                        register_options: Some(json!({ "watchers": watchers })),
-                    };
-                    self.out.push(
-                        Request::new(
-                            RequestId::from("dslim-watch".to_string()),
-                            "client/registerCapability".into(),
-                            lsp::RegistrationParams {
-                                registrations: vec![reg],
-                            },
-                        )
-                        .into(),
-                    );
-                }
+            "initialized" if self.watch => {
+                let watchers: Vec<lsp::FileSystemWatcher> =
+                    ["**/dslim.toml", "**/.dslim.toml", "**/.dockerignore"]
+                        .iter()
+                        .map(|g| lsp::FileSystemWatcher {
+                            glob_pattern: lsp::GlobPattern::String(g.to_string()),
+                            kind: None,
+                        })
+                        .collect();
+                let reg = lsp::Registration {
+                    id: "dslim-watch".into(),
+                    method: "workspace/didChangeWatchedFiles".into(),
+                    register_options: Some(json!({ "watchers": watchers })),
+                };
+                self.out.push(
+                    Request::new(
+                        RequestId::from("dslim-watch".to_string()),
+                        "client/registerCapability".into(),
+                        lsp::RegistrationParams {
+                            registrations: vec![reg],
+                        },
+                    )
+                    .into(),
+                );
             }
             "textDocument/didOpen" => {
                 let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params)
@@ -508,6 +518,14 @@ impl Server {
             result,
         });
         d.analysis = Some(a.clone());
+        self.recent.retain(|u| u != uri);
+        self.recent.push(uri.clone());
+        if self.recent.len() > KEEP_ANALYSES {
+            let old = self.recent.remove(0);
+            if let Some(d) = self.docs.get_mut(&old) {
+                d.analysis = None;
+            }
+        }
         Some(a)
     }
 
@@ -531,7 +549,9 @@ impl Server {
         match &a.result {
             Err(pipeline::Error::Parse(e)) => {
                 let at = parse_error_offset(&d.text, e);
-                let end = d.text[at..].find(['\r', '\n']).map_or(d.text.len(), |i| at + i);
+                let end = d.text[at..]
+                    .find(['\r', '\n'])
+                    .map_or(d.text.len(), |i| at + i);
                 vec![error(
                     d.index.range(&d.text, at..end, self.enc),
                     parse_message(e),
@@ -553,12 +573,14 @@ impl Server {
             .get(&uri)
             .map(|d| format!("{}-{}", self.generation, d.version));
         let report = if id.is_some() && id == p.previous_result_id {
-            lsp::DocumentDiagnosticReport::Unchanged(lsp::RelatedUnchangedDocumentDiagnosticReport {
-                related_documents: None,
-                unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport {
-                    result_id: id.unwrap_or_default(),
+            lsp::DocumentDiagnosticReport::Unchanged(
+                lsp::RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport {
+                        result_id: id.unwrap_or_default(),
+                    },
                 },
-            })
+            )
         } else {
             lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
@@ -598,15 +620,20 @@ impl Server {
                     continue;
                 }
                 let diag = diagnostic(&d.text, &d.index, self.enc, f);
-                if let Some(x) = f.fix.as_ref().filter(|x| {
-                    x.applicability != Applicability::DisplayOnly && !x.is_empty()
-                }) {
+                if let Some(x) = f
+                    .fix
+                    .as_ref()
+                    .filter(|x| x.applicability != Applicability::DisplayOnly && !x.is_empty())
+                {
                     let safe = x.applicability == Applicability::Safe;
                     let what = x.title.clone().unwrap_or_else(|| f.message.clone());
                     let title = if safe {
                         format!("{}: {what}", f.code)
                     } else {
-                        format!("{}: {what} (unsafe: may change how the image behaves)", f.code)
+                        format!(
+                            "{}: {what} (unsafe: may change how the image behaves)",
+                            f.code
+                        )
                     };
                     let edits: Vec<(std::ops::Range<usize>, String)> = x
                         .edits
@@ -653,7 +680,11 @@ impl Server {
         };
         for (kind, unsafe_fixes, title) in [
             (FIX_ALL, false, "dslim: fix all safe"),
-            (FIX_ALL_UNSAFE, true, "dslim: fix all, unsafe fixes included"),
+            (
+                FIX_ALL_UNSAFE,
+                true,
+                "dslim: fix all, unsafe fixes included",
+            ),
         ] {
             let any = has(Applicability::Safe) || (unsafe_fixes && has(Applicability::Unsafe));
             if !any || !want(kind) || (unsafe_fixes && !has(Applicability::Unsafe)) {
@@ -682,11 +713,19 @@ impl Server {
 
     fn resolve(&mut self, mut a: CodeAction) -> Result<CodeAction, (ErrorCode, String)> {
         let data = a.data.clone().unwrap_or_default();
-        let invalid = || (ErrorCode::InvalidParams, "not a dslim code action".to_string());
+        let invalid = || {
+            (
+                ErrorCode::InvalidParams,
+                "not a dslim code action".to_string(),
+            )
+        };
         let uri: Url = serde_json::from_value(data.get("uri").cloned().ok_or_else(invalid)?)
             .map_err(|_| invalid())?;
         let version = data.get("version").and_then(Value::as_i64);
-        let unsafe_fixes = data.get("unsafe").and_then(Value::as_bool).ok_or_else(invalid)?;
+        let unsafe_fixes = data
+            .get("unsafe")
+            .and_then(Value::as_bool)
+            .ok_or_else(invalid)?;
         let d = self.docs.get(&uri).ok_or_else(invalid)?;
         if version != Some(i64::from(d.version)) {
             return Err((
@@ -858,7 +897,9 @@ impl Server {
             // A rule code or name under the cursor (`# dslim ignore=DS001`).
             let word = |c: char| c.is_ascii_alphanumeric() || c == '-';
             let s = d.text[..at].rfind(|c| !word(c)).map_or(0, |i| i + 1);
-            let e = d.text[at..].find(|c| !word(c)).map_or(d.text.len(), |i| at + i);
+            let e = d.text[at..]
+                .find(|c| !word(c))
+                .map_or(d.text.len(), |i| at + i);
             let t = transforms::find(&d.text[s..e])?;
             codes.push(t.meta().code);
             span = Some(s..e);
@@ -866,7 +907,7 @@ impl Server {
         let value = codes
             .iter()
             .filter_map(|c| transforms::find(c))
-            .map(|t| crate::output::docs::explain(t))
+            .map(crate::output::docs::explain)
             .collect::<Vec<_>>()
             .join("\n---\n\n");
         Some(lsp::Hover {
@@ -879,7 +920,11 @@ impl Server {
     }
 }
 
-fn make_resolver(config: &Source, overrides: &Overrides, root: &Path) -> (Resolver, Option<String>) {
+fn make_resolver(
+    config: &Source,
+    overrides: &Overrides,
+    root: &Path,
+) -> (Resolver, Option<String>) {
     match Resolver::with_cwd(config.clone(), overrides.clone(), root.to_path_buf()) {
         Ok(r) => (r, None),
         Err(e) => {
@@ -912,7 +957,12 @@ fn parse_error_offset(text: &str, e: &ParseError) -> usize {
 /// A finding as a diagnostic: safe fixes warn; unsafe fixes and advice
 /// inform.
 fn diagnostic(text: &str, index: &LineIndex, enc: Encoding, f: &Finding) -> Diagnostic {
-    let severity = match f.fix.as_ref().filter(|x| !x.is_empty()).map(|x| x.applicability) {
+    let severity = match f
+        .fix
+        .as_ref()
+        .filter(|x| !x.is_empty())
+        .map(|x| x.applicability)
+    {
         Some(Applicability::Safe) => DiagnosticSeverity::WARNING,
         _ => DiagnosticSeverity::INFORMATION,
     };
@@ -969,10 +1019,14 @@ fn ignore_edit(doc: &Document, f: &Finding) -> Option<(usize, (std::ops::Range<u
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
     // An existing `# dslim ignore=` line right above: extend its list.
-    let above = (line_start > 0)
+    let above = (line_start > 0 && text[..line_start].ends_with('\n'))
         .then(|| {
             let end = line_start - 1;
-            let end = if text[..end].ends_with('\r') { end - 1 } else { end };
+            let end = if text[..end].ends_with('\r') {
+                end - 1
+            } else {
+                end
+            };
             let s = text[..end].rfind('\n').map_or(0, |i| i + 1);
             (s, end)
         })

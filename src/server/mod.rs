@@ -52,7 +52,11 @@ pub fn run(config: crate::resolver::Source) -> u8 {
     serve(rx, &mut out, config)
 }
 
-fn serve(rx: mpsc::Receiver<Incoming>, out: &mut impl Write, config: crate::resolver::Source) -> u8 {
+fn serve(
+    rx: mpsc::Receiver<Incoming>,
+    out: &mut impl Write,
+    config: crate::resolver::Source,
+) -> u8 {
     let mut server: Option<Server> = None;
     let mut shut_down = false;
     loop {
@@ -95,12 +99,8 @@ fn serve(rx: mpsc::Receiver<Incoming>, out: &mut impl Write, config: crate::reso
                     return if shut_down { 0 } else { 1 };
                 }
                 Message::Request(r) if cancelled.contains(&r.id) => sent.push(
-                    Response::new_err(
-                        r.id,
-                        ErrorCode::RequestCanceled as i32,
-                        "cancelled".into(),
-                    )
-                    .into(),
+                    Response::new_err(r.id, ErrorCode::RequestCanceled as i32, "cancelled".into())
+                        .into(),
                 ),
                 Message::Request(r) if shut_down => sent.push(
                     Response::new_err(
@@ -164,13 +164,16 @@ fn serve(rx: mpsc::Receiver<Incoming>, out: &mut impl Write, config: crate::reso
 
 /// Writes what is queued, then the diagnostics of changed documents.
 fn flush(out: &mut impl Write, sent: &mut Vec<Message>, server: Option<&mut Server>) {
-    if let Some(s) = server {
-        s.publish_changed();
-        sent.append(&mut s.take_output());
-    }
+    // A closed stdout: nobody is listening; the reader ends the loop.
     for m in sent.drain(..) {
-        // A closed stdout: nobody is listening; the reader ends the loop.
         let _ = m.write(out);
+    }
+    if let Some(s) = server {
+        while s.publish_one() {
+            for m in s.take_output() {
+                let _ = m.write(out);
+            }
+        }
     }
 }
 
@@ -262,7 +265,12 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
             }
             break;
         }
-        let bad = || io::Error::new(io::ErrorKind::InvalidData, format!("malformed header {l:?}"));
+        let bad = || {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("malformed header {l:?}"),
+            )
+        };
         let (name, value) = l.split_once(':').ok_or_else(bad)?;
         if name.trim().eq_ignore_ascii_case("content-length") {
             let n: usize = value.trim().parse().map_err(|_| bad())?;
@@ -330,7 +338,14 @@ mod tests {
         use lsp_server::{Notification, Request};
         let (tx, rx) = mpsc::channel();
         let send = |m: Message| tx.send(Incoming::Message(m)).unwrap();
-        send(Request::new(1.into(), "initialize".into(), serde_json::json!({"capabilities": {}})).into());
+        send(
+            Request::new(
+                1.into(),
+                "initialize".into(),
+                serde_json::json!({"capabilities": {}}),
+            )
+            .into(),
+        );
         // A request and its cancellation, waiting together.
         let hover = serde_json::json!({
             "textDocument": {"uri": "file:///x/Dockerfile"},

@@ -37,7 +37,11 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter_map(|(i, b)| (b == b'\n').then_some(i + 1)));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter_map(|(i, b)| (b == b'\n').then_some(i + 1)),
+        );
         LineIndex { starts }
     }
 
@@ -130,6 +134,12 @@ pub fn diff(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
             continue;
         }
         let (o, n) = (op.old_range(), op.new_range());
+        // Lines replaced one for one stay one edit each (a range format
+        // of one line then finds its own).
+        if o.len() == n.len() && o.len() > 1 {
+            hunks.extend(o.zip(n).map(|(a, b)| (a..a + 1, b..b + 1)));
+            continue;
+        }
         match hunks.last_mut() {
             Some((lo, ln)) if lo.end == o.start && ln.end == n.start => {
                 lo.end = o.end;
@@ -155,11 +165,7 @@ pub fn diff(old: &str, new: &str) -> Vec<(Range<usize>, String)> {
 /// Bytes `a` and `b` share at their start and, after that, at their end,
 /// both on character boundaries.
 fn common_ends(a: &str, b: &str) -> (usize, usize) {
-    let mut pre = a
-        .bytes()
-        .zip(b.bytes())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let mut pre = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
     while !a.is_char_boundary(pre) || !b.is_char_boundary(pre) {
         pre -= 1;
     }
