@@ -3,8 +3,8 @@
 //!
 //! Data flows one way: [`syntax`] knows nothing of transforms; [`shell`]
 //! knows only `syntax`; transforms know `syntax`, `shell` and [`edit`];
-//! the [`pipeline`] knows transforms only through the registry; `cli` sits
-//! on top.
+//! the [`pipeline`] knows transforms only through the registry; `cli` and
+//! the language server ([`server`]) sit on top.
 
 pub mod buildctx;
 pub mod cli;
@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod resolver;
+pub mod server;
 pub mod shell;
 pub mod suppression;
 pub mod syntax;

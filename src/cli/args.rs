@@ -92,6 +92,17 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
+    /// Run the language server (LSP over stdio) for editors.
+    #[command(
+        long_about = "Run the language server: the Language Server Protocol over stdin/stdout.\n\n\
+        Editors start it and get diagnostics (as `dslim check`), quick fixes, fix-all and \
+        ignore actions, formatting (as `dslim fmt`) and rule docs on hover. Each file's \
+        configuration is the nearest dslim.toml, as on the command line, read again when \
+        it changes.",
+        after_help = "Exit status: 0 after the client's shutdown and exit, 1 when the client \
+                      exits or closes stdin without shutdown."
+    )]
+    Server(ServerArgs),
     /// Developer tools: parser round trip and parse dumps.
     #[command(subcommand)]
     Debug(DebugCommand),
@@ -123,6 +134,16 @@ pub struct RuleArgs {
     /// `compare` builds in it (default: the Dockerfile's folder).
     #[arg(long, value_name = "DIR")]
     pub context: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// Talk LSP over stdin/stdout (the default and only transport; accepted
+    /// because editors pass it).
+    #[arg(long)]
+    pub stdio: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
 }

@@ -67,6 +67,22 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Explain(a) => explain::run(&a, &mut term),
         Command::Completions(a) => explain::completions(&a, &mut term),
         Command::Debug(c) => debug::run(&c, &mut term),
+        Command::Server(a) => server(&a),
+    }
+}
+
+/// `dslim server`: the language server until the client leaves.
+fn server(a: &args::ServerArgs) -> ExitStatus {
+    let source = if a.config.no_config {
+        Source::Defaults
+    } else if let Some(f) = &a.config.config {
+        Source::File(f.clone())
+    } else {
+        Source::Discover
+    };
+    match crate::server::run(source) {
+        0 => ExitStatus::Success,
+        _ => ExitStatus::Failure,
     }
 }
 

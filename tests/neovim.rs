@@ -1,0 +1,74 @@
+//! A real editor on `dslim server`: Neovim headless with its built-in LSP
+//! client (`vim.lsp.start_client`, so Debian bookworm's 0.7.2 works) opens
+//! a Dockerfile, waits for diagnostics, applies the DS001 quick fix and
+//! formats on save. The file written must be `dslim fix --select DS001`
+//! then `dslim fmt` of the original.
+//!
+//! Without `nvim` the test says so and passes, unless
+//! `DSLIM_REQUIRE_NEOVIM=1` (CI installs Debian's `neovim` and sets it).
+
+mod common;
+
+use std::process::Command;
+
+use common::{dslim, write};
+
+fn filter(dir: &std::path::Path, args: &[&str], text: &str) -> String {
+    let out = dslim()
+        .current_dir(dir)
+        .args(args)
+        .arg("-")
+        .write_stdin(text.as_bytes().to_vec())
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn neovim_quick_fix_and_format_on_save() {
+    let required = std::env::var("DSLIM_REQUIRE_NEOVIM").is_ok_and(|v| v == "1");
+    let version = Command::new("nvim").arg("--version").output();
+    let Some(version) = version.ok().filter(|o| o.status.success()) else {
+        assert!(!required, "DSLIM_REQUIRE_NEOVIM=1 but `nvim` does not run");
+        eprintln!("skipped: `nvim` is not installed (Debian: apt-get install neovim)");
+        return;
+    };
+    eprintln!(
+        "{}",
+        String::from_utf8_lossy(&version.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+    );
+    let text = "from debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let file = write(dir.path(), "Dockerfile", text);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/neovim-lsp.lua");
+    let status = Command::new("nvim")
+        .args(["--headless", "--clean", "-c"])
+        .arg(format!("luafile {script}"))
+        .env("DSLIM_EXE", env!("CARGO_BIN_EXE_dslim"))
+        .env("TEST_DIR", dir.path())
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    let seen = std::fs::read_to_string(dir.path().join("nvim.out")).unwrap_or_default();
+    assert!(status.success(), "nvim failed:\n{seen}");
+    assert!(seen.lines().any(|l| l == "diag DS001 1"), "{seen}");
+    let merged = filter(dir.path(), &["fix", "--select", "DS001"], text);
+    let want = filter(dir.path(), &["fmt"], &merged);
+    assert_ne!(want, text);
+    assert!(
+        want.starts_with("FROM debian:bookworm\nRUN apt-get update"),
+        "{want}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), want);
+    let buffer: Vec<&str> = seen
+        .lines()
+        .skip_while(|l| *l != "buffer")
+        .skip(1)
+        .collect();
+    assert_eq!(buffer.join("\n") + "\n", want);
+}
