@@ -266,6 +266,58 @@ impl Outcome {
     }
 }
 
+/// How many fixes `dslim fix` applies at the settings' level, and how many
+/// more `dslim fix --unsafe` applies: the one definition both `check`'s and
+/// `fix`'s summaries use, so "N fixable (M with --unsafe)" is what the two
+/// commands really do (fixes that only appear after others, and fixes that
+/// overlap and wait, are counted as `fix` counts them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixCounts {
+    /// Fixes `fix` applies with these settings.
+    pub fixable: usize,
+    /// Fixes `fix --unsafe` applies beyond those (0 with `--unsafe`).
+    pub unsafe_more: usize,
+}
+
+/// [`FixCounts`] for `src`. `at_level` is the outcome of [`fix`] with
+/// `settings` when the caller has it (it is computed otherwise).
+/// `fix --unsafe` is run only when unsafe fixes are off and a finding with
+/// an unsafe fix is left.
+pub fn fix_counts(
+    src: Source,
+    settings: &Settings,
+    at_level: Option<&Outcome>,
+) -> Result<FixCounts, Error> {
+    let computed;
+    let level = match at_level {
+        Some(o) => o,
+        None => {
+            computed = fix(src, settings)?;
+            &computed
+        }
+    };
+    let fixable = level.applied.len();
+    let unsafe_left = !settings.unsafe_fixes
+        && level.remaining.iter().any(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applicability == Applicability::Unsafe && !x.is_empty())
+        });
+    let unsafe_more = if unsafe_left {
+        let all = Settings {
+            unsafe_fixes: true,
+            ..settings.clone()
+        };
+        fix(src, &all)?.applied.len().saturating_sub(fixable)
+    } else {
+        0
+    };
+    Ok(FixCounts {
+        fixable,
+        unsafe_more,
+    })
+}
+
 /// Applies fixes to a fixed point: `src` is a text (`&str`) or a
 /// [`Source`] naming the file, whose build context transforms then read.
 pub fn fix<'a>(src: impl Into<Source<'a>>, settings: &Settings) -> Result<Outcome, Error> {

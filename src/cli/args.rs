@@ -16,8 +16,22 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
                   2 an error (unreadable or unparseable file, bad arguments)."
 )]
 pub struct Cli {
+    /// When to colour output: `auto` (a terminal, unless `NO_COLOR`),
+    /// `always` or `never`. Reports written with `--output` never are.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless `NO_COLOR` is set (`CLICOLOR_FORCE` forces it).
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +150,9 @@ pub struct FixArgs {
     /// Exit with status 1 when any file would change.
     #[arg(long)]
     pub check: bool,
+    /// Print the diff and errors only, no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// The name to use for stdin in messages.
@@ -154,6 +171,9 @@ pub struct FmtArgs {
     /// Exit with status 1 when any file would change.
     #[arg(long)]
     pub check: bool,
+    /// Print the diff and errors only, no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// The name to use for stdin in messages.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
@@ -198,6 +218,20 @@ pub struct CheckArgs {
     /// Also report `# dslim ignore=` comments that suppress nothing.
     #[arg(long)]
     pub warn_unused_ignores: bool,
+    /// Apply the fixes first (as `dslim fix --write`; with --unsafe the
+    /// unsafe ones too), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the findings and errors only, no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Exit with status 0 even when there are findings (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print how many findings each rule has instead of the findings
+    /// (text: `count code [*] name`; with --format json an array).
+    #[arg(long)]
+    pub statistics: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// The name to use for stdin in messages.

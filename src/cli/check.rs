@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::args::{CheckArgs, CheckFormat};
+use super::args::{CheckArgs, CheckFormat, FixArgs};
 use super::{
     decode, inputs, par_map_progress, plan, read_source, read_stdin, resolver, stdin_settings,
     ExitStatus, Inputs, Job, Term,
@@ -22,6 +22,26 @@ struct Opts {
 }
 
 pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
+    let mut fixed_status = ExitStatus::Success;
+    if a.fix {
+        // `check --fix`: `fix --write` first, then report what is left. On
+        // stdin that is `fix -` (the fixed text on stdout).
+        let fa = FixArgs {
+            paths: a.paths.clone(),
+            write: true,
+            check: false,
+            quiet: a.quiet,
+            rules: a.rules.clone(),
+            stdin_filename: a.stdin_filename.clone(),
+        };
+        if super::reads_stdin(&a.paths, a.stdin_filename.as_deref()) {
+            return super::fix::run(&fa, term);
+        }
+        fixed_status = super::fix::run(&fa, term);
+        if fixed_status == ExitStatus::Failure {
+            fixed_status = ExitStatus::Success;
+        }
+    }
     let Some(mut resolver) = resolver(&a.rules, term) else {
         return ExitStatus::Error;
     };
@@ -58,7 +78,9 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
             (reports, status)
         }
     };
+    let files_seen = reports.len();
     let (mut total, mut fixable, mut unsafe_more, mut saving) = (0, 0, 0, 0u64);
+    let mut stats: Vec<Stat> = Vec::new();
     let mut out = String::new();
     let mut all_json = Vec::new();
     let mut all_sarif = Vec::new();
@@ -71,17 +93,47 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
         fixable += r.fixable;
         unsafe_more += r.unsafe_more;
         saving = saving.saturating_add(r.saving);
+        for (code, name, fixable) in &r.codes {
+            match stats.iter_mut().find(|s| s.code == *code) {
+                Some(s) => {
+                    s.count += 1;
+                    s.fixable += usize::from(*fixable);
+                }
+                None => stats.push(Stat {
+                    code,
+                    name,
+                    count: 1,
+                    fixable: usize::from(*fixable),
+                }),
+            }
+        }
         all_json.extend(r.json);
         all_sarif.extend(r.sarif);
         errors.extend(r.error);
     }
-    match a.format {
-        CheckFormat::Json => out.push_str(&json::findings(&all_json)),
-        CheckFormat::Sarif => out.push_str(&sarif::report(transforms::ALL, all_sarif, &errors)),
-        CheckFormat::Github => {}
-        CheckFormat::Text | CheckFormat::Concise => {
-            if total > 0 || status == ExitStatus::Success {
-                out.push_str(&text::check_summary(total, fixable, unsafe_more, saving));
+    if a.statistics {
+        // The table replaces the findings (errors stay on stderr).
+        stats.sort_by(|x, y| y.count.cmp(&x.count).then(x.code.cmp(y.code)));
+        out = if a.format == CheckFormat::Json {
+            statistics_json(&stats)
+        } else {
+            statistics_text(&stats)
+        };
+    } else {
+        match a.format {
+            CheckFormat::Json => out.push_str(&json::findings(&all_json)),
+            CheckFormat::Sarif => out.push_str(&sarif::report(transforms::ALL, all_sarif, &errors)),
+            CheckFormat::Github => {}
+            CheckFormat::Text | CheckFormat::Concise => {
+                if files_seen == 0 && status == ExitStatus::Success {
+                    // Nothing was checked: not a pass.
+                    term.err(&text::warning(
+                        "no Dockerfile found (names: Dockerfile, Dockerfile.*, *.Dockerfile, \
+                         Containerfile…; name a file to check it whatever its name)",
+                    ));
+                } else if !a.quiet && (total > 0 || status == ExitStatus::Success) {
+                    out.push_str(&text::check_summary(total, fixable, unsafe_more, saving));
+                }
             }
         }
     }
@@ -102,10 +154,59 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
             _ => term.out_raw(out.as_bytes()),
         },
     }
-    if total > 0 {
+    if total > 0 && !a.exit_zero {
         status = status.and(ExitStatus::Failure);
     }
-    status
+    status.and(fixed_status)
+}
+
+/// One line of `--statistics`.
+struct Stat {
+    code: &'static str,
+    name: &'static str,
+    count: usize,
+    fixable: usize,
+}
+
+/// `count<TAB>code<TAB>[*] name` per rule, most frequent first (`[*]`: every
+/// finding of the rule is fixable at this level, `[-]`: some are).
+fn statistics_text(stats: &[Stat]) -> String {
+    let width = stats
+        .iter()
+        .map(|s| s.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    stats
+        .iter()
+        .map(|s| {
+            let mark = if s.fixable == s.count {
+                "[*]"
+            } else if s.fixable > 0 {
+                "[-]"
+            } else {
+                "[ ]"
+            };
+            format!("{:>width$}\t{}\t{mark} {}\n", s.count, s.code, s.name)
+        })
+        .collect()
+}
+
+/// `--statistics --format json`: `[{"code","name","count","fixable"}]`.
+fn statistics_json(stats: &[Stat]) -> String {
+    let v: Vec<serde_json::Value> = stats
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "code": s.code,
+                "name": s.name,
+                "count": s.count,
+                "fixable": s.fixable,
+            })
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "[]".into());
+    out.push('\n');
+    out
 }
 
 #[derive(Default)]
@@ -123,6 +224,8 @@ struct Report {
     fixable: usize,
     unsafe_more: usize,
     saving: u64,
+    /// (code, name, fixable at this level) per finding, for --statistics.
+    codes: Vec<(&'static str, &'static str, bool)>,
 }
 
 impl Report {
@@ -186,15 +289,23 @@ fn check_source(
         total: findings.len(),
         ..Report::default()
     };
+    // The summary counts what `fix` (and `fix --unsafe`) would really
+    // apply; run them only when a finding has a fix at all.
+    let has_fix = findings
+        .iter()
+        .any(|f| f.fix.as_ref().is_some_and(|x| !x.is_empty()));
+    if has_fix {
+        match pipeline::fix_counts(pipeline::Source::new(src, file), settings, None) {
+            Ok(c) => {
+                r.fixable = c.fixable;
+                r.unsafe_more = c.unsafe_more;
+            }
+            Err(e) => return Report::error(path, None, &e.to_string(), opts),
+        }
+    }
     for f in &findings {
         let fixable = is_fixable(f, settings);
-        r.fixable += usize::from(fixable);
-        r.unsafe_more += usize::from(
-            !settings.unsafe_fixes
-                && f.fix
-                    .as_ref()
-                    .is_some_and(|x| x.applicability == Applicability::Unsafe && !x.is_empty()),
-        );
+        r.codes.push((f.code, f.name, fixable));
         r.saving = r.saving.saturating_add(f.saving_bytes.unwrap_or(0));
         match opts.format {
             CheckFormat::Text => r.out.push_str(&text::finding_full(path, src, f, fixable)),

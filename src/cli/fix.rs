@@ -4,10 +4,10 @@ use std::path::Path;
 
 use super::args::FixArgs;
 use super::{inputs, par_map_progress, plan, read_source, resolver, ExitStatus, Inputs, Job, Term};
-use crate::edit::{Applicability, FileChange};
+use crate::edit::FileChange;
 use crate::fsutil;
 use crate::output::{diff, display_path, text};
-use crate::pipeline::{self, Error, Outcome, Settings};
+use crate::pipeline::{self, Error, Settings};
 
 pub fn run(a: &FixArgs, term: &mut Term) -> ExitStatus {
     if super::reads_stdin(&a.paths, a.stdin_filename.as_deref()) {
@@ -39,21 +39,6 @@ pub(crate) fn error_text(path: &str, e: &Error) -> String {
         Error::Parse(p) => text::error(&format!("{path}:{}:{}", p.line, p.col), &p.message),
         Error::Internal { .. } => text::error(path, &e.to_string()),
     }
-}
-
-/// Findings left that `--unsafe` would fix.
-fn unsafe_left(o: &Outcome, settings: &Settings) -> usize {
-    if settings.unsafe_fixes {
-        return 0;
-    }
-    o.remaining
-        .iter()
-        .filter(|f| {
-            f.fix
-                .as_ref()
-                .is_some_and(|x| x.applicability == Applicability::Unsafe)
-        })
-        .count()
 }
 
 /// Stdin to stdout: the whole fixed text, or the input unchanged on any
@@ -97,6 +82,8 @@ struct FileReport {
     /// Fixes applied (or that would be).
     applied: usize,
     changed: bool,
+    /// The Dockerfile itself changes (not only other files).
+    doc_changed: bool,
     unsafe_left: usize,
     /// Other files the fixes create or change (written, or diffed, once
     /// per path by [`fix_files`]).
@@ -130,8 +117,15 @@ fn fix_one(path: &Path, settings: &Settings, write: bool, check: bool) -> FileRe
         Ok(o) => o,
         Err(e) => return FileReport::error(error_text(&shown, &e)),
     };
+    // What `--unsafe` would apply beyond this run: the same count `check`
+    // shows.
+    let counts =
+        match pipeline::fix_counts(pipeline::Source::new(&src, Some(path)), settings, Some(&o)) {
+            Ok(c) => c,
+            Err(e) => return FileReport::error(error_text(&shown, &e)),
+        };
     let mut r = FileReport {
-        unsafe_left: unsafe_left(&o, settings),
+        unsafe_left: counts.unsafe_more,
         ..FileReport::default()
     };
     if !o.changed(&src) {
@@ -148,6 +142,7 @@ fn fix_one(path: &Path, settings: &Settings, write: bool, check: bool) -> FileRe
     }
     r.applied = o.applied.len();
     r.changed = true;
+    r.doc_changed = o.fixed != src;
     r.files = o.files;
     if check {
         r.status = ExitStatus::Failure;
@@ -165,7 +160,11 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
     // written (or shown) once; a different proposal for it waits for the
     // next run.
     let mut done: Vec<&FileChange> = Vec::new();
-    for r in &reports {
+    let mut changed_docs: Vec<String> = Vec::new();
+    for (j, r) in jobs.iter().zip(&reports) {
+        if r.doc_changed {
+            changed_docs.push(display_path(&j.path));
+        }
         term.out(&r.diff);
         term.err(&r.err);
         for f in &r.files {
@@ -193,25 +192,37 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
         changed += usize::from(r.changed);
         unsafe_more += r.unsafe_left;
     }
+    // Every file the run touches counts, other files (`.dockerignore`)
+    // included, and those are named.
+    let others: Vec<String> = done.iter().map(|f| shown_other(&f.path)).collect();
+    let touched = changed_docs.len() + others.len();
+    let in_files = if others.is_empty() {
+        text::files(touched)
+    } else {
+        let mut names = changed_docs.clone();
+        names.extend(others);
+        if names.len() <= 4 {
+            format!("{} ({})", text::files(touched), names.join(", "))
+        } else {
+            text::files(touched)
+        }
+    };
     let mut summary = if changed == 0 {
         "No fixes to apply.".to_string()
     } else if a.write {
-        format!(
-            "Fixed {} in {}.",
-            text::issues(applied),
-            text::files(changed)
-        )
+        format!("Fixed {} in {in_files}.", text::issues(applied))
     } else {
         format!(
-            "Would fix {} in {} (run with `--write` to apply).",
-            text::issues(applied),
-            text::files(changed)
+            "Would fix {} in {in_files} (run with `--write` to apply).",
+            text::issues(applied)
         )
     };
     if unsafe_more > 0 {
         summary.push_str(&format!(" {unsafe_more} more fixable with `--unsafe`."));
     }
     summary.push('\n');
-    term.err(&summary);
+    if !a.quiet {
+        term.err(&summary);
+    }
     status
 }

@@ -127,6 +127,8 @@ fn fmt_files(jobs: &[super::Job], a: &FmtArgs, term: &mut Term) -> ExitStatus {
             text::files(changed)
         )
     };
-    term.err(&summary);
+    if !a.quiet {
+        term.err(&summary);
+    }
     status
 }

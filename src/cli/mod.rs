@@ -56,7 +56,7 @@ impl ExitStatus {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitStatus {
-    let mut term = Term::new();
+    let mut term = Term::with_color(cli.color);
     match cli.command {
         Command::Fix(a) => fix::run(&a, &mut term),
         Command::Fmt(a) => fmt::run(&a, &mut term),
@@ -80,9 +80,19 @@ pub struct Term {
 
 impl Term {
     pub fn new() -> Term {
+        Term::with_color(args::ColorArg::Auto)
+    }
+    /// `--color`: `auto` asks each stream (terminal, `NO_COLOR`,
+    /// `CLICOLOR_FORCE`); `always`/`never` decide for both.
+    pub fn with_color(color: args::ColorArg) -> Term {
+        let choice = match color {
+            args::ColorArg::Auto => anstream::ColorChoice::Auto,
+            args::ColorArg::Always => anstream::ColorChoice::Always,
+            args::ColorArg::Never => anstream::ColorChoice::Never,
+        };
         Term {
-            out: anstream::AutoStream::auto(io::stdout().lock()),
-            err: anstream::AutoStream::auto(io::stderr()),
+            out: anstream::AutoStream::new(io::stdout().lock(), choice),
+            err: anstream::AutoStream::new(io::stderr(), choice),
         }
     }
     /// Styled text to stdout.

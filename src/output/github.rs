@@ -1,15 +1,29 @@
-//! GitHub Actions workflow commands: one `::error` annotation per finding.
+//! GitHub Actions workflow commands: one annotation per finding —
+//! `::warning` for a finding with a fix (safe or unsafe), `::notice` for
+//! advice (no fix, or one shown but never applied); `::error` only for a
+//! file that could not be read or parsed.
 
+use crate::edit::Applicability;
 use crate::finding::Finding;
 use crate::syntax::line_col;
 
-/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=DS001 merge-runs::message`
-/// with a newline.
+/// The annotation level of a finding: `warning` when it has a fix that
+/// `dslim fix` (or `fix --unsafe`) applies, `notice` for advice.
+pub fn level(f: &Finding) -> &'static str {
+    match &f.fix {
+        Some(x) if !x.is_empty() && x.applicability != Applicability::DisplayOnly => "warning",
+        _ => "notice",
+    }
+}
+
+/// `::warning file=…,line=…,col=…,endLine=…,endColumn=…,title=DS001 merge-runs::message`
+/// (or `::notice`, see [`level`]) with a newline.
 pub fn annotation(path: &str, src: &str, f: &Finding) -> String {
     let (line, col) = line_col(src, f.span.start);
     let (end_line, end_col) = line_col(src, f.span.end);
     format!(
-        "::error file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
+        "::{} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
+        level(f),
         property(path),
         property(&format!("{} {}", f.code, f.name)),
         data(&f.message)

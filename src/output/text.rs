@@ -32,6 +32,11 @@ pub fn error(location: &str, message: &str) -> String {
     )
 }
 
+/// `warning: message`, with a newline, for problems not tied to one file.
+pub fn warning(message: &str) -> String {
+    format!("{} {message}\n", paint(YELLOW_BOLD, "warning:"))
+}
+
 /// `1 issue`, `2 issues`.
 pub fn issues(n: usize) -> String {
     plural(n, "issue", "issues")

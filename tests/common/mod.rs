@@ -70,8 +70,13 @@ pub fn can_run_buildah(test: &str) -> bool {
             panic!("DSLIM_REQUIRE_BUILDAH=1 but {why}")
         }
         Some(why) => {
-            eprintln!(
-                "NOTICE: skipping {test}: {why} (set DSLIM_REQUIRE_BUILDAH=1 to fail instead)"
+            // Straight to the process's stderr: libtest captures only the
+            // print macros, so this shows even in a passing run ("ok" alone
+            // would hide that nothing was tested).
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: {why} (set DSLIM_REQUIRE_BUILDAH=1 to fail instead)"
             );
             false
         }
