@@ -178,6 +178,9 @@ fn discover(root: &Path, problems: &mut Vec<String>) -> Vec<Case> {
         if dir_name == "savings" {
             continue; // scripts/savings' inputs: built, not golden cases
         }
+        if dir_name == "real" {
+            continue; // the real-world suite: tests/real.rs and scripts/realbuild
+        }
         // The directory must name a transform exactly: an unknown selector
         // would select nothing and every "stays unchanged" case would pass.
         match dslim::transforms::find(&dir_name) {

@@ -1,0 +1,1 @@
+double eval(const char *op, double a, double b, int *ok);

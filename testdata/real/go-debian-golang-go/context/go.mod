@@ -1,0 +1,3 @@
+module uptime-lite
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/wclite
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/jsonfmt
+
+go 1.21

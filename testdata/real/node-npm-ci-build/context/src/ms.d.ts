@@ -1,0 +1,4 @@
+declare module "ms" {
+  function ms(value: string): number;
+  export default ms;
+}
