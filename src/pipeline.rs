@@ -604,9 +604,8 @@ mod tests {
     }
     /// Every transform reads RUN scripts through the model: checking a
     /// document parses each RUN's shell once, however many transforms look
-    /// at it (apt, pip, npm and merge candidates here, two stages). The
-    /// ONBUILD trigger is parsed only when a transform asks for it (none
-    /// does here).
+    /// at it (apt, pip, npm and merge candidates here, two stages), and each
+    /// `ONBUILD RUN` trigger once (the cache transforms check triggers too).
     #[test]
     fn one_shell_parse_per_run_per_pass() {
         use crate::syntax::Keyword;
@@ -625,7 +624,7 @@ CMD python3 app.py\n";
         let runs = doc
             .instructions()
             .iter()
-            .filter(|i| i.keyword == Keyword::Run)
+            .filter(|i| matches!(i.keyword, Keyword::Run | Keyword::Onbuild))
             .count();
         let before = crate::shell::parse_count();
         let findings = check(&doc, &Settings::default()).unwrap();

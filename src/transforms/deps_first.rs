@@ -579,3 +579,40 @@ fn own_run(script: &Script) -> bool {
             .iter()
             .all(|i| i.and_or.iter().all(|(op, _)| *op == crate::shell::Op::And))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::requirements_reference;
+
+    #[test]
+    fn requirements_that_name_other_files() {
+        let refs = |t: &str| requirements_reference("r.txt", t);
+        for t in [
+            "flask\n-r base.txt\n",
+            "--requirement=base.txt\n",
+            "-rbase.txt\n",
+            "-c constraints.txt\n",
+            "--constraint constraints.txt\n",
+            "-e .\n",
+            "--editable=./lib\n",
+            "./pkg\n",
+            "/src/pkg\n",
+            "mypkg @ file:///src/mypkg\n",
+            "-f ./wheels\n",
+            "--find-links=wheels/\n",
+        ] {
+            assert!(refs(t).is_some(), "{t:?}");
+        }
+        for t in [
+            "flask==3.0  # web\n",
+            "# -r base.txt\n",
+            "-e git+https://github.com/psf/requests#egg=requests\n",
+            "--index-url https://pypi.org/simple\n",
+            "--find-links https://example.com/wheels\n",
+            "requests[socks]>=2\n",
+            "--hash=sha256:abc\n",
+        ] {
+            assert_eq!(refs(t), None, "{t:?}");
+        }
+    }
+}
