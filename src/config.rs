@@ -67,6 +67,23 @@ impl Default for FormatOptions {
     }
 }
 
+/// DS001's options (`[merge-runs]`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct MergeRunsOptions {
+    /// Merge RUNs that only blank lines (and comment lines) separate; off
+    /// keeps the author's blank-line grouping.
+    pub across_blank_lines: bool,
+}
+
+impl Default for MergeRunsOptions {
+    fn default() -> Self {
+        MergeRunsOptions {
+            across_blank_lines: true,
+        }
+    }
+}
+
 /// Everything a transform may consult besides the document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
@@ -75,6 +92,8 @@ pub struct Config {
     /// features, else classic.
     pub target: Option<Target>,
     pub format: FormatOptions,
+    /// `[merge-runs]`.
+    pub merge_runs: MergeRunsOptions,
     /// Stages built as targets of their own (`docker build --target`):
     /// treated as final stages although other stages build on them.
     pub targets: Vec<String>,

@@ -726,7 +726,7 @@ mod tests {
         assert_eq!(apt.clean.paths, ["/var/lib/apt"]);
         // Untouched keys of a merged table stay.
         assert!(apt.clean.commands.iter().any(|c| c == "apt-get dist-clean"));
-        assert_eq!(apt.commands, ["apt-get", "apt"]);
+        assert_eq!(apt.commands, ["apt-get", "apt", "aptitude"]);
         assert!(d.manager("opkg").is_some());
         assert!(d.manager("pip").is_some());
 

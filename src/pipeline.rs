@@ -201,14 +201,47 @@ pub fn check_report(
 }
 
 /// Parses `src`, turning a parser panic (a bug) into an internal error so
-/// one bad file never takes down a run over a whole repository.
+/// one bad file never takes down a run over a whole repository, and
+/// rejecting what BuildKit's build rejects although its parser accepts it
+/// (see [`unknown_instruction`]).
 pub fn parse(src: &str) -> Result<Document, Error> {
-    std::panic::catch_unwind(|| Document::parse(src))
+    let doc = std::panic::catch_unwind(|| Document::parse(src))
         .map_err(|p| Error::Internal {
             transforms: vec!["parser"],
             message: format!("panic: {}", panic_message(&p)),
         })?
-        .map_err(Error::Parse)
+        .map_err(Error::Parse)?;
+    match unknown_instruction(&doc) {
+        Some(e) => Err(Error::Parse(e)),
+        None => Ok(doc),
+    }
+}
+
+/// The first instruction whose keyword BuildKit does not know. Its parser
+/// keeps such a line (`parseIgnore`) but every build fails on it with
+/// `unknown instruction`, so fixing or checking the rest of the file would
+/// only hide the error: mostly a missing line continuation that turned a
+/// package name into an instruction. When an instruction ends on the line
+/// before it (without a heredoc), the error asks about a missing escape.
+pub fn unknown_instruction(doc: &Document) -> Option<ParseError> {
+    use crate::syntax::Keyword;
+    let all = doc.instructions();
+    let k = all.iter().position(|i| i.keyword == Keyword::Unknown)?;
+    let ins = &all[k];
+    let at = ins.logical.to_source(ins.command.keyword.start);
+    let mut message = format!("unknown instruction `{}`", ins.keyword_text());
+    // Only blank and comment lines stand between two instructions, and a
+    // continuation skips both: one escape character would have joined them.
+    if let Some(prev) = k.checked_sub(1).map(|p| &all[p]) {
+        if prev.heredocs.is_empty() {
+            message.push_str(&format!(
+                " (a missing `{}` at the end of line {}?)",
+                doc.escape(),
+                prev.end_line
+            ));
+        }
+    }
+    Some(ParseError::at(doc.source(), at, message))
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -632,9 +665,8 @@ mod tests {
     }
     /// Every transform reads RUN scripts through the model: checking a
     /// document parses each RUN's shell once, however many transforms look
-    /// at it (apt, pip, npm and merge candidates here, two stages). The
-    /// ONBUILD trigger is parsed only when a transform asks for it (none
-    /// does here).
+    /// at it (apt, pip, npm and merge candidates here, two stages), and each
+    /// `ONBUILD RUN` trigger once (the cache transforms check triggers too).
     #[test]
     fn one_shell_parse_per_run_per_pass() {
         use crate::syntax::Keyword;
@@ -653,7 +685,7 @@ CMD python3 app.py\n";
         let runs = doc
             .instructions()
             .iter()
-            .filter(|i| i.keyword == Keyword::Run)
+            .filter(|i| matches!(i.keyword, Keyword::Run | Keyword::Onbuild))
             .count();
         let before = crate::shell::parse_count();
         let findings = check(&doc, &Settings::default()).unwrap();

@@ -21,7 +21,7 @@ use globset::{GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{CacheStyle, Config, FormatOptions, Target};
+use crate::config::{CacheStyle, Config, FormatOptions, MergeRunsOptions, Target};
 use crate::pipeline::{self, Settings};
 
 /// Configuration file names, in order of preference within one folder.
@@ -175,6 +175,7 @@ struct FileConfig {
     exclude: Option<Vec<Spanned<String>>>,
     extend_exclude: Option<Vec<Spanned<String>>>,
     format: Option<FileFormat>,
+    merge_runs: Option<MergeRunsOptions>,
     cache_style: Option<CacheStyle>,
     target: Option<Target>,
     /// The build context, relative to the configuration file's folder.
@@ -387,6 +388,7 @@ impl Project {
                     .as_ref()
                     .and_then(|f| f.options().ok())
                     .unwrap_or_default(),
+                merge_runs: file.merge_runs.unwrap_or_default(),
             },
             context: o
                 .context

@@ -261,6 +261,51 @@ fn fix_stdin_error_echoes_input_and_names_stdin() {
         .stderr(predicates::str::is_match(r"^-:\d+:\d+: error: ").unwrap());
 }
 
+/// A missing `\` turns a package name into an instruction: BuildKit's
+/// parser keeps it, every build fails on it (issue 13, item 8).
+const MISSING_ESCAPE: &str = "FROM fedora:39\nRUN dnf install -y \\\n    ghc-aeson-devel\n  ghc-unordered-containers-devel\\\n  ghc-vector-devel\nRUN echo one\nRUN echo two\n";
+
+#[test]
+fn unknown_instruction_is_an_error_asking_for_a_missing_escape() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "Dockerfile", MISSING_ESCAPE);
+    let want = "Dockerfile:4:3: error: unknown instruction `ghc-unordered-containers-devel` \
+                (a missing `\\` at the end of line 3?)";
+    for args in [
+        &["check"][..],
+        &["fix", "--write"][..],
+        &["fix", "--check"][..],
+        &["fmt", "--write"][..],
+    ] {
+        let a = dslim()
+            .current_dir(dir.path())
+            .args(args)
+            .arg("Dockerfile")
+            .assert()
+            .code(2);
+        let err = stderr_of(&a);
+        assert!(err.contains(want), "{args:?}: {err}");
+        // No merge of the two RUNs below it was reported or written.
+        assert!(!stdout_of(&a).contains("DS001"), "{args:?}");
+        assert_eq!(read(&p), MISSING_ESCAPE, "{args:?}");
+    }
+    // On stdin the text comes back unchanged.
+    dslim()
+        .args(["fix", "-"])
+        .write_stdin(MISSING_ESCAPE)
+        .assert()
+        .code(2)
+        .stdout(MISSING_ESCAPE)
+        .stderr(contains("-:4:3: error: unknown instruction"));
+    // The first instruction has nothing above it to continue.
+    dslim()
+        .args(["check", "-"])
+        .write_stdin("FORM debian:bookworm\n")
+        .assert()
+        .code(2)
+        .stderr(contains("-:1:1: error: unknown instruction `FORM`\n"));
+}
+
 #[test]
 fn stdin_filename_without_path_reads_stdin() {
     dslim()

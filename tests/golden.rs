@@ -5,7 +5,8 @@
 //! beside it as `<case>.expected.Dockerfile`. No expected file means the
 //! input must come out unchanged. A case whose name contains `unsafe` runs
 //! with unsafe fixes enabled. An optional `<case>.toml` beside the input sets
-//! configuration (`cache-style`, `target`, `targets`, a `[format]` table,
+//! configuration (`cache-style`, `target`, `targets`, a `[format]` table, a
+//! `[merge-runs]` table,
 //! `[builders.<name>]` tables). An optional `<case>.context/`
 //! folder is the case's build context, given explicitly (`--context`);
 //! other files a fix creates or changes in it (DS203's `.dockerignore`) are
@@ -88,6 +89,7 @@ struct CaseConfig {
     target: Option<dslim::config::Target>,
     targets: Option<Vec<String>>,
     format: Option<FormatOptions>,
+    merge_runs: Option<dslim::config::MergeRunsOptions>,
     /// `[builders.<name>]` tables merged over `transforms/builders.toml`.
     builders: Option<toml::Table>,
 }
@@ -132,6 +134,9 @@ impl Case {
             config.targets = c.targets.unwrap_or_default();
             if let Some(f) = c.format {
                 config.format = f;
+            }
+            if let Some(m) = c.merge_runs {
+                config.merge_runs = m;
             }
             if let Some(b) = c.builders {
                 config

@@ -11,7 +11,7 @@ pub(crate) use shells::{global_args, resolve};
 pub use shells::{shell_of, shells, ShellKind};
 
 use crate::shell::{self, Script};
-use crate::syntax::{Document, Keyword};
+use crate::syntax::{Document, Instruction, Keyword};
 use std::sync::OnceLock;
 
 /// Facts about one document, each computed on first use.
@@ -22,6 +22,8 @@ pub struct Model<'d> {
     global_args: OnceLock<Vec<(String, String)>>,
     /// Per instruction: the shell view of a RUN, or of an ONBUILD's RUN.
     scripts: Vec<OnceLock<Option<Script>>>,
+    /// Per instruction: an `ONBUILD RUN …` seen as the RUN it registers.
+    triggers: Vec<OnceLock<Option<Instruction>>>,
 }
 
 impl<'d> Model<'d> {
@@ -31,6 +33,9 @@ impl<'d> Model<'d> {
             shells: OnceLock::new(),
             global_args: OnceLock::new(),
             scripts: (0..doc.instructions().len())
+                .map(|_| OnceLock::new())
+                .collect(),
+            triggers: (0..doc.instructions().len())
                 .map(|_| OnceLock::new())
                 .collect(),
         }
@@ -78,6 +83,48 @@ impl<'d> Model<'d> {
             .as_ref()
     }
 
+    /// The RUN an `ONBUILD RUN …` at `i` registers, as an instruction of
+    /// its own: keyword, flags and arguments are the trigger's, in the same
+    /// logical coordinates, so edits computed on it land inside the ONBUILD
+    /// line; span, lines and comments are the ONBUILD's. `None` for any
+    /// other instruction and for triggers with heredocs.
+    pub fn trigger(&self, i: usize) -> Option<&Instruction> {
+        let ins = &self.doc.instructions()[i];
+        if ins.keyword != Keyword::Onbuild {
+            return None;
+        }
+        self.triggers[i]
+            .get_or_init(|| {
+                let sub = ins.onbuild()?;
+                let kw = Keyword::from_keyword(&ins.logical.text[sub.keyword.clone()]);
+                if kw != Keyword::Run || !ins.heredocs.is_empty() {
+                    return None;
+                }
+                let mut t = ins.clone();
+                t.command = sub.clone();
+                t.keyword = Keyword::Run;
+                Some(t)
+            })
+            .as_ref()
+    }
+
+    /// Instruction `i` as a RUN: the RUN itself, or the RUN an `ONBUILD RUN`
+    /// registers (see [`Model::trigger`]).
+    pub fn run(&self, i: usize) -> Option<&'_ Instruction> {
+        let ins = &self.doc.instructions()[i];
+        match ins.keyword {
+            Keyword::Run => Some(ins),
+            Keyword::Onbuild => self.trigger(i),
+            _ => None,
+        }
+    }
+
+    /// The shell view of [`Model::run`]: [`Model::script`] or
+    /// [`Model::onbuild_script`].
+    pub fn run_script(&self, i: usize) -> Option<&Script> {
+        self.script(i).or_else(|| self.onbuild_script(i))
+    }
+
     /// The shell view of the RUN an `ONBUILD RUN …` at `i` registers
     /// (shell form only); `None` for other instructions, exec-form
     /// triggers and bodies that do not parse. Parsed once per model.
@@ -91,6 +138,8 @@ impl<'d> Model<'d> {
                 let sub = ins.onbuild()?;
                 if sub.json
                     || Keyword::from_keyword(&ins.logical.text[sub.keyword.clone()]) != Keyword::Run
+                    || !ins.heredocs.is_empty()
+                    || !self.shell(i).is_posix()
                 {
                     return None;
                 }

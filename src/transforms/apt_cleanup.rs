@@ -22,6 +22,9 @@
 //!   upgrade|…` without its own `apt-get update`) are never removed: that RUN
 //!   gets `apt-get update && ` first, or nothing changes and a display-only
 //!   finding says why;
+//! - a RUN that runs `apt-get update` but no install, whose lists nothing
+//!   after it reads (see above), gets the cleanup; one that only updates is
+//!   removed;
 //! - under `sudo` the cleanup gets `sudo`; under a non-root USER without
 //!   sudo nothing changes (display-only);
 //! - with `cache-style = "mount"` and a builder that supports it, the RUN
@@ -114,6 +117,7 @@ fn list_use(script: Option<&Script>, raw: &str, apt: &PackageManager) -> ListUse
 
 fn mentions_apt(raw: &str) -> bool {
     raw.contains("apt-get")
+        || raw.contains("aptitude")
         || raw.contains("apt-cache")
         || raw.contains("apt ")
         || raw.contains("/etc/apt")
@@ -140,8 +144,9 @@ impl Transform for AptCleanup {
             .iter()
             .enumerate()
             .map(|(i, ins)| {
-                if ins.keyword == Keyword::Run && ins.logical.text.contains("apt") {
-                    model.script(i)
+                // RUNs and `ONBUILD RUN` triggers (fixed in place).
+                if model.run(i).is_some() && ins.logical.text.contains("apt") {
+                    model.run_script(i)
                 } else {
                     None
                 }
@@ -182,6 +187,18 @@ enum Plan {
 }
 
 impl Analysis<'_> {
+    /// Instruction `i` as the RUN it is or, for `ONBUILD RUN`, registers.
+    fn ins(&self, i: usize) -> &Instruction {
+        self.cx
+            .model()
+            .run(i)
+            .unwrap_or(&self.doc.instructions()[i])
+    }
+
+    fn is_trigger(&self, i: usize) -> bool {
+        self.doc.instructions()[i].keyword == Keyword::Onbuild
+    }
+
     fn finding(
         &self,
         ins: &Instruction,
@@ -200,8 +217,7 @@ impl Analysis<'_> {
     }
 
     fn run(&self, i: usize) -> Option<Finding> {
-        let doc = self.doc;
-        let ins = &doc.instructions()[i];
+        let ins = self.ins(i);
         let script = self.scripts[i]?;
         let calls = runedit::find_calls(script, self.apt);
         let installs: Vec<&PmCall> = calls
@@ -229,7 +245,7 @@ impl Analysis<'_> {
             })
             .collect();
         if readers.is_empty() {
-            return None;
+            return self.lone_update(i, script, &calls);
         }
         let mut edits = Vec::new();
         let mut what = Vec::new();
@@ -259,6 +275,17 @@ impl Analysis<'_> {
                             .any(|x| runedit::matches_command(c, x)))
             });
         let mut saving = None;
+        if clean && self.debs_kept(i, script, last_install) {
+            what.push(
+                "an earlier RUN removed Debian's `docker-clean`, so the downloaded .deb files \
+                 stay in /var/cache/apt/archives, which no cache mount here covers: mount \
+                 /var/cache/apt too, or run `apt-get clean` at the end"
+                    .into(),
+            );
+            if edits.is_empty() {
+                return Some(self.finding(ins, what.join("; "), Fix::display_only(vec![]), None));
+            }
+        }
         if !clean {
             match self.plan(i, script, &calls, &readers) {
                 Plan::Fix(e, s) => {
@@ -293,6 +320,134 @@ impl Analysis<'_> {
         Some(self.finding(ins, message, fix, saving))
     }
 
+    /// RUN `i` installs with `docker-clean` removed by an earlier RUN of its
+    /// stage lineage (cache-style = "mount" does that) and nothing removes
+    /// the archives: no cache mount on /var/cache/apt, no `apt-get clean`
+    /// or `rm -r` of them after the last install.
+    fn debs_kept(&self, i: usize, script: &Script, last_install: usize) -> bool {
+        let doc = self.doc;
+        let ins = self.ins(i);
+        let archives = ["/var/cache/apt/archives".to_string()];
+        if runedit::mounts_cover(ins, &archives)
+            || script.commands.iter().any(|c| {
+                c.span.start >= last_install
+                    && (runedit::removes_path(c, &archives)
+                        || [
+                            "apt-get clean",
+                            "apt clean",
+                            "apt-get dist-clean",
+                            "apt dist-clean",
+                        ]
+                        .iter()
+                        .any(|x| runedit::matches_command(c, x)))
+            })
+        {
+            return false;
+        }
+        let Some(mut stage) = doc.stage_of(i) else {
+            return false;
+        };
+        let mut end = i;
+        loop {
+            let removed = doc.instructions()[stage.instructions.start..end]
+                .iter()
+                .any(|x| {
+                    let t = x.args_text();
+                    x.keyword == Keyword::Run
+                        && t.contains("apt.conf.d/docker-clean")
+                        && (t.contains("rm ") || t.contains("mv "))
+                });
+            if removed {
+                return true;
+            }
+            let Some(parent) = doc.parent_stage(stage) else {
+                return false;
+            };
+            end = parent.instructions.end;
+            stage = parent;
+        }
+    }
+
+    /// A RUN that runs `apt-get update` but reads no lists, and whose lists
+    /// nothing after it reads (no later RUN of the stage or of a stage
+    /// built on it, no ONBUILD, before a RUN that refreshes them itself):
+    /// the lists are dead weight in its layer. A RUN of updates alone goes;
+    /// any other gets the cleanup appended.
+    fn lone_update(&self, i: usize, script: &Script, calls: &[PmCall]) -> Option<Finding> {
+        let doc = self.doc;
+        if self.is_trigger(i) {
+            return None;
+        }
+        let ins = &doc.instructions()[i];
+        let last_update = calls
+            .iter()
+            .filter(|c| sub_in(c, &self.apt.update))
+            .map(|c| c.span(script).end)
+            .max()?;
+        let clean = runedit::mounts_cover(ins, &self.apt.clean.mounts)
+            || script.commands.iter().any(|c| {
+                c.span.start >= last_update
+                    && (runedit::removes_path(c, &self.apt.clean.paths)
+                        || self
+                            .apt
+                            .clean
+                            .commands
+                            .iter()
+                            .any(|x| runedit::matches_command(c, x)))
+            });
+        let sudo = calls.iter().any(|c| c.sudo);
+        if clean
+            || (!sudo && runedit::user_at(doc, i).is_some())
+            || !self.cx.suppressions.listed(i).is_empty()
+        {
+            return None;
+        }
+        // Any later use, even one that would only need an update added,
+        // keeps the lists: that is the installing RUN's business.
+        match self.later_readers(i) {
+            Ok(e) if e.is_empty() => {}
+            _ => return None,
+        }
+        let only_updates = calls.len() == script.commands.len()
+            && calls.iter().all(|c| sub_in(c, &self.apt.update))
+            && script.comment.is_none()
+            && script.pipes.is_empty()
+            && !script.has_function_def
+            && script.commands.iter().all(|c| !c.isolated)
+            && script.items.iter().all(|it| {
+                it.terminator.is_none()
+                    && it.and_or.iter().all(|(op, _)| *op == crate::shell::Op::And)
+            });
+        let (edit, title) = if only_updates {
+            (
+                Edit::delete(ins.span.clone()),
+                "remove this RUN: nothing reads the lists it downloads",
+            )
+        } else {
+            let prefix = if sudo { "sudo " } else { "" };
+            let cleanup = self.apt.cleanup.clone().unwrap_or_default();
+            let e = runedit::append(
+                doc,
+                ins,
+                script,
+                &self.shells[i],
+                self.cx.config,
+                &format!("{prefix}{cleanup}"),
+            )
+            .ok()?;
+            (e, "remove the apt package lists in this RUN")
+        };
+        let saving = self.apt.saving("lists");
+        let mut message = format!(
+            "`apt-get update` downloads package lists that no later instruction reads; {title}"
+        );
+        if let Some(b) = saving {
+            message.push_str(&format!(" (saves ~{:.1} MB)", b as f64 / 1e6));
+        }
+        let fix = Fix::safe(vec![edit]).with_title(title);
+        Some(self.finding(ins, message, fix, saving))
+    }
+
     fn plan(
         &self,
         i: usize,
@@ -301,7 +456,7 @@ impl Analysis<'_> {
         readers: &[(std::ops::Range<usize>, bool)],
     ) -> Plan {
         let doc = self.doc;
-        let ins = &doc.instructions()[i];
+        let ins = self.ins(i);
         let cfg = self.cx.config;
         let first_install = readers.iter().map(|r| r.0.start).min().unwrap_or(0);
         let sudo = readers.iter().any(|r| r.1);
@@ -319,6 +474,10 @@ impl Analysis<'_> {
             .any(|c| sub_in(c, &self.apt.update) && c.span(script).start < first_install);
         // The update edit is pushed after the mount setup (same offset).
         let mut update_edits = Vec::new();
+        if !has_update && self.is_trigger(i) {
+            // The lists come from the image the trigger runs on.
+            return Plan::Skip;
+        }
         if !has_update {
             match self.movable_update(i, script) {
                 Ok(Some(e)) => update_edits = e,
@@ -331,7 +490,7 @@ impl Analysis<'_> {
             Ok(e) => e,
             Err(why) => return Plan::Refuse(why),
         };
-        let mounts = if cfg.cache_style == CacheStyle::Mount && !sudo {
+        let mounts = if cfg.cache_style == CacheStyle::Mount && !sudo && !self.is_trigger(i) {
             runedit::mount_builder(doc, cfg, self.cx.data()).and_then(|b| {
                 let flags = runedit::cache_mount_flags(
                     b,
@@ -387,7 +546,7 @@ impl Analysis<'_> {
         let network = |x: &Instruction| x.flag("network").map(|f| f.text.clone());
         let mut u = None;
         for j in (stage.from + 1..i).rev() {
-            let Some(s) = self.scripts[j] else {
+            let Some(s) = self.scripts[j].filter(|_| instrs[j].keyword == Keyword::Run) else {
                 continue;
             };
             if runedit::find_calls(s, self.apt)
@@ -453,6 +612,26 @@ impl Analysis<'_> {
         let Some(stage) = doc.stage_of(i) else {
             return Ok(Vec::new());
         };
+        if self.is_trigger(i) {
+            // A trigger runs after the whole stage, in a child build: only
+            // later triggers and stages built on this one come after it.
+            let mut after: Vec<usize> = (i + 1..stage.instructions.end)
+                .filter(|&j| instrs[j].keyword == Keyword::Onbuild)
+                .collect();
+            for d in runedit::descendants(doc, stage.index) {
+                after.extend(doc.stages()[d].instructions.clone());
+            }
+            return match after
+                .into_iter()
+                .find(|&j| mentions_apt(doc.text(instrs[j].span.clone())))
+            {
+                Some(j) => Err(format!(
+                    "the instruction at line {} runs after this trigger and may need them",
+                    instrs[j].start_line
+                )),
+                None => Ok(Vec::new()),
+            };
+        }
         let mut edits = Vec::new();
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
         ranges.push(i + 1..stage.instructions.end);

@@ -47,19 +47,25 @@ impl Transform for AptNoRecommends {
             return;
         };
         let instrs = doc.instructions();
-        for (i, ins) in instrs.iter().enumerate() {
-            if ins.keyword != Keyword::Run || !ins.logical.text.contains("apt") {
+        for (i, raw) in instrs.iter().enumerate() {
+            // RUNs and `ONBUILD RUN` triggers (fixed in place).
+            let Some(ins) = cx.model().run(i) else {
+                continue;
+            };
+            if !raw.logical.text.contains("apt") {
                 continue;
             }
-            let Some(script) = cx.model().script(i) else {
+            let Some(script) = cx.model().run_script(i) else {
                 continue;
             };
             let installs: Vec<_> = runedit::find_calls(script, apt)
                 .into_iter()
                 .filter(|c| {
-                    c.sub
-                        .as_deref()
-                        .is_some_and(|s| apt.install.iter().any(|x| x == s))
+                    // aptitude spells it `--without-recommends`.
+                    c.tool != "aptitude"
+                        && c.sub
+                            .as_deref()
+                            .is_some_and(|s| apt.install.iter().any(|x| x == s))
                 })
                 .collect();
             if installs.is_empty() || configured(doc, i, &flag.config_keys) {

@@ -13,9 +13,9 @@
 //! install`, `composer install`, `mvn dependency:go-offline|resolve`
 //! (`cargo fetch` gets advice: it needs a source tree).
 //!
-//! Safety: safe when the manifests are known to exist — the command names
-//! them (`pip install -r requirements.txt`) or the explicit build context
-//! has them — and the folder the install creates in the source tree
+//! Safety: safe when the manifests are known to exist — the explicit build
+//! context has them (a requirements file is read there and must name no
+//! other file of the context) — and the folder the install creates in the source tree
 //! (`node_modules`, `vendor`) is excluded by the context's `.dockerignore`
 //! (else the later `COPY . .` would overwrite it with the host's copy).
 //! Otherwise unsafe. Left alone with advice (DisplayOnly): installs that
@@ -171,6 +171,53 @@ fn pip_install(rest: &[&str]) -> Option<Install> {
     })
 }
 
+/// Why a requirements file `name` needs more of the context than itself:
+/// an include (`-r other.txt`, `-c constraints.txt`), an editable or local
+/// install (`-e .`, `./pkg`, `/src/pkg`, `pkg @ file:…`), or local wheels
+/// (`--find-links ./wheels`). URLs and index options are not files.
+fn requirements_reference(name: &str, text: &str) -> Option<String> {
+    for raw in text.lines() {
+        // A comment starts at `#` at the line start or after whitespace.
+        let l = match raw.find(" #").or_else(|| raw.find("\t#")) {
+            Some(k) => &raw[..k],
+            None if raw.trim_start().starts_with('#') => "",
+            None => raw,
+        }
+        .trim();
+        if l.is_empty() {
+            continue;
+        }
+        let (opt, value) = match l.split_once(|c: char| c == '=' || c.is_whitespace()) {
+            Some((o, v)) if o.starts_with('-') => (o, v.trim()),
+            _ if l.starts_with('-') && !l.starts_with("--") && l.len() > 2 => {
+                (&l[..2], l[2..].trim())
+            }
+            _ => ("", l),
+        };
+        let is_url = |v: &str| v.contains("://") && !v.starts_with("file:");
+        let local = |v: &str| {
+            v.starts_with('.')
+                || v.starts_with('/')
+                || v.starts_with("file:")
+                || v.contains(" @ file:")
+        };
+        match opt {
+            "-r" | "--requirement" | "-c" | "--constraint" => {
+                return Some(format!("`{name}` includes other files (`{l}`)"))
+            }
+            "-e" | "--editable" if !is_url(value) => {
+                return Some(format!("`{name}` installs local sources (`{l}`)"))
+            }
+            "-f" | "--find-links" if !is_url(value) => {
+                return Some(format!("`{name}` reads local packages (`{l}`)"))
+            }
+            "" if local(value) => return Some(format!("`{name}` installs local sources (`{l}`)")),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Commands that may share the install's RUN: cache cleanups of the same
 /// tools and removals outside the source tree.
 fn companion(c: &SimpleCommand) -> bool {
@@ -309,21 +356,16 @@ fn plan(ins: &[Install], hint: Option<&Info>, ctx: Option<&Info>) -> Plan {
                     if !p.manifests.contains(f) {
                         p.manifests.push(f.clone());
                     }
-                    // Includes inside the file need their files too.
-                    if let Some(text) = hint.and_then(|h| h.requirements(f)) {
-                        for l in text.lines().map(str::trim) {
-                            if l.starts_with("-r")
-                                || l.starts_with("-c")
-                                || l.starts_with("--requirement")
-                                || l.starts_with("--constraint")
-                            {
-                                p.blocked = Some(format!("`{f}` includes other files (`{l}`)"));
-                            } else if l.starts_with("-e")
-                                || l.starts_with('.')
-                                || l.starts_with("file:")
-                            {
-                                p.blocked = Some(format!("`{f}` installs local sources (`{l}`)"));
-                            }
+                    // Safe only when read from the explicit context: a
+                    // file that names other files of the context breaks
+                    // the build once only the manifest is copied.
+                    let read = ctx.and_then(|c| c.requirements(f));
+                    if read.is_none() {
+                        p.known = false;
+                    }
+                    if let Some(text) = read.or_else(|| hint.and_then(|h| h.requirements(f))) {
+                        if let Some(why) = requirements_reference(f, &text) {
+                            p.blocked = Some(why);
                         }
                     }
                 }
@@ -442,16 +484,19 @@ impl Transform for DepsFirst {
             let Some(dest) = dest_for(doc, ci, dst) else {
                 continue;
             };
-            let names_manifest = installs.iter().all(|i| i.eco == Eco::Pip);
             let ignore_ok = p.creates.is_none_or(|dir| {
                 cx.explicit_context()
                     .is_some_and(|c| c.dockerignore(cx.dockerfile).excludes(dir))
             });
             let mut unsafe_why = Vec::new();
-            if !(p.known || names_manifest) {
-                unsafe_why.push(
-                    "the manifests are not known to exist (pass --context to check)".to_string(),
-                );
+            if !p.known {
+                unsafe_why.push(if installs.iter().any(|i| i.eco == Eco::Pip) {
+                    "the requirements file was not read from the build context, so what it \
+                     needs besides itself is not known (pass --context to check)"
+                        .to_string()
+                } else {
+                    "the manifests are not known to exist (pass --context to check)".to_string()
+                });
             }
             if !ignore_ok {
                 unsafe_why.push(format!(
@@ -533,4 +578,41 @@ fn own_run(script: &Script) -> bool {
             .items
             .iter()
             .all(|i| i.and_or.iter().all(|(op, _)| *op == crate::shell::Op::And))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::requirements_reference;
+
+    #[test]
+    fn requirements_that_name_other_files() {
+        let refs = |t: &str| requirements_reference("r.txt", t);
+        for t in [
+            "flask\n-r base.txt\n",
+            "--requirement=base.txt\n",
+            "-rbase.txt\n",
+            "-c constraints.txt\n",
+            "--constraint constraints.txt\n",
+            "-e .\n",
+            "--editable=./lib\n",
+            "./pkg\n",
+            "/src/pkg\n",
+            "mypkg @ file:///src/mypkg\n",
+            "-f ./wheels\n",
+            "--find-links=wheels/\n",
+        ] {
+            assert!(refs(t).is_some(), "{t:?}");
+        }
+        for t in [
+            "flask==3.0  # web\n",
+            "# -r base.txt\n",
+            "-e git+https://github.com/psf/requests#egg=requests\n",
+            "--index-url https://pypi.org/simple\n",
+            "--find-links https://example.com/wheels\n",
+            "requests[socks]>=2\n",
+            "--hash=sha256:abc\n",
+        ] {
+            assert_eq!(refs(t), None, "{t:?}");
+        }
+    }
 }

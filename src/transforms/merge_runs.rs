@@ -19,7 +19,9 @@
 //! Never merged: exec-form, heredoc or opaque RUNs; RUNs with different
 //! flags; a trailing background `&`; a shell comment that would swallow what
 //! follows; a RUN that replaces `/bin/sh`; a non-POSIX SHELL; `ONBUILD RUN`;
-//! RUNs separated by a blank line or another instruction; a RUN carrying a
+//! RUNs separated by another instruction (or by a blank line with
+//! `[merge-runs] across-blank-lines = false`; otherwise blank lines between
+//! the RUNs are dropped and comment lines kept); a RUN carrying a
 //! suppression or `# hadolint ignore=` comment (it would end up above a
 //! different instruction).
 //!
@@ -119,7 +121,7 @@ impl Transform for MergeRuns {
         let instrs = doc.instructions();
         // Instruction index → whether the lines between it and the previous
         // instruction are only plain comments.
-        let attached = attachment(doc);
+        let attached = attachment(doc, cx.config.merge_runs.across_blank_lines);
         // Only a RUN directly attached to another RUN can merge; parsing the
         // shell of the others would be wasted work.
         let is_run = |i: usize| instrs.get(i).is_some_and(|x| x.keyword == Keyword::Run);
@@ -158,8 +160,9 @@ impl Transform for MergeRuns {
 }
 
 /// For each instruction: true when only comment lines (none of them a
-/// suppression) separate it from the instruction before it.
-fn attachment(doc: &Document) -> Vec<bool> {
+/// suppression) and, with `blanks`, blank lines separate it from the
+/// instruction before it.
+fn attachment(doc: &Document, blanks: bool) -> Vec<bool> {
     let mut out = vec![false; doc.instructions().len()];
     let mut clean = false;
     for n in doc.nodes() {
@@ -178,6 +181,7 @@ fn attachment(doc: &Document) -> Vec<bool> {
                     clean = false;
                 }
             }
+            NodeKind::Blank if blanks => {}
             NodeKind::Blank | NodeKind::Bom | NodeKind::Directive => clean = false,
         }
     }
@@ -418,6 +422,17 @@ fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
                 format!(" && {esc}")
             };
             edits.push(Edit::replace(prev_end..ws_end, tail));
+            // Blank lines between them would become empty continuation
+            // lines (BuildKit warns about those): drop them; comment lines
+            // stay, BuildKit leaves them out of the command.
+            for n in doc.nodes() {
+                if n.kind == NodeKind::Blank
+                    && prev.span.end <= n.span.start
+                    && n.span.end <= ins.span.start
+                {
+                    edits.push(Edit::delete(n.span.clone()));
+                }
+            }
         }
         let open = if subshell {
             if src[args.clone()].starts_with('(') {

@@ -41,11 +41,19 @@ use crate::model::ShellKind;
 
 /// Runs the recipe of every manager whose `used-by` names `meta.code`.
 pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+    // RUNs and `ONBUILD RUN` triggers (fixed in place: they run in every
+    // child build).
     let runs: Vec<usize> = doc
         .instructions()
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.keyword == Keyword::Run)
+        .filter(|(_, i)| {
+            i.keyword == Keyword::Run
+                || (i.keyword == Keyword::Onbuild
+                    && i.onbuild().is_some_and(|s| {
+                        Keyword::from_keyword(&i.logical.text[s.keyword.clone()]) == Keyword::Run
+                    }))
+        })
         .map(|(k, _)| k)
         .collect();
     if runs.is_empty() {
@@ -69,8 +77,8 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
     let model = cx.model();
     let scripts: Vec<Option<&Script>> = (0..doc.instructions().len())
         .map(|i| {
-            if doc.instructions()[i].keyword == Keyword::Run && mentions(i) {
-                model.script(i)
+            if runs.binary_search(&i).is_ok() && mentions(i) {
+                model.run_script(i)
             } else {
                 None
             }
@@ -229,6 +237,14 @@ fn pattern_in(pat: &str, words: &[String]) -> bool {
 }
 
 impl Analysis<'_> {
+    /// Instruction `i` as the RUN it is or, for `ONBUILD RUN`, registers.
+    fn ins(&self, i: usize) -> &Instruction {
+        self.cx
+            .model()
+            .run(i)
+            .unwrap_or(&self.doc.instructions()[i])
+    }
+
     /// Instruction indices of the stage of `at` and the stages it is built
     /// from, up to and including `at`.
     fn lineage(&self, at: usize) -> Vec<usize> {
@@ -372,7 +388,9 @@ impl Analysis<'_> {
     ) -> Option<Vec<String>> {
         let cfg = self.cx.config;
         let doc = self.doc;
+        // A trigger runs in a child build whose builder is unknown.
         if cfg.cache_style != CacheStyle::Mount
+            || doc.instructions()[i].keyword == Keyword::Onbuild
             || pm.mount.targets.is_empty()
             || inst.iter().any(|c| c.sudo)
         {
@@ -405,30 +423,35 @@ impl Analysis<'_> {
             }
         }
         // Owner of the mount: root, or a numeric USER (a named user's uid is
-        // unknown); HOME-relative targets are root's.
-        let owner = match runedit::user_at(doc, i) {
-            None => String::new(),
-            Some(u) => {
-                let line = doc.instructions()[..i]
-                    .iter()
-                    .rev()
-                    .find(|x| x.keyword == Keyword::User)
-                    .and_then(|x| x.values().first().cloned())
-                    .unwrap_or(u);
-                let (uid, gid) = line.split_once(':').unwrap_or((line.as_str(), ""));
-                let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-                if !numeric(uid)
-                    || !(gid.is_empty() || numeric(gid))
-                    || pm.mount.targets.iter().any(|t| t.starts_with("/root"))
-                {
-                    return None;
+        // unknown); HOME-relative targets (and Yarn's) are root's.
+        let owner =
+            match runedit::user_at(doc, i) {
+                None => String::new(),
+                Some(u) => {
+                    let line = doc.instructions()[..i]
+                        .iter()
+                        .rev()
+                        .find(|x| x.keyword == Keyword::User)
+                        .and_then(|x| x.values().first().cloned())
+                        .unwrap_or(u);
+                    let (uid, gid) = line.split_once(':').unwrap_or((line.as_str(), ""));
+                    let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+                    // Yarn 1 uses /usr/local/share/.cache as root only; any
+                    // other user caches under its HOME.
+                    if !numeric(uid)
+                        || !(gid.is_empty() || numeric(gid))
+                        || pm.mount.targets.iter().any(|t| {
+                            t.starts_with("/root") || t.starts_with("/usr/local/share/.cache")
+                        })
+                    {
+                        return None;
+                    }
+                    format!(",uid={uid},gid={}", if gid.is_empty() { uid } else { gid })
                 }
-                format!(",uid={uid},gid={}", if gid.is_empty() { uid } else { gid })
-            }
-        };
+            };
         runedit::cache_mount_flags(
             builder,
-            &doc.instructions()[i],
+            self.ins(i),
             &pm.mount.targets,
             &owner,
             pm.mount.sharing.as_deref(),
@@ -445,7 +468,7 @@ impl Analysis<'_> {
         calls: &[PmCall],
         inst: &[&PmCall],
     ) -> Option<Edit> {
-        let ins = &self.doc.instructions()[i];
+        let ins = self.ins(i);
         let text = ins.args_text();
         let first = inst[0];
         let fc = &script.commands[first.command];
@@ -526,10 +549,67 @@ impl Analysis<'_> {
         Some(Edit::delete(start..end))
     }
 
+    /// The edit that removes a `clean.commands` cleanup standing between two
+    /// calls of the manager when another one follows the last install
+    /// (`dnf -y update && dnf clean all && dnf -y install x && dnf clean
+    /// all`, what merging two RUNs gives): the metadata it drops is this
+    /// RUN's own, fetched again right after. Only a plain `&&` link, never
+    /// a cleanup before the manager's first call (that one may clear stale
+    /// metadata of the base image).
+    fn middle_clean(
+        &self,
+        i: usize,
+        script: &Script,
+        pm: &PackageManager,
+        calls: &[PmCall],
+        last_install: usize,
+    ) -> Option<Edit> {
+        let ins = self.ins(i);
+        let text = ins.args_text();
+        let is_clean = |c: &SimpleCommand| {
+            pm.clean
+                .commands
+                .iter()
+                .any(|x| runedit::matches_command(c, x))
+        };
+        if !script
+            .commands
+            .iter()
+            .any(|c| c.span.start >= last_install && is_clean(c))
+        {
+            return None;
+        }
+        let cmds = &script.commands;
+        let k = cmds.iter().position(|c| {
+            c.span.end <= last_install
+                && is_clean(c)
+                && !c.isolated
+                && calls
+                    .iter()
+                    .any(|p| p.span(script).end <= c.span.start && !is_clean(&cmds[p.command]))
+        })?;
+        let (c, next) = (&cmds[k], cmds.get(k + 1)?);
+        if next.isolated || !matches!(text[c.span.end..next.span.start].trim(), "&&") {
+            return None;
+        }
+        let before = text[..c.span.start].trim_end();
+        if !before.ends_with("&&") {
+            return None;
+        }
+        let start = ins.logical.to_source(ins.command.args.start + c.span.start);
+        let end = ins
+            .logical
+            .to_source(ins.command.args.start + next.span.start);
+        if self.doc.source()[start..end].contains('#') {
+            return None;
+        }
+        Some(Edit::delete(start..end))
+    }
+
     /// The recipe of one manager in RUN `i`.
     fn need(&self, i: usize, script: &Script, pm: &PackageManager) -> Option<Need> {
         let doc = self.doc;
-        let ins = &doc.instructions()[i];
+        let ins = self.ins(i);
         let code = self.meta.code;
         let calls = runedit::find_calls(script, pm);
         let inst = installs(script, pm, &calls);
@@ -586,6 +666,13 @@ impl Analysis<'_> {
                             .any(|x| runedit::matches_command(c, x)))
             });
         if clean {
+            if let Some(e) = self.middle_clean(i, script, pm, &calls, last_install) {
+                need.edits.push(e);
+                need.what.push(format!(
+                    "`{label}`: drop the cleanup in the middle of the RUN; the one at the end \
+                     covers it, and the install no longer fetches the metadata twice"
+                ));
+            }
             return (!need.edits.is_empty()).then_some(need);
         }
         // Every install already carries the cache flag: only an update that
@@ -697,7 +784,7 @@ impl Analysis<'_> {
 
     fn run(&self, i: usize, managers: &[(&str, &PackageManager)]) -> Option<Finding> {
         let doc = self.doc;
-        let ins = &doc.instructions()[i];
+        let ins = self.ins(i);
         let script = self.scripts[i]?;
         let needs: Vec<Need> = managers
             .iter()

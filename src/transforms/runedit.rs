@@ -441,6 +441,26 @@ pub fn errexit_before(script: &Script, shell: &ShellKind, item: usize) -> bool {
     })
 }
 
+/// `exec CMD`, or an `exit` that may end the shell with status 0 (`exit`,
+/// `exit 0`, `exit $rc`): then a command appended to the RUN would be
+/// skipped on a successful build. A literal non-zero `exit 1` fails the
+/// build anyway, so it never hides a skipped cleanup.
+fn ends_shell_successfully(c: &crate::shell::SimpleCommand) -> bool {
+    match c.name() {
+        // `exec >log 2>&1` only redirects.
+        Some("exec") => c.words.len() > 1,
+        Some("exit") => match c.words.get(1) {
+            None => true,
+            Some(w) => w
+                .literal
+                .as_deref()
+                .and_then(|l| l.parse::<u64>().ok())
+                .is_none_or(|n| n % 256 == 0),
+        },
+        _ => false,
+    }
+}
+
 /// Why a command cannot be appended to a RUN, if it cannot.
 fn append_blocker(script: &Script) -> Option<&'static str> {
     if script.comment.is_some() {
@@ -459,9 +479,9 @@ fn append_blocker(script: &Script) -> Option<&'static str> {
     if script
         .commands
         .iter()
-        .any(|c| !c.isolated && matches!(c.name(), Some("exit" | "exec")))
+        .any(|c| !c.isolated && ends_shell_successfully(c))
     {
-        return Some("the RUN calls exit or exec");
+        return Some("the RUN calls `exit 0` or `exec`, which would skip what comes after");
     }
     None
 }
@@ -588,11 +608,16 @@ pub fn prepend(ins: &Instruction, script: &Script, cmd: &str) -> Result<Edit, &'
 }
 
 /// The user in force at instruction `at`: `None` for root (or unknown base
-/// user, assumed root), `Some(user)` otherwise. Follows `FROM <stage>`.
+/// user, assumed root), `Some(user)` otherwise. Follows `FROM <stage>`. An
+/// `ONBUILD` trigger runs as the user the stage ends with.
 pub fn user_at(doc: &Document, at: usize) -> Option<String> {
     let instrs = doc.instructions();
     let mut stage = doc.stage_of(at)?;
-    let mut end = at;
+    let mut end = if instrs[at].keyword == Keyword::Onbuild {
+        stage.instructions.end
+    } else {
+        at
+    };
     loop {
         for i in (stage.instructions.start..end).rev() {
             if instrs[i].keyword == Keyword::User {

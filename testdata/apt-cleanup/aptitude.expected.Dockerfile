@@ -1,0 +1,2 @@
+FROM debian:bookworm
+RUN aptitude update && aptitude install -y curl && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,4 @@
+# syntax=docker/dockerfile:1
+FROM debian:bookworm
+RUN rm -f /etc/apt/apt.conf.d/docker-clean
+RUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install -y curl

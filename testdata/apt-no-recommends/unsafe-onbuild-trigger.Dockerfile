@@ -1,0 +1,2 @@
+FROM debian:bookworm
+ONBUILD RUN apt-get install -y curl

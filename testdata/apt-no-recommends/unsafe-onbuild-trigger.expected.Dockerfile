@@ -1,0 +1,2 @@
+FROM debian:bookworm
+ONBUILD RUN apt-get install --no-install-recommends -y curl

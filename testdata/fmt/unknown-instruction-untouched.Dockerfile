@@ -1,3 +1,0 @@
-FROM debian
-FOO   bar  \
-  baz

@@ -1,0 +1,5 @@
+FROM debian:bookworm
+RUN a
+
+  
+RUN b

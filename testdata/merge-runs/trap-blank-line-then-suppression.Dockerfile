@@ -1,0 +1,5 @@
+FROM debian:bookworm
+RUN a
+
+# dslim ignore=DS001
+RUN b

@@ -1,0 +1,3 @@
+FROM fedora:40
+ONBUILD RUN dnf install httpd
+RUN echo base
