@@ -143,6 +143,10 @@ pub enum Reason {
     /// Part of the original's base image, which the fixed image no longer
     /// builds on (it stays in the builder stage).
     BuilderBase(String),
+    /// Under a COPY/ADD destination of the original (files from the build
+    /// context, and what the build made next to them), when the fixed image
+    /// is built on another base: they stay in the builder stage.
+    BuildInput,
     /// Accepted with `--allow GLOB`.
     Allowed(String),
 }
@@ -155,6 +159,9 @@ impl Reason {
             Reason::BuilderBase(i) => {
                 format!("build tools: base image {i}, left in the builder stage")
             }
+            Reason::BuildInput => {
+                "build inputs: under a COPY destination, left in the builder stage".into()
+            }
             Reason::Allowed(g) => format!("allowed by --allow {g}"),
         }
     }
@@ -163,6 +170,7 @@ impl Reason {
             Reason::Cache(m) => format!("cache:{m}"),
             Reason::Scratch => "scratch".into(),
             Reason::BuilderBase(i) => format!("builder-base:{i}"),
+            Reason::BuildInput => "build-input".into(),
             Reason::Allowed(g) => format!("allowed:{g}"),
         }
     }
@@ -179,6 +187,8 @@ pub struct Rules {
     /// The original's base image and its paths, when the fixed image is
     /// built on another one.
     pub builder_base: Option<(String, HashSet<String>)>,
+    /// With `builder_base`: the original's COPY/ADD destinations.
+    pub build_inputs: Vec<String>,
     /// `--allow` globs.
     pub allow: Vec<(String, globset::GlobMatcher)>,
 }
@@ -194,16 +204,12 @@ fn under(path: &str, dir: &str) -> bool {
 
 impl Rules {
     /// Package-manager caches from the transforms' data: each manager's
-    /// `cache-paths`, `clean.paths` and `mount.targets`.
+    /// `cache-paths` and `mount.targets` (not `clean.paths`, which may be
+    /// a parent such as `/root/.cache`).
     pub fn with_caches(data: &crate::data::Data) -> Rules {
         let mut caches = Vec::new();
         for (name, m) in &data.package_managers {
-            for p in m
-                .cache_paths
-                .iter()
-                .chain(&m.clean.paths)
-                .chain(&m.mount.targets)
-            {
+            for p in m.cache_paths.iter().chain(&m.mount.targets) {
                 if p.starts_with('/') {
                     caches.push((name.clone(), p.clone()));
                 }
@@ -249,6 +255,9 @@ impl Rules {
         if let Some((image, paths)) = &self.builder_base {
             if paths.contains(path) {
                 return Some(Reason::BuilderBase(image.clone()));
+            }
+            if self.build_inputs.iter().any(|d| under(path, d)) {
+                return Some(Reason::BuildInput);
             }
         }
         None

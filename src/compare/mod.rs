@@ -347,6 +347,7 @@ pub fn run(
                 &after.tag,
                 &o.probe,
                 bases,
+                src,
                 &mut rules,
                 tmp.path(),
                 progress,
@@ -403,6 +404,66 @@ fn root_image(src: &str) -> Option<String> {
     (!img.eq_ignore_ascii_case("scratch")).then_some(img)
 }
 
+/// Where the COPY/ADD instructions of the original's last stage (and the
+/// stages it builds on) put files from the build context: absolute
+/// destinations, relative ones under a literal WORKDIR; never `/`.
+fn copy_destinations(src: &str) -> Vec<String> {
+    use crate::syntax::Keyword;
+    let Ok(doc) = crate::syntax::Document::parse(src) else {
+        return Vec::new();
+    };
+    let Some(mut st) = doc.stages().last() else {
+        return Vec::new();
+    };
+    let mut chain = vec![st];
+    while let Some(p) = doc.parent_stage(st) {
+        chain.push(p);
+        st = p;
+    }
+    let mut out = Vec::new();
+    let mut workdir: Option<String> = None;
+    for st in chain.into_iter().rev() {
+        for i in &doc.instructions()[st.instructions.clone()] {
+            match i.keyword {
+                Keyword::Workdir => {
+                    let w = i.args_text().trim();
+                    workdir = if w.contains('$') {
+                        None
+                    } else if w.starts_with('/') {
+                        Some(w.to_string())
+                    } else {
+                        workdir.map(|d| format!("{}/{w}", d.trim_end_matches('/')))
+                    };
+                }
+                Keyword::Copy | Keyword::Add if i.flag("from").is_none() => {
+                    let Some((_, dst)) = i.copy_parts() else {
+                        continue;
+                    };
+                    if dst.contains('$') {
+                        continue;
+                    }
+                    let abs = if dst.starts_with('/') {
+                        Some(dst.to_string())
+                    } else {
+                        workdir.as_ref().map(|d| {
+                            let rel = dst.trim_start_matches("./");
+                            format!("{}/{rel}", d.trim_end_matches('/'))
+                        })
+                    };
+                    if let Some(a) = abs {
+                        let a = a.trim_end_matches(['/', '.']).to_string();
+                        if !a.is_empty() && !out.contains(&a) {
+                            out.push(a);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 /// Runs and mounts both images: the probe's outcome in each and the file
 /// diff. `bases`: the images the original's and the fixed image's last
 /// stages are built on (when they differ, the original's base files are
@@ -414,6 +475,7 @@ fn behaviour(
     after: &str,
     probe: &Probe,
     bases: (Option<String>, Option<String>),
+    original: &str,
     rules: &mut files::Rules,
     tmp: &Path,
     progress: &mut dyn Progress,
@@ -448,7 +510,10 @@ fn behaviour(
                 Ok(t.into_keys().collect())
             });
             match paths {
-                Ok(p) => rules.builder_base = Some((base.clone(), p)),
+                Ok(p) => {
+                    rules.builder_base = Some((base.clone(), p));
+                    rules.build_inputs = copy_destinations(original);
+                }
                 Err(f) => progress.status(&format!(
                     "warning: cannot read the files of {base} ({}): its files are not told apart",
                     f.message
@@ -730,6 +795,27 @@ mod tests {
         assert_eq!(instruction("RUN /bin/sh -c make # buildkit"), "RUN make");
         assert_eq!(instruction("COPY a /a # buildkit"), "COPY a /a");
         assert_eq!(instruction(""), "");
+    }
+
+    #[test]
+    fn copy_destinations_of_the_last_stage() {
+        let src = "FROM golang AS b\nCOPY x /x\nFROM b\nWORKDIR /src\n\
+                   COPY go.mod main.go ./\nCOPY --from=b /x /y\nCOPY . /\n\
+                   WORKDIR sub\nCOPY a.txt data/\nCOPY a $D\n";
+        assert_eq!(copy_destinations(src), ["/x", "/src", "/src/sub/data"]);
+        assert_eq!(
+            copy_destinations("FROM a\nCOPY . .\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            root_image("FROM golang:1.21 AS b\nFROM b\n").as_deref(),
+            Some("golang:1.21")
+        );
+        assert_eq!(root_image("ARG V=3\nFROM scratch\n"), None);
+        assert_eq!(
+            root_image("ARG V=3\nFROM python:$V\n").as_deref(),
+            Some("python:3")
+        );
     }
 
     #[test]
