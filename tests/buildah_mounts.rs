@@ -77,7 +77,7 @@ impl Setup {
         let ctx = dir.path().join("ctx");
         let root = ctx.join("rootfs");
         for bin in ["/bin/sh", "/bin/mkdir", "/bin/rm"] {
-            copy_with_libraries(Path::new(bin), &root);
+            common::copy_with_libraries(Path::new(bin), &root);
         }
         common::write(&root, "usr/bin/apt-get", FAKE_APT_GET);
         chmod_x(&root.join("usr/bin/apt-get"));
@@ -176,33 +176,6 @@ impl Drop for Setup {
 fn chmod_x(p: &Path) {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(p, fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-/// Copies `bin` and the shared libraries `ldd` lists for it to the same
-/// paths under `root` (a static binary has none).
-fn copy_with_libraries(bin: &Path, root: &Path) {
-    let mut files = vec![bin.to_path_buf()];
-    let out = Command::new("ldd")
-        .arg(bin)
-        .output()
-        .expect("ldd, to find the libraries of the binaries the image needs");
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        // `libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)` or
-        // `/lib64/ld-linux-x86-64.so.2 (0x…)`.
-        let path = match line.split_once("=>") {
-            Some((_, r)) => r.split_whitespace().next(),
-            None => line.split_whitespace().next(),
-        };
-        if let Some(p) = path.filter(|p| p.starts_with('/')) {
-            files.push(PathBuf::from(p));
-        }
-    }
-    for f in files {
-        let dest = root.join(f.strip_prefix("/").unwrap());
-        fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        // fs::copy follows symlinks: the file itself, with its mode.
-        fs::copy(&f, &dest).unwrap_or_else(|e| panic!("copy {}: {e}", f.display()));
-    }
 }
 
 #[test]

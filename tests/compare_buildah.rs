@@ -14,6 +14,10 @@
 //! size plus a 512-byte header per entry (the file and any parent folder
 //! COPY creates), padding to a multiple of 512 and the 1 KiB end-of-archive
 //! marker: within [`TAR_OVERHEAD`] bytes above the file's size.
+//!
+//! Behaviour and files: images `FROM scratch` plus a root file system made
+//! here from the host's `/bin/sh`, `cat`, `mkdir`, `rm` and `sleep` (with
+//! the libraries `ldd` names), run and mounted by the real buildah.
 
 #![cfg(unix)]
 
@@ -60,6 +64,35 @@ impl Setup {
         fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
         common::private_buildah_storage(dir.path());
         Setup { dir }
+    }
+    /// A context with the host's shell tools as `rootfs/` and a stand-in
+    /// `apt-get` (a shell script), for images that run.
+    fn with_rootfs(dockerfile: &str) -> Setup {
+        let s = Setup::new(dockerfile);
+        let root = s.dir.path().join("ctx/rootfs");
+        for bin in ["/bin/sh", "/bin/cat", "/bin/mkdir", "/bin/rm", "/bin/sleep"] {
+            common::copy_with_libraries(std::path::Path::new(bin), &root);
+        }
+        let apt = s.dir.path().join("ctx/apt-get");
+        fs::write(&apt, FAKE_APT_GET).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&apt, fs::Permissions::from_mode(0o755)).unwrap();
+        s
+    }
+    fn json(&self, args: &[&str], code: i32) -> serde_json::Value {
+        let a = self
+            .dslim()
+            .arg("--format=json")
+            .args(args)
+            .arg(self.dockerfile())
+            .assert()
+            .code(code);
+        serde_json::from_slice(&a.get_output().stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&a.get_output().stderr)))
+    }
+    /// Working containers left in the private storage.
+    fn containers(&self) -> String {
+        self.buildah(&["containers", "--quiet"])
     }
     fn dockerfile(&self) -> PathBuf {
         self.dir.path().join("ctx/Dockerfile")
@@ -241,4 +274,132 @@ fn original_that_does_not_build_leaves_nothing() {
         .stderr(contains("error: the original Dockerfile does not build"))
         .stderr(contains("missing"));
     assert_eq!(s.images(), Vec::<serde_json::Value>::new());
+}
+
+/// A stand-in apt-get: `update` writes an index, `install` needs it and
+/// records each package in /opt/installed.
+const FAKE_APT_GET: &str = r#"#!/bin/sh
+case "$1" in
+update) mkdir -p /var/lib/apt/lists && echo index > /var/lib/apt/lists/index ;;
+install)
+  shift
+  [ -f /var/lib/apt/lists/index ] || { echo "E: no index" >&2; exit 100; }
+  mkdir -p /opt/installed
+  for p in "$@"; do
+    case "$p" in -*) continue ;; esac
+    echo "$p installed" > "/opt/installed/$p"
+  done ;;
+esac
+"#;
+
+#[test]
+fn probe_matches_and_the_removed_apt_lists_are_expected() {
+    if !common::can_run_buildah("probe_matches_and_the_removed_apt_lists_are_expected") {
+        return;
+    }
+    let s = Setup::with_rootfs(
+        "FROM scratch\nCOPY rootfs/ /\nCOPY apt-get /usr/bin/apt-get\n\
+         RUN apt-get update\nRUN apt-get install -y hello\nENTRYPOINT [\"/bin/cat\"]\n",
+    );
+    let v = s.json(&["--probe", "/opt/installed/hello"], 0);
+    assert_eq!(v["changed"], true);
+    let b = &v["behaviour"];
+    assert_eq!(
+        b["before_command"],
+        serde_json::json!(["/bin/cat", "/opt/installed/hello"])
+    );
+    assert_eq!(b["before"]["result"], "exited");
+    assert_eq!(b["before"]["status"], 0);
+    assert_eq!(b["before"]["stdout"], "hello installed\n");
+    assert_eq!(b["after"], b["before"]);
+    assert_eq!(b["same"], true);
+    let f = &v["files"];
+    assert_eq!(f["unexpected_missing"], serde_json::json!([]), "{f}");
+    let apt = f["expected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["reason"] == "apt cache and index (package-managers.toml)")
+        .unwrap_or_else(|| panic!("{f}"));
+    // `rm -rf /var/lib/apt/lists/*` removed the index (6 bytes).
+    assert_eq!(apt["files"], 1, "{apt}");
+    assert_eq!(apt["bytes"], 6, "{apt}");
+    assert_eq!(apt["entries"][0]["path"], "/var/lib/apt/lists/index");
+    assert_eq!(v["differs"], false);
+    assert_eq!(s.containers(), "");
+    assert_eq!(s.images(), Vec::<serde_json::Value>::new());
+}
+
+#[test]
+fn probe_mismatch_fails_the_comparison() {
+    if !common::can_run_buildah("probe_mismatch_fails_the_comparison") {
+        return;
+    }
+    // A build-time random ID: the two builds differ, and the probe sees it.
+    let s = Setup::with_rootfs(
+        "FROM scratch\nCOPY rootfs/ /\n\
+         RUN cat /proc/sys/kernel/random/uuid > /build-id\nENTRYPOINT [\"/bin/cat\"]\n",
+    );
+    let v = s.json(&["--probe", "/build-id"], 1);
+    let b = &v["behaviour"];
+    assert_eq!(b["same"], false, "{b}");
+    let (x, y) = (
+        b["before"]["stdout"].as_str().unwrap(),
+        b["after"]["stdout"].as_str().unwrap(),
+    );
+    assert_eq!((x.len(), y.len()), (37, 37), "{b}");
+    assert_ne!(x, y);
+    assert_eq!(v["differs"], true);
+    // Same size, other bytes: listed as changed, which does not fail.
+    let changed = &v["files"]["unexpected_changed"];
+    assert_eq!(changed[0]["path"], "/build-id", "{changed}");
+    assert_eq!(changed[0]["what"], serde_json::json!(["content"]));
+    assert_eq!(s.containers(), "");
+}
+
+#[test]
+fn unexpected_missing_file_fails_unless_allowed_and_the_command_stays_up() {
+    if !common::can_run_buildah(
+        "unexpected_missing_file_fails_unless_allowed_and_the_command_stays_up",
+    ) {
+        return;
+    }
+    // A file whose name is random: the fixed image lacks the original's.
+    // The sleep's duration marks this run's processes.
+    let sleep = format!("30.{:03}", std::process::id() % 1000);
+    let s = Setup::with_rootfs(&format!(
+        "FROM scratch\nCOPY rootfs/ /\n\
+         RUN mkdir /srv && cat /proc/sys/kernel/random/uuid > /srv/$(cat /proc/sys/kernel/random/uuid)\n\
+         CMD [\"/bin/sleep\", \"{sleep}\"]\n"
+    ));
+    let a = s.dslim().arg(s.dockerfile()).assert().code(1);
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(out.contains("UNEXPECTED, missing (37 B in 1 path"), "{out}");
+    assert!(
+        out.contains("  only in the fixed image: 1 path, 37 B\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("DIFFERENT: 1 path unexpectedly missing."),
+        "{out}"
+    );
+    // Without a probe: both still running after 2 s, then stopped.
+    assert!(out.contains("still running after 2 s"), "{out}");
+    assert!(out.contains("same behaviour"), "{out}");
+    let v = s.json(&["--allow", "/srv/*"], 0);
+    assert_eq!(v["files"]["unexpected_missing"], serde_json::json!([]));
+    assert_eq!(
+        v["files"]["expected"][0]["reason"],
+        "allowed by --allow /srv/*"
+    );
+    assert_eq!(v["behaviour"]["before"]["result"], "running");
+    assert_eq!(s.containers(), "");
+    // No `sleep` of this test's images is left running.
+    let ps = Std::new("ps").args(["-eo", "args"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&ps.stdout)
+            .lines()
+            .any(|l| l.trim() == format!("/bin/sleep {sleep}")),
+        "a probe's process is still running"
+    );
 }

@@ -309,6 +309,26 @@ pub struct CompareArgs {
     /// Keep the two images (tags in the report) instead of removing them.
     #[arg(long)]
     pub keep: bool,
+    /// Run both images with these arguments appended to the entrypoint
+    /// (one string, split into words like a shell would, nothing expanded:
+    /// `--probe --version`); exit status and output must match.
+    #[arg(
+        long,
+        value_name = "ARGS",
+        allow_hyphen_values = true,
+        conflicts_with = "probe_http"
+    )]
+    pub probe: Option<String>,
+    /// Start both images (one after the other) and GET
+    /// http://127.0.0.1:PORT/PATH; status and body must match. Without a
+    /// probe each image's command must stay up 2 s or exit as the original.
+    #[arg(long, value_name = "PORT[/PATH]")]
+    pub probe_http: Option<String>,
+    /// Paths missing from the fixed image that match GLOB (`*` within a
+    /// folder, `**` any depth; a folder covers what is under it) do not
+    /// fail the comparison. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub allow: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

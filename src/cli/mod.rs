@@ -25,7 +25,7 @@ use args::{Command, RuleArgs};
 
 use crate::fsutil;
 use crate::output::{display_path, text};
-use crate::pipeline::{self, Settings};
+use crate::pipeline::Settings;
 use crate::resolver::{self, Overrides, Resolver, Source};
 use crate::walk::{self, WalkError};
 
@@ -161,33 +161,6 @@ impl Drop for Term {
     }
 }
 
-/// Settings from `--select`/`--ignore`/`--unsafe` alone (no configuration
-/// file, no environment); an unknown selector is an error. Commands that
-/// process files use [`resolver`] and [`plan`] instead, which layer flags
-/// over `DSLIM_*` over the nearest `dslim.toml`.
-pub fn settings(r: &RuleArgs) -> Result<Settings, String> {
-    let clean = |v: &[String], flag: &str| -> Result<Vec<String>, String> {
-        let mut out = Vec::new();
-        for s in v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            if !pipeline::selector_is_known(s) {
-                return Err(format!(
-                    "unknown rule selector `{s}` in {flag} (see `dslim rules`)"
-                ));
-            }
-            out.push(s.to_string());
-        }
-        Ok(out)
-    };
-    Ok(Settings {
-        select: clean(&r.select, "--select")?,
-        ignore: clean(&r.ignore, "--ignore")?,
-        unsafe_fixes: r.unsafe_fixes,
-        config: Default::default(),
-        context: r.context.clone(),
-        max_file_size: None,
-    })
-}
-
 /// The configuration resolver for `--select`/`--ignore`/`--unsafe`/
 /// `--cache-style`/`--target`/`--config`/`--no-config` and the `DSLIM_*`
 /// environment; problems are printed and give `None` (exit 2).
@@ -235,7 +208,7 @@ pub fn try_config_resolver(c: &args::ConfigArgs, overrides: Overrides) -> Result
 }
 
 /// The command-line layer over the environment layer.
-fn overrides(r: &RuleArgs) -> Result<Overrides, String> {
+pub(crate) fn overrides(r: &RuleArgs) -> Result<Overrides, String> {
     let list = |v: &[String], flag: &str| -> Result<Option<Vec<String>>, String> {
         if v.is_empty() {
             Ok(None)

@@ -273,6 +273,9 @@ impl Builder {
         a.push(dockerfile.into());
         a.push("-t".into());
         a.push(tag.into());
+        // The end of the options: the context (an absolute path, see
+        // `compare::run`) is never read as one.
+        a.push("--".into());
         a.push(context.into());
         a
     }
@@ -771,7 +774,7 @@ mod tests {
         let a: Vec<String> = b
             .build_args(
                 Path::new("/t/Dockerfile"),
-                Path::new("ctx"),
+                Path::new("/ctx"),
                 "localhost/x:before",
                 Pull::Never,
             )
@@ -783,8 +786,15 @@ mod tests {
             assert!(a.iter().any(|x| x == f), "{f} in {a:?}");
         }
         assert_eq!(
-            a[a.len() - 5..],
-            ["-f", "/t/Dockerfile", "-t", "localhost/x:before", "ctx"]
+            a[a.len() - 6..],
+            [
+                "-f",
+                "/t/Dockerfile",
+                "-t",
+                "localhost/x:before",
+                "--",
+                "/ctx"
+            ]
         );
         let d = Builder {
             kind: Kind::Docker,

@@ -6,8 +6,14 @@
 //! second build cannot reuse the first's layers and its time is real), each
 //! under its own tag, then inspected, measured and — unless asked to keep
 //! them — removed. Only the images this run made are removed.
+//!
+//! Between building and removing, the two images are compared for
+//! behaviour ([`probe`]: the same command run in both) and files
+//! ([`files`]: what the fixed image lacks or changed), with buildah.
 
 pub mod builder;
+pub mod files;
+pub mod probe;
 pub mod render;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 
 pub use builder::{Builder, Choice, Kind, Pull};
+pub use probe::{Probe, Runner};
 
 use crate::pipeline::{self, Settings};
 
@@ -29,6 +36,13 @@ pub struct Options {
     /// Keep the two images (and print their tags).
     pub keep: bool,
     pub settings: Settings,
+    /// How the two images are run.
+    pub probe: Probe,
+    /// `--allow` globs: missing paths that do not fail the comparison.
+    pub allow: Vec<String>,
+    /// buildah, to run and mount the images; `Err`: why behaviour and
+    /// files are not compared.
+    pub runner: Result<Runner, String>,
 }
 
 /// One row of an image's history (`docker history`), in build order.
@@ -118,6 +132,15 @@ pub struct Report {
     pub before: ImageReport,
     pub after: ImageReport,
     pub difference: Difference,
+    /// The probe run in both images (`null` when not checked).
+    pub behaviour: Option<probe::ProbeReport>,
+    /// The file-system diff (`null` when not checked).
+    pub files: Option<files::FileDiff>,
+    /// Why behaviour and files were not checked.
+    pub not_checked: Option<String>,
+    /// Whether the comparison failed: the probe differs or an unexpected
+    /// path is missing (exit status 1).
+    pub differs: bool,
 }
 
 /// Why a comparison failed. Every case exits with status 2.
@@ -188,6 +211,8 @@ pub fn run(
 ) -> Result<Report, Error> {
     let outcome = pipeline::fix(pipeline::Source::new(src, Some(&o.dockerfile)), &o.settings)
         .map_err(Error::Pipeline)?;
+    let mut rules = files::Rules::default();
+    rules.allow(&o.allow).map_err(Error::Input)?;
     let context = o
         .context
         .clone()
@@ -198,6 +223,19 @@ pub fn run(
             context.display()
         )));
     }
+    // The builders get absolute paths: a context or Dockerfile named
+    // `--file=x` cannot be read as an option.
+    let absolute = |p: &Path, what: &str| {
+        std::fs::canonicalize(p).map_err(|e| {
+            Error::Input(format!(
+                "cannot resolve the {what} {}: {}",
+                p.display(),
+                crate::fsutil::io_message(&e)
+            ))
+        })
+    };
+    let build_context = absolute(&context, "build context")?;
+    let dockerfile_abs = absolute(&o.dockerfile, "Dockerfile")?;
     let io = |what: &str, e: std::io::Error| Error::Builder {
         message: format!("{what}: {}", crate::fsutil::io_message(&e)),
         log_tail: String::new(),
@@ -243,8 +281,8 @@ pub fn run(
 
     let before = build_one(
         builder,
-        &o.dockerfile,
-        &context,
+        &dockerfile_abs,
+        &build_context,
         &format!("{base}:before"),
         o,
         tmp.path(),
@@ -265,7 +303,7 @@ pub fn run(
     let after = build_one(
         builder,
         &fixed_path,
-        &context,
+        &build_context,
         &format!("{base}:after"),
         o,
         tmp.path(),
@@ -292,6 +330,32 @@ pub fn run(
             });
         }
     };
+    let checked = match &o.runner {
+        Ok(runner) => {
+            let data = if o.settings.config.extensions.is_empty() {
+                crate::data::builtin().clone()
+            } else {
+                crate::data::merged(&o.settings.config.extensions)
+                    .unwrap_or_else(|_| crate::data::builtin().clone())
+            };
+            let caches = files::Rules::with_caches(&data);
+            rules.caches = caches.caches;
+            let bases = (root_image(src), root_image(&outcome.fixed));
+            let r = behaviour(
+                runner,
+                &before.tag,
+                &after.tag,
+                &o.probe,
+                bases,
+                src,
+                &mut rules,
+                tmp.path(),
+                progress,
+            );
+            Some(r)
+        }
+        Err(_) => None,
+    };
     if !o.keep {
         for t in [&before.tag, &after.tag] {
             if let Err(f) = builder.remove(t) {
@@ -299,6 +363,17 @@ pub fn run(
             }
         }
     }
+    let (behaviour, files) = match checked {
+        Some(r) => {
+            let (p, f) = r?;
+            (Some(p), Some(f))
+        }
+        None => (None, None),
+    };
+    let differs = behaviour.as_ref().is_some_and(|p| !p.same)
+        || files
+            .as_ref()
+            .is_some_and(|f| !f.unexpected_missing.is_empty());
     let difference = Difference::of(&before, &after);
     Ok(Report {
         dockerfile: crate::output::display_path(&o.dockerfile),
@@ -309,7 +384,180 @@ pub fn run(
         before,
         after,
         difference,
+        behaviour,
+        files,
+        not_checked: o.runner.as_ref().err().cloned(),
+        differs,
     })
+}
+
+/// The image the last stage of a Dockerfile is built on (through `FROM
+/// <stage>` chains, global ARG defaults substituted); `None` for
+/// `scratch` or text that does not parse.
+fn root_image(src: &str) -> Option<String> {
+    let doc = crate::syntax::Document::parse(src).ok()?;
+    let mut st = doc.stages().last()?;
+    while let Some(p) = doc.parent_stage(st) {
+        st = p;
+    }
+    let img = crate::transforms::images::resolved_image(&doc, st).text;
+    (!img.eq_ignore_ascii_case("scratch")).then_some(img)
+}
+
+/// Where the COPY/ADD instructions of the original's last stage (and the
+/// stages it builds on) put files from the build context: absolute
+/// destinations, relative ones under a literal WORKDIR; never `/`.
+fn copy_destinations(src: &str) -> Vec<String> {
+    use crate::syntax::Keyword;
+    let Ok(doc) = crate::syntax::Document::parse(src) else {
+        return Vec::new();
+    };
+    let Some(mut st) = doc.stages().last() else {
+        return Vec::new();
+    };
+    let mut chain = vec![st];
+    while let Some(p) = doc.parent_stage(st) {
+        chain.push(p);
+        st = p;
+    }
+    let mut out = Vec::new();
+    let mut workdir: Option<String> = None;
+    for st in chain.into_iter().rev() {
+        for i in &doc.instructions()[st.instructions.clone()] {
+            match i.keyword {
+                Keyword::Workdir => {
+                    let w = i.args_text().trim();
+                    workdir = if w.contains('$') {
+                        None
+                    } else if w.starts_with('/') {
+                        Some(w.to_string())
+                    } else {
+                        workdir.map(|d| format!("{}/{w}", d.trim_end_matches('/')))
+                    };
+                }
+                Keyword::Copy | Keyword::Add if i.flag("from").is_none() => {
+                    let Some((_, dst)) = i.copy_parts() else {
+                        continue;
+                    };
+                    if dst.contains('$') {
+                        continue;
+                    }
+                    let abs = if dst.starts_with('/') {
+                        Some(dst.to_string())
+                    } else {
+                        workdir.as_ref().map(|d| {
+                            let rel = dst.trim_start_matches("./");
+                            format!("{}/{rel}", d.trim_end_matches('/'))
+                        })
+                    };
+                    if let Some(a) = abs {
+                        let a = a.trim_end_matches(['/', '.']).to_string();
+                        if !a.is_empty() && !out.contains(&a) {
+                            out.push(a);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Runs and mounts both images: the probe's outcome in each and the file
+/// diff. `bases`: the images the original's and the fixed image's last
+/// stages are built on (when they differ, the original's base files are
+/// expected to be missing: they stay in the builder stage).
+#[allow(clippy::too_many_arguments)]
+fn behaviour(
+    runner: &Runner,
+    before: &str,
+    after: &str,
+    probe: &Probe,
+    bases: (Option<String>, Option<String>),
+    original: &str,
+    rules: &mut files::Rules,
+    tmp: &Path,
+    progress: &mut dyn Progress,
+) -> Result<(probe::ProbeReport, files::FileDiff), Error> {
+    let fail = |f: builder::Failure| Error::Builder {
+        message: f.message,
+        log_tail: f.log_tail,
+    };
+    let walk_err = |m: String| Error::Builder {
+        message: m,
+        log_tail: String::new(),
+    };
+    progress.status("comparing the two images' files (buildah mount)…");
+    let cb = runner.container(before).map_err(fail)?;
+    let ca = runner.container(after).map_err(fail)?;
+    let (rb, ra) = (
+        runner.mount(&cb).map_err(fail)?,
+        runner.mount(&ca).map_err(fail)?,
+    );
+    let tb = files::walk(&rb).map_err(walk_err)?;
+    let ta = files::walk(&ra).map_err(walk_err)?;
+    if let (Some(base), other) = &bases {
+        if other.as_ref() != Some(base) {
+            // Best effort: without the base image's files its paths are
+            // listed as unexpected.
+            let paths = runner.container(base).and_then(|c| {
+                let root = runner.mount(&c)?;
+                let t = files::walk(&root).map_err(|m| builder::Failure {
+                    message: m,
+                    log_tail: String::new(),
+                })?;
+                Ok(t.into_keys().collect())
+            });
+            match paths {
+                Ok(p) => {
+                    rules.builder_base = Some((base.clone(), p));
+                    rules.build_inputs = copy_destinations(original);
+                }
+                Err(f) => progress.status(&format!(
+                    "warning: cannot read the files of {base} ({}): its files are not told apart",
+                    f.message
+                )),
+            }
+        }
+    }
+    let diff = files::diff(&tb, &ta, &rb, &ra, rules);
+    let (ib, ia) = (
+        runner.image_command(before).map_err(fail)?,
+        runner.image_command(after).map_err(fail)?,
+    );
+    let (argv_b, argv_a) = (
+        probe::command_for(probe, &ib),
+        probe::command_for(probe, &ia),
+    );
+    let mut outcomes = Vec::new();
+    for (which, c, argv) in [("before", &cb, &argv_b), ("after", &ca, &argv_a)] {
+        progress.status(&format!(
+            "running {which} ({}): {}",
+            probe.name(),
+            if argv.is_empty() {
+                "no command".to_string()
+            } else {
+                argv.join(" ")
+            }
+        ));
+        outcomes.push(probe::run_probe(runner, c, probe, argv, tmp));
+    }
+    let after_o = outcomes.pop().unwrap_or(probe::Outcome::NoCommand);
+    let before_o = outcomes.pop().unwrap_or(probe::Outcome::NoCommand);
+    let report = probe::ProbeReport {
+        probe: probe.name(),
+        url: match probe {
+            Probe::Http { port, path } => Some(format!("http://127.0.0.1:{port}{path}")),
+            _ => None,
+        },
+        same: before_o.same(&after_o),
+        before_command: argv_b,
+        after_command: argv_a,
+        before: before_o,
+        after: after_o,
+    };
+    Ok((report, diff))
 }
 
 /// A failed build, with where its full log is.
@@ -397,12 +645,34 @@ fn build_one(
     })
 }
 
-/// Moves a failed build's log out of the temporary folder so the user can
-/// read all of it.
+/// Moves a failed build's log out of the temporary folder (removed at the
+/// end of the run) into a fresh private folder (mode 0700, an unpredictable
+/// name) that stays, so the user can read all of it. Nothing is written
+/// through a path another user could have planted.
 fn keep_log(log: &Path, tag: &str) -> Option<PathBuf> {
     let name = tag.rsplit('/').next().unwrap_or(tag).replace(':', "-");
-    let dest = std::env::temp_dir().join(format!("{name}.log"));
-    std::fs::copy(log, &dest).ok().map(|_| dest)
+    let mut b = tempfile::Builder::new();
+    b.prefix("dslim-compare-log-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let dir = b.tempdir().ok()?.keep();
+    let dest = dir.join(format!("{name}.log"));
+    if std::fs::rename(log, &dest).is_ok() {
+        return Some(dest);
+    }
+    // Another file system: copy into a file created new (never followed
+    // or overwritten).
+    let mut out = std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(&dest)
+        .ok()?;
+    let mut input = std::fs::File::open(log).ok()?;
+    std::io::copy(&mut input, &mut out).ok()?;
+    Some(dest)
 }
 
 /// A history record shortened to the instruction it came from:
@@ -525,6 +795,27 @@ mod tests {
         assert_eq!(instruction("RUN /bin/sh -c make # buildkit"), "RUN make");
         assert_eq!(instruction("COPY a /a # buildkit"), "COPY a /a");
         assert_eq!(instruction(""), "");
+    }
+
+    #[test]
+    fn copy_destinations_of_the_last_stage() {
+        let src = "FROM golang AS b\nCOPY x /x\nFROM b\nWORKDIR /src\n\
+                   COPY go.mod main.go ./\nCOPY --from=b /x /y\nCOPY . /\n\
+                   WORKDIR sub\nCOPY a.txt data/\nCOPY a $D\n";
+        assert_eq!(copy_destinations(src), ["/x", "/src", "/src/sub/data"]);
+        assert_eq!(
+            copy_destinations("FROM a\nCOPY . .\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            root_image("FROM golang:1.21 AS b\nFROM b\n").as_deref(),
+            Some("golang:1.21")
+        );
+        assert_eq!(root_image("ARG V=3\nFROM scratch\n"), None);
+        assert_eq!(
+            root_image("ARG V=3\nFROM python:$V\n").as_deref(),
+            Some("python:3")
+        );
     }
 
     #[test]

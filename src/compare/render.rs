@@ -4,6 +4,8 @@
 use crate::output::{paint, text, BOLD, GREEN, RED_BOLD};
 use crate::transforms;
 
+use super::files::{Change, EntryKind, FileDiff};
+use super::probe::{Outcome, ProbeReport};
 use super::{Error, ImageReport, Report};
 
 /// Instructions longer than this are cut in the text tables (JSON has them
@@ -228,7 +230,206 @@ pub fn text(r: &Report) -> String {
     out.push('\n');
     out.push_str(&last);
     out.push('\n');
+    if let Some(why) = &r.not_checked {
+        out.push_str(&format!("\nBehaviour and files not compared: {why}.\n"));
+    }
+    if let Some(p) = &r.behaviour {
+        out.push('\n');
+        out.push_str(&behaviour_text(p));
+    }
+    if let Some(f) = &r.files {
+        out.push('\n');
+        out.push_str(&files_text(f));
+    }
+    if r.behaviour.is_some() || r.files.is_some() {
+        out.push('\n');
+        out.push_str(&verdict(r));
+        out.push('\n');
+    }
     out
+}
+
+/// A command line for display: words with blanks or quotes quoted.
+fn shell_line(argv: &[String]) -> String {
+    argv.iter()
+        .map(|w| {
+            if !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
+            {
+                w.clone()
+            } else {
+                format!("'{}'", w.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The probe section.
+pub fn behaviour_text(p: &ProbeReport) -> String {
+    let what = match (p.probe, &p.url) {
+        ("http", Some(u)) => format!("GET {u} after starting each image"),
+        ("args", _) => "the probe arguments".to_string(),
+        _ => "each image's command, for 2 s".to_string(),
+    };
+    let mut out = format!("{} ({what}, with buildah)\n", paint(BOLD, "behaviour"));
+    for (which, argv, o) in [
+        ("before", &p.before_command, &p.before),
+        ("after", &p.after_command, &p.after),
+    ] {
+        let cmd = if argv.is_empty() {
+            "(no command)".to_string()
+        } else {
+            cut(&shell_line(argv), 50)
+        };
+        out.push_str(&format!("  {which:<6}  {cmd}  →  {}\n", o.summary()));
+    }
+    if p.same {
+        out.push_str(&format!("  {}\n", paint(GREEN, "same behaviour")));
+    } else {
+        out.push_str(&format!("  {}\n", paint(RED_BOLD, "DIFFERENT behaviour")));
+        if let (
+            Outcome::Exited {
+                stdout: a,
+                stderr: ea,
+                ..
+            },
+            Outcome::Exited {
+                stdout: b,
+                stderr: eb,
+                ..
+            },
+        ) = (&p.before, &p.after)
+        {
+            for (name, x, y) in [("stdout", a, b), ("stderr", ea, eb)] {
+                if x != y {
+                    out.push_str(&format!("  {name} differs:\n"));
+                    for l in x.lines().take(5) {
+                        out.push_str(&format!("    - {l}\n"));
+                    }
+                    for l in y.lines().take(5) {
+                        out.push_str(&format!("    + {l}\n"));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Rows shown per list in text (JSON has them all).
+const ROWS: usize = 20;
+
+fn count(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+fn change_row(c: &Change) -> String {
+    let size = bytes(c.before_bytes);
+    let detail = match (c.change, c.kind) {
+        ("missing", EntryKind::Dir) => format!("  (folder, {})", count(c.files, "file")),
+        ("missing", EntryKind::Symlink) => "  (link)".to_string(),
+        ("missing", _) => String::new(),
+        _ => format!(
+            "  ({}{})",
+            c.what.join(", "),
+            match c.after_bytes {
+                Some(a) if a != c.before_bytes =>
+                    format!(": {} → {}", bytes(c.before_bytes), bytes(a)),
+                _ => String::new(),
+            }
+        ),
+    };
+    format!("    {size:>9}  {}{detail}\n", c.path)
+}
+
+fn rows(out: &mut String, list: &[Change]) {
+    for c in list.iter().take(ROWS) {
+        out.push_str(&change_row(c));
+    }
+    if list.len() > ROWS {
+        out.push_str(&format!(
+            "    … {} more (--format json lists all)\n",
+            list.len() - ROWS
+        ));
+    }
+}
+
+/// The file-system section.
+pub fn files_text(f: &FileDiff) -> String {
+    let mut out = format!(
+        "{}\n",
+        paint(BOLD, "files missing or changed in the fixed image")
+    );
+    if f.expected.is_empty() && f.unexpected_missing.is_empty() && f.unexpected_changed.is_empty() {
+        out.push_str("  none\n");
+    }
+    if !f.expected.is_empty() {
+        out.push_str("  expected:\n");
+        for g in &f.expected {
+            out.push_str(&format!(
+                "    {:>9}  {:>11}  {}\n",
+                bytes(g.bytes),
+                count(g.files, "file"),
+                g.reason
+            ));
+        }
+    }
+    if !f.unexpected_missing.is_empty() {
+        out.push_str(&format!(
+            "  {} ({} in {}; accept with --allow GLOB):\n",
+            paint(RED_BOLD, "UNEXPECTED, missing"),
+            bytes(f.unexpected_missing_bytes()),
+            count(f.unexpected_missing.len(), "path")
+        ));
+        rows(&mut out, &f.unexpected_missing);
+    }
+    if !f.unexpected_changed.is_empty() {
+        out.push_str(&format!(
+            "  changed ({}; listed, not a failure):\n",
+            count(f.unexpected_changed.len(), "path")
+        ));
+        rows(&mut out, &f.unexpected_changed);
+    }
+    if f.added_files > 0 {
+        out.push_str(&format!(
+            "  only in the fixed image: {}, {}\n",
+            count(f.added_files, "path"),
+            bytes(f.added_bytes)
+        ));
+    }
+    out
+}
+
+/// The last line: the comparison passed or why not.
+fn verdict(r: &Report) -> String {
+    let mut why = Vec::new();
+    if r.behaviour.as_ref().is_some_and(|p| !p.same) {
+        why.push("the probe gives a different result".to_string());
+    }
+    if let Some(f) = r
+        .files
+        .as_ref()
+        .filter(|f| !f.unexpected_missing.is_empty())
+    {
+        why.push(format!(
+            "{} unexpectedly missing",
+            count(f.unexpected_missing.len(), "path")
+        ));
+    }
+    if why.is_empty() {
+        paint(
+            GREEN,
+            "Same behaviour: the probe matches and no unexpected file is missing.",
+        )
+    } else {
+        paint(RED_BOLD, &format!("DIFFERENT: {}.", why.join("; ")))
+    }
 }
 
 /// Pretty JSON with a final newline.
@@ -339,6 +540,10 @@ mod tests {
             before,
             after,
             difference,
+            behaviour: None,
+            files: None,
+            not_checked: None,
+            differs: false,
         }
     }
 

@@ -100,3 +100,30 @@ pub fn private_buildah_storage(dir: &Path) -> PathBuf {
     .unwrap();
     conf
 }
+
+/// Copies `bin` and the shared libraries `ldd` lists for it to the same
+/// paths under `root` (a static binary has none).
+pub fn copy_with_libraries(bin: &Path, root: &Path) {
+    let mut files = vec![bin.to_path_buf()];
+    let out = std::process::Command::new("ldd")
+        .arg(bin)
+        .output()
+        .expect("ldd, to find the libraries of the binaries the image needs");
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        // `libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)` or
+        // `/lib64/ld-linux-x86-64.so.2 (0x…)`.
+        let path = match line.split_once("=>") {
+            Some((_, r)) => r.split_whitespace().next(),
+            None => line.split_whitespace().next(),
+        };
+        if let Some(p) = path.filter(|p| p.starts_with('/')) {
+            files.push(PathBuf::from(p));
+        }
+    }
+    for f in files {
+        let dest = root.join(f.strip_prefix("/").unwrap());
+        fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        // fs::copy follows symlinks: the file itself, with its mode.
+        fs::copy(&f, &dest).unwrap_or_else(|e| panic!("copy {}: {e}", f.display()));
+    }
+}

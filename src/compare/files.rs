@@ -1,0 +1,621 @@
+//! The file-system diff of `dslim compare`: what the fixed image lacks or
+//! has changed, compared with the original, with the expected differences
+//! grouped and the rest listed as unexpected.
+//!
+//! Both images' root file systems are mounted (`buildah mount`) and walked
+//! without following symbolic links. A path is *missing* when the original
+//! has it and the fixed image does not (a missing folder is one entry, with
+//! the size and count of everything under it), *changed* when its type,
+//! permissions, owner, link target, size or content differ (content is read
+//! only when size and modification time leave it open). Files only the
+//! fixed image has are counted.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+
+/// What a path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Other,
+}
+
+/// One path of a walked file system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: EntryKind,
+    pub size: u64,
+    /// Permission bits (with setuid/setgid/sticky).
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    /// Modification time (seconds, nanoseconds).
+    pub mtime: (i64, i64),
+    /// A symbolic link's target.
+    pub target: Option<String>,
+}
+
+/// Every path under a root, by its absolute path inside the image
+/// (`/usr/bin/go`); the root itself is left out.
+pub type Tree = BTreeMap<String, Entry>;
+
+/// Walks `root` without following symbolic links. Folders that cannot be
+/// read are listed with nothing under them.
+#[cfg(unix)]
+pub fn walk(root: &Path) -> Result<Tree, String> {
+    use std::os::unix::fs::MetadataExt;
+    let mut tree = Tree::new();
+    let first = std::fs::read_dir(root).map_err(|e| {
+        format!(
+            "cannot read the image's files at {}: {}",
+            root.display(),
+            crate::fsutil::io_message(&e)
+        )
+    })?;
+    let mut stack = vec![(String::new(), first)];
+    while let Some((prefix, mut dir)) = stack.pop() {
+        // One entry at a time: a child folder is pushed and walked first,
+        // then this one resumes.
+        let Some(item) = dir.next() else { continue };
+        stack.push((prefix.clone(), dir));
+        let Ok(item) = item else { continue };
+        let name = item.file_name().to_string_lossy().into_owned();
+        let path = format!("{prefix}/{name}");
+        let Ok(m) = item.path().symlink_metadata() else {
+            continue;
+        };
+        let ft = m.file_type();
+        let kind = if ft.is_symlink() {
+            EntryKind::Symlink
+        } else if ft.is_dir() {
+            EntryKind::Dir
+        } else if ft.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        };
+        let target = (kind == EntryKind::Symlink)
+            .then(|| std::fs::read_link(item.path()).ok())
+            .flatten()
+            .map(|t| t.to_string_lossy().into_owned());
+        tree.insert(
+            path.clone(),
+            Entry {
+                kind,
+                size: if kind == EntryKind::File { m.len() } else { 0 },
+                mode: m.mode() & 0o7777,
+                uid: m.uid(),
+                gid: m.gid(),
+                mtime: (m.mtime(), m.mtime_nsec()),
+                target,
+            },
+        );
+        if kind == EntryKind::Dir {
+            if let Ok(sub) = std::fs::read_dir(item.path()) {
+                stack.push((path, sub));
+            }
+        }
+    }
+    Ok(tree)
+}
+
+#[cfg(not(unix))]
+pub fn walk(root: &Path) -> Result<Tree, String> {
+    Err(format!(
+        "cannot compare the files at {}: only on Unix",
+        root.display()
+    ))
+}
+
+/// How a path differs in the fixed image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub path: String,
+    /// `missing` or `changed`.
+    pub change: &'static str,
+    /// What the path is in the original image.
+    pub kind: EntryKind,
+    /// Bytes in the original: a file's size, or for a missing folder the
+    /// total of the files under it.
+    pub before_bytes: u64,
+    /// A changed file's size in the fixed image (`null` when missing).
+    pub after_bytes: Option<u64>,
+    /// Files under a missing folder (1 for anything else).
+    pub files: usize,
+    /// For a changed path: what changed (`content`, `size`, `type`,
+    /// `mode`, `owner`, `target`).
+    pub what: Vec<&'static str>,
+}
+
+/// Why a difference is expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// A package manager's cache or index (`transforms/package-managers.toml`).
+    Cache(String),
+    /// Logs and temporary files.
+    Scratch,
+    /// Part of the original's base image, which the fixed image no longer
+    /// builds on (it stays in the builder stage).
+    BuilderBase(String),
+    /// Under a COPY/ADD destination of the original (files from the build
+    /// context, and what the build made next to them), when the fixed image
+    /// is built on another base: they stay in the builder stage.
+    BuildInput,
+    /// Accepted with `--allow GLOB`.
+    Allowed(String),
+}
+
+impl Reason {
+    pub fn describe(&self) -> String {
+        match self {
+            Reason::Cache(m) => format!("{m} cache and index (package-managers.toml)"),
+            Reason::Scratch => "logs and temporary files".into(),
+            Reason::BuilderBase(i) => {
+                format!("build tools: base image {i}, left in the builder stage")
+            }
+            Reason::BuildInput => {
+                "build inputs: under a COPY destination, left in the builder stage".into()
+            }
+            Reason::Allowed(g) => format!("allowed by --allow {g}"),
+        }
+    }
+    fn key(&self) -> String {
+        match self {
+            Reason::Cache(m) => format!("cache:{m}"),
+            Reason::Scratch => "scratch".into(),
+            Reason::BuilderBase(i) => format!("builder-base:{i}"),
+            Reason::BuildInput => "build-input".into(),
+            Reason::Allowed(g) => format!("allowed:{g}"),
+        }
+    }
+}
+
+/// Paths under these folders are logs and temporary files.
+const SCRATCH: [&str; 3] = ["/var/log", "/tmp", "/var/tmp"];
+
+/// What counts as expected.
+#[derive(Debug, Default)]
+pub struct Rules {
+    /// (manager, folder) pairs: caches and indexes of package managers.
+    pub caches: Vec<(String, String)>,
+    /// The original's base image and its paths, when the fixed image is
+    /// built on another one.
+    pub builder_base: Option<(String, HashSet<String>)>,
+    /// With `builder_base`: the original's COPY/ADD destinations.
+    pub build_inputs: Vec<String>,
+    /// `--allow` globs.
+    pub allow: Vec<(String, globset::GlobMatcher)>,
+}
+
+/// Whether `path` is `dir` or under it.
+fn under(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches("/*").trim_end_matches('/');
+    !dir.is_empty()
+        && path
+            .strip_prefix(dir)
+            .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+}
+
+impl Rules {
+    /// Package-manager caches from the transforms' data: each manager's
+    /// `cache-paths` and `mount.targets` (not `clean.paths`, which may be
+    /// a parent such as `/root/.cache`).
+    pub fn with_caches(data: &crate::data::Data) -> Rules {
+        let mut caches = Vec::new();
+        for (name, m) in &data.package_managers {
+            for p in m.cache_paths.iter().chain(&m.mount.targets) {
+                if p.starts_with('/') {
+                    caches.push((name.clone(), p.clone()));
+                }
+            }
+        }
+        Rules {
+            caches,
+            ..Rules::default()
+        }
+    }
+
+    /// Adds `--allow` patterns (globset syntax, `*` not crossing `/`, `**`
+    /// any depth; a pattern matching a folder covers what is under it).
+    pub fn allow(&mut self, globs: &[String]) -> Result<(), String> {
+        for g in globs {
+            let m = globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("--allow {g}: {e}"))?
+                .compile_matcher();
+            self.allow.push((g.clone(), m));
+        }
+        Ok(())
+    }
+
+    /// Why a difference at `path` is expected, if it is.
+    pub fn reason(&self, path: &str) -> Option<Reason> {
+        for (g, m) in &self.allow {
+            let mut p = Some(Path::new(path));
+            while let Some(x) = p.filter(|x| x != &Path::new("/")) {
+                if m.is_match(x) {
+                    return Some(Reason::Allowed(g.clone()));
+                }
+                p = x.parent();
+            }
+        }
+        if let Some((name, _)) = self.caches.iter().find(|(_, d)| under(path, d)) {
+            return Some(Reason::Cache(name.clone()));
+        }
+        if SCRATCH.iter().any(|d| under(path, d)) {
+            return Some(Reason::Scratch);
+        }
+        if let Some((image, paths)) = &self.builder_base {
+            if paths.contains(path) {
+                return Some(Reason::BuilderBase(image.clone()));
+            }
+            if self.build_inputs.iter().any(|d| under(path, d)) {
+                return Some(Reason::BuildInput);
+            }
+        }
+        None
+    }
+}
+
+/// A group of expected differences.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub reason: String,
+    pub files: usize,
+    pub bytes: u64,
+    pub entries: Vec<Change>,
+}
+
+/// The whole diff (`files` in the JSON report).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileDiff {
+    /// Expected differences, by reason.
+    pub expected: Vec<Group>,
+    /// Paths missing from the fixed image that nothing explains: the
+    /// comparison fails (exit 1).
+    pub unexpected_missing: Vec<Change>,
+    /// Changed paths nothing explains (listed; not a failure: rebuilt files
+    /// differ in time stamps and build IDs).
+    pub unexpected_changed: Vec<Change>,
+    /// Paths only the fixed image has.
+    pub added_files: usize,
+    pub added_bytes: u64,
+}
+
+impl FileDiff {
+    pub fn unexpected_missing_bytes(&self) -> u64 {
+        self.unexpected_missing.iter().map(|c| c.before_bytes).sum()
+    }
+}
+
+/// What changed between two entries of the same path (empty: nothing).
+fn changes(a: &Entry, b: &Entry, pa: &Path, pb: &Path) -> Vec<&'static str> {
+    let mut what = Vec::new();
+    if a.kind != b.kind {
+        return vec!["type"];
+    }
+    if a.mode != b.mode {
+        what.push("mode");
+    }
+    if (a.uid, a.gid) != (b.uid, b.gid) {
+        what.push("owner");
+    }
+    if a.target != b.target {
+        what.push("target");
+    }
+    if a.kind == EntryKind::File {
+        if a.size != b.size {
+            what.push("size");
+        } else if a.mtime != b.mtime && !same_content(pa, pb) {
+            what.push("content");
+        }
+    }
+    what
+}
+
+/// Whether two files have the same bytes (unreadable: not the same).
+fn same_content(a: &Path, b: &Path) -> bool {
+    let (Ok(mut fa), Ok(mut fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    let mut ba = vec![0u8; 64 * 1024];
+    let mut bb = vec![0u8; 64 * 1024];
+    loop {
+        let Ok(n) = read_full(&mut fa, &mut ba) else {
+            return false;
+        };
+        let Ok(m) = read_full(&mut fb, &mut bb) else {
+            return false;
+        };
+        if n != m || ba[..n] != bb[..m] {
+            return false;
+        }
+        if n == 0 {
+            return true;
+        }
+    }
+}
+
+fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// Compares the original's tree (`before`, mounted at `root_before`) with
+/// the fixed image's, and sorts the differences with `rules`.
+pub fn diff(
+    before: &Tree,
+    after: &Tree,
+    root_before: &Path,
+    root_after: &Path,
+    rules: &Rules,
+) -> FileDiff {
+    let mut reasons: HashMap<String, Option<Reason>> = HashMap::new();
+    let mut reason_of = |p: &str| -> Option<Reason> {
+        if let Some(r) = reasons.get(p) {
+            return r.clone();
+        }
+        let r = rules.reason(p);
+        reasons.insert(p.to_string(), r.clone());
+        r
+    };
+    // Missing paths, folded into their top-most missing folder with the
+    // same reason.
+    let mut missing: BTreeMap<String, (Option<Reason>, Change)> = BTreeMap::new();
+    let mut changed: Vec<(Option<Reason>, Change)> = Vec::new();
+    for (path, a) in before {
+        match after.get(path) {
+            None => {
+                let reason = reason_of(path);
+                let mut top = path.as_str();
+                let mut cur = path.as_str();
+                while let Some(i) = cur.rfind('/').filter(|&i| i > 0) {
+                    cur = &cur[..i];
+                    if !before.contains_key(cur) || after.contains_key(cur) {
+                        break;
+                    }
+                    if reason_of(cur) != reason {
+                        break;
+                    }
+                    top = cur;
+                }
+                let e = &mut missing
+                    .entry(top.to_string())
+                    .or_insert_with(|| {
+                        (
+                            reason.clone(),
+                            Change {
+                                path: top.to_string(),
+                                change: "missing",
+                                kind: before[top].kind,
+                                before_bytes: 0,
+                                after_bytes: None,
+                                files: 0,
+                                what: Vec::new(),
+                            },
+                        )
+                    })
+                    .1;
+                e.before_bytes += a.size;
+                if a.kind != EntryKind::Dir {
+                    e.files += 1;
+                }
+            }
+            Some(b) => {
+                let rel = path.trim_start_matches('/');
+                let what = changes(a, b, &root_before.join(rel), &root_after.join(rel));
+                if !what.is_empty() {
+                    changed.push((
+                        reason_of(path),
+                        Change {
+                            path: path.clone(),
+                            change: "changed",
+                            kind: a.kind,
+                            before_bytes: a.size,
+                            after_bytes: Some(b.size),
+                            files: 1,
+                            what,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    let (mut added_files, mut added_bytes) = (0, 0);
+    for (path, b) in after {
+        if !before.contains_key(path) {
+            added_files += 1;
+            added_bytes += b.size;
+        }
+    }
+    // A folder missing only because what was in it is (with another
+    // reason) is no entry of its own.
+    let parents: HashSet<String> = missing
+        .keys()
+        .flat_map(|p| {
+            let mut v = Vec::new();
+            let mut cur = p.as_str();
+            while let Some(i) = cur.rfind('/').filter(|&i| i > 0) {
+                cur = &cur[..i];
+                v.push(cur.to_string());
+            }
+            v
+        })
+        .collect();
+    missing.retain(|p, (_, c)| !(c.files == 0 && parents.contains(p)));
+    let mut groups: BTreeMap<String, (Reason, Group)> = BTreeMap::new();
+    let mut unexpected_missing = Vec::new();
+    let mut unexpected_changed = Vec::new();
+    for (reason, c) in missing.into_values().chain(changed) {
+        match reason {
+            Some(r) => {
+                let g = &mut groups
+                    .entry(r.key())
+                    .or_insert_with(|| {
+                        (
+                            r.clone(),
+                            Group {
+                                reason: r.describe(),
+                                files: 0,
+                                bytes: 0,
+                                entries: Vec::new(),
+                            },
+                        )
+                    })
+                    .1;
+                g.files += c.files;
+                g.bytes += c.before_bytes;
+                g.entries.push(c);
+            }
+            None if c.change == "missing" => unexpected_missing.push(c),
+            None => unexpected_changed.push(c),
+        }
+    }
+    let mut expected: Vec<Group> = groups.into_values().map(|(_, g)| g).collect();
+    expected.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.reason.cmp(&b.reason)));
+    FileDiff {
+        expected,
+        unexpected_missing,
+        unexpected_changed,
+        added_files,
+        added_bytes,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn tree(root: &Path, files: &[(&str, &str)]) -> Tree {
+        for (p, content) in files {
+            let p = root.join(p);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, content).unwrap();
+        }
+        walk(root).unwrap()
+    }
+
+    fn set_old_mtime(p: &Path) {
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+
+    #[test]
+    fn walks_without_following_links() {
+        let d = tempfile::tempdir().unwrap();
+        let t = tree(d.path(), &[("a/b.txt", "hello"), ("c", "")]);
+        std::os::unix::fs::symlink("/etc", d.path().join("a/link")).unwrap();
+        let t2 = walk(d.path()).unwrap();
+        assert_eq!(t.len(), 3);
+        assert_eq!(t["/a/b.txt"].size, 5);
+        assert_eq!(t["/a"].kind, EntryKind::Dir);
+        assert_eq!(t2["/a/link"].kind, EntryKind::Symlink);
+        assert_eq!(t2["/a/link"].target.as_deref(), Some("/etc"));
+        assert!(!t2.keys().any(|k| k.starts_with("/a/link/")));
+    }
+
+    #[test]
+    fn missing_folders_fold_and_reasons_group() {
+        let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        tree(
+            b.path(),
+            &[
+                ("app/bin", "12345678"),
+                ("src/main.go", "package main"),
+                ("src/go.mod", "module x"),
+                ("var/lib/apt/lists/x_Packages", "pkgs"),
+                ("var/log/apt/history.log", "log"),
+                ("etc/conf", "one"),
+                ("opt/keep.txt", "k"),
+            ],
+        );
+        let after = tree(
+            a.path(),
+            &[("app/bin", "12345678"), ("etc/conf", "two"), ("new", "xy")],
+        );
+        // Written at another time (the clock may not have moved yet).
+        set_old_mtime(&b.path().join("etc/conf"));
+        let before = walk(b.path()).unwrap();
+        let mut rules = Rules::with_caches(crate::data::builtin());
+        rules.allow(&["/opt/*.txt".to_string()]).unwrap();
+        let d = diff(&before, &after, b.path(), a.path(), &rules);
+        // /src is one entry: the folder, two files, their bytes.
+        assert_eq!(d.unexpected_missing.len(), 1, "{d:?}");
+        let src = &d.unexpected_missing[0];
+        assert_eq!(
+            (src.path.as_str(), src.kind, src.files, src.before_bytes),
+            ("/src", EntryKind::Dir, 2, 12 + 8)
+        );
+        assert_eq!(d.unexpected_missing_bytes(), 20);
+        let reasons: Vec<&str> = d.expected.iter().map(|g| g.reason.as_str()).collect();
+        assert!(
+            reasons.contains(&"apt cache and index (package-managers.toml)"),
+            "{reasons:?}"
+        );
+        assert!(reasons.contains(&"logs and temporary files"), "{reasons:?}");
+        assert!(
+            reasons.contains(&"allowed by --allow /opt/*.txt"),
+            "{reasons:?}"
+        );
+        // Same size, other bytes (written at other times): changed; the
+        // same bytes at the same path: not listed.
+        assert_eq!(d.unexpected_changed.len(), 1, "{d:?}");
+        assert_eq!(d.unexpected_changed[0].path, "/etc/conf");
+        assert_eq!(d.unexpected_changed[0].what, ["content"]);
+        assert_eq!((d.added_files, d.added_bytes), (1, 2));
+    }
+
+    #[test]
+    fn content_is_read_when_times_differ() {
+        let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        tree(b.path(), &[("x", "aaaa"), ("y", "same")]);
+        let after = tree(a.path(), &[("x", "bbbb"), ("y", "same")]);
+        // Different times on both, same sizes.
+        for p in [b.path().join("x"), b.path().join("y")] {
+            set_old_mtime(&p);
+        }
+        let before = walk(b.path()).unwrap();
+        assert_ne!(before["/x"].mtime, after["/x"].mtime);
+        let d = diff(&before, &after, b.path(), a.path(), &Rules::default());
+        assert_eq!(d.unexpected_changed.len(), 1, "{d:?}");
+        assert_eq!(d.unexpected_changed[0].path, "/x");
+        assert_eq!(d.unexpected_changed[0].what, ["content"]);
+    }
+
+    #[test]
+    fn builder_base_paths_are_expected() {
+        let r = Rules {
+            builder_base: Some((
+                "golang:1.21".into(),
+                ["/usr/local/go".to_string()].into_iter().collect(),
+            )),
+            ..Rules::default()
+        };
+        assert_eq!(
+            r.reason("/usr/local/go"),
+            Some(Reason::BuilderBase("golang:1.21".into()))
+        );
+        assert_eq!(r.reason("/go/src/app"), None);
+        assert!(under("/var/lib/apt/lists/x", "/var/lib/apt/lists/*"));
+        assert!(!under("/var/lib/aptx", "/var/lib/apt"));
+    }
+}
