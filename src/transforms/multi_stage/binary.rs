@@ -5,7 +5,9 @@ use crate::syntax::Keyword;
 
 use super::super::runedit;
 use super::facts::{glibc_runtime, named_non_root_user, numeric_user, program, AptFacts};
+use super::go::{binary_name, go_call, tag_version, GoCall};
 use super::{join, words, Facts, Split};
+use crate::shell::SimpleCommand;
 
 /// Compiled languages whose binary is copied to the runtime.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -98,79 +100,81 @@ pub(super) fn binary(
 ) -> Option<Result<Split, String>> {
     let r = &data.binary;
     let mut extra_libs = false;
-    // The RUN with `go build -o PATH`.
+    // The RUN that writes the binary, and the binary's path.
     let mut found = None;
     for ins in f.runs() {
         let i = f.index(ins);
         let Some(script) = f.model.script(i) else {
-            for (l, cmd) in [(Lang::Go, "go build"), (Lang::Rust, "cargo build")] {
+            for (l, cmd) in [
+                (Lang::Go, "go build"),
+                (Lang::Go, "go install"),
+                (Lang::Rust, "cargo build"),
+            ] {
                 if lang == l && ins.logical.text.contains(cmd) {
                     return Some(Err(format!("the RUN with `{cmd}` cannot be read")));
                 }
             }
             continue;
         };
+        let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
         for c in &script.commands {
             let w = words(c);
-            if compile_call(lang, &w) {
-                if lang == Lang::C && !w.contains(&"-o") {
-                    continue; // an object file, or a.out
-                }
-                // `-lfoo` (not Go's `-ldflags`).
-                extra_libs |= lang == Lang::C
-                    && w.iter()
-                        .any(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a));
-                if lang == Lang::Rust {
-                    match cargo_binary(f, &w) {
-                        // An absolute path: `cd` in the RUN does not matter.
-                        Ok((path, static_)) => found = Some((i, Some(path), false, Some(static_))),
-                        Err(e) => return Some(Err(e)),
-                    }
+            if lang == Lang::Go {
+                let Some(g) = go_call(&w) else {
                     continue;
-                }
-                let out = w.iter().enumerate().find_map(|(k, a)| {
-                    if *a == "-o" {
-                        w.get(k + 1).map(|s| s.to_string())
-                    } else {
-                        a.strip_prefix("-o=").map(str::to_string)
-                    }
-                });
-                let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
-                // Whether the command itself says the binary is static; for
-                // Go `None` (no `CGO_ENABLED=…` on it) falls back to the ENV.
-                let static_ = match lang {
-                    Lang::Go => c
-                        .assignments
-                        .iter()
-                        .filter_map(|a| a.literal.as_deref())
-                        .rev()
-                        .find_map(|a| a.strip_prefix("CGO_ENABLED="))
-                        .map(|v| v == "0"),
-                    Lang::C => Some(w.contains(&"-static")),
-                    Lang::Rust => Some(false),
                 };
-                found = Some((i, out, cd, static_));
+                match go_output(f, &g, c, i, cd) {
+                    Ok((bin, static_)) => found = Some((i, bin, static_)),
+                    Err(e) => return Some(Err(e)),
+                }
+                continue;
             }
+            if !compile_call(lang, &w) {
+                continue;
+            }
+            if lang == Lang::C && !w.contains(&"-o") {
+                continue; // an object file, or a.out
+            }
+            // `-lfoo` (not Go's `-ldflags`).
+            extra_libs |= lang == Lang::C
+                && w.iter()
+                    .any(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a));
+            if lang == Lang::Rust {
+                match cargo_binary(f, &w) {
+                    // An absolute path: `cd` in the RUN does not matter.
+                    Ok((path, static_)) => found = Some((i, path, Some(static_))),
+                    Err(e) => return Some(Err(e)),
+                }
+                continue;
+            }
+            let out = w.iter().enumerate().find_map(|(k, a)| {
+                if *a == "-o" {
+                    w.get(k + 1).copied()
+                } else {
+                    a.strip_prefix("-o=")
+                }
+            });
+            let Some(out) = out.filter(|o| !o.contains('\u{0}') && !o.ends_with('/')) else {
+                return Some(Err(
+                    "the compiler has no literal `-o FILE`: the binary's path is unknown".into(),
+                ));
+            };
+            let bin = if out.starts_with('/') {
+                out.to_string()
+            } else {
+                match f.cwd_at(i) {
+                    Some(w) if !cd => join(&w, out),
+                    _ => {
+                        return Some(Err(
+                            "the binary's path is relative to an unknown folder".into()
+                        ))
+                    }
+                }
+            };
+            found = Some((i, bin, Some(w.contains(&"-static"))));
         }
     }
-    let (at, out, cd, static_here) = found?;
-    let Some(out) = out.filter(|o| !o.contains('\u{0}') && !o.ends_with('/')) else {
-        return Some(Err(
-            "the compiler has no literal `-o FILE`: the binary's path is unknown".into(),
-        ));
-    };
-    let bin = if out.starts_with('/') {
-        out.clone()
-    } else {
-        match f.workdir_at(at) {
-            Some(w) if !cd => join(&w, &out),
-            _ => {
-                return Some(Err(
-                    "the binary's path is relative to an unknown folder".into()
-                ))
-            }
-        }
-    };
+    let (at, bin, static_here) = found?;
     if f.runs().any(|r| f.index(r) > at) {
         return Some(Err(
             "a RUN after the build changes the image the binary may need".into(),
@@ -192,11 +196,19 @@ pub(super) fn binary(
         Ok(None) => return Some(Err("no CMD or ENTRYPOINT runs the binary".into())),
         Err(e) => return Some(Err(e)),
     };
+    // Where the runtime gets the binary: where the builder has it, or, for
+    // a program started by name from a folder only the builder's PATH has
+    // (`/go/bin`), a folder of the default PATH.
+    let mut dest = bin.clone();
     let runs_bin = if prog.contains('/') {
-        join(f.workdir.as_deref().unwrap_or("/"), &prog) == bin
+        f.cwd_at(f.end).is_some_and(|wd| join(&wd, &prog) == bin)
     } else {
         let (dir, name) = bin.rsplit_once('/').unwrap_or(("", &bin));
-        name == prog && r.path_dirs.iter().any(|d| d == dir)
+        let image_path = lang == Lang::Go && f.doc.stages()[0].image.short_name() == "golang";
+        if name == prog && image_path && dir == "/go/bin" {
+            dest = format!("/usr/local/bin/{name}");
+        }
+        name == prog && (r.path_dirs.iter().any(|d| d == dir) || dest != bin)
     };
     if !runs_bin {
         return Some(Err(format!(
@@ -340,7 +352,12 @@ pub(super) fn binary(
         note.push(')');
         (image, note)
     };
-    head.push(format!("COPY --from={{build}} {bin} {bin}"));
+    head.push(format!("COPY --from={{build}} {bin} {dest}"));
+    // The program ran in the image's own WORKDIR (`/go`): so it does here.
+    let image_wd = f.image_workdir();
+    if image_wd != "/" && !f.instrs().iter().any(|i| i.keyword == Keyword::Workdir) {
+        head.push(format!("WORKDIR {image_wd}"));
+    }
     Some(Ok(Split {
         lang: lang.name(),
         runtime_image: image,
@@ -351,4 +368,110 @@ pub(super) fn binary(
         applicability: Applicability::Unsafe,
         note,
     }))
+}
+
+/// The binary a `go build|install|get` writes, and whether the command
+/// itself says it is static (`CGO_ENABLED=0` on it, `-extldflags -static`;
+/// `None`: the ENV decides).
+fn go_output(
+    f: &Facts,
+    g: &GoCall,
+    c: &SimpleCommand,
+    at: usize,
+    cd: bool,
+) -> Result<(String, Option<bool>), String> {
+    let assigned = |key: &str| {
+        c.assignments.iter().rev().find_map(|a| {
+            let (k, _) = a.raw.split_once('=')?;
+            (k == key).then(|| {
+                a.literal
+                    .as_deref()
+                    .and_then(|l| l.split_once('='))
+                    .map(|(_, v)| v.to_string())
+            })
+        })
+    };
+    let static_ = if g.static_ldflags {
+        Some(true)
+    } else {
+        assigned("CGO_ENABLED").map(|v| v.as_deref() == Some("0"))
+    };
+    let unknown_dir = || "the binary's path is relative to an unknown folder".to_string();
+    let mut cwd = f.cwd_at(at).ok_or_else(unknown_dir)?;
+    if let Some(d) = g.dir {
+        if d.contains('\u{0}') {
+            return Err("`go -C` names a folder that is not literal".into());
+        }
+        cwd = join(&cwd, d).trim_end_matches('/').to_string();
+    }
+    // go.mod names the module of the context's root, the folder a
+    // `COPY . .` fills; `-C` builds another folder.
+    let module = if g.dir.is_none() {
+        f.go_module.as_deref()
+    } else {
+        None
+    };
+    let name = || -> Result<String, String> {
+        if g.packages.len() > 1 {
+            return Err(format!(
+                "`go {}` of several packages: which binary the program is, is unknown",
+                g.sub
+            ));
+        }
+        binary_name(g.packages.first().copied(), module, &cwd).ok_or_else(|| {
+            format!(
+                "the name of the binary `go {}` writes is unknown (give it `-o FILE`)",
+                g.sub
+            )
+        })
+    };
+    if g.sub == "build" {
+        if cd {
+            return Err(unknown_dir());
+        }
+        return match g.out {
+            Some(o) if o.contains('\u{0}') => Err(
+                "`go build -o` names a path that is not literal: the binary's path is unknown"
+                    .into(),
+            ),
+            Some(o) if o.ends_with('/') => Ok((join(&join(&cwd, o), &name()?), static_)),
+            Some(o) => Ok((join(&cwd, o), static_)),
+            None => Ok((join(&cwd, &name()?), static_)),
+        };
+    }
+    let img = &f.doc.stages()[0].image;
+    let golang = img.short_name() == "golang";
+    if g.sub == "get" && !(golang && tag_version(img.tag.as_deref()).is_some_and(|v| v <= (1, 17)))
+    {
+        return Err(
+            "`go get` installs no binary since Go 1.18 (the image's Go is newer or unknown): use \
+             `go install PACKAGE@VERSION`"
+                .into(),
+        );
+    }
+    for key in ["GOOS", "GOARCH"] {
+        if assigned(key).is_some() || f.env_before(at, key).is_some() {
+            return Err(format!(
+                "`go {}` with {key} set writes into a folder named after the target",
+                g.sub
+            ));
+        }
+    }
+    let var = |key: &str| assigned(key).or_else(|| f.env_before(at, key));
+    let bindir = match (var("GOBIN"), var("GOPATH")) {
+        (Some(Some(b)), _) if b.starts_with('/') => b,
+        (Some(_), _) => return Err("GOBIN is not a literal absolute path".into()),
+        (None, Some(Some(p))) if p.starts_with('/') && !p.contains(':') => {
+            join(p.trim_end_matches('/'), "bin")
+        }
+        (None, Some(_)) => return Err("GOPATH is not one literal absolute path".into()),
+        (None, None) if golang => "/go/bin".into(),
+        (None, None) => {
+            if f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+                return Err("GOPATH is the home folder of a USER dslim does not know".into());
+            }
+            "/root/go/bin".into()
+        }
+    };
+    Ok((join(&bindir, &name()?), static_))
 }

@@ -39,6 +39,7 @@
 
 mod binary;
 mod facts;
+mod go;
 mod java;
 mod node;
 mod python;
@@ -49,6 +50,8 @@ use crate::shell::SimpleCommand;
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
+use super::images::{compiles, has_phrase, run_texts, tokens};
+use crate::data::BuildTools;
 use crate::model::Model;
 use binary::{binary, Lang};
 use facts::apt_facts;
@@ -121,6 +124,8 @@ struct Facts<'d> {
     /// The final WORKDIR when literal and absolute (`None`: none set, or not
     /// literal).
     workdir: Option<String>,
+    /// The module path in the build context's go.mod.
+    go_module: Option<String>,
 }
 
 impl<'d> Facts<'d> {
@@ -139,6 +144,46 @@ impl<'d> Facts<'d> {
     }
     fn last(&self, k: Keyword) -> Option<&'d Instruction> {
         self.instrs().iter().rev().find(|i| i.keyword == k)
+    }
+    /// The folder RUNs before instruction `at` run in: the literal absolute
+    /// WORKDIR, or the base image's own when the stage sets none (`/go` in
+    /// the `golang` images).
+    fn cwd_at(&self, at: usize) -> Option<String> {
+        let set = self.doc.instructions()[self.from + 1..at]
+            .iter()
+            .any(|i| i.keyword == Keyword::Workdir);
+        if set {
+            self.workdir_at(at)
+        } else {
+            Some(self.image_workdir().to_string())
+        }
+    }
+    /// The WORKDIR of the base image itself.
+    fn image_workdir(&self) -> &'static str {
+        match self.doc.stages()[0].image.short_name() {
+            "golang" => "/go",
+            _ => "/",
+        }
+    }
+    /// The value an ENV before instruction `at` gives `key`: `Some(None)`
+    /// when it is not literal.
+    fn env_before(&self, at: usize, key: &str) -> Option<Option<String>> {
+        self.doc.instructions()[self.from + 1..at]
+            .iter()
+            .rev()
+            .filter(|i| i.keyword == Keyword::Env)
+            .find_map(|i| {
+                i.pairs()
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| {
+                        v.as_deref()
+                            .map(str::trim)
+                            .filter(|v| !v.contains('$'))
+                            .map(str::to_string)
+                    })
+            })
     }
     /// The literal absolute WORKDIR in force before instruction `at`.
     fn workdir_at(&self, at: usize) -> Option<String> {
@@ -164,15 +209,29 @@ fn words(c: &SimpleCommand) -> Vec<&str> {
         .collect()
 }
 
+/// `p` relative to the absolute folder `dir`, with `.` and `..` resolved
+/// (a trailing `/` is kept).
 fn join(dir: &str, p: &str) -> String {
-    let p = p.strip_prefix("./").unwrap_or(p);
-    if p.starts_with('/') {
+    let whole = if p.starts_with('/') {
         p.to_string()
-    } else if dir.is_empty() || dir == "/" {
-        format!("/{p}")
     } else {
         format!("{dir}/{p}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in whole.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
     }
+    let mut out = format!("/{}", parts.join("/"));
+    if whole.ends_with('/') && out != "/" {
+        out.push('/');
+    }
+    out
 }
 
 impl Transform for MultiStage {
@@ -184,14 +243,37 @@ impl Transform for MultiStage {
         let [stage] = doc.stages() else {
             return;
         };
-        if stage.image.has_variables() || stage.image.is_scratch() {
+        if stage.image.is_scratch() {
             return;
         }
         let instrs = doc.instructions();
-        if instrs.iter().any(|i| {
+        let from_ins = &instrs[stage.from];
+        let span = from_ins.span.start..from_ins.span.start + from_ins.keyword_text().len();
+        // No silent miss: a build dslim cannot split still gets a finding
+        // that says why.
+        let blocked = |why: String, out: &mut Vec<Finding>| {
+            if let Some(step) = build_step(doc, stage, &cx.data().base_images.build_tools) {
+                out.push(blocked_finding(
+                    span.clone(),
+                    format!("{why} (the stage builds with `{step}`)"),
+                ));
+            }
+        };
+        if stage.image.has_variables() {
+            return blocked(
+                "the FROM image has variables, so its variants are unknown".into(),
+                out,
+            );
+        }
+        if let Some(i) = instrs.iter().find(|i| {
             i.keyword == Keyword::Onbuild || i.flag("from").is_some() || i.keyword == Keyword::Shell
         }) {
-            return;
+            let what = if i.flag("from").is_some() {
+                "a `--from` (another image's files)".to_string()
+            } else {
+                format!("`{}`", i.keyword_text())
+            };
+            return blocked(format!("{what} is not carried into a split"), out);
         }
         let mut f = Facts {
             doc,
@@ -199,13 +281,24 @@ impl Transform for MultiStage {
             end: stage.instructions.end,
             model: cx.model(),
             workdir: None,
+            go_module: cx
+                .build
+                .as_ref()
+                .and_then(|b| b.info.go_mod())
+                .and_then(|g| g.module.clone()),
         };
         f.workdir = f.workdir_at(f.end);
         // Official images only: their variants (`-slim`) are known to exist.
         let official = stage.image.registry.is_none()
             && (!stage.image.name.contains('/') || stage.image.name.starts_with("library/"));
         if !official {
-            return;
+            return blocked(
+                format!(
+                    "`{}` is not an official image, whose runtime variants dslim knows",
+                    stage.image.text
+                ),
+                out,
+            );
         }
         let base = stage.image.name.rsplit('/').next().unwrap_or("");
         let data = &cx.data().stages;
@@ -224,23 +317,16 @@ impl Transform for MultiStage {
             _ => None,
         };
         let Some(result) = result else {
-            return;
+            return blocked(
+                format!("no recipe of dslim (`transforms/stages.toml`) matches a `{base}` build"),
+                out,
+            );
         };
         let from_ins = &instrs[stage.from];
         let span = from_ins.span.start..from_ins.span.start + from_ins.keyword_text().len();
         let split = match result {
             Err(why) => {
-                out.push(Finding {
-                    code: META.code,
-                    name: META.name,
-                    message: format!(
-                        "a single-stage build ships its compilers and build caches; dslim cannot \
-                         split this one: {why}"
-                    ),
-                    span,
-                    fix: Some(Fix::display_only(Vec::new())),
-                    saving_bytes: None,
-                });
+                out.push(blocked_finding(span, why));
                 return;
             }
             Ok(s) => s,
@@ -270,6 +356,51 @@ impl Transform for MultiStage {
             saving_bytes: None,
         });
     }
+}
+
+/// The display-only finding of a build dslim cannot split, and why.
+fn blocked_finding(span: crate::syntax::Span, why: String) -> Finding {
+    Finding {
+        code: META.code,
+        name: META.name,
+        message: format!(
+            "a single-stage build ships its compilers and build caches; dslim cannot split this \
+             one: {why}"
+        ),
+        span,
+        fix: Some(Fix::display_only(Vec::new())),
+        saving_bytes: None,
+    }
+}
+
+/// What in the stage builds code: a compiler or build command (`[build-tools]`
+/// in `transforms/base-images.toml`), a `-dev` package, `go get`, a Node
+/// build script. `None`: nothing, so a single stage is no miss.
+fn build_step(doc: &Document, stage: &crate::syntax::Stage, tools: &BuildTools) -> Option<String> {
+    let texts = run_texts(doc, stage);
+    if let Some(t) = compiles(&texts, tools) {
+        return Some(t);
+    }
+    texts.iter().find_map(|text| {
+        let toks = tokens(text);
+        if let Some(d) = toks
+            .iter()
+            .find(|t| t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-'))
+        {
+            return Some(d.to_string());
+        }
+        [
+            "go get",
+            "npm run build",
+            "yarn build",
+            "yarn run build",
+            "pnpm build",
+            "pnpm run build",
+        ]
+        .into_iter()
+        .find(|p| has_phrase(&toks, p))
+        .map(str::to_string)
+    })
 }
 
 /// The edits of a split: name the builder, add its head and tail lines,
