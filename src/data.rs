@@ -81,6 +81,9 @@ pub struct Stages {
 pub struct BuilderPackages {
     /// Package names; a `*` matches any text (`golang-*-go`).
     pub packages: Vec<String>,
+    /// A `-dev` package → the runtime library package it stands for
+    /// (`libpq-dev` → `libpq5`); empty: the runtime image already has it.
+    pub runtime_libraries: BTreeMap<String, String>,
 }
 
 impl BuilderPackages {
@@ -518,6 +521,7 @@ mod tests {
         }
         let one = BuilderPackages {
             packages: vec!["ab*ba".into()],
+            ..BuilderPackages::default()
         };
         assert!(one.only_builds("abba") && one.only_builds("ab-x-ba"));
         assert!(!one.only_builds("aba"), "head and tail may not overlap");

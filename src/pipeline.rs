@@ -444,11 +444,18 @@ fn fix_in(
     })
 }
 
+/// The stage split's code and the base swaps it wins over (see [`choose`]).
+const SPLIT: &str = "DS201";
+const BASE_SWAPS: &[&str] = &["DS101", "DS102", "DS103"];
+
 /// Non-overlapping fixes at or above `min`, in source order. When fixes
 /// touch or overlap, the transform that comes first in the registry wins and
 /// the others wait for the next pass, where they see its result: merging
 /// RUNs first lets a cache transform find a cleanup that stood in the next
-/// RUN instead of adding a second one.
+/// RUN instead of adding a second one. A stage split (DS201) wins over the
+/// base swaps (DS101–DS103) of the same stage whatever the order, since its
+/// runtime already is the small image and its builder must keep the full
+/// one: they wait while a split is on offer.
 fn choose<'a>(
     findings: &'a [Finding],
     min: Applicability,
@@ -464,6 +471,17 @@ fn choose<'a>(
         .filter_map(|f| f.fix.as_ref().map(|x| (rank(f.code), f.code, x)))
         .filter(|(_, _, x)| x.applicability >= min && !x.edits.is_empty())
         .collect();
+    // A base swap inside a split waits until the split is applied (and is
+    // then gone: the builder is no final stage, the runtime already small).
+    let splits: Vec<crate::syntax::Span> = cands
+        .iter()
+        .filter(|(_, c, _)| *c == SPLIT)
+        .map(|(_, _, x)| x.range())
+        .collect();
+    cands.retain(|(_, c, x)| {
+        let r = x.range();
+        !(BASE_SWAPS.contains(c) && splits.iter().any(|t| r.start <= t.end && t.start <= r.end))
+    });
     cands.sort_by_key(|(r, _, x)| (*r, x.range().start, x.range().end));
     let mut taken: Vec<crate::syntax::Span> = Vec::new();
     let mut out: Vec<(&'static str, &Fix)> = Vec::new();

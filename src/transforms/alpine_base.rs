@@ -80,6 +80,56 @@ impl Transform for AlpineBase {
                 });
             };
             let texts = run_texts(doc, st);
+            // Files built on glibc (a split's runtime gets the builder's
+            // venv or node_modules) may not run on musl.
+            if let Some(c) = doc.instructions()[st.instructions.clone()]
+                .iter()
+                .find(|i| {
+                    i.keyword == Keyword::Copy
+                        && i.flag("from").and_then(|f| f.value()).is_some_and(|from| {
+                            !doc.stages()
+                                .iter()
+                                .find(|s| {
+                                    s.name.as_deref() == Some(from) || from == s.index.to_string()
+                                })
+                                .is_some_and(|s| s.image.text.contains("alpine"))
+                        })
+                })
+            {
+                let from = c.flag("from").and_then(|f| f.value()).unwrap_or_default();
+                advise(
+                    format!(
+                        "the stage copies files from `{from}`, which may hold binaries built \
+                         against glibc (native modules, a venv); `--unsafe` keeps the glibc image"
+                    ),
+                    out,
+                );
+                continue;
+            }
+            if let Some(n) = native_install(&texts, tools).filter(|n| n.starts_with("pip")) {
+                advise(
+                    format!(
+                        "the stage runs `{n}`: PyPI's prebuilt (manylinux) wheels are glibc \
+                         builds, so on musl pip compiles from source or fails"
+                    ),
+                    out,
+                );
+                continue;
+            }
+            if let Some(addon) = texts.iter().flat_map(|t| tokens(t)).find(|t| {
+                ["node-gyp", "sharp", "bcrypt", "canvas", "sqlite3"]
+                    .iter()
+                    .any(|a| t.split('@').next() == Some(*a))
+            }) {
+                advise(
+                    format!(
+                        "the stage installs `{addon}`, a native Node addon whose prebuilt \
+                         binaries are glibc builds"
+                    ),
+                    out,
+                );
+                continue;
+            }
             if let Some(tool) = compiles(&texts, tools) {
                 advise(
                     format!("the stage builds code (`{tool}`), which may not build against musl"),

@@ -183,7 +183,7 @@ fn base(t: &str) -> &str {
 }
 
 /// Whether `phrase` (space-separated words) occurs as consecutive tokens.
-fn has_phrase(toks: &[&str], phrase: &str) -> bool {
+pub fn has_phrase(toks: &[&str], phrase: &str) -> bool {
     let want: Vec<&str> = phrase.split_whitespace().collect();
     !want.is_empty()
         && toks

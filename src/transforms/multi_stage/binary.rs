@@ -1,0 +1,477 @@
+//! Compiled programs (Go, C-like, Rust): the binary, not the toolchain, goes to the runtime.
+
+use crate::edit::Applicability;
+use crate::syntax::Keyword;
+
+use super::super::runedit;
+use super::facts::{glibc_runtime, named_non_root_user, numeric_user, program, AptFacts};
+use super::go::{binary_name, go_call, tag_version, GoCall};
+use super::{join, words, Facts, Split};
+use crate::shell::SimpleCommand;
+
+/// Compiled languages whose binary is copied to the runtime.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lang {
+    Go,
+    /// `gcc|cc|g++|c++|clang|clang++ … -o FILE` on a Debian/Ubuntu/gcc image.
+    C,
+    /// `cargo build --release`, on a `rust` image or with Debian's `cargo`.
+    Rust,
+}
+
+impl Lang {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Lang::Go => "Go",
+            Lang::C => "C",
+            Lang::Rust => "Rust",
+        }
+    }
+}
+
+const C_COMPILERS: &[&str] = &["gcc", "cc", "g++", "c++", "clang", "clang++"];
+/// Libraries every glibc runtime has.
+const C_BASE_LIBS: &[&str] = &["-lm", "-lc", "-lpthread", "-ldl", "-lrt"];
+
+/// Whether `w` compiles, and whether it links statically.
+fn compile_call(lang: Lang, w: &[&str]) -> bool {
+    match lang {
+        Lang::Go => w.first() == Some(&"go") && w.get(1) == Some(&"build"),
+        Lang::C => w.first().is_some_and(|c| C_COMPILERS.contains(c)),
+        Lang::Rust => w.first() == Some(&"cargo") && w.get(1) == Some(&"build"),
+    }
+}
+
+/// The binary a `cargo build` made, as the CMD/ENTRYPOINT names it: cargo
+/// writes to `<target-dir>/[<triple>/]release/`, where the target dir
+/// depends on workspaces, `--manifest-path` and `CARGO_TARGET_DIR`, so the
+/// path the program is started from is the one to trust (the original image
+/// works only if the binary is there). `Ok((path, static))`.
+fn cargo_binary(f: &Facts, w: &[&str]) -> Result<(String, bool), String> {
+    let release = w.iter().enumerate().any(|(k, a)| {
+        matches!(*a, "--release" | "-r" | "--profile=release")
+            || *a == "--profile" && w.get(k + 1) == Some(&"release")
+    });
+    if !release {
+        return Err("`cargo build` without `--release`".into());
+    }
+    let triple = w.iter().enumerate().find_map(|(k, a)| {
+        if *a == "--target" {
+            w.get(k + 1).copied()
+        } else {
+            a.strip_prefix("--target=")
+        }
+    });
+    let prog = match program(f)? {
+        Some(p) => p,
+        None => return Err("no CMD or ENTRYPOINT runs the binary".into()),
+    };
+    let path = if prog.starts_with('/') {
+        prog.clone()
+    } else if prog.contains('/') {
+        match &f.workdir {
+            Some(w) => join(w, &prog),
+            None => return Err("the binary's path is relative to an unknown folder".into()),
+        }
+    } else {
+        return Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}` by name, not a binary `cargo build` wrote"
+        ));
+    };
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let in_release = match triple {
+        Some(t) => dir.ends_with(&format!("/{t}/release")),
+        None => dir.ends_with("/release"),
+    };
+    if !in_release {
+        return Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}`, not a binary in cargo's `release` folder"
+        ));
+    }
+    Ok((path, triple.is_some_and(|t| t.contains("musl"))))
+}
+
+/// A compiled program: the binary, not the toolchain, goes to the runtime.
+pub(super) fn binary(
+    f: &Facts,
+    data: &crate::data::Stages,
+    lang: Lang,
+    apt: &AptFacts,
+) -> Option<Result<Split, String>> {
+    let r = &data.binary;
+    let mut extra_libs = false;
+    // The RUN that writes the binary, and the binary's path.
+    let mut found = None;
+    for ins in f.runs() {
+        let i = f.index(ins);
+        let Some(script) = f.model.script(i) else {
+            for (l, cmd) in [
+                (Lang::Go, "go build"),
+                (Lang::Go, "go install"),
+                (Lang::Rust, "cargo build"),
+            ] {
+                if lang == l && ins.logical.text.contains(cmd) {
+                    return Some(Err(format!("the RUN with `{cmd}` cannot be read")));
+                }
+            }
+            continue;
+        };
+        let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
+        for c in &script.commands {
+            let w = words(c);
+            if lang == Lang::Go {
+                let Some(g) = go_call(&w) else {
+                    continue;
+                };
+                match go_output(f, &g, c, i, cd) {
+                    Ok((bin, static_)) => found = Some((i, bin, static_)),
+                    Err(e) => return Some(Err(e)),
+                }
+                continue;
+            }
+            if !compile_call(lang, &w) {
+                continue;
+            }
+            if lang == Lang::C && !w.contains(&"-o") {
+                continue; // an object file, or a.out
+            }
+            // `-lfoo` (not Go's `-ldflags`).
+            extra_libs |= lang == Lang::C
+                && w.iter()
+                    .any(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a));
+            if lang == Lang::Rust {
+                match cargo_binary(f, &w) {
+                    // An absolute path: `cd` in the RUN does not matter.
+                    Ok((path, static_)) => found = Some((i, path, Some(static_))),
+                    Err(e) => return Some(Err(e)),
+                }
+                continue;
+            }
+            let out = w.iter().enumerate().find_map(|(k, a)| {
+                if *a == "-o" {
+                    w.get(k + 1).copied()
+                } else {
+                    a.strip_prefix("-o=")
+                }
+            });
+            let Some(out) = out.filter(|o| !o.contains('\u{0}') && !o.ends_with('/')) else {
+                return Some(Err(
+                    "the compiler has no literal `-o FILE`: the binary's path is unknown".into(),
+                ));
+            };
+            let bin = if out.starts_with('/') {
+                out.to_string()
+            } else {
+                match f.cwd_at(i) {
+                    Some(w) if !cd => join(&w, out),
+                    _ => {
+                        return Some(Err(
+                            "the binary's path is relative to an unknown folder".into()
+                        ))
+                    }
+                }
+            };
+            found = Some((i, bin, Some(w.contains(&"-static"))));
+        }
+    }
+    let (at, bin, static_here) = found?;
+    if f.runs().any(|r| f.index(r) > at) {
+        return Some(Err(
+            "a RUN after the build changes the image the binary may need".into(),
+        ));
+    }
+    let build_run = &f.doc.instructions()[at];
+    let mount_wd = f.workdir_at(at).unwrap_or_else(|| "/".into());
+    if runedit::mount_targets(build_run)
+        .iter()
+        .map(|t| join(&mount_wd, t))
+        .any(|t| bin == t || bin.starts_with(&format!("{}/", t.trim_end_matches('/'))))
+    {
+        return Some(Err(
+            "the binary is written into a RUN --mount, which the image does not keep".into(),
+        ));
+    }
+    let prog = match program(f) {
+        Ok(Some(p)) => p,
+        Ok(None) => return Some(Err("no CMD or ENTRYPOINT runs the binary".into())),
+        Err(e) => return Some(Err(e)),
+    };
+    // Where the runtime gets the binary: where the builder has it, or, for
+    // a program started by name from a folder only the builder's PATH has
+    // (`/go/bin`), a folder of the default PATH.
+    let mut dest = bin.clone();
+    let runs_bin = if prog.contains('/') {
+        f.cwd_at(f.end).is_some_and(|wd| join(&wd, &prog) == bin)
+    } else {
+        let (dir, name) = bin.rsplit_once('/').unwrap_or(("", &bin));
+        let image_path = lang == Lang::Go && f.doc.stages()[0].image.short_name() == "golang";
+        if name == prog && image_path && dir == "/go/bin" {
+            dest = format!("/usr/local/bin/{name}");
+        }
+        name == prog && (r.path_dirs.iter().any(|d| d == dir) || dest != bin)
+    };
+    if !runs_bin {
+        return Some(Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}`, not the built `{bin}`"
+        )));
+    }
+    // CGO_ENABLED: set on the build command, else the last ENV before it.
+    let env_cgo_off = || {
+        f.instrs()[..at - f.from - 1]
+            .iter()
+            .rev()
+            .filter(|i| i.keyword == Keyword::Env)
+            .find_map(|i| {
+                i.pairs()
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == "CGO_ENABLED")
+                    .map(|(_, v)| v.as_deref().map(str::trim) == Some("0"))
+            })
+            .unwrap_or(false)
+    };
+    let cgo_off = static_here.unwrap_or_else(env_cgo_off);
+    // What apt installs stays in the builder: only build tools may.
+    if apt.opaque {
+        return Some(Err(
+            "an apt install dslim cannot read may add what the program needs at run time".into(),
+        ));
+    }
+    let builder = &data.builder;
+    if let Some(p) = apt
+        .packages
+        .iter()
+        .find(|p| !(builder.only_builds(p) || p.starts_with("lib") && p.ends_with("-dev")))
+    {
+        return Some(Err(format!(
+            "apt installs `{p}` in the builder, which the runtime would lack (only build tools \
+             stay behind: `[builder] packages` in transforms/stages.toml)"
+        )));
+    }
+    if f.last(Keyword::Healthcheck)
+        .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
+    {
+        return Some(Err(
+            "the HEALTHCHECK may need programs of the builder the runtime lacks".into(),
+        ));
+    }
+    let img = &f.doc.stages()[0].image;
+    if lang == Lang::Rust && !cgo_off && img.short_name() == "rust" {
+        return Some(Err(format!(
+            "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a slim \
+             runtime lacks; build for a musl target, or on Debian installing only what is needed",
+            img.short_name()
+        )));
+    }
+    let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
+    let alpine = img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
+    let mut head = Vec::new();
+    let mut note = String::new();
+    // A program's HTTPS calls need the CA bundle, which `scratch` and the
+    // slim images lack: copy the builder's. The golang/rust/gcc images have
+    // one; a Debian or Ubuntu builder only when apt installs
+    // `ca-certificates` (with recommended packages it may come along:
+    // `apt-cache depends --recurse` on bookworm shows none of the build
+    // tools of `[builder]` depending on it, but most recommending it).
+    let mut cert_note = "";
+    if has_certificates || apt.installs("ca-certificates") {
+        head.push(format!(
+            "COPY --from={{build}} {} {}",
+            r.certificates, r.certificates
+        ));
+    } else if apt.recommends && lang != Lang::C {
+        // (A C program reaches TLS only through a library it links, which
+        // `-l…` and `lib…-dev` already refuse.)
+        return Some(Err(
+            "the builder may have a CA bundle from packages apt installs as \
+             recommendations; install `ca-certificates` explicitly (dslim then copies \
+             it) or add `--no-install-recommends`"
+                .into(),
+        ));
+    } else {
+        cert_note = "; the builder has no CA bundle, so none is copied";
+    }
+
+    let (image, note) = if cgo_off {
+        if f.last(Keyword::Healthcheck)
+            .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
+        {
+            return Some(Err(
+                "the HEALTHCHECK needs programs a `scratch` runtime lacks".into(),
+            ));
+        }
+        if !numeric_user(f) {
+            return Some(Err(
+                "a named USER does not exist in a `scratch` runtime (use a numeric uid)".into(),
+            ));
+        }
+        note.push_str(match lang {
+            Lang::Go => " (static binary: CGO_ENABLED=0",
+            Lang::C => " (static binary: -static",
+            Lang::Rust => " (static binary: musl target",
+        });
+        note.push_str(cert_note);
+        note.push(')');
+        (r.static_runtime.clone(), note)
+    } else {
+        if alpine {
+            return Some(Err(match lang {
+                Lang::Go => "a cgo binary built on Alpine needs musl; set CGO_ENABLED=0",
+                _ => "a binary built on Alpine needs musl, which a Debian runtime lacks",
+            }
+            .into()));
+        }
+        if extra_libs {
+            return Some(Err(
+                "the binary links libraries (`-l…`) the slim runtime may lack".into(),
+            ));
+        }
+        if let Some(dev) = apt.dev_library() {
+            return Some(Err(format!(
+                "the binary may link a library apt installs in the builder (`{dev}`), which \
+                 the runtime lacks"
+            )));
+        }
+        if named_non_root_user(f) {
+            return Some(Err(
+                "a named USER does not exist in the runtime image".into()
+            ));
+        }
+        let Some(image) = glibc_runtime(img, r) else {
+            return Some(Err(format!(
+                "no slim image of the builder's release (`{}`) is known",
+                img.text
+            )));
+        };
+        note.push_str(match lang {
+            Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`",
+            Lang::C => " (glibc runtime without the compiler",
+            Lang::Rust => " (glibc runtime without the toolchain",
+        });
+        note.push_str(cert_note);
+        note.push(')');
+        (image, note)
+    };
+    head.push(format!("COPY --from={{build}} {bin} {dest}"));
+    // The program ran in the image's own WORKDIR (`/go`): so it does here.
+    let image_wd = f.image_workdir();
+    if image_wd != "/" && !f.instrs().iter().any(|i| i.keyword == Keyword::Workdir) {
+        head.push(format!("WORKDIR {image_wd}"));
+    }
+    Some(Ok(Split {
+        lang: lang.name(),
+        runtime_image: image,
+        builder_head: Vec::new(),
+        builder_tail: Vec::new(),
+        runtime_head: head,
+        runtime_tail: Vec::new(),
+        applicability: Applicability::Unsafe,
+        note,
+    }))
+}
+
+/// The binary a `go build|install|get` writes, and whether the command
+/// itself says it is static (`CGO_ENABLED=0` on it, `-extldflags -static`;
+/// `None`: the ENV decides).
+fn go_output(
+    f: &Facts,
+    g: &GoCall,
+    c: &SimpleCommand,
+    at: usize,
+    cd: bool,
+) -> Result<(String, Option<bool>), String> {
+    let assigned = |key: &str| {
+        c.assignments.iter().rev().find_map(|a| {
+            let (k, _) = a.raw.split_once('=')?;
+            (k == key).then(|| {
+                a.literal
+                    .as_deref()
+                    .and_then(|l| l.split_once('='))
+                    .map(|(_, v)| v.to_string())
+            })
+        })
+    };
+    let static_ = if g.static_ldflags {
+        Some(true)
+    } else {
+        assigned("CGO_ENABLED").map(|v| v.as_deref() == Some("0"))
+    };
+    let unknown_dir = || "the binary's path is relative to an unknown folder".to_string();
+    let mut cwd = f.cwd_at(at).ok_or_else(unknown_dir)?;
+    if let Some(d) = g.dir {
+        if d.contains('\u{0}') {
+            return Err("`go -C` names a folder that is not literal".into());
+        }
+        cwd = join(&cwd, d).trim_end_matches('/').to_string();
+    }
+    // go.mod names the module of the context's root, the folder a
+    // `COPY . .` fills; `-C` builds another folder.
+    let module = if g.dir.is_none() {
+        f.go_module.as_deref()
+    } else {
+        None
+    };
+    let name = || -> Result<String, String> {
+        if g.packages.len() > 1 {
+            return Err(format!(
+                "`go {}` of several packages: which binary the program is, is unknown",
+                g.sub
+            ));
+        }
+        binary_name(g.packages.first().copied(), module, &cwd).ok_or_else(|| {
+            format!(
+                "the name of the binary `go {}` writes is unknown (give it `-o FILE`)",
+                g.sub
+            )
+        })
+    };
+    if g.sub == "build" {
+        if cd {
+            return Err(unknown_dir());
+        }
+        return match g.out {
+            Some(o) if o.contains('\u{0}') => Err(
+                "`go build -o` names a path that is not literal: the binary's path is unknown"
+                    .into(),
+            ),
+            Some(o) if o.ends_with('/') => Ok((join(&join(&cwd, o), &name()?), static_)),
+            Some(o) => Ok((join(&cwd, o), static_)),
+            None => Ok((join(&cwd, &name()?), static_)),
+        };
+    }
+    let img = &f.doc.stages()[0].image;
+    let golang = img.short_name() == "golang";
+    if g.sub == "get" && !(golang && tag_version(img.tag.as_deref()).is_some_and(|v| v <= (1, 17)))
+    {
+        return Err(
+            "`go get` installs no binary since Go 1.18 (the image's Go is newer or unknown): use \
+             `go install PACKAGE@VERSION`"
+                .into(),
+        );
+    }
+    for key in ["GOOS", "GOARCH"] {
+        if assigned(key).is_some() || f.env_before(at, key).is_some() {
+            return Err(format!(
+                "`go {}` with {key} set writes into a folder named after the target",
+                g.sub
+            ));
+        }
+    }
+    let var = |key: &str| assigned(key).or_else(|| f.env_before(at, key));
+    let bindir = match (var("GOBIN"), var("GOPATH")) {
+        (Some(Some(b)), _) if b.starts_with('/') => b,
+        (Some(_), _) => return Err("GOBIN is not a literal absolute path".into()),
+        (None, Some(Some(p))) if p.starts_with('/') && !p.contains(':') => {
+            join(p.trim_end_matches('/'), "bin")
+        }
+        (None, Some(_)) => return Err("GOPATH is not one literal absolute path".into()),
+        (None, None) if golang => "/go/bin".into(),
+        (None, None) => {
+            if f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+                return Err("GOPATH is the home folder of a USER dslim does not know".into());
+            }
+            "/root/go/bin".into()
+        }
+    };
+    Ok((join(&bindir, &name()?), static_))
+}

@@ -1,0 +1,194 @@
+//! Go: what a `go build`, `go install` or `go get` call writes, and where.
+//!
+//! `go build` writes `-o FILE` (relative to `-C dir`, else the folder it
+//! runs in) or, without `-o`, a binary named after the package in that
+//! folder; `go install` (and `go get` up to Go 1.17) writes it to `$GOBIN`,
+//! else `$GOPATH/bin` (`/go/bin` in the `golang` images). The name of a
+//! package's binary is the last element of its import path without a major
+//! version suffix (`example.com/tool/v2` → `tool`): for the module root
+//! that is go.mod's module path, without a go.mod the folder's name (GOPATH
+//! mode), for `./cmd/server` `server`.
+
+/// Flags of `go build|install|get` that take a value.
+const VALUE_FLAGS: &[&str] = &[
+    "o",
+    "C",
+    "ldflags",
+    "gcflags",
+    "asmflags",
+    "gccgoflags",
+    "tags",
+    "mod",
+    "modfile",
+    "overlay",
+    "pkgdir",
+    "p",
+    "buildmode",
+    "compiler",
+    "installsuffix",
+    "pgo",
+    "covermode",
+    "coverpkg",
+    "toolexec",
+    "exec",
+];
+
+/// One `go build|install|get` command, read from its words (`\u{0}` stands
+/// for a word that is not literal).
+#[derive(Debug, Default)]
+pub(super) struct GoCall<'w> {
+    /// `build`, `install` or `get`.
+    pub sub: &'w str,
+    /// `-o FILE`.
+    pub out: Option<&'w str>,
+    /// `-C dir`.
+    pub dir: Option<&'w str>,
+    /// The package arguments.
+    pub packages: Vec<&'w str>,
+    /// Whether `-ldflags` ask the external linker for a static binary
+    /// (`-extldflags "-static"`).
+    pub static_ldflags: bool,
+}
+
+pub(super) fn go_call<'w>(w: &[&'w str]) -> Option<GoCall<'w>> {
+    if w.first() != Some(&"go") {
+        return None;
+    }
+    let sub = *w.get(1)?;
+    if !matches!(sub, "build" | "install" | "get") {
+        return None;
+    }
+    let mut c = GoCall {
+        sub,
+        ..GoCall::default()
+    };
+    let mut k = 2;
+    while k < w.len() {
+        let a = w[k];
+        match a.strip_prefix("--").or_else(|| a.strip_prefix('-')) {
+            Some(flag) if !flag.is_empty() => {
+                let (name, inline) = match flag.split_once('=') {
+                    Some((n, v)) => (n, Some(v)),
+                    None => (flag, None),
+                };
+                let value = if VALUE_FLAGS.contains(&name) {
+                    inline.or_else(|| {
+                        k += 1;
+                        w.get(k).copied()
+                    })
+                } else {
+                    None
+                };
+                match name {
+                    "o" => c.out = value,
+                    "C" => c.dir = value,
+                    "ldflags" => c.static_ldflags |= value.is_some_and(|v| v.contains("-static")),
+                    _ => {}
+                }
+            }
+            _ => c.packages.push(a),
+        }
+        k += 1;
+    }
+    Some(c)
+}
+
+/// The last element of an import path or folder, without a major version
+/// suffix (`v2`, `v3`, …).
+fn last_element(path: &str) -> Option<&str> {
+    let mut parts = path.trim_end_matches('/').rsplit('/');
+    let last = parts.next()?;
+    let major = last.len() > 1
+        && last.starts_with('v')
+        && last[1..].bytes().all(|b| b.is_ascii_digit())
+        && last != "v0"
+        && last != "v1";
+    let name = if major { parts.next()? } else { last };
+    (!name.is_empty() && name != "." && name != "..").then_some(name)
+}
+
+/// The binary name of the single package `pkg` (`None`: the folder's own
+/// package), built in `cwd` of a module whose go.mod says `module`.
+pub(super) fn binary_name(pkg: Option<&str>, module: Option<&str>, cwd: &str) -> Option<String> {
+    let name = match pkg {
+        None | Some(".") | Some("./") => match module {
+            Some(m) => last_element(m)?,
+            None => last_element(cwd)?,
+        },
+        Some(p) if p.contains("...") || p.contains('\u{0}') || p.starts_with("../") => return None,
+        Some(p) if p.ends_with(".go") => {
+            // `go build main.go`: named after the first file.
+            let file = p.rsplit('/').next()?;
+            file.strip_suffix(".go")?
+        }
+        Some(p) => last_element(p.split('@').next()?)?,
+    };
+    Some(name.to_string())
+}
+
+/// The `major.minor` of a `golang` tag (`1.9-alpine` → (1, 9)); `None`
+/// for `latest`, no tag or a tag without a version.
+pub(super) fn tag_version(tag: Option<&str>) -> Option<(u32, u32)> {
+    let v = tag?.split('-').next()?;
+    let mut parts = v.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_flags_and_packages_of_a_go_call() {
+        let w = [
+            "go",
+            "build",
+            "-C",
+            "src",
+            "-ldflags",
+            "-s -w -extldflags \"-static\"",
+            "-trimpath",
+            "-o=bin/app",
+            "./cmd/app",
+        ];
+        let c = go_call(&w).unwrap();
+        assert_eq!(c.sub, "build");
+        assert_eq!(c.dir, Some("src"));
+        assert_eq!(c.out, Some("bin/app"));
+        assert!(c.static_ldflags);
+        assert_eq!(c.packages, ["./cmd/app"]);
+        let c = go_call(&["go", "install", "-v", "-tags", "netgo", "."]).unwrap();
+        assert_eq!((c.out, c.packages.as_slice()), (None, &["."][..]));
+        assert!(!c.static_ldflags);
+        assert!(go_call(&["go", "mod", "download"]).is_none());
+        assert!(go_call(&["gofmt", "build"]).is_none());
+    }
+
+    #[test]
+    fn names_the_binary_like_go_does() {
+        let m = Some("github.com/acme/tool/v2");
+        assert_eq!(binary_name(None, m, "/src").as_deref(), Some("tool"));
+        assert_eq!(
+            binary_name(Some("."), None, "/go/src/app").as_deref(),
+            Some("app")
+        );
+        assert_eq!(
+            binary_name(Some("./cmd/server"), m, "/src").as_deref(),
+            Some("server")
+        );
+        assert_eq!(
+            binary_name(Some("golang.org/x/tools/cmd/stringer@latest"), None, "/").as_deref(),
+            Some("stringer")
+        );
+        assert_eq!(
+            binary_name(Some("main.go"), m, "/src").as_deref(),
+            Some("main")
+        );
+        assert_eq!(binary_name(Some("./..."), m, "/src"), None);
+        assert_eq!(binary_name(None, None, "/"), None);
+        assert_eq!(tag_version(Some("1.9-alpine")), Some((1, 9)));
+        assert_eq!(tag_version(Some("latest")), None);
+    }
+}

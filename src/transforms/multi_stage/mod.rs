@@ -1,0 +1,483 @@
+//! DS201 `multi-stage`: split a single-stage build into a builder stage and
+//! a runtime stage that gets only what the program needs to run.
+//!
+//! Applied (unsafe): Go (`go build -o PATH`, on a `golang` image or on
+//! Debian/Ubuntu with Debian's `golang-go`), Rust (`cargo build --release`
+//! on a `rust` image or with Debian's `cargo`; the binary is the one the
+//! CMD/ENTRYPOINT starts from cargo's `release` folder) and C-like builds
+//! (`gcc|g++|clang … -o PATH` on Debian, Ubuntu or `gcc`) → the binary on
+//! `scratch` when it is static (`CGO_ENABLED=0`, `-static`, a musl target;
+//! with the CA bundle when the builder has one), else on the builder's own
+//! release without the
+//! compiler (`debian:bookworm` → `debian:bookworm-slim`, `golang:…-trixie` →
+//! `debian:trixie-slim`, no release → `debian:stable-slim`: a binary needs
+//! the glibc it was linked against or a newer one); Node (`npm|yarn|pnpm`
+//! install + build scripts → the app folder, pruned of dev dependencies in
+//! the builder, on the image's `-slim` variant). Advice only, with the
+//! proposed Dockerfile in the message: Python (venv in the builder copied
+//! to `-slim`) and Java (Maven/Gradle → the jar on a JRE image) — their
+//! runtimes cannot be built and tested here yet.
+//!
+//! What apt installs stays in the builder, so a binary split is refused
+//! (advice) when apt installs anything but build tools (`[builder]` in
+//! `transforms/stages.toml`): the program might run it. `lib…-dev` packages
+//! are fine for a static binary and refused for a dynamic one (the runtime
+//! lacks the library).
+//!
+//! The runtime stage gets copies of ENV, EXPOSE, USER, WORKDIR, LABEL,
+//! HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT in their order; CMD,
+//! ENTRYPOINT, EXPOSE, HEALTHCHECK and STOPSIGNAL move (they mean nothing in
+//! a builder). Stages are named `build` and `runtime` unless the FROM
+//! already has a name. Recipes: `transforms/stages.toml`.
+//!
+//! Nothing changes (no finding) for files that are already multi-stage,
+//! FROM with variables, or builds that are not recognised; a recognised
+//! build with something the split would lose (a RUN after the build, a
+//! shell-form CMD on `scratch`, a named USER the runtime lacks, a COPY
+//! outside the app folder, apt packages the program may use) gets advice
+//! instead.
+
+mod binary;
+mod facts;
+mod go;
+mod java;
+mod node;
+mod python;
+
+use crate::edit::{self, Applicability, Edit, Fix};
+use crate::finding::Finding;
+use crate::shell::SimpleCommand;
+use crate::syntax::{Document, Instruction, Keyword};
+use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+use super::images::{compiles, has_phrase, run_texts, tokens};
+use crate::data::BuildTools;
+use crate::model::Model;
+use binary::{binary, Lang};
+use facts::apt_facts;
+use java::java;
+use node::node;
+use python::python;
+
+pub struct MultiStage;
+
+static META: Meta = Meta {
+    code: "DS201",
+    name: "multi-stage",
+    summary: "Split a single-stage build into a builder and a small runtime stage",
+    doc: include_str!("../multi_stage.md"),
+    fix: FixAvailability::Sometimes,
+    safety: Applicability::Unsafe,
+    aliases: &[],
+};
+
+/// Instructions the runtime stage gets a copy of.
+fn carried(k: Keyword) -> bool {
+    matches!(
+        k,
+        Keyword::Env
+            | Keyword::Expose
+            | Keyword::User
+            | Keyword::Workdir
+            | Keyword::Label
+            | Keyword::Healthcheck
+            | Keyword::Stopsignal
+            | Keyword::Cmd
+            | Keyword::Entrypoint
+    )
+}
+
+/// Carried instructions that leave the builder.
+fn moved(k: Keyword) -> bool {
+    matches!(
+        k,
+        Keyword::Expose
+            | Keyword::Healthcheck
+            | Keyword::Stopsignal
+            | Keyword::Cmd
+            | Keyword::Entrypoint
+    )
+}
+
+/// How a split is done.
+struct Split {
+    lang: &'static str,
+    runtime_image: String,
+    /// Lines right after the builder's FROM.
+    builder_head: Vec<String>,
+    /// Lines at the end of the builder.
+    builder_tail: Vec<String>,
+    /// Lines right after the runtime's FROM (before the carried ones).
+    runtime_head: Vec<String>,
+    /// Lines after the carried ones.
+    runtime_tail: Vec<String>,
+    applicability: Applicability,
+    note: String,
+}
+
+/// What every recipe reads.
+struct Facts<'d> {
+    doc: &'d Document,
+    from: usize,
+    end: usize,
+    model: &'d Model<'d>,
+    /// The final WORKDIR when literal and absolute (`None`: none set, or not
+    /// literal).
+    workdir: Option<String>,
+    /// The module path in the build context's go.mod.
+    go_module: Option<String>,
+}
+
+impl<'d> Facts<'d> {
+    fn instrs(&self) -> &'d [Instruction] {
+        &self.doc.instructions()[self.from + 1..self.end]
+    }
+    fn index(&self, ins: &Instruction) -> usize {
+        self.doc
+            .instructions()
+            .iter()
+            .position(|i| std::ptr::eq(i, ins))
+            .unwrap_or(0)
+    }
+    fn runs(&self) -> impl Iterator<Item = &'d Instruction> + '_ {
+        self.instrs().iter().filter(|i| i.keyword == Keyword::Run)
+    }
+    fn last(&self, k: Keyword) -> Option<&'d Instruction> {
+        self.instrs().iter().rev().find(|i| i.keyword == k)
+    }
+    /// The folder RUNs before instruction `at` run in: the literal absolute
+    /// WORKDIR, or the base image's own when the stage sets none (`/go` in
+    /// the `golang` images).
+    fn cwd_at(&self, at: usize) -> Option<String> {
+        let set = self.doc.instructions()[self.from + 1..at]
+            .iter()
+            .any(|i| i.keyword == Keyword::Workdir);
+        if set {
+            self.workdir_at(at)
+        } else {
+            Some(self.image_workdir().to_string())
+        }
+    }
+    /// The WORKDIR of the base image itself.
+    fn image_workdir(&self) -> &'static str {
+        match self.doc.stages()[0].image.short_name() {
+            "golang" => "/go",
+            _ => "/",
+        }
+    }
+    /// The value an ENV before instruction `at` gives `key`: `Some(None)`
+    /// when it is not literal.
+    fn env_before(&self, at: usize, key: &str) -> Option<Option<String>> {
+        self.doc.instructions()[self.from + 1..at]
+            .iter()
+            .rev()
+            .filter(|i| i.keyword == Keyword::Env)
+            .find_map(|i| {
+                i.pairs()
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| {
+                        v.as_deref()
+                            .map(str::trim)
+                            .filter(|v| !v.contains('$'))
+                            .map(str::to_string)
+                    })
+            })
+    }
+    /// The literal absolute WORKDIR in force before instruction `at`.
+    fn workdir_at(&self, at: usize) -> Option<String> {
+        let mut wd: Option<String> = None;
+        for i in &self.doc.instructions()[self.from + 1..at] {
+            if i.keyword == Keyword::Workdir {
+                let w = i.args_text().trim().to_string();
+                if w.starts_with('/') && !w.contains('$') {
+                    wd = Some(w.trim_end_matches('/').to_string());
+                } else {
+                    return None;
+                }
+            }
+        }
+        wd
+    }
+}
+
+fn words(c: &SimpleCommand) -> Vec<&str> {
+    c.words
+        .iter()
+        .map(|w| w.literal.as_deref().unwrap_or("\u{0}"))
+        .collect()
+}
+
+/// `p` relative to the absolute folder `dir`, with `.` and `..` resolved
+/// (a trailing `/` is kept).
+fn join(dir: &str, p: &str) -> String {
+    let whole = if p.starts_with('/') {
+        p.to_string()
+    } else {
+        format!("{dir}/{p}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in whole.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if whole.ends_with('/') && out != "/" {
+        out.push('/');
+    }
+    out
+}
+
+impl Transform for MultiStage {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        let [stage] = doc.stages() else {
+            return;
+        };
+        if stage.image.is_scratch() {
+            return;
+        }
+        let instrs = doc.instructions();
+        let from_ins = &instrs[stage.from];
+        let span = from_ins.span.start..from_ins.span.start + from_ins.keyword_text().len();
+        // No silent miss: a build dslim cannot split still gets a finding
+        // that says why.
+        let blocked = |why: String, out: &mut Vec<Finding>| {
+            if let Some(step) = build_step(doc, stage, &cx.data().base_images.build_tools) {
+                out.push(blocked_finding(
+                    span.clone(),
+                    format!("{why} (the stage builds with `{step}`)"),
+                ));
+            }
+        };
+        if stage.image.has_variables() {
+            return blocked(
+                "the FROM image has variables, so its variants are unknown".into(),
+                out,
+            );
+        }
+        if let Some(i) = instrs.iter().find(|i| {
+            i.keyword == Keyword::Onbuild || i.flag("from").is_some() || i.keyword == Keyword::Shell
+        }) {
+            let what = if i.flag("from").is_some() {
+                "a `--from` (another image's files)".to_string()
+            } else {
+                format!("`{}`", i.keyword_text())
+            };
+            return blocked(format!("{what} is not carried into a split"), out);
+        }
+        let mut f = Facts {
+            doc,
+            from: stage.from,
+            end: stage.instructions.end,
+            model: cx.model(),
+            workdir: None,
+            go_module: cx
+                .build
+                .as_ref()
+                .and_then(|b| b.info.go_mod())
+                .and_then(|g| g.module.clone()),
+        };
+        f.workdir = f.workdir_at(f.end);
+        // Official images only: their variants (`-slim`) are known to exist.
+        let official = stage.image.registry.is_none()
+            && (!stage.image.name.contains('/') || stage.image.name.starts_with("library/"));
+        if !official {
+            return blocked(
+                format!(
+                    "`{}` is not an official image, whose runtime variants dslim knows",
+                    stage.image.text
+                ),
+                out,
+            );
+        }
+        let base = stage.image.name.rsplit('/').next().unwrap_or("");
+        let data = &cx.data().stages;
+        let apt = apt_facts(&f, cx);
+        let result = match base {
+            "golang" => binary(&f, data, Lang::Go, &apt),
+            // Debian's own `golang-go` or `cargo` package, or a C compiler.
+            "debian" | "ubuntu" => [Lang::Go, Lang::Rust, Lang::C]
+                .into_iter()
+                .find_map(|l| binary(&f, data, l, &apt)),
+            "gcc" => binary(&f, data, Lang::C, &apt),
+            "node" => node(&f, data),
+            "python" => python(&f, data),
+            "rust" => binary(&f, data, Lang::Rust, &apt),
+            "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => java(&f, data),
+            _ => None,
+        };
+        let Some(result) = result else {
+            return blocked(
+                format!("no recipe of dslim (`transforms/stages.toml`) matches a `{base}` build"),
+                out,
+            );
+        };
+        let from_ins = &instrs[stage.from];
+        let span = from_ins.span.start..from_ins.span.start + from_ins.keyword_text().len();
+        let split = match result {
+            Err(why) => {
+                out.push(blocked_finding(span, why));
+                return;
+            }
+            Ok(s) => s,
+        };
+        let edits = edits(&f, stage.name.as_deref(), &split);
+        let mut message = format!(
+            "a single-stage {} build ships its toolchain; build in a `build` stage and run on \
+             `{}`{}",
+            split.lang, split.runtime_image, split.note
+        );
+        if split.applicability == Applicability::DisplayOnly {
+            if let Some(text) = edit::apply(doc.source(), &edits.iter().collect::<Vec<_>>()) {
+                message.push_str(&format!(
+                    " (advice: this runtime cannot be tested here). Proposed Dockerfile:\n{text}"
+                ));
+            }
+        }
+        out.push(Finding {
+            code: META.code,
+            name: META.name,
+            message,
+            span,
+            fix: Some(Fix::new(edits, split.applicability).with_title(format!(
+                "split into build and runtime stages ({})",
+                split.lang
+            ))),
+            saving_bytes: None,
+        });
+    }
+}
+
+/// The display-only finding of a build dslim cannot split, and why.
+fn blocked_finding(span: crate::syntax::Span, why: String) -> Finding {
+    Finding {
+        code: META.code,
+        name: META.name,
+        message: format!(
+            "a single-stage build ships its compilers and build caches; dslim cannot split this \
+             one: {why}"
+        ),
+        span,
+        fix: Some(Fix::display_only(Vec::new())),
+        saving_bytes: None,
+    }
+}
+
+/// What in the stage builds code: a compiler or build command (`[build-tools]`
+/// in `transforms/base-images.toml`), a `-dev` package, `go get`, a Node
+/// build script. `None`: nothing, so a single stage is no miss.
+fn build_step(doc: &Document, stage: &crate::syntax::Stage, tools: &BuildTools) -> Option<String> {
+    let texts = run_texts(doc, stage);
+    if let Some(t) = compiles(&texts, tools) {
+        return Some(t);
+    }
+    texts.iter().find_map(|text| {
+        let toks = tokens(text);
+        if let Some(d) = toks
+            .iter()
+            .find(|t| t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-'))
+        {
+            return Some(d.to_string());
+        }
+        [
+            "go get",
+            "npm run build",
+            "yarn build",
+            "yarn run build",
+            "pnpm build",
+            "pnpm run build",
+        ]
+        .into_iter()
+        .find(|p| has_phrase(&toks, p))
+        .map(str::to_string)
+    })
+}
+
+/// The edits of a split: name the builder, add its head and tail lines,
+/// move the runtime-only instructions and append the runtime stage.
+fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
+    let doc = f.doc;
+    let nl = doc.line_ending();
+    let instrs = doc.instructions();
+    let from = &instrs[f.from];
+    let builder = name.unwrap_or("build").to_string();
+    let runtime = if builder == "runtime" {
+        "final"
+    } else {
+        "runtime"
+    };
+    let mut edits = Vec::new();
+    if name.is_none() {
+        edits.push(Edit::insert(from.args_span().end, format!(" AS {builder}")));
+    }
+    if !s.builder_head.is_empty() {
+        let mut t = String::new();
+        if !doc.text(from.span.clone()).ends_with('\n') {
+            t.push_str(nl);
+        }
+        for l in &s.builder_head {
+            t.push_str(&l.replace("{build}", &builder));
+            t.push_str(nl);
+        }
+        edits.push(Edit::insert(from.span.end, t));
+    }
+    let mut carried_text = String::new();
+    for ins in f.instrs() {
+        if !carried(ins.keyword) {
+            continue;
+        }
+        let t = doc.text(ins.span.clone());
+        carried_text.push_str(t.trim_start());
+        if !t.ends_with('\n') {
+            carried_text.push_str(nl);
+        }
+        if moved(ins.keyword) {
+            edits.push(Edit::delete(ins.span.clone()));
+        }
+    }
+    // The builder's tail goes after its last RUN (same USER as the build).
+    if !s.builder_tail.is_empty() {
+        let last_run = f.runs().last().expect("a recipe with a tail has a RUN");
+        let mut t = String::new();
+        if !doc.text(last_run.span.clone()).ends_with('\n') {
+            t.push_str(nl);
+        }
+        for l in &s.builder_tail {
+            t.push_str(l);
+            t.push_str(nl);
+        }
+        edits.push(Edit::insert(last_run.span.end, t));
+    }
+    let end = doc.source().len();
+    let mut t = String::new();
+    // A last line without a newline: unless it moves away, end it.
+    let last_moves = instrs.last().is_some_and(|i| {
+        moved(i.keyword) && i.span.end == end && doc.text(i.span.clone()).lines().count() == 1
+    });
+    if !doc.source().ends_with('\n') && !last_moves {
+        t.push_str(nl);
+    }
+    t.push_str(nl);
+    t.push_str(&format!("FROM {} AS {runtime}{nl}", s.runtime_image));
+    for l in &s.runtime_head {
+        t.push_str(&l.replace("{build}", &builder));
+        t.push_str(nl);
+    }
+    t.push_str(&carried_text);
+    for l in &s.runtime_tail {
+        t.push_str(&l.replace("{build}", &builder));
+        t.push_str(nl);
+    }
+    edits.push(Edit::insert(end, t));
+    edits
+}

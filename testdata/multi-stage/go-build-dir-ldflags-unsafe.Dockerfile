@@ -1,0 +1,8 @@
+# `-C dir`: the output is relative to it; `-extldflags -static` links
+# statically even with cgo on.
+FROM golang:1.23-bookworm
+WORKDIR /src
+COPY . .
+RUN go build -C cmd/server -ldflags '-s -w -extldflags "-static"' -o ../../bin/server
+USER 65532:65532
+CMD ["/src/bin/server"]
