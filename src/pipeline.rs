@@ -259,7 +259,6 @@ fn run_transforms(
     let mut out = Vec::new();
     for t in ts {
         let meta = t.meta();
-        let before = out.len();
         // A panicking transform is a bug; contain it to this file.
         let mut found = Vec::new();
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -269,24 +268,25 @@ fn run_transforms(
             transforms: vec![meta.code],
             message: format!("panic: {}", panic_message(&p)),
         })?;
-        out.append(&mut found);
         // Drop what an inline comment silences.
-        let mut i = before;
-        while i < out.len() {
-            let at = out[i].span.start;
-            let instr = doc
-                .instructions()
-                .iter()
-                .position(|ins| ins.span.start <= at && at < ins.span.end.max(ins.span.start + 1));
-            if instr.is_some_and(|k| cx.suppressions.suppresses(k, meta)) {
-                out.remove(i);
-            } else {
-                i += 1;
-            }
-        }
+        found.retain(|f| {
+            !instruction_at(doc, f.span.start).is_some_and(|k| cx.suppressions.suppresses(k, meta))
+        });
+        out.append(&mut found);
     }
     out.sort_by_key(|f| (f.span.start, f.code));
     Ok(out)
+}
+
+/// The instruction whose span holds source offset `at` (an empty span
+/// holds its start). Instructions are sorted and disjoint: a binary search.
+fn instruction_at(doc: &Document, at: usize) -> Option<usize> {
+    let instrs = doc.instructions();
+    let k = instrs
+        .partition_point(|ins| ins.span.start <= at)
+        .checked_sub(1)?;
+    let ins = &instrs[k];
+    (at < ins.span.end.max(ins.span.start + 1)).then_some(k)
 }
 
 /// The result of fixing one document.
@@ -483,16 +483,23 @@ fn choose<'a>(
         !(BASE_SWAPS.contains(c) && splits.iter().any(|t| r.start <= t.end && t.start <= r.end))
     });
     cands.sort_by_key(|(r, _, x)| (*r, x.range().start, x.range().end));
-    let mut taken: Vec<crate::syntax::Span> = Vec::new();
+    // Taken ranges by start; they never touch, so their ends grow with
+    // their starts and only the last one starting at or before `r.end` can
+    // reach `r`.
+    let mut taken: std::collections::BTreeMap<usize, usize> = Default::default();
     let mut out: Vec<(&'static str, &Fix)> = Vec::new();
     for (_, c, x) in cands {
         let r = x.range();
         // Touching counts as overlapping: two insertions at one offset
         // would otherwise depend on the order they were applied in.
-        if taken.iter().any(|t| r.start <= t.end && t.start <= r.end) {
+        if taken
+            .range(..=r.end)
+            .next_back()
+            .is_some_and(|(_, &end)| r.start <= end)
+        {
             continue;
         }
-        taken.push(r);
+        taken.insert(r.start, r.end);
         out.push((c, x));
     }
     out.sort_by_key(|(_, x)| (x.range().start, x.range().end));

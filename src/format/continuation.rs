@@ -112,16 +112,27 @@ fn chains(cx: &Cx, v: &View, breaks: &mut [Option<Break>], out: &mut Vec<Edit>) 
     let esc = cx.doc.escape();
     let line_start = cx.opts.operator_position == OperatorPosition::LineStart;
     // A break inside a word (a quoted string) is never rewritten.
-    let words: Vec<_> = script
+    let mut words: Vec<_> = script
         .commands
         .iter()
         .flat_map(|c| c.assignments.iter().chain(&c.words))
         .map(|w| w.span.start + base..w.span.end + base)
         .collect();
+    // Sorted by start, with the greatest end so far: whether any word
+    // overlaps a range is one binary search (a scan per break was
+    // quadratic on a RUN of thousands of lines).
+    words.sort_by_key(|w| w.start);
+    let mut reach = Vec::with_capacity(words.len());
+    let mut far = 0;
+    for w in &words {
+        far = far.max(w.end);
+        reach.push(far);
+    }
     for b in breaks.iter_mut() {
         if let Some(br) = b {
             let ws = br.tail.start..br.lead.end;
-            if words.iter().any(|w| w.start < ws.end && ws.start < w.end) {
+            let k = words.partition_point(|w| w.start < ws.end);
+            if k > 0 && reach[k - 1] > ws.start {
                 *b = None;
             }
         }

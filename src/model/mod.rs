@@ -20,6 +20,7 @@ pub struct Model<'d> {
     doc: &'d Document,
     shells: OnceLock<Vec<ShellKind>>,
     global_args: OnceLock<Vec<(String, String)>>,
+    uses_buildkit: OnceLock<bool>,
     /// Per instruction: the shell view of a RUN, or of an ONBUILD's RUN.
     scripts: Vec<OnceLock<Option<Script>>>,
     /// Per instruction: an `ONBUILD RUN …` seen as the RUN it registers.
@@ -32,6 +33,7 @@ impl<'d> Model<'d> {
             doc,
             shells: OnceLock::new(),
             global_args: OnceLock::new(),
+            uses_buildkit: OnceLock::new(),
             scripts: (0..doc.instructions().len())
                 .map(|_| OnceLock::new())
                 .collect(),
@@ -59,6 +61,14 @@ impl<'d> Model<'d> {
     /// Defaults of the ARGs declared before the first FROM.
     pub fn global_args(&self) -> &[(String, String)] {
         self.global_args.get_or_init(|| global_args(self.doc))
+    }
+
+    /// The document uses BuildKit-only syntax (see
+    /// [`crate::transforms::runedit::uses_buildkit`]).
+    pub fn uses_buildkit(&self) -> bool {
+        *self
+            .uses_buildkit
+            .get_or_init(|| crate::transforms::runedit::uses_buildkit(self.doc))
     }
 
     /// The shell view of instruction `i` when it is a shell-form RUN without

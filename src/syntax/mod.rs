@@ -400,7 +400,12 @@ impl Document {
     }
     /// The stage an instruction belongs to (`None` before the first FROM).
     pub fn stage_of(&self, instr: usize) -> Option<&Stage> {
-        self.stages.iter().find(|s| s.instructions.contains(&instr))
+        // Stages are sorted and their ranges consecutive: a binary search.
+        let k = self
+            .stages
+            .partition_point(|s| s.instructions.start <= instr)
+            .checked_sub(1)?;
+        Some(&self.stages[k]).filter(|s| s.instructions.contains(&instr))
     }
     /// The earlier stage that `FROM <name>` of `st` builds on, if its image
     /// names one (stage names compare case-insensitively, as BuildKit's do).

@@ -491,7 +491,7 @@ impl Analysis<'_> {
             Err(why) => return Plan::Refuse(why),
         };
         let mounts = if cfg.cache_style == CacheStyle::Mount && !sudo && !self.is_trigger(i) {
-            runedit::mount_builder(doc, cfg, self.cx.data()).and_then(|b| {
+            runedit::mount_builder(self.cx.model(), cfg, self.cx.data()).and_then(|b| {
                 let flags = runedit::cache_mount_flags(
                     b,
                     ins,

@@ -47,6 +47,9 @@ impl Transform for AptNoRecommends {
             return;
         };
         let instrs = doc.instructions();
+        // Per instruction: how many RUNs before it write the apt setting
+        // (computed once, so each RUN's question is answered in O(1)).
+        let mut writes: Option<Vec<usize>> = None;
         for (i, raw) in instrs.iter().enumerate() {
             // RUNs and `ONBUILD RUN` triggers (fixed in place).
             let Some(ins) = cx.model().run(i) else {
@@ -68,7 +71,11 @@ impl Transform for AptNoRecommends {
                             .is_some_and(|s| apt.install.iter().any(|x| x == s))
                 })
                 .collect();
-            if installs.is_empty() || configured(doc, i, &flag.config_keys) {
+            if installs.is_empty() {
+                continue;
+            }
+            let writes = writes.get_or_insert_with(|| apt_config_writes(doc, &flag.config_keys));
+            if configured(doc, i, writes) {
                 continue;
             }
             let edits: Vec<_> = installs
@@ -99,21 +106,34 @@ impl Transform for AptNoRecommends {
     }
 }
 
-/// A RUN before `at` in its stage (or a stage it is built from) writes an
-/// apt setting named in `keys` (`APT::Install-Recommends`).
-fn configured(doc: &Document, at: usize, keys: &[String]) -> bool {
-    let instrs = doc.instructions();
+/// Prefix counts over the instructions: `writes[j]` is the number of RUNs
+/// before instruction `j` that write an apt setting named in `keys`
+/// (`APT::Install-Recommends`).
+fn apt_config_writes(doc: &Document, keys: &[String]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(doc.instructions().len() + 1);
+    let mut n = 0;
+    out.push(0);
+    for x in doc.instructions() {
+        if x.keyword == Keyword::Run {
+            let t = doc.text(x.span.clone());
+            if t.contains("/etc/apt/apt.conf") && keys.iter().any(|k| t.contains(k.as_str())) {
+                n += 1;
+            }
+        }
+        out.push(n);
+    }
+    out
+}
+
+/// A RUN before `at` in its stage (or a stage it is built from) writes the
+/// apt setting ([`apt_config_writes`]).
+fn configured(doc: &Document, at: usize, writes: &[usize]) -> bool {
     let Some(mut stage) = doc.stage_of(at) else {
         return false;
     };
     let mut end = at;
     loop {
-        if instrs[stage.instructions.start..end].iter().any(|x| {
-            x.keyword == Keyword::Run && {
-                let t = doc.text(x.span.clone());
-                t.contains("/etc/apt/apt.conf") && keys.iter().any(|k| t.contains(k.as_str()))
-            }
-        }) {
+        if writes[end] > writes[stage.instructions.start] {
             return true;
         }
         let Some(parent) = doc.parent_stage(stage) else {

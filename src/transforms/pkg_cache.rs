@@ -396,7 +396,7 @@ impl Analysis<'_> {
         {
             return None;
         }
-        let builder = runedit::mount_builder(doc, cfg, self.cx.data())?;
+        let builder = runedit::mount_builder(self.cx.model(), cfg, self.cx.data())?;
         if !pm.mount.images.is_empty() {
             let image = self.base_image(i);
             if !pm
@@ -809,7 +809,7 @@ impl Analysis<'_> {
                 saving = Some(saving.unwrap_or(0) + s);
             }
         }
-        if let Some(b) = runedit::mount_builder(doc, self.cx.config, self.cx.data())
+        if let Some(b) = runedit::mount_builder(self.cx.model(), self.cx.config, self.cx.data())
             .filter(|_| !mounts.is_empty())
         {
             let text: String = mounts.iter().map(|m| format!("{m} ")).collect();

@@ -657,28 +657,42 @@ pub fn descendants(doc: &Document, s: usize) -> Vec<usize> {
 /// BuildKit-only features, else the classic builder. (A configured
 /// `buildah` is never second-guessed: buildah ignores `# syntax=`.)
 pub fn target(doc: &Document, cfg: &Config) -> Target {
+    target_with(cfg, || uses_buildkit(doc))
+}
+
+fn target_with(cfg: &Config, buildkit: impl FnOnce() -> bool) -> Target {
     if let Some(t) = cfg.target {
         return t;
     }
-    let buildkit = doc.directive("syntax").is_some()
-        || doc.instructions().iter().any(|i| {
-            !i.heredocs.is_empty()
-                || i.flags().iter().any(|f| {
-                    matches!(f.name(), "mount" | "link" | "network" | "security")
-                        || (f.name() == "chmod" && i.keyword == Keyword::Copy)
-                })
-        });
-    if buildkit {
+    if buildkit() {
         Target::Buildkit
     } else {
         Target::Classic
     }
 }
 
+/// The document uses what only BuildKit builds: a `# syntax=` directive, a
+/// heredoc, `RUN --mount/--network/--security`, `COPY --link/--chmod`.
+pub fn uses_buildkit(doc: &Document) -> bool {
+    doc.directive("syntax").is_some()
+        || doc.instructions().iter().any(|i| {
+            !i.heredocs.is_empty()
+                || i.flags().iter().any(|f| {
+                    matches!(f.name(), "mount" | "link" | "network" | "security")
+                        || (f.name() == "chmod" && i.keyword == Keyword::Copy)
+                })
+        })
+}
+
 /// The builder's table (`transforms/builders.toml`) when it runs
-/// `RUN --mount=type=cache`; `None` when it does not.
-pub fn mount_builder<'d>(doc: &Document, cfg: &Config, data: &'d Data) -> Option<&'d Builder> {
-    data.builder(target(doc, cfg).name())
+/// `RUN --mount=type=cache`; `None` when it does not. The document scan
+/// behind [`target`] is done once per model (it was once per RUN).
+pub fn mount_builder<'d>(
+    model: &crate::model::Model,
+    cfg: &Config,
+    data: &'d Data,
+) -> Option<&'d Builder> {
+    data.builder(target_with(cfg, || model.uses_buildkit()).name())
         .filter(|b| b.cache_mounts)
 }
 
@@ -835,7 +849,11 @@ mod tests {
             target: Some(target),
             ..Config::default()
         };
-        let b = mount_builder(&doc, &cfg, crate::data::builtin())?;
+        let b = mount_builder(
+            &crate::model::Model::new(&doc),
+            &cfg,
+            crate::data::builtin(),
+        )?;
         let ins = &doc.instructions()[1];
         let targets: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
         let flags = cache_mount_flags(b, ins, &targets, "", sharing)?;
