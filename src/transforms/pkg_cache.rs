@@ -588,18 +588,22 @@ impl Analysis<'_> {
                     .iter()
                     .any(|p| p.span(script).end <= c.span.start && !is_clean(&cmds[p.command]))
         })?;
-        let (c, next) = (&cmds[k], cmds.get(k + 1)?);
-        if next.isolated || !matches!(text[c.span.end..next.span.start].trim(), "&&") {
+        // `prev && clean && next`: drop ` && clean`, from the end of the
+        // command before it, so the line break and style after it stay.
+        let (prev, c) = (&cmds[k.checked_sub(1)?], &cmds[k]);
+        if prev.isolated
+            || text[prev.span.end..c.span.start].trim() != "&&"
+            || !text[c.span.end..].trim_start().starts_with("&&")
+        {
             return None;
         }
-        let before = text[..c.span.start].trim_end();
-        if !before.ends_with("&&") {
-            return None;
-        }
-        let start = ins.logical.to_source(ins.command.args.start + c.span.start);
+        let start = ins
+            .logical
+            .to_source_end(ins.command.args.start + prev.span.end);
         let end = ins
             .logical
-            .to_source(ins.command.args.start + next.span.start);
+            .to_source_end(ins.command.args.start + c.span.end);
+        // Comment lines inside the continuation stay where they are.
         if self.doc.source()[start..end].contains('#') {
             return None;
         }
