@@ -82,15 +82,20 @@ impl Transform for AlpineBase {
             let texts = run_texts(doc, st);
             // Files built on glibc (a split's runtime gets the builder's
             // venv or node_modules) may not run on musl.
-            if let Some(c) = doc.instructions()[st.instructions.clone()].iter().find(|i| {
-                i.keyword == Keyword::Copy
-                    && i.flag("from").and_then(|f| f.value()).is_some_and(|from| {
-                        !doc.stages()
-                            .iter()
-                            .find(|s| s.name.as_deref() == Some(from) || from == s.index.to_string())
-                            .is_some_and(|s| s.image.text.contains("alpine"))
-                    })
-            }) {
+            if let Some(c) = doc.instructions()[st.instructions.clone()]
+                .iter()
+                .find(|i| {
+                    i.keyword == Keyword::Copy
+                        && i.flag("from").and_then(|f| f.value()).is_some_and(|from| {
+                            !doc.stages()
+                                .iter()
+                                .find(|s| {
+                                    s.name.as_deref() == Some(from) || from == s.index.to_string()
+                                })
+                                .is_some_and(|s| s.image.text.contains("alpine"))
+                        })
+                })
+            {
                 let from = c.flag("from").and_then(|f| f.value()).unwrap_or_default();
                 advise(
                     format!(
