@@ -12,9 +12,9 @@ use predicates::str::contains;
 mod common;
 use common::{dslim, read, stderr_of, stdout_of, write};
 
-const MERGEABLE: &str = "FROM debian:bookworm-slim\nRUN make build\nRUN make install\n";
-const MERGED: &str = "FROM debian:bookworm-slim\nRUN make build \\\n    && make install\n";
-const CLEAN: &str = "FROM debian:bookworm-slim\nRUN make build && make install\n";
+const MERGEABLE: &str = "FROM debian:bookworm-slim\nRUN ./setup.sh\nRUN ./install.sh\n";
+const MERGED: &str = "FROM debian:bookworm-slim\nRUN ./setup.sh \\\n    && ./install.sh\n";
+const CLEAN: &str = "FROM debian:bookworm-slim\nRUN ./setup.sh && ./install.sh\n";
 /// BuildKit rejects an unterminated heredoc, and so does dslim.
 const BROKEN: &str = "FROM debian:bookworm-slim\nRUN <<EOF\necho hi\n";
 
@@ -23,10 +23,10 @@ const DIFF: &str = "\
 +++ b/Dockerfile
 @@ -1,3 +1,3 @@
  FROM debian:bookworm-slim
--RUN make build
--RUN make install
-+RUN make build \\
-+    && make install
+-RUN ./setup.sh
+-RUN ./install.sh
++RUN ./setup.sh \\
++    && ./install.sh
 ";
 
 /// Names of files in `dir` (not recursive).
@@ -467,7 +467,7 @@ fn check_reports_findings_and_exit_1() {
         "\
 Dockerfile:2:1: DS001 [*] 2 consecutive RUN instructions can be merged into one layer
   |
-2 | RUN make build
+2 | RUN ./setup.sh
   | ^^^
   |
   = help: merge into one RUN

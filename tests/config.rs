@@ -9,8 +9,8 @@ use predicates::str::contains;
 mod common;
 use common::{dslim, read, stderr_of, stdout_of, write};
 
-const MERGEABLE: &str = "FROM debian:bookworm-slim\nRUN make build\nRUN make install\n";
-const MERGED: &str = "FROM debian:bookworm-slim\nRUN make build \\\n    && make install\n";
+const MERGEABLE: &str = "FROM debian:bookworm-slim\nRUN ./setup.sh\nRUN ./install.sh\n";
+const MERGED: &str = "FROM debian:bookworm-slim\nRUN ./setup.sh \\\n    && ./install.sh\n";
 
 /// A repository root (discovery stops at its `.git`).
 fn repo() -> tempfile::TempDir {

@@ -340,7 +340,7 @@ impl Transform for MultiStage {
         if split.applicability == Applicability::DisplayOnly {
             if let Some(text) = edit::apply(doc.source(), &edits.iter().collect::<Vec<_>>()) {
                 message.push_str(&format!(
-                    " (advice: this runtime cannot be tested here). Proposed Dockerfile:\n{text}"
+                    " (advice only, not applied). Proposed Dockerfile:\n{text}"
                 ));
             }
         }
