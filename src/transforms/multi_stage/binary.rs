@@ -217,18 +217,8 @@ pub(super) fn binary(
     }
     // CGO_ENABLED: set on the build command, else the last ENV before it.
     let env_cgo_off = || {
-        f.instrs()[..at - f.from - 1]
-            .iter()
-            .rev()
-            .filter(|i| i.keyword == Keyword::Env)
-            .find_map(|i| {
-                i.pairs()
-                    .iter()
-                    .rev()
-                    .find(|(k, _)| k == "CGO_ENABLED")
-                    .map(|(_, v)| v.as_deref().map(str::trim) == Some("0"))
-            })
-            .unwrap_or(false)
+        f.env_before(at, "CGO_ENABLED")
+            .is_some_and(|v| v.as_deref() == Some("0"))
     };
     let cgo_off = static_here.unwrap_or_else(env_cgo_off);
     // What apt installs stays in the builder: only build tools may.
