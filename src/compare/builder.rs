@@ -333,31 +333,7 @@ impl Builder {
 
     /// Stdout of a builder command, or a failure with its stderr.
     fn output(&self, args: &[&OsStr]) -> Result<String, Failure> {
-        let out = self.command().args(args).output().map_err(|e| Failure {
-            message: format!(
-                "cannot run {}: {}",
-                self.program.display(),
-                crate::fsutil::io_message(&e)
-            ),
-            log_tail: String::new(),
-        })?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-        } else {
-            let shown: Vec<String> = args
-                .iter()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect();
-            Err(Failure {
-                message: format!(
-                    "`{} {}` failed ({})",
-                    self.kind.name(),
-                    shown.join(" "),
-                    describe(out.status)
-                ),
-                log_tail: last_lines(&String::from_utf8_lossy(&out.stderr), 30),
-            })
-        }
+        command_output(self.command(), &self.program, self.kind.name(), args)
     }
 
     /// The failure for output of `tag` that could not be read.
@@ -503,6 +479,39 @@ pub fn tail(path: &Path, n: usize) -> String {
     std::fs::read(path)
         .map(|b| last_lines(&String::from_utf8_lossy(&b), n))
         .unwrap_or_default()
+}
+
+/// Stdout of `cmd` (which runs `program` with `args`), or a failure naming
+/// `` `name args…` ``, its exit status and the last lines of its stderr.
+pub(crate) fn command_output<A: AsRef<OsStr>>(
+    mut cmd: Command,
+    program: &Path,
+    name: &str,
+    args: &[A],
+) -> Result<String, Failure> {
+    let out = cmd.args(args).output().map_err(|e| Failure {
+        message: format!(
+            "cannot run {}: {}",
+            program.display(),
+            crate::fsutil::io_message(&e)
+        ),
+        log_tail: String::new(),
+    })?;
+    if out.status.success() {
+        return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| a.as_ref().to_string_lossy().into_owned())
+        .collect();
+    Err(Failure {
+        message: format!(
+            "`{name} {}` failed ({})",
+            shown.join(" "),
+            describe(out.status)
+        ),
+        log_tail: last_lines(&String::from_utf8_lossy(&out.stderr), 30),
+    })
 }
 
 /// The last `n` non-empty-at-end lines of `s`, each ending in a newline.

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::builder::{last_lines, Failure};
+use super::builder::{command_output, Failure};
 
 /// How long a `--probe` command may run.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -317,26 +317,7 @@ impl Runner {
     }
 
     fn output(&self, args: &[OsString]) -> Result<String, Failure> {
-        let out = self.command().args(args).output().map_err(|e| Failure {
-            message: format!(
-                "cannot run {}: {}",
-                self.program.display(),
-                crate::fsutil::io_message(&e)
-            ),
-            log_tail: String::new(),
-        })?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-        } else {
-            let shown: Vec<String> = args
-                .iter()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect();
-            Err(Failure {
-                message: format!("`buildah {}` failed", shown.join(" ")),
-                log_tail: last_lines(&String::from_utf8_lossy(&out.stderr), 30),
-            })
-        }
+        command_output(self.command(), &self.program, "buildah", args)
     }
 
     /// The image's ENTRYPOINT and CMD.
