@@ -263,17 +263,7 @@ impl Analysis<'_> {
             }
         }
         let last_install = readers.iter().map(|r| r.0.end).max()?;
-        let clean = runedit::mounts_cover(ins, &self.apt.clean.mounts)
-            || script.commands.iter().any(|c| {
-                c.span.start >= last_install
-                    && (runedit::removes_path(c, &self.apt.clean.paths)
-                        || self
-                            .apt
-                            .clean
-                            .commands
-                            .iter()
-                            .any(|x| runedit::matches_command(c, x)))
-            });
+        let clean = self.cleans_after(ins, script, last_install);
         let mut saving = None;
         if clean && self.debs_kept(i, script, last_install) {
             what.push(
@@ -318,6 +308,23 @@ impl Analysis<'_> {
         // Fix::new keeps insertion order at equal offsets (flags, setup, update).
         let fix = Fix::new(edits, Applicability::Safe).with_title(title);
         Some(self.finding(ins, message, fix, saving))
+    }
+
+    /// Whether `ins` leaves no apt lists behind from offset `from` of its
+    /// script on: a cache mount covers them, or a command at or after `from`
+    /// removes them (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`…).
+    fn cleans_after(&self, ins: &Instruction, script: &Script, from: usize) -> bool {
+        runedit::mounts_cover(ins, &self.apt.clean.mounts)
+            || script.commands.iter().any(|c| {
+                c.span.start >= from
+                    && (runedit::removes_path(c, &self.apt.clean.paths)
+                        || self
+                            .apt
+                            .clean
+                            .commands
+                            .iter()
+                            .any(|x| runedit::matches_command(c, x)))
+            })
     }
 
     /// RUN `i` installs with `docker-clean` removed by an earlier RUN of its
@@ -384,17 +391,7 @@ impl Analysis<'_> {
             .filter(|c| sub_in(c, &self.apt.update))
             .map(|c| c.span(script).end)
             .max()?;
-        let clean = runedit::mounts_cover(ins, &self.apt.clean.mounts)
-            || script.commands.iter().any(|c| {
-                c.span.start >= last_update
-                    && (runedit::removes_path(c, &self.apt.clean.paths)
-                        || self
-                            .apt
-                            .clean
-                            .commands
-                            .iter()
-                            .any(|x| runedit::matches_command(c, x)))
-            });
+        let clean = self.cleans_after(ins, script, last_update);
         let sudo = calls.iter().any(|c| c.sudo);
         if clean
             || (!sudo && runedit::user_at(doc, i).is_some())
