@@ -21,8 +21,10 @@
 //! Otherwise unsafe. Left alone with advice (DisplayOnly): installs that
 //! need the sources (`pip install .`, `-e .`, npm lifecycle scripts such as
 //! `postinstall`/`prepare` in package.json, local `replace` in go.mod, Maven
-//! modules, a Gemfile `gemspec`), and installs sharing their RUN with other
-//! commands.
+//! modules, a Gemfile `gemspec`), and installs sharing their RUN with
+//! commands before them or not joined with `&&`. A RUN that starts with
+//! the install (`npm ci && npm run build`, or what DS001 merged) is split
+//! after it ([`split_point`]), so the merge and this fix compose.
 
 use crate::buildctx::Info;
 use crate::edit::{Applicability, Edit, Fix};
@@ -451,7 +453,18 @@ impl Transform for DepsFirst {
             let Some(script) = cx.model().script(ri) else {
                 continue;
             };
-            let installs: Vec<Install> = script.commands.iter().filter_map(install_of).collect();
+            // A RUN holding more than the install is split after it when it
+            // starts with the install (`npm ci && npm run build`): what DS001
+            // merged stays movable.
+            let split = (!own_run(script))
+                .then(|| split_point(script, run.args_text()))
+                .flatten();
+            let installs: Vec<Install> = script
+                .commands
+                .iter()
+                .filter(|c| split.as_ref().is_none_or(|s| c.span.end <= s.prefix_end))
+                .filter_map(install_of)
+                .collect();
             if installs.is_empty() {
                 continue;
             }
@@ -472,10 +485,10 @@ impl Transform for DepsFirst {
                 out.push(advice(why));
                 continue;
             }
-            if !own_run(script) {
+            if !own_run(script) && split.is_none() {
                 out.push(advice(
-                    "the install shares its RUN with other commands; give it a RUN of its own \
-                     and dslim can move it"
+                    "the install shares its RUN with other commands that run before it or \
+                     are not joined with `&&`; give it a RUN of its own and dslim can move it"
                         .into(),
                 ));
                 continue;
@@ -525,15 +538,43 @@ impl Transform for DepsFirst {
             for m in nested {
                 text.push_str(&format!("COPY{flags} {m} {dest}{m}{nl}"));
             }
-            let run_text = doc.text(run.span.clone());
-            text.push_str(run_text);
-            if !run_text.ends_with('\n') {
-                text.push_str(nl);
-            }
-            let edits = vec![
-                Edit::insert(copy.span.start, text),
-                Edit::delete(run.span.clone()),
-            ];
+            let run_edit = match &split {
+                None => {
+                    let run_text = doc.text(run.span.clone());
+                    text.push_str(run_text);
+                    if !run_text.ends_with('\n') {
+                        text.push_str(nl);
+                    }
+                    Edit::delete(run.span.clone())
+                }
+                Some(s) => {
+                    // `RUN [flags] install && companions` before the copy,
+                    // `RUN [flags] rest` in the RUN's place.
+                    let src = doc.source();
+                    let args = run.logical.to_source(run.command.args.start);
+                    let head = &src[run.span.start..args];
+                    let prefix_end = run
+                        .logical
+                        .to_source_end(run.command.args.start + s.prefix_end);
+                    let rest_start = run.logical.to_source(run.command.args.start + s.rest_start);
+                    // Only blanks, the operator and line continuations go.
+                    if src[prefix_end..rest_start].contains('#') {
+                        out.push(advice(
+                            "a comment stands between the install and the rest of its RUN; \
+                             give the install a RUN of its own and dslim can move it"
+                                .into(),
+                        ));
+                        continue;
+                    }
+                    text.push_str(&src[run.span.start..prefix_end]);
+                    text.push_str(nl);
+                    Edit::replace(
+                        run.span.clone(),
+                        format!("{head}{}", &src[rest_start..run.span.end]),
+                    )
+                }
+            };
+            let edits = vec![Edit::insert(copy.span.start, text), run_edit];
             let applicability = if unsafe_why.is_empty() {
                 Applicability::Safe
             } else {
@@ -545,8 +586,13 @@ impl Transform for DepsFirst {
                 name: META.name,
                 message: format!(
                     "the dependency install after `COPY . .` re-runs on every code change; copy \
-                     {} and install first{}",
+                     {} and install first{}{}",
                     shown.join(" "),
+                    if split.is_some() {
+                        " (the RUN is split: the install before the copy, the rest after it)"
+                    } else {
+                        ""
+                    },
                     if unsafe_why.is_empty() {
                         String::new()
                     } else {
@@ -578,6 +624,87 @@ fn own_run(script: &Script) -> bool {
             .items
             .iter()
             .all(|i| i.and_or.iter().all(|(op, _)| *op == crate::shell::Op::And))
+}
+
+/// Where a RUN that starts with the install splits: the install and its
+/// companions, each a top-level command of one `&&` list, then the rest.
+struct Split {
+    /// End of the last install or companion command (RUN-text offset).
+    prefix_end: usize,
+    /// Start of the first command after it.
+    rest_start: usize,
+}
+
+/// The split of `install && … && rest`: one and-or list of `&&` only, no
+/// function definition, a comment only inside the rest, the leading
+/// commands (at least one install, then installs and companions) plain
+/// simple commands that change nothing the rest could read from the shell
+/// (no `cd`, no `export`: those are neither installs nor companions).
+fn split_point(script: &Script, text: &str) -> Option<Split> {
+    let [item] = script.items.as_slice() else {
+        return None;
+    };
+    if script.has_function_def
+        || item.terminator.is_some()
+        || item.and_or.is_empty()
+        || item
+            .and_or
+            .iter()
+            .any(|(op, _)| *op != crate::shell::Op::And)
+    {
+        return None;
+    }
+    // Segment k runs from the end of operator k-1 to the start of operator k.
+    let bounds: Vec<(usize, usize)> = std::iter::once(item.span.start)
+        .chain(item.and_or.iter().map(|(_, r)| r.end))
+        .zip(
+            item.and_or
+                .iter()
+                .map(|(_, r)| r.start)
+                .chain(std::iter::once(item.span.end)),
+        )
+        .collect();
+    let mut prefix = 0;
+    let mut has_install = false;
+    for &(a, b) in &bounds[..bounds.len() - 1] {
+        let inside: Vec<&SimpleCommand> = script
+            .commands
+            .iter()
+            .filter(|c| c.span.start >= a && c.span.end <= b)
+            .collect();
+        let [c] = inside.as_slice() else { break };
+        let plain = !c.isolated
+            && c.assignments.is_empty()
+            && !script.pipes.iter().any(|p| p.start >= a && p.end <= b);
+        let install = install_of(c).is_some();
+        if !plain || !(install || companion(c)) {
+            break;
+        }
+        has_install |= install;
+        prefix += 1;
+    }
+    if !has_install || prefix == 0 || prefix == bounds.len() {
+        return None;
+    }
+    let prefix_end = script
+        .commands
+        .iter()
+        .filter(|c| c.span.end <= bounds[prefix - 1].1)
+        .map(|c| c.span.end)
+        .max()?;
+    let after_op = bounds[prefix].0;
+    let rest_start = after_op + text.get(after_op..)?.len() - text[after_op..].trim_start().len();
+    if script
+        .comment
+        .as_ref()
+        .is_some_and(|c| c.start < rest_start)
+    {
+        return None;
+    }
+    Some(Split {
+        prefix_end,
+        rest_start,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,7 @@
+FROM python:3.12
+WORKDIR /app
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN python -m compileall .
+CMD ["python", "app.py"]
