@@ -118,6 +118,9 @@ pub struct Info {
     go_mod: OnceLock<Option<GoMod>>,
     cargo: OnceLock<Option<CargoToml>>,
     texts: Mutex<HashMap<String, Option<Arc<str>>>>,
+    /// Files a fix has written in this run but not yet on disk
+    /// (context-relative path → text): read before the disk.
+    overlay: HashMap<String, Arc<str>>,
 }
 
 /// The cached [`Info`] of a folder.
@@ -135,9 +138,39 @@ pub fn info(dir: &Path) -> Arc<Info> {
                 go_mod: OnceLock::new(),
                 cargo: OnceLock::new(),
                 texts: Mutex::new(HashMap::new()),
+                overlay: HashMap::new(),
             })
         })
         .clone()
+}
+
+impl BuildContext {
+    /// The same context as if `files` (absolute or context-joined paths
+    /// with their new texts) were written: what the fix loop reads after a
+    /// fix to another file (DS203's `.dockerignore`), so fixes that depend
+    /// on it apply in the same run. `None` when a file lies outside the
+    /// context folder.
+    pub fn with_files_written<'a>(
+        &self,
+        files: impl IntoIterator<Item = (&'a Path, &'a str)>,
+    ) -> Option<BuildContext> {
+        let mut overlay = self.info.overlay.clone();
+        for (path, text) in files {
+            let rel = path.strip_prefix(&self.info.dir).ok()?;
+            overlay.insert(rel.to_str()?.to_string(), Arc::from(text));
+        }
+        Some(BuildContext {
+            info: Arc::new(Info {
+                dir: self.info.dir.clone(),
+                package_json: OnceLock::new(),
+                go_mod: OnceLock::new(),
+                cargo: OnceLock::new(),
+                texts: Mutex::new(HashMap::new()),
+                overlay,
+            }),
+            explicit: self.explicit,
+        })
+    }
 }
 
 /// Files larger than this are not read (a manifest never is).
@@ -146,6 +179,9 @@ const MAX_READ: u64 = 1 << 20;
 impl Info {
     /// The text of `rel` in the context, if it is a readable UTF-8 file.
     pub fn text(&self, rel: &str) -> Option<Arc<str>> {
+        if let Some(t) = self.overlay.get(rel) {
+            return Some(t.clone());
+        }
         let mut m = self.texts.lock().unwrap_or_else(|p| p.into_inner());
         m.entry(rel.to_string())
             .or_insert_with(|| {
@@ -161,7 +197,7 @@ impl Info {
 
     /// Whether `rel` exists (file or folder).
     pub fn exists(&self, rel: &str) -> bool {
-        self.dir.join(rel).exists()
+        self.overlay.contains_key(rel) || self.dir.join(rel).exists()
     }
 
     pub fn package_json(&self) -> Option<&PackageJson> {

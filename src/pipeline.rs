@@ -392,13 +392,20 @@ fn fix_in(
     config: &crate::config::Config,
 ) -> Result<Outcome, Error> {
     let mut doc = parse(src.text)?;
+    let mut build = build;
     let mut applied = Vec::new();
+    // Other files written so far: `old` as on disk, `new` as now.
+    let mut files: Vec<FileChange> = Vec::new();
     for _ in 0..MAX_PASSES {
         let cx = Context::new(&doc, config).with_files(src.path, build.clone());
         let findings = run_transforms(&doc, &cx, ts)?;
         let chosen = choose(&findings, min, ts);
         if chosen.is_empty() {
-            // Fixes to other files apply once, on the final text.
+            // Fixes to other files apply once the Dockerfile has settled;
+            // then the loop goes on reading the context as written, since a
+            // written file can make another fix possible (DS202 is safe once
+            // DS203's `.dockerignore` excludes `node_modules`): a second
+            // `fix` finds nothing.
             let (file_fixes, remaining): (Vec<Finding>, Vec<Finding>) =
                 findings.into_iter().partition(|f| {
                     f.fix
@@ -406,17 +413,37 @@ fn fix_in(
                         .is_some_and(|x| x.file.is_some() && x.applicability >= min)
                 });
             applied.extend(file_fixes.iter().map(|f| f.code));
-            let files = edit::merge_file_edits(
+            let changes = edit::merge_file_edits(
                 file_fixes
                     .iter()
                     .filter_map(|f| f.fix.as_ref()?.file.as_ref()),
             );
-            return Ok(Outcome {
-                fixed: doc.source().to_string(),
-                applied,
-                remaining,
-                files,
-            });
+            let next = match build.as_ref() {
+                Some(b) if !changes.is_empty() => {
+                    b.with_files_written(changes.iter().map(|c| (c.path.as_path(), c.new.as_str())))
+                }
+                _ => None,
+            };
+            for c in changes {
+                match files.iter_mut().find(|f| f.path == c.path) {
+                    Some(f) => f.new = c.new,
+                    None => files.push(c),
+                }
+            }
+            match next {
+                Some(b) => build = Some(b),
+                // Nothing more to write, or a file outside the context
+                // (not read back): the outcome as it stands.
+                None => {
+                    return Ok(Outcome {
+                        fixed: doc.source().to_string(),
+                        applied,
+                        remaining,
+                        files,
+                    })
+                }
+            }
+            continue;
         }
         let text = apply_fixes(doc.source(), chosen.iter().map(|(_, f)| *f)).ok_or_else(|| {
             Error::Internal {
