@@ -361,3 +361,96 @@ fn summary_names_other_files_it_writes() {
         "{err}"
     );
 }
+
+/// A file whose findings are advice only with `--select DS102,DS201`
+/// (alpine is not applied for a pip install; the build cannot be split
+/// without a WORKDIR), and one violation with DS101 (unsafe fix).
+const ADVICE: &str = "FROM python:3.12\nRUN pip install --no-cache-dir flask\n\
+CMD [\"python\", \"-m\", \"flask\", \"run\"]\n";
+
+/// Advice (no fix, or a display-only one) is reported at `info` severity
+/// and does not fail `check` unless `--fail-on-advice`; text, JSON, SARIF
+/// and GitHub agree on which findings are advice and on the exit status.
+#[test]
+fn advice_does_not_fail_check_in_any_format() {
+    let d = tmp();
+    write(d.path(), "Dockerfile", ADVICE);
+    let run = |sel: &str, format: &str, extra: &[&str]| {
+        let o = dslim()
+            .current_dir(d.path())
+            .args(["check", "--select", sel, "--format", format])
+            .args(extra)
+            .arg("Dockerfile")
+            .output()
+            .unwrap();
+        (o.status.code(), String::from_utf8(o.stdout).unwrap())
+    };
+    for format in ["text", "concise", "json", "sarif", "github"] {
+        let (code, out) = run("DS102,DS201", format, &[]);
+        assert_eq!(code, Some(0), "{format}: advice only exits 0\n{out}");
+        let (code, _) = run("DS102,DS201", format, &["--fail-on-advice"]);
+        assert_eq!(code, Some(1), "{format} --fail-on-advice");
+        let (code, _) = run("DS101,DS102,DS201", format, &[]);
+        assert_eq!(
+            code,
+            Some(1),
+            "{format}: a violation next to advice exits 1"
+        );
+    }
+    let (_, text) = run("DS102,DS201", "text", &[]);
+    assert!(
+        text.ends_with("Found 2 issues (advice only, not failing)\n"),
+        "{text}"
+    );
+    let (_, text) = run("DS101,DS102,DS201", "text", &[]);
+    assert!(
+        text.ends_with("Found 3 issues (1 with --unsafe, 2 advice, not failing)\n"),
+        "{text}"
+    );
+    // The same three findings, the same split in every machine format.
+    let (_, json) = run("DS101,DS102,DS201", "json", &[]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let sev: Vec<(String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = |a: &str, b: &str, c: &str| {
+        vec![
+            ("DS201".to_string(), a.to_string()),
+            ("DS101".to_string(), b.to_string()),
+            ("DS102".to_string(), c.to_string()),
+        ]
+    };
+    assert_eq!(sev, want("info", "warning", "info"));
+    let (_, sarif) = run("DS101,DS102,DS201", "sarif", &[]);
+    let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let levels: Vec<(String, String)> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(levels, want("note", "warning", "note"));
+    let (_, gh) = run("DS101,DS102,DS201", "github", &[]);
+    let levels: Vec<(String, String)> = gh
+        .lines()
+        .map(|l| {
+            let (level, rest) = l.trim_start_matches("::").split_once(' ').unwrap();
+            let code = rest.split("title=").nth(1).unwrap()[..5].to_string();
+            (code, level.to_string())
+        })
+        .collect();
+    assert_eq!(levels, want("notice", "warning", "notice"));
+}

@@ -127,9 +127,11 @@ fn check_codes(dockerfile: &Path, context: &Path) -> Result<Vec<String>, String>
     let json: serde_json::Value =
         serde_json::from_str(&stdout_of(&a)).map_err(|e| format!("check's JSON: {e}"))?;
     let findings = json.as_array().ok_or("check's JSON is not an array")?;
-    if (code == Some(0)) != findings.is_empty() {
+    // Exit 1 exactly when a finding is a violation (advice exits 0).
+    let violations = findings.iter().filter(|f| f["severity"] != "info").count();
+    if (code == Some(0)) != (violations == 0) {
         return Err(format!(
-            "check exited {code:?} with {} findings",
+            "check exited {code:?} with {} findings, {violations} of them violations",
             findings.len()
         ));
     }

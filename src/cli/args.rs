@@ -255,6 +255,10 @@ pub struct CheckArgs {
     /// Exit with status 0 even when there are findings (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Exit with status 1 on advice too (findings without a fix dslim can
+    /// apply, reported at `info` severity), not only on findings with a fix.
+    #[arg(long)]
+    pub fail_on_advice: bool,
     /// Print how many findings each rule has instead of the findings
     /// (text: `count code [*] name`; with --format json an array).
     #[arg(long)]

@@ -112,6 +112,7 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
     };
     let files_seen = reports.len();
     let (mut total, mut fixable, mut unsafe_more, mut saving) = (0, 0, 0, 0u64);
+    let mut violations = 0;
     let mut stats: Vec<Stat> = Vec::new();
     let mut out = String::new();
     let mut all_json = Vec::new();
@@ -122,6 +123,7 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
         term.err(&r.err);
         status = status.and(r.status);
         total += r.total;
+        violations += r.violations;
         fixable += r.fixable;
         unsafe_more += r.unsafe_more;
         saving = saving.saturating_add(r.saving);
@@ -164,7 +166,13 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
                          Containerfile…; name a file to check it whatever its name)",
                     ));
                 } else if !a.quiet && (total > 0 || status == ExitStatus::Success) {
-                    out.push_str(&text::check_summary(total, fixable, unsafe_more, saving));
+                    out.push_str(&text::check_summary(
+                        total,
+                        total - violations,
+                        fixable,
+                        unsafe_more,
+                        saving,
+                    ));
                 }
             }
         }
@@ -186,7 +194,8 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
             _ => term.out_raw(out.as_bytes()),
         },
     }
-    if total > 0 && !a.exit_zero {
+    let failing = if a.fail_on_advice { total } else { violations };
+    if failing > 0 && !a.exit_zero {
         status = status.and(ExitStatus::Failure);
     }
     status.and(fixed_status)
@@ -253,6 +262,9 @@ struct Report {
     error: Option<(String, String)>,
     status: ExitStatus,
     total: usize,
+    /// Findings that are not advice ([`Finding::is_advice`]): they fail
+    /// the check.
+    violations: usize,
     fixable: usize,
     unsafe_more: usize,
     saving: u64,
@@ -319,6 +331,7 @@ fn check_source(
     let findings = report.findings;
     let mut r = Report {
         total: findings.len(),
+        violations: findings.iter().filter(|f| !f.is_advice()).count(),
         ..Report::default()
     };
     // The summary counts what `fix` (and `fix --unsafe`) would really

@@ -3,16 +3,16 @@
 //! advice (no fix, or one shown but never applied); `::error` only for a
 //! file that could not be read or parsed.
 
-use crate::edit::Applicability;
 use crate::finding::Finding;
 use crate::syntax::line_col;
 
 /// The annotation level of a finding: `warning` when it has a fix that
 /// `dslim fix` (or `fix --unsafe`) applies, `notice` for advice.
 pub fn level(f: &Finding) -> &'static str {
-    match &f.fix {
-        Some(x) if !x.is_empty() && x.applicability != Applicability::DisplayOnly => "warning",
-        _ => "notice",
+    if f.is_advice() {
+        "notice"
+    } else {
+        "warning"
     }
 }
 

@@ -44,6 +44,9 @@ pub struct JsonFinding {
     pub code: &'static str,
     pub name: &'static str,
     pub message: String,
+    /// `"warning"` (a violation: `dslim check` exits 1) or `"info"` (advice:
+    /// no fix, or a display-only one; exit 0 unless `--fail-on-advice`).
+    pub severity: &'static str,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -61,6 +64,7 @@ pub fn finding(path: &str, src: &str, f: &Finding) -> JsonFinding {
         code: f.code,
         name: f.name,
         message: f.message.clone(),
+        severity: f.severity(),
         line: start.line,
         column: start.column,
         end_line: end.line,

@@ -48,7 +48,8 @@ pub fn result(ts: &[&dyn Transform], path: &str, src: &str, f: &Finding) -> Valu
     let location = json!({"uri": uri(path)});
     let mut r = json!({
         "ruleId": f.code,
-        "level": "warning",
+        // Advice is a SARIF `note` (it does not fail `dslim check`).
+        "level": if f.is_advice() { "note" } else { "warning" },
         "message": {"text": f.message},
         "locations": [{
             "physicalLocation": {

@@ -57,7 +57,13 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// `fixable` counts findings whose fix applies at the current level;
 /// `unsafe_more` those that would apply with `--unsafe` (zero when it is
 /// on); `saving` sums the findings' estimated savings in bytes.
-pub fn check_summary(total: usize, fixable: usize, unsafe_more: usize, saving: u64) -> String {
+pub fn check_summary(
+    total: usize,
+    advice: usize,
+    fixable: usize,
+    unsafe_more: usize,
+    saving: u64,
+) -> String {
     if total == 0 {
         return "All checks passed!\n".to_string();
     }
@@ -67,6 +73,11 @@ pub fn check_summary(total: usize, fixable: usize, unsafe_more: usize, saving: u
     }
     if unsafe_more > 0 {
         parts.push(format!("{unsafe_more} with --unsafe"));
+    }
+    if advice == total {
+        parts.push("advice only, not failing".to_string());
+    } else if advice > 0 {
+        parts.push(format!("{advice} advice, not failing"));
     }
     let mut s = format!("Found {}", issues(total));
     if !parts.is_empty() {
@@ -275,17 +286,25 @@ mod tests {
 
     #[test]
     fn summaries() {
-        assert_eq!(check_summary(0, 0, 0, 0), "All checks passed!\n");
-        assert_eq!(check_summary(1, 0, 0, 0), "Found 1 issue\n");
+        assert_eq!(check_summary(0, 0, 0, 0, 0), "All checks passed!\n");
+        assert_eq!(check_summary(1, 0, 0, 0, 0), "Found 1 issue\n");
         assert_eq!(
-            check_summary(7, 5, 2, 62_000_000),
+            check_summary(7, 0, 5, 2, 62_000_000),
             "Found 7 issues (5 fixable, 2 with --unsafe); estimated saving ~62 MB\n"
         );
         assert_eq!(
-            check_summary(2, 0, 2, 0),
+            check_summary(2, 0, 0, 2, 0),
             "Found 2 issues (2 with --unsafe)\n"
         );
-        assert_eq!(check_summary(2, 2, 0, 0), "Found 2 issues (2 fixable)\n");
+        assert_eq!(check_summary(2, 0, 2, 0, 0), "Found 2 issues (2 fixable)\n");
+        assert_eq!(
+            check_summary(3, 1, 1, 1, 0),
+            "Found 3 issues (1 fixable, 1 with --unsafe, 1 advice, not failing)\n"
+        );
+        assert_eq!(
+            check_summary(2, 2, 0, 0, 0),
+            "Found 2 issues (advice only, not failing)\n"
+        );
     }
 
     #[test]
