@@ -127,10 +127,8 @@ fn diagnostics_are_dslim_check_findings() {
     let ds001 = diags.iter().find(|d| d["code"] == "DS001").unwrap();
     assert_eq!(ds001["source"], "dslim");
     assert_eq!(ds001["severity"], 2, "a safe fix warns");
-    assert!(ds001["codeDescription"]["href"]
-        .as_str()
-        .unwrap()
-        .ends_with("rules.md#ds001-merge-runs"));
+    // No public URL for the rules: no link unless one is configured.
+    assert!(ds001.get("codeDescription").is_none(), "{ds001}");
     // An unsafe fix (DS003, --no-install-recommends) informs.
     let ds003 = diags.iter().find(|d| d["code"] == "DS003").unwrap();
     assert_eq!(ds003["severity"], 3);
@@ -652,4 +650,321 @@ fn two_hundred_documents_fit_in_30_mb() {
         .unwrap();
     eprintln!("dslim server with 200 documents: {kb} kB resident");
     assert!(kb <= 30 * 1024, "{kb} kB resident");
+}
+
+/// Where `codeDescription` links: the `rulesUrl` setting (initialization
+/// options or later settings), else `DSLIM_RULES_URL`, else nowhere.
+#[test]
+fn rule_links_only_where_configured() {
+    let (dir, uri, _) = setup(MERGE);
+    let href = |diags: &[Value], code: &str| {
+        let d = diags.iter().find(|d| d["code"] == code).unwrap();
+        d["codeDescription"]["href"].as_str().map(str::to_string)
+    };
+    let env = [(
+        "DSLIM_RULES_URL",
+        "https://docs.example.org/dslim/rules.html",
+    )];
+    let mut c = Client::start_env(dir.path(), default_caps(), Value::Null, &env);
+    c.open(&uri, MERGE);
+    let diags = c.diagnostics(&uri, 1);
+    assert_eq!(
+        href(&diags, "DS001").as_deref(),
+        Some("https://docs.example.org/dslim/rules.html#ds001-merge-runs")
+    );
+    assert_eq!(
+        href(&diags, "DS003").as_deref(),
+        Some("https://docs.example.org/dslim/rules.html#ds003-apt-no-recommends")
+    );
+    // The setting wins over the environment.
+    let local = file_uri(&Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"));
+    let mut c = Client::start_env(
+        dir.path(),
+        default_caps(),
+        json!({ "rulesUrl": local }),
+        &env,
+    );
+    c.open(&uri, MERGE);
+    let diags = c.diagnostics(&uri, 1);
+    assert_eq!(
+        href(&diags, "DS001"),
+        Some(format!("{local}#ds001-merge-runs"))
+    );
+    // The link points into a file that has that heading.
+    let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"))
+        .unwrap();
+    assert!(md.lines().any(|l| l == "## DS001 merge-runs"));
+    // A bad URL is reported, and no link is made.
+    let mut c = Client::start_env(
+        dir.path(),
+        default_caps(),
+        Value::Null,
+        &[("DSLIM_RULES_URL", "docs/rules.md")],
+    );
+    let m = c.notification("window/showMessage", |_| true);
+    assert!(
+        m["message"].as_str().unwrap().contains("DSLIM_RULES_URL"),
+        "{m}"
+    );
+    c.open(&uri, MERGE);
+    assert_eq!(href(&c.diagnostics(&uri, 1), "DS001"), None);
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    let mut v: Vec<String> = diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn set_settings(c: &mut Client, settings: Value) {
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": settings }),
+    );
+}
+
+/// `workspace/didChangeConfiguration` with `{"dslim": {…}}`: `select`,
+/// `ignore`, `unsafe`, `configPath` change diagnostics and code actions,
+/// and every open document is published again.
+#[test]
+fn settings_change_diagnostics_and_actions() {
+    let (dir, uri, _) = setup(MERGE);
+    let other = "FROM debian:bookworm\nRUN pip install flask\n";
+    let other_path = write(dir.path(), "sub/Dockerfile", other);
+    let other_uri = file_uri(&other_path);
+    let mut c = Client::start(dir.path(), default_caps());
+    c.open(&uri, MERGE);
+    let all = c.diagnostics(&uri, 1);
+    assert!(codes(&all).len() >= 3, "{all:?}");
+    c.open(&other_uri, other);
+    assert!(!c.diagnostics(&other_uri, 1).is_empty());
+
+    set_settings(&mut c, json!({"dslim": {"select": ["DS001"]}}));
+    // Both open documents are published again, in any order.
+    let mut seen = std::collections::HashMap::new();
+    while seen.len() < 2 {
+        let m = c.recv();
+        if m["method"] == "textDocument/publishDiagnostics" {
+            let p = &m["params"];
+            seen.insert(
+                p["uri"].as_str().unwrap().to_string(),
+                p["diagnostics"].clone(),
+            );
+        }
+    }
+    assert_eq!(codes(seen[&uri].as_array().unwrap()), ["DS001"]);
+    assert_eq!(seen[&other_uri], json!([]));
+
+    // `ignore` and `select` together, as on the command line.
+    set_settings(
+        &mut c,
+        json!({"dslim": {"select": ["DS0"], "ignore": ["DS001"]}}),
+    );
+    let got = codes(&c.diagnostics(&uri, 1));
+    assert!(!got.is_empty() && got.iter().all(|c| c != "DS001" && c.starts_with("DS0")));
+
+    // `unsafe`: fix-all applies unsafe fixes too, as `dslim fix` does with
+    // `unsafe = true`, and their findings warn.
+    let ds003 = |d: &[Value]| d.iter().find(|d| d["code"] == "DS003").cloned().unwrap();
+    assert_eq!(ds003(&all)["severity"], 3);
+    let safe = code_actions(&mut c, &uri, MERGE, Some(&["source.fixAll"]));
+    set_settings(&mut c, json!({"dslim": {"unsafe": true}}));
+    let diags = c.diagnostics(&uri, 1);
+    assert_eq!(codes(&diags), codes(&all));
+    assert_eq!(ds003(&diags)["severity"], 2);
+    let actions = code_actions(&mut c, &uri, MERGE, Some(&["source.fixAll"]));
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert!(actions[0]["title"].as_str().unwrap().contains("unsafe"));
+    let fixed = apply(MERGE, &edits_for(&actions[0]["edit"], &uri));
+    assert_eq!(fixed, cli(dir.path(), &["fix", "--unsafe"], MERGE));
+    assert_ne!(fixed, cli(dir.path(), &["fix"], MERGE));
+    // (before: the safe fixes only)
+    assert_eq!(
+        apply(MERGE, &edits_for(&safe[0]["edit"], &uri)),
+        cli(
+            dir.path(),
+            &["fix", "--select", "DS0", "--ignore", "DS001"],
+            MERGE
+        )
+    );
+
+    // `configPath`: that file for every document, relative to the root.
+    write(
+        dir.path(),
+        "ci/dslim.toml",
+        "ignore = [\"DS001\", \"DS003\"]\n",
+    );
+    set_settings(&mut c, json!({"dslim": {"configPath": "ci/dslim.toml"}}));
+    let got = codes(&c.diagnostics(&uri, 1));
+    assert!(!got.is_empty() && !got.contains(&"DS001".into()) && !got.contains(&"DS003".into()));
+    // A broken one: reported, and the defaults apply meanwhile.
+    write(dir.path(), "ci/broken.toml", "selct = 1\n");
+    set_settings(&mut c, json!({"dslim": {"configPath": "ci/broken.toml"}}));
+    let m = c.notification("window/showMessage", |_| true);
+    assert_eq!(m["type"], 1);
+    assert!(
+        m["message"].as_str().unwrap().contains("broken.toml"),
+        "{m}"
+    );
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), codes(&all));
+
+    // A bad value is reported and left out; the other keys still apply.
+    set_settings(
+        &mut c,
+        json!({"dslim": {"select": ["DS999"], "ignore": ["DS001"]}}),
+    );
+    let m = c.notification("window/showMessage", |_| true);
+    assert!(
+        m["message"].as_str().unwrap().contains("dslim.select"),
+        "{m}"
+    );
+    let got = codes(&c.diagnostics(&uri, 1));
+    assert!(
+        !got.contains(&"DS001".into()) && got.contains(&"DS003".into()),
+        "{got:?}"
+    );
+
+    // Settings without a `dslim` section: back to the configuration.
+    set_settings(&mut c, json!({"other-tool": {"x": 1}}));
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), codes(&all));
+}
+
+/// A client that answers `workspace/configuration` is asked after
+/// `initialized` and when it says the settings changed without sending
+/// them; `initializationOptions` stay below what it answers.
+#[test]
+fn settings_pulled_with_workspace_configuration() {
+    let (dir, uri, _) = setup(MERGE);
+    let mut caps = default_caps();
+    caps["workspace"]["configuration"] = json!(true);
+    let mut c = Client::start_with(dir.path(), caps, json!({"ignore": ["DS003"]}));
+    let ask = c.server_request("workspace/configuration");
+    assert_eq!(ask["params"]["items"][0]["section"], "dslim");
+    // A `null` answer: nothing set by the client.
+    c.reply(&ask["id"], json!([null]));
+    c.open(&uri, MERGE);
+    let first = codes(&c.diagnostics(&uri, 1));
+    assert!(first.contains(&"DS001".into()) && !first.contains(&"DS003".into()));
+    set_settings(&mut c, Value::Null);
+    let ask = c.server_request("workspace/configuration");
+    c.reply(&ask["id"], json!([{"select": ["DS001", "DS003"]}]));
+    // `select` from the answer, `ignore` from the initialization options.
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), ["DS001"]);
+}
+
+fn apply_caps() -> Value {
+    let mut caps = default_caps();
+    caps["workspace"]["applyEdit"] = json!(true);
+    caps
+}
+
+/// `workspace/executeCommand` `dslim.fixAll`/`dslim.fixAllUnsafe`: the
+/// server asks the client to apply the fixes with `workspace/applyEdit`.
+#[test]
+fn execute_command_applies_fixes_through_apply_edit() {
+    let (dir, uri, _) = setup(MERGE);
+    let mut c = Client::start(dir.path(), apply_caps());
+    let init = c.request("initialize", json!({"capabilities": {}}));
+    assert_eq!(init["error"]["code"], -32600, "already initialized");
+    c.open(&uri, MERGE);
+    for (command, args) in [
+        ("dslim.fixAll", &[][..]),
+        ("dslim.fixAllUnsafe", &["--unsafe"][..]),
+    ] {
+        let id = c.next_id();
+        c.send(
+            &json!({"jsonrpc": "2.0", "id": id, "method": "workspace/executeCommand",
+                       "params": {"command": command, "arguments": [uri]}}),
+        );
+        let req = c.server_request("workspace/applyEdit");
+        assert!(req["params"]["label"]
+            .as_str()
+            .unwrap()
+            .starts_with("dslim: fix all"));
+        let fixed = apply(MERGE, &edits_for(&req["params"]["edit"], &uri));
+        let mut want_args = vec!["fix"];
+        want_args.extend(args);
+        assert_eq!(fixed, cli(dir.path(), &want_args, MERGE), "{command}");
+        assert_ne!(fixed, MERGE);
+        c.reply(&req["id"], json!({"applied": true}));
+        let r = c.response(&json!(id));
+        assert_eq!(r["result"], Value::Null, "{r}");
+        assert!(r.get("error").is_none());
+    }
+    assert_ne!(
+        cli(dir.path(), &["fix"], MERGE),
+        cli(dir.path(), &["fix", "--unsafe"], MERGE)
+    );
+    // The advertised commands.
+    let mut c2 = Client::spawn(dir.path());
+    let r = c2.call("initialize", json!({"capabilities": {}}));
+    assert_eq!(
+        r["capabilities"]["executeCommandProvider"]["commands"],
+        json!(["dslim.fixAll", "dslim.fixAllUnsafe"])
+    );
+    // The editor refusing the edit is said.
+    let id = c.next_id();
+    c.send(&json!({"jsonrpc": "2.0", "id": id, "method": "workspace/executeCommand",
+                   "params": {"command": "dslim.fixAll", "arguments": [{"uri": uri, "version": 1}]}}));
+    let req = c.server_request("workspace/applyEdit");
+    c.reply(
+        &req["id"],
+        json!({"applied": false, "failureReason": "read-only"}),
+    );
+    assert_eq!(c.response(&json!(id))["result"], Value::Null);
+    let m = c.notification("window/showMessage", |_| true);
+    assert!(m["message"].as_str().unwrap().contains("read-only"), "{m}");
+    // Errors: a stale version, an unknown command, no argument, a closed
+    // document.
+    let exec = |c: &mut Client, params: Value| c.request("workspace/executeCommand", params);
+    let r = exec(
+        &mut c,
+        json!({"command": "dslim.fixAll", "arguments": [{"uri": uri, "version": 7}]}),
+    );
+    assert_eq!(r["error"]["code"], -32801, "{r}");
+    let r = exec(&mut c, json!({"command": "dslim.nope", "arguments": [uri]}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let r = exec(&mut c, json!({"command": "dslim.fixAll"}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let r = exec(
+        &mut c,
+        json!({"command": "dslim.fixAll", "arguments": ["file:///nowhere/Dockerfile"]}),
+    );
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    // Nothing to fix: no applyEdit request, a null result.
+    let clean = "FROM scratch\n";
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": clean}]}),
+    );
+    let r = exec(
+        &mut c,
+        json!({"command": "dslim.fixAll", "arguments": [uri]}),
+    );
+    assert_eq!(r["result"], Value::Null, "{r}");
+    // An unparseable document: an error, no edit.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "FROM x\nRUN <<EOF\n"}]}),
+    );
+    let r = exec(
+        &mut c,
+        json!({"command": "dslim.fixAll", "arguments": [uri]}),
+    );
+    assert_eq!(r["error"]["code"], -32803, "{r}");
+    let shut = c.call("shutdown", Value::Null);
+    assert_eq!(shut, Value::Null);
+    assert!(c.stash.iter().all(|m| m["method"] != "workspace/applyEdit"));
+    // A client that cannot apply edits gets an error instead of a request.
+    let mut c3 = Client::start(dir.path(), default_caps());
+    c3.open(&uri, MERGE);
+    let r = exec(
+        &mut c3,
+        json!({"command": "dslim.fixAll", "arguments": [uri]}),
+    );
+    assert_eq!(r["error"]["code"], -32803, "{r}");
 }

@@ -13,6 +13,7 @@ use lsp_types::{
 };
 use serde_json::{json, Value};
 
+use super::settings::ClientSettings;
 use super::text::{self, Encoding, LineIndex};
 use crate::edit::{Applicability, FileChange, FileEdit};
 use crate::finding::Finding;
@@ -21,8 +22,16 @@ use crate::resolver::{Overrides, Resolver, Source};
 use crate::syntax::{Document, ParseError};
 use crate::transforms;
 
-/// Where `codeDescription` links: the rule reference, one anchor per rule.
-pub const RULES_URL: &str = "https://github.com/dslim/dslim/blob/main/docs/rules.md";
+/// The environment variable naming where `codeDescription` links (the
+/// `rulesUrl` setting wins). There is no public URL for the rules, so by
+/// default diagnostics carry no link; hover gives the rule's text.
+pub const RULES_URL_ENV: &str = "DSLIM_RULES_URL";
+
+/// `workspace/executeCommand`: every safe fix, through
+/// `workspace/applyEdit` (what `source.fixAll.dslim` does).
+pub const CMD_FIX_ALL: &str = "dslim.fixAll";
+/// `workspace/executeCommand`: every fix, unsafe ones included.
+pub const CMD_FIX_ALL_UNSAFE: &str = "dslim.fixAllUnsafe";
 
 /// `source.fixAll.dslim`: every safe fix (what `dslim fix` applies).
 pub const FIX_ALL: &str = "source.fixAll.dslim";
@@ -57,8 +66,28 @@ struct Analysis {
 pub struct Server {
     docs: HashMap<Url, Doc>,
     resolver: Resolver,
+    /// `--config`/`--no-config` of the command line.
     config: Source,
-    overrides: Overrides,
+    /// The `DSLIM_*` layer, read at start.
+    env_overrides: Overrides,
+    /// `initializationOptions`.
+    init_settings: ClientSettings,
+    /// The last settings the client sent or answered.
+    client_settings: ClientSettings,
+    /// `client_settings` over `init_settings`.
+    settings: ClientSettings,
+    /// `DSLIM_RULES_URL`.
+    env_rules_url: Option<Url>,
+    /// The client answers `workspace/configuration`.
+    pull_config: bool,
+    /// The last `workspace/configuration` request sent (older answers
+    /// are stale).
+    config_request: u64,
+    /// The client applies `workspace/applyEdit`.
+    apply_edit: bool,
+    applies_sent: u64,
+    /// The client takes `workspace/diagnostic/refresh` (pull mode).
+    refresh_diagnostics: bool,
     root: PathBuf,
     folders: Vec<PathBuf>,
     enc: Encoding,
@@ -69,9 +98,6 @@ pub struct Server {
     /// The client applies `documentChanges` with file creation.
     create_files: bool,
     watch: bool,
-    /// Use the workspace folder as the build context when the
-    /// configuration names none (`initializationOptions.workspaceContext`).
-    workspace_context: bool,
     /// Bumped when configuration or context files change.
     generation: u64,
     /// Documents whose analysis is kept, most recent last (the others
@@ -141,27 +167,64 @@ impl Server {
                 folders.push(p);
             }
         }
-        let workspace_context = params
+        let pull_config = ws.and_then(|w| w.configuration).unwrap_or(false);
+        let apply_edit = ws.and_then(|w| w.apply_edit).unwrap_or(false);
+        let refresh_diagnostics = ws
+            .and_then(|w| w.diagnostic.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        let mut messages = Vec::new();
+        let init_settings = match params
             .initialization_options
             .as_ref()
-            .and_then(|o| o.get("workspaceContext"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+            .and_then(ClientSettings::parse)
+        {
+            Some((s, errors)) => {
+                messages.extend(errors);
+                s
+            }
+            None => ClientSettings::default(),
+        };
+        let env_rules_url = match std::env::var(RULES_URL_ENV) {
+            Ok(u) if !u.trim().is_empty() => match Url::parse(u.trim()) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    messages.push(format!("{RULES_URL_ENV}: `{u}` is not a URL ({e})"));
+                    None
+                }
+            },
+            _ => None,
+        };
         let root = folders
             .first()
             .cloned()
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_else(|| PathBuf::from("/"));
-        let (overrides, env_error) = match Overrides::from_env(|k| std::env::var(k).ok()) {
-            Ok(o) => (o, None),
-            Err(e) => (Overrides::default(), Some(e)),
+        let env_overrides = match Overrides::from_env(|k| std::env::var(k).ok()) {
+            Ok(o) => o,
+            Err(e) => {
+                messages.push(e);
+                Overrides::default()
+            }
         };
-        let (resolver, config_error) = make_resolver(&config, &overrides, &root);
+        let settings = init_settings.clone();
+        let (source, overrides) = layers(&config, &env_overrides, &settings, &root);
+        let (resolver, config_error) = make_resolver(&source, &overrides, &root);
+        messages.extend(config_error);
         let mut server = Server {
             docs: HashMap::new(),
             resolver,
             config,
-            overrides,
+            env_overrides,
+            init_settings,
+            client_settings: ClientSettings::default(),
+            settings,
+            env_rules_url,
+            pull_config,
+            config_request: 0,
+            apply_edit,
+            applies_sent: 0,
+            refresh_diagnostics,
             root,
             folders,
             enc,
@@ -169,12 +232,11 @@ impl Server {
             lazy_edits,
             create_files,
             watch,
-            workspace_context,
             generation: 0,
             recent: Vec::new(),
             out: Vec::new(),
         };
-        for e in env_error.into_iter().chain(config_error) {
+        for e in messages {
             server.show_message(lsp::MessageType::ERROR, &format!("dslim: {e}"));
         }
         let kinds = vec![
@@ -206,6 +268,10 @@ impl Server {
             document_formatting_provider: Some(OneOf::Left(true)),
             document_range_formatting_provider: Some(OneOf::Left(true)),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            execute_command_provider: Some(lsp::ExecuteCommandOptions {
+                commands: vec![CMD_FIX_ALL.into(), CMD_FIX_ALL_UNSAFE.into()],
+                work_done_progress_options: Default::default(),
+            }),
             diagnostic_provider: Some(lsp::DiagnosticServerCapabilities::Options(
                 lsp::DiagnosticOptions {
                     identifier: Some("dslim".into()),
@@ -256,8 +322,7 @@ impl Server {
                 let _ =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.notification(n)));
             }
-            // Answers to our registration request: nothing to do.
-            Message::Response(_) => {}
+            Message::Response(r) => self.response(r),
         }
     }
 
@@ -314,7 +379,13 @@ impl Server {
 
     fn notification(&mut self, n: Notification) {
         match n.method.as_str() {
-            "initialized" if self.watch => {
+            "initialized" => {
+                if self.pull_config {
+                    self.request_config();
+                }
+                if !self.watch {
+                    return;
+                }
                 let watchers: Vec<lsp::FileSystemWatcher> =
                     ["**/dslim.toml", "**/.dslim.toml", "**/.dockerignore"]
                         .iter()
@@ -413,14 +484,102 @@ impl Server {
                 }
             }
             "workspace/didChangeWatchedFiles" => self.reload(),
+            "workspace/didChangeConfiguration" => {
+                let settings = n.params.get("settings").cloned().unwrap_or_default();
+                let empty = settings.as_object().is_none_or(|o| o.is_empty());
+                if empty && self.pull_config {
+                    // `{"settings": null}`: the client wants to be asked.
+                    self.request_config();
+                } else {
+                    self.set_client_settings(&settings);
+                }
+            }
             _ => {}
         }
     }
 
-    /// Configuration or context files changed: read them again and check
-    /// every open document again.
+    /// Asks the client for the `dslim` section (`workspace/configuration`).
+    fn request_config(&mut self) {
+        self.config_request += 1;
+        let scope = Url::from_directory_path(&self.root).ok();
+        self.out.push(
+            Request::new(
+                RequestId::from(format!("dslim-configuration-{}", self.config_request)),
+                "workspace/configuration".into(),
+                lsp::ConfigurationParams {
+                    items: vec![lsp::ConfigurationItem {
+                        scope_uri: scope,
+                        section: Some("dslim".into()),
+                    }],
+                },
+            )
+            .into(),
+        );
+    }
+
+    /// An answer to one of our requests.
+    fn response(&mut self, r: Response) {
+        let id = r.id.to_string();
+        let id = id.trim_matches('"');
+        if let Some(n) = id.strip_prefix("dslim-configuration-") {
+            if n != self.config_request.to_string() {
+                return; // an older request's answer
+            }
+            // The section itself: `{"unsafe": true, …}` (or `null`).
+            let item = r
+                .result
+                .as_ref()
+                .and_then(|v| v.get(0))
+                .cloned()
+                .unwrap_or_default();
+            if item.is_object() {
+                self.set_client_settings(&item);
+            }
+        } else if id.starts_with("dslim-apply-") {
+            let res = r
+                .result
+                .and_then(|v| serde_json::from_value::<lsp::ApplyWorkspaceEditResponse>(v).ok());
+            let why = match (&r.error, res) {
+                (Some(e), _) => Some(e.message.clone()),
+                (None, Some(a)) if !a.applied => {
+                    Some(a.failure_reason.unwrap_or_else(|| "no reason given".into()))
+                }
+                _ => None,
+            };
+            if let Some(why) = why {
+                self.show_message(
+                    lsp::MessageType::WARNING,
+                    &format!("dslim: the editor did not apply the fixes: {why}"),
+                );
+            }
+        }
+        // Answers to the watcher registration: nothing to do.
+    }
+
+    /// New settings from the client: they replace the previous ones, over
+    /// `initializationOptions`; every open document is checked again.
+    fn set_client_settings(&mut self, v: &Value) {
+        let Some((s, errors)) = ClientSettings::parse(v) else {
+            return;
+        };
+        for e in errors {
+            self.show_message(lsp::MessageType::ERROR, &format!("dslim: {e}"));
+        }
+        self.client_settings = s;
+        self.reload();
+    }
+
+    /// Settings, configuration or context files changed: read them again
+    /// and check every open document again.
     fn reload(&mut self) {
-        let (resolver, error) = make_resolver(&self.config, &self.overrides, &self.root);
+        self.settings = self.client_settings.clone().over(&self.init_settings);
+        let (source, overrides) = layers(
+            &self.config,
+            &self.env_overrides,
+            &self.settings,
+            &self.root,
+        );
+        let (resolver, error) = make_resolver(&source, &overrides, &self.root);
         self.resolver = resolver;
         if let Some(e) = error {
             self.show_message(lsp::MessageType::ERROR, &format!("dslim: {e}"));
@@ -429,6 +588,16 @@ impl Server {
         for d in self.docs.values_mut() {
             d.analysis = None;
             d.changed = true;
+        }
+        if !self.push && self.refresh_diagnostics {
+            self.out.push(
+                Request::new(
+                    RequestId::from(format!("dslim-refresh-{}", self.generation)),
+                    "workspace/diagnostic/refresh".into(),
+                    Value::Null,
+                )
+                .into(),
+            );
         }
     }
 
@@ -467,8 +636,99 @@ impl Server {
                 let p: lsp::HoverParams = params(r.params)?;
                 to(serde_json::to_value(self.hover(p)))
             }
+            "workspace/executeCommand" => {
+                let p: lsp::ExecuteCommandParams = params(r.params)?;
+                self.execute(p)?;
+                Ok(Value::Null)
+            }
             m => Err((ErrorCode::MethodNotFound, format!("unknown method {m}"))),
         }
+    }
+
+    /// `dslim.fixAll`/`dslim.fixAllUnsafe` on the document named by the
+    /// first argument (its URI, or `{"uri", "version"}`): the fixes are
+    /// sent to the client as a `workspace/applyEdit` request; nothing is
+    /// sent when there is nothing to fix.
+    fn execute(&mut self, p: lsp::ExecuteCommandParams) -> Result<(), (ErrorCode, String)> {
+        let (all_unsafe, label) = match p.command.as_str() {
+            CMD_FIX_ALL => (false, "dslim: fix all safe"),
+            CMD_FIX_ALL_UNSAFE => (true, "dslim: fix all, unsafe fixes included"),
+            c => return Err((ErrorCode::InvalidParams, format!("unknown command {c}"))),
+        };
+        let bad = || {
+            (
+                ErrorCode::InvalidParams,
+                format!(
+                    "{}: the argument is the document's URI or {{\"uri\", \"version\"}}",
+                    p.command
+                ),
+            )
+        };
+        let (uri, version) = match p.arguments.first() {
+            Some(Value::String(u)) => (Url::parse(u).map_err(|_| bad())?, None),
+            Some(Value::Object(o)) => (
+                o.get("uri")
+                    .and_then(Value::as_str)
+                    .and_then(|u| Url::parse(u).ok())
+                    .ok_or_else(bad)?,
+                o.get("version").and_then(Value::as_i64),
+            ),
+            _ => return Err(bad()),
+        };
+        if !self.apply_edit {
+            return Err((
+                ErrorCode::RequestFailed,
+                "the client does not apply workspace edits (workspace.applyEdit)".into(),
+            ));
+        }
+        let d = self
+            .docs
+            .get(&uri)
+            .ok_or_else(|| (ErrorCode::InvalidParams, format!("{uri} is not open")))?;
+        if version.is_some_and(|v| v != i64::from(d.version)) {
+            return Err((
+                ErrorCode::ContentModified,
+                "the document changed".to_string(),
+            ));
+        }
+        let a = self.analysis(&uri).ok_or_else(bad)?;
+        let settings = a
+            .settings
+            .clone()
+            .map_err(|m| (ErrorCode::RequestFailed, m))?;
+        if let Err(e) = &a.result {
+            let m = match e {
+                pipeline::Error::Parse(p) => format!("{}:{}: {}", p.line, p.col, p.message),
+                e => e.to_string(),
+            };
+            return Err((ErrorCode::RequestFailed, m));
+        }
+        let unsafe_fixes = all_unsafe || settings.unsafe_fixes;
+        let Some(edit) = self.fix_all_edit(&uri, &settings, unsafe_fixes) else {
+            return Ok(());
+        };
+        self.applies_sent += 1;
+        self.out.push(
+            Request::new(
+                RequestId::from(format!("dslim-apply-{}", self.applies_sent)),
+                "workspace/applyEdit".into(),
+                lsp::ApplyWorkspaceEditParams {
+                    label: Some(label.into()),
+                    edit,
+                },
+            )
+            .into(),
+        );
+        Ok(())
+    }
+
+    /// Where `codeDescription` links: the `rulesUrl` setting, else
+    /// `DSLIM_RULES_URL`, else nowhere.
+    fn rules_url(&self) -> Option<&Url> {
+        self.settings
+            .rules_url
+            .as_ref()
+            .or(self.env_rules_url.as_ref())
     }
 
     /// The settings for a document (its file's configuration, or the
@@ -479,7 +739,7 @@ impl Server {
             .resolver
             .settings(&probe)
             .map_err(|e| format!("{}: error: {}", e.location, e.message))?;
-        if self.workspace_context && s.context.is_none() {
+        if self.settings.workspace_context == Some(true) && s.context.is_none() {
             if let Some(folder) = path.and_then(|p| {
                 self.folders
                     .iter()
@@ -558,11 +818,16 @@ impl Server {
                 )]
             }
             Err(e) => vec![error(at_start, e.to_string())],
-            Ok(r) => r
-                .findings
-                .iter()
-                .map(|f| diagnostic(&d.text, &d.index, self.enc, f))
-                .collect(),
+            Ok(r) => {
+                let style = Style {
+                    rules_url: self.rules_url(),
+                    unsafe_fixes: a.settings.as_ref().is_ok_and(|s| s.unsafe_fixes),
+                };
+                r.findings
+                    .iter()
+                    .map(|f| diagnostic(&d.text, &d.index, self.enc, f, &style))
+                    .collect()
+            }
         }
     }
 
@@ -611,6 +876,10 @@ impl Server {
             })
         };
         let range = d.index.span(&d.text, p.range, self.enc);
+        let style = Style {
+            rules_url: self.rules_url(),
+            unsafe_fixes: settings.unsafe_fixes,
+        };
         let mut out = Vec::new();
         if want(CodeActionKind::QUICKFIX.as_str()) {
             let mut ignored: Vec<(usize, &str)> = Vec::new();
@@ -619,7 +888,7 @@ impl Server {
                 if !(f.span.start <= range.end && range.start <= end) {
                     continue;
                 }
-                let diag = diagnostic(&d.text, &d.index, self.enc, f);
+                let diag = diagnostic(&d.text, &d.index, self.enc, f, &style);
                 if let Some(x) = f
                     .fix
                     .as_ref()
@@ -678,8 +947,19 @@ impl Server {
                     .is_some_and(|x| x.applicability == a && !x.is_empty())
             })
         };
+        // `unsafe = true` (configuration, `DSLIM_UNSAFE`, the `unsafe`
+        // setting) makes fix-all apply unsafe fixes, as `dslim fix` does.
+        let configured = settings.unsafe_fixes;
         for (kind, unsafe_fixes, title) in [
-            (FIX_ALL, false, "dslim: fix all safe"),
+            (
+                FIX_ALL,
+                configured,
+                if configured {
+                    "dslim: fix all, unsafe fixes included (as configured)"
+                } else {
+                    "dslim: fix all safe"
+                },
+            ),
             (
                 FIX_ALL_UNSAFE,
                 true,
@@ -687,7 +967,7 @@ impl Server {
             ),
         ] {
             let any = has(Applicability::Safe) || (unsafe_fixes && has(Applicability::Unsafe));
-            if !any || !want(kind) || (unsafe_fixes && !has(Applicability::Unsafe)) {
+            if !any || !want(kind) || (kind == FIX_ALL_UNSAFE && !has(Applicability::Unsafe)) {
                 continue;
             }
             let mut action = CodeAction {
@@ -920,6 +1200,22 @@ impl Server {
     }
 }
 
+/// The configuration source and the command-line layer: the client's
+/// `configPath` (relative to the workspace root) instead of `--config`,
+/// its `select`/`ignore`/`unsafe` over `DSLIM_*`.
+fn layers(
+    config: &Source,
+    env: &Overrides,
+    client: &ClientSettings,
+    root: &Path,
+) -> (Source, Overrides) {
+    let source = match &client.config_path {
+        Some(p) => Source::File(root.join(p)),
+        None => config.clone(),
+    };
+    (source, client.overrides().over(env.clone()))
+}
+
 fn make_resolver(
     config: &Source,
     overrides: &Overrides,
@@ -954,9 +1250,23 @@ fn parse_error_offset(text: &str, e: &ParseError) -> usize {
         .map_or(text.len(), |(i, _)| start + i)
 }
 
-/// A finding as a diagnostic: safe fixes warn; unsafe fixes and advice
-/// inform.
-fn diagnostic(text: &str, index: &LineIndex, enc: Encoding, f: &Finding) -> Diagnostic {
+/// How findings show as diagnostics.
+struct Style<'a> {
+    /// The rule reference `codeDescription` links to (an anchor per rule).
+    rules_url: Option<&'a Url>,
+    /// Unsafe fixes are applied by fix-all (`unsafe = true`).
+    unsafe_fixes: bool,
+}
+
+/// A finding as a diagnostic: what fix-all applies warns (safe fixes, and
+/// unsafe ones when `unsafe = true`); other fixes and advice inform.
+fn diagnostic(
+    text: &str,
+    index: &LineIndex,
+    enc: Encoding,
+    f: &Finding,
+    style: &Style,
+) -> Diagnostic {
     let severity = match f
         .fix
         .as_ref()
@@ -964,6 +1274,7 @@ fn diagnostic(text: &str, index: &LineIndex, enc: Encoding, f: &Finding) -> Diag
         .map(|x| x.applicability)
     {
         Some(Applicability::Safe) => DiagnosticSeverity::WARNING,
+        Some(Applicability::Unsafe) if style.unsafe_fixes => DiagnosticSeverity::WARNING,
         _ => DiagnosticSeverity::INFORMATION,
     };
     let mut message = f.message.clone();
@@ -973,12 +1284,7 @@ fn diagnostic(text: &str, index: &LineIndex, enc: Encoding, f: &Finding) -> Diag
             crate::output::text::bytes(b)
         ));
     }
-    let href = Url::parse(&format!(
-        "{RULES_URL}#{}-{}",
-        f.code.to_ascii_lowercase(),
-        f.name
-    ))
-    .ok();
+    let href = style.rules_url.map(|u| rule_link(u, f.code, f.name));
     Diagnostic {
         range: index.range(text, f.span.clone(), enc),
         severity: Some(severity),
@@ -988,6 +1294,14 @@ fn diagnostic(text: &str, index: &LineIndex, enc: Encoding, f: &Finding) -> Diag
         message,
         ..Default::default()
     }
+}
+
+/// The rule's anchor in a copy of `docs/rules.md` (its heading
+/// `## DS001 merge-runs` is `#ds001-merge-runs`).
+fn rule_link(base: &Url, code: &str, name: &str) -> Url {
+    let mut u = base.clone();
+    u.set_fragment(Some(&format!("{}-{name}", code.to_ascii_lowercase())));
+    u
 }
 
 /// `# dslim ignore=CODE` for the instruction holding a finding: added to a
@@ -1059,4 +1373,48 @@ fn ignore_edit(doc: &Document, f: &Finding) -> Option<(usize, (std::ops::Range<u
     crate::suppression::Suppressions::of(&nd)
         .suppresses(k2, meta)
         .then_some((k, edit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// GitHub's anchor of a Markdown heading.
+    fn anchor(heading: &str) -> String {
+        heading
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect()
+    }
+
+    #[test]
+    fn every_rule_link_is_a_heading_of_rules_md() {
+        let md = crate::output::docs::rules_markdown(transforms::ALL);
+        let anchors: Vec<String> = md
+            .lines()
+            .filter_map(|l| l.strip_prefix("## "))
+            .map(anchor)
+            .collect();
+        let base = Url::parse("file:///usr/share/doc/dslim/rules.md").unwrap();
+        for t in transforms::ALL {
+            let m = t.meta();
+            let u = rule_link(&base, m.code, m.name);
+            assert_eq!(u.path(), "/usr/share/doc/dslim/rules.md");
+            let frag = u.fragment().unwrap().to_string();
+            assert!(anchors.contains(&frag), "{frag} is not in {anchors:?}");
+        }
+        // A base with a fragment of its own: replaced, not appended.
+        let u = rule_link(
+            &Url::parse("https://example.org/rules.html#top").unwrap(),
+            "DS001",
+            "merge-runs",
+        );
+        assert_eq!(
+            u.as_str(),
+            "https://example.org/rules.html#ds001-merge-runs"
+        );
+    }
 }

@@ -14,6 +14,7 @@
 //! so a burst of keystrokes is checked once.
 
 mod handlers;
+mod settings;
 pub mod text;
 
 use std::collections::HashSet;

@@ -47,7 +47,12 @@ impl Client {
     }
 
     pub fn start_with(dir: &Path, caps: Value, init_options: Value) -> Client {
-        let mut c = Client::spawn(dir);
+        Client::start_env(dir, caps, init_options, &[])
+    }
+
+    /// [`Client::start_with`] with these environment variables set.
+    pub fn start_env(dir: &Path, caps: Value, init_options: Value, env: &[(&str, &str)]) -> Client {
+        let mut c = Client::spawn_env(dir, env);
         let r = c.request(
             "initialize",
             json!({
@@ -65,12 +70,19 @@ impl Client {
 
     /// The server process, not yet initialized.
     pub fn spawn(dir: &Path) -> Client {
+        Client::spawn_env(dir, &[])
+    }
+
+    /// [`Client::spawn`] with these environment variables (and no other
+    /// `DSLIM_*`).
+    pub fn spawn_env(dir: &Path, env: &[(&str, &str)]) -> Client {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_dslim"));
         for (k, _) in std::env::vars() {
             if k.starts_with("DSLIM_") {
                 cmd.env_remove(k);
             }
         }
+        cmd.envs(env.iter().copied());
         let mut child = cmd
             .arg("server")
             .current_dir(dir)
@@ -113,6 +125,12 @@ impl Client {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
+    /// An id for a request sent with [`Client::send`].
+    pub fn next_id(&mut self) -> i64 {
+        self.next += 1;
+        self.next - 1
+    }
+
     /// Sends a request and returns its whole response message.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next;
@@ -129,6 +147,10 @@ impl Client {
     }
 
     pub fn response(&mut self, id: &Value) -> Value {
+        let is_it = |m: &Value| m.get("id") == Some(id) && m.get("method").is_none();
+        if let Some(i) = self.stash.iter().position(is_it) {
+            return self.stash.remove(i);
+        }
         loop {
             let m = self.recv();
             if m.get("id") == Some(id) && m.get("method").is_none() {
@@ -163,6 +185,30 @@ impl Client {
                 return m["params"].clone();
             }
         }
+    }
+
+    /// The next request the server sends with `method` (other messages
+    /// before it are kept in the stash).
+    pub fn server_request(&mut self, method: &str) -> Value {
+        if let Some(i) = self
+            .stash
+            .iter()
+            .position(|m| m["method"] == method && m.get("id").is_some())
+        {
+            return self.stash.remove(i);
+        }
+        loop {
+            let m = self.recv();
+            if m["method"] == method && m.get("id").is_some() {
+                return m;
+            }
+            self.stash.push(m);
+        }
+    }
+
+    /// Answers a request of the server.
+    pub fn reply(&mut self, id: &Value, result: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
     }
 
     /// Diagnostics published for `uri` at `version`.
