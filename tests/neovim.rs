@@ -24,14 +24,15 @@ fn filter(dir: &std::path::Path, args: &[&str], text: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-#[test]
-fn neovim_quick_fix_and_format_on_save() {
+/// Whether `nvim` runs (its version printed); a printed skip otherwise,
+/// a failure under `DSLIM_REQUIRE_NEOVIM=1`.
+fn have_nvim() -> bool {
     let required = std::env::var("DSLIM_REQUIRE_NEOVIM").is_ok_and(|v| v == "1");
     let version = Command::new("nvim").arg("--version").output();
     let Some(version) = version.ok().filter(|o| o.status.success()) else {
         assert!(!required, "DSLIM_REQUIRE_NEOVIM=1 but `nvim` does not run");
         eprintln!("skipped: `nvim` is not installed (Debian: apt-get install neovim)");
-        return;
+        return false;
     };
     eprintln!(
         "{}",
@@ -40,22 +41,64 @@ fn neovim_quick_fix_and_format_on_save() {
             .next()
             .unwrap_or("")
     );
-    let text = "from debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n";
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    let file = write(dir.path(), "Dockerfile", text);
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/neovim-lsp.lua");
+    true
+}
+
+/// Runs `tests/data/<script>` headless on `dir`; what it logged.
+fn run_script(dir: &std::path::Path, script: &str) -> String {
+    let script = format!("{}/tests/data/{script}", env!("CARGO_MANIFEST_DIR"));
     let status = Command::new("nvim")
         .args(["--headless", "--clean", "-c"])
         .arg(format!("luafile {script}"))
         .env("DSLIM_EXE", env!("CARGO_BIN_EXE_dslim"))
-        .env("TEST_DIR", dir.path())
-        .current_dir(dir.path())
+        .env("TEST_DIR", dir)
+        .current_dir(dir)
         .stdin(std::process::Stdio::null())
         .status()
         .unwrap();
-    let seen = std::fs::read_to_string(dir.path().join("nvim.out")).unwrap_or_default();
+    let seen = std::fs::read_to_string(dir.join("nvim.out")).unwrap_or_default();
     assert!(status.success(), "nvim failed:\n{seen}");
+    seen
+}
+
+/// Settings from Neovim's `settings` table reach the server, and the
+/// `dslim.fixAll` command's `workspace/applyEdit` is applied by Neovim.
+#[test]
+fn neovim_settings_and_fix_all_command() {
+    if !have_nvim() {
+        return;
+    }
+    let text = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(dir.path(), "Dockerfile", text);
+    let seen = run_script(dir.path(), "neovim-settings.lua");
+    assert!(
+        seen.lines()
+            .any(|l| l == "commands dslim.fixAll dslim.fixAllUnsafe"),
+        "{seen}"
+    );
+    let buffer: Vec<&str> = seen
+        .lines()
+        .skip_while(|l| *l != "buffer")
+        .skip(1)
+        .collect();
+    // `select = ["DS001"]`: only the merge, not the other safe fixes.
+    let want = filter(dir.path(), &["fix", "--select", "DS001"], text);
+    assert_ne!(want, filter(dir.path(), &["fix"], text));
+    assert_eq!(buffer.join("\n") + "\n", want);
+}
+
+#[test]
+fn neovim_quick_fix_and_format_on_save() {
+    if !have_nvim() {
+        return;
+    }
+    let text = "from debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let file = write(dir.path(), "Dockerfile", text);
+    let seen = run_script(dir.path(), "neovim-lsp.lua");
     assert!(seen.lines().any(|l| l == "diag DS001 1"), "{seen}");
     let merged = filter(dir.path(), &["fix", "--select", "DS001"], text);
     let want = filter(dir.path(), &["fmt"], &merged);
