@@ -968,3 +968,41 @@ fn execute_command_applies_fixes_through_apply_edit() {
     );
     assert_eq!(r["error"]["code"], -32803, "{r}");
 }
+
+/// A pull client that takes `workspace/diagnostic/refresh` is asked to
+/// pull again when settings change, and the old result id is stale.
+#[test]
+fn settings_change_refreshes_pulled_diagnostics() {
+    let (dir, uri, _) = setup(MERGE);
+    let caps = json!({
+        "workspace": {"diagnostics": {"refreshSupport": true}},
+        "textDocument": {"diagnostic": {"dynamicRegistration": false}}
+    });
+    let mut c = Client::start(dir.path(), caps);
+    c.open(&uri, MERGE);
+    let pull = |c: &mut Client, previous: &Value| {
+        c.call(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}, "previousResultId": previous}),
+        )
+    };
+    let first = pull(&mut c, &Value::Null);
+    assert!(codes(first["items"].as_array().unwrap()).len() > 1);
+    set_settings(&mut c, json!({"dslim": {"select": ["DS001"]}}));
+    let refresh = c.server_request("workspace/diagnostic/refresh");
+    c.reply(&refresh["id"], Value::Null);
+    let second = pull(&mut c, &first["resultId"]);
+    assert_eq!(second["kind"], "full", "{second}");
+    assert_eq!(codes(second["items"].as_array().unwrap()), ["DS001"]);
+    // Without the capability no refresh is sent.
+    let caps = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}});
+    let mut c = Client::start(dir.path(), caps);
+    c.open(&uri, MERGE);
+    set_settings(&mut c, json!({"dslim": {"select": ["DS001"]}}));
+    let r = pull(&mut c, &Value::Null);
+    assert_eq!(codes(r["items"].as_array().unwrap()), ["DS001"]);
+    assert!(c
+        .stash
+        .iter()
+        .all(|m| m["method"] != "workspace/diagnostic/refresh"));
+}

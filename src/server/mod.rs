@@ -127,8 +127,21 @@ fn serve(
                         );
                         continue;
                     }
-                    match serde_json::from_value(r.params) {
-                        Ok(params) => {
+                    // LSP 3.17 spells it `workspace.diagnostics`; lsp-types
+                    // 0.95 reads `workspace.diagnostic`.
+                    let refresh = r
+                        .params
+                        .pointer("/capabilities/workspace/diagnostics/refreshSupport")
+                        .and_then(serde_json::Value::as_bool);
+                    match serde_json::from_value::<lsp_types::InitializeParams>(r.params) {
+                        Ok(mut params) => {
+                            if let (Some(b), Some(ws)) =
+                                (refresh, params.capabilities.workspace.as_mut())
+                            {
+                                ws.diagnostic
+                                    .get_or_insert_with(Default::default)
+                                    .refresh_support = Some(b);
+                            }
                             let (s, result) = Server::with_config(params, config.clone());
                             server = Some(s);
                             sent.push(Response::new_ok(r.id, result).into());
