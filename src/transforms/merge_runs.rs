@@ -101,6 +101,11 @@ struct Part {
     index: usize,
     /// Leaves shell state behind: needs `( … )` unless last.
     stateful: bool,
+    /// Sets a shell variable (`v=1`, `${X:=d}`, `for v in`, `read v`…): as a
+    /// later part, wrapped in `{ …; }` although `a && v=1 && echo $v` would
+    /// run the same, because ShellCheck (hadolint's SC2086) stops tracking a
+    /// variable assigned on the right of `&&` and warns on every use.
+    assigns: bool,
     /// Not a plain AND-list: needs `{ …; }` when not first.
     compound: bool,
     /// Relies on errexit: may only be the last part.
@@ -205,8 +210,13 @@ fn analyse(
         return None;
     }
     let text = ins.args_text();
+    let assigns = assigns_in_text(text)
+        || script
+            .commands
+            .iter()
+            .any(|c| !c.isolated && c.words.is_empty() && !c.assignments.is_empty());
     let stateful = script.has_function_def
-        || assigns_in_text(text)
+        || assigns
         || script
             .commands
             .iter()
@@ -228,6 +238,7 @@ fn analyse(
     Some(Part {
         index,
         stateful,
+        assigns,
         compound,
         errexit: sets_errexit || shell_errexit,
         comment: script.comment.is_some(),
@@ -407,7 +418,9 @@ fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
         let subshell = p.stateful && k != last;
         // Later parts that are not plain AND-lists need braces; the first
         // part only when it ends in `;` (which cannot precede `&&`).
-        let braces = !subshell && ((k != 0 && p.compound) || (k == 0 && p.ends_with_semi));
+        // A later part that assigns variables gets them too (see `assigns`).
+        let braces = !subshell
+            && ((k != 0 && (p.compound || p.assigns)) || (k == 0 && p.ends_with_semi));
         if k > 0 {
             // Close the previous part's last line with a continuation.
             let prev = &instrs[parts[k - 1].index];
