@@ -122,6 +122,11 @@ pub struct NodeRecipe {
 pub struct PythonRecipe {
     pub runtime_suffix: String,
     pub venv: String,
+    /// The runtime stage's apt RUN; `{packages}` is the library list.
+    pub runtime_apt: String,
+    /// Files (`*` matches any text) that only pip reads: a COPY of them
+    /// outside the app folder is no loss.
+    pub build_inputs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -311,7 +311,7 @@ impl Transform for MultiStage {
                 .find_map(|l| binary(&f, data, l, &apt)),
             "gcc" => binary(&f, data, Lang::C, &apt),
             "node" => node(&f, data),
-            "python" => python(&f, data),
+            "python" => python(&f, data, &apt, cx.data().base_image("python")),
             "rust" => binary(&f, data, Lang::Rust, &apt),
             "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => java(&f, data),
             _ => None,
