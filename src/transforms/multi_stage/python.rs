@@ -21,7 +21,10 @@ use super::{join, words, Facts, Split};
 enum Cmd {
     /// `pip install …` (or `python -m pip install …`); `bin` is the folder
     /// of a pip called by its path.
-    PipInstall { bin: Option<String>, args: Vec<String> },
+    PipInstall {
+        bin: Option<String>,
+        args: Vec<String>,
+    },
     /// `python -m venv PATH` or `virtualenv PATH`.
     Venv { path: String, system: bool },
     /// Changes nothing the runtime needs, or only inside `paths`.
@@ -57,7 +60,12 @@ fn bin_dir(name: &str) -> Option<String> {
 }
 
 /// Paths under which a RUN may remove files: caches the runtime never had.
-const SCRATCH: &[&str] = &["/var/lib/apt/lists", "/var/cache/apt", "/tmp", "/root/.cache"];
+const SCRATCH: &[&str] = &[
+    "/var/lib/apt/lists",
+    "/var/cache/apt",
+    "/tmp",
+    "/root/.cache",
+];
 
 fn classify(c: &SimpleCommand) -> Cmd {
     let w = words(c);
@@ -82,6 +90,11 @@ fn classify(c: &SimpleCommand) -> Cmd {
     } else if is_python(name) && w.get(1) == Some(&"-m") {
         match w.get(2).copied() {
             Some(m) if is_pip(m) => Some((bin_dir(name), &w[3..])),
+            // Byte-compiles the folders named (none: all of sys.path).
+            Some("compileall") => {
+                let p = paths(&w[3..]);
+                return if p.is_empty() { other() } else { Cmd::Files(p) };
+            }
             Some("venv") => {
                 let p = paths(&w[3..]);
                 return match p.as_slice() {
@@ -106,9 +119,7 @@ fn classify(c: &SimpleCommand) -> Cmd {
                 args: args.iter().map(|a| a.to_string()).collect(),
             },
             Some(("list" | "freeze" | "check" | "show" | "help", _)) => Cmd::Files(Vec::new()),
-            None if rest.iter().any(|a| matches!(*a, "--version" | "-V")) => {
-                Cmd::Files(Vec::new())
-            }
+            None if rest.iter().any(|a| matches!(*a, "--version" | "-V")) => Cmd::Files(Vec::new()),
             _ => Cmd::Other(format!("{name} {}", rest.join(" "))),
         };
     }
@@ -215,7 +226,7 @@ pub(super) fn python(
         };
         let mut cwd = f.cwd_at(i);
         for c in &script.commands {
-            let text = &ins.logical.text[c.span.clone()];
+            let text = &ins.args_text()[c.span.clone()];
             match classify(c) {
                 Cmd::PipInstall { bin, args } => {
                     pip_seen = true;
@@ -228,9 +239,9 @@ pub(super) fn python(
                             bare_pip_at.get_or_insert(i);
                         }
                         Some(b) => {
-                            let in_venv = venv
-                                .as_ref()
-                                .is_some_and(|(v, _)| cwd.as_deref().map(|d| join(d, &b)) == Some(format!("{v}/bin")));
+                            let in_venv = venv.as_ref().is_some_and(|(v, _)| {
+                                cwd.as_deref().map(|d| join(d, &b)) == Some(format!("{v}/bin"))
+                            });
                             if !in_venv {
                                 block(format!(
                                     "`{}` calls pip by its path, which bypasses the venv",
@@ -242,10 +253,15 @@ pub(super) fn python(
                 }
                 Cmd::Venv { path, system } => {
                     if system {
-                        block("a venv with `--system-site-packages` needs the full image's packages".into());
+                        block(
+                            "a venv with `--system-site-packages` needs the full image's packages"
+                                .into(),
+                        );
                     }
                     match cwd.as_deref() {
-                        Some(d) if path != "\u{0}" && venv.is_none() => venv = Some((join(d, &path), i)),
+                        Some(d) if path != "\u{0}" && venv.is_none() => {
+                            venv = Some((join(d, &path), i))
+                        }
                         _ => block("a second venv, or one at a path dslim cannot read".into()),
                     }
                 }
@@ -337,7 +353,12 @@ pub(super) fn python(
     // An ENV that sets PATH without `$PATH` hides dslim's venv from pip.
     for ins in f.instrs().iter().filter(|i| i.keyword == Keyword::Env) {
         for (k, v) in ins.pairs() {
-            if k == "PATH" && !own && !v.as_deref().is_some_and(|v| v.contains("$PATH") || v.contains("${PATH}")) {
+            if k == "PATH"
+                && !own
+                && !v
+                    .as_deref()
+                    .is_some_and(|v| v.contains("$PATH") || v.contains("${PATH}"))
+            {
                 block("an `ENV PATH` that drops `$PATH` hides the venv from pip".into());
             }
         }
@@ -405,7 +426,8 @@ pub(super) fn python(
         }
     }
     if let Some(u) = f.instrs().iter().find(|i| {
-        i.keyword == Keyword::User && !matches!(i.args_text().trim(), "root" | "0" | "root:root" | "0:0")
+        i.keyword == Keyword::User
+            && !matches!(i.args_text().trim(), "root" | "0" | "root:root" | "0:0")
     }) {
         block(format!(
             "`{}`: the venv is made as root before it, and the runtime's copies belong to root",
@@ -437,7 +459,8 @@ pub(super) fn python(
     if !runtime_packages.is_empty() {
         runtime_head.push(format!(
             "RUN {}",
-            r.runtime_apt.replace("{packages}", &runtime_packages.join(" "))
+            r.runtime_apt
+                .replace("{packages}", &runtime_packages.join(" "))
         ));
     }
     if !inside(&venv_path, &wd) {
