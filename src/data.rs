@@ -127,6 +127,9 @@ pub struct PythonRecipe {
     /// Files (`*` matches any text) that only pip reads: a COPY of them
     /// outside the app folder is no loss.
     pub build_inputs: Vec<String>,
+    /// PyPI projects without Linux wheels that link a system library →
+    /// the runtime package of that library.
+    pub source_builds: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -8,6 +8,7 @@
 //! the runtime copies). Anything else keeps the proposal display-only and
 //! names what blocked it.
 
+use crate::buildctx::Info;
 use crate::data::{BaseImage, Stages};
 use crate::edit::Applicability;
 use crate::shell::SimpleCommand;
@@ -194,6 +195,7 @@ pub(super) fn python(
     data: &Stages,
     apt: &AptFacts,
     table: Option<&BaseImage>,
+    context: Option<&Info>,
 ) -> Option<Result<Split, String>> {
     let r = &data.python;
     let img = &f.doc.stages()[0].image;
@@ -214,6 +216,10 @@ pub(super) fn python(
     let mut from_source = false;
     let mut venv: Option<(String, usize)> = None;
     let mut bare_pip_at: Option<usize> = None;
+    // What the pip installs name: packages, and requirement files (read
+    // from the build context when there is one).
+    let mut requirements: Vec<String> = Vec::new();
+    let mut unread: Vec<String> = Vec::new();
     for ins in f.runs() {
         let i = f.index(ins);
         let Some(script) = f.model.script(i) else {
@@ -234,6 +240,19 @@ pub(super) fn python(
                         block(why.into());
                     }
                     from_source |= builds_from_source(&args);
+                    let (pkgs, files) = pip_names(&args);
+                    requirements.extend(pkgs);
+                    for file in files {
+                        let text = context.and_then(|c| {
+                            let rel = file.trim_start_matches("./");
+                            c.requirements(rel)
+                                .or_else(|| c.requirements(rel.rsplit('/').next().unwrap_or(rel)))
+                        });
+                        match text {
+                            Some(t) => requirements.extend(t.lines().filter_map(requirement_name)),
+                            None => unread.push(file),
+                        }
+                    }
                     match bin {
                         None => {
                             bare_pip_at.get_or_insert(i);
@@ -381,6 +400,19 @@ pub(super) fn python(
             ));
         }
     }
+    // Packages PyPI has no Linux wheels of: pip compiles them against the
+    // full image's headers, and the runtime needs the library.
+    let mut source_builds: Vec<String> = Vec::new();
+    for name in &requirements {
+        if let Some(lib) = r.source_builds.get(name) {
+            if !source_builds.contains(name) {
+                source_builds.push(name.clone());
+            }
+            if !runtime_packages.contains(lib) {
+                runtime_packages.push(lib.clone());
+            }
+        }
+    }
     let dev_installed = apt.packages.iter().any(|p| p.ends_with("-dev"));
     if from_source && !dev_installed {
         block(
@@ -483,6 +515,20 @@ pub(super) fn python(
             runtime_packages.join("`, `")
         ));
     }
+    if !source_builds.is_empty() {
+        note.push_str(&format!(
+            "; `{}` builds from source (no Linux wheels on PyPI)",
+            source_builds.join("`, `")
+        ));
+    }
+    if !unread.is_empty() {
+        note.push_str(&format!(
+            "; `{}` was not read (no build context): a package it lists that builds from \
+             source against the full image's libraries (`psycopg2` → `libpq5`) needs that \
+             library in the runtime too",
+            unread.join("`, `")
+        ));
+    }
     note.push(')');
     let applicability = if blockers.is_empty() {
         Applicability::Unsafe
@@ -500,6 +546,82 @@ pub(super) fn python(
         applicability,
         note,
     }))
+}
+
+/// pip options that take a value (the next word, unless written `--x=v`).
+const PIP_VALUE_OPTIONS: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "--no-binary",
+    "--only-binary",
+    "--trusted-host",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--progress-bar",
+    "--global-option",
+    "--config-settings",
+    "-C",
+    "--src",
+    "--upgrade-strategy",
+    "--cache-dir",
+    "--log",
+    "--proxy",
+    "--timeout",
+    "--retries",
+    "--cert",
+    "--client-cert",
+    "--exists-action",
+];
+
+/// The package names a `pip install` names (lower case, `_` as `-`) and the
+/// requirement files it reads (`-r FILE`).
+fn pip_names(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let (mut pkgs, mut files) = (Vec::new(), Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(f) = a.strip_prefix("--requirement=").or_else(|| {
+            a.strip_prefix("-r")
+                .filter(|f| !f.is_empty() && !f.starts_with('='))
+        }) {
+            files.push(f.to_string());
+        } else if a == "-r" || a == "--requirement" {
+            files.extend(it.next().cloned());
+        } else if PIP_VALUE_OPTIONS.contains(&a.as_str()) {
+            it.next();
+        } else if !a.starts_with('-') {
+            pkgs.extend(requirement_name(a));
+        }
+    }
+    files.retain(|f| f != "\u{0}");
+    (pkgs, files)
+}
+
+/// The project name of a requirement line or argument (`psycopg2==2.9`,
+/// `Django[argon2]>=4`), normalised; `None` for comments, options, paths
+/// and URLs.
+fn requirement_name(line: &str) -> Option<String> {
+    let line = line.split('#').next()?.trim();
+    if line.is_empty() || line.starts_with(['-', '.', '/']) || line.contains("://") {
+        return None;
+    }
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+        .unwrap_or(line.len());
+    let name = &line[..end];
+    (!name.is_empty()).then(|| name.to_ascii_lowercase().replace('_', "-"))
 }
 
 /// `*` matches any text.
@@ -543,6 +665,25 @@ mod tests {
         assert!(builds_from_source(&a("--no-binary :all: x")));
         assert!(builds_from_source(&a("--no-binary=PyYAML x")));
         assert!(!builds_from_source(&a("--only-binary :all: x")));
+    }
+
+    #[test]
+    fn names_and_requirement_files_of_a_pip_install() {
+        let a = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let (p, f) = pip_names(&a("--no-cache-dir -r req.txt --requirement=dev.txt -rother.txt -i https://x psycopg2==2.9 Django[argon2]>=4 ."));
+        assert_eq!(f, ["req.txt", "dev.txt", "other.txt"]);
+        assert_eq!(p, ["psycopg2", "django"]);
+        assert_eq!(
+            requirement_name("mysqlclient ; python_version > '3'"),
+            Some("mysqlclient".into())
+        );
+        assert_eq!(
+            requirement_name("Flask_Login~=0.6 # auth"),
+            Some("flask-login".into())
+        );
+        assert_eq!(requirement_name("# psycopg2"), None);
+        assert_eq!(requirement_name("-e ."), None);
+        assert_eq!(requirement_name("git+https://x/y.git"), None);
     }
 
     #[test]
