@@ -457,12 +457,17 @@ pub(super) fn python(
             chown = Some(c.text.clone());
         }
     }
+    // A USER after the last RUN changes nothing the build made (root owns
+    // it all, as the runtime's copies); one before a RUN runs it as that
+    // user, against a venv root made.
+    let last_run = f.runs().last().map(|i| f.index(i)).unwrap_or(0);
     if let Some(u) = f.instrs().iter().find(|i| {
         i.keyword == Keyword::User
+            && f.index(i) < last_run
             && !matches!(i.args_text().trim(), "root" | "0" | "root:root" | "0:0")
     }) {
         block(format!(
-            "`{}`: the venv is made as root before it, and the runtime's copies belong to root",
+            "a RUN after `{}` runs as that user, and the venv is made as root",
             f.doc.text(u.span.clone()).trim()
         ));
     }
