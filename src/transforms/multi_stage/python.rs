@@ -369,9 +369,16 @@ pub(super) fn python(
             ));
         }
     }
-    // An ENV that sets PATH without `$PATH` hides dslim's venv from pip.
+    // An ENV that sets PATH without `$PATH` hides dslim's venv from pip;
+    // pip's own variables can send the installs elsewhere.
     for ins in f.instrs().iter().filter(|i| i.keyword == Keyword::Env) {
         for (k, v) in ins.pairs() {
+            if matches!(
+                k.as_str(),
+                "PIP_USER" | "PIP_TARGET" | "PIP_PREFIX" | "PIP_ROOT" | "PIP_EDITABLE"
+            ) {
+                block(format!("`ENV {k}` makes pip install outside the venv"));
+            }
             if k == "PATH"
                 && !own
                 && !v
@@ -470,6 +477,27 @@ pub(super) fn python(
             "a RUN after `{}` runs as that user, and the venv is made as root",
             f.doc.text(u.span.clone()).trim()
         ));
+    }
+    // pip put the full image's scripts in /usr/local/bin; the split has
+    // them in the venv.
+    if let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) {
+        let prog = if i.is_exec_form() {
+            i.values().first().cloned()
+        } else {
+            i.args_text().split_whitespace().next().map(str::to_string)
+        };
+        if let Some(p) = prog.filter(|p| {
+            ["/usr/local/bin/", "/usr/bin/"]
+                .iter()
+                .any(|d| p.starts_with(d))
+                && !is_python(p)
+        }) {
+            block(format!(
+                "the {} runs `{p}`, where the full image has pip's scripts; in the split \
+                 they are in the venv",
+                i.keyword_text()
+            ));
+        }
     }
     if let Some(h) = f.last(Keyword::Healthcheck) {
         let toks: Vec<&str> = h.args_text().split_whitespace().collect();
