@@ -122,6 +122,14 @@ pub struct NodeRecipe {
 pub struct PythonRecipe {
     pub runtime_suffix: String,
     pub venv: String,
+    /// The runtime stage's apt RUN; `{packages}` is the library list.
+    pub runtime_apt: String,
+    /// Files (`*` matches any text) that only pip reads: a COPY of them
+    /// outside the app folder is no loss.
+    pub build_inputs: Vec<String>,
+    /// PyPI projects without Linux wheels that link a system library →
+    /// the runtime package of that library.
+    pub source_builds: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

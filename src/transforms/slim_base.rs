@@ -8,7 +8,8 @@
 //! tags that already are variants, names with variables, other registries'
 //! images. Display only: no tag or `latest` (which version?), a digest (the
 //! variant has another digest), a stage that compiles code (the full image
-//! carries the headers and libraries a build needs).
+//! carries the headers and libraries a build needs): a compiler, an
+//! apt-installed `-dev` package, `pip install --no-binary`.
 
 use crate::data::BaseImage;
 use crate::edit::{Applicability, Edit, Fix};
@@ -17,8 +18,8 @@ use crate::syntax::{Document, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::images::{
-    compiles, final_stages, is_stage_ref, is_variant, jre_image, native_install, resolved_image,
-    run_texts, slim_tag, tokens, TagPlan,
+    compiles, final_stages, has_phrase, is_stage_ref, is_variant, jre_image, native_install,
+    resolved_image, run_texts, slim_tag, tokens, TagPlan,
 };
 
 pub struct SlimBase;
@@ -153,6 +154,19 @@ impl Transform for SlimBase {
                 );
                 continue;
             }
+            if let Some(what) = builds_from_source(&texts) {
+                advise(
+                    format!(
+                        "`{shown}` is a full image, but this final stage compiles code \
+                         (`{what}`), which needs the compilers, headers and libraries the full \
+                         image carries: on the slim image the build fails or, for pip, quietly \
+                         leaves out the C extension; build in a separate stage and copy the \
+                         result onto a slim image"
+                    ),
+                    out,
+                );
+                continue;
+            }
             if table.jre.is_some() {
                 self.jre(doc, st, cx, table, &img.text, tag, &texts, out);
                 continue;
@@ -195,6 +209,27 @@ impl Transform for SlimBase {
             });
         }
     }
+}
+
+/// What in `texts` compiles code that [`compiles`] does not name: `pip
+/// install --no-binary` (an sdist build) or an apt-installed `-dev` package
+/// (headers, which only a build reads).
+fn builds_from_source(texts: &[&str]) -> Option<String> {
+    texts.iter().find_map(|text| {
+        let toks = tokens(text);
+        let pip = has_phrase(&toks, "pip install") || has_phrase(&toks, "pip3 install");
+        if pip
+            && toks
+                .iter()
+                .any(|t| *t == "--no-binary" || t.starts_with("--no-binary="))
+        {
+            return Some("pip install --no-binary".to_string());
+        }
+        let apt = toks.iter().any(|t| matches!(*t, "apt-get" | "apt")) && toks.contains(&"install");
+        toks.iter()
+            .find(|t| apt && t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-'))
+            .map(|t| t.to_string())
+    })
 }
 
 impl SlimBase {

@@ -13,10 +13,12 @@
 //! `debian:trixie-slim`, no release → `debian:stable-slim`: a binary needs
 //! the glibc it was linked against or a newer one); Node (`npm|yarn|pnpm`
 //! install + build scripts → the app folder, pruned of dev dependencies in
-//! the builder, on the image's `-slim` variant). Advice only, with the
-//! proposed Dockerfile in the message: Python (venv in the builder copied
-//! to `-slim`) and Java (Maven/Gradle → the jar on a JRE image) — their
-//! runtimes cannot be built and tested here yet.
+//! the builder, on the image's `-slim` variant); Python (pip installs into
+//! a venv in the builder, copied to `python:<tag>-slim` with the app folder;
+//! the runtime libraries of the builder's `-dev` packages installed there,
+//! see `python.rs`). Advice only, with the proposed Dockerfile in the
+//! message: Java (Maven/Gradle → the jar on a JRE image), and a Python
+//! build with something the split would lose.
 //!
 //! What apt installs stays in the builder, so a binary split is refused
 //! (advice) when apt installs anything but build tools (`[builder]` in
@@ -311,7 +313,13 @@ impl Transform for MultiStage {
                 .find_map(|l| binary(&f, data, l, &apt)),
             "gcc" => binary(&f, data, Lang::C, &apt),
             "node" => node(&f, data),
-            "python" => python(&f, data),
+            "python" => python(
+                &f,
+                data,
+                &apt,
+                cx.data().base_image("python"),
+                cx.build.as_ref().map(|b| &*b.info),
+            ),
             "rust" => binary(&f, data, Lang::Rust, &apt),
             "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => java(&f, data),
             _ => None,

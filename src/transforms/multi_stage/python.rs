@@ -1,47 +1,728 @@
-//! Python: a venv in the builder copied to the `-slim` image.
+//! Python: the pip installs go into a venv in the builder (with its
+//! compilers and `-dev` packages), which the `-slim` image gets at the same
+//! path, with the runtime libraries of those `-dev` packages installed.
+//!
+//! Applied (unsafe) when every RUN is one dslim can account for: pip
+//! installs into the venv, apt installs of build tools or mapped `-dev`
+//! packages, and file commands inside the app folder (the WORKDIR, which
+//! the runtime copies). Anything else keeps the proposal display-only and
+//! names what blocked it.
 
+use crate::buildctx::Info;
+use crate::data::{BaseImage, Stages};
 use crate::edit::Applicability;
+use crate::shell::SimpleCommand;
+use crate::syntax::Keyword;
 
-use super::{Facts, Split};
+use super::super::images::{is_variant, slim_tag, TagPlan};
+use super::facts::AptFacts;
+use super::{join, words, Facts, Split};
 
-pub(super) fn python(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> {
+/// What a command of a RUN is, for the split.
+enum Cmd {
+    /// `pip install …` (or `python -m pip install …`); `bin` is the folder
+    /// of a pip called by its path.
+    PipInstall {
+        bin: Option<String>,
+        args: Vec<String>,
+    },
+    /// `python -m venv PATH` or `virtualenv PATH`.
+    Venv { path: String, system: bool },
+    /// Changes nothing the runtime needs, or only inside `paths`.
+    Files(Vec<String>),
+    /// `cd DIR`.
+    Cd(String),
+    /// Anything else: named in the blocker.
+    Other(String),
+}
+
+fn is_python(name: &str) -> bool {
+    let n = name.rsplit('/').next().unwrap_or(name);
+    n == "python"
+        || n.strip_prefix("python3")
+            .is_some_and(|v| v.is_empty() || v.strip_prefix('.').is_some_and(is_digits))
+}
+
+fn is_pip(name: &str) -> bool {
+    let n = name.rsplit('/').next().unwrap_or(name);
+    n == "pip"
+        || n.strip_prefix("pip3")
+            .is_some_and(|v| v.is_empty() || v.strip_prefix('.').is_some_and(is_digits))
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The folder of a command given by its path (`/opt/venv/bin/pip` →
+/// `/opt/venv/bin`), `None` for a bare name.
+fn bin_dir(name: &str) -> Option<String> {
+    name.rsplit_once('/').map(|(d, _)| d.to_string())
+}
+
+/// Paths under which a RUN may remove files: caches the runtime never had.
+const SCRATCH: &[&str] = &[
+    "/var/lib/apt/lists",
+    "/var/cache/apt",
+    "/tmp",
+    "/root/.cache",
+];
+
+fn classify(c: &SimpleCommand) -> Cmd {
+    let w = words(c);
+    let Some(&name) = w.first() else {
+        return Cmd::Files(Vec::new()); // a bare assignment
+    };
+    let other = || Cmd::Other(name.to_string());
+    // Path arguments; a glob (`/var/lib/apt/lists/*`) as written.
+    let paths = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .zip(&c.words[w.len() - args.len()..])
+            .filter(|(a, _)| !a.starts_with('-'))
+            .map(|(a, word)| match *a {
+                "\u{0}" if !word.raw.contains(['$', '`', '"', '\'']) => word.raw.clone(),
+                _ => a.to_string(),
+            })
+            .collect()
+    };
+    // `pip …` or `python -m pip …`: the words after the program.
+    let pip_rest = if is_pip(name) {
+        Some((bin_dir(name), &w[1..]))
+    } else if is_python(name) && w.get(1) == Some(&"-m") {
+        match w.get(2).copied() {
+            Some(m) if is_pip(m) => Some((bin_dir(name), &w[3..])),
+            // Byte-compiles the folders named (none: all of sys.path).
+            Some("compileall") => {
+                let p = paths(&w[3..]);
+                return if p.is_empty() { other() } else { Cmd::Files(p) };
+            }
+            Some("venv") => {
+                let p = paths(&w[3..]);
+                return match p.as_slice() {
+                    [path] => Cmd::Venv {
+                        path: path.clone(),
+                        system: w.contains(&"--system-site-packages"),
+                    },
+                    _ => other(),
+                };
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    if let Some((bin, rest)) = pip_rest {
+        // Global options may stand before the subcommand.
+        let sub = rest.iter().position(|a| !a.starts_with('-'));
+        return match sub.map(|i| (rest[i], &rest[i + 1..])) {
+            Some(("install", args)) => Cmd::PipInstall {
+                bin,
+                args: args.iter().map(|a| a.to_string()).collect(),
+            },
+            Some(("list" | "freeze" | "check" | "show" | "help", _)) => Cmd::Files(Vec::new()),
+            None if rest.iter().any(|a| matches!(*a, "--version" | "-V")) => Cmd::Files(Vec::new()),
+            _ => Cmd::Other(format!("{name} {}", rest.join(" "))),
+        };
+    }
+    match name {
+        "virtualenv" => match paths(&w[1..]).as_slice() {
+            [path] => Cmd::Venv {
+                path: path.clone(),
+                system: w.contains(&"--system-site-packages"),
+            },
+            _ => other(),
+        },
+        "apt-get" | "apt" => {
+            let sub = w[1..].iter().find(|a| !a.starts_with('-')).copied();
+            match sub {
+                Some("update" | "install" | "clean" | "autoclean" | "autoremove") => {
+                    Cmd::Files(Vec::new())
+                }
+                _ => other(),
+            }
+        }
+        "echo" | "true" | ":" | "set" | "export" | "printf" | "ls" | "cat" | "which" | "env" => {
+            Cmd::Files(Vec::new())
+        }
+        "cd" => match w.get(1) {
+            Some(d) if !d.starts_with('-') => Cmd::Cd(d.to_string()),
+            _ => other(),
+        },
+        "rm" | "mkdir" | "touch" | "cp" | "mv" | "ln" => Cmd::Files(paths(&w[1..])),
+        // The first word after the flags is a mode or an owner.
+        "chmod" | "chown" => Cmd::Files(paths(&w[1..]).into_iter().skip(1).collect()),
+        _ if is_python(name) && w[1..].iter().all(|a| matches!(*a, "--version" | "-V")) => {
+            Cmd::Files(Vec::new())
+        }
+        _ => other(),
+    }
+}
+
+/// Whether `p` is `dir` or inside it.
+fn inside(p: &str, dir: &str) -> bool {
+    let p = p.trim_end_matches('/');
+    p == dir || p.starts_with(&format!("{dir}/"))
+}
+
+/// A pip option that puts packages where the venv copy does not reach, or
+/// that the runtime would need the source folder for.
+fn pip_blocker(args: &[String]) -> Option<&'static str> {
+    for a in args {
+        let flag = a.split('=').next().unwrap_or(a);
+        let why = match flag {
+            "--user" => "`pip install --user` installs into the user's home, not the venv",
+            "--prefix" | "--target" | "-t" | "--root" => {
+                "`pip install` with `--prefix`, `--target` or `--root` installs outside the venv"
+            }
+            "-e" | "--editable" => {
+                "`pip install -e` links the package to its source folder instead of installing it"
+            }
+            _ => continue,
+        };
+        return Some(why);
+    }
+    None
+}
+
+/// `pip install --no-binary …`: pip compiles packages from source.
+pub(crate) fn builds_from_source(args: &[String]) -> bool {
+    args.iter()
+        .any(|a| a == "--no-binary" || a.starts_with("--no-binary="))
+}
+
+pub(super) fn python(
+    f: &Facts,
+    data: &Stages,
+    apt: &AptFacts,
+    table: Option<&BaseImage>,
+    context: Option<&Info>,
+) -> Option<Result<Split, String>> {
     let r = &data.python;
     let img = &f.doc.stages()[0].image;
-    let pip = f.runs().any(|i| {
-        let t = &i.logical.text;
-        t.contains("pip install") || t.contains("pip3 install")
-    });
-    if !pip
-        || img
-            .tag
-            .as_deref()
-            .is_some_and(|t| t.contains("slim") || t.contains("alpine"))
+    let tag = img.tag.as_deref();
+    if tag.is_some_and(|t| t.contains("slim") || t.contains("alpine"))
+        || table.is_some_and(|t| tag.is_some_and(|tag| is_variant(t, tag)))
     {
+        return None; // already a small base: DS201 has little to gain
+    }
+    let mut blockers: Vec<String> = Vec::new();
+    let mut block = |why: String| {
+        if !blockers.contains(&why) {
+            blockers.push(why);
+        }
+    };
+    let wd = f.workdir.clone().filter(|w| w != "/");
+    let mut pip_seen = false;
+    let mut from_source = false;
+    let mut venv: Option<(String, usize)> = None;
+    let mut bare_pip_at: Option<usize> = None;
+    // What the pip installs name: packages, and requirement files (read
+    // from the build context when there is one).
+    let mut requirements: Vec<String> = Vec::new();
+    let mut unread: Vec<String> = Vec::new();
+    for ins in f.runs() {
+        let i = f.index(ins);
+        let Some(script) = f.model.script(i) else {
+            let t = &ins.logical.text;
+            if t.contains("pip") {
+                pip_seen = true;
+            }
+            block("a RUN that dslim cannot read (exec form, heredoc or shell syntax it does not parse)".into());
+            continue;
+        };
+        let mut cwd = f.cwd_at(i);
+        for c in &script.commands {
+            let text = &ins.args_text()[c.span.clone()];
+            match classify(c) {
+                Cmd::PipInstall { bin, args } => {
+                    pip_seen = true;
+                    if let Some(why) = pip_blocker(&args) {
+                        block(why.into());
+                    }
+                    from_source |= builds_from_source(&args);
+                    let (pkgs, files) = pip_names(&args);
+                    requirements.extend(pkgs);
+                    for file in files {
+                        let text = context.and_then(|c| {
+                            let rel = file.trim_start_matches("./");
+                            c.requirements(rel)
+                                .or_else(|| c.requirements(rel.rsplit('/').next().unwrap_or(rel)))
+                        });
+                        match text {
+                            Some(t) => requirements.extend(t.lines().filter_map(requirement_name)),
+                            None => unread.push(file),
+                        }
+                    }
+                    match bin {
+                        None => {
+                            bare_pip_at.get_or_insert(i);
+                        }
+                        Some(b) => {
+                            let in_venv = venv.as_ref().is_some_and(|(v, _)| {
+                                cwd.as_deref().map(|d| join(d, &b)) == Some(format!("{v}/bin"))
+                            });
+                            if !in_venv {
+                                block(format!(
+                                    "`{}` calls pip by its path, which bypasses the venv",
+                                    words(c)[0]
+                                ));
+                            }
+                        }
+                    }
+                }
+                Cmd::Venv { path, system } => {
+                    if system {
+                        block(
+                            "a venv with `--system-site-packages` needs the full image's packages"
+                                .into(),
+                        );
+                    }
+                    match cwd.as_deref() {
+                        Some(d) if path != "\u{0}" && venv.is_none() => {
+                            venv = Some((join(d, &path), i))
+                        }
+                        _ => block("a second venv, or one at a path dslim cannot read".into()),
+                    }
+                }
+                Cmd::Cd(d) => {
+                    if !c.isolated {
+                        cwd = cwd.map(|w| join(&w, &d)).filter(|_| d != "\u{0}");
+                    }
+                }
+                Cmd::Files(paths) => {
+                    for p in paths {
+                        let at = cwd.as_deref().filter(|_| p != "\u{0}").map(|d| join(d, &p));
+                        let ok = at.as_deref().is_some_and(|at| {
+                            SCRATCH.iter().any(|s| inside(at, s))
+                                || wd.as_deref().is_some_and(|w| inside(at, w))
+                        });
+                        if !ok {
+                            block(format!(
+                                "`{}` in a RUN may change files outside the app folder, which \
+                                 the runtime does not get",
+                                text.trim()
+                            ));
+                            break;
+                        }
+                    }
+                    if text.contains('>') && !text.contains("/dev/null") {
+                        block(format!(
+                            "`{}` in a RUN writes a file dslim does not follow",
+                            text.trim()
+                        ));
+                    }
+                }
+                Cmd::Other(what) => block(format!(
+                    "`{what}` in a RUN may change files outside the app folder, which the \
+                     runtime does not get"
+                )),
+            }
+        }
+    }
+    if !pip_seen {
         return None;
     }
-    let Some(wd) = f.workdir.clone().filter(|w| w != "/") else {
+    let Some(wd) = wd else {
         return Some(Err("no WORKDIR: the app folder is unknown".into()));
     };
-    let tag = match img.tag.as_deref() {
-        Some(t) => format!("{t}{}", r.runtime_suffix),
-        None => r.runtime_suffix.trim_start_matches('-').to_string(),
+    if img.digest.is_some() {
+        return Some(Err(format!(
+            "`{}` is pinned by digest; its slim variant has another digest",
+            img.text
+        )));
+    }
+    let runtime_tag = match tag {
+        None | Some("latest") => r.runtime_suffix.trim_start_matches('-').to_string(),
+        Some(t) => match table.map(|tb| slim_tag(tb, t)) {
+            Some(TagPlan::Swap(s)) => s,
+            Some(TagPlan::Leave) => return None,
+            None => format!("{t}{}", r.runtime_suffix),
+        },
     };
-    let venv = &r.venv;
+    // The venv: the stage's own, or one dslim adds right after FROM.
+    let (venv_path, own) = match &venv {
+        Some((v, _)) => (v.clone(), true),
+        None => (r.venv.clone(), false),
+    };
+    // The last `ENV PATH` before `at` puts the venv's bin folder ahead of
+    // anything its `$PATH` holds.
+    let path_names_venv = |at: usize| {
+        let bin = format!("{venv_path}/bin");
+        f.doc.instructions()[f.from + 1..at]
+            .iter()
+            .rev()
+            .filter(|i| i.keyword == Keyword::Env)
+            .find_map(|i| i.pairs().into_iter().rev().find(|(k, _)| k == "PATH"))
+            .and_then(|(_, v)| v)
+            .is_some_and(|v| {
+                v.trim_matches(|c| c == '"' || c == '\'')
+                    .split(':')
+                    .take_while(|d| !d.contains('$'))
+                    .any(|d| d.trim_end_matches('/') == bin)
+            })
+    };
+    if let (Some((_, made)), Some(bare)) = (&venv, bare_pip_at) {
+        if bare < *made || !path_names_venv(bare) {
+            block(format!(
+                "a bare `pip install` runs the image's pip, not the venv {venv_path} (no `ENV \
+                 PATH` names its bin folder first)"
+            ));
+        }
+    }
+    // An ENV that sets PATH without `$PATH` hides dslim's venv from pip;
+    // pip's own variables can send the installs elsewhere.
+    for ins in f.instrs().iter().filter(|i| i.keyword == Keyword::Env) {
+        for (k, v) in ins.pairs() {
+            if matches!(
+                k.as_str(),
+                "PIP_USER" | "PIP_TARGET" | "PIP_PREFIX" | "PIP_ROOT" | "PIP_EDITABLE"
+            ) {
+                block(format!("`ENV {k}` makes pip install outside the venv"));
+            }
+            if k == "PATH"
+                && !own
+                && !v
+                    .as_deref()
+                    .is_some_and(|v| v.contains("$PATH") || v.contains("${PATH}"))
+            {
+                block("an `ENV PATH` that drops `$PATH` hides the venv from pip".into());
+            }
+        }
+    }
+    // Apt: build tools stay behind, `-dev` packages become their runtime
+    // libraries, anything else blocks.
+    let mut runtime_packages: Vec<String> = Vec::new();
+    if apt.opaque {
+        block("an apt install dslim cannot read".into());
+    }
+    for p in &apt.packages {
+        if let Some(lib) = data.builder.runtime_libraries.get(p) {
+            if !lib.is_empty() && !runtime_packages.contains(lib) {
+                runtime_packages.push(lib.clone());
+            }
+        } else if !data.builder.only_builds(p) {
+            block(format!(
+                "apt installs `{p}`, which the program may use at run time and which has no \
+                 runtime package in `[builder.runtime-libraries]` of transforms/stages.toml"
+            ));
+        }
+    }
+    // Packages PyPI has no Linux wheels of: pip compiles them against the
+    // full image's headers, and the runtime needs the library.
+    let mut source_builds: Vec<String> = Vec::new();
+    for name in &requirements {
+        if let Some(lib) = r.source_builds.get(name) {
+            if !source_builds.contains(name) {
+                source_builds.push(name.clone());
+            }
+            if !runtime_packages.contains(lib) {
+                runtime_packages.push(lib.clone());
+            }
+        }
+    }
+    let dev_installed = apt.packages.iter().any(|p| p.ends_with("-dev"));
+    if from_source && !dev_installed {
+        block(
+            "`pip install --no-binary` compiles against libraries of the full image, and no \
+             `-dev` package installed by apt says which the runtime needs"
+                .into(),
+        );
+    }
+    // Files: COPY/ADD into the app folder, or build inputs pip reads.
+    let mut chown: Option<String> = None;
+    for ins in f.instrs() {
+        if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {
+            continue;
+        }
+        let Some((srcs, dst)) = ins.copy_parts() else {
+            block(format!("a `{}` dslim cannot read", ins.keyword_text()));
+            continue;
+        };
+        let at = f.index(ins);
+        let target = match f.cwd_at(at) {
+            Some(w) => join(&w, dst),
+            None if dst.starts_with('/') => dst.to_string(),
+            None => {
+                block("a COPY into an unknown folder".into());
+                continue;
+            }
+        };
+        let build_input = srcs.iter().all(|s| {
+            let base = s.rsplit('/').next().unwrap_or(s);
+            r.build_inputs.iter().any(|g| glob(g, base))
+        });
+        if !inside(&target, &wd) && !build_input {
+            block(format!(
+                "`{}` copies outside the app folder {wd}",
+                ins.keyword_text()
+            ));
+        }
+        if let Some(c) = ins.flag("chown") {
+            if chown.as_ref().is_some_and(|x| x != &c.text) {
+                block("COPY instructions with different --chown".into());
+            }
+            chown = Some(c.text.clone());
+        }
+    }
+    // A USER after the last RUN changes nothing the build made (root owns
+    // it all, as the runtime's copies); one before a RUN runs it as that
+    // user, against a venv root made.
+    let last_run = f.runs().last().map(|i| f.index(i)).unwrap_or(0);
+    if let Some(u) = f.instrs().iter().find(|i| {
+        i.keyword == Keyword::User
+            && f.index(i) < last_run
+            && !matches!(i.args_text().trim(), "root" | "0" | "root:root" | "0:0")
+    }) {
+        block(format!(
+            "a RUN after `{}` runs as that user, and the venv is made as root",
+            f.doc.text(u.span.clone()).trim()
+        ));
+    }
+    // pip put the full image's scripts in /usr/local/bin; the split has
+    // them in the venv.
+    if let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) {
+        let prog = if i.is_exec_form() {
+            i.values().first().cloned()
+        } else {
+            i.args_text().split_whitespace().next().map(str::to_string)
+        };
+        if let Some(p) = prog.filter(|p| {
+            ["/usr/local/bin/", "/usr/bin/"]
+                .iter()
+                .any(|d| p.starts_with(d))
+                && !is_python(p)
+        }) {
+            block(format!(
+                "the {} runs `{p}`, where the full image has pip's scripts; in the split \
+                 they are in the venv",
+                i.keyword_text()
+            ));
+        }
+    }
+    if let Some(h) = f.last(Keyword::Healthcheck) {
+        let toks: Vec<&str> = h.args_text().split_whitespace().collect();
+        let prog = toks
+            .iter()
+            .skip_while(|t| t.starts_with("--"))
+            .skip_while(|t| matches!(**t, "CMD" | "CMD-SHELL"))
+            .map(|t| t.trim_matches(|c| "[\",".contains(c)))
+            .find(|t| !t.is_empty());
+        let fine = toks.first() == Some(&"NONE") || prog.is_some_and(is_python);
+        if !fine {
+            block(format!(
+                "the HEALTHCHECK runs `{}`, which the slim image may lack",
+                prog.unwrap_or("a command")
+            ));
+        }
+    }
+    let name = match &img.registry {
+        Some(reg) => format!("{reg}/{}", img.name),
+        None => img.name.clone(),
+    };
+    let path_env = format!("ENV PATH=\"{venv_path}/bin:$PATH\"");
+    let mut runtime_head = Vec::new();
+    if !runtime_packages.is_empty() {
+        runtime_head.push(format!(
+            "RUN {}",
+            r.runtime_apt
+                .replace("{packages}", &runtime_packages.join(" "))
+        ));
+    }
+    if !inside(&venv_path, &wd) {
+        runtime_head.push(format!("COPY --from={{build}} {venv_path} {venv_path}"));
+    }
+    if !own {
+        runtime_head.push(path_env.clone());
+    }
+    let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
+    runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
+    let builder_head = if own {
+        Vec::new()
+    } else {
+        vec![format!("RUN python -m venv {venv_path}"), path_env]
+    };
+    let mut note = format!(" (dependencies in the venv {venv_path}, copied to the slim image");
+    if !runtime_packages.is_empty() {
+        note.push_str(&format!(
+            ", with the runtime libraries `{}` of the builder's `-dev` packages",
+            runtime_packages.join("`, `")
+        ));
+    }
+    if !source_builds.is_empty() {
+        note.push_str(&format!(
+            "; `{}` builds from source (no Linux wheels on PyPI)",
+            source_builds.join("`, `")
+        ));
+    }
+    if !unread.is_empty() {
+        note.push_str(&format!(
+            "; `{}` was not read (no build context): a package it lists that builds from \
+             source against the full image's libraries (`psycopg2` → `libpq5`) needs that \
+             library in the runtime too",
+            unread.join("`, `")
+        ));
+    }
+    note.push(')');
+    let applicability = if blockers.is_empty() {
+        Applicability::Unsafe
+    } else {
+        note.push_str(&format!("; not applied: {}", blockers.join("; ")));
+        Applicability::DisplayOnly
+    };
     Some(Ok(Split {
         lang: "Python",
-        runtime_image: format!("{}:{tag}", img.name),
-        builder_head: vec![
-            format!("RUN python -m venv {venv}"),
-            format!("ENV PATH=\"{venv}/bin:$PATH\""),
-        ],
+        runtime_image: format!("{name}:{runtime_tag}"),
+        builder_head,
         builder_tail: Vec::new(),
-        runtime_head: vec![
-            format!("COPY --from={{build}} {venv} {venv}"),
-            format!("ENV PATH=\"{venv}/bin:$PATH\""),
-            format!("COPY --from={{build}} {wd} {wd}"),
-        ],
+        runtime_head,
         runtime_tail: Vec::new(),
-        applicability: Applicability::DisplayOnly,
-        note: " (dependencies in a venv copied to the slim image)".into(),
+        applicability,
+        note,
     }))
+}
+
+/// pip options that take a value (the next word, unless written `--x=v`).
+const PIP_VALUE_OPTIONS: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "--no-binary",
+    "--only-binary",
+    "--trusted-host",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--progress-bar",
+    "--global-option",
+    "--config-settings",
+    "-C",
+    "--src",
+    "--upgrade-strategy",
+    "--cache-dir",
+    "--log",
+    "--proxy",
+    "--timeout",
+    "--retries",
+    "--cert",
+    "--client-cert",
+    "--exists-action",
+];
+
+/// The package names a `pip install` names (lower case, `_` as `-`) and the
+/// requirement files it reads (`-r FILE`).
+fn pip_names(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let (mut pkgs, mut files) = (Vec::new(), Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(f) = a.strip_prefix("--requirement=").or_else(|| {
+            a.strip_prefix("-r")
+                .filter(|f| !f.is_empty() && !f.starts_with('='))
+        }) {
+            files.push(f.to_string());
+        } else if a == "-r" || a == "--requirement" {
+            files.extend(it.next().cloned());
+        } else if PIP_VALUE_OPTIONS.contains(&a.as_str()) {
+            it.next();
+        } else if !a.starts_with('-') {
+            pkgs.extend(requirement_name(a));
+        }
+    }
+    files.retain(|f| f != "\u{0}");
+    (pkgs, files)
+}
+
+/// The project name of a requirement line or argument (`psycopg2==2.9`,
+/// `Django[argon2]>=4`), normalised; `None` for comments, options, paths
+/// and URLs.
+fn requirement_name(line: &str) -> Option<String> {
+    let line = line.split('#').next()?.trim();
+    if line.is_empty() || line.starts_with(['-', '.', '/']) || line.contains("://") {
+        return None;
+    }
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+        .unwrap_or(line.len());
+    let name = &line[..end];
+    (!name.is_empty()).then(|| name.to_ascii_lowercase().replace('_', "-"))
+}
+
+/// `*` matches any text.
+fn glob(pattern: &str, s: &str) -> bool {
+    match pattern.split_once('*') {
+        Some((head, tail)) => {
+            s.len() >= head.len() + tail.len() && s.starts_with(head) && s.ends_with(tail)
+        }
+        None => pattern == s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_and_pip_names() {
+        for n in ["python", "python3", "python3.11", "/usr/local/bin/python3"] {
+            assert!(is_python(n), "{n}");
+        }
+        for n in ["python2", "pythonx", "python3.", "py"] {
+            assert!(!is_python(n), "{n}");
+        }
+        for n in ["pip", "pip3", "pip3.12", "/opt/venv/bin/pip"] {
+            assert!(is_pip(n), "{n}");
+        }
+        for n in ["pipx", "pip2", "pipenv"] {
+            assert!(!is_pip(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn pip_options_that_leave_the_venv() {
+        let a = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert!(pip_blocker(&a("--user flask")).is_some());
+        assert!(pip_blocker(&a("--prefix=/install .")).is_some());
+        assert!(pip_blocker(&a("-t /deps x")).is_some());
+        assert!(pip_blocker(&a("-e .")).is_some());
+        assert!(pip_blocker(&a("--no-cache-dir -r requirements.txt")).is_none());
+        assert!(builds_from_source(&a("--no-binary :all: x")));
+        assert!(builds_from_source(&a("--no-binary=PyYAML x")));
+        assert!(!builds_from_source(&a("--only-binary :all: x")));
+    }
+
+    #[test]
+    fn names_and_requirement_files_of_a_pip_install() {
+        let a = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let (p, f) = pip_names(&a("--no-cache-dir -r req.txt --requirement=dev.txt -rother.txt -i https://x psycopg2==2.9 Django[argon2]>=4 ."));
+        assert_eq!(f, ["req.txt", "dev.txt", "other.txt"]);
+        assert_eq!(p, ["psycopg2", "django"]);
+        assert_eq!(
+            requirement_name("mysqlclient ; python_version > '3'"),
+            Some("mysqlclient".into())
+        );
+        assert_eq!(
+            requirement_name("Flask_Login~=0.6 # auth"),
+            Some("flask-login".into())
+        );
+        assert_eq!(requirement_name("# psycopg2"), None);
+        assert_eq!(requirement_name("-e ."), None);
+        assert_eq!(requirement_name("git+https://x/y.git"), None);
+    }
+
+    #[test]
+    fn build_input_globs() {
+        assert!(glob("requirements*.txt", "requirements.txt"));
+        assert!(glob("requirements*.txt", "requirements-dev.txt"));
+        assert!(!glob("requirements*.txt", "app.py"));
+    }
 }

@@ -1,0 +1,5 @@
+FROM python:3.11
+WORKDIR /src
+COPY . .
+RUN pip install -e .
+ENTRYPOINT ["mytool"]
