@@ -192,6 +192,12 @@ pub struct BaseImage {
     pub used_by: Vec<String>,
     pub slim: Option<String>,
     pub slim_position: SlimPosition,
+    /// What the slim variant leaves out, for DS101's message.
+    pub slim_drops: Option<String>,
+    /// The slim variant has the same packages (only documentation is
+    /// left out): a stage that compiles with tools it installs itself
+    /// builds the same on it.
+    pub slim_same_packages: bool,
     pub alpine: Option<String>,
     pub distros: Vec<String>,
     pub variants: Vec<String>,

@@ -15,7 +15,7 @@ use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::images::{
     alpine_tag, compiles, final_stages, is_stage_ref, native_install, resolved_image, run_texts,
-    tokens, TagPlan,
+    slim_tag, tokens, TagPlan,
 };
 use super::runedit;
 use super::slim_base::{table_for, written};
@@ -224,12 +224,34 @@ impl Transform for AlpineBase {
                      prebuilt musl wheels/binaries)"
                 ));
             }
+            // Slim and Alpine both apply: `--unsafe` takes the slim variant
+            // (DS101), which keeps glibc; Alpine stays the alternative the
+            // message names. Also for a tag that already is slim, or the fix
+            // loop would go on from DS101's slim image to Alpine.
+            if let Some(slim) = table.slim.as_deref() {
+                let instead = match slim_tag(table, &w.tag) {
+                    TagPlan::Swap(t) => format!("`--unsafe` uses `{}{t}` instead (DS101)", w.prefix),
+                    TagPlan::Leave if tag.split('-').any(|x| x == slim) => {
+                        "`--unsafe` keeps the slim image".to_string()
+                    }
+                    TagPlan::Leave => "`--unsafe` leaves it".to_string(),
+                };
+                advise(
+                    format!(
+                        "nothing in the stage needs glibc or apt, but musl differs from glibc \
+                         (prebuilt binaries and wheels, DNS, locales) and dslim did not build \
+                         it; {instead}{warn}"
+                    ),
+                    out,
+                );
+                continue;
+            }
             out.push(Finding {
                 code: META.code,
                 name: META.name,
                 message: format!(
                     "final stage needs nothing from glibc or apt; the Alpine variant `{new}` is \
-                     smaller than `{shown}`{warn}"
+                     smaller than `{shown}` (dslim did not build it){warn}"
                 ),
                 span: span.clone(),
                 fix: Some(

@@ -73,6 +73,14 @@ pub(crate) fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
+/// What the smaller image leaves out, as the table says (a generic phrase
+/// for a user's table without `slim-drops`).
+fn drops(img: &BaseImage) -> &str {
+    img.slim_drops
+        .as_deref()
+        .unwrap_or("build tools the full image carries")
+}
+
 /// The measured saving of swapping `from` to `to`, when the table has both.
 fn saving(img: &BaseImage, from: &str, to: &str) -> Option<u64> {
     let size = |t: &str| img.sizes.iter().find(|s| s.tag == t).map(|s| s.bytes);
@@ -142,12 +150,15 @@ impl Transform for SlimBase {
                 continue;
             }
             let texts = run_texts(doc, st);
-            if let Some(tool) = compiles(&texts, tools) {
+            let drops = drops(table);
+            // A slim variant with the same packages (`debian`) builds what
+            // the full image builds: the stage installs its own compilers.
+            if let Some(tool) = compiles(&texts, tools).filter(|_| !table.slim_same_packages) {
                 advise(
                     format!(
                         "`{shown}` is a full image, but this final stage builds code (`{tool}`), \
-                         which needs the headers and tools the full image carries; build in a \
-                         separate stage and copy the result onto a slim image"
+                         which may need what the smaller image leaves out: {drops}; build in a \
+                         separate stage and copy the result onto the smaller image"
                     ),
                     out,
                 );
@@ -172,7 +183,8 @@ impl Transform for SlimBase {
                 TagPlan::Swap(t) => saving(table, tag, &t),
                 TagPlan::Leave => None,
             };
-            let warn = native_install(&texts, tools).map_or(String::new(), |n| {
+            let native = native_install(&texts, tools).filter(|_| !table.slim_same_packages);
+            let warn = native.map_or(String::new(), |n| {
                 format!(
                     "; note: `{n}` may build native extensions, which the slim image \
                      cannot compile (install build tools in a builder stage if it fails)"
@@ -182,8 +194,8 @@ impl Transform for SlimBase {
                 code: META.code,
                 name: META.name,
                 message: format!(
-                    "final stage uses the full image `{shown}`; its slim variant `{new}` \
-                     has the same runtime without compilers and headers{}{warn}",
+                    "final stage uses the full image `{shown}`; its slim variant `{new}`{} \
+                     leaves out {drops}{warn}",
                     save.map_or(String::new(), |b| format!(" (~{} smaller)", mb(b)))
                 ),
                 span: w.span.clone(),
@@ -254,7 +266,8 @@ impl SlimBase {
                 name: META.name,
                 message: format!(
                     "final stage runs a jar on the JDK image `{shown}`; the JRE image `{new}` \
-                     runs it without the compiler and tools"
+                     runs it without {}",
+                    drops(table)
                 ),
                 span: w.span.clone(),
                 fix: Some(
