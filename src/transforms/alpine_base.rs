@@ -1,12 +1,13 @@
 //! DS102 `alpine-base`: move a final stage to the `-alpine` variant of its
-//! official image (`python:3.12-slim` → `python:3.12-alpine`) when the stage
-//! uses no apt/dpkg and nothing glibc-specific.
+//! image when the stage uses no apt/dpkg and nothing glibc-specific. When
+//! the image also has a slim (glibc) variant (`python`, `node`, `ruby`),
+//! the finding is display-only: `--unsafe` applies slim (DS101) instead.
 //!
 //! Alpine uses musl, not glibc, and apk, not apt. A stage that installs
 //! Debian packages gets display-only advice with the proposed `apk add`
 //! (packages mapped through `[apt-to-apk]` in `transforms/base-images.toml`;
-//! an unmapped package is named and no RUN is proposed): base images other
-//! than Debian cannot be built here to check a conversion.
+//! an unmapped package is named and no RUN is proposed): no Alpine image
+//! can be built on dslim's test machine to check a conversion.
 
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
@@ -230,7 +231,9 @@ impl Transform for AlpineBase {
             // loop would go on from DS101's slim image to Alpine.
             if let Some(slim) = table.slim.as_deref() {
                 let instead = match slim_tag(table, &w.tag) {
-                    TagPlan::Swap(t) => format!("`--unsafe` uses `{}{t}` instead (DS101)", w.prefix),
+                    TagPlan::Swap(t) => {
+                        format!("`--unsafe` uses `{}{t}` instead (DS101)", w.prefix)
+                    }
                     TagPlan::Leave if tag.split('-').any(|x| x == slim) => {
                         "`--unsafe` keeps the slim image".to_string()
                     }

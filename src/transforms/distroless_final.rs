@@ -132,10 +132,7 @@ fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
 /// An Alpine builder (image or `apk`): a dynamically linked binary built
 /// there needs musl's loader, which no distroless image has.
 fn musl_builder(doc: &Document, builders: &[&Stage]) -> Option<String> {
-    let chain: Vec<&Stage> = builders
-        .iter()
-        .flat_map(|b| stage_chain(doc, b))
-        .collect();
+    let chain: Vec<&Stage> = builders.iter().flat_map(|b| stage_chain(doc, b)).collect();
     if let Some(s) = chain
         .iter()
         .find(|s| s.image.text.to_ascii_lowercase().contains("alpine"))
