@@ -626,6 +626,17 @@ mod tests {
                 i.slim.is_some() || i.alpine.is_some() || i.jre.is_some(),
                 "{name}: no variant"
             );
+            // DS101's message says what the smaller image leaves out.
+            if i.slim.is_some() || i.jre.is_some() {
+                assert!(
+                    i.slim_drops.as_deref().is_some_and(|d| !d.is_empty()),
+                    "{name}: no slim-drops"
+                );
+            }
+            assert!(
+                !i.slim_same_packages || i.slim.is_some(),
+                "{name}: slim-same-packages without a slim variant"
+            );
             for s in &i.sizes {
                 assert!(
                     s.bytes > 0 && !s.source.is_empty(),
