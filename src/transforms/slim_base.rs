@@ -73,6 +73,23 @@ pub(crate) fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
+/// Why the RUNs build native code while installing, if they do: a `-dev`
+/// package (headers to compile against) or pip's `--no-binary`.
+fn source_build(texts: &[&str]) -> Option<String> {
+    texts.iter().flat_map(|t| tokens(t)).find_map(|t| {
+        if t.starts_with("--no-binary") || t.starts_with("PIP_NO_BINARY") {
+            Some(format!(
+                "`{}` builds from source",
+                t.split('=').next().unwrap_or(t)
+            ))
+        } else if !t.starts_with('-') && t.len() > 4 && t.ends_with("-dev") {
+            Some(format!("it installs `{t}`, headers to compile against"))
+        } else {
+            None
+        }
+    })
+}
+
 /// What the smaller image leaves out, as the table says (a generic phrase
 /// for a user's table without `slim-drops`).
 fn drops(img: &BaseImage) -> &str {
@@ -159,6 +176,28 @@ impl Transform for SlimBase {
                         "`{shown}` is a full image, but this final stage builds code (`{tool}`), \
                          which may need what the smaller image leaves out: {drops}; build in a \
                          separate stage and copy the result onto the smaller image"
+                    ),
+                    out,
+                );
+                continue;
+            }
+            // Headers installed, or pip told to build from source: the
+            // stage compiles at install time, and on the slim image (no gcc)
+            // pip may build a package without its C extension instead of
+            // failing (`--no-binary PyYAML` with `libyaml-dev`).
+            let envs: Vec<&str> = doc.instructions()[st.instructions.clone()]
+                .iter()
+                .filter(|i| i.keyword == Keyword::Env)
+                .map(|i| doc.text(i.span.clone()))
+                .collect();
+            let installs: Vec<&str> = texts.iter().chain(&envs).copied().collect();
+            if let Some(why) = source_build(&installs).filter(|_| !table.slim_same_packages) {
+                advise(
+                    format!(
+                        "`{shown}` is a full image, but this final stage may compile native code \
+                         while installing ({why}), which needs what the smaller image leaves out: \
+                         {drops}; build in a separate stage and copy the result onto the \
+                         smaller image"
                     ),
                     out,
                 );
