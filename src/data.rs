@@ -200,6 +200,12 @@ pub struct BaseImage {
     pub used_by: Vec<String>,
     pub slim: Option<String>,
     pub slim_position: SlimPosition,
+    /// What the slim variant leaves out, for DS101's message.
+    pub slim_drops: Option<String>,
+    /// The slim variant has the same packages (only documentation is
+    /// left out): a stage that compiles with tools it installs itself
+    /// builds the same on it.
+    pub slim_same_packages: bool,
     pub alpine: Option<String>,
     pub distros: Vec<String>,
     pub variants: Vec<String>,
@@ -627,6 +633,17 @@ mod tests {
             assert!(
                 i.slim.is_some() || i.alpine.is_some() || i.jre.is_some(),
                 "{name}: no variant"
+            );
+            // DS101's message says what the smaller image leaves out.
+            if i.slim.is_some() || i.jre.is_some() {
+                assert!(
+                    i.slim_drops.as_deref().is_some_and(|d| !d.is_empty()),
+                    "{name}: no slim-drops"
+                );
+            }
+            assert!(
+                !i.slim_same_packages || i.slim.is_some(),
+                "{name}: slim-same-packages without a slim variant"
             );
             for s in &i.sizes {
                 assert!(

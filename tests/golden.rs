@@ -7,7 +7,7 @@
 //! with unsafe fixes enabled. An optional `<case>.toml` beside the input sets
 //! configuration (`cache-style`, `target`, `targets`, a `[format]` table, a
 //! `[merge-runs]` table,
-//! `[builders.<name>]` tables). An optional `<case>.context/`
+//! `[builders.<name>]` and `[base-images.<name>]` tables). An optional `<case>.context/`
 //! folder is the case's build context, given explicitly (`--context`);
 //! other files a fix creates or changes in it (DS203's `.dockerignore`) are
 //! compared with `<case>.expected.<file name without its dot>`
@@ -92,6 +92,8 @@ struct CaseConfig {
     merge_runs: Option<dslim::config::MergeRunsOptions>,
     /// `[builders.<name>]` tables merged over `transforms/builders.toml`.
     builders: Option<toml::Table>,
+    /// `[base-images.<name>]` tables merged over `transforms/base-images.toml`.
+    base_images: Option<toml::Table>,
 }
 
 impl Case {
@@ -142,6 +144,11 @@ impl Case {
                 config
                     .extensions
                     .insert("builders".into(), toml::Value::Table(b));
+            }
+            if let Some(b) = c.base_images {
+                config
+                    .extensions
+                    .insert("base-images".into(), toml::Value::Table(b));
             }
         }
         Ok(Settings {

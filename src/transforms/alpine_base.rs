@@ -1,12 +1,13 @@
 //! DS102 `alpine-base`: move a final stage to the `-alpine` variant of its
-//! official image (`python:3.12-slim` → `python:3.12-alpine`) when the stage
-//! uses no apt/dpkg and nothing glibc-specific.
+//! image when the stage uses no apt/dpkg and nothing glibc-specific. When
+//! the image also has a slim (glibc) variant (`python`, `node`, `ruby`),
+//! the finding is display-only: `--unsafe` applies slim (DS101) instead.
 //!
 //! Alpine uses musl, not glibc, and apk, not apt. A stage that installs
 //! Debian packages gets display-only advice with the proposed `apk add`
 //! (packages mapped through `[apt-to-apk]` in `transforms/base-images.toml`;
-//! an unmapped package is named and no RUN is proposed): base images other
-//! than Debian cannot be built here to check a conversion.
+//! an unmapped package is named and no RUN is proposed): no Alpine image
+//! can be built on dslim's test machine to check a conversion.
 
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
@@ -15,7 +16,7 @@ use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::images::{
     alpine_tag, compiles, final_stages, is_stage_ref, native_install, resolved_image, run_texts,
-    tokens, TagPlan,
+    slim_tag, tokens, TagPlan,
 };
 use super::runedit;
 use super::slim_base::{table_for, written};
@@ -224,12 +225,36 @@ impl Transform for AlpineBase {
                      prebuilt musl wheels/binaries)"
                 ));
             }
+            // Slim and Alpine both apply: `--unsafe` takes the slim variant
+            // (DS101), which keeps glibc; Alpine stays the alternative the
+            // message names. Also for a tag that already is slim, or the fix
+            // loop would go on from DS101's slim image to Alpine.
+            if let Some(slim) = table.slim.as_deref() {
+                let instead = match slim_tag(table, &w.tag) {
+                    TagPlan::Swap(t) => {
+                        format!("`--unsafe` uses `{}{t}` instead (DS101)", w.prefix)
+                    }
+                    TagPlan::Leave if tag.split('-').any(|x| x == slim) => {
+                        "`--unsafe` keeps the slim image".to_string()
+                    }
+                    TagPlan::Leave => "`--unsafe` leaves it".to_string(),
+                };
+                advise(
+                    format!(
+                        "nothing in the stage needs glibc or apt, but musl differs from glibc \
+                         (prebuilt binaries and wheels, DNS, locales) and dslim did not build \
+                         it; {instead}{warn}"
+                    ),
+                    out,
+                );
+                continue;
+            }
             out.push(Finding {
                 code: META.code,
                 name: META.name,
                 message: format!(
                     "final stage needs nothing from glibc or apt; the Alpine variant `{new}` is \
-                     smaller than `{shown}`{warn}"
+                     smaller than `{shown}` (dslim did not build it){warn}"
                 ),
                 span: span.clone(),
                 fix: Some(

@@ -57,7 +57,9 @@ fn copy_from<'d>(doc: &'d Document, ins: &Instruction, before: usize) -> Option<
         .filter(|s| s.index < before)
 }
 
-fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
+/// The image, RUN, ENV and ARG text of the builder stages and the stages
+/// they are built on, one a line.
+fn builder_text(doc: &Document, builders: &[&Stage]) -> String {
     let mut text = String::new();
     for b in builders {
         for s in stage_chain(doc, b) {
@@ -72,6 +74,11 @@ fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
             }
         }
     }
+    text
+}
+
+fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
+    let text = builder_text(doc, builders);
     let toks = tokens(&text);
     let has = |w: &str| toks.iter().any(|t| t.rsplit('/').next() == Some(w));
     let phrase = |a: &str, b: &str| {
@@ -86,7 +93,9 @@ fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
         })
     };
     Some(if phrase("go", "build") || image("golang") {
-        if text.contains("CGO_ENABLED=0") {
+        // Static only when nothing turns cgo back on (`ENV CGO_ENABLED=0`
+        // then `RUN CGO_ENABLED=1 go build`).
+        if text.contains("CGO_ENABLED=0") && !text.contains("CGO_ENABLED=1") {
             Kind::Static
         } else {
             Kind::GoCgo
@@ -118,6 +127,42 @@ fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
     } else {
         return None;
     })
+}
+
+/// An Alpine builder (image or `apk`): a dynamically linked binary built
+/// there needs musl's loader, which no distroless image has.
+fn musl_builder(doc: &Document, builders: &[&Stage]) -> Option<String> {
+    let chain: Vec<&Stage> = builders.iter().flat_map(|b| stage_chain(doc, b)).collect();
+    if let Some(s) = chain
+        .iter()
+        .find(|s| s.image.text.to_ascii_lowercase().contains("alpine"))
+    {
+        return Some(format!("`{}`", s.image.text));
+    }
+    let text = builder_text(doc, builders);
+    tokens(&text)
+        .iter()
+        .any(|t| t.rsplit('/').next() == Some("apk"))
+        .then(|| "that runs `apk`".to_string())
+}
+
+/// Development packages a builder installs besides the C library's own: a
+/// dynamically linked binary may link their library (`zlib1g-dev` →
+/// libz.so.1), which the distroless `cc` image (glibc, libgcc, libstdc++,
+/// libgomp, OpenSSL) may lack.
+fn dev_library(text: &str) -> Option<String> {
+    const C_LIBRARY: &[&str] = &["libc6-dev", "libc-dev", "linux-libc-dev", "musl-dev"];
+    tokens(text)
+        .into_iter()
+        .find(|t| {
+            !t.starts_with('-')
+                && (t.ends_with("-dev") || t.ends_with("-devel"))
+                && t.len() > 4
+                && !C_LIBRARY.contains(t)
+                && !t.starts_with("libstdc++")
+                && !t.starts_with("libgcc")
+        })
+        .map(str::to_string)
 }
 
 /// A builder image (in the chain of any builder) whose tag names a release
@@ -234,11 +279,17 @@ impl Transform for DistrolessFinal {
                     );
                     continue;
                 }
-                Kind::GoCgo => {
-                    advise(&d.static_, "the Go build does not set `CGO_ENABLED=0`, so the binary may need glibc (use `cc-debian13`, or build with `CGO_ENABLED=0`)".into(), out);
-                    continue;
-                }
-                Kind::Cc => {
+                // cgo is on by default: the Go binary is taken as linked
+                // against glibc, like a Rust or C one.
+                Kind::GoCgo | Kind::Cc => {
+                    if let Some(img) = musl_builder(doc, &builders) {
+                        advise(&d.cc, format!("the builder {img} is Alpine: a dynamically linked binary built there needs musl, which the distroless images lack (link it statically: `CGO_ENABLED=0`, a musl target or `-static`)"), out);
+                        continue;
+                    }
+                    if let Some(dev) = dev_library(&builder_text(doc, &builders)) {
+                        advise(&d.cc, format!("the builder installs `{dev}`, so the binary may link a library the `cc` image lacks (it has glibc, libgcc, libstdc++, libgomp and OpenSSL)"), out);
+                        continue;
+                    }
                     if let Some(img) = newer_release(doc, &builders, &d.newer_releases) {
                         advise(&d.cc, format!("the builder `{img}` may link against a newer glibc than the image's Debian release has"), out);
                         continue;
@@ -363,8 +414,14 @@ impl Transform for DistrolessFinal {
                 name: META.name,
                 message: format!(
                     "this final stage only runs `{}` copied from a builder stage; `FROM {target}` \
-                     drops the shell, package manager and libraries it does not use",
-                    words.first().map_or("", |s| s.as_str())
+                     drops the shell, package manager and libraries it does not use{}",
+                    words.first().map_or("", |s| s.as_str()),
+                    if kind == Kind::GoCgo {
+                        " (the Go build does not set `CGO_ENABLED=0`, so cgo is on and the binary \
+                         is taken as linked against glibc, which the `cc` image has)"
+                    } else {
+                        ""
+                    }
                 ),
                 span: span.clone(),
                 fix: Some(Fix::unsafe_(edits).with_title(format!("use `FROM {target}`"))),

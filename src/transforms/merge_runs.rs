@@ -419,8 +419,8 @@ fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
         // Later parts that are not plain AND-lists need braces; the first
         // part only when it ends in `;` (which cannot precede `&&`).
         // A later part that assigns variables gets them too (see `assigns`).
-        let braces = !subshell
-            && ((k != 0 && (p.compound || p.assigns)) || (k == 0 && p.ends_with_semi));
+        let braces =
+            !subshell && ((k != 0 && (p.compound || p.assigns)) || (k == 0 && p.ends_with_semi));
         if k > 0 {
             // Close the previous part's last line with a continuation.
             let prev = &instrs[parts[k - 1].index];

@@ -18,8 +18,8 @@ use crate::syntax::{Document, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::images::{
-    compiles, final_stages, has_phrase, is_stage_ref, is_variant, jre_image, native_install,
-    resolved_image, run_texts, slim_tag, tokens, TagPlan,
+    compiles, final_stages, is_stage_ref, is_variant, jre_image, native_install, resolved_image,
+    run_texts, slim_tag, tokens, TagPlan,
 };
 
 pub struct SlimBase;
@@ -72,6 +72,31 @@ pub(crate) fn table_for<'c>(cx: &'c Context, name: &str) -> Option<&'c BaseImage
 
 pub(crate) fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// Why the RUNs build native code while installing, if they do: a `-dev`
+/// package (headers to compile against) or pip's `--no-binary`.
+fn source_build(texts: &[&str]) -> Option<String> {
+    texts.iter().flat_map(|t| tokens(t)).find_map(|t| {
+        if t.starts_with("--no-binary") || t.starts_with("PIP_NO_BINARY") {
+            Some(format!(
+                "`{}` builds from source",
+                t.split('=').next().unwrap_or(t)
+            ))
+        } else if !t.starts_with('-') && t.len() > 4 && t.ends_with("-dev") {
+            Some(format!("it installs `{t}`, headers to compile against"))
+        } else {
+            None
+        }
+    })
+}
+
+/// What the smaller image leaves out, as the table says (a generic phrase
+/// for a user's table without `slim-drops`).
+fn drops(img: &BaseImage) -> &str {
+    img.slim_drops
+        .as_deref()
+        .unwrap_or("build tools the full image carries")
 }
 
 /// The measured saving of swapping `from` to `to`, when the table has both.
@@ -143,25 +168,37 @@ impl Transform for SlimBase {
                 continue;
             }
             let texts = run_texts(doc, st);
-            if let Some(tool) = compiles(&texts, tools) {
+            let drops = drops(table);
+            // A slim variant with the same packages (`debian`) builds what
+            // the full image builds: the stage installs its own compilers.
+            if let Some(tool) = compiles(&texts, tools).filter(|_| !table.slim_same_packages) {
                 advise(
                     format!(
                         "`{shown}` is a full image, but this final stage builds code (`{tool}`), \
-                         which needs the headers and tools the full image carries; build in a \
-                         separate stage and copy the result onto a slim image"
+                         which may need what the smaller image leaves out: {drops}; build in a \
+                         separate stage and copy the result onto the smaller image"
                     ),
                     out,
                 );
                 continue;
             }
-            if let Some(what) = builds_from_source(&texts) {
+            // Headers installed, or pip told to build from source: the
+            // stage compiles at install time, and on the slim image (no gcc)
+            // pip may build a package without its C extension instead of
+            // failing (`--no-binary PyYAML` with `libyaml-dev`).
+            let envs: Vec<&str> = doc.instructions()[st.instructions.clone()]
+                .iter()
+                .filter(|i| i.keyword == Keyword::Env)
+                .map(|i| doc.text(i.span.clone()))
+                .collect();
+            let installs: Vec<&str> = texts.iter().chain(&envs).copied().collect();
+            if let Some(why) = source_build(&installs).filter(|_| !table.slim_same_packages) {
                 advise(
                     format!(
-                        "`{shown}` is a full image, but this final stage compiles code \
-                         (`{what}`), which needs the compilers, headers and libraries the full \
-                         image carries: on the slim image the build fails or, for pip, quietly \
-                         leaves out the C extension; build in a separate stage and copy the \
-                         result onto a slim image"
+                        "`{shown}` is a full image, but this final stage may compile native code \
+                         while installing ({why}), which needs what the smaller image leaves out: \
+                         {drops}; build in a separate stage and copy the result onto the \
+                         smaller image"
                     ),
                     out,
                 );
@@ -186,7 +223,8 @@ impl Transform for SlimBase {
                 TagPlan::Swap(t) => saving(table, tag, &t),
                 TagPlan::Leave => None,
             };
-            let warn = native_install(&texts, tools).map_or(String::new(), |n| {
+            let native = native_install(&texts, tools).filter(|_| !table.slim_same_packages);
+            let warn = native.map_or(String::new(), |n| {
                 format!(
                     "; note: `{n}` may build native extensions, which the slim image \
                      cannot compile (install build tools in a builder stage if it fails)"
@@ -196,8 +234,8 @@ impl Transform for SlimBase {
                 code: META.code,
                 name: META.name,
                 message: format!(
-                    "final stage uses the full image `{shown}`; its slim variant `{new}` \
-                     has the same runtime without compilers and headers{}{warn}",
+                    "final stage uses the full image `{shown}`; its slim variant `{new}`{} \
+                     leaves out {drops}{warn}",
                     save.map_or(String::new(), |b| format!(" (~{} smaller)", mb(b)))
                 ),
                 span: w.span.clone(),
@@ -209,27 +247,6 @@ impl Transform for SlimBase {
             });
         }
     }
-}
-
-/// What in `texts` compiles code that [`compiles`] does not name: `pip
-/// install --no-binary` (an sdist build) or an apt-installed `-dev` package
-/// (headers, which only a build reads).
-fn builds_from_source(texts: &[&str]) -> Option<String> {
-    texts.iter().find_map(|text| {
-        let toks = tokens(text);
-        let pip = has_phrase(&toks, "pip install") || has_phrase(&toks, "pip3 install");
-        if pip
-            && toks
-                .iter()
-                .any(|t| *t == "--no-binary" || t.starts_with("--no-binary="))
-        {
-            return Some("pip install --no-binary".to_string());
-        }
-        let apt = toks.iter().any(|t| matches!(*t, "apt-get" | "apt")) && toks.contains(&"install");
-        toks.iter()
-            .find(|t| apt && t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-'))
-            .map(|t| t.to_string())
-    })
 }
 
 impl SlimBase {
@@ -289,7 +306,8 @@ impl SlimBase {
                 name: META.name,
                 message: format!(
                     "final stage runs a jar on the JDK image `{shown}`; the JRE image `{new}` \
-                     runs it without the compiler and tools"
+                     runs it without {}",
+                    drops(table)
                 ),
                 span: w.span.clone(),
                 fix: Some(

@@ -1,4 +1,4 @@
-FROM debian:bookworm AS build
+FROM debian:bookworm-slim AS build
 RUN apt-get update \
     && apt-get install --no-install-recommends -y cargo \
     && rm -rf /var/lib/apt/lists/*

@@ -1,4 +1,0 @@
-FROM node:20-alpine
-WORKDIR /app
-COPY . .
-CMD ["node", "server.js"]
