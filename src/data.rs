@@ -71,7 +71,7 @@ pub struct Stages {
     pub binary: BinaryRecipe,
     pub node: NodeRecipe,
     pub python: PythonRecipe,
-    pub java: ImageRecipe,
+    pub java: JavaRecipe,
     pub builder: BuilderPackages,
 }
 
@@ -126,8 +126,13 @@ pub struct PythonRecipe {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
-pub struct ImageRecipe {
+pub struct JavaRecipe {
+    /// The JRE image, `{major}` replaced by the builder's Java major.
     pub runtime: String,
+    /// Java majors the runtime image is published for.
+    pub jre_majors: Vec<u32>,
+    /// Parts of a builder tag kept on the runtime's (`-jammy`, `-alpine`).
+    pub distro_suffixes: Vec<String>,
 }
 
 /// `transforms/dockerignore.toml` (DS203).

@@ -13,10 +13,12 @@
 //! `debian:trixie-slim`, no release → `debian:stable-slim`: a binary needs
 //! the glibc it was linked against or a newer one); Node (`npm|yarn|pnpm`
 //! install + build scripts → the app folder, pruned of dev dependencies in
-//! the builder, on the image's `-slim` variant). Advice only, with the
+//! the builder, on the image's `-slim` variant); Java (`javac` + `jar`, or
+//! Maven with a literal `<finalName>` → the jar at the same path on
+//! `eclipse-temurin:<major>-jre`, the builder tag's major; Gradle and other
+//! Maven builds as advice: `java.rs`). Advice only, with the
 //! proposed Dockerfile in the message: Python (venv in the builder copied
-//! to `-slim`) and Java (Maven/Gradle → the jar on a JRE image) — their
-//! runtimes cannot be built and tested here yet.
+//! to `-slim`).
 //!
 //! What apt installs stays in the builder, so a binary split is refused
 //! (advice) when apt installs anything but build tools (`[builder]` in
@@ -126,6 +128,8 @@ struct Facts<'d> {
     workdir: Option<String>,
     /// The module path in the build context's go.mod.
     go_module: Option<String>,
+    /// The build context, when known.
+    build: Option<&'d crate::buildctx::Info>,
 }
 
 impl<'d> Facts<'d> {
@@ -286,6 +290,7 @@ impl Transform for MultiStage {
                 .as_ref()
                 .and_then(|b| b.info.go_mod())
                 .and_then(|g| g.module.clone()),
+            build: cx.build.as_ref().map(|b| &*b.info),
         };
         f.workdir = f.workdir_at(f.end);
         // Official images only: their variants (`-slim`) are known to exist.
@@ -313,7 +318,9 @@ impl Transform for MultiStage {
             "node" => node(&f, data),
             "python" => python(&f, data),
             "rust" => binary(&f, data, Lang::Rust, &apt),
-            "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => java(&f, data),
+            "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => {
+                java(&f, data, &apt)
+            }
             _ => None,
         };
         let Some(result) = result else {
