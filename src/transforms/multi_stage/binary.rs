@@ -109,6 +109,7 @@ pub(super) fn binary(
                 (Lang::Go, "go build"),
                 (Lang::Go, "go install"),
                 (Lang::Rust, "cargo build"),
+                (Lang::Rust, "cargo install"),
             ] {
                 if lang == l && ins.logical.text.contains(cmd) {
                     return Some(Err(format!("the RUN with `{cmd}` cannot be read")));
@@ -125,6 +126,13 @@ pub(super) fn binary(
                 };
                 match go_output(f, &g, c, i, cd) {
                     Ok((bin, static_)) => found = Some((i, bin, static_)),
+                    Err(e) => return Some(Err(e)),
+                }
+                continue;
+            }
+            if lang == Lang::Rust && w.first() == Some(&"cargo") && w.get(1) == Some(&"install") {
+                match cargo_install(f, &w, i, cd) {
+                    Ok((path, static_)) => found = Some((i, path, Some(static_))),
                     Err(e) => return Some(Err(e)),
                 }
                 continue;
@@ -205,7 +213,10 @@ pub(super) fn binary(
     } else {
         let (dir, name) = bin.rsplit_once('/').unwrap_or(("", &bin));
         let image_path = lang == Lang::Go && f.doc.stages()[0].image.short_name() == "golang";
-        if name == prog && image_path && dir == "/go/bin" {
+        let cargo_path = lang == Lang::Rust
+            && f.doc.stages()[0].image.short_name() == "rust"
+            && dir == RUST_IMAGE_CARGO_BIN;
+        if name == prog && (image_path && dir == "/go/bin" || cargo_path) {
             dest = format!("/usr/local/bin/{name}");
         }
         name == prog && (r.path_dirs.iter().any(|d| d == dir) || dest != bin)
@@ -246,12 +257,22 @@ pub(super) fn binary(
         ));
     }
     let img = &f.doc.stages()[0].image;
-    if lang == Lang::Rust && !cgo_off && img.short_name() == "rust" {
-        return Some(Err(format!(
-            "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a slim \
-             runtime lacks; build for a musl target, or on Debian installing only what is needed",
-            img.short_name()
-        )));
+    // What a dynamic Rust binary links comes from its `-sys` crates.
+    let mut lib_keys: Vec<String> = Vec::new();
+    let cargo_lock = (lang == Lang::Rust && !cgo_off)
+        .then(|| f.build.and_then(|b| b.text("Cargo.lock")))
+        .flatten();
+    match &cargo_lock {
+        Some(lock) => lib_keys.extend(sys_crates(lock)),
+        None if lang == Lang::Rust && !cgo_off && img.short_name() == "rust" => {
+            return Some(Err(format!(
+                "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a \
+                 slim runtime lacks, and no Cargo.lock in the build context says which `-sys` \
+                 crates the program uses (give `--context`); or build for a musl target",
+                img.short_name()
+            )));
+        }
+        None => {}
     }
     let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
     let alpine = img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
@@ -316,7 +337,7 @@ pub(super) fn binary(
                 "the binary links libraries (`-l…`) the slim runtime may lack".into(),
             ));
         }
-        if let Some(dev) = apt.dev_library() {
+        if let Some(dev) = apt.dev_library().filter(|_| cargo_lock.is_none()) {
             return Some(Err(format!(
                 "the binary may link a library apt installs in the builder (`{dev}`), which \
                  the runtime lacks"
@@ -333,11 +354,25 @@ pub(super) fn binary(
                 img.text
             )));
         };
+        let packages = match runtime_packages(&lib_keys, r, &data.builder, &image) {
+            Ok(p) => p,
+            Err(e) => return Some(Err(e)),
+        };
         note.push_str(match lang {
             Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`",
             Lang::C => " (glibc runtime without the compiler",
             Lang::Rust => " (glibc runtime without the toolchain",
         });
+        if !packages.is_empty() {
+            note.push_str(&format!("; installs {} for {}", packages.join(" "), lib_keys.join(", ")));
+            head.insert(
+                0,
+                format!(
+                    "RUN apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*",
+                    packages.join(" ")
+                ),
+            );
+        }
         note.push_str(cert_note);
         note.push(')');
         (image, note)
@@ -464,4 +499,162 @@ fn go_output(
         }
     };
     Ok((join(&bindir, &name()?), static_))
+}
+
+/// Where `cargo install` puts binaries in the `rust` images (`CARGO_HOME`).
+const RUST_IMAGE_CARGO_BIN: &str = "/usr/local/cargo/bin";
+
+/// The value of `--name VALUE` or `--name=VALUE`.
+fn flag_value<'a>(w: &[&'a str], name: &str) -> Option<&'a str> {
+    w.iter().enumerate().find_map(|(k, a)| {
+        if *a == name {
+            w.get(k + 1).copied()
+        } else {
+            a.strip_prefix(name).and_then(|v| v.strip_prefix('='))
+        }
+    })
+}
+
+/// The binary `cargo install --path DIR` writes into `<root>/bin`
+/// (`--root`, `CARGO_INSTALL_ROOT`, `CARGO_HOME`, the `rust` image's
+/// `/usr/local/cargo`, root's `~/.cargo`), named as the CMD/ENTRYPOINT
+/// starts it (checked against Cargo.toml's `[[bin]]`/`[package]` names
+/// when the context has it). `Ok((path, static))`.
+fn cargo_install(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<(String, bool), String> {
+    let Some(dir) = flag_value(w, "--path") else {
+        return Err(
+            "`cargo install` of a published crate: which binaries it installs is not known here \
+             (use `--path`)"
+                .into(),
+        );
+    };
+    let static_ = flag_value(w, "--target").is_some_and(|t| t.contains("musl"));
+    let var = |k: &str| f.env_before(at, k);
+    let abs = |v: &str| v.starts_with('/') && !v.contains('\u{0}');
+    let bindir = match flag_value(w, "--root") {
+        Some(r) if abs(r) => join(r, "bin"),
+        Some(_) => return Err("`cargo install --root` is not a literal absolute path".into()),
+        None => match (var("CARGO_INSTALL_ROOT"), var("CARGO_HOME")) {
+            (Some(Some(r)), _) if abs(&r) => join(&r, "bin"),
+            (Some(_), _) => {
+                return Err("CARGO_INSTALL_ROOT is not a literal absolute path".into())
+            }
+            (None, Some(Some(h))) if abs(&h) => join(&h, "bin"),
+            (None, Some(_)) => return Err("CARGO_HOME is not a literal absolute path".into()),
+            (None, None) if f.doc.stages()[0].image.short_name() == "rust" => {
+                RUST_IMAGE_CARGO_BIN.into()
+            }
+            (None, None) => {
+                if f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+                    return Err("CARGO_HOME is the home folder of a USER dslim does not know".into());
+                }
+                "/root/.cargo/bin".into()
+            }
+        },
+    };
+    let prog = match program(f)? {
+        Some(p) => p,
+        None => return Err("no CMD or ENTRYPOINT runs the binary".into()),
+    };
+    let name = if prog.contains('/') {
+        match prog.rsplit_once('/') {
+            Some((d, n)) if d == bindir => n.to_string(),
+            _ => {
+                return Err(format!(
+                    "the CMD/ENTRYPOINT runs `{prog}`, not a binary `cargo install` wrote into \
+                     `{bindir}`"
+                ))
+            }
+        }
+    } else {
+        prog.clone()
+    };
+    // The crate in the context's root: its binaries' names.
+    if dir == "." && !cd {
+        if let Some(c) = f.build.and_then(|b| b.cargo_toml()).filter(|c| !c.workspace) {
+            let names: Vec<&String> = c.bins.iter().chain(c.package.iter()).collect();
+            if !names.iter().any(|n| **n == name) {
+                return Err(format!(
+                    "the CMD/ENTRYPOINT runs `{name}`, which Cargo.toml does not build (it names \
+                     {})",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    }
+    Ok((format!("{bindir}/{name}"), static_))
+}
+
+/// The `-sys` crates a Cargo.lock lists: each may link a shared library.
+fn sys_crates(lock: &str) -> Vec<String> {
+    let mut out: Vec<String> = lock
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("name = \""))
+        .map(|n| n.trim_end_matches('"'))
+        .filter(|n| n.ends_with("-sys") || n.ends_with("_sys"))
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The Debian release of a `debian:<release>[-slim]` runtime image.
+fn debian_release(image: &str, r: &crate::data::BinaryRecipe) -> Option<String> {
+    let tag = image.strip_prefix("debian:")?;
+    let rel = tag.strip_suffix("-slim").unwrap_or(tag);
+    Some(match rel {
+        "stable" => r.stable_release.clone(),
+        "12" => "bookworm".into(),
+        "13" => "trixie".into(),
+        _ => rel.to_string(),
+    })
+}
+
+/// The library packages the runtime installs for `keys` (`-sys` crates,
+/// `-dev` packages, `-lNAME`), in the runtime image's release.
+fn runtime_packages(
+    keys: &[String],
+    r: &crate::data::BinaryRecipe,
+    builder: &crate::data::BuilderPackages,
+    image: &str,
+) -> Result<Vec<String>, String> {
+    let release = debian_release(image, r);
+    let mut out: Vec<String> = Vec::new();
+    for k in keys {
+        let known = r
+            .cargo_sys_libraries
+            .get(k)
+            .or_else(|| r.runtime_libraries.get(k));
+        let package = match known {
+            Some(p) => match release.as_deref().and_then(|rel| p.for_release(rel)) {
+                Some(p) => p.to_string(),
+                None if p.for_release("").is_some() => String::new(),
+                None => {
+                    return Err(format!(
+                        "the runtime `{image}` needs the library of `{k}`, whose package there \
+                         dslim does not know"
+                    ))
+                }
+            },
+            None => match builder.runtime_libraries.get(k).filter(|p| !p.is_empty()) {
+                Some(p) => p.clone(),
+                None => {
+                    return Err(format!(
+                        "the binary may link the shared library of `{k}`, which `{image}` lacks \
+                         and dslim has no package for (`[binary] cargo-sys-libraries` / \
+                         `runtime-libraries` in transforms/stages.toml)"
+                    ))
+                }
+            },
+        };
+        if !package.is_empty() && !out.contains(&package) {
+            out.push(package);
+        }
+    }
+    Ok(out)
 }

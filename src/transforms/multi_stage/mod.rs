@@ -4,7 +4,9 @@
 //! Applied (unsafe): Go (`go build -o PATH`, on a `golang` image or on
 //! Debian/Ubuntu with Debian's `golang-go`), Rust (`cargo build --release`
 //! on a `rust` image or with Debian's `cargo`; the binary is the one the
-//! CMD/ENTRYPOINT starts from cargo's `release` folder) and C-like builds
+//! CMD/ENTRYPOINT starts from cargo's `release` folder; `cargo install
+//! --path`; the `-sys` crates of the context's Cargo.lock name the
+//! libraries a dynamic binary's runtime installs) and C-like builds
 //! (`gcc|g++|clang … -o PATH` on Debian, Ubuntu or `gcc`) → the binary on
 //! `scratch` when it is static (`CGO_ENABLED=0`, `-static`, a musl target;
 //! with the CA bundle when the builder has one), else on the builder's own
