@@ -99,7 +99,11 @@ pub(super) fn binary(
     apt: &AptFacts,
 ) -> Option<Result<Split, String>> {
     let r = &data.binary;
-    let mut extra_libs = false;
+    // C: `-lNAME` of the compiler calls, a C++ compiler, a make/cmake
+    // build (whose binary the CMD names).
+    let mut c_links: Vec<String> = Vec::new();
+    let mut cxx = false;
+    let mut c_build: Option<(usize, CBuild)> = None;
     // The RUN that writes the binary, and the binary's path.
     let mut found = None;
     for ins in f.runs() {
@@ -137,16 +141,38 @@ pub(super) fn binary(
                 }
                 continue;
             }
+            if lang == Lang::C {
+                match c_build_call(f, &w, i, c_build.clone().map(|(_, b)| b)) {
+                    Ok(Some(b)) => {
+                        c_build = Some((i, b));
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(e) => return Some(Err(e)),
+                }
+            }
             if !compile_call(lang, &w) {
                 continue;
+            }
+            if lang == Lang::C {
+                if w.iter().any(|a| a.contains('\u{0}')) {
+                    return Some(Err(
+                        "the compiler call has words that are not literal (`$(pkg-config …)`): \
+                         what it links is unknown"
+                            .into(),
+                    ));
+                }
+                cxx |= matches!(w[0], "g++" | "c++" | "clang++");
+                // `-lfoo` (not Go's `-ldflags`).
+                c_links.extend(
+                    w.iter()
+                        .filter(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a))
+                        .map(|a| a.to_string()),
+                );
             }
             if lang == Lang::C && !w.contains(&"-o") {
                 continue; // an object file, or a.out
             }
-            // `-lfoo` (not Go's `-ldflags`).
-            extra_libs |= lang == Lang::C
-                && w.iter()
-                    .any(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a));
             if lang == Lang::Rust {
                 match cargo_binary(f, &w) {
                     // An absolute path: `cd` in the RUN does not matter.
@@ -180,6 +206,14 @@ pub(super) fn binary(
                 }
             };
             found = Some((i, bin, Some(w.contains(&"-static"))));
+        }
+    }
+    if let Some((ci, cb)) = &c_build {
+        if found.as_ref().is_none_or(|(fi, _, _)| ci >= fi) {
+            match c_build_binary(f, cb, r) {
+                Ok(bin) => found = Some((*ci, bin, Some(cb.static_))),
+                Err(e) => return Some(Err(e)),
+            }
         }
     }
     let (at, bin, static_here) = found?;
@@ -242,7 +276,11 @@ pub(super) fn binary(
     if let Some(p) = apt
         .packages
         .iter()
-        .find(|p| !(builder.only_builds(p) || p.starts_with("lib") && p.ends_with("-dev")))
+        .find(|p| {
+            !(builder.only_builds(p)
+                || p.starts_with("lib") && p.ends_with("-dev")
+                || lang == Lang::C && p.ends_with("-dev"))
+        })
     {
         return Some(Err(format!(
             "apt installs `{p}` in the builder, which the runtime would lack (only build tools \
@@ -332,12 +370,28 @@ pub(super) fn binary(
             }
             .into()));
         }
-        if extra_libs {
-            return Some(Err(
-                "the binary links libraries (`-l…`) the slim runtime may lack".into(),
-            ));
+        if lang == Lang::C {
+            match c_libraries(f, apt, &c_links, c_build.as_ref().map(|(_, b)| b)) {
+                Ok((keys, cpp)) => {
+                    lib_keys.extend(keys);
+                    cxx |= cpp;
+                }
+                Err(e) => return Some(Err(e)),
+            }
+            if img.short_name() == "gcc" && cxx && !c_static_libstdcxx(f) {
+                return Some(Err(
+                    "a C++ binary from the `gcc` image links its newer libstdc++ (in \
+                     /usr/local/lib64), which a Debian slim runtime has only in an older \
+                     version (`GLIBCXX_…` not found at start): link with `-static-libstdc++`, \
+                     or build on `debian:<release>` with its `g++`"
+                        .into(),
+                ));
+            }
         }
-        if let Some(dev) = apt.dev_library().filter(|_| cargo_lock.is_none()) {
+        if let Some(dev) = apt
+            .dev_library()
+            .filter(|_| cargo_lock.is_none() && lang != Lang::C)
+        {
             return Some(Err(format!(
                 "the binary may link a library apt installs in the builder (`{dev}`), which \
                  the runtime lacks"
@@ -358,6 +412,15 @@ pub(super) fn binary(
             Ok(p) => p,
             Err(e) => return Some(Err(e)),
         };
+        if lang == Lang::C && !packages.is_empty() && apt.recommends && !has_certificates {
+            return Some(Err(
+                "the builder may have a CA bundle from packages apt installs as \
+                 recommendations, which the libraries the binary links may use; install \
+                 `ca-certificates` explicitly (dslim then copies it) or add \
+                 `--no-install-recommends`"
+                    .into(),
+            ));
+        }
         note.push_str(match lang {
             Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`",
             Lang::C => " (glibc runtime without the compiler",
@@ -657,4 +720,241 @@ fn runtime_packages(
         }
     }
     Ok(out)
+}
+
+/// A make/cmake/ninja build seen so far in the stage (C-like): its binary
+/// is the one the CMD/ENTRYPOINT names.
+#[derive(Clone, Default)]
+struct CBuild {
+    /// The folder the build RUN starts in.
+    cwd: Option<String>,
+    /// The install prefix when the build installs (`make install`,
+    /// `cmake --install`).
+    installed: Option<String>,
+    /// `CMAKE_INSTALL_PREFIX` of a cmake configure.
+    cmake_prefix: Option<String>,
+    /// `-static` on the make command line (`LDFLAGS=-static`).
+    static_: bool,
+    /// A build system ran (not only a configure).
+    built: bool,
+}
+
+/// The Makefile's own `PREFIX ?= …` default (context root), else /usr/local.
+fn make_prefix(f: &Facts) -> String {
+    f.build
+        .and_then(|b| b.text("Makefile").or_else(|| b.text("makefile")))
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                let l = l.trim();
+                let rest = l.strip_prefix("PREFIX").or_else(|| l.strip_prefix("prefix"))?;
+                let v = rest
+                    .trim_start()
+                    .strip_prefix("?=")
+                    .or_else(|| rest.trim_start().strip_prefix(":="))
+                    .or_else(|| rest.trim_start().strip_prefix('='))?
+                    .trim();
+                (v.starts_with('/') && !v.contains('$')).then(|| v.to_string())
+            })
+        })
+        .unwrap_or_else(|| "/usr/local".into())
+}
+
+/// A `make`, `cmake` or `ninja` call: the build so far (`Ok(None)`: not
+/// one of them).
+fn c_build_call(
+    f: &Facts,
+    w: &[&str],
+    at: usize,
+    prev: Option<CBuild>,
+) -> Result<Option<CBuild>, String> {
+    let Some(&tool) = w.first() else {
+        return Ok(None);
+    };
+    if !matches!(tool, "make" | "gmake" | "cmake" | "ninja") {
+        return Ok(None);
+    }
+    let mut b = prev.unwrap_or_default();
+    if b.cwd.is_none() {
+        b.cwd = f.cwd_at(at);
+    }
+    let args = &w[1..];
+    if args.iter().any(|a| a.contains('\u{0}')) {
+        return Err(format!(
+            "`{tool}` has arguments that are not literal: what it builds is unknown"
+        ));
+    }
+    if args.iter().any(|a| a.starts_with("DESTDIR=")) {
+        return Err(format!(
+            "`{tool} install DESTDIR=…` stages the files elsewhere: where the program runs from is unknown"
+        ));
+    }
+    match tool {
+        "make" | "gmake" | "ninja" => {
+            b.built = true;
+            b.static_ |= args.iter().any(|a| a.contains("-static") && !a.contains("-static-"));
+            if args.contains(&"install") {
+                let prefix = args
+                    .iter()
+                    .find_map(|a| a.strip_prefix("PREFIX=").or_else(|| a.strip_prefix("prefix=")))
+                    .map(str::to_string)
+                    .or_else(|| b.cmake_prefix.clone())
+                    .unwrap_or_else(|| make_prefix(f));
+                if !prefix.starts_with('/') {
+                    return Err("the install PREFIX is not a literal absolute path".into());
+                }
+                b.installed = Some(prefix);
+            }
+        }
+        _ => {
+            if args.contains(&"--build") {
+                b.built = true;
+            } else if args.contains(&"--install") {
+                let prefix = flag_value(args, "--prefix")
+                    .map(str::to_string)
+                    .or_else(|| b.cmake_prefix.clone())
+                    .unwrap_or_else(|| "/usr/local".into());
+                if !prefix.starts_with('/') {
+                    return Err("the `cmake --install --prefix` is not a literal absolute path".into());
+                }
+                b.installed = Some(prefix);
+            } else if let Some(p) = args.iter().find_map(|a| a.strip_prefix("-DCMAKE_INSTALL_PREFIX=")) {
+                b.cmake_prefix = Some(p.to_string());
+            }
+        }
+    }
+    Ok(Some(b))
+}
+
+/// The binary a make/cmake build wrote, as the CMD/ENTRYPOINT names it: a
+/// path under the folder the build ran in, or `<prefix>/bin/NAME` after an
+/// install.
+fn c_build_binary(f: &Facts, b: &CBuild, r: &crate::data::BinaryRecipe) -> Result<String, String> {
+    if !b.built && b.installed.is_none() {
+        return Err("`cmake` configures, but no `make`/`cmake --build` builds".into());
+    }
+    let prog = match program(f)? {
+        Some(p) => p,
+        None => return Err("no CMD or ENTRYPOINT runs the binary".into()),
+    };
+    if prog.contains('/') {
+        let Some(wd) = f.cwd_at(f.end) else {
+            return Err("the binary's path is relative to an unknown folder".into());
+        };
+        let bin = join(&wd, &prog);
+        let under = |d: &str| bin.starts_with(&format!("{}/", d.trim_end_matches('/')));
+        if b.cwd.as_deref().is_some_and(|c| c != "/" && under(c))
+            || b.installed.as_deref().is_some_and(under)
+        {
+            return Ok(bin);
+        }
+        return Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}`, which is neither in the folder the build ran in \
+             nor under its install prefix"
+        ));
+    }
+    match &b.installed {
+        Some(p) => {
+            let dir = join(p, "bin");
+            if r.path_dirs.iter().any(|d| *d == dir) {
+                Ok(format!("{dir}/{prog}"))
+            } else {
+                Err(format!(
+                    "the CMD/ENTRYPOINT runs `{prog}` by name, and the install's `{dir}` is not \
+                     on the default PATH"
+                ))
+            }
+        }
+        None => Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}` by name, but the build installs nothing"
+        )),
+    }
+}
+
+/// `-static-libstdc++` anywhere in the stage's RUNs or the context's build
+/// files: the `gcc` image's libstdc++ is then in the binary.
+fn c_static_libstdcxx(f: &Facts) -> bool {
+    f.runs()
+        .any(|i| i.logical.text.contains("-static-libstdc++"))
+        || ["Makefile", "makefile", "CMakeLists.txt"].iter().any(|n| {
+            f.build
+                .and_then(|b| b.text(n))
+                .is_some_and(|t| t.contains("-static-libstdc++"))
+        })
+}
+
+/// What a C build links beyond libc: the `lib…-dev` packages apt installs,
+/// `-lNAME` of the compiler calls and, on the `gcc` image (which has many
+/// `-dev` libraries), of the context's Makefile; whether the build files
+/// compile C++.
+fn c_libraries(
+    f: &Facts,
+    apt: &AptFacts,
+    links: &[String],
+    build: Option<&CBuild>,
+) -> Result<(Vec<String>, bool), String> {
+    let mut keys: Vec<String> = apt
+        .packages
+        .iter()
+        .filter(|p| p.ends_with("-dev"))
+        .filter(|p| {
+            !matches!(p.as_str(), "libc6-dev" | "libc-dev" | "linux-libc-dev")
+                && !p.starts_with("libstdc++")
+        })
+        .cloned()
+        .collect();
+    keys.extend(links.iter().cloned());
+    let mut cxx = false;
+    let gcc_image = f.doc.stages()[0].image.short_name() == "gcc";
+    if build.is_some_and(|b| b.built) {
+        let files: Vec<(&str, std::sync::Arc<str>)> =
+            ["Makefile", "makefile", "GNUmakefile", "CMakeLists.txt"]
+                .iter()
+                .filter_map(|n| Some((*n, f.build?.text(n)?)))
+                .collect();
+        if files.is_empty() && gcc_image {
+            return Err(
+                "the `gcc` image has many -dev libraries a make/cmake build may link; without \
+                 its Makefile or CMakeLists.txt in the build context (give `--context`) which \
+                 ones is unknown"
+                    .into(),
+            );
+        }
+        for (name, text) in &files {
+            cxx |= ["CXX", "g++", "c++", ".cpp", ".cc", ".cxx"]
+                .iter()
+                .any(|m| text.contains(m));
+            if !gcc_image {
+                continue;
+            }
+            for m in [
+                "pkg-config",
+                "$(shell",
+                "target_link_libraries",
+                "link_libraries",
+                "find_package",
+                "find_library",
+                "pkg_check_modules",
+            ] {
+                if text.contains(m) {
+                    return Err(format!(
+                        "{name} links libraries through `{m}`, which dslim does not follow"
+                    ));
+                }
+            }
+            for tok in text.split(|c: char| c.is_whitespace() || "\"'()".contains(c)) {
+                if tok.starts_with("-l")
+                    && tok.len() > 2
+                    && !C_BASE_LIBS.contains(&tok)
+                    && tok[2..]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_+-.".contains(c))
+                {
+                    keys.push(tok.to_string());
+                }
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    Ok((keys, cxx))
 }

@@ -7,7 +7,10 @@
 //! CMD/ENTRYPOINT starts from cargo's `release` folder; `cargo install
 //! --path`; the `-sys` crates of the context's Cargo.lock name the
 //! libraries a dynamic binary's runtime installs) and C-like builds
-//! (`gcc|g++|clang … -o PATH` on Debian, Ubuntu or `gcc`) → the binary on
+//! (`gcc|g++|clang … -o PATH`, or `make`/`make install`/`cmake --build`/
+//! `cmake --install` with the binary the CMD/ENTRYPOINT names, on Debian,
+//! Ubuntu or `gcc`; a C++ binary from `gcc` only with `-static-libstdc++`)
+//! → the binary on
 //! `scratch` when it is static (`CGO_ENABLED=0`, `-static`, a musl target;
 //! with the CA bundle when the builder has one), else on the builder's own
 //! release without the
@@ -25,8 +28,10 @@
 //! What apt installs stays in the builder, so a binary split is refused
 //! (advice) when apt installs anything but build tools (`[builder]` in
 //! `transforms/stages.toml`): the program might run it. `lib…-dev` packages
-//! are fine for a static binary and refused for a dynamic one (the runtime
-//! lacks the library).
+//! are fine for a static binary; for a dynamic C or Rust one the runtime
+//! installs the library they stand for (`[binary] runtime-libraries`,
+//! `cargo-sys-libraries`), an unmapped one is refused; for Go they are
+//! refused.
 //!
 //! The runtime stage gets copies of ENV, EXPOSE, USER, WORKDIR, LABEL,
 //! HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT in their order; CMD,
