@@ -273,15 +273,11 @@ pub(super) fn binary(
         ));
     }
     let builder = &data.builder;
-    if let Some(p) = apt
-        .packages
-        .iter()
-        .find(|p| {
-            !(builder.only_builds(p)
-                || p.starts_with("lib") && p.ends_with("-dev")
-                || lang == Lang::C && p.ends_with("-dev"))
-        })
-    {
+    if let Some(p) = apt.packages.iter().find(|p| {
+        !(builder.only_builds(p)
+            || p.starts_with("lib") && p.ends_with("-dev")
+            || lang == Lang::C && p.ends_with("-dev"))
+    }) {
         return Some(Err(format!(
             "apt installs `{p}` in the builder, which the runtime would lack (only build tools \
              stay behind: `[builder] packages` in transforms/stages.toml)"
@@ -427,7 +423,11 @@ pub(super) fn binary(
             Lang::Rust => " (glibc runtime without the toolchain",
         });
         if !packages.is_empty() {
-            note.push_str(&format!("; installs {} for {}", packages.join(" "), lib_keys.join(", ")));
+            note.push_str(&format!(
+                "; installs {} for {}",
+                packages.join(" "),
+                lib_keys.join(", ")
+            ));
             head.insert(
                 0,
                 format!(
@@ -599,9 +599,7 @@ fn cargo_install(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<(String, 
         Some(_) => return Err("`cargo install --root` is not a literal absolute path".into()),
         None => match (var("CARGO_INSTALL_ROOT"), var("CARGO_HOME")) {
             (Some(Some(r)), _) if abs(&r) => join(&r, "bin"),
-            (Some(_), _) => {
-                return Err("CARGO_INSTALL_ROOT is not a literal absolute path".into())
-            }
+            (Some(_), _) => return Err("CARGO_INSTALL_ROOT is not a literal absolute path".into()),
             (None, Some(Some(h))) if abs(&h) => join(&h, "bin"),
             (None, Some(_)) => return Err("CARGO_HOME is not a literal absolute path".into()),
             (None, None) if f.doc.stages()[0].image.short_name() == "rust" => {
@@ -609,7 +607,9 @@ fn cargo_install(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<(String, 
             }
             (None, None) => {
                 if f.instrs().iter().any(|i| i.keyword == Keyword::User) {
-                    return Err("CARGO_HOME is the home folder of a USER dslim does not know".into());
+                    return Err(
+                        "CARGO_HOME is the home folder of a USER dslim does not know".into(),
+                    );
                 }
                 "/root/.cargo/bin".into()
             }
@@ -634,7 +634,11 @@ fn cargo_install(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<(String, 
     };
     // The crate in the context's root: its binaries' names.
     if dir == "." && !cd {
-        if let Some(c) = f.build.and_then(|b| b.cargo_toml()).filter(|c| !c.workspace) {
+        if let Some(c) = f
+            .build
+            .and_then(|b| b.cargo_toml())
+            .filter(|c| !c.workspace)
+        {
             let names: Vec<&String> = c.bins.iter().chain(c.package.iter()).collect();
             if !names.iter().any(|n| **n == name) {
                 return Err(format!(
@@ -694,9 +698,14 @@ fn runtime_packages(
             .get(k)
             .or_else(|| r.runtime_libraries.get(k));
         let package = match known {
-            Some(p) => match release.as_deref().and_then(|rel| p.for_release(rel)) {
+            Some(p) => match release.as_deref().map_or_else(
+                || match p {
+                    crate::data::ReleasePackage::All(one) => Some(one.as_str()),
+                    crate::data::ReleasePackage::ByRelease(_) => None,
+                },
+                |rel| p.for_release(rel),
+            ) {
                 Some(p) => p.to_string(),
-                None if p.for_release("").is_some() => String::new(),
                 None => {
                     return Err(format!(
                         "the runtime `{image}` needs the library of `{k}`, whose package there \
@@ -746,7 +755,9 @@ fn make_prefix(f: &Facts) -> String {
         .and_then(|t| {
             t.lines().find_map(|l| {
                 let l = l.trim();
-                let rest = l.strip_prefix("PREFIX").or_else(|| l.strip_prefix("prefix"))?;
+                let rest = l
+                    .strip_prefix("PREFIX")
+                    .or_else(|| l.strip_prefix("prefix"))?;
                 let v = rest
                     .trim_start()
                     .strip_prefix("?=")
@@ -791,11 +802,16 @@ fn c_build_call(
     match tool {
         "make" | "gmake" | "ninja" => {
             b.built = true;
-            b.static_ |= args.iter().any(|a| a.contains("-static") && !a.contains("-static-"));
+            b.static_ |= args
+                .iter()
+                .any(|a| a.contains("-static") && !a.contains("-static-"));
             if args.contains(&"install") {
                 let prefix = args
                     .iter()
-                    .find_map(|a| a.strip_prefix("PREFIX=").or_else(|| a.strip_prefix("prefix=")))
+                    .find_map(|a| {
+                        a.strip_prefix("PREFIX=")
+                            .or_else(|| a.strip_prefix("prefix="))
+                    })
                     .map(str::to_string)
                     .or_else(|| b.cmake_prefix.clone())
                     .unwrap_or_else(|| make_prefix(f));
@@ -814,10 +830,15 @@ fn c_build_call(
                     .or_else(|| b.cmake_prefix.clone())
                     .unwrap_or_else(|| "/usr/local".into());
                 if !prefix.starts_with('/') {
-                    return Err("the `cmake --install --prefix` is not a literal absolute path".into());
+                    return Err(
+                        "the `cmake --install --prefix` is not a literal absolute path".into(),
+                    );
                 }
                 b.installed = Some(prefix);
-            } else if let Some(p) = args.iter().find_map(|a| a.strip_prefix("-DCMAKE_INSTALL_PREFIX=")) {
+            } else if let Some(p) = args
+                .iter()
+                .find_map(|a| a.strip_prefix("-DCMAKE_INSTALL_PREFIX="))
+            {
                 b.cmake_prefix = Some(p.to_string());
             }
         }
@@ -855,7 +876,7 @@ fn c_build_binary(f: &Facts, b: &CBuild, r: &crate::data::BinaryRecipe) -> Resul
     match &b.installed {
         Some(p) => {
             let dir = join(p, "bin");
-            if r.path_dirs.iter().any(|d| *d == dir) {
+            if r.path_dirs.contains(&dir) {
                 Ok(format!("{dir}/{prog}"))
             } else {
                 Err(format!(
@@ -957,4 +978,50 @@ fn c_libraries(
     keys.sort();
     keys.dedup();
     Ok((keys, cxx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sys_crates_of_a_lock() {
+        let lock = "version = 3\n\n[[package]]\nname = \"app\"\n\n[[package]]\nname = \
+                    \"openssl-sys\"\n\n[[package]]\nname = \"onig_sys\"\n\n[[package]]\nname = \
+                    \"openssl-sys\"\n";
+        assert_eq!(sys_crates(lock), ["onig_sys", "openssl-sys"]);
+        assert!(sys_crates("[[package]]\nname = \"sysinfo\"\n").is_empty());
+    }
+
+    #[test]
+    fn runtime_packages_per_release() {
+        let data = crate::data::builtin();
+        let r = &data.stages.binary;
+        let b = &data.stages.builder;
+        let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            runtime_packages(&keys(&["openssl-sys"]), r, b, "debian:bookworm-slim"),
+            Ok(vec!["libssl3".to_string()])
+        );
+        assert_eq!(
+            runtime_packages(&keys(&["-lssl", "-lcrypto"]), r, b, "debian:stable-slim"),
+            Ok(vec!["libssl3t64".to_string()])
+        );
+        assert_eq!(
+            runtime_packages(&keys(&["zlib1g-dev", "-lz"]), r, b, "debian:12-slim"),
+            Ok(vec![])
+        );
+        // Only `[builder.runtime-libraries]` knows it: its package is used.
+        assert_eq!(
+            runtime_packages(&keys(&["libxml2-dev"]), r, b, "debian:bookworm-slim"),
+            Ok(vec!["libxml2".to_string()])
+        );
+        assert!(runtime_packages(&keys(&["libgit2-sys"]), r, b, "debian:bookworm-slim").is_err());
+        // Ubuntu: per-release names are unknown.
+        assert!(runtime_packages(&keys(&["-lcurl"]), r, b, "ubuntu:24.04").is_err());
+        assert_eq!(
+            runtime_packages(&keys(&["-lsqlite3"]), r, b, "ubuntu:24.04"),
+            Ok(vec!["libsqlite3-0".to_string()])
+        );
+    }
 }

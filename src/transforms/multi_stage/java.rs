@@ -78,9 +78,7 @@ pub(super) fn java(
         Err(e) => return Some(Err(e)),
     };
     let Some(cwd) = f.cwd_at(f.end) else {
-        return Some(Err(
-            "the jar's path is relative to an unknown folder".into()
-        ));
+        return Some(Err("the jar's path is relative to an unknown folder".into()));
     };
     let runs = join(&cwd, &cmd_jar);
     let tag = img.tag.as_deref().unwrap_or("");
@@ -90,7 +88,10 @@ pub(super) fn java(
         .find(|p| r.distro_suffixes.iter().any(|s| s == p))
         .map(|s| format!("-{s}"))
         .unwrap_or_default();
-    let runtime_image = format!("{}{suffix}", r.runtime.replace("{major}", &major.to_string()));
+    let runtime_image = format!(
+        "{}{suffix}",
+        r.runtime.replace("{major}", &major.to_string())
+    );
     let mut note = format!(" (Java {major}: the builder's major");
     if alpine {
         note.push_str("; Alpine: not built here");
@@ -145,7 +146,10 @@ fn built_jar(f: &Facts) -> Option<Result<(usize, Jar), String>> {
         let i = f.index(ins);
         let text = &ins.logical.text;
         let Some(script) = f.model.script(i) else {
-            if ["mvn", "gradle", "javac", "jar "].iter().any(|w| text.contains(w)) {
+            if ["mvn", "gradle", "javac", "jar "]
+                .iter()
+                .any(|w| text.contains(w))
+            {
                 return Some(Err("the RUN that builds the jar cannot be read".into()));
             }
             continue;
@@ -178,10 +182,15 @@ fn built_jar(f: &Facts) -> Option<Result<(usize, Jar), String>> {
                     found = Some((i, Jar::Certain(path)));
                 }
                 "mvn" | "mvnw" => {
-                    if !w.iter().any(|a| matches!(*a, "package" | "install" | "verify")) {
+                    if !w
+                        .iter()
+                        .any(|a| matches!(*a, "package" | "install" | "verify"))
+                    {
                         continue;
                     }
-                    if w.iter().any(|a| matches!(*a, "-f" | "--file" | "-pl" | "--projects")) {
+                    if w.iter()
+                        .any(|a| matches!(*a, "-f" | "--file" | "-pl" | "--projects"))
+                    {
                         return Some(Err(
                             "`mvn -f`/`-pl` builds another project: the jar's folder is unknown"
                                 .into(),
@@ -338,10 +347,7 @@ fn jar_file(args: &[&str]) -> Result<Option<String>, String> {
 /// The jar the CMD/ENTRYPOINT runs with `java [options] -jar JAR`, as
 /// written.
 fn java_jar_command(f: &Facts) -> Result<String, String> {
-    let Some(ins) = f
-        .last(Keyword::Entrypoint)
-        .or_else(|| f.last(Keyword::Cmd))
-    else {
+    let Some(ins) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) else {
         return Err("no CMD or ENTRYPOINT runs the jar".into());
     };
     let owned: Vec<String>;
@@ -483,7 +489,10 @@ mod tests {
             j("--create --file app.jar --main-class M -C out ."),
             Ok(Some("app.jar".into()))
         );
-        assert_eq!(j("--create --file=a.jar -C out ."), Ok(Some("a.jar".into())));
+        assert_eq!(
+            j("--create --file=a.jar -C out ."),
+            Ok(Some("a.jar".into()))
+        );
         assert_eq!(j("-c -f b.jar -e M -C out ."), Ok(Some("b.jar".into())));
         assert_eq!(j("tf app.jar"), Ok(None));
         assert_eq!(j("xf app.jar"), Ok(None));
