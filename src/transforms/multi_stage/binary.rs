@@ -142,7 +142,13 @@ pub(super) fn binary(
                 continue;
             }
             if lang == Lang::C {
-                match c_build_call(f, &w, i, c_build.clone().map(|(_, b)| b)) {
+                match c_build_call(
+                    f,
+                    &w,
+                    &c.words.iter().map(|x| x.raw.as_str()).collect::<Vec<_>>(),
+                    i,
+                    c_build.clone().map(|(_, b)| b),
+                ) {
                     Ok(Some(b)) => {
                         c_build = Some((i, b));
                         continue;
@@ -775,6 +781,7 @@ fn make_prefix(f: &Facts) -> String {
 fn c_build_call(
     f: &Facts,
     w: &[&str],
+    raw: &[&str],
     at: usize,
     prev: Option<CBuild>,
 ) -> Result<Option<CBuild>, String> {
@@ -788,7 +795,24 @@ fn c_build_call(
     if b.cwd.is_none() {
         b.cwd = f.cwd_at(at);
     }
-    let args = &w[1..];
+    // Parallelism (`-j"$(nproc)"`) changes nothing the build writes.
+    let jobs = |k: usize| {
+        let r = raw.get(k).copied().unwrap_or("");
+        ["-j", "--jobs", "-l", "--load-average", "--parallel"]
+            .iter()
+            .any(|p| r.starts_with(p))
+            || k > 1
+                && ["-j", "--jobs", "-l", "--load-average", "--parallel"]
+                    .contains(&raw.get(k - 1).copied().unwrap_or(""))
+    };
+    let args: Vec<&str> = w
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(k, a)| !(a.contains('\u{0}') && jobs(*k)))
+        .map(|(_, a)| *a)
+        .collect();
+    let args = &args[..];
     if args.iter().any(|a| a.contains('\u{0}')) {
         return Err(format!(
             "`{tool}` has arguments that are not literal: what it builds is unknown"
