@@ -120,6 +120,53 @@ fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
     })
 }
 
+/// A `-dev` package or `-lNAME` in the builders' RUNs for a library the
+/// `cc` image lacks (it has glibc, libgcc, libstdc++ and libssl): the binary
+/// may link it (`zlib1g-dev` → libz.so.1, found missing at start).
+fn linked_library(doc: &Document, builders: &[&Stage]) -> Option<String> {
+    const HAS: &[&str] = &[
+        "libc6-dev",
+        "libc-dev",
+        "linux-libc-dev",
+        "libssl-dev",
+        "-lm",
+        "-lc",
+        "-lpthread",
+        "-ldl",
+        "-lrt",
+        "-lstdc++",
+        "-lgcc_s",
+        "-lssl",
+        "-lcrypto",
+    ];
+    for b in builders {
+        for s in stage_chain(doc, b) {
+            for i in s.instructions.clone() {
+                let ins = &doc.instructions()[i];
+                if ins.keyword != Keyword::Run {
+                    continue;
+                }
+                let toks = tokens(doc.text(ins.span.clone()));
+                if let Some(t) = toks.iter().find(|t| {
+                    let dev = t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-');
+                    let flag = t.len() > 2
+                        && t.starts_with("-l")
+                        && t[2..]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_+-.".contains(c));
+                    (dev || flag)
+                        && !HAS.contains(t)
+                        && !t.starts_with("libstdc++")
+                        && !t.starts_with("libgcc")
+                }) {
+                    return Some(t.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
 /// A builder image (in the chain of any builder) whose tag names a release
 /// newer than the distroless images' (`debian:forky`, `ubuntu:25.10`).
 fn newer_release(doc: &Document, builders: &[&Stage], newer: &[String]) -> Option<String> {
@@ -239,6 +286,10 @@ impl Transform for DistrolessFinal {
                     continue;
                 }
                 Kind::Cc => {
+                    if let Some(lib) = linked_library(doc, &builders) {
+                        advise(&d.cc, format!("the builder links a library (`{lib}`) the image lacks: it has only glibc, libgcc, libstdc++ and OpenSSL"), out);
+                        continue;
+                    }
                     if let Some(img) = newer_release(doc, &builders, &d.newer_releases) {
                         advise(&d.cc, format!("the builder `{img}` may link against a newer glibc than the image's Debian release has"), out);
                         continue;
