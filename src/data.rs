@@ -71,7 +71,7 @@ pub struct Stages {
     pub binary: BinaryRecipe,
     pub node: NodeRecipe,
     pub python: PythonRecipe,
-    pub java: ImageRecipe,
+    pub java: JavaRecipe,
     pub builder: BuilderPackages,
 }
 
@@ -108,6 +108,35 @@ pub struct BinaryRecipe {
     pub certificate_images: Vec<String>,
     pub dynamic_runtime: String,
     pub path_dirs: Vec<String>,
+    /// The Debian release `debian:stable-slim` is.
+    pub stable_release: String,
+    /// A Cargo.lock `-sys` crate → the library package a glibc runtime
+    /// installs (`""`: none needed, the slim image has it or the crate
+    /// links nothing shared).
+    pub cargo_sys_libraries: BTreeMap<String, ReleasePackage>,
+    /// A `-dev` package or `-lNAME` (C builds) → the library package on
+    /// `debian:<release>-slim` (`""`: the slim image has it).
+    pub runtime_libraries: BTreeMap<String, ReleasePackage>,
+}
+
+/// A package name, the same in every Debian release or per release
+/// (`{ bookworm = "libssl3", trixie = "libssl3t64" }`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ReleasePackage {
+    All(String),
+    ByRelease(BTreeMap<String, String>),
+}
+
+impl ReleasePackage {
+    /// The package in `release` (`None`: not known there); `Some("")`:
+    /// nothing to install.
+    pub fn for_release(&self, release: &str) -> Option<&str> {
+        match self {
+            ReleasePackage::All(p) => Some(p),
+            ReleasePackage::ByRelease(m) => m.get(release).map(String::as_str),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -134,8 +163,13 @@ pub struct PythonRecipe {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
-pub struct ImageRecipe {
+pub struct JavaRecipe {
+    /// The JRE image, `{major}` replaced by the builder's Java major.
     pub runtime: String,
+    /// Java majors the runtime image is published for.
+    pub jre_majors: Vec<u32>,
+    /// Parts of a builder tag kept on the runtime's (`-jammy`, `-alpine`).
+    pub distro_suffixes: Vec<String>,
 }
 
 /// `transforms/dockerignore.toml` (DS203).

@@ -146,23 +146,54 @@ fn musl_builder(doc: &Document, builders: &[&Stage]) -> Option<String> {
         .then(|| "that runs `apk`".to_string())
 }
 
-/// Development packages a builder installs besides the C library's own: a
-/// dynamically linked binary may link their library (`zlib1g-dev` →
-/// libz.so.1), which the distroless `cc` image (glibc, libgcc, libstdc++,
-/// libgomp, OpenSSL) may lack.
-fn dev_library(text: &str) -> Option<String> {
-    const C_LIBRARY: &[&str] = &["libc6-dev", "libc-dev", "linux-libc-dev", "musl-dev"];
-    tokens(text)
-        .into_iter()
-        .find(|t| {
-            !t.starts_with('-')
-                && (t.ends_with("-dev") || t.ends_with("-devel"))
-                && t.len() > 4
-                && !C_LIBRARY.contains(t)
-                && !t.starts_with("libstdc++")
-                && !t.starts_with("libgcc")
-        })
-        .map(str::to_string)
+/// A `-dev` package or `-lNAME` in the builders' RUNs for a library the
+/// `cc` image lacks (it has glibc, libgcc, libstdc++ and libssl): the binary
+/// may link it (`zlib1g-dev` → libz.so.1, found missing at start).
+fn linked_library(doc: &Document, builders: &[&Stage]) -> Option<String> {
+    const HAS: &[&str] = &[
+        "libc6-dev",
+        "libc-dev",
+        "linux-libc-dev",
+        "musl-dev",
+        "libssl-dev",
+        "-lm",
+        "-lc",
+        "-lpthread",
+        "-ldl",
+        "-lrt",
+        "-lstdc++",
+        "-lgcc_s",
+        "-lssl",
+        "-lcrypto",
+    ];
+    for b in builders {
+        for s in stage_chain(doc, b) {
+            for i in s.instructions.clone() {
+                let ins = &doc.instructions()[i];
+                if ins.keyword != Keyword::Run {
+                    continue;
+                }
+                let toks = tokens(doc.text(ins.span.clone()));
+                if let Some(t) = toks.iter().find(|t| {
+                    let dev = t.len() > 4
+                        && (t.ends_with("-dev") || t.ends_with("-devel"))
+                        && !t.starts_with('-');
+                    let flag = t.len() > 2
+                        && t.starts_with("-l")
+                        && t[2..]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_+-.".contains(c));
+                    (dev || flag)
+                        && !HAS.contains(t)
+                        && !t.starts_with("libstdc++")
+                        && !t.starts_with("libgcc")
+                }) {
+                    return Some(t.to_string());
+                }
+            }
+        }
+    }
+    None
 }
 
 /// A builder image (in the chain of any builder) whose tag names a release
@@ -286,8 +317,8 @@ impl Transform for DistrolessFinal {
                         advise(&d.cc, format!("the builder {img} is Alpine: a dynamically linked binary built there needs musl, which the distroless images lack (link it statically: `CGO_ENABLED=0`, a musl target or `-static`)"), out);
                         continue;
                     }
-                    if let Some(dev) = dev_library(&builder_text(doc, &builders)) {
-                        advise(&d.cc, format!("the builder installs `{dev}`, so the binary may link a library the `cc` image lacks (it has glibc, libgcc, libstdc++, libgomp and OpenSSL)"), out);
+                    if let Some(lib) = linked_library(doc, &builders) {
+                        advise(&d.cc, format!("the builder links a library (`{lib}`) the `cc` image may lack: it has only glibc, libgcc, libstdc++, libgomp and OpenSSL"), out);
                         continue;
                     }
                     if let Some(img) = newer_release(doc, &builders, &d.newer_releases) {

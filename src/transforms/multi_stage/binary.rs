@@ -99,7 +99,11 @@ pub(super) fn binary(
     apt: &AptFacts,
 ) -> Option<Result<Split, String>> {
     let r = &data.binary;
-    let mut extra_libs = false;
+    // C: `-lNAME` of the compiler calls, a C++ compiler, a make/cmake
+    // build (whose binary the CMD names).
+    let mut c_links: Vec<String> = Vec::new();
+    let mut cxx = false;
+    let mut c_build: Option<(usize, CBuild)> = None;
     // The RUN that writes the binary, and the binary's path.
     let mut found = None;
     for ins in f.runs() {
@@ -109,6 +113,7 @@ pub(super) fn binary(
                 (Lang::Go, "go build"),
                 (Lang::Go, "go install"),
                 (Lang::Rust, "cargo build"),
+                (Lang::Rust, "cargo install"),
             ] {
                 if lang == l && ins.logical.text.contains(cmd) {
                     return Some(Err(format!("the RUN with `{cmd}` cannot be read")));
@@ -129,16 +134,51 @@ pub(super) fn binary(
                 }
                 continue;
             }
+            if lang == Lang::Rust && w.first() == Some(&"cargo") && w.get(1) == Some(&"install") {
+                match cargo_install(f, &w, i, cd) {
+                    Ok((path, static_)) => found = Some((i, path, Some(static_))),
+                    Err(e) => return Some(Err(e)),
+                }
+                continue;
+            }
+            if lang == Lang::C {
+                match c_build_call(
+                    f,
+                    &w,
+                    &c.words.iter().map(|x| x.raw.as_str()).collect::<Vec<_>>(),
+                    i,
+                    c_build.clone().map(|(_, b)| b),
+                ) {
+                    Ok(Some(b)) => {
+                        c_build = Some((i, b));
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(e) => return Some(Err(e)),
+                }
+            }
             if !compile_call(lang, &w) {
                 continue;
+            }
+            if lang == Lang::C {
+                if w.iter().any(|a| a.contains('\u{0}')) {
+                    return Some(Err(
+                        "the compiler call has words that are not literal (`$(pkg-config …)`): \
+                         what it links is unknown"
+                            .into(),
+                    ));
+                }
+                cxx |= matches!(w[0], "g++" | "c++" | "clang++");
+                // `-lfoo` (not Go's `-ldflags`).
+                c_links.extend(
+                    w.iter()
+                        .filter(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a))
+                        .map(|a| a.to_string()),
+                );
             }
             if lang == Lang::C && !w.contains(&"-o") {
                 continue; // an object file, or a.out
             }
-            // `-lfoo` (not Go's `-ldflags`).
-            extra_libs |= lang == Lang::C
-                && w.iter()
-                    .any(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a));
             if lang == Lang::Rust {
                 match cargo_binary(f, &w) {
                     // An absolute path: `cd` in the RUN does not matter.
@@ -174,6 +214,14 @@ pub(super) fn binary(
             found = Some((i, bin, Some(w.contains(&"-static"))));
         }
     }
+    if let Some((ci, cb)) = &c_build {
+        if found.as_ref().is_none_or(|(fi, _, _)| ci >= fi) {
+            match c_build_binary(f, cb, r) {
+                Ok(bin) => found = Some((*ci, bin, Some(cb.static_))),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
     let (at, bin, static_here) = found?;
     if f.runs().any(|r| f.index(r) > at) {
         return Some(Err(
@@ -205,7 +253,10 @@ pub(super) fn binary(
     } else {
         let (dir, name) = bin.rsplit_once('/').unwrap_or(("", &bin));
         let image_path = lang == Lang::Go && f.doc.stages()[0].image.short_name() == "golang";
-        if name == prog && image_path && dir == "/go/bin" {
+        let cargo_path = lang == Lang::Rust
+            && f.doc.stages()[0].image.short_name() == "rust"
+            && dir == RUST_IMAGE_CARGO_BIN;
+        if name == prog && (image_path && dir == "/go/bin" || cargo_path) {
             dest = format!("/usr/local/bin/{name}");
         }
         name == prog && (r.path_dirs.iter().any(|d| d == dir) || dest != bin)
@@ -228,11 +279,11 @@ pub(super) fn binary(
         ));
     }
     let builder = &data.builder;
-    if let Some(p) = apt
-        .packages
-        .iter()
-        .find(|p| !(builder.only_builds(p) || p.starts_with("lib") && p.ends_with("-dev")))
-    {
+    if let Some(p) = apt.packages.iter().find(|p| {
+        !(builder.only_builds(p)
+            || p.starts_with("lib") && p.ends_with("-dev")
+            || lang == Lang::C && p.ends_with("-dev"))
+    }) {
         return Some(Err(format!(
             "apt installs `{p}` in the builder, which the runtime would lack (only build tools \
              stay behind: `[builder] packages` in transforms/stages.toml)"
@@ -246,12 +297,22 @@ pub(super) fn binary(
         ));
     }
     let img = &f.doc.stages()[0].image;
-    if lang == Lang::Rust && !cgo_off && img.short_name() == "rust" {
-        return Some(Err(format!(
-            "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a slim \
-             runtime lacks; build for a musl target, or on Debian installing only what is needed",
-            img.short_name()
-        )));
+    // What a dynamic Rust binary links comes from its `-sys` crates.
+    let mut lib_keys: Vec<String> = Vec::new();
+    let cargo_lock = (lang == Lang::Rust && !cgo_off)
+        .then(|| f.build.and_then(|b| b.text("Cargo.lock")))
+        .flatten();
+    match &cargo_lock {
+        Some(lock) => lib_keys.extend(sys_crates(lock)),
+        None if lang == Lang::Rust && !cgo_off && img.short_name() == "rust" => {
+            return Some(Err(format!(
+                "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a \
+                 slim runtime lacks, and no Cargo.lock in the build context says which `-sys` \
+                 crates the program uses (give `--context`); or build for a musl target",
+                img.short_name()
+            )));
+        }
+        None => {}
     }
     let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
     let alpine = img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
@@ -311,12 +372,28 @@ pub(super) fn binary(
             }
             .into()));
         }
-        if extra_libs {
-            return Some(Err(
-                "the binary links libraries (`-l…`) the slim runtime may lack".into(),
-            ));
+        if lang == Lang::C {
+            match c_libraries(f, apt, &c_links, c_build.as_ref().map(|(_, b)| b)) {
+                Ok((keys, cpp)) => {
+                    lib_keys.extend(keys);
+                    cxx |= cpp;
+                }
+                Err(e) => return Some(Err(e)),
+            }
+            if img.short_name() == "gcc" && cxx && !c_static_libstdcxx(f) {
+                return Some(Err(
+                    "a C++ binary from the `gcc` image links its newer libstdc++ (in \
+                     /usr/local/lib64), which a Debian slim runtime has only in an older \
+                     version (`GLIBCXX_…` not found at start): link with `-static-libstdc++`, \
+                     or build on `debian:<release>` with its `g++`"
+                        .into(),
+                ));
+            }
         }
-        if let Some(dev) = apt.dev_library() {
+        if let Some(dev) = apt
+            .dev_library()
+            .filter(|_| cargo_lock.is_none() && lang != Lang::C)
+        {
             return Some(Err(format!(
                 "the binary may link a library apt installs in the builder (`{dev}`), which \
                  the runtime lacks"
@@ -333,11 +410,38 @@ pub(super) fn binary(
                 img.text
             )));
         };
+        let packages = match runtime_packages(&lib_keys, r, &data.builder, &image) {
+            Ok(p) => p,
+            Err(e) => return Some(Err(e)),
+        };
+        if lang == Lang::C && !packages.is_empty() && apt.recommends && !has_certificates {
+            return Some(Err(
+                "the builder may have a CA bundle from packages apt installs as \
+                 recommendations, which the libraries the binary links may use; install \
+                 `ca-certificates` explicitly (dslim then copies it) or add \
+                 `--no-install-recommends`"
+                    .into(),
+            ));
+        }
         note.push_str(match lang {
             Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`",
             Lang::C => " (glibc runtime without the compiler",
             Lang::Rust => " (glibc runtime without the toolchain",
         });
+        if !packages.is_empty() {
+            note.push_str(&format!(
+                "; installs {} for {}",
+                packages.join(" "),
+                lib_keys.join(", ")
+            ));
+            head.insert(
+                0,
+                format!(
+                    "RUN apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*",
+                    packages.join(" ")
+                ),
+            );
+        }
         note.push_str(cert_note);
         note.push(')');
         (image, note)
@@ -464,4 +568,484 @@ fn go_output(
         }
     };
     Ok((join(&bindir, &name()?), static_))
+}
+
+/// Where `cargo install` puts binaries in the `rust` images (`CARGO_HOME`).
+const RUST_IMAGE_CARGO_BIN: &str = "/usr/local/cargo/bin";
+
+/// The value of `--name VALUE` or `--name=VALUE`.
+fn flag_value<'a>(w: &[&'a str], name: &str) -> Option<&'a str> {
+    w.iter().enumerate().find_map(|(k, a)| {
+        if *a == name {
+            w.get(k + 1).copied()
+        } else {
+            a.strip_prefix(name).and_then(|v| v.strip_prefix('='))
+        }
+    })
+}
+
+/// The binary `cargo install --path DIR` writes into `<root>/bin`
+/// (`--root`, `CARGO_INSTALL_ROOT`, `CARGO_HOME`, the `rust` image's
+/// `/usr/local/cargo`, root's `~/.cargo`), named as the CMD/ENTRYPOINT
+/// starts it (checked against Cargo.toml's `[[bin]]`/`[package]` names
+/// when the context has it). `Ok((path, static))`.
+fn cargo_install(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<(String, bool), String> {
+    let Some(dir) = flag_value(w, "--path") else {
+        return Err(
+            "`cargo install` of a published crate: which binaries it installs is not known here \
+             (use `--path`)"
+                .into(),
+        );
+    };
+    let static_ = flag_value(w, "--target").is_some_and(|t| t.contains("musl"));
+    let var = |k: &str| f.env_before(at, k);
+    let abs = |v: &str| v.starts_with('/') && !v.contains('\u{0}');
+    let bindir = match flag_value(w, "--root") {
+        Some(r) if abs(r) => join(r, "bin"),
+        Some(_) => return Err("`cargo install --root` is not a literal absolute path".into()),
+        None => match (var("CARGO_INSTALL_ROOT"), var("CARGO_HOME")) {
+            (Some(Some(r)), _) if abs(&r) => join(&r, "bin"),
+            (Some(_), _) => return Err("CARGO_INSTALL_ROOT is not a literal absolute path".into()),
+            (None, Some(Some(h))) if abs(&h) => join(&h, "bin"),
+            (None, Some(_)) => return Err("CARGO_HOME is not a literal absolute path".into()),
+            (None, None) if f.doc.stages()[0].image.short_name() == "rust" => {
+                RUST_IMAGE_CARGO_BIN.into()
+            }
+            (None, None) => {
+                if f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+                    return Err(
+                        "CARGO_HOME is the home folder of a USER dslim does not know".into(),
+                    );
+                }
+                "/root/.cargo/bin".into()
+            }
+        },
+    };
+    let prog = match program(f)? {
+        Some(p) => p,
+        None => return Err("no CMD or ENTRYPOINT runs the binary".into()),
+    };
+    let name = if prog.contains('/') {
+        match prog.rsplit_once('/') {
+            Some((d, n)) if d == bindir => n.to_string(),
+            _ => {
+                return Err(format!(
+                    "the CMD/ENTRYPOINT runs `{prog}`, not a binary `cargo install` wrote into \
+                     `{bindir}`"
+                ))
+            }
+        }
+    } else {
+        prog.clone()
+    };
+    // The crate in the context's root: its binaries' names.
+    if dir == "." && !cd {
+        if let Some(c) = f
+            .build
+            .and_then(|b| b.cargo_toml())
+            .filter(|c| !c.workspace)
+        {
+            let names: Vec<&String> = c.bins.iter().chain(c.package.iter()).collect();
+            if !names.iter().any(|n| **n == name) {
+                return Err(format!(
+                    "the CMD/ENTRYPOINT runs `{name}`, which Cargo.toml does not build (it names \
+                     {})",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    }
+    Ok((format!("{bindir}/{name}"), static_))
+}
+
+/// The `-sys` crates a Cargo.lock lists: each may link a shared library.
+fn sys_crates(lock: &str) -> Vec<String> {
+    let mut out: Vec<String> = lock
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("name = \""))
+        .map(|n| n.trim_end_matches('"'))
+        .filter(|n| n.ends_with("-sys") || n.ends_with("_sys"))
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The Debian release of a `debian:<release>[-slim]` runtime image.
+fn debian_release(image: &str, r: &crate::data::BinaryRecipe) -> Option<String> {
+    let tag = image.strip_prefix("debian:")?;
+    let rel = tag.strip_suffix("-slim").unwrap_or(tag);
+    Some(match rel {
+        "stable" => r.stable_release.clone(),
+        "12" => "bookworm".into(),
+        "13" => "trixie".into(),
+        _ => rel.to_string(),
+    })
+}
+
+/// The library packages the runtime installs for `keys` (`-sys` crates,
+/// `-dev` packages, `-lNAME`), in the runtime image's release.
+fn runtime_packages(
+    keys: &[String],
+    r: &crate::data::BinaryRecipe,
+    builder: &crate::data::BuilderPackages,
+    image: &str,
+) -> Result<Vec<String>, String> {
+    let release = debian_release(image, r);
+    let mut out: Vec<String> = Vec::new();
+    for k in keys {
+        let known = r
+            .cargo_sys_libraries
+            .get(k)
+            .or_else(|| r.runtime_libraries.get(k));
+        let package = match known {
+            Some(p) => match release.as_deref().map_or_else(
+                || match p {
+                    crate::data::ReleasePackage::All(one) => Some(one.as_str()),
+                    crate::data::ReleasePackage::ByRelease(_) => None,
+                },
+                |rel| p.for_release(rel),
+            ) {
+                Some(p) => p.to_string(),
+                None => {
+                    return Err(format!(
+                        "the runtime `{image}` needs the library of `{k}`, whose package there \
+                         dslim does not know"
+                    ))
+                }
+            },
+            None => match builder.runtime_libraries.get(k).filter(|p| !p.is_empty()) {
+                Some(p) => p.clone(),
+                None => {
+                    return Err(format!(
+                        "the binary may link the shared library of `{k}`, which `{image}` lacks \
+                         and dslim has no package for (`[binary] cargo-sys-libraries` / \
+                         `runtime-libraries` in transforms/stages.toml)"
+                    ))
+                }
+            },
+        };
+        if !package.is_empty() && !out.contains(&package) {
+            out.push(package);
+        }
+    }
+    Ok(out)
+}
+
+/// A make/cmake/ninja build seen so far in the stage (C-like): its binary
+/// is the one the CMD/ENTRYPOINT names.
+#[derive(Clone, Default)]
+struct CBuild {
+    /// The folder the build RUN starts in.
+    cwd: Option<String>,
+    /// The install prefix when the build installs (`make install`,
+    /// `cmake --install`).
+    installed: Option<String>,
+    /// `CMAKE_INSTALL_PREFIX` of a cmake configure.
+    cmake_prefix: Option<String>,
+    /// `-static` on the make command line (`LDFLAGS=-static`).
+    static_: bool,
+    /// A build system ran (not only a configure).
+    built: bool,
+}
+
+/// The Makefile's own `PREFIX ?= …` default (context root), else /usr/local.
+fn make_prefix(f: &Facts) -> String {
+    f.build
+        .and_then(|b| b.text("Makefile").or_else(|| b.text("makefile")))
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                let l = l.trim();
+                let rest = l
+                    .strip_prefix("PREFIX")
+                    .or_else(|| l.strip_prefix("prefix"))?;
+                let v = rest
+                    .trim_start()
+                    .strip_prefix("?=")
+                    .or_else(|| rest.trim_start().strip_prefix(":="))
+                    .or_else(|| rest.trim_start().strip_prefix('='))?
+                    .trim();
+                (v.starts_with('/') && !v.contains('$')).then(|| v.to_string())
+            })
+        })
+        .unwrap_or_else(|| "/usr/local".into())
+}
+
+/// A `make`, `cmake` or `ninja` call: the build so far (`Ok(None)`: not
+/// one of them).
+fn c_build_call(
+    f: &Facts,
+    w: &[&str],
+    raw: &[&str],
+    at: usize,
+    prev: Option<CBuild>,
+) -> Result<Option<CBuild>, String> {
+    let Some(&tool) = w.first() else {
+        return Ok(None);
+    };
+    if !matches!(tool, "make" | "gmake" | "cmake" | "ninja") {
+        return Ok(None);
+    }
+    let mut b = prev.unwrap_or_default();
+    if b.cwd.is_none() {
+        b.cwd = f.cwd_at(at);
+    }
+    // Parallelism (`-j"$(nproc)"`) changes nothing the build writes.
+    let jobs = |k: usize| {
+        let r = raw.get(k).copied().unwrap_or("");
+        ["-j", "--jobs", "-l", "--load-average", "--parallel"]
+            .iter()
+            .any(|p| r.starts_with(p))
+            || k > 1
+                && ["-j", "--jobs", "-l", "--load-average", "--parallel"]
+                    .contains(&raw.get(k - 1).copied().unwrap_or(""))
+    };
+    let args: Vec<&str> = w
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(k, a)| !(a.contains('\u{0}') && jobs(*k)))
+        .map(|(_, a)| *a)
+        .collect();
+    let args = &args[..];
+    if args.iter().any(|a| a.contains('\u{0}')) {
+        return Err(format!(
+            "`{tool}` has arguments that are not literal: what it builds is unknown"
+        ));
+    }
+    if args.iter().any(|a| a.starts_with("DESTDIR=")) {
+        return Err(format!(
+            "`{tool} install DESTDIR=…` stages the files elsewhere: where the program runs from is unknown"
+        ));
+    }
+    match tool {
+        "make" | "gmake" | "ninja" => {
+            b.built = true;
+            b.static_ |= args
+                .iter()
+                .any(|a| a.contains("-static") && !a.contains("-static-"));
+            if args.contains(&"install") {
+                let prefix = args
+                    .iter()
+                    .find_map(|a| {
+                        a.strip_prefix("PREFIX=")
+                            .or_else(|| a.strip_prefix("prefix="))
+                    })
+                    .map(str::to_string)
+                    .or_else(|| b.cmake_prefix.clone())
+                    .unwrap_or_else(|| make_prefix(f));
+                if !prefix.starts_with('/') {
+                    return Err("the install PREFIX is not a literal absolute path".into());
+                }
+                b.installed = Some(prefix);
+            }
+        }
+        _ => {
+            if args.contains(&"--build") {
+                b.built = true;
+            } else if args.contains(&"--install") {
+                let prefix = flag_value(args, "--prefix")
+                    .map(str::to_string)
+                    .or_else(|| b.cmake_prefix.clone())
+                    .unwrap_or_else(|| "/usr/local".into());
+                if !prefix.starts_with('/') {
+                    return Err(
+                        "the `cmake --install --prefix` is not a literal absolute path".into(),
+                    );
+                }
+                b.installed = Some(prefix);
+            } else if let Some(p) = args
+                .iter()
+                .find_map(|a| a.strip_prefix("-DCMAKE_INSTALL_PREFIX="))
+            {
+                b.cmake_prefix = Some(p.to_string());
+            }
+        }
+    }
+    Ok(Some(b))
+}
+
+/// The binary a make/cmake build wrote, as the CMD/ENTRYPOINT names it: a
+/// path under the folder the build ran in, or `<prefix>/bin/NAME` after an
+/// install.
+fn c_build_binary(f: &Facts, b: &CBuild, r: &crate::data::BinaryRecipe) -> Result<String, String> {
+    if !b.built && b.installed.is_none() {
+        return Err("`cmake` configures, but no `make`/`cmake --build` builds".into());
+    }
+    let prog = match program(f)? {
+        Some(p) => p,
+        None => return Err("no CMD or ENTRYPOINT runs the binary".into()),
+    };
+    if prog.contains('/') {
+        let Some(wd) = f.cwd_at(f.end) else {
+            return Err("the binary's path is relative to an unknown folder".into());
+        };
+        let bin = join(&wd, &prog);
+        let under = |d: &str| bin.starts_with(&format!("{}/", d.trim_end_matches('/')));
+        if b.cwd.as_deref().is_some_and(|c| c != "/" && under(c))
+            || b.installed.as_deref().is_some_and(under)
+        {
+            return Ok(bin);
+        }
+        return Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}`, which is neither in the folder the build ran in \
+             nor under its install prefix"
+        ));
+    }
+    match &b.installed {
+        Some(p) => {
+            let dir = join(p, "bin");
+            if r.path_dirs.contains(&dir) {
+                Ok(format!("{dir}/{prog}"))
+            } else {
+                Err(format!(
+                    "the CMD/ENTRYPOINT runs `{prog}` by name, and the install's `{dir}` is not \
+                     on the default PATH"
+                ))
+            }
+        }
+        None => Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}` by name, but the build installs nothing"
+        )),
+    }
+}
+
+/// `-static-libstdc++` anywhere in the stage's RUNs or the context's build
+/// files: the `gcc` image's libstdc++ is then in the binary.
+fn c_static_libstdcxx(f: &Facts) -> bool {
+    f.runs()
+        .any(|i| i.logical.text.contains("-static-libstdc++"))
+        || ["Makefile", "makefile", "CMakeLists.txt"].iter().any(|n| {
+            f.build
+                .and_then(|b| b.text(n))
+                .is_some_and(|t| t.contains("-static-libstdc++"))
+        })
+}
+
+/// What a C build links beyond libc: the `lib…-dev` packages apt installs,
+/// `-lNAME` of the compiler calls and, on the `gcc` image (which has many
+/// `-dev` libraries), of the context's Makefile; whether the build files
+/// compile C++.
+fn c_libraries(
+    f: &Facts,
+    apt: &AptFacts,
+    links: &[String],
+    build: Option<&CBuild>,
+) -> Result<(Vec<String>, bool), String> {
+    let mut keys: Vec<String> = apt
+        .packages
+        .iter()
+        .filter(|p| p.ends_with("-dev"))
+        .filter(|p| {
+            !matches!(p.as_str(), "libc6-dev" | "libc-dev" | "linux-libc-dev")
+                && !p.starts_with("libstdc++")
+        })
+        .cloned()
+        .collect();
+    keys.extend(links.iter().cloned());
+    let mut cxx = false;
+    let gcc_image = f.doc.stages()[0].image.short_name() == "gcc";
+    if build.is_some_and(|b| b.built) {
+        let files: Vec<(&str, std::sync::Arc<str>)> =
+            ["Makefile", "makefile", "GNUmakefile", "CMakeLists.txt"]
+                .iter()
+                .filter_map(|n| Some((*n, f.build?.text(n)?)))
+                .collect();
+        if files.is_empty() && gcc_image {
+            return Err(
+                "the `gcc` image has many -dev libraries a make/cmake build may link; without \
+                 its Makefile or CMakeLists.txt in the build context (give `--context`) which \
+                 ones is unknown"
+                    .into(),
+            );
+        }
+        for (name, text) in &files {
+            cxx |= ["CXX", "g++", "c++", ".cpp", ".cc", ".cxx"]
+                .iter()
+                .any(|m| text.contains(m));
+            if !gcc_image {
+                continue;
+            }
+            for m in [
+                "pkg-config",
+                "$(shell",
+                "target_link_libraries",
+                "link_libraries",
+                "find_package",
+                "find_library",
+                "pkg_check_modules",
+            ] {
+                if text.contains(m) {
+                    return Err(format!(
+                        "{name} links libraries through `{m}`, which dslim does not follow"
+                    ));
+                }
+            }
+            for tok in text.split(|c: char| c.is_whitespace() || "\"'()".contains(c)) {
+                if tok.starts_with("-l")
+                    && tok.len() > 2
+                    && !C_BASE_LIBS.contains(&tok)
+                    && tok[2..]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_+-.".contains(c))
+                {
+                    keys.push(tok.to_string());
+                }
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    Ok((keys, cxx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sys_crates_of_a_lock() {
+        let lock = "version = 3\n\n[[package]]\nname = \"app\"\n\n[[package]]\nname = \
+                    \"openssl-sys\"\n\n[[package]]\nname = \"onig_sys\"\n\n[[package]]\nname = \
+                    \"openssl-sys\"\n";
+        assert_eq!(sys_crates(lock), ["onig_sys", "openssl-sys"]);
+        assert!(sys_crates("[[package]]\nname = \"sysinfo\"\n").is_empty());
+    }
+
+    #[test]
+    fn runtime_packages_per_release() {
+        let data = crate::data::builtin();
+        let r = &data.stages.binary;
+        let b = &data.stages.builder;
+        let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            runtime_packages(&keys(&["openssl-sys"]), r, b, "debian:bookworm-slim"),
+            Ok(vec!["libssl3".to_string()])
+        );
+        assert_eq!(
+            runtime_packages(&keys(&["-lssl", "-lcrypto"]), r, b, "debian:stable-slim"),
+            Ok(vec!["libssl3t64".to_string()])
+        );
+        assert_eq!(
+            runtime_packages(&keys(&["zlib1g-dev", "-lz"]), r, b, "debian:12-slim"),
+            Ok(vec![])
+        );
+        // Only `[builder.runtime-libraries]` knows it: its package is used.
+        assert_eq!(
+            runtime_packages(&keys(&["libxml2-dev"]), r, b, "debian:bookworm-slim"),
+            Ok(vec!["libxml2".to_string()])
+        );
+        assert!(runtime_packages(&keys(&["libgit2-sys"]), r, b, "debian:bookworm-slim").is_err());
+        // Ubuntu: per-release names are unknown.
+        assert!(runtime_packages(&keys(&["-lcurl"]), r, b, "ubuntu:24.04").is_err());
+        assert_eq!(
+            runtime_packages(&keys(&["-lsqlite3"]), r, b, "ubuntu:24.04"),
+            Ok(vec!["libsqlite3-0".to_string()])
+        );
+    }
 }

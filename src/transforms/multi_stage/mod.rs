@@ -4,8 +4,13 @@
 //! Applied (unsafe): Go (`go build -o PATH`, on a `golang` image or on
 //! Debian/Ubuntu with Debian's `golang-go`), Rust (`cargo build --release`
 //! on a `rust` image or with Debian's `cargo`; the binary is the one the
-//! CMD/ENTRYPOINT starts from cargo's `release` folder) and C-like builds
-//! (`gcc|g++|clang … -o PATH` on Debian, Ubuntu or `gcc`) → the binary on
+//! CMD/ENTRYPOINT starts from cargo's `release` folder; `cargo install
+//! --path`; the `-sys` crates of the context's Cargo.lock name the
+//! libraries a dynamic binary's runtime installs) and C-like builds
+//! (`gcc|g++|clang … -o PATH`, or `make`/`make install`/`cmake --build`/
+//! `cmake --install` with the binary the CMD/ENTRYPOINT names, on Debian,
+//! Ubuntu or `gcc`; a C++ binary from `gcc` only with `-static-libstdc++`)
+//! → the binary on
 //! `scratch` when it is static (`CGO_ENABLED=0`, `-static`, a musl target;
 //! with the CA bundle when the builder has one), else on the builder's own
 //! release without the
@@ -16,15 +21,19 @@
 //! the builder, on the image's `-slim` variant); Python (pip installs into
 //! a venv in the builder, copied to `python:<tag>-slim` with the app folder;
 //! the runtime libraries of the builder's `-dev` packages installed there,
-//! see `python.rs`). Advice only, with the proposed Dockerfile in the
-//! message: Java (Maven/Gradle → the jar on a JRE image), and a Python
+//! see `python.rs`); Java (`javac` + `jar`, or Maven with a literal
+//! `<finalName>` → the jar at the same path on `eclipse-temurin:<major>-jre`,
+//! the builder tag's major: `java.rs`). Advice only, with the proposed
+//! Dockerfile in the message: Gradle and other Maven builds, and a Python
 //! build with something the split would lose.
 //!
 //! What apt installs stays in the builder, so a binary split is refused
 //! (advice) when apt installs anything but build tools (`[builder]` in
 //! `transforms/stages.toml`): the program might run it. `lib…-dev` packages
-//! are fine for a static binary and refused for a dynamic one (the runtime
-//! lacks the library).
+//! are fine for a static binary; for a dynamic C or Rust one the runtime
+//! installs the library they stand for (`[binary] runtime-libraries`,
+//! `cargo-sys-libraries`), an unmapped one is refused; for Go they are
+//! refused.
 //!
 //! The runtime stage gets copies of ENV, EXPOSE, USER, WORKDIR, LABEL,
 //! HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT in their order; CMD,
@@ -128,6 +137,8 @@ struct Facts<'d> {
     workdir: Option<String>,
     /// The module path in the build context's go.mod.
     go_module: Option<String>,
+    /// The build context, when known.
+    build: Option<&'d crate::buildctx::Info>,
 }
 
 impl<'d> Facts<'d> {
@@ -288,6 +299,7 @@ impl Transform for MultiStage {
                 .as_ref()
                 .and_then(|b| b.info.go_mod())
                 .and_then(|g| g.module.clone()),
+            build: cx.build.as_ref().map(|b| &*b.info),
         };
         f.workdir = f.workdir_at(f.end);
         // Official images only: their variants (`-slim`) are known to exist.
@@ -321,7 +333,9 @@ impl Transform for MultiStage {
                 cx.build.as_ref().map(|b| &*b.info),
             ),
             "rust" => binary(&f, data, Lang::Rust, &apt),
-            "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => java(&f, data),
+            "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => {
+                java(&f, data, &apt)
+            }
             _ => None,
         };
         let Some(result) = result else {

@@ -1,0 +1,7 @@
+# `make -j"$(nproc)"`: parallelism does not change what the build writes.
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends gcc make libc6-dev
+WORKDIR /src
+COPY . .
+RUN make -j"$(nproc)" && make install PREFIX=/usr/local
+CMD ["tool"]

@@ -1,0 +1,8 @@
+# `make`: the binary is the one the ENTRYPOINT names, in the build folder;
+# zlib1g-dev stands for zlib1g, which the slim image has.
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential zlib1g-dev
+WORKDIR /opt/gzcat
+COPY . .
+RUN make
+ENTRYPOINT ["/opt/gzcat/crc"]
