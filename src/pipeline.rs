@@ -256,6 +256,16 @@ fn run_transforms(
     cx: &Context,
     ts: &[&'static dyn Transform],
 ) -> Result<Vec<Finding>, Error> {
+    #[cfg(test)]
+    RUNS_CHECKED.with(|n| {
+        use crate::syntax::Keyword;
+        let runs = doc
+            .instructions()
+            .iter()
+            .filter(|i| matches!(i.keyword, Keyword::Run | Keyword::Onbuild))
+            .count();
+        n.set(n.get() + runs)
+    });
     let mut out = Vec::new();
     for t in ts {
         let meta = t.meta();
@@ -276,6 +286,13 @@ fn run_transforms(
     }
     out.sort_by_key(|f| (f.span.start, f.code));
     Ok(out)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// RUN and ONBUILD instructions handed to the transforms on this
+    /// thread, summed over passes: at most one shell parse each.
+    static RUNS_CHECKED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// The instruction whose span holds source offset `at` (an empty span
@@ -715,34 +732,150 @@ mod tests {
         };
         assert!(s.transforms().is_empty());
     }
-    /// Every transform reads RUN scripts through the model: checking a
-    /// document parses each RUN's shell once, however many transforms look
-    /// at it (apt, pip, npm and merge candidates here, two stages), and each
-    /// `ONBUILD RUN` trigger once (the cache transforms check triggers too).
-    #[test]
-    fn one_shell_parse_per_run_per_pass() {
-        use crate::syntax::Keyword;
-        let src = "FROM debian:bookworm AS build\n\
+    /// (shell parses, RUN and ONBUILD instructions checked) on this thread
+    /// while `f` runs.
+    fn parses_and_runs(f: impl FnOnce()) -> (usize, usize) {
+        let parses = crate::shell::parse_count();
+        let runs = RUNS_CHECKED.with(|n| n.get());
+        f();
+        (
+            crate::shell::parse_count() - parses,
+            RUNS_CHECKED.with(|n| n.get()) - runs,
+        )
+    }
+
+    /// Apt, pip, npm, yarn, gem, conda, apk and dnf RUNs, merge candidates,
+    /// an `ONBUILD RUN`, a Go build to split: something for every transform.
+    /// Every RUN is shell form under `/bin/sh`, so each is parsed.
+    const EVERY_TRANSFORM: &str = "FROM debian:bookworm AS build\n\
 RUN apt-get update\n\
-RUN apt-get install -y curl python3-pip npm\n\
+RUN apt-get install -y curl python3-pip npm golang\n\
 COPY . /app\n\
 RUN pip install -r /app/requirements.txt && npm install\n\
 RUN apt-get install -y git && rm -rf /var/lib/apt/lists/*\n\
 ONBUILD RUN apt-get install -y make\n\
+ONBUILD RUN pip install flask\n\
+RUN gem install rails && conda install numpy\n\
+RUN cd /app && go build -o /out/app .\n\
 FROM build\n\
 RUN apt-get update && apt-get install -y gcc\n\
 RUN yarn install && pip install flask\n\
-CMD python3 app.py\n";
-        let doc = Document::parse(src).unwrap();
-        let runs = doc
-            .instructions()
-            .iter()
-            .filter(|i| matches!(i.keyword, Keyword::Run | Keyword::Onbuild))
-            .count();
-        let before = crate::shell::parse_count();
-        let findings = check(&doc, &Settings::default()).unwrap();
-        let parses = crate::shell::parse_count() - before;
-        assert!(findings.len() > 3, "{findings:?}");
-        assert_eq!(parses, runs);
+CMD python3 app.py\n\
+FROM alpine:latest\n\
+RUN apk add curl\n\
+FROM fedora\n\
+RUN dnf install -y curl\n\
+CMD /app\n";
+
+    /// Every transform reads RUN scripts through the model: checking a
+    /// document with all of them parses each RUN's shell once, however many
+    /// transforms look at it, and each `ONBUILD RUN` trigger once.
+    #[test]
+    fn one_shell_parse_per_run_per_pass() {
+        let doc = Document::parse(EVERY_TRANSFORM).unwrap();
+        for unsafe_fixes in [false, true] {
+            let settings = Settings {
+                unsafe_fixes,
+                ..Settings::default()
+            };
+            assert_eq!(settings.transforms().len(), transforms::ALL.len());
+            let mut findings = Vec::new();
+            let (parses, runs) = parses_and_runs(|| findings = check(&doc, &settings).unwrap());
+            assert!(findings.len() > 10, "{findings:?}");
+            assert_eq!(runs, 12);
+            assert_eq!(parses, runs);
+        }
+    }
+
+    /// Each transform alone parses each RUN at most once: no transform
+    /// parses a shell behind the model's back.
+    #[test]
+    fn each_transform_parses_each_run_at_most_once() {
+        let doc = Document::parse(EVERY_TRANSFORM).unwrap();
+        for t in transforms::ALL {
+            let settings = Settings {
+                select: vec![t.meta().code.into()],
+                ..Settings::default()
+            };
+            let (parses, runs) = parses_and_runs(|| {
+                check(&doc, &settings).unwrap();
+            });
+            assert_eq!(runs, 12, "{}", t.meta().code);
+            assert!(
+                parses <= runs,
+                "{}: {parses} parses of {runs} RUNs",
+                t.meta().code
+            );
+        }
+    }
+
+    /// The fix loop builds one model per pass: over all its passes it
+    /// parses each RUN of each pass's document once (DS001 merges RUNs, so
+    /// later passes have fewer).
+    #[test]
+    fn fix_parses_each_run_once_per_pass() {
+        for unsafe_fixes in [false, true] {
+            let settings = Settings {
+                unsafe_fixes,
+                ..Settings::default()
+            };
+            let mut out = None;
+            let (parses, runs) =
+                parses_and_runs(|| out = Some(fix(EVERY_TRANSFORM, &settings).unwrap()));
+            let out = out.unwrap();
+            assert!(out.applied.len() > 5, "{:?}", out.applied);
+            // Two passes at least: the fixes and the pass finding nothing.
+            assert!(runs > 12, "{runs}");
+            assert_eq!(parses, runs);
+        }
+    }
+
+    /// Over every golden input (each transform's own cases), `check` and
+    /// `fix --unsafe` parse each RUN at most once per pass.
+    #[test]
+    fn golden_inputs_parse_each_run_at_most_once_per_pass() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let mut files = Vec::new();
+        let mut todo = vec![root];
+        while let Some(dir) = todo.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else if p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.ends_with(".Dockerfile") && !n.ends_with(".expected.Dockerfile")
+                }) {
+                    files.push(p);
+                }
+            }
+        }
+        assert!(files.len() > 300, "{}", files.len());
+        let all = Settings {
+            unsafe_fixes: true,
+            ..Settings::default()
+        };
+        let (mut total_parses, mut total_runs) = (0, 0);
+        for p in &files {
+            let Ok(src) = std::fs::read_to_string(p) else {
+                continue;
+            };
+            let Ok(doc) = parse(&src) else { continue };
+            let (parses, runs) = parses_and_runs(|| {
+                let _ = check(&doc, &all);
+                let _ = fix(src.as_str(), &all);
+            });
+            assert!(
+                parses <= runs,
+                "{}: {parses} parses of {runs} RUNs",
+                p.display()
+            );
+            total_parses += parses;
+            total_runs += runs;
+        }
+        // Most RUNs are read (not opaque): the bound is not met by luck.
+        assert!(
+            total_parses * 10 > total_runs * 7,
+            "{total_parses} of {total_runs}"
+        );
     }
 }
