@@ -35,6 +35,13 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The context whose model takes shell views from `memo`, shared with
+    /// the other passes over the same file (see [`crate::model::ScriptMemo`]).
+    pub fn with_memo(mut self, memo: std::sync::Arc<crate::model::ScriptMemo>) -> Self {
+        self.model = crate::model::Model::with_memo(self.model.doc(), memo);
+        self
+    }
+
     /// The model of the document being checked: shells, RUN scripts and
     /// the other facts transforms share, each computed once.
     pub fn model(&self) -> &crate::model::Model<'a> {

@@ -12,7 +12,36 @@ pub use shells::{shell_of, shells, ShellKind};
 
 use crate::shell::{self, Script};
 use crate::syntax::{Document, Instruction, Keyword};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Shell views by command text, shared by the models of the passes over
+/// one file (`check`, then `fix` and `fix --unsafe` for the summary, each
+/// pass on a re-parsed document): a RUN a fix did not touch has the same
+/// text in the next pass and is not parsed again. [`shell::parse`] is a
+/// function of the text alone, so a remembered view is the one a parse
+/// would give.
+#[derive(Debug, Default)]
+pub struct ScriptMemo(Mutex<HashMap<Box<str>, Option<Arc<Script>>>>);
+
+impl ScriptMemo {
+    pub fn new() -> Arc<Self> {
+        Arc::new(ScriptMemo::default())
+    }
+
+    /// The shell view of `text`, parsed the first time it is asked for.
+    fn parse(&self, text: &str) -> Option<Arc<Script>> {
+        if let Some(s) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(text) {
+            return s.clone();
+        }
+        let s = shell::parse(text).ok().map(Arc::new);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(text.into(), s.clone());
+        s
+    }
+}
 
 /// Facts about one document, each computed on first use.
 #[derive(Debug, Clone)]
@@ -22,7 +51,9 @@ pub struct Model<'d> {
     global_args: OnceLock<Vec<(String, String)>>,
     uses_buildkit: OnceLock<bool>,
     /// Per instruction: the shell view of a RUN, or of an ONBUILD's RUN.
-    scripts: Vec<OnceLock<Option<Script>>>,
+    scripts: Vec<OnceLock<Option<Arc<Script>>>>,
+    /// Views of earlier passes over the same file, when there were any.
+    memo: Option<Arc<ScriptMemo>>,
     /// Per instruction: an `ONBUILD RUN …` seen as the RUN it registers.
     triggers: Vec<OnceLock<Option<Instruction>>>,
 }
@@ -40,6 +71,23 @@ impl<'d> Model<'d> {
             triggers: (0..doc.instructions().len())
                 .map(|_| OnceLock::new())
                 .collect(),
+            memo: None,
+        }
+    }
+
+    /// The model of `doc` that takes shell views from `memo` and adds
+    /// its own to it.
+    pub fn with_memo(doc: &'d Document, memo: Arc<ScriptMemo>) -> Self {
+        Model {
+            memo: Some(memo),
+            ..Model::new(doc)
+        }
+    }
+
+    fn parse(&self, text: &str) -> Option<Arc<Script>> {
+        match &self.memo {
+            Some(m) => m.parse(text),
+            None => shell::parse(text).ok().map(Arc::new),
         }
     }
 
@@ -88,9 +136,9 @@ impl<'d> Model<'d> {
                 {
                     return None;
                 }
-                shell::parse(ins.args_text()).ok()
+                self.parse(ins.args_text())
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// The RUN an `ONBUILD RUN …` at `i` registers, as an instruction of
@@ -153,8 +201,8 @@ impl<'d> Model<'d> {
                 {
                     return None;
                 }
-                shell::parse(&ins.logical.text[sub.args.clone()]).ok()
+                self.parse(&ins.logical.text[sub.args.clone()])
             })
-            .as_ref()
+            .as_deref()
     }
 }
