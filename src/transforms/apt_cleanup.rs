@@ -482,7 +482,7 @@ impl Analysis<'_> {
         let clean = self.cleans_after(ins, script, last_update);
         let sudo = calls.iter().any(|c| c.sudo);
         if clean
-            || (!sudo && runedit::user_at(doc, i).is_some())
+            || (!sudo && self.cx.model().user_at(i).is_some())
             || !self.cx.suppressions.listed(i).is_empty()
         {
             return None;
@@ -547,7 +547,7 @@ impl Analysis<'_> {
         let sudo = readers.iter().any(|r| r.1);
         let prefix = if sudo { "sudo " } else { "" };
         if !sudo {
-            if let Some(u) = runedit::user_at(doc, i) {
+            if let Some(u) = self.cx.model().user_at(i) {
                 return Plan::Refuse(format!(
                     "the RUN runs as USER {u} without sudo, so it cannot delete root-owned lists"
                 ));
@@ -690,7 +690,7 @@ impl Analysis<'_> {
             let mut after: Vec<usize> = (i + 1..stage.instructions.end)
                 .filter(|&j| instrs[j].keyword == Keyword::Onbuild)
                 .collect();
-            for d in runedit::descendants(doc, stage.index) {
+            for d in self.cx.model().descendants(stage.index) {
                 after.extend(doc.stages()[d].instructions.clone());
             }
             return match after
@@ -707,7 +707,7 @@ impl Analysis<'_> {
         let mut edits = Vec::new();
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
         ranges.push(i + 1..stage.instructions.end);
-        for d in runedit::descendants(doc, stage.index) {
+        for d in self.cx.model().descendants(stage.index) {
             let st = &doc.stages()[d];
             ranges.push(st.from + 1..st.instructions.end);
         }
