@@ -1,4 +1,7 @@
-//! Parse and fix throughput on a small and a large Dockerfile.
+//! Parse and fix throughput on a small and a large Dockerfile, and
+//! `check`/`fix`/`fmt` on 1 MB and 8 MB generated files (issue 11 item
+//! 10): one-line RUNs, one long continuation line, many stages. Linear
+//! time shows as 8 MB taking about 8 times 1 MB (`scaling/*`).
 //! Whole-corpus throughput: `scripts/bench DIR`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -27,6 +30,81 @@ fn large() -> String {
     s
 }
 
+/// About `bytes` of one-line RUNs (apt, pip, echo in turn) in one stage.
+fn one_line_runs(bytes: usize) -> String {
+    let mut s = String::from("FROM debian:bookworm\n");
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(&match i % 3 {
+            0 => format!("RUN apt-get install -y pkg{i}\n"),
+            1 => format!("RUN pip install p{i}\n"),
+            _ => format!("RUN echo {i} > /f{i}\n"),
+        });
+        i += 1;
+    }
+    s
+}
+
+/// One RUN of about `bytes`: a package list continued over many lines.
+fn long_continuation(bytes: usize) -> String {
+    let mut s = String::from("FROM debian:bookworm\nRUN apt-get update && apt-get install -y \\\n");
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(&format!("    pkg{i} \\\n"));
+        i += 1;
+    }
+    s.push_str("    last\n");
+    s
+}
+
+/// About `bytes` of small stages, each copying from the one before.
+fn many_stages(bytes: usize) -> String {
+    let mut s = String::from("FROM debian:bookworm AS s0\nRUN make\n");
+    let mut i = 1;
+    while s.len() < bytes {
+        s.push_str(&format!(
+            "FROM debian:bookworm AS s{i}\nRUN make -C /src{i}\nCOPY --from=s{} /out /in{i}\n",
+            i - 1
+        ));
+        i += 1;
+    }
+    s
+}
+
+/// `check`, `fix` and `fmt` on 1 MB and 8 MB of each shape.
+fn scaling(c: &mut Criterion) {
+    let settings = Settings::default();
+    let fmt = dslim::config::FormatOptions::default();
+    let mut g = c.benchmark_group("scaling");
+    g.sample_size(10);
+    type Shape = fn(usize) -> String;
+    let shapes: [(&str, Shape); 3] = [
+        ("runs", one_line_runs),
+        ("continuation", long_continuation),
+        ("stages", many_stages),
+    ];
+    for (shape, make) in shapes {
+        for mb in [1, 8] {
+            let src = make(mb * 1_000_000);
+            g.throughput(Throughput::Bytes(src.len() as u64));
+            g.bench_function(format!("{shape}/{mb}MB/check"), |b| {
+                b.iter_batched(
+                    || Document::parse(&src).unwrap(),
+                    |d| pipeline::check(&d, &settings).unwrap(),
+                    BatchSize::LargeInput,
+                )
+            });
+            g.bench_function(format!("{shape}/{mb}MB/fix"), |b| {
+                b.iter(|| pipeline::fix(&src, &settings).unwrap())
+            });
+            g.bench_function(format!("{shape}/{mb}MB/fmt"), |b| {
+                b.iter(|| dslim::format::format(&src, &fmt).unwrap())
+            });
+        }
+    }
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let big = large();
     let settings = Settings::default();
@@ -48,5 +126,5 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, scaling);
 criterion_main!(benches);

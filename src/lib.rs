@@ -15,6 +15,7 @@ pub mod edit;
 pub mod finding;
 pub mod format;
 pub mod fsutil;
+pub mod meta;
 pub mod model;
 pub mod output;
 pub mod pipeline;

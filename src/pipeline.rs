@@ -9,10 +9,12 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::buildctx::BuildContext;
 use crate::edit::{self, Applicability, FileChange, Fix};
 use crate::finding::Finding;
+use crate::model::ScriptMemo;
 use crate::syntax::{Document, ParseError};
 use crate::transform::{Context, Transform};
 use crate::transforms;
@@ -171,8 +173,21 @@ pub fn check_report(
     path: Option<&Path>,
     settings: &Settings,
 ) -> Result<CheckReport, Error> {
+    check_report_with(doc, path, settings, ScriptMemo::new())
+}
+
+/// [`check_report`] taking shell views from `memo` (and adding its own),
+/// for a caller that goes on with [`fix_counts_after`] on the same file.
+pub fn check_report_with(
+    doc: &Document,
+    path: Option<&Path>,
+    settings: &Settings,
+    memo: Arc<ScriptMemo>,
+) -> Result<CheckReport, Error> {
     let build = BuildContext::resolve(settings.context.as_deref(), path);
-    let cx = Context::new(doc, &settings.config).with_files(path, build);
+    let cx = Context::new(doc, &settings.config)
+        .with_files(path, build)
+        .with_memo(memo);
     let selected = settings.transforms();
     let findings = run_transforms(doc, &cx, &selected)?;
     let unused_suppressions = cx
@@ -256,6 +271,16 @@ fn run_transforms(
     cx: &Context,
     ts: &[&'static dyn Transform],
 ) -> Result<Vec<Finding>, Error> {
+    #[cfg(test)]
+    RUNS_CHECKED.with(|n| {
+        use crate::syntax::Keyword;
+        let runs = doc
+            .instructions()
+            .iter()
+            .filter(|i| matches!(i.keyword, Keyword::Run | Keyword::Onbuild))
+            .count();
+        n.set(n.get() + runs)
+    });
     let mut out = Vec::new();
     for t in ts {
         let meta = t.meta();
@@ -276,6 +301,13 @@ fn run_transforms(
     }
     out.sort_by_key(|f| (f.span.start, f.code));
     Ok(out)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// RUN and ONBUILD instructions handed to the transforms on this
+    /// thread, summed over passes: at most one shell parse each.
+    static RUNS_CHECKED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// The instruction whose span holds source offset `at` (an empty span
@@ -330,11 +362,47 @@ pub fn fix_counts(
     settings: &Settings,
     at_level: Option<&Outcome>,
 ) -> Result<FixCounts, Error> {
+    counts(src, settings, at_level, None, ScriptMemo::new())
+}
+
+/// [`FixCounts`] for `src` right after [`check_report_with`] found
+/// `findings` in it with the same settings and `memo`: those findings are
+/// the first pass of both fix loops, and the RUNs no fix changes are not
+/// parsed again.
+pub fn fix_counts_after(
+    src: Source,
+    settings: &Settings,
+    findings: &[Finding],
+    memo: Arc<ScriptMemo>,
+) -> Result<FixCounts, Error> {
+    counts(src, settings, None, Some(findings), memo)
+}
+
+fn counts(
+    src: Source,
+    settings: &Settings,
+    at_level: Option<&Outcome>,
+    first: Option<&[Finding]>,
+    memo: Arc<ScriptMemo>,
+) -> Result<FixCounts, Error> {
+    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
+    let ts = settings.transforms();
+    let run = |min: Applicability| {
+        let pass = Pass {
+            build: build.clone(),
+            ts: &ts,
+            min,
+            config: &settings.config,
+            memo: memo.clone(),
+            first: first.map(<[Finding]>::to_vec),
+        };
+        fix_in(src, pass)
+    };
     let computed;
     let level = match at_level {
         Some(o) => o,
         None => {
-            computed = fix(src, settings)?;
+            computed = run(settings.min_applicability())?;
             &computed
         }
     };
@@ -346,11 +414,10 @@ pub fn fix_counts(
                 .is_some_and(|x| x.applicability == Applicability::Unsafe && !x.is_empty())
         });
     let unsafe_more = if unsafe_left {
-        let all = Settings {
-            unsafe_fixes: true,
-            ..settings.clone()
-        };
-        fix(src, &all)?.applied.len().saturating_sub(fixable)
+        run(Applicability::Unsafe)?
+            .applied
+            .len()
+            .saturating_sub(fixable)
     } else {
         0
     };
@@ -367,10 +434,14 @@ pub fn fix<'a>(src: impl Into<Source<'a>>, settings: &Settings) -> Result<Outcom
     let build = BuildContext::resolve(settings.context.as_deref(), src.path);
     fix_in(
         src,
-        build,
-        &settings.transforms(),
-        settings.min_applicability(),
-        &settings.config,
+        Pass {
+            build,
+            ts: &settings.transforms(),
+            min: settings.min_applicability(),
+            config: &settings.config,
+            memo: ScriptMemo::new(),
+            first: None,
+        },
     )
 }
 
@@ -381,24 +452,56 @@ fn fix_with(
     min: Applicability,
     config: &crate::config::Config,
 ) -> Result<Outcome, Error> {
-    fix_in(src.into(), None, ts, min, config)
+    fix_in(
+        src.into(),
+        Pass {
+            build: None,
+            ts,
+            min,
+            config,
+            memo: ScriptMemo::new(),
+            first: None,
+        },
+    )
 }
 
-fn fix_in(
-    src: Source,
+/// How [`fix_in`] runs.
+struct Pass<'t> {
     build: Option<BuildContext>,
-    ts: &[&'static dyn Transform],
+    ts: &'t [&'static dyn Transform],
     min: Applicability,
-    config: &crate::config::Config,
-) -> Result<Outcome, Error> {
+    config: &'t crate::config::Config,
+    /// Shell views shared by the passes (and with an earlier `check`).
+    memo: Arc<ScriptMemo>,
+    /// The findings of the first pass, when a `check` of the same text
+    /// with the same transforms and context has them.
+    first: Option<Vec<Finding>>,
+}
+
+fn fix_in(src: Source, pass: Pass) -> Result<Outcome, Error> {
+    let Pass {
+        build,
+        ts,
+        min,
+        config,
+        memo,
+        mut first,
+    } = pass;
     let mut doc = parse(src.text)?;
     let mut build = build;
     let mut applied = Vec::new();
     // Other files written so far: `old` as on disk, `new` as now.
     let mut files: Vec<FileChange> = Vec::new();
     for _ in 0..MAX_PASSES {
-        let cx = Context::new(&doc, config).with_files(src.path, build.clone());
-        let findings = run_transforms(&doc, &cx, ts)?;
+        let findings = match first.take() {
+            Some(f) => f,
+            None => {
+                let cx = Context::new(&doc, config)
+                    .with_files(src.path, build.clone())
+                    .with_memo(memo.clone());
+                run_transforms(&doc, &cx, ts)?
+            }
+        };
         let chosen = choose(&findings, min, ts);
         if chosen.is_empty() {
             // Fixes to other files apply once the Dockerfile has settled;
@@ -462,7 +565,9 @@ fn fix_in(
         }
         applied.extend(chosen.iter().map(|(c, _)| *c));
     }
-    let cx = Context::new(&doc, config).with_files(src.path, build);
+    let cx = Context::new(&doc, config)
+        .with_files(src.path, build)
+        .with_memo(memo);
     let findings = run_transforms(&doc, &cx, ts)?;
     let still = choose(&findings, min, ts);
     Err(Error::Internal {
@@ -715,34 +820,195 @@ mod tests {
         };
         assert!(s.transforms().is_empty());
     }
-    /// Every transform reads RUN scripts through the model: checking a
-    /// document parses each RUN's shell once, however many transforms look
-    /// at it (apt, pip, npm and merge candidates here, two stages), and each
-    /// `ONBUILD RUN` trigger once (the cache transforms check triggers too).
-    #[test]
-    fn one_shell_parse_per_run_per_pass() {
-        use crate::syntax::Keyword;
-        let src = "FROM debian:bookworm AS build\n\
+    /// (shell parses, RUN and ONBUILD instructions checked) on this thread
+    /// while `f` runs.
+    fn parses_and_runs(f: impl FnOnce()) -> (usize, usize) {
+        let parses = crate::shell::parse_count();
+        let runs = RUNS_CHECKED.with(|n| n.get());
+        f();
+        (
+            crate::shell::parse_count() - parses,
+            RUNS_CHECKED.with(|n| n.get()) - runs,
+        )
+    }
+
+    /// Apt, pip, npm, yarn, gem, conda, apk and dnf RUNs, merge candidates,
+    /// an `ONBUILD RUN`, a Go build to split: something for every transform.
+    /// Every RUN is shell form under `/bin/sh`, so each is parsed.
+    const EVERY_TRANSFORM: &str = "FROM debian:bookworm AS build\n\
 RUN apt-get update\n\
-RUN apt-get install -y curl python3-pip npm\n\
+RUN apt-get install -y curl python3-pip npm golang\n\
 COPY . /app\n\
 RUN pip install -r /app/requirements.txt && npm install\n\
 RUN apt-get install -y git && rm -rf /var/lib/apt/lists/*\n\
 ONBUILD RUN apt-get install -y make\n\
+ONBUILD RUN pip install flask\n\
+RUN gem install rails && conda install numpy\n\
+RUN cd /app && go build -o /out/app .\n\
 FROM build\n\
 RUN apt-get update && apt-get install -y gcc\n\
 RUN yarn install && pip install flask\n\
-CMD python3 app.py\n";
-        let doc = Document::parse(src).unwrap();
-        let runs = doc
-            .instructions()
-            .iter()
-            .filter(|i| matches!(i.keyword, Keyword::Run | Keyword::Onbuild))
-            .count();
-        let before = crate::shell::parse_count();
-        let findings = check(&doc, &Settings::default()).unwrap();
-        let parses = crate::shell::parse_count() - before;
-        assert!(findings.len() > 3, "{findings:?}");
-        assert_eq!(parses, runs);
+CMD python3 app.py\n\
+FROM alpine:latest\n\
+RUN apk add curl\n\
+FROM fedora\n\
+RUN dnf install -y curl\n\
+CMD /app\n";
+
+    /// Every transform reads RUN scripts through the model: checking a
+    /// document with all of them parses each RUN's shell once, however many
+    /// transforms look at it, and each `ONBUILD RUN` trigger once.
+    #[test]
+    fn one_shell_parse_per_run_per_pass() {
+        let doc = Document::parse(EVERY_TRANSFORM).unwrap();
+        for unsafe_fixes in [false, true] {
+            let settings = Settings {
+                unsafe_fixes,
+                ..Settings::default()
+            };
+            assert_eq!(settings.transforms().len(), transforms::ALL.len());
+            let mut findings = Vec::new();
+            let (parses, runs) = parses_and_runs(|| findings = check(&doc, &settings).unwrap());
+            assert!(findings.len() > 10, "{findings:?}");
+            assert_eq!(runs, 12);
+            assert_eq!(parses, runs);
+        }
+    }
+
+    /// Each transform alone parses each RUN at most once: no transform
+    /// parses a shell behind the model's back.
+    #[test]
+    fn each_transform_parses_each_run_at_most_once() {
+        let doc = Document::parse(EVERY_TRANSFORM).unwrap();
+        for t in transforms::ALL {
+            let settings = Settings {
+                select: vec![t.meta().code.into()],
+                ..Settings::default()
+            };
+            let (parses, runs) = parses_and_runs(|| {
+                check(&doc, &settings).unwrap();
+            });
+            assert_eq!(runs, 12, "{}", t.meta().code);
+            assert!(
+                parses <= runs,
+                "{}: {parses} parses of {runs} RUNs",
+                t.meta().code
+            );
+        }
+    }
+
+    /// The fix loop builds one model per pass, and the passes share their
+    /// shell views: a RUN is parsed at most once per pass, and a RUN the
+    /// fixes left as it was is not parsed again in the next pass.
+    #[test]
+    fn fix_parses_each_run_at_most_once_per_pass() {
+        for unsafe_fixes in [false, true] {
+            let settings = Settings {
+                unsafe_fixes,
+                ..Settings::default()
+            };
+            let mut out = None;
+            let (parses, runs) =
+                parses_and_runs(|| out = Some(fix(EVERY_TRANSFORM, &settings).unwrap()));
+            let out = out.unwrap();
+            assert!(out.applied.len() > 5, "{:?}", out.applied);
+            // Two passes at least: the fixes and the pass finding nothing.
+            assert!(runs > 12, "{runs}");
+            // The first pass parses all 12; the next only what changed.
+            assert!(parses >= 12 && parses < runs, "{parses} of {runs}");
+        }
+    }
+
+    /// `check` then [`fix_counts_after`] (the first pass reused, shell
+    /// views shared) counts what [`fix_counts`] from scratch counts, on
+    /// every golden input, and parses no more.
+    #[test]
+    fn fix_counts_after_check_match_fix_counts() {
+        let settings = Settings::default();
+        let mut compared = 0;
+        for p in golden_inputs() {
+            let Ok(src) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            let Ok(doc) = parse(&src) else { continue };
+            let mut fresh = None;
+            let (parses_fresh, _) = parses_and_runs(|| {
+                check(&doc, &settings).unwrap();
+                fresh = Some(fix_counts(src.as_str().into(), &settings, None));
+            });
+            let mut after = None;
+            let (parses_after, _) = parses_and_runs(|| {
+                let memo = ScriptMemo::new();
+                let r = check_report_with(&doc, None, &settings, memo.clone()).unwrap();
+                after = Some(fix_counts_after(
+                    src.as_str().into(),
+                    &settings,
+                    &r.findings,
+                    memo,
+                ));
+            });
+            let (fresh, after) = (fresh.unwrap(), after.unwrap());
+            assert_eq!(fresh, after, "{}", p.display());
+            assert!(parses_after <= parses_fresh, "{}", p.display());
+            compared += usize::from(fresh.is_ok_and(|c| c.fixable + c.unsafe_more > 0));
+        }
+        assert!(compared > 200, "{compared}");
+    }
+
+    /// Every golden input: `testdata/**/*.Dockerfile` but the expected
+    /// outputs.
+    fn golden_inputs() -> Vec<std::path::PathBuf> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let mut files = Vec::new();
+        let mut todo = vec![root];
+        while let Some(dir) = todo.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else if p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.ends_with(".Dockerfile") && !n.ends_with(".expected.Dockerfile")
+                }) {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        assert!(files.len() > 300, "{}", files.len());
+        files
+    }
+
+    /// Over every golden input (each transform's own cases), `check` and
+    /// `fix --unsafe` parse each RUN at most once per pass.
+    #[test]
+    fn golden_inputs_parse_each_run_at_most_once_per_pass() {
+        let files = golden_inputs();
+        let all = Settings {
+            unsafe_fixes: true,
+            ..Settings::default()
+        };
+        let (mut total_parses, mut total_runs) = (0, 0);
+        for p in &files {
+            let Ok(src) = std::fs::read_to_string(p) else {
+                continue;
+            };
+            let Ok(doc) = parse(&src) else { continue };
+            let (parses, runs) = parses_and_runs(|| {
+                let _ = check(&doc, &all);
+                let _ = fix(src.as_str(), &all);
+            });
+            assert!(
+                parses <= runs,
+                "{}: {parses} parses of {runs} RUNs",
+                p.display()
+            );
+            total_parses += parses;
+            total_runs += runs;
+        }
+        // Most RUNs are read (not opaque): the bound is not met by luck.
+        assert!(
+            total_parses * 10 > total_runs * 7,
+            "{total_parses} of {total_runs}"
+        );
     }
 }

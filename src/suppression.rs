@@ -13,8 +13,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::meta::Meta;
 use crate::syntax::{Document, NodeKind, Span};
-use crate::transform::Meta;
 
 /// BuildKit's build checks (`docker build --check`), the names
 /// `# check=skip=` takes. `skip=all` silences the transforms that cover one
@@ -246,7 +246,7 @@ pub fn matches(item: &str, meta: &Meta) -> bool {
 mod tests {
     use super::*;
     use crate::edit::Applicability;
-    use crate::transform::FixAvailability;
+    use crate::meta::FixAvailability;
 
     static META: Meta = Meta {
         code: "DS998",

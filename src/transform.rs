@@ -3,33 +3,7 @@
 use crate::finding::Finding;
 use crate::syntax::Document;
 
-/// Whether a transform's findings carry fixes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FixAvailability {
-    Always,
-    Sometimes,
-    None,
-}
-
-/// Static description of a transform.
-#[derive(Debug)]
-pub struct Meta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub summary: &'static str,
-    /// Long documentation (what, why, safety, example).
-    pub doc: &'static str,
-    pub fix: FixAvailability,
-    /// The usual applicability of its fix (for `dslim rules`).
-    pub safety: crate::edit::Applicability,
-    /// Rules of other tools this transform covers: hadolint rules
-    /// (`DL3059`), whose `# hadolint ignore=` comments silence it too, and
-    /// BuildKit build-check names (`JSONArgsRecommended`), which the
-    /// `# check=skip=` parser directive (and `skip=all`) silences. DS001 has
-    /// no BuildKit counterpart.
-    pub aliases: &'static [&'static str],
-}
+pub use crate::meta::{FixAvailability, Meta};
 
 /// What a transform may read besides the document.
 #[derive(Debug, Clone)]
@@ -59,6 +33,13 @@ impl<'a> Context<'a> {
             build: None,
             model: crate::model::Model::new(doc),
         }
+    }
+
+    /// The context whose model takes shell views from `memo`, shared with
+    /// the other passes over the same file (see [`crate::model::ScriptMemo`]).
+    pub fn with_memo(mut self, memo: std::sync::Arc<crate::model::ScriptMemo>) -> Self {
+        self.model = crate::model::Model::with_memo(self.model.doc(), memo);
+        self
     }
 
     /// The model of the document being checked: shells, RUN scripts and

@@ -320,7 +320,9 @@ fn check_source(
     settings: &Settings,
     opts: Opts,
 ) -> Report {
-    let parsed = pipeline::parse(src).and_then(|doc| pipeline::check_report(&doc, file, settings));
+    let memo = crate::model::ScriptMemo::new();
+    let parsed = pipeline::parse(src)
+        .and_then(|doc| pipeline::check_report_with(&doc, file, settings, memo.clone()));
     let report = match parsed {
         Ok(r) => r,
         Err(pipeline::Error::Parse(e)) => {
@@ -340,7 +342,8 @@ fn check_source(
         .iter()
         .any(|f| f.fix.as_ref().is_some_and(|x| !x.is_empty()));
     if has_fix {
-        match pipeline::fix_counts(pipeline::Source::new(src, file), settings, None) {
+        let src = pipeline::Source::new(src, file);
+        match pipeline::fix_counts_after(src, settings, &findings, memo) {
             Ok(c) => {
                 r.fixable = c.fixable;
                 r.unsafe_more = c.unsafe_more;

@@ -12,7 +12,36 @@ pub use shells::{shell_of, shells, ShellKind};
 
 use crate::shell::{self, Script};
 use crate::syntax::{Document, Instruction, Keyword};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Shell views by command text, shared by the models of the passes over
+/// one file (`check`, then `fix` and `fix --unsafe` for the summary, each
+/// pass on a re-parsed document): a RUN a fix did not touch has the same
+/// text in the next pass and is not parsed again. [`shell::parse`] is a
+/// function of the text alone, so a remembered view is the one a parse
+/// would give.
+#[derive(Debug, Default)]
+pub struct ScriptMemo(Mutex<HashMap<Box<str>, Option<Arc<Script>>>>);
+
+impl ScriptMemo {
+    pub fn new() -> Arc<Self> {
+        Arc::new(ScriptMemo::default())
+    }
+
+    /// The shell view of `text`, parsed the first time it is asked for.
+    fn parse(&self, text: &str) -> Option<Arc<Script>> {
+        if let Some(s) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(text) {
+            return s.clone();
+        }
+        let s = shell::parse(text).ok().map(Arc::new);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(text.into(), s.clone());
+        s
+    }
+}
 
 /// Facts about one document, each computed on first use.
 #[derive(Debug, Clone)]
@@ -22,9 +51,16 @@ pub struct Model<'d> {
     global_args: OnceLock<Vec<(String, String)>>,
     uses_buildkit: OnceLock<bool>,
     /// Per instruction: the shell view of a RUN, or of an ONBUILD's RUN.
-    scripts: Vec<OnceLock<Option<Script>>>,
+    scripts: Vec<OnceLock<Option<Arc<Script>>>>,
+    /// Views of earlier passes over the same file, when there were any.
+    memo: Option<Arc<ScriptMemo>>,
     /// Per instruction: an `ONBUILD RUN …` seen as the RUN it registers.
     triggers: Vec<OnceLock<Option<Instruction>>>,
+    /// Per stage: the earlier stage its FROM names (see [`Model::parents`]).
+    parents: OnceLock<Vec<Option<usize>>>,
+    /// Per instruction: the last USER value in force there, `None` before
+    /// any (see [`Model::user_at`]).
+    users: OnceLock<Vec<Option<String>>>,
 }
 
 impl<'d> Model<'d> {
@@ -40,6 +76,25 @@ impl<'d> Model<'d> {
             triggers: (0..doc.instructions().len())
                 .map(|_| OnceLock::new())
                 .collect(),
+            memo: None,
+            parents: OnceLock::new(),
+            users: OnceLock::new(),
+        }
+    }
+
+    /// The model of `doc` that takes shell views from `memo` and adds
+    /// its own to it.
+    pub fn with_memo(doc: &'d Document, memo: Arc<ScriptMemo>) -> Self {
+        Model {
+            memo: Some(memo),
+            ..Model::new(doc)
+        }
+    }
+
+    fn parse(&self, text: &str) -> Option<Arc<Script>> {
+        match &self.memo {
+            Some(m) => m.parse(text),
+            None => shell::parse(text).ok().map(Arc::new),
         }
     }
 
@@ -88,9 +143,9 @@ impl<'d> Model<'d> {
                 {
                     return None;
                 }
-                shell::parse(ins.args_text()).ok()
+                self.parse(ins.args_text())
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// The RUN an `ONBUILD RUN …` at `i` registers, as an instruction of
@@ -153,8 +208,131 @@ impl<'d> Model<'d> {
                 {
                     return None;
                 }
-                shell::parse(&ins.logical.text[sub.args.clone()]).ok()
+                self.parse(&ins.logical.text[sub.args.clone()])
             })
-            .as_ref()
+            .as_deref()
+    }
+
+    /// Per stage, the earlier stage its FROM builds on: the nearest earlier
+    /// stage of that name (case-insensitively, as BuildKit compares), else
+    /// an earlier stage's number. One pass with a map from names, so that
+    /// a file of many stages is not searched once per stage.
+    pub fn parents(&self) -> &[Option<usize>] {
+        self.parents.get_or_init(|| {
+            let mut by_name: HashMap<String, usize> = HashMap::new();
+            let mut out = Vec::with_capacity(self.doc.stages().len());
+            for st in self.doc.stages() {
+                let image = st.image.text.to_ascii_lowercase();
+                let parent = by_name
+                    .get(image.as_str())
+                    .copied()
+                    .or_else(|| image.parse::<usize>().ok().filter(|&i| i < st.index));
+                out.push(parent);
+                if let Some(n) = &st.name {
+                    by_name.insert(n.to_ascii_lowercase(), st.index);
+                }
+            }
+            out
+        })
+    }
+
+    /// Stages built `FROM` stage `s`, directly or through other stages, in
+    /// order.
+    pub fn descendants(&self, s: usize) -> Vec<usize> {
+        let parents = self.parents();
+        let mut reached = vec![false; parents.len()];
+        let mut out = Vec::new();
+        if s < reached.len() {
+            reached[s] = true;
+        }
+        for (k, p) in parents.iter().enumerate().skip(s + 1) {
+            if p.is_some_and(|p| reached[p]) {
+                reached[k] = true;
+                out.push(k);
+            }
+        }
+        out
+    }
+
+    /// The non-root USER instruction `at` runs as: the stage's last USER
+    /// before it (before the stage's end for an ONBUILD trigger, which runs
+    /// after the whole stage), else the one in force at the end of the
+    /// stage it is built on; `None` for root (`root`, `0`) or no USER.
+    pub fn user_at(&self, at: usize) -> Option<&str> {
+        let users = self.users.get_or_init(|| {
+            let doc = self.doc;
+            let instrs = doc.instructions();
+            // A USER is inherited through `FROM <stage name>` only.
+            let mut by_name: HashMap<String, usize> = HashMap::new();
+            // The USER in force at the end of each stage.
+            let mut at_end: Vec<Option<String>> = Vec::with_capacity(doc.stages().len());
+            let mut out = vec![None; instrs.len()];
+            for st in doc.stages() {
+                let inherited = by_name
+                    .get(&st.image.text.to_ascii_lowercase())
+                    .and_then(|&p| at_end[p].clone());
+                let mut current: Option<String> = None;
+                for i in st.instructions.clone() {
+                    out[i] = current.clone().or_else(|| inherited.clone());
+                    if instrs[i].keyword == Keyword::User {
+                        let u = instrs[i].values().first().cloned().unwrap_or_default();
+                        current = Some(u.split(':').next().unwrap_or("").to_string());
+                    }
+                }
+                let end = current.or(inherited);
+                for i in st.instructions.clone() {
+                    if instrs[i].keyword == Keyword::Onbuild {
+                        out[i] = end.clone();
+                    }
+                }
+                at_end.push(end);
+                if let Some(n) = &st.name {
+                    by_name.insert(n.to_ascii_lowercase(), st.index);
+                }
+            }
+            out
+        });
+        users
+            .get(at)?
+            .as_deref()
+            .filter(|n| *n != "root" && *n != "0")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_at_follows_stages_roots_and_triggers() {
+        let doc = Document::parse(
+            "FROM debian AS base\nRUN a\nUSER app:app\nRUN b\nONBUILD RUN c\nUSER root\n\
+             FROM BASE AS child\nRUN d\nUSER 1000\nRUN e\n\
+             FROM base AS other\nONBUILD RUN f\nUSER nobody\n\
+             FROM debian\nRUN g\n",
+        )
+        .unwrap();
+        let m = Model::new(&doc);
+        let user = |i: usize| m.user_at(i).map(str::to_string);
+        assert_eq!(user(1), None); // RUN a
+        assert_eq!(user(3).as_deref(), Some("app")); // RUN b
+        assert_eq!(user(4), None); // ONBUILD: the stage ends as root
+        assert_eq!(user(7), None); // RUN d: inherits root
+        assert_eq!(user(9).as_deref(), Some("1000")); // RUN e
+        assert_eq!(user(11).as_deref(), Some("nobody")); // trigger: stage end
+        assert_eq!(user(14), None); // RUN g: a fresh image
+    }
+
+    #[test]
+    fn descendants_by_name_and_number() {
+        let doc = Document::parse(
+            "FROM debian AS a\nFROM a AS b\nFROM debian AS c\nFROM B\nFROM 2\nFROM 9\n",
+        )
+        .unwrap();
+        let m = Model::new(&doc);
+        assert_eq!(m.parents(), &[None, Some(0), None, Some(1), Some(2), None]);
+        assert_eq!(m.descendants(0), vec![1, 3]);
+        assert_eq!(m.descendants(2), vec![4]);
+        assert_eq!(m.descendants(5), Vec::<usize>::new());
     }
 }

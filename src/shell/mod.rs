@@ -22,6 +22,7 @@
 
 use std::ops::Range;
 
+mod brush;
 mod convert;
 mod words;
 

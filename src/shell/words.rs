@@ -44,7 +44,7 @@ pub(super) fn analyze(
             substitutions: Vec::new(),
         });
     }
-    let pieces = super::convert::guarded(|| {
+    let pieces = super::brush::guarded(|| {
         word::parse(raw, options).map_err(|e| Opaque {
             reason: format!("cannot split word `{raw}`: {e}"),
         })
@@ -244,7 +244,7 @@ fn piece(
             if piece_text.starts_with("$((")
                 && raw.get(start..start + e.value.len()) == Some(e.value.as_str())
             {
-                let inner = super::convert::guarded(|| {
+                let inner = super::brush::guarded(|| {
                     word::parse(&e.value, options).map_err(|_| Opaque {
                         reason: String::new(),
                     })

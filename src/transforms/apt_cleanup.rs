@@ -61,6 +61,7 @@ fn sub_in(c: &PmCall, list: &[String]) -> bool {
 }
 
 /// How a RUN (or ONBUILD RUN) uses the package lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ListUse {
     /// Does not touch them.
     None,
@@ -152,12 +153,14 @@ impl Transform for AptCleanup {
                 }
             })
             .collect();
+        let scan = Scan::new(doc, model, &scripts, apt);
         let a = Analysis {
             doc,
             cx,
             apt,
             scripts: &scripts,
             shells: model.shells(),
+            scan: &scan,
         };
         for i in 0..doc.instructions().len() {
             if let Some(f) = a.run(i) {
@@ -173,6 +176,91 @@ struct Analysis<'a> {
     apt: &'a PackageManager,
     scripts: &'a [Option<&'a Script>],
     shells: &'a [crate::model::ShellKind],
+    scan: &'a Scan,
+}
+
+/// Per-instruction answers the searches before and after an installing
+/// RUN need, worked out once per document, so that each search is a
+/// lookup instead of a walk over the instructions (a walk per RUN is
+/// quadratic: issue 11 item 10).
+struct Scan {
+    /// The nearest RUN before instruction `i` that runs `apt-get update`.
+    update_before: Vec<Option<usize>>,
+    /// The first instruction at or after `j` that the walk over later
+    /// instructions stops at: a RUN that uses the lists in any way, or an
+    /// `ONBUILD RUN` that reads them (or may). `len()` when there is none.
+    next_user: Vec<usize>,
+    /// How each RUN and `ONBUILD RUN` uses the lists.
+    uses: Vec<ListUse>,
+    /// The first `ONBUILD RUN` at or after `j` that reads the lists (or
+    /// may); `len()` when there is none.
+    next_reading_trigger: Vec<usize>,
+}
+
+impl Scan {
+    fn new(
+        doc: &Document,
+        model: &crate::model::Model,
+        scripts: &[Option<&Script>],
+        apt: &PackageManager,
+    ) -> Scan {
+        let instrs = doc.instructions();
+        let n = instrs.len();
+        let mut uses = vec![ListUse::None; n];
+        let mut updates = vec![false; n];
+        for (j, x) in instrs.iter().enumerate() {
+            match x.keyword {
+                Keyword::Run => {
+                    uses[j] = list_use(scripts[j], doc.text(x.span.clone()), apt);
+                    updates[j] = scripts[j].is_some_and(|s| {
+                        runedit::find_calls(s, apt)
+                            .iter()
+                            .any(|c| sub_in(c, &apt.update))
+                    });
+                }
+                Keyword::Onbuild => {
+                    let Some(sub) = x.onbuild() else { continue };
+                    if Keyword::from_keyword(&x.logical.text[sub.keyword.clone()]) != Keyword::Run {
+                        continue;
+                    }
+                    let text = &x.logical.text[sub.args.clone()];
+                    uses[j] = list_use(model.onbuild_script(j), text, apt);
+                }
+                _ => {}
+            }
+        }
+        let reads = |u: ListUse| matches!(u, ListUse::Reads(_) | ListUse::Unknown);
+        let mut update_before = vec![None; n];
+        let mut last = None;
+        for j in 0..n {
+            update_before[j] = last;
+            if updates[j] {
+                last = Some(j);
+            }
+        }
+        let mut next_user = vec![n; n + 1];
+        let mut next_reading_trigger = vec![n; n + 1];
+        for j in (0..n).rev() {
+            let trigger = instrs[j].keyword == Keyword::Onbuild;
+            next_user[j] = if (trigger && reads(uses[j])) || (!trigger && uses[j] != ListUse::None)
+            {
+                j
+            } else {
+                next_user[j + 1]
+            };
+            next_reading_trigger[j] = if trigger && reads(uses[j]) {
+                j
+            } else {
+                next_reading_trigger[j + 1]
+            };
+        }
+        Scan {
+            update_before,
+            next_user,
+            uses,
+            next_reading_trigger,
+        }
+    }
 }
 
 /// What to do about the lists of one installing RUN.
@@ -394,7 +482,7 @@ impl Analysis<'_> {
         let clean = self.cleans_after(ins, script, last_update);
         let sudo = calls.iter().any(|c| c.sudo);
         if clean
-            || (!sudo && runedit::user_at(doc, i).is_some())
+            || (!sudo && self.cx.model().user_at(i).is_some())
             || !self.cx.suppressions.listed(i).is_empty()
         {
             return None;
@@ -459,7 +547,7 @@ impl Analysis<'_> {
         let sudo = readers.iter().any(|r| r.1);
         let prefix = if sudo { "sudo " } else { "" };
         if !sudo {
-            if let Some(u) = runedit::user_at(doc, i) {
+            if let Some(u) = self.cx.model().user_at(i) {
                 return Plan::Refuse(format!(
                     "the RUN runs as USER {u} without sudo, so it cannot delete root-owned lists"
                 ));
@@ -541,20 +629,7 @@ impl Analysis<'_> {
         };
         let ins = &instrs[i];
         let network = |x: &Instruction| x.flag("network").map(|f| f.text.clone());
-        let mut u = None;
-        for j in (stage.from + 1..i).rev() {
-            let Some(s) = self.scripts[j].filter(|_| instrs[j].keyword == Keyword::Run) else {
-                continue;
-            };
-            if runedit::find_calls(s, self.apt)
-                .iter()
-                .any(|c| sub_in(c, &self.apt.update))
-            {
-                u = Some(j);
-                break;
-            }
-        }
-        let Some(u) = u else {
+        let Some(u) = self.scan.update_before[i].filter(|&j| j > stage.from) else {
             return Ok(None);
         };
         let us = self.scripts[u].ok_or("opaque")?;
@@ -615,7 +690,7 @@ impl Analysis<'_> {
             let mut after: Vec<usize> = (i + 1..stage.instructions.end)
                 .filter(|&j| instrs[j].keyword == Keyword::Onbuild)
                 .collect();
-            for d in runedit::descendants(doc, stage.index) {
+            for d in self.cx.model().descendants(stage.index) {
                 after.extend(doc.stages()[d].instructions.clone());
             }
             return match after
@@ -632,7 +707,7 @@ impl Analysis<'_> {
         let mut edits = Vec::new();
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
         ranges.push(i + 1..stage.instructions.end);
-        for d in runedit::descendants(doc, stage.index) {
+        for d in self.cx.model().descendants(stage.index) {
             let st = &doc.stages()[d];
             ranges.push(st.from + 1..st.instructions.end);
         }
@@ -641,29 +716,22 @@ impl Analysis<'_> {
             if k > 0 && restored_in_stage {
                 break;
             }
-            for j in range {
+            // Only the instructions that use the lists matter: jump to each.
+            let mut next = range.start;
+            while next < range.end {
+                let j = self.scan.next_user[next];
+                if j >= range.end {
+                    break;
+                }
+                next = j + 1;
                 let x = &instrs[j];
                 let line = x.start_line;
                 if x.keyword == Keyword::Onbuild {
-                    let Some(sub) = x.onbuild() else { continue };
-                    let text = &x.logical.text[sub.args.clone()];
-                    if Keyword::from_keyword(&x.logical.text[sub.keyword.clone()]) != Keyword::Run {
-                        continue;
-                    }
-                    let s = self.cx.model().onbuild_script(j);
-                    match list_use(s, text, self.apt) {
-                        ListUse::Reads(_) | ListUse::Unknown => {
-                            return Err(format!("the ONBUILD at line {line} still needs them"))
-                        }
-                        _ => {}
-                    }
-                    continue;
+                    // An ONBUILD RUN that reads the lists (the others are
+                    // not stops).
+                    return Err(format!("the ONBUILD at line {line} still needs them"));
                 }
-                if x.keyword != Keyword::Run {
-                    continue;
-                }
-                let raw = doc.text(x.span.clone());
-                match list_use(self.scripts[j], raw, self.apt) {
+                match self.scan.uses[j] {
                     ListUse::None => {}
                     ListUse::Refreshes => {
                         if k == 0 {
@@ -696,22 +764,12 @@ impl Analysis<'_> {
         }
         // ONBUILD triggers run after the whole stage, wherever they stand.
         if !restored_in_stage {
-            for (x_index, x) in instrs.iter().enumerate().take(i).skip(stage.from + 1) {
-                let Some(sub) = x.onbuild() else { continue };
-                if Keyword::from_keyword(&x.logical.text[sub.keyword.clone()]) != Keyword::Run {
-                    continue;
-                }
-                let text = &x.logical.text[sub.args.clone()];
-                let s = self.cx.model().onbuild_script(x_index);
-                if matches!(
-                    list_use(s, text, self.apt),
-                    ListUse::Reads(_) | ListUse::Unknown
-                ) {
-                    return Err(format!(
-                        "the ONBUILD at line {} still needs them",
-                        x.start_line
-                    ));
-                }
+            let first = self.scan.next_reading_trigger[stage.from + 1];
+            if first < i {
+                return Err(format!(
+                    "the ONBUILD at line {} still needs them",
+                    instrs[first].start_line
+                ));
             }
         }
         Ok(edits)

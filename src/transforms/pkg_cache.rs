@@ -425,7 +425,7 @@ impl Analysis<'_> {
         // Owner of the mount: root, or a numeric USER (a named user's uid is
         // unknown); HOME-relative targets (and Yarn's) are root's.
         let owner =
-            match runedit::user_at(doc, i) {
+            match self.cx.model().user_at(i) {
                 None => String::new(),
                 Some(u) => {
                     let line = doc.instructions()[..i]
@@ -433,7 +433,7 @@ impl Analysis<'_> {
                         .rev()
                         .find(|x| x.keyword == Keyword::User)
                         .and_then(|x| x.values().first().cloned())
-                        .unwrap_or(u);
+                        .unwrap_or_else(|| u.to_string());
                     let (uid, gid) = line.split_once(':').unwrap_or((line.as_str(), ""));
                     let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
                     // Yarn 1 uses /usr/local/share/.cache as root only; any
@@ -512,7 +512,7 @@ impl Analysis<'_> {
         let doc = self.doc;
         let stage = doc.stage_of(i)?;
         let mut later: Vec<usize> = (i + 1..stage.instructions.end).collect();
-        for d in runedit::descendants(doc, stage.index) {
+        for d in self.cx.model().descendants(stage.index) {
             later.extend(doc.stages()[d].instructions.clone());
         }
         later.extend(stage.instructions.start..i);
@@ -612,7 +612,6 @@ impl Analysis<'_> {
 
     /// The recipe of one manager in RUN `i`.
     fn need(&self, i: usize, script: &Script, pm: &PackageManager) -> Option<Need> {
-        let doc = self.doc;
         let ins = self.ins(i);
         let code = self.meta.code;
         let calls = runedit::find_calls(script, pm);
@@ -767,7 +766,7 @@ impl Analysis<'_> {
             .collect::<Vec<_>>()
             .join(" && ");
         if !sudo && cmd.contains("rm ") {
-            if let Some(u) = runedit::user_at(doc, i) {
+            if let Some(u) = self.cx.model().user_at(i) {
                 let why = format!(
                     "`{label}` leaves {leaves}; not cleaned: the RUN runs as USER {u} without sudo"
                 );

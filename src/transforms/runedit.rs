@@ -607,51 +607,6 @@ pub fn prepend(ins: &Instruction, script: &Script, cmd: &str) -> Result<Edit, &'
     Err("the RUN is not a single and-or list")
 }
 
-/// The user in force at instruction `at`: `None` for root (or unknown base
-/// user, assumed root), `Some(user)` otherwise. Follows `FROM <stage>`. An
-/// `ONBUILD` trigger runs as the user the stage ends with.
-pub fn user_at(doc: &Document, at: usize) -> Option<String> {
-    let instrs = doc.instructions();
-    let mut stage = doc.stage_of(at)?;
-    let mut end = if instrs[at].keyword == Keyword::Onbuild {
-        stage.instructions.end
-    } else {
-        at
-    };
-    loop {
-        for i in (stage.instructions.start..end).rev() {
-            if instrs[i].keyword == Keyword::User {
-                let u = instrs[i].values().first().cloned().unwrap_or_default();
-                let name = u.split(':').next().unwrap_or("").to_string();
-                return (name != "root" && name != "0").then_some(name);
-            }
-        }
-        let parent = doc.parent_stage(stage)?;
-        end = parent.instructions.end;
-        stage = parent;
-    }
-}
-
-/// Stages built `FROM` stage `s`, directly or through other stages.
-pub fn descendants(doc: &Document, s: usize) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
-    let mut names = vec![s];
-    for st in doc.stages().iter().skip(s + 1) {
-        let image = st.image.text.to_ascii_lowercase();
-        let parent = doc.stages()[..st.index]
-            .iter()
-            .rev()
-            .find(|p| p.name.as_deref() == Some(image.as_str()))
-            .map(|p| p.index)
-            .or_else(|| image.parse::<usize>().ok().filter(|&i| i < st.index));
-        if parent.is_some_and(|p| names.contains(&p)) {
-            names.push(st.index);
-            out.push(st.index);
-        }
-    }
-    out
-}
-
 /// The builder the file is written for: the configured target, else
 /// BuildKit when the file has a `# syntax=` directive or already uses
 /// BuildKit-only features, else the classic builder. (A configured
