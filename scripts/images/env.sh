@@ -18,3 +18,11 @@ LOCAL_CA=/usr/local/share/ca-certificates
 if [ -n "$(ls -A "$LOCAL_CA" 2>/dev/null)" ]; then
   BUILD_FLAGS+=(-v "$LOCAL_CA:$LOCAL_CA:ro")
 fi
+# A working container's ID (buildah from ARGS…). Scripts remove their own
+# containers by ID, never by name: buildah reuses a removed container's name
+# (debian-working-container-1) for the next one, which may be another
+# build's on the same storage.
+container_from() {
+  local name; name=$(buildah from "$@") || return 1
+  buildah inspect --type container --format '{{.ContainerID}}' "$name"
+}
