@@ -6,8 +6,10 @@ images_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export IMAGEBUILD_DIR=${IMAGEBUILD_DIR:-$images_dir/../../.imagebuild}
 mkdir -p "$IMAGEBUILD_DIR"
 IMAGEBUILD_DIR=$(cd "$IMAGEBUILD_DIR" && pwd)
-printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/storage"\nrunroot = "/run/containers/dslim-imagebuild"\n' \
-  "$IMAGEBUILD_DIR" > "$IMAGEBUILD_DIR/storage.conf"
+# IMAGEBUILD_RUNROOT: the run-time state folder; a second IMAGEBUILD_DIR
+# used at the same time needs its own.
+printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/storage"\nrunroot = "%s"\n' \
+  "$IMAGEBUILD_DIR" "${IMAGEBUILD_RUNROOT:-/run/containers/dslim-imagebuild}" > "$IMAGEBUILD_DIR/storage.conf"
 export CONTAINERS_STORAGE_CONF=$IMAGEBUILD_DIR/storage.conf
 # Flags for a machine with no Docker daemon, as root, without cgroup control:
 # chroot isolation; --layers so each RUN/COPY/ADD is one layer as in Docker.
