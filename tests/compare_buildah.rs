@@ -18,6 +18,11 @@
 //! Behaviour and files: images `FROM scratch` plus a root file system made
 //! here from the host's `/bin/sh`, `cat`, `mkdir`, `rm` and `sleep` (with
 //! the libraries `ldd` names), run and mounted by the real buildah.
+//! `--probe-http`: `tests/data/httpd.c`, linked static by the host's gcc,
+//! served from the image on a port the kernel picked free.
+//!
+//! No builder installed: `PATH` with every program but buildah, podman and
+//! docker (runs everywhere, root or not).
 
 #![cfg(unix)]
 
@@ -101,12 +106,18 @@ impl Setup {
         self.dir.path().join("storage.conf")
     }
     fn dslim(&self) -> Command {
+        let mut c = self.dslim_without_builder_flag();
+        c.args(["--builder", "buildah"]);
+        c
+    }
+    /// `dslim compare --pull=never`, the builder left to the caller.
+    fn dslim_without_builder_flag(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_dslim"));
         c.env("CONTAINERS_STORAGE_CONF", self.storage_conf())
             // Failed builds' logs are kept in the temp dir: this test's.
             .env("TMPDIR", self.dir.path())
             .env("NO_COLOR", "1")
-            .args(["compare", "--builder", "buildah", "--pull=never"]);
+            .args(["compare", "--pull=never"]);
         c
     }
     fn buildah(&self, args: &[&str]) -> String {
@@ -402,4 +413,203 @@ fn unexpected_missing_file_fails_unless_allowed_and_the_command_stays_up() {
             .any(|l| l.trim() == format!("/bin/sleep {sleep}")),
         "a probe's process is still running"
     );
+}
+
+/// `tests/data/httpd.c` compiled static with the host's gcc into the
+/// test's context as `httpd` (a server on scratch: no libraries, no shell).
+/// `None` (a printed skip) when gcc cannot link statically here, unless
+/// `DSLIM_REQUIRE_BUILDAH=1`.
+fn static_httpd(s: &Setup, test: &str) -> Option<()> {
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/httpd.c");
+    let out = s.dir.path().join("ctx/httpd");
+    let o = Std::new("gcc")
+        .args(["-O2", "-static", "-o"])
+        .arg(&out)
+        .arg(src)
+        .output();
+    match o {
+        Ok(o) if o.status.success() => Some(()),
+        other => {
+            let why = format!("gcc -static failed (gcc and libc6-dev needed): {other:?}");
+            if std::env::var_os("DSLIM_REQUIRE_BUILDAH").is_some_and(|v| v == "1") {
+                panic!("DSLIM_REQUIRE_BUILDAH=1 but {why}");
+            }
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+            None
+        }
+    }
+}
+
+/// A port nothing listens on now (the kernel's pick for port 0).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// No `httpd` serving `port` is left running.
+fn no_server_left(port: u16) {
+    let ps = Std::new("ps").args(["-eo", "args"]).output().unwrap();
+    let mark = format!("/srv/httpd {port} ");
+    assert!(
+        !String::from_utf8_lossy(&ps.stdout)
+            .lines()
+            .any(|l| l.starts_with(&mark)),
+        "a --probe-http server is still running"
+    );
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "something still answers on {port}"
+    );
+}
+
+#[test]
+fn probe_http_gets_the_same_page_from_both_images() {
+    let test = "probe_http_gets_the_same_page_from_both_images";
+    if !common::can_run_buildah(test) {
+        return;
+    }
+    let port = free_port();
+    let s = Setup::with_rootfs(&format!(
+        "FROM scratch\nCOPY rootfs/ /\nCOPY apt-get /usr/bin/apt-get\n\
+         COPY httpd page.txt /srv/\n\
+         RUN apt-get update\nRUN apt-get install -y hello\n\
+         CMD [\"/srv/httpd\", \"{port}\", \"/srv/page.txt\"]\n"
+    ));
+    if static_httpd(&s, test).is_none() {
+        return;
+    }
+    fs::write(s.dir.path().join("ctx/page.txt"), "healthy\n").unwrap();
+    let v = s.json(&["--probe-http", &format!("{port}/health")], 0);
+    // The fixes changed the file (the apt RUNs), and the server behaves
+    // the same in both images.
+    assert_eq!(v["changed"], true, "{v}");
+    let b = &v["behaviour"];
+    assert_eq!(b["probe"], "http");
+    assert_eq!(b["url"], format!("http://127.0.0.1:{port}/health"));
+    assert_eq!(
+        b["before_command"],
+        serde_json::json!(["/srv/httpd", port.to_string(), "/srv/page.txt"])
+    );
+    assert_eq!(b["before"]["result"], "http", "{b}");
+    assert_eq!(b["before"]["status"], 200, "{b}");
+    assert_eq!(b["before"]["body"], "healthy\n", "{b}");
+    assert_eq!(b["after"], b["before"]);
+    assert_eq!(b["same"], true);
+    assert_eq!(v["differs"], false);
+    no_server_left(port);
+    // Another path: the status is compared too (404 in both is the same).
+    let a = s
+        .dslim()
+        .args(["--probe-http", &format!("{port}/nope")])
+        .arg(s.dockerfile())
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(out.contains("HTTP 404"), "{out}");
+    assert!(out.contains("same behaviour"), "{out}");
+    no_server_left(port);
+    assert_eq!(s.containers(), "");
+    assert_eq!(s.images(), Vec::<serde_json::Value>::new());
+}
+
+#[test]
+fn probe_http_body_mismatch_fails_the_comparison() {
+    let test = "probe_http_body_mismatch_fails_the_comparison";
+    if !common::can_run_buildah(test) {
+        return;
+    }
+    let port = free_port();
+    // A page made at build time from a random ID: each build serves its own.
+    let s = Setup::with_rootfs(&format!(
+        "FROM scratch\nCOPY rootfs/ /\nCOPY httpd /srv/httpd\n\
+         RUN cat /proc/sys/kernel/random/uuid > /srv/page.txt\n\
+         CMD [\"/srv/httpd\", \"{port}\", \"/srv/page.txt\"]\n"
+    ));
+    if static_httpd(&s, test).is_none() {
+        return;
+    }
+    let v = s.json(&["--probe-http", &format!("{port}/health")], 1);
+    let b = &v["behaviour"];
+    assert_eq!(b["same"], false, "{b}");
+    assert_eq!(
+        (&b["before"]["status"], &b["after"]["status"]),
+        (&200.into(), &200.into()),
+        "{b}"
+    );
+    let (x, y) = (
+        b["before"]["body"].as_str().unwrap(),
+        b["after"]["body"].as_str().unwrap(),
+    );
+    assert_eq!((x.len(), y.len()), (37, 37), "{b}");
+    assert_ne!(x, y);
+    assert_eq!(v["differs"], true);
+    no_server_left(port);
+    assert_eq!(s.containers(), "");
+}
+
+/// A PATH with every program of this one except the container builders.
+fn path_without_builders(dir: &std::path::Path) -> std::ffi::OsString {
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for d in std::env::split_paths(&path) {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            if ["buildah", "podman", "docker"].iter().any(|b| name == *b) {
+                continue;
+            }
+            let _ = std::os::unix::fs::symlink(e.path(), bin.join(&name));
+        }
+    }
+    std::env::join_paths([bin]).unwrap()
+}
+
+#[test]
+fn builder_not_installed_is_a_clear_error() {
+    // No buildah needed: the point is a machine without it.
+    let s = Setup::new(&scratch_dockerfile());
+    let path = path_without_builders(s.dir.path());
+    assert!(
+        std::env::split_paths(&path).all(|d| !d.join("buildah").exists()),
+        "{path:?}"
+    );
+    let run = |builder: &str| {
+        let a = s
+            .dslim_without_builder_flag()
+            .env("PATH", &path)
+            .args(["--builder", builder])
+            .arg(s.dockerfile())
+            .assert()
+            .code(2)
+            .stdout("");
+        String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+    };
+    let err = run("buildah");
+    assert!(
+        err.contains(&format!(
+            "{}: error: `buildah` not found on PATH",
+            s.dockerfile().display()
+        )),
+        "{err}"
+    );
+    let err = run("auto");
+    assert!(
+        err.contains("error: no container builder found: install buildah or podman"),
+        "{err}"
+    );
+    // Nothing was built or left behind.
+    let left: Vec<_> = fs::read_dir(s.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("dslim-compare-"))
+        .collect();
+    assert_eq!(left, Vec::<String>::new());
 }

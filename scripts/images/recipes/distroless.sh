@@ -3,7 +3,7 @@
 # lays out a distroless root file system in /work/out the way distroless does:
 # the .deb files are only extracted (dpkg-deb -x: no maintainer scripts, no
 # dpkg database, no shell unless a package ships one), with a status.d entry
-# per package, the CA bundle, /etc/passwd and /etc/group (root, nobody,
+# per package, the CA bundle (and the Java trust store), /etc/passwd and /etc/group (root, nobody,
 # nonroot 65532), /home/nonroot and /tmp 1777.
 #   PACKAGES  packages taken as they are
 #   CLOSURE   packages taken with everything they depend on (recursively),
@@ -54,6 +54,21 @@ if [ -d "$out/usr/share/ca-certificates" ]; then
   mkdir -p "$out/etc/ssl/certs"
   cat "$out"/usr/share/ca-certificates/mozilla/*.crt /usr/local/share/ca-certificates/*.crt \
     > "$out/etc/ssl/certs/ca-certificates.crt" 2>/dev/null || true
+fi
+# The Java trust store, where the JRE's lib/security/cacerts points
+# (/etc/ssl/certs/java/cacerts): ca-certificates-java makes it from the CA
+# bundle in a maintainer script, which dpkg-deb -x does not run; so the same
+# .deb files are installed in this container (where maintainer scripts run,
+# and the local CA is trusted as above) and the store it made is copied.
+# distroless generates the same file from ca-certificates at build time.
+if compgen -G "$debs/ca-certificates-java_*.deb" >/dev/null; then
+  mapfile -t jres < <(printf '%s\n' "${real[@]}" | grep -E '^openjdk-[0-9]+-jre-headless$')
+  mkdir -p /var/cache/apt/archives/partial; cp "$debs"/*.deb /var/cache/apt/archives/
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    ca-certificates ca-certificates-java "${jres[@]}" >/dev/null
+  [ -s /etc/ssl/certs/java/cacerts ] || { echo "distroless: ca-certificates-java made no trust store" >&2; exit 1; }
+  install -D -m 0644 /etc/ssl/certs/java/cacerts "$out/etc/ssl/certs/java/cacerts"
+  echo "distroless: Java trust store $(keytool -list -cacerts -storepass changeit 2>/dev/null | grep -c trustedCertEntry) CA certificates"
 fi
 cat > "$out/etc/passwd" <<'P'
 root:x:0:0:root:/root:/sbin/nologin
