@@ -520,7 +520,12 @@ fn go_output(
         })
     };
     if g.sub == "build" {
-        if cd {
+        // After a `cd` only an absolute, literal `-o FILE` is known
+        // (`cd /src && go build -o /usr/local/bin/app .`).
+        let absolute = g
+            .out
+            .is_some_and(|o| o.starts_with('/') && !o.contains('\u{0}') && !o.ends_with('/'));
+        if cd && !absolute {
             return Err(unknown_dir());
         }
         return match g.out {
