@@ -222,7 +222,7 @@ fn built_jar(f: &Facts) -> Option<Result<(usize, Jar), String>> {
                             join(&wd, "build/libs"),
                             "the jar's name comes from the Gradle build script, which dslim \
                              does not evaluate, and `build/libs/` may hold several (`-plain`); \
-                             Gradle builds cannot be tested here (no Maven Central)"
+                             the Gradle recipe is not proven by a real build (dslim's test builds have no Maven Central)"
                                 .into(),
                         ),
                     ));
@@ -248,7 +248,7 @@ fn maven_jar(f: &Facts, target: String) -> Jar {
     let folder = |why: &str| {
         Jar::Folder(
             target.clone(),
-            format!("{why}, and `target/*.jar` may match several; Maven builds cannot be tested here (no Maven Central)"),
+            format!("{why}, and `target/*.jar` may match several; the Maven recipe is not proven by a real build (dslim's test builds have no Maven Central)"),
         )
     };
     let Some(pom) = f.build.and_then(|b| b.text("pom.xml")) else {
