@@ -356,6 +356,101 @@ fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// Compares the original's tree (`before`, mounted at `root_before`) with
 /// the fixed image's, and sorts the differences with `rules`.
+/// `path` with `.` and `..` resolved (absolute, no trailing `/`).
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Where a symbolic link at `link` points, as an absolute path.
+fn link_target(link: &str, target: &str) -> String {
+    if target.starts_with('/') {
+        normalize(target)
+    } else {
+        let parent = &link[..link.rfind('/').unwrap_or(0)];
+        normalize(&format!("{parent}/{target}"))
+    }
+}
+
+/// `path` with the symbolic links among its folders resolved in `tree`
+/// (`/bin/app` → `/usr/bin/app` where `/bin` → `usr/bin`); `None` when no
+/// folder of it is a link.
+fn resolve_folders(tree: &Tree, path: &str) -> Option<String> {
+    let mut cur = path.to_string();
+    let mut changed = false;
+    'hops: for _ in 0..16 {
+        let mut at = 0;
+        while let Some(i) = cur[at + 1..].find('/').map(|i| i + at + 1) {
+            let dir = &cur[..i];
+            if let Some(Entry {
+                kind: EntryKind::Symlink,
+                target: Some(t),
+                ..
+            }) = tree.get(dir)
+            {
+                cur = format!("{}{}", link_target(dir, t).trim_end_matches('/'), &cur[i..]);
+                changed = true;
+                continue 'hops;
+            }
+            at = i;
+        }
+        break;
+    }
+    changed.then_some(cur)
+}
+
+/// The folder links of `tree`: (the folder it points to, the link).
+fn folder_links(tree: &Tree) -> Vec<(String, String)> {
+    tree.iter()
+        .filter_map(|(p, e)| {
+            let t = link_target(p, e.target.as_deref()?);
+            let t = resolve_folders(tree, &t).unwrap_or(t);
+            (tree.get(&t)?.kind == EntryKind::Dir).then(|| (t, p.clone()))
+        })
+        .collect()
+}
+
+/// The entry the fixed image has for `path` of the original, looked up
+/// through folder links on either side: a merged-`/usr` original has its
+/// files under `/usr/bin` and `/bin` → `usr/bin`, and a file it wrote to
+/// `/bin/app` is `/bin/app` in a `scratch` image, a real folder there.
+fn counterpart<'t>(
+    path: &str,
+    after: &'t Tree,
+    before_links: &[(String, String)],
+) -> Option<(String, &'t Entry)> {
+    if let Some(e) = after.get(path) {
+        return Some((path.to_string(), e));
+    }
+    let look = |p: &str| -> Option<(String, &'t Entry)> {
+        if let Some(e) = after.get(p) {
+            return Some((p.to_string(), e));
+        }
+        let r = resolve_folders(after, p)?;
+        after.get(&r).map(|e| (r, e))
+    };
+    if let Some(found) = look(path) {
+        return Some(found);
+    }
+    before_links.iter().find_map(|(dir, link)| {
+        let rest = path.strip_prefix(dir.as_str())?;
+        if rest.is_empty() {
+            // The folder itself: the fixed image has it at the link's path.
+            return look(link);
+        }
+        look(&format!("{link}/{}", rest.strip_prefix('/')?))
+    })
+}
+
 pub fn diff(
     before: &Tree,
     after: &Tree,
@@ -376,8 +471,16 @@ pub fn diff(
     // same reason.
     let mut missing: BTreeMap<String, (Option<Reason>, Change)> = BTreeMap::new();
     let mut changed: Vec<(Option<Reason>, Change)> = Vec::new();
+    let before_links = folder_links(before);
+    let mut matched: HashSet<String> = HashSet::new();
     for (path, a) in before {
-        match after.get(path) {
+        let found = counterpart(path, after, &before_links);
+        if let Some((p, _)) = &found {
+            if p != path {
+                matched.insert(p.clone());
+            }
+        }
+        match found {
             None => {
                 let reason = reason_of(path);
                 let mut top = path.as_str();
@@ -414,9 +517,13 @@ pub fn diff(
                     e.files += 1;
                 }
             }
-            Some(b) => {
-                let rel = path.trim_start_matches('/');
-                let what = changes(a, b, &root_before.join(rel), &root_after.join(rel));
+            Some((after_path, b)) => {
+                let what = changes(
+                    a,
+                    b,
+                    &root_before.join(path.trim_start_matches('/')),
+                    &root_after.join(after_path.trim_start_matches('/')),
+                );
                 if !what.is_empty() {
                     changed.push((
                         reason_of(path),
@@ -436,7 +543,7 @@ pub fn diff(
     }
     let (mut added_files, mut added_bytes) = (0, 0);
     for (path, b) in after {
-        if !before.contains_key(path) {
+        if !before.contains_key(path) && !matched.contains(path) {
             added_files += 1;
             added_bytes += b.size;
         }
@@ -617,5 +724,35 @@ mod tests {
         assert_eq!(r.reason("/go/src/app"), None);
         assert!(under("/var/lib/apt/lists/x", "/var/lib/apt/lists/*"));
         assert!(!under("/var/lib/aptx", "/var/lib/apt"));
+    }
+
+    #[test]
+    fn files_behind_folder_links_are_found() {
+        // The original is merged-/usr (`/bin` → `usr/bin`) and wrote
+        // `/bin/app`, which is `/usr/bin/app` there; the scratch image has a
+        // real `/bin/app`. And the other way round with `/lib`.
+        let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        tree(b.path(), &[("usr/bin/app", "x"), ("lib/libz.so", "z")]);
+        std::os::unix::fs::symlink("usr/bin", b.path().join("bin")).unwrap();
+        tree(a.path(), &[("bin/app", "x"), ("usr/lib/libz.so", "z")]);
+        std::os::unix::fs::symlink("/usr/lib", a.path().join("lib")).unwrap();
+        let (tb, ta) = (walk(b.path()).unwrap(), walk(a.path()).unwrap());
+        let d = diff(&tb, &ta, b.path(), a.path(), &Rules::default());
+        let missing: Vec<&str> = d
+            .unexpected_missing
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect();
+        // `/bin` itself (a link there, a folder here) is changed, not the files.
+        assert!(missing.is_empty(), "{missing:?}");
+        assert!(!missing.contains(&"/lib/libz.so"), "{missing:?}");
+        // A file that really is gone is still missing.
+        fs::remove_file(a.path().join("bin/app")).unwrap();
+        let ta = walk(a.path()).unwrap();
+        let d = diff(&tb, &ta, b.path(), a.path(), &Rules::default());
+        assert!(d
+            .unexpected_missing
+            .iter()
+            .any(|c| c.path == "/usr/bin/app" || c.path == "/usr/bin"));
     }
 }
