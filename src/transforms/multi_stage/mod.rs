@@ -324,6 +324,10 @@ impl Transform for MultiStage {
                 .into_iter()
                 .find_map(|l| binary(&f, data, l, &apt)),
             "gcc" => binary(&f, data, Lang::C, &apt),
+            // Alpine's own `go` package, or a C compiler from `apk add`.
+            "alpine" => [Lang::Go, Lang::C]
+                .into_iter()
+                .find_map(|l| binary(&f, data, l, &apt)),
             "node" => node(&f, data),
             "python" => python(
                 &f,
