@@ -328,7 +328,7 @@ impl Transform for MultiStage {
             "alpine" => [Lang::Go, Lang::C]
                 .into_iter()
                 .find_map(|l| binary(&f, data, l, &apt)),
-            "node" => node(&f, data),
+            "node" => node(&f, data, &apt),
             "python" => python(
                 &f,
                 data,
