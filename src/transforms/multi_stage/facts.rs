@@ -259,3 +259,28 @@ pub(super) fn glibc_runtime(img: &ImageRef, r: &crate::data::BinaryRecipe) -> Op
             .unwrap_or_else(|| r.dynamic_runtime.clone()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime(s: &str) -> Option<(String, bool)> {
+        alpine_runtime(&ImageRef::parse(s, 0..s.len())).map(|(i, note)| (i, !note.is_empty()))
+    }
+
+    #[test]
+    fn alpine_runtime_is_the_builders_release() {
+        assert_eq!(runtime("golang:1.21-alpine3.18"), Some(("alpine:3.18".into(), false)));
+        assert_eq!(runtime("rust:1.75-alpine3.19"), Some(("alpine:3.19".into(), false)));
+        // The `alpine` image is its own runtime (no compilers until `apk add`).
+        assert_eq!(runtime("alpine:3.18"), Some(("alpine:3.18".into(), false)));
+        assert_eq!(runtime("alpine"), Some(("alpine".into(), false)));
+        // No release in the tag: the newest 3.x, with a note saying so.
+        assert_eq!(runtime("golang:1.9-alpine"), Some(("alpine:3".into(), true)));
+        assert_eq!(runtime("golang:alpine"), Some(("alpine:3".into(), true)));
+        // A release dslim cannot read, or a digest: none.
+        assert_eq!(runtime("golang:1.21-alpineedge"), None);
+        assert_eq!(runtime("golang:1.21-alpine3.18@sha256:abcd"), None);
+        assert_eq!(runtime("golang:1.21-bookworm"), None);
+    }
+}
