@@ -16,9 +16,12 @@
 //! release without the
 //! compiler (`debian:bookworm` → `debian:bookworm-slim`, `golang:…-trixie` →
 //! `debian:trixie-slim`, no release → `debian:stable-slim`: a binary needs
-//! the glibc it was linked against or a newer one); Node (`npm|yarn|pnpm`
+//! the glibc it was linked against or a newer one; an Alpine builder's
+//! musl binary on the builder's Alpine release, `alpine:3` when its tag
+//! names none: `facts::alpine_runtime`); Node (`npm|yarn|pnpm`
 //! install + build scripts → the app folder, pruned of dev dependencies in
-//! the builder, on the image's `-slim` variant); Python (pip installs into
+//! the builder, on the image's `-slim` variant, or on the same image for
+//! `-alpine`); Python (pip installs into
 //! a venv in the builder, copied to `python:<tag>-slim` with the app folder;
 //! the runtime libraries of the builder's `-dev` packages installed there,
 //! see `python.rs`); Java (`javac` + `jar`, or Maven with a literal
