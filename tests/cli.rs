@@ -1120,7 +1120,9 @@ fn context_from_config_is_relative_to_it() {
 fn alpine_split_says_it_was_not_built() {
     let check = |text: &str| {
         let a = dslim()
-            .args(["check", "--unsafe", "--select", "DS201", "--format", "concise", "-"])
+            .args([
+                "check", "--unsafe", "--select", "DS201", "--format", "concise", "-",
+            ])
             .write_stdin(text)
             .assert();
         stdout_of(&a)

@@ -191,8 +191,8 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
                     break;
                 };
                 if l.starts_with('-') {
-                    skip_next = matches!(l, "-t" | "--virtual")
-                        || apk.value_options.iter().any(|v| v == l);
+                    skip_next =
+                        matches!(l, "-t" | "--virtual") || apk.value_options.iter().any(|v| v == l);
                 } else {
                     let name = l.split(['=', '<', '>', '~']).next().unwrap_or_default();
                     facts.apk.push(name.to_string());
@@ -224,7 +224,9 @@ pub(super) fn alpine_runtime(img: &ImageRef) -> Option<(String, &'static str)> {
              `alpine:3` (musl runs binaries of an older musl): pin `-alpine3.NN` for the same one",
         ));
     }
-    let ok = release.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let ok = release
+        .split('.')
+        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     ok.then(|| (format!("alpine:{release}"), ""))
 }
 
@@ -270,13 +272,22 @@ mod tests {
 
     #[test]
     fn alpine_runtime_is_the_builders_release() {
-        assert_eq!(runtime("golang:1.21-alpine3.18"), Some(("alpine:3.18".into(), false)));
-        assert_eq!(runtime("rust:1.75-alpine3.19"), Some(("alpine:3.19".into(), false)));
+        assert_eq!(
+            runtime("golang:1.21-alpine3.18"),
+            Some(("alpine:3.18".into(), false))
+        );
+        assert_eq!(
+            runtime("rust:1.75-alpine3.19"),
+            Some(("alpine:3.19".into(), false))
+        );
         // The `alpine` image is its own runtime (no compilers until `apk add`).
         assert_eq!(runtime("alpine:3.18"), Some(("alpine:3.18".into(), false)));
         assert_eq!(runtime("alpine"), Some(("alpine".into(), false)));
         // No release in the tag: the newest 3.x, with a note saying so.
-        assert_eq!(runtime("golang:1.9-alpine"), Some(("alpine:3".into(), true)));
+        assert_eq!(
+            runtime("golang:1.9-alpine"),
+            Some(("alpine:3".into(), true))
+        );
         assert_eq!(runtime("golang:alpine"), Some(("alpine:3".into(), true)));
         // A release dslim cannot read, or a digest: none.
         assert_eq!(runtime("golang:1.21-alpineedge"), None);
