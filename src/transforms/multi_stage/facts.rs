@@ -108,7 +108,9 @@ pub(super) fn apt_facts(f: &Facts, cx: &Context) -> AptFacts {
             "aptitude",
             "dpkg -i",
             "dpkg --install",
-            "build-dep",
+            // (not `.build-deps`, an `apk add --virtual` group name)
+            "apt-get build-dep",
+            "apt build-dep",
             "gdebi",
         ]
         .iter()
