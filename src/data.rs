@@ -81,6 +81,8 @@ pub struct Stages {
 pub struct BuilderPackages {
     /// Package names; a `*` matches any text (`golang-*-go`).
     pub packages: Vec<String>,
+    /// Alpine packages (`apk add`) only needed to build, same patterns.
+    pub apk_packages: Vec<String>,
     /// A `-dev` package → the runtime library package it stands for
     /// (`libpq-dev` → `libpq5`); empty: the runtime image already has it.
     pub runtime_libraries: BTreeMap<String, String>,
@@ -89,15 +91,24 @@ pub struct BuilderPackages {
 impl BuilderPackages {
     /// Whether `package` is only needed to build.
     pub fn only_builds(&self, package: &str) -> bool {
-        self.packages.iter().any(|p| match p.split_once('*') {
-            Some((head, tail)) => {
-                package.len() >= head.len() + tail.len()
-                    && package.starts_with(head)
-                    && package.ends_with(tail)
-            }
-            None => p == package,
-        })
+        matches(&self.packages, package)
     }
+    /// Whether the Alpine `package` is only needed to build.
+    pub fn apk_builds(&self, package: &str) -> bool {
+        matches(&self.apk_packages, package)
+    }
+}
+
+/// Whether `package` matches one of `patterns` (`*`: any text).
+fn matches(patterns: &[String], package: &str) -> bool {
+    patterns.iter().any(|p| match p.split_once('*') {
+        Some((head, tail)) => {
+            package.len() >= head.len() + tail.len()
+                && package.starts_with(head)
+                && package.ends_with(tail)
+        }
+        None => p == package,
+    })
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1113,3 +1113,28 @@ fn context_from_config_is_relative_to_it() {
         stdout_of(&a)
     );
 }
+
+/// DS201 on an Alpine builder says the split was not built (no Alpine
+/// mirror for dslim's real builds); a Debian builder's split does not.
+#[test]
+fn alpine_split_says_it_was_not_built() {
+    let check = |text: &str| {
+        let a = dslim()
+            .args([
+                "check", "--unsafe", "--select", "DS201", "--format", "concise", "-",
+            ])
+            .write_stdin(text)
+            .assert();
+        stdout_of(&a)
+    };
+    let alpine = check(
+        "FROM golang:1.21-alpine3.18\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n",
+    );
+    assert!(alpine.contains("run on `alpine:3.18`"), "{alpine}");
+    assert!(alpine.contains("not built here"), "{alpine}");
+    let debian = check(
+        "FROM golang:1.21-bookworm\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n",
+    );
+    assert!(debian.contains("run on `debian:bookworm-slim`"), "{debian}");
+    assert!(!debian.contains("not built here"), "{debian}");
+}

@@ -4,7 +4,9 @@ use crate::edit::Applicability;
 use crate::syntax::Keyword;
 
 use super::super::runedit;
-use super::facts::{glibc_runtime, named_non_root_user, numeric_user, program, AptFacts};
+use super::facts::{
+    alpine_runtime, glibc_runtime, named_non_root_user, numeric_user, program, AptFacts,
+};
 use super::go::{binary_name, go_call, tag_version, GoCall};
 use super::{join, words, Facts, Split};
 use crate::shell::SimpleCommand;
@@ -289,6 +291,18 @@ pub(super) fn binary(
              stay behind: `[builder] packages` in transforms/stages.toml)"
         )));
     }
+    // The same for `apk add` (Alpine).
+    if apt.apk_opaque {
+        return Some(Err(
+            "an `apk add` dslim cannot read may add what the program needs at run time".into(),
+        ));
+    }
+    if let Some(p) = apt.apk_runtime_package(builder) {
+        return Some(Err(format!(
+            "apk installs `{p}` in the builder, which the runtime would lack (only build tools \
+             stay behind: `[builder] apk-packages` in transforms/stages.toml)"
+        )));
+    }
     if f.last(Keyword::Healthcheck)
         .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
     {
@@ -315,7 +329,9 @@ pub(super) fn binary(
         None => {}
     }
     let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
-    let alpine = img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
+    // An Alpine builder (`alpine`, `golang:…-alpine`): its binary links musl.
+    let alpine =
+        img.short_name() == "alpine" || img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
     let mut head = Vec::new();
     let mut note = String::new();
     // A program's HTTPS calls need the CA bundle, which `scratch` and the
@@ -364,14 +380,69 @@ pub(super) fn binary(
         note.push_str(cert_note);
         note.push(')');
         (r.static_runtime.clone(), note)
-    } else {
-        if alpine {
-            return Some(Err(match lang {
-                Lang::Go => "a cgo binary built on Alpine needs musl; set CGO_ENABLED=0",
-                _ => "a binary built on Alpine needs musl, which a Debian runtime lacks",
-            }
-            .into()));
+    } else if alpine {
+        // A musl binary: it runs on the builder's Alpine release, which has
+        // no compiler (that came from `apk add`).
+        let Some((image, pin)) = alpine_runtime(img) else {
+            return Some(Err(format!(
+                "the Alpine release of the builder (`{}`) is unknown",
+                img.text
+            )));
+        };
+        if let Some(d) = apt.apk_dev_library(&data.builder) {
+            return Some(Err(format!(
+                "the binary may link a library apk installs in the builder (`{d}`), which \
+                 `{image}` lacks (link it statically, or install its runtime package there)"
+            )));
         }
+        if lang == Lang::C {
+            if let Some(l) = c_links.iter().find(|l| *l != "-lstdc++" && *l != "-lgcc_s") {
+                return Some(Err(format!(
+                    "the binary links `{l}`, a library `{image}` lacks"
+                )));
+            }
+            match c_libraries(
+                f,
+                &AptFacts::default(),
+                &[],
+                c_build.as_ref().map(|(_, b)| b),
+            ) {
+                Ok((keys, cpp)) => {
+                    lib_keys.extend(keys);
+                    cxx |= cpp || c_links.iter().any(|l| l == "-lstdc++");
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        if let Some(k) = lib_keys.first() {
+            return Some(Err(format!(
+                "the binary links `{k}`, a library `{image}` lacks"
+            )));
+        }
+        if named_non_root_user(f) {
+            return Some(Err(
+                "a named USER does not exist in the runtime image".into()
+            ));
+        }
+        note.push_str(match lang {
+            Lang::Go => {
+                " (cgo may be on: musl runtime of the builder's Alpine release; set \
+                 CGO_ENABLED=0 for `scratch`"
+            }
+            Lang::C => " (musl runtime of the builder's Alpine release, without the compiler",
+            Lang::Rust => " (musl runtime of the builder's Alpine release, without the toolchain",
+        });
+        // The Alpine image has its own CA bundle (`ca-certificates-bundle`).
+        head.retain(|l| !l.contains(r.certificates.as_str()));
+        if lang == Lang::C && cxx {
+            head.insert(0, "RUN apk add --no-cache libstdc++".to_string());
+            note.push_str("; installs libstdc++ for the C++ binary");
+        }
+        note.push_str(pin);
+        note.push_str(cert_note);
+        note.push(')');
+        (image, note)
+    } else {
         if lang == Lang::C {
             match c_libraries(f, apt, &c_links, c_build.as_ref().map(|(_, b)| b)) {
                 Ok((keys, cpp)) => {
@@ -446,6 +517,13 @@ pub(super) fn binary(
         note.push(')');
         (image, note)
     };
+    let mut note = note;
+    if alpine {
+        note.push_str(
+            "; not built here: dslim's real builds have no Alpine package mirror, so build and \
+             run it once before relying on it",
+        );
+    }
     head.push(format!("COPY --from={{build}} {bin} {dest}"));
     // The program ran in the image's own WORKDIR (`/go`): so it does here.
     let image_wd = f.image_workdir();

@@ -16,9 +16,12 @@
 //! release without the
 //! compiler (`debian:bookworm` → `debian:bookworm-slim`, `golang:…-trixie` →
 //! `debian:trixie-slim`, no release → `debian:stable-slim`: a binary needs
-//! the glibc it was linked against or a newer one); Node (`npm|yarn|pnpm`
+//! the glibc it was linked against or a newer one; an Alpine builder's
+//! musl binary on the builder's Alpine release, `alpine:3` when its tag
+//! names none: `facts::alpine_runtime`); Node (`npm|yarn|pnpm`
 //! install + build scripts → the app folder, pruned of dev dependencies in
-//! the builder, on the image's `-slim` variant); Python (pip installs into
+//! the builder, on the image's `-slim` variant, or on the same image for
+//! `-alpine`); Python (pip installs into
 //! a venv in the builder, copied to `python:<tag>-slim` with the app folder;
 //! the runtime libraries of the builder's `-dev` packages installed there,
 //! see `python.rs`); Java (`javac` + `jar`, or Maven with a literal
@@ -324,7 +327,11 @@ impl Transform for MultiStage {
                 .into_iter()
                 .find_map(|l| binary(&f, data, l, &apt)),
             "gcc" => binary(&f, data, Lang::C, &apt),
-            "node" => node(&f, data),
+            // Alpine's own `go` package, or a C compiler from `apk add`.
+            "alpine" => [Lang::Go, Lang::C]
+                .into_iter()
+                .find_map(|l| binary(&f, data, l, &apt)),
+            "node" => node(&f, data, &apt),
             "python" => python(
                 &f,
                 data,

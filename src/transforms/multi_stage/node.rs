@@ -1,9 +1,10 @@
-//! Node: `npm|yarn|pnpm` installs and build scripts; the app folder, pruned of dev dependencies, on the `-slim` image.
+//! Node: `npm|yarn|pnpm` installs and build scripts; the app folder, pruned of dev dependencies, on the `-slim` image (on the same image for `-alpine`, whose builder keeps what `apk add` installed to build).
 
 use crate::edit::Applicability;
 use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
 
+use super::facts::AptFacts;
 use super::{join, words, Facts, Split};
 
 /// The package manager of a Node install or script command.
@@ -35,9 +36,14 @@ fn node_cmd(c: &SimpleCommand) -> Option<(&'static str, bool)> {
     script.then_some((tool, false))
 }
 
-pub(super) fn node(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split, String>> {
+pub(super) fn node(
+    f: &Facts,
+    data: &crate::data::Stages,
+    apt: &AptFacts,
+) -> Option<Result<Split, String>> {
     let r = &data.node;
     let img = &f.doc.stages()[0].image;
+    let alpine = img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
     let mut manager = None;
     let mut other_run = None;
     for ins in f.runs() {
@@ -52,6 +58,11 @@ pub(super) fn node(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split
                     manager.get_or_insert(tool);
                 }
                 Some(_) => {}
+                // Build tools for native addons (node-gyp): they stay in
+                // the builder; what they are is checked below.
+                None if alpine
+                    && words(c).first() == Some(&"apk")
+                    && matches!(words(c).get(1), Some(&("add" | "del" | "update"))) => {}
                 None => {
                     other_run.get_or_insert_with(|| {
                         format!(
@@ -64,13 +75,29 @@ pub(super) fn node(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split
         }
     }
     let manager = manager?;
-    if let Some(t) = img.tag.as_deref() {
-        if t.contains("alpine") || t.contains("slim") {
-            return None; // already a small base: DS201 has little to gain
-        }
+    if img.tag.as_deref().is_some_and(|t| t.contains("slim")) {
+        return None; // already the small base: DS201 has little to gain
     }
     if let Some(why) = other_run {
         return Some(Err(why));
+    }
+    if alpine {
+        if apt.apk_opaque {
+            return Some(Err(
+                "an `apk add` dslim cannot read may add what the app needs at run time".into(),
+            ));
+        }
+        if let Some(p) = apt.apk_runtime_package(&data.builder) {
+            return Some(Err(format!(
+                "apk installs `{p}` in the builder, which the runtime would lack (only build \
+                 tools stay behind: `[builder] apk-packages` in transforms/stages.toml)"
+            )));
+        }
+        if let Some(d) = apt.apk_dev_library(&data.builder) {
+            return Some(Err(format!(
+                "a native addon may link the library of `{d}` (apk), which the runtime would lack"
+            )));
+        }
     }
     let Some(wd) = f.workdir.clone().filter(|w| w != "/") else {
         return Some(Err("no WORKDIR: the app folder is unknown".into()));
@@ -117,15 +144,30 @@ pub(super) fn node(f: &Facts, data: &crate::data::Stages) -> Option<Result<Split
         Some(reg) => format!("{reg}/{}", img.name),
         None => img.name.clone(),
     };
+    // `-alpine` is already the small image: the runtime is the same one,
+    // without the dev dependencies and what `apk add` installed to build.
+    let runtime_image = if alpine {
+        img.text.clone()
+    } else {
+        format!("{name}:{tag}")
+    };
+    let mut note = format!(" with production dependencies only (`{prune}` in the builder)");
+    if alpine {
+        note.push_str(
+            "; the build tools `apk add` installed stay in the builder; not built here: dslim's \
+             real builds have no Alpine package mirror, so build and run it once before relying \
+             on it",
+        );
+    }
     let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
     Some(Ok(Split {
         lang: "Node",
-        runtime_image: format!("{name}:{tag}"),
+        runtime_image,
         builder_head: Vec::new(),
         builder_tail: vec![format!("RUN {prune}")],
         runtime_head: vec![format!("COPY --from={{build}}{flag} {wd} {wd}")],
         runtime_tail: Vec::new(),
         applicability: Applicability::Unsafe,
-        note: format!(" with production dependencies only (`{prune}` in the builder)"),
+        note,
     }))
 }
