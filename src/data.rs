@@ -155,6 +155,10 @@ impl ReleasePackage {
 pub struct NodeRecipe {
     pub runtime_suffix: String,
     pub prune: BTreeMap<String, String>,
+    /// Node majors up to this one ship npm 6, which ignores `--omit=dev`.
+    pub old_npm_node_major: u32,
+    /// The npm prune command for those.
+    pub old_npm_prune: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

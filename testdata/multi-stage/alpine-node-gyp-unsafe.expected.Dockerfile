@@ -3,7 +3,7 @@ WORKDIR /usr/src/app
 RUN apk add --no-cache --virtual .gyp g++ make python3
 COPY package*.json ./
 RUN npm install
-RUN npm prune --omit=dev
+RUN npm prune --production
 COPY . .
 
 FROM node:12-alpine AS runtime

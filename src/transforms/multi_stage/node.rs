@@ -135,7 +135,18 @@ pub(super) fn node(
             ));
         }
     }
-    let prune = r.prune.get(manager)?.clone();
+    // `node:12-alpine`, `node:14.17-buster` → the major.
+    let major = img
+        .tag
+        .as_deref()
+        .and_then(|t| t.split(['-', '.']).next())
+        .and_then(|m| m.parse::<u32>().ok());
+    let old_npm = major.is_some_and(|m| m <= r.old_npm_node_major);
+    let prune = if manager == "npm" && old_npm && !r.old_npm_prune.is_empty() {
+        r.old_npm_prune.clone()
+    } else {
+        r.prune.get(manager)?.clone()
+    };
     let tag = match img.tag.as_deref() {
         Some(t) => format!("{t}{}", r.runtime_suffix),
         None => r.runtime_suffix.trim_start_matches('-').to_string(),
