@@ -765,6 +765,23 @@ mod tests {
     }
 
     #[test]
+    fn apk_virtual_names_no_package() {
+        let apk = crate::data::builtin().manager("apk").unwrap();
+        for t in [
+            "apk add --no-cache --virtual .build-deps gcc musl-dev",
+            "apk add -t .build-deps gcc musl-dev",
+        ] {
+            let s = shell::parse(t).unwrap();
+            let c = &find_calls(&s, apk)[0];
+            assert_eq!(
+                install_packages(&s, c, apk).unwrap(),
+                ["gcc", "musl-dev"],
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
     fn flags_and_aliases() {
         let yes = &apt().flags["yes"];
         let nr = &apt().flags["no-recommends"];

@@ -193,8 +193,7 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
                     break;
                 };
                 if l.starts_with('-') {
-                    skip_next =
-                        matches!(l, "-t" | "--virtual") || apk.value_options.iter().any(|v| v == l);
+                    skip_next = apk.value_options.iter().any(|v| v == l);
                 } else {
                     let name = l.split(['=', '<', '>', '~']).next().unwrap_or_default();
                     facts.apk.push(name.to_string());
