@@ -84,12 +84,20 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
             }
         })
         .collect();
+    let env_args: Vec<usize> = doc
+        .instructions()
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| matches!(x.keyword, Keyword::Env | Keyword::Arg))
+        .map(|(k, _)| k)
+        .collect();
     let a = Analysis {
         meta,
         doc,
         cx,
         scripts: &scripts,
         shells: model.shells(),
+        env_args: &env_args,
     };
     for i in runs {
         if let Some(f) = a.run(i, &managers) {
@@ -104,6 +112,8 @@ struct Analysis<'a> {
     cx: &'a Context<'a>,
     scripts: &'a [Option<&'a Script>],
     shells: &'a [ShellKind],
+    /// Indices of the ENV and ARG instructions, ascending.
+    env_args: &'a [usize],
 }
 
 /// What one manager needs in one RUN.
@@ -247,7 +257,12 @@ impl Analysis<'_> {
 
     /// Instruction indices of the stage of `at` and the stages it is built
     /// from, up to and including `at`.
-    fn lineage(&self, at: usize) -> Vec<usize> {
+    fn lineage(&self, at: usize) -> impl Iterator<Item = usize> {
+        self.lineage_ranges(at).into_iter().flatten()
+    }
+
+    /// [`Self::lineage`] as ranges, one per stage (the stage of `at` first).
+    fn lineage_ranges(&self, at: usize) -> Vec<std::ops::Range<usize>> {
         let doc = self.doc;
         let mut out = Vec::new();
         let Some(mut stage) = doc.stage_of(at) else {
@@ -255,7 +270,7 @@ impl Analysis<'_> {
         };
         let mut end = at + 1;
         loop {
-            out.extend(stage.instructions.start..end);
+            out.push(stage.instructions.start..end);
             let Some(parent) = doc.parent_stage(stage) else {
                 return out;
             };
@@ -287,9 +302,15 @@ impl Analysis<'_> {
         // ENV / ARG in the stage lineage (the last setting wins).
         let instrs = self.doc.instructions();
         let mut set = None;
-        for j in self.lineage(i) {
-            let x = &instrs[j];
-            if matches!(x.keyword, Keyword::Env | Keyword::Arg) {
+        // Only the ENV and ARG instructions of each range, in the order
+        // `lineage` gives: a stage of thousands of RUNs is not walked again
+        // for each install.
+        let env_args = self.env_args;
+        for r in self.lineage_ranges(i) {
+            let from = env_args.partition_point(|&j| j < r.start);
+            let upto = env_args.partition_point(|&j| j < r.end);
+            for &j in &env_args[from..upto] {
+                let x = &instrs[j];
                 for (k, v) in x.pairs() {
                     if named(&k) {
                         set = Some(v.as_deref().is_some_and(truthy));
@@ -327,7 +348,7 @@ impl Analysis<'_> {
             return false;
         }
         let instrs = self.doc.instructions();
-        self.lineage(i).into_iter().any(|j| {
+        self.lineage(i).any(|j| {
             let x = &instrs[j];
             match x.keyword {
                 Keyword::Run => {
