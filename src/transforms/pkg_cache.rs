@@ -98,6 +98,7 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
         scripts: &scripts,
         shells: model.shells(),
         env_args: &env_args,
+        exports: Default::default(),
     };
     for i in runs {
         if let Some(f) = a.run(i, &managers) {
@@ -114,6 +115,9 @@ struct Analysis<'a> {
     shells: &'a [ShellKind],
     /// Indices of the ENV and ARG instructions, ascending.
     env_args: &'a [usize],
+    /// (script, manager) → the end of the script's first `export` that
+    /// sets one of the manager's `cache-env` variables.
+    exports: std::cell::RefCell<std::collections::HashMap<(usize, usize), Option<usize>>>,
 }
 
 /// What one manager needs in one RUN.
@@ -332,13 +336,21 @@ impl Analysis<'_> {
         if c.assignments.iter().any(assigns) || c.words[..call.name].iter().any(assigns) {
             return true;
         }
-        // `export VAR=1` earlier in the same shell.
-        script.commands.iter().any(|e| {
-            !e.isolated
-                && e.span.end <= c.span.start
-                && e.name() == Some("export")
-                && e.words[1..].iter().any(assigns)
-        })
+        // `export VAR=1` earlier in the same shell: the end of the first
+        // such export, found once per RUN and manager (a merged RUN has
+        // thousands of installs).
+        let key = (script as *const Script as usize, pm as *const PackageManager as usize);
+        let first_export = *self.exports.borrow_mut().entry(key).or_insert_with(|| {
+            script
+                .commands
+                .iter()
+                .filter(|e| {
+                    !e.isolated && e.name() == Some("export") && e.words[1..].iter().any(assigns)
+                })
+                .map(|e| e.span.end)
+                .min()
+        });
+        first_export.is_some_and(|end| end <= c.span.start)
     }
 
     /// A config file written in the stage sets one of the flag's keys.
