@@ -339,7 +339,10 @@ impl Analysis<'_> {
         // `export VAR=1` earlier in the same shell: the end of the first
         // such export, found once per RUN and manager (a merged RUN has
         // thousands of installs).
-        let key = (script as *const Script as usize, pm as *const PackageManager as usize);
+        let key = (
+            script as *const Script as usize,
+            pm as *const PackageManager as usize,
+        );
         let first_export = *self.exports.borrow_mut().entry(key).or_insert_with(|| {
             script
                 .commands
