@@ -86,27 +86,25 @@ fn list_use(script: Option<&Script>, raw: &str, apt: &PackageManager) -> ListUse
         .iter()
         .find(|c| sub_in(c, &apt.update))
         .map(|c| c.span(script).start);
+    // Command index → its calls, in order (a lookup per command rather than
+    // a scan of all calls).
+    let mut calls_of: std::collections::HashMap<usize, Vec<&PmCall>> =
+        std::collections::HashMap::new();
+    for p in &calls {
+        calls_of.entry(p.command).or_default().push(p);
+    }
+    let of = |k: usize| calls_of.get(&k).map_or(&[][..], Vec::as_slice);
     let first_read = script
         .commands
         .iter()
         .enumerate()
         .filter(|(k, c)| {
-            calls
-                .iter()
-                .any(|p| p.command == *k && sub_in(p, &apt.index_users))
+            of(*k).iter().any(|p| sub_in(p, &apt.index_users))
                 || runedit::skip_prefixes(c)
                     .and_then(|(i, _)| c.words[i].literal.as_deref())
                     .is_some_and(|n| apt.index_commands.iter().any(|x| x == n))
         })
-        .map(|(k, c)| {
-            (
-                c.span.start,
-                calls
-                    .iter()
-                    .find(|p| p.command == k)
-                    .is_some_and(|p| p.sudo),
-            )
-        })
+        .map(|(k, c)| (c.span.start, of(k).first().is_some_and(|p| p.sudo)))
         .next();
     match (first_update, first_read) {
         (Some(u), Some((r, _))) if u < r => ListUse::Refreshes,
@@ -314,12 +312,19 @@ impl Analysis<'_> {
             .collect();
         // Every reader of the lists: installs, other index subcommands
         // (`upgrade`, `source`…) and index commands (`apt-cache`).
+        // Command index → its first call (a lookup per command, not a scan
+        // of all calls: a merged RUN has thousands of both).
+        let mut call_of: std::collections::HashMap<usize, &PmCall> =
+            std::collections::HashMap::with_capacity(calls.len());
+        for p in &calls {
+            call_of.entry(p.command).or_insert(p);
+        }
         let readers: Vec<(std::ops::Range<usize>, bool)> = script
             .commands
             .iter()
             .enumerate()
             .filter_map(|(k, c)| {
-                if let Some(p) = calls.iter().find(|p| p.command == k) {
+                if let Some(p) = call_of.get(&k) {
                     return sub_in(p, &self.apt.index_users).then(|| (c.span.clone(), p.sudo));
                 }
                 let (w, sudo) = runedit::skip_prefixes(c)?;

@@ -15,6 +15,15 @@ pub fn referenced(doc: &Document) -> Vec<bool> {
     let stages = doc.stages();
     let mut out = vec![false; stages.len()];
     let args = global_args(doc);
+    // Stage name → the indices of the stages with that name, ascending: a
+    // reference finds the last one before it by binary search instead of
+    // a scan of all earlier stages (quadratic on thousands of stages).
+    let mut named: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for s in stages {
+        if let Some(n) = s.name.as_deref() {
+            named.entry(n).or_default().push(s.index);
+        }
+    }
     let mark = |target: &str, before: usize, out: &mut Vec<bool>| {
         let t = resolve(target, &args).to_ascii_lowercase();
         if t.contains('$') {
@@ -23,12 +32,12 @@ pub fn referenced(doc: &Document) -> Vec<bool> {
             }
             return;
         }
-        if let Some(s) = stages[..before]
-            .iter()
-            .rev()
-            .find(|s| s.name.as_deref() == Some(t.as_str()))
-        {
-            out[s.index] = true;
+        let last_named = named.get(t.as_str()).and_then(|v| {
+            let k = v.partition_point(|&j| j < before);
+            k.checked_sub(1).map(|k| v[k])
+        });
+        if let Some(s) = last_named {
+            out[s] = true;
         } else if let Ok(n) = t.parse::<usize>() {
             if n < before {
                 out[n] = true;

@@ -438,11 +438,16 @@ fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
             // Blank lines between them would become empty continuation
             // lines (BuildKit warns about those): drop them; comment lines
             // stay, BuildKit leaves them out of the command.
-            for n in doc.nodes() {
-                if n.kind == NodeKind::Blank
-                    && prev.span.end <= n.span.start
-                    && n.span.end <= ins.span.start
-                {
+            // Nodes are in source order: only those from the first one
+            // starting at `prev`'s end up to this RUN are looked at, so a
+            // group of thousands of RUNs is not quadratic.
+            let nodes = doc.nodes();
+            let from = nodes.partition_point(|n| n.span.start < prev.span.end);
+            for n in nodes[from..]
+                .iter()
+                .take_while(|n| n.span.end <= ins.span.start)
+            {
+                if n.kind == NodeKind::Blank {
                     edits.push(Edit::delete(n.span.clone()));
                 }
             }

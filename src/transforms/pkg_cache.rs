@@ -84,12 +84,21 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
             }
         })
         .collect();
+    let env_args: Vec<usize> = doc
+        .instructions()
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| matches!(x.keyword, Keyword::Env | Keyword::Arg))
+        .map(|(k, _)| k)
+        .collect();
     let a = Analysis {
         meta,
         doc,
         cx,
         scripts: &scripts,
         shells: model.shells(),
+        env_args: &env_args,
+        exports: Default::default(),
     };
     for i in runs {
         if let Some(f) = a.run(i, &managers) {
@@ -104,6 +113,11 @@ struct Analysis<'a> {
     cx: &'a Context<'a>,
     scripts: &'a [Option<&'a Script>],
     shells: &'a [ShellKind],
+    /// Indices of the ENV and ARG instructions, ascending.
+    env_args: &'a [usize],
+    /// (script, manager) → the end of the script's first `export` that
+    /// sets one of the manager's `cache-env` variables.
+    exports: std::cell::RefCell<std::collections::HashMap<(usize, usize), Option<usize>>>,
 }
 
 /// What one manager needs in one RUN.
@@ -247,7 +261,12 @@ impl Analysis<'_> {
 
     /// Instruction indices of the stage of `at` and the stages it is built
     /// from, up to and including `at`.
-    fn lineage(&self, at: usize) -> Vec<usize> {
+    fn lineage(&self, at: usize) -> impl Iterator<Item = usize> {
+        self.lineage_ranges(at).into_iter().flatten()
+    }
+
+    /// [`Self::lineage`] as ranges, one per stage (the stage of `at` first).
+    fn lineage_ranges(&self, at: usize) -> Vec<std::ops::Range<usize>> {
         let doc = self.doc;
         let mut out = Vec::new();
         let Some(mut stage) = doc.stage_of(at) else {
@@ -255,7 +274,7 @@ impl Analysis<'_> {
         };
         let mut end = at + 1;
         loop {
-            out.extend(stage.instructions.start..end);
+            out.push(stage.instructions.start..end);
             let Some(parent) = doc.parent_stage(stage) else {
                 return out;
             };
@@ -287,9 +306,15 @@ impl Analysis<'_> {
         // ENV / ARG in the stage lineage (the last setting wins).
         let instrs = self.doc.instructions();
         let mut set = None;
-        for j in self.lineage(i) {
-            let x = &instrs[j];
-            if matches!(x.keyword, Keyword::Env | Keyword::Arg) {
+        // Only the ENV and ARG instructions of each range, in the order
+        // `lineage` gives: a stage of thousands of RUNs is not walked again
+        // for each install.
+        let env_args = self.env_args;
+        for r in self.lineage_ranges(i) {
+            let from = env_args.partition_point(|&j| j < r.start);
+            let upto = env_args.partition_point(|&j| j < r.end);
+            for &j in &env_args[from..upto] {
+                let x = &instrs[j];
                 for (k, v) in x.pairs() {
                     if named(&k) {
                         set = Some(v.as_deref().is_some_and(truthy));
@@ -311,13 +336,24 @@ impl Analysis<'_> {
         if c.assignments.iter().any(assigns) || c.words[..call.name].iter().any(assigns) {
             return true;
         }
-        // `export VAR=1` earlier in the same shell.
-        script.commands.iter().any(|e| {
-            !e.isolated
-                && e.span.end <= c.span.start
-                && e.name() == Some("export")
-                && e.words[1..].iter().any(assigns)
-        })
+        // `export VAR=1` earlier in the same shell: the end of the first
+        // such export, found once per RUN and manager (a merged RUN has
+        // thousands of installs).
+        let key = (
+            script as *const Script as usize,
+            pm as *const PackageManager as usize,
+        );
+        let first_export = *self.exports.borrow_mut().entry(key).or_insert_with(|| {
+            script
+                .commands
+                .iter()
+                .filter(|e| {
+                    !e.isolated && e.name() == Some("export") && e.words[1..].iter().any(assigns)
+                })
+                .map(|e| e.span.end)
+                .min()
+        });
+        first_export.is_some_and(|end| end <= c.span.start)
     }
 
     /// A config file written in the stage sets one of the flag's keys.
@@ -327,7 +363,7 @@ impl Analysis<'_> {
             return false;
         }
         let instrs = self.doc.instructions();
-        self.lineage(i).into_iter().any(|j| {
+        self.lineage(i).any(|j| {
             let x = &instrs[j];
             match x.keyword {
                 Keyword::Run => {
