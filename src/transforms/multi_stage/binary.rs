@@ -4,7 +4,9 @@ use crate::edit::Applicability;
 use crate::syntax::Keyword;
 
 use super::super::runedit;
-use super::facts::{glibc_runtime, named_non_root_user, numeric_user, program, AptFacts};
+use super::facts::{
+    glibc_runtime, named_non_root_user, numeric_user, program, shell_form, AptFacts,
+};
 use super::go::{binary_name, go_call, tag_version, GoCall};
 use super::{join, words, Facts, Split};
 use crate::shell::SimpleCommand;
@@ -350,6 +352,11 @@ pub(super) fn binary(
             return Some(Err(
                 "the HEALTHCHECK needs programs a `scratch` runtime lacks".into(),
             ));
+        }
+        if let Some(k) = shell_form(f) {
+            return Some(Err(format!(
+                "the shell-form {k} needs a shell the `scratch` runtime lacks"
+            )));
         }
         if !numeric_user(f) {
             return Some(Err(

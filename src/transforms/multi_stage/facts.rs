@@ -6,23 +6,39 @@ use crate::transform::Context;
 use super::super::runedit;
 use super::Facts;
 
-/// Exec-form CMD/ENTRYPOINT, all of them; the program they start.
+/// The program the CMD/ENTRYPOINT starts: the first value of an exec form,
+/// the command name of a shell form that is one simple command
+/// (`./server --port ${PORT:-8080}`). A shell form needs `/bin/sh` in the
+/// runtime: [`shell_form`] says whether there is one, and the recipe
+/// refuses it on `scratch`/distroless.
 pub(super) fn program(f: &Facts) -> Result<Option<String>, String> {
-    let mut prog = None;
-    for k in [Keyword::Cmd, Keyword::Entrypoint] {
-        if let Some(i) = f.last(k) {
-            if !i.is_exec_form() {
-                return Err(format!(
-                    "the shell-form {} needs a shell the runtime image lacks",
-                    i.keyword_text()
-                ));
-            }
+    let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) else {
+        return Ok(None);
+    };
+    if i.is_exec_form() {
+        return Ok(i.values().first().cloned());
+    }
+    let script = crate::shell::parse(i.args_text()).ok();
+    match script.as_ref().map(|s| &s.commands[..]) {
+        Some([c]) if !c.isolated && c.name().is_some_and(|n| !n.contains('=')) => {
+            Ok(c.name().map(str::to_string))
         }
+        _ => Err(format!(
+            "the shell-form {} is not one plain command whose program dslim can read",
+            i.keyword_text()
+        )),
     }
-    if let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) {
-        prog = i.values().first().cloned();
-    }
-    Ok(prog)
+}
+
+/// The keyword of a shell-form CMD/ENTRYPOINT in the stage: it runs under
+/// `/bin/sh -c`, which a `scratch` or distroless runtime lacks (the Debian
+/// slim images have it).
+pub(super) fn shell_form(f: &Facts) -> Option<String> {
+    [Keyword::Cmd, Keyword::Entrypoint]
+        .into_iter()
+        .filter_map(|k| f.last(k))
+        .find(|i| !i.is_exec_form())
+        .map(|i| i.keyword_text().to_string())
 }
 
 /// A `USER` the runtime can have without `/etc/passwd`: numeric.

@@ -90,6 +90,7 @@ fn carried(k: Keyword) -> bool {
             | Keyword::Expose
             | Keyword::User
             | Keyword::Workdir
+            | Keyword::Volume
             | Keyword::Label
             | Keyword::Healthcheck
             | Keyword::Stopsignal
@@ -454,8 +455,10 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
         edits.push(Edit::insert(from.span.end, t));
     }
     let mut carried_text = String::new();
-    for ins in f.instrs() {
-        if !carried(ins.keyword) {
+    let args = needed_args(f);
+    let src = doc.source();
+    for (k, ins) in f.instrs().iter().enumerate() {
+        if !carried(ins.keyword) && !args.contains(&k) {
             continue;
         }
         let t = doc.text(ins.span.clone());
@@ -464,7 +467,19 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
             carried_text.push_str(nl);
         }
         if moved(ins.keyword) {
-            edits.push(Edit::delete(ins.span.clone()));
+            // The blank lines before a moved instruction go with it when a
+            // blank line or the end of the file follows: else the builder
+            // keeps two blank lines in a row, or one before the runtime's
+            // FROM besides the one the split adds.
+            let after = &src[ins.span.end..];
+            let blank_after = after.trim().is_empty()
+                || after.lines().next().is_some_and(|l| l.trim().is_empty());
+            let start = if blank_after {
+                blank_lines_before(src, ins.span.start)
+            } else {
+                ins.span.start
+            };
+            edits.push(Edit::delete(start..ins.span.end));
         }
     }
     // The builder's tail goes after its last RUN (same USER as the build).
@@ -502,4 +517,79 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
     }
     edits.push(Edit::insert(end, t));
     edits
+}
+
+/// The start of the blank lines right before `at` (the start of a line);
+/// `at` when there are none. The first line of the file is never taken.
+fn blank_lines_before(src: &str, at: usize) -> usize {
+    let mut start = at;
+    while start > 0 && src[..start].ends_with('\n') {
+        let prev = &src[..start - 1];
+        let line_start = prev.rfind('\n').map_or(0, |n| n + 1);
+        if line_start == 0 || !prev[line_start..].trim().is_empty() {
+            break;
+        }
+        start = line_start;
+    }
+    start
+}
+
+/// The ARG instructions of the stage (indexes into `f.instrs()`) that a
+/// carried instruction expands: build arguments are scoped to a stage
+/// (a global one too needs `ARG NAME` inside it), so the runtime declares
+/// them again, as written (with the default), before their first use.
+/// Only the instructions BuildKit expands variables in count (ENV, LABEL,
+/// EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL; not CMD, ENTRYPOINT or
+/// HEALTHCHECK, which the shell expands at run time from ENV only).
+fn needed_args(f: &Facts) -> Vec<usize> {
+    let instrs = f.instrs();
+    let mut out = Vec::new();
+    for (k, ins) in instrs.iter().enumerate() {
+        if ins.keyword != Keyword::Arg {
+            continue;
+        }
+        let names: Vec<String> = ins.pairs().into_iter().map(|(n, _)| n).collect();
+        // The first later ARG of the same name ends this one's scope of use.
+        let used = instrs[k + 1..]
+            .iter()
+            .take_while(|i| {
+                i.keyword != Keyword::Arg || !i.pairs().iter().any(|(n, _)| names.contains(n))
+            })
+            .filter(|i| carried(i.keyword) && expands(i.keyword))
+            .any(|i| names.iter().any(|n| uses_var(i.args_text(), n)));
+        if used {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// Instructions whose arguments BuildKit expands `$VAR` in.
+fn expands(k: Keyword) -> bool {
+    matches!(
+        k,
+        Keyword::Env
+            | Keyword::Label
+            | Keyword::Expose
+            | Keyword::User
+            | Keyword::Workdir
+            | Keyword::Volume
+            | Keyword::Stopsignal
+    )
+}
+
+/// `text` refers to variable `name`: `$name` (not `$names`) or `${name…}`.
+fn uses_var(text: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices('$').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        if let Some(inner) = rest.strip_prefix('{') {
+            inner
+                .strip_prefix(name)
+                .is_some_and(|r| r.starts_with('}') || r.starts_with(':'))
+        } else {
+            rest.strip_prefix(name)
+                .is_some_and(|r| !r.starts_with(ident))
+        }
+    })
 }
