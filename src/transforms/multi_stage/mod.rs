@@ -65,7 +65,7 @@ use super::images::{compiles, has_phrase, run_texts, tokens};
 use crate::data::BuildTools;
 use crate::model::Model;
 use binary::{binary, Lang};
-use facts::apt_facts;
+use facts::{apt_facts, setup_writes, Written};
 use java::java;
 use node::node;
 use python::python;
@@ -354,6 +354,12 @@ impl Transform for MultiStage {
             }
             Ok(s) => s,
         };
+        let mut split = split;
+        // (The Python and Node recipes refuse a RUN outside the app folder
+        // themselves.)
+        if !matches!(split.lang, "Python" | "Node") {
+            carry_setup_files(&f, &mut split);
+        }
         let edits = edits(&f, stage.name.as_deref(), &split);
         let mut message = format!(
             "a single-stage {} build ships its toolchain; build in a `build` stage and run on \
@@ -592,4 +598,55 @@ fn uses_var(text: &str, name: &str) -> bool {
                 .is_some_and(|r| !r.starts_with(ident))
         }
     })
+}
+
+/// What the setup RUNs made outside the app or build folder goes to the
+/// runtime too: a literal path written by root is copied from the builder
+/// (`RUN echo … > /etc/app.conf` → `COPY --from=build /etc/app.conf
+/// /etc/app.conf`); anything else (a path with variables, a file a non-root
+/// USER or a `chown` owns, the accounts `useradd` adds) makes the split
+/// advice, naming it.
+fn carry_setup_files(f: &Facts, s: &mut Split) {
+    let mut keep: Vec<String> = f.workdir.iter().filter(|w| *w != "/").cloned().collect();
+    for l in s.runtime_head.iter().chain(&s.runtime_tail) {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        if w.first() == Some(&"COPY") && w.iter().any(|a| a.starts_with("--from=")) {
+            keep.extend(
+                w[1..]
+                    .iter()
+                    .filter(|a| !a.starts_with("--"))
+                    .map(|a| a.trim_end_matches('/').to_string()),
+            );
+        }
+    }
+    let mut unsure = Vec::new();
+    let mut copies = Vec::new();
+    for w in setup_writes(f, &keep) {
+        match w {
+            Written::Path(p)
+                if !p.contains(|c: char| c.is_whitespace() || "\"'\\$".contains(c)) =>
+            {
+                copies.push(p)
+            }
+            Written::Path(p) => unsure.push(format!("`{p}`")),
+            Written::Unsure(what) => unsure.push(what),
+        }
+    }
+    if !copies.is_empty() {
+        s.note.push_str(&format!(
+            "; copies what a setup RUN made outside the app folder: {}",
+            copies.join(", ")
+        ));
+    }
+    for p in copies {
+        s.runtime_head
+            .push(format!("COPY --from={{build}} {p} {p}"));
+    }
+    if !unsure.is_empty() {
+        s.applicability = Applicability::DisplayOnly;
+        s.note.push_str(&format!(
+            "; a setup RUN made what the runtime would lack and dslim cannot copy for certain: {}",
+            unsure.join(", ")
+        ));
+    }
 }
