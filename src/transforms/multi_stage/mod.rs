@@ -360,6 +360,15 @@ impl Transform for MultiStage {
         if !matches!(split.lang, "Python" | "Node") {
             carry_setup_files(&f, &mut split);
         }
+        // Non-root (guides: security): dslim adds no USER nobody asked for
+        // on a Debian or `scratch` runtime; DS103 moves a binary's runtime
+        // to distroless as `nonroot` when nothing needs root.
+        if !f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+            split.note.push_str(
+                "; it runs as root, as before: the split adds no USER (a non-root one is safer when \
+                 the program needs no root)",
+            );
+        }
         let edits = edits(&f, stage.name.as_deref(), &split);
         let mut message = format!(
             "a single-stage {} build ships its toolchain; build in a `build` stage and run on \
