@@ -35,8 +35,10 @@
 //! `cargo-sys-libraries`), an unmapped one is refused; for Go they are
 //! refused.
 //!
-//! The runtime stage gets copies of ENV, EXPOSE, USER, WORKDIR, LABEL,
-//! HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT in their order; CMD,
+//! The runtime stage gets copies of ENV, EXPOSE, USER, WORKDIR, VOLUME,
+//! LABEL, HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT in their order, the
+//! ARGs those expand, and what setup RUNs made outside the app folder
+//! ([`carry_setup_files`]); CMD,
 //! ENTRYPOINT, EXPOSE, HEALTHCHECK and STOPSIGNAL move (they mean nothing in
 //! a builder). Stages are named `build` and `runtime` unless the FROM
 //! already has a name. Recipes: `transforms/stages.toml`.
