@@ -18,15 +18,25 @@ pub(super) fn program(f: &Facts) -> Result<Option<String>, String> {
     if i.is_exec_form() {
         return Ok(i.values().first().cloned());
     }
-    let script = crate::shell::parse(i.args_text()).ok();
-    match script.as_ref().map(|s| &s.commands[..]) {
-        Some([c]) if !c.isolated && c.name().is_some_and(|n| !n.contains('=')) => {
-            Ok(c.name().map(str::to_string))
-        }
-        _ => Err(format!(
+    // Read without the shell parser (its parses are for RUNs): a plain first
+    // word, and nothing that makes more than one command.
+    let text = i.args_text().trim();
+    let first = text.split_whitespace().next().unwrap_or("");
+    let plain = |w: &str| {
+        !w.is_empty()
+            && !w.contains('=')
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-+@%:,".contains(c))
+    };
+    let one =
+        !text.contains([';', '&', '|', '`', '<', '>', '\n', '(', ')']) && !text.contains("$(");
+    if plain(first) && one {
+        Ok(Some(first.to_string()))
+    } else {
+        Err(format!(
             "the shell-form {} is not one plain command whose program dslim can read",
             i.keyword_text()
-        )),
+        ))
     }
 }
 
