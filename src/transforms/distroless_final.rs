@@ -217,6 +217,34 @@ fn newer_release(doc: &Document, builders: &[&Stage], newer: &[String]) -> Optio
 
 /// The user part of `USER` or `--chown` (`app:app` → `app`) is fine for an
 /// image whose /etc/passwd has `users` (none for scratch).
+/// Why the program of a final stage may need root: a USER the author
+/// chose (root or another), a port below 1024, a VOLUME (a volume made
+/// from a root-owned folder is root's), a `--chown` (files for a user).
+/// `None`: nothing says so.
+fn needs_root(body: &[&Instruction]) -> Option<String> {
+    for i in body {
+        match i.keyword {
+            Keyword::User => return Some("the stage sets its USER".into()),
+            Keyword::Volume => return Some("a VOLUME is root-owned".into()),
+            Keyword::Expose => {
+                for v in i.values() {
+                    let port = v.split('/').next().unwrap_or("");
+                    match port.split('-').next().unwrap_or("").parse::<u32>() {
+                        Ok(p) if p >= 1024 => {}
+                        Ok(p) => return Some(format!("port {p} is below 1024, which needs root")),
+                        Err(_) => return Some(format!("EXPOSE `{v}` may be a port below 1024")),
+                    }
+                }
+            }
+            Keyword::Copy | Keyword::Add if i.flag("chown").is_some() => {
+                return Some("a `--chown` gives files to a user".into())
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn user_ok(spec: &str, users: &[String]) -> bool {
     let user = spec.split(':').next().unwrap_or("");
     let group = spec.split(':').nth(1).unwrap_or(user);
@@ -440,19 +468,48 @@ impl Transform for DistrolessFinal {
                     .any(|w| lower.contains(&w.to_ascii_lowercase()));
             let target = if scratch { "scratch" } else { base.as_str() };
             edits.push(Edit::replace(span.clone(), target));
+            // Non-root (guides: security): the distroless images have the
+            // `nonroot` user (65532); it runs the program when nothing in the
+            // stage needs root. `scratch` has no users.
+            let root_needed = if scratch {
+                Some("`scratch` has no non-root user".to_string())
+            } else {
+                needs_root(&body)
+            };
+            let user_note = match &root_needed {
+                None => {
+                    let before = entry.into_iter().chain(cmd).map(|i| i.span.start).min();
+                    if let Some(at) = before {
+                        edits.push(Edit::insert(
+                            at,
+                            format!("USER nonroot{}", doc.line_ending()),
+                        ));
+                    }
+                    "; runs as `nonroot` (uid 65532) instead of root: nothing in the stage \
+                     needs root, but a program that writes outside /tmp and its home \
+                     (/home/nonroot), for example into its WORKDIR, now fails"
+                        .to_string()
+                }
+                Some(why) if body.iter().any(|i| i.keyword == Keyword::User) => {
+                    let _ = why;
+                    String::new()
+                }
+                Some(why) => format!("; it still runs as root ({why})"),
+            };
             out.push(Finding {
                 code: META.code,
                 name: META.name,
                 message: format!(
                     "this final stage only runs `{}` copied from a builder stage; `FROM {target}` \
-                     drops the shell, package manager and libraries it does not use{}",
+                     drops the shell, package manager and libraries it does not use{}{}",
                     words.first().map_or("", |s| s.as_str()),
                     if kind == Kind::GoCgo {
                         " (the Go build does not set `CGO_ENABLED=0`, so cgo is on and the binary \
                          is taken as linked against glibc, which the `cc` image has)"
                     } else {
                         ""
-                    }
+                    },
+                    user_note
                 ),
                 span: span.clone(),
                 fix: Some(Fix::unsafe_(edits).with_title(format!("use `FROM {target}`"))),

@@ -5,7 +5,7 @@ use crate::syntax::Keyword;
 
 use super::super::runedit;
 use super::facts::{
-    alpine_runtime, glibc_runtime, named_non_root_user, numeric_user, program, AptFacts,
+    alpine_runtime, glibc_runtime, named_non_root_user, numeric_user, program, shell_form, AptFacts,
 };
 use super::go::{binary_name, go_call, tag_version, GoCall};
 use super::{join, words, Facts, Split};
@@ -366,6 +366,11 @@ pub(super) fn binary(
             return Some(Err(
                 "the HEALTHCHECK needs programs a `scratch` runtime lacks".into(),
             ));
+        }
+        if let Some(k) = shell_form(f) {
+            return Some(Err(format!(
+                "the shell-form {k} needs a shell the `scratch` runtime lacks"
+            )));
         }
         if !numeric_user(f) {
             return Some(Err(

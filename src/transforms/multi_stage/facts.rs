@@ -6,23 +6,49 @@ use crate::transform::Context;
 use super::super::runedit;
 use super::Facts;
 
-/// Exec-form CMD/ENTRYPOINT, all of them; the program they start.
+/// The program the CMD/ENTRYPOINT starts: the first value of an exec form,
+/// the command name of a shell form that is one simple command
+/// (`./server --port ${PORT:-8080}`). A shell form needs `/bin/sh` in the
+/// runtime: [`shell_form`] says whether there is one, and the recipe
+/// refuses it on `scratch`/distroless.
 pub(super) fn program(f: &Facts) -> Result<Option<String>, String> {
-    let mut prog = None;
-    for k in [Keyword::Cmd, Keyword::Entrypoint] {
-        if let Some(i) = f.last(k) {
-            if !i.is_exec_form() {
-                return Err(format!(
-                    "the shell-form {} needs a shell the runtime image lacks",
-                    i.keyword_text()
-                ));
-            }
-        }
+    let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) else {
+        return Ok(None);
+    };
+    if i.is_exec_form() {
+        return Ok(i.values().first().cloned());
     }
-    if let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) {
-        prog = i.values().first().cloned();
+    // Read without the shell parser (its parses are for RUNs): a plain first
+    // word, and nothing that makes more than one command.
+    let text = i.args_text().trim();
+    let first = text.split_whitespace().next().unwrap_or("");
+    let plain = |w: &str| {
+        !w.is_empty()
+            && !w.contains('=')
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-+@%:,".contains(c))
+    };
+    let one =
+        !text.contains([';', '&', '|', '`', '<', '>', '\n', '(', ')']) && !text.contains("$(");
+    if plain(first) && one {
+        Ok(Some(first.to_string()))
+    } else {
+        Err(format!(
+            "the shell-form {} is not one plain command whose program dslim can read",
+            i.keyword_text()
+        ))
     }
-    Ok(prog)
+}
+
+/// The keyword of a shell-form CMD/ENTRYPOINT in the stage: it runs under
+/// `/bin/sh -c`, which a `scratch` or distroless runtime lacks (the Debian
+/// slim images have it).
+pub(super) fn shell_form(f: &Facts) -> Option<String> {
+    [Keyword::Cmd, Keyword::Entrypoint]
+        .into_iter()
+        .filter_map(|k| f.last(k))
+        .find(|i| !i.is_exec_form())
+        .map(|i| i.keyword_text().to_string())
 }
 
 /// A `USER` the runtime can have without `/etc/passwd`: numeric.
@@ -263,6 +289,223 @@ pub(super) fn glibc_runtime(img: &ImageRef, r: &crate::data::BinaryRecipe) -> Op
     })
 }
 
+/// What a setup RUN of the stage wrote outside the folders the runtime
+/// gets (see [`setup_writes`]).
+#[derive(Debug, PartialEq)]
+pub(super) enum Written {
+    /// A literal absolute path, written by root and not chowned: the
+    /// runtime copies it from the builder (`COPY --from` keeps the mode;
+    /// the copy is root's, as the original was).
+    Path(String),
+    /// Something the runtime would lack and dslim cannot copy for certain,
+    /// as written (`$DATA_DIR`, a file a non-root USER or a `chown` owns,
+    /// the accounts `useradd` adds to /etc/passwd).
+    Unsure(String),
+}
+
+/// Folders whose content no runtime needs: caches, logs, temporary files,
+/// the toolchains of the builder images.
+const SCRATCH_DIRS: &[&str] = &[
+    "/dev",
+    "/proc",
+    "/sys",
+    "/tmp",
+    "/var/tmp",
+    "/var/cache",
+    "/var/lib/apt",
+    "/var/lib/dpkg",
+    "/var/log",
+    "/root/.cache",
+    "/root/.npm",
+    "/go",
+    "/root/go",
+    "/usr/local/cargo",
+    "/root/.cargo",
+];
+
+fn under(p: &str, dir: &str) -> bool {
+    let d = dir.trim_end_matches('/');
+    p == d || p.starts_with(&format!("{d}/"))
+}
+
+/// Files and folders the stage's RUNs make (`mkdir`, `touch`, `tee`, a `>`
+/// redirection, `useradd`/`groupadd`…) outside `keep` (the app or build
+/// folder, the paths the runtime copies, and their parents), in order.
+/// A RUN dslim cannot read, or a heredoc, makes nothing it knows of.
+pub(super) fn setup_writes(f: &Facts, keep: &[String]) -> Vec<Written> {
+    let mut out: Vec<Written> = Vec::new();
+    let mut user_set = false;
+    let mut chowned: Vec<String> = Vec::new();
+    let push = |w: Written, out: &mut Vec<Written>| {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    };
+    for ins in f.instrs() {
+        if ins.keyword == Keyword::User {
+            let u = ins.args_text().trim();
+            user_set = !(u == "root" || u == "0" || u.starts_with("root:") || u.starts_with("0:"));
+            continue;
+        }
+        if ins.keyword != Keyword::Run {
+            continue;
+        }
+        let at = f.index(ins);
+        let cwd = f.cwd_at(at);
+        let Some(script) = f.model.script(at) else {
+            continue;
+        };
+        let text = ins.args_text();
+        let mut paths: Vec<Option<String>> = Vec::new();
+        let mut as_written: Vec<String> = Vec::new();
+        let mut add = |raw: &str, literal: Option<&str>, paths: &mut Vec<Option<String>>| {
+            let p = literal.and_then(|l| {
+                if l.contains(['*', '?', '[']) {
+                    None
+                } else if l.starts_with('/') {
+                    Some(super::join("/", l))
+                } else {
+                    cwd.as_deref().map(|c| super::join(c, l))
+                }
+            });
+            paths.push(p);
+            as_written.push(raw.to_string());
+        };
+        for c in &script.commands {
+            let w = &c.words;
+            match c.name() {
+                Some("mkdir" | "touch" | "tee") => {
+                    let mut skip = false;
+                    for a in &w[1..] {
+                        if skip {
+                            skip = false;
+                            continue;
+                        }
+                        match a.literal.as_deref() {
+                            Some("-m" | "--mode") => skip = true,
+                            Some(l) if l.starts_with('-') => {}
+                            l => add(&a.raw, l, &mut paths),
+                        }
+                    }
+                }
+                Some("chown") => chowned.extend(
+                    w[1..]
+                        .iter()
+                        .skip(1)
+                        .filter_map(|a| a.literal.clone())
+                        .filter(|l| !l.starts_with('-'))
+                        .map(|l| match &cwd {
+                            Some(c) => super::join(c, &l),
+                            None => l,
+                        }),
+                ),
+                Some(
+                    n @ ("useradd" | "adduser" | "groupadd" | "addgroup" | "usermod" | "groupmod"),
+                ) => push(
+                    Written::Unsure(format!(
+                        "the account `{n}` adds (/etc/passwd, /etc/group, /etc/shadow)"
+                    )),
+                    &mut out,
+                ),
+                _ => {}
+            }
+        }
+        for (raw, lit) in redirections(text) {
+            add(&raw, lit.as_deref(), &mut paths);
+        }
+        for (p, raw) in paths.into_iter().zip(as_written) {
+            let w = match p {
+                Some(p) if SCRATCH_DIRS.iter().any(|d| under(&p, d)) => continue,
+                Some(p) if keep.iter().any(|k| under(&p, k) || under(k, &p)) => continue,
+                Some(p) if user_set => Written::Unsure(format!("`{p}` (a non-root USER owns it)")),
+                Some(p) => Written::Path(p),
+                None => Written::Unsure(format!("`{raw}`")),
+            };
+            push(w, &mut out);
+        }
+    }
+    // A path a `chown` gave to another user: the copy would be root's.
+    let out: Vec<Written> = out
+        .into_iter()
+        .map(|w| match w {
+            Written::Path(p) if chowned.iter().any(|c| under(&p, c) || under(c, &p)) => {
+                Written::Unsure(format!("`{p}` (a `chown` changed its owner)"))
+            }
+            w => w,
+        })
+        .collect();
+    // A path inside another one that is copied goes along with it.
+    let dirs: Vec<String> = out
+        .iter()
+        .filter_map(|w| match w {
+            Written::Path(p) => Some(p.clone()),
+            Written::Unsure(_) => None,
+        })
+        .collect();
+    out.into_iter()
+        .filter(|w| match w {
+            Written::Path(p) => !dirs.iter().any(|d| d != p && under(p, d)),
+            Written::Unsure(_) => true,
+        })
+        .collect()
+}
+
+/// The targets of the output redirections (`>`, `>>`, `>|`, `2>`) of a
+/// shell text outside quotes: (as written, literal value). `>&N` and
+/// `/dev/…` are skipped.
+fn redirections(text: &str) -> Vec<(String, Option<String>)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\\' if !single => i += 1,
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'>' if !single && !double => {
+                let mut j = i + 1;
+                if j < b.len() && (b[j] == b'>' || b[j] == b'|') {
+                    j += 1;
+                }
+                if j < b.len() && b[j] == b'&' {
+                    i = j + 1;
+                    continue;
+                }
+                while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+                    j += 1;
+                }
+                let start = j;
+                let (mut sq, mut dq) = (false, false);
+                while j < b.len() {
+                    let d = b[j];
+                    if !sq && !dq && (d.is_ascii_whitespace() || b";|&()<>".contains(&d)) {
+                        break;
+                    }
+                    match d {
+                        b'\'' if !dq => sq = !sq,
+                        b'"' if !sq => dq = !dq,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let raw = &text[start..j];
+                if !raw.is_empty() {
+                    let unq = raw.replace(['"', '\''], "");
+                    let literal = (!raw.contains(['$', '`', '\\'])).then_some(unq);
+                    out.push((raw.to_string(), literal));
+                }
+                i = j;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +537,24 @@ mod tests {
         assert_eq!(runtime("golang:1.21-alpineedge"), None);
         assert_eq!(runtime("golang:1.21-alpine3.18@sha256:abcd"), None);
         assert_eq!(runtime("golang:1.21-bookworm"), None);
+    }
+
+
+    #[test]
+    fn redirection_targets() {
+        let r = redirections(
+            "echo 'a > b' > /etc/app.conf && printf x >>\"/etc/x y\" 2>/dev/null; cat a 2>&1 >$F",
+        );
+        let lits: Vec<Option<&str>> = r.iter().map(|(_, l)| l.as_deref()).collect();
+        assert_eq!(
+            lits,
+            vec![
+                Some("/etc/app.conf"),
+                Some("/etc/x y"),
+                Some("/dev/null"),
+                None
+            ]
+        );
+        assert_eq!(r[3].0, "$F");
     }
 }

@@ -38,8 +38,10 @@
 //! `cargo-sys-libraries`), an unmapped one is refused; for Go they are
 //! refused.
 //!
-//! The runtime stage gets copies of ENV, EXPOSE, USER, WORKDIR, LABEL,
-//! HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT in their order; CMD,
+//! The runtime stage gets copies of ENV, EXPOSE, USER, WORKDIR, VOLUME,
+//! LABEL, HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT in their order, the
+//! ARGs those expand, and what setup RUNs made outside the app folder
+//! ([`carry_setup_files`]); CMD,
 //! ENTRYPOINT, EXPOSE, HEALTHCHECK and STOPSIGNAL move (they mean nothing in
 //! a builder). Stages are named `build` and `runtime` unless the FROM
 //! already has a name. Recipes: `transforms/stages.toml`.
@@ -68,7 +70,7 @@ use super::images::{compiles, has_phrase, run_texts, tokens};
 use crate::data::BuildTools;
 use crate::model::Model;
 use binary::{binary, Lang};
-use facts::apt_facts;
+use facts::{apt_facts, setup_writes, Written};
 use java::java;
 use node::node;
 use python::python;
@@ -93,6 +95,7 @@ fn carried(k: Keyword) -> bool {
             | Keyword::Expose
             | Keyword::User
             | Keyword::Workdir
+            | Keyword::Volume
             | Keyword::Label
             | Keyword::Healthcheck
             | Keyword::Stopsignal
@@ -360,6 +363,21 @@ impl Transform for MultiStage {
             }
             Ok(s) => s,
         };
+        let mut split = split;
+        // (The Python and Node recipes refuse a RUN outside the app folder
+        // themselves.)
+        if !matches!(split.lang, "Python" | "Node") {
+            carry_setup_files(&f, &mut split);
+        }
+        // Non-root (guides: security): dslim adds no USER nobody asked for
+        // on a Debian or `scratch` runtime; DS103 moves a binary's runtime
+        // to distroless as `nonroot` when nothing needs root.
+        if !f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+            split.note.push_str(
+                "; it runs as root, as before: the split adds no USER (a non-root one is safer when \
+                 the program needs no root)",
+            );
+        }
         let edits = edits(&f, stage.name.as_deref(), &split);
         let mut message = format!(
             "a single-stage {} build ships its toolchain; build in a `build` stage and run on \
@@ -461,8 +479,10 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
         edits.push(Edit::insert(from.span.end, t));
     }
     let mut carried_text = String::new();
-    for ins in f.instrs() {
-        if !carried(ins.keyword) {
+    let args = needed_args(f);
+    let src = doc.source();
+    for (k, ins) in f.instrs().iter().enumerate() {
+        if !carried(ins.keyword) && !args.contains(&k) {
             continue;
         }
         let t = doc.text(ins.span.clone());
@@ -471,7 +491,19 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
             carried_text.push_str(nl);
         }
         if moved(ins.keyword) {
-            edits.push(Edit::delete(ins.span.clone()));
+            // The blank lines before a moved instruction go with it when a
+            // blank line or the end of the file follows: else the builder
+            // keeps two blank lines in a row, or one before the runtime's
+            // FROM besides the one the split adds.
+            let after = &src[ins.span.end..];
+            let blank_after = after.trim().is_empty()
+                || after.lines().next().is_some_and(|l| l.trim().is_empty());
+            let start = if blank_after {
+                blank_lines_before(src, ins.span.start)
+            } else {
+                ins.span.start
+            };
+            edits.push(Edit::delete(start..ins.span.end));
         }
     }
     // The builder's tail goes after its last RUN (same USER as the build).
@@ -509,4 +541,130 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
     }
     edits.push(Edit::insert(end, t));
     edits
+}
+
+/// The start of the blank lines right before `at` (the start of a line);
+/// `at` when there are none. The first line of the file is never taken.
+fn blank_lines_before(src: &str, at: usize) -> usize {
+    let mut start = at;
+    while start > 0 && src[..start].ends_with('\n') {
+        let prev = &src[..start - 1];
+        let line_start = prev.rfind('\n').map_or(0, |n| n + 1);
+        if line_start == 0 || !prev[line_start..].trim().is_empty() {
+            break;
+        }
+        start = line_start;
+    }
+    start
+}
+
+/// The ARG instructions of the stage (indexes into `f.instrs()`) that a
+/// carried instruction expands: build arguments are scoped to a stage
+/// (a global one too needs `ARG NAME` inside it), so the runtime declares
+/// them again, as written (with the default), before their first use.
+/// Only the instructions BuildKit expands variables in count (ENV, LABEL,
+/// EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL; not CMD, ENTRYPOINT or
+/// HEALTHCHECK, which the shell expands at run time from ENV only).
+fn needed_args(f: &Facts) -> Vec<usize> {
+    let instrs = f.instrs();
+    let mut out = Vec::new();
+    for (k, ins) in instrs.iter().enumerate() {
+        if ins.keyword != Keyword::Arg {
+            continue;
+        }
+        let names: Vec<String> = ins.pairs().into_iter().map(|(n, _)| n).collect();
+        // The first later ARG of the same name ends this one's scope of use.
+        let used = instrs[k + 1..]
+            .iter()
+            .take_while(|i| {
+                i.keyword != Keyword::Arg || !i.pairs().iter().any(|(n, _)| names.contains(n))
+            })
+            .filter(|i| carried(i.keyword) && expands(i.keyword))
+            .any(|i| names.iter().any(|n| uses_var(i.args_text(), n)));
+        if used {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// Instructions whose arguments BuildKit expands `$VAR` in.
+fn expands(k: Keyword) -> bool {
+    matches!(
+        k,
+        Keyword::Env
+            | Keyword::Label
+            | Keyword::Expose
+            | Keyword::User
+            | Keyword::Workdir
+            | Keyword::Volume
+            | Keyword::Stopsignal
+    )
+}
+
+/// `text` refers to variable `name`: `$name` (not `$names`) or `${name…}`.
+fn uses_var(text: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices('$').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        if let Some(inner) = rest.strip_prefix('{') {
+            inner
+                .strip_prefix(name)
+                .is_some_and(|r| r.starts_with('}') || r.starts_with(':'))
+        } else {
+            rest.strip_prefix(name)
+                .is_some_and(|r| !r.starts_with(ident))
+        }
+    })
+}
+
+/// What the setup RUNs made outside the app or build folder goes to the
+/// runtime too: a literal path written by root is copied from the builder
+/// (`RUN echo … > /etc/app.conf` → `COPY --from=build /etc/app.conf
+/// /etc/app.conf`); anything else (a path with variables, a file a non-root
+/// USER or a `chown` owns, the accounts `useradd` adds) makes the split
+/// advice, naming it.
+fn carry_setup_files(f: &Facts, s: &mut Split) {
+    let mut keep: Vec<String> = f.workdir.iter().filter(|w| *w != "/").cloned().collect();
+    for l in s.runtime_head.iter().chain(&s.runtime_tail) {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        if w.first() == Some(&"COPY") && w.iter().any(|a| a.starts_with("--from=")) {
+            keep.extend(
+                w[1..]
+                    .iter()
+                    .filter(|a| !a.starts_with("--"))
+                    .map(|a| a.trim_end_matches('/').to_string()),
+            );
+        }
+    }
+    let mut unsure = Vec::new();
+    let mut copies = Vec::new();
+    for w in setup_writes(f, &keep) {
+        match w {
+            Written::Path(p)
+                if !p.contains(|c: char| c.is_whitespace() || "\"'\\$".contains(c)) =>
+            {
+                copies.push(p)
+            }
+            Written::Path(p) => unsure.push(format!("`{p}`")),
+            Written::Unsure(what) => unsure.push(what),
+        }
+    }
+    if !copies.is_empty() {
+        s.note.push_str(&format!(
+            "; copies what a setup RUN made outside the app folder: {}",
+            copies.join(", ")
+        ));
+    }
+    for p in copies {
+        s.runtime_head
+            .push(format!("COPY --from={{build}} {p} {p}"));
+    }
+    if !unsure.is_empty() {
+        s.applicability = Applicability::DisplayOnly;
+        s.note.push_str(&format!(
+            "; a setup RUN made what the runtime would lack and dslim cannot copy for certain: {}",
+            unsure.join(", ")
+        ));
+    }
 }
