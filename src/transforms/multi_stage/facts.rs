@@ -539,7 +539,6 @@ mod tests {
         assert_eq!(runtime("golang:1.21-bookworm"), None);
     }
 
-
     #[test]
     fn redirection_targets() {
         let r = redirections(
