@@ -159,7 +159,7 @@ impl<'d> Facts<'d> {
         let size = std::mem::size_of::<Instruction>().max(1);
         let offset = (ins as *const Instruction as usize).wrapping_sub(all.as_ptr() as usize);
         let k = offset / size;
-        if offset % size == 0 && k < all.len() && std::ptr::eq(&all[k], ins) {
+        if offset.is_multiple_of(size) && k < all.len() && std::ptr::eq(&all[k], ins) {
             k
         } else {
             0
