@@ -178,8 +178,8 @@ pub(super) fn apt_facts(f: &Facts, cx: &Context) -> AptFacts {
     facts
 }
 
-/// What `apk add` installs. `--virtual NAME` (`-t`) names a group, not a
-/// package.
+/// What `apk add` installs (`--virtual NAME`, `-t`, names a group, not a
+/// package: `[apk] value-options`).
 fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
     let Some(apk) = cx.data().manager("apk") else {
         return;
@@ -208,22 +208,14 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
             {
                 continue;
             }
-            let words = &script.commands[call.command].words;
-            let mut skip_next = false;
-            for word in &words[call.sub_word.map_or(words.len(), |s| s + 1)..] {
-                if std::mem::take(&mut skip_next) {
-                    continue;
-                }
-                let Some(l) = word.literal.as_deref() else {
-                    facts.apk_opaque = true;
-                    break;
-                };
-                if l.starts_with('-') {
-                    skip_next = apk.value_options.iter().any(|v| v == l);
-                } else {
-                    let name = l.split(['=', '<', '>', '~']).next().unwrap_or_default();
-                    facts.apk.push(name.to_string());
-                }
+            match runedit::install_packages(script, &call, apk) {
+                Some(p) => facts.apk.extend(p.into_iter().map(|p| {
+                    p.split(['=', '<', '>', '~'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })),
+                None => facts.apk_opaque = true,
             }
         }
     }
