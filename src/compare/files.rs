@@ -709,6 +709,20 @@ mod tests {
     }
 
     #[test]
+    fn cargo_cache_bookkeeping_is_a_cache() {
+        let r = Rules::with_caches(crate::data::builtin());
+        for p in [
+            "/usr/local/cargo/registry/index/x",
+            "/usr/local/cargo/.global-cache",
+            "/usr/local/cargo/.package-cache",
+            "/usr/local/cargo/.package-cache-mutate",
+        ] {
+            assert_eq!(r.reason(p), Some(Reason::Cache("cargo".into())), "{p}");
+        }
+        assert_eq!(r.reason("/usr/local/cargo/bin/app"), None);
+    }
+
+    #[test]
     fn builder_base_paths_are_expected() {
         let r = Rules {
             builder_base: Some((
