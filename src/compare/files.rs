@@ -149,6 +149,11 @@ pub enum Reason {
     BuildInput,
     /// Accepted with `--allow GLOB`.
     Allowed(String),
+    /// The fixed image has it at another path that the original lacks:
+    /// the same file name and size (a package moved into a venv), or a
+    /// script of the same name in a `bin` folder (its `#!` line names the
+    /// new place, so its size differs).
+    Moved,
 }
 
 impl Reason {
@@ -163,6 +168,9 @@ impl Reason {
                 "build inputs: under a COPY destination, left in the builder stage".into()
             }
             Reason::Allowed(g) => format!("allowed by --allow {g}"),
+            Reason::Moved => {
+                "moved: the fixed image has the same file at another path (a venv)".into()
+            }
         }
     }
     fn key(&self) -> String {
@@ -172,6 +180,7 @@ impl Reason {
             Reason::BuilderBase(i) => format!("builder-base:{i}"),
             Reason::BuildInput => "build-input".into(),
             Reason::Allowed(g) => format!("allowed:{g}"),
+            Reason::Moved => "moved".into(),
         }
     }
 }
@@ -472,6 +481,26 @@ pub fn diff(
     let mut missing: BTreeMap<String, (Option<Reason>, Change)> = BTreeMap::new();
     let mut changed: Vec<(Option<Reason>, Change)> = Vec::new();
     let before_links = folder_links(before);
+    // Files only the fixed image has, by file name: where a missing file
+    // may have moved to.
+    let mut added_by_name: HashMap<&str, Vec<(&str, &Entry)>> = HashMap::new();
+    for (p, e) in after {
+        if e.kind != EntryKind::Dir && !before.contains_key(p) {
+            let name = &p[p.rfind('/').map_or(0, |i| i + 1)..];
+            added_by_name.entry(name).or_default().push((p, e));
+        }
+    }
+    let in_bin = |p: &str| p[..p.rfind('/').unwrap_or(0)].ends_with("/bin");
+    let moved = |path: &str, a: &Entry| -> bool {
+        if a.kind == EntryKind::Dir {
+            return false;
+        }
+        let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
+        added_by_name.get(name).is_some_and(|v| {
+            v.iter()
+                .any(|(q, b)| b.kind == a.kind && (b.size == a.size || (in_bin(path) && in_bin(q))))
+        })
+    };
     let mut matched: HashSet<String> = HashSet::new();
     for (path, a) in before {
         let found = counterpart(path, after, &before_links);
@@ -482,7 +511,7 @@ pub fn diff(
         }
         match found {
             None => {
-                let reason = reason_of(path);
+                let reason = reason_of(path).or_else(|| moved(path, a).then_some(Reason::Moved));
                 let mut top = path.as_str();
                 let mut cur = path.as_str();
                 while let Some(i) = cur.rfind('/').filter(|&i| i > 0) {
@@ -768,5 +797,39 @@ mod tests {
             .unexpected_missing
             .iter()
             .any(|c| c.path == "/usr/bin/app" || c.path == "/usr/bin"));
+    }
+
+    #[test]
+    fn files_moved_into_a_venv_are_expected() {
+        let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        tree(
+            b.path(),
+            &[
+                (
+                    "usr/local/lib/python3.11/site-packages/flask/app.py",
+                    "code",
+                ),
+                ("usr/local/bin/flask", "#!/usr/local/bin/python\nx"),
+                ("usr/local/share/app.conf", "conf"),
+            ],
+        );
+        tree(
+            a.path(),
+            &[
+                ("opt/venv/lib/python3.11/site-packages/flask/app.py", "code"),
+                ("opt/venv/bin/flask", "#!/opt/venv/bin/python\nx"),
+            ],
+        );
+        let (tb, ta) = (walk(b.path()).unwrap(), walk(a.path()).unwrap());
+        let d = diff(&tb, &ta, b.path(), a.path(), &Rules::default());
+        // Only the file that is nowhere in the fixed image is unexpected
+        // (folded into its top-most missing folder, `/usr` here).
+        let files: usize = d.unexpected_missing.iter().map(|c| c.files).sum();
+        assert_eq!(files, 1, "{:?}", d.unexpected_missing);
+        assert!(d
+            .unexpected_missing
+            .iter()
+            .all(|c| "/usr/local/share/app.conf".starts_with(&c.path)));
+        assert!(d.expected.iter().any(|g| g.reason.starts_with("moved")));
     }
 }
