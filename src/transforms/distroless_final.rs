@@ -470,7 +470,9 @@ impl Transform for DistrolessFinal {
             edits.push(Edit::replace(span.clone(), target));
             // Non-root (guides: security): the distroless images have the
             // `nonroot` user (65532); it runs the program when nothing in the
-            // stage needs root. `scratch` has no users.
+            // stage needs root. Written as the number: Kubernetes'
+            // `runAsNonRoot` can only verify a numeric USER, and hadolint
+            // (DL3066) asks for one. `scratch` has no users.
             let root_needed = if scratch {
                 Some("`scratch` has no non-root user".to_string())
             } else {
@@ -480,12 +482,9 @@ impl Transform for DistrolessFinal {
                 None => {
                     let before = entry.into_iter().chain(cmd).map(|i| i.span.start).min();
                     if let Some(at) = before {
-                        edits.push(Edit::insert(
-                            at,
-                            format!("USER nonroot{}", doc.line_ending()),
-                        ));
+                        edits.push(Edit::insert(at, format!("USER 65532{}", doc.line_ending())));
                     }
-                    "; runs as `nonroot` (uid 65532) instead of root: nothing in the stage \
+                    "; runs as `nonroot` (`USER 65532`) instead of root: nothing in the stage \
                      needs root, but a program that writes outside /tmp and its home \
                      (/home/nonroot), for example into its WORKDIR, now fails"
                         .to_string()

@@ -7,5 +7,5 @@ COPY . .
 RUN CGO_ENABLED=1 go build -o /src/app .
 FROM gcr.io/distroless/cc-debian13
 COPY --from=build /src/app /usr/local/bin/app
-USER nonroot
+USER 65532
 CMD ["app"]

@@ -3,6 +3,6 @@ RUN go build -o /app .
 FROM gcr.io/distroless/cc-debian13
 COPY --from=build /app /app
 EXPOSE 8080
-USER nonroot
+USER 65532
 ENTRYPOINT ["/app"]
 CMD ["--port", "8080"]

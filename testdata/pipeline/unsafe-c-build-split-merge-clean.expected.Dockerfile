@@ -9,5 +9,5 @@ RUN gcc -O2 -o /usr/local/bin/hello hello.c
 FROM gcr.io/distroless/cc-debian13 AS runtime
 COPY --from=build /usr/local/bin/hello /usr/local/bin/hello
 WORKDIR /src
-USER nonroot
+USER 65532
 CMD ["/usr/local/bin/hello"]

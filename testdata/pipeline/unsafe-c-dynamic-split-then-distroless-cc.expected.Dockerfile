@@ -9,5 +9,5 @@ RUN gcc -O2 -o hello hello.c
 FROM gcr.io/distroless/cc-debian13 AS runtime
 COPY --from=build /src/hello /src/hello
 WORKDIR /src
-USER nonroot
+USER 65532
 CMD ["./hello"]

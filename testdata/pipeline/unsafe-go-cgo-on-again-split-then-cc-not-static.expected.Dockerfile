@@ -10,5 +10,5 @@ COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certifica
 COPY --from=build /src/app /src/app
 ENV CGO_ENABLED=0
 WORKDIR /src
-USER nonroot
+USER 65532
 CMD ["/src/app"]

@@ -9,5 +9,5 @@ RUN cargo build --release
 FROM gcr.io/distroless/cc-debian13 AS runtime
 COPY --from=build /src/target/release/hello /src/target/release/hello
 WORKDIR /src
-USER nonroot
+USER 65532
 CMD ["./target/release/hello"]
