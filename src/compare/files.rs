@@ -149,10 +149,10 @@ pub enum Reason {
     BuildInput,
     /// Accepted with `--allow GLOB`.
     Allowed(String),
-    /// The fixed image has it at another path that the original lacks:
-    /// the same file name and size (a package moved into a venv), or a
-    /// script of the same name in a `bin` folder (its `#!` line names the
-    /// new place, so its size differs).
+    /// The fixed image has it at another path that the original lacks,
+    /// with the same file name and the same size or in a folder of the same
+    /// name: a package moved into a venv (its `.pyc` files, `RECORD` and
+    /// console scripts in `bin` name the new place, so their size differs).
     Moved,
 }
 
@@ -490,15 +490,20 @@ pub fn diff(
             added_by_name.entry(name).or_default().push((p, e));
         }
     }
-    let in_bin = |p: &str| p[..p.rfind('/').unwrap_or(0)].ends_with("/bin");
+    // The folder a path is in, by name (`/usr/local/bin/flask` → `bin`).
+    let parent_name = |p: &str| {
+        let dir = &p[..p.rfind('/').unwrap_or(0)];
+        dir[dir.rfind('/').map_or(0, |i| i + 1)..].to_string()
+    };
     let moved = |path: &str, a: &Entry| -> bool {
         if a.kind == EntryKind::Dir {
             return false;
         }
         let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
         added_by_name.get(name).is_some_and(|v| {
-            v.iter()
-                .any(|(q, b)| b.kind == a.kind && (b.size == a.size || (in_bin(path) && in_bin(q))))
+            v.iter().any(|(q, b)| {
+                b.kind == a.kind && (b.size == a.size || parent_name(path) == parent_name(q))
+            })
         })
     };
     let mut matched: HashSet<String> = HashSet::new();
@@ -809,6 +814,10 @@ mod tests {
                     "usr/local/lib/python3.11/site-packages/flask/app.py",
                     "code",
                 ),
+                (
+                    "usr/local/lib/python3.11/site-packages/flask/__pycache__/app.pyc",
+                    "/usr/local/x",
+                ),
                 ("usr/local/bin/flask", "#!/usr/local/bin/python\nx"),
                 ("usr/local/share/app.conf", "conf"),
             ],
@@ -817,6 +826,10 @@ mod tests {
             a.path(),
             &[
                 ("opt/venv/lib/python3.11/site-packages/flask/app.py", "code"),
+                (
+                    "opt/venv/lib/python3.11/site-packages/flask/__pycache__/app.pyc",
+                    "/opt/x",
+                ),
                 ("opt/venv/bin/flask", "#!/opt/venv/bin/python\nx"),
             ],
         );
