@@ -164,6 +164,24 @@ fn resolve(path: &Path) -> io::Result<PathBuf> {
 
 /// `path` made absolute against the working directory and free of `.`
 /// and `..` (lexically: symlinks are not resolved).
+/// An absolute path inside an image, as text, with `.`, `..` and doubled
+/// `/` resolved and no trailing `/` (`/app/./bin/../x` → `/app/x`): what
+/// DS201 joins COPY and build paths with, and how `dslim compare` follows
+/// link targets.
+pub fn image_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 pub fn lexical_absolute(path: &Path) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let mut out = PathBuf::new();

@@ -365,28 +365,13 @@ fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// Compares the original's tree (`before`, mounted at `root_before`) with
 /// the fixed image's, and sorts the differences with `rules`.
-/// `path` with `.` and `..` resolved (absolute, no trailing `/`).
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
 /// Where a symbolic link at `link` points, as an absolute path.
 fn link_target(link: &str, target: &str) -> String {
     if target.starts_with('/') {
-        normalize(target)
+        crate::fsutil::image_path(target)
     } else {
         let parent = &link[..link.rfind('/').unwrap_or(0)];
-        normalize(&format!("{parent}/{target}"))
+        crate::fsutil::image_path(&format!("{parent}/{target}"))
     }
 }
 

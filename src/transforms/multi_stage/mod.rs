@@ -243,17 +243,7 @@ fn join(dir: &str, p: &str) -> String {
     } else {
         format!("{dir}/{p}")
     };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in whole.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    let mut out = format!("/{}", parts.join("/"));
+    let mut out = crate::fsutil::image_path(&whole);
     if whole.ends_with('/') && out != "/" {
         out.push('/');
     }
