@@ -147,6 +147,11 @@ pub enum Reason {
     /// context, and what the build made next to them), when the fixed image
     /// is built on another base: they stay in the builder stage.
     BuildInput,
+    /// Under the original's build folder (the WORKDIR a RUN ran in) when
+    /// the fixed image copies its artifact from that folder of a builder
+    /// stage (`COPY --from=build /app/app.jar …`): what else the build made
+    /// there (javac's class folder, object files) stays in the builder.
+    BuildOutput(String),
     /// Accepted with `--allow GLOB`.
     Allowed(String),
     /// The fixed image has it at another path that the original lacks,
@@ -167,6 +172,10 @@ impl Reason {
             Reason::BuildInput => {
                 "build inputs: under a COPY destination, left in the builder stage".into()
             }
+            Reason::BuildOutput(d) => format!(
+                "build outputs: in the build folder {d}, whose artifact alone the runtime \
+                 copies; left in the builder stage"
+            ),
             Reason::Allowed(g) => format!("allowed by --allow {g}"),
             Reason::Moved => {
                 "moved: the fixed image has the same file at another path (a venv)".into()
@@ -179,6 +188,7 @@ impl Reason {
             Reason::Scratch => "scratch".into(),
             Reason::BuilderBase(i) => format!("builder-base:{i}"),
             Reason::BuildInput => "build-input".into(),
+            Reason::BuildOutput(d) => format!("build-output:{d}"),
             Reason::Allowed(g) => format!("allowed:{g}"),
             Reason::Moved => "moved".into(),
         }
@@ -198,6 +208,9 @@ pub struct Rules {
     pub builder_base: Option<(String, HashSet<String>)>,
     /// With `builder_base`: the original's COPY/ADD destinations.
     pub build_inputs: Vec<String>,
+    /// With `builder_base`: the original's build folders the fixed image
+    /// copies an artifact from.
+    pub build_outputs: Vec<String>,
     /// `--allow` globs.
     pub allow: Vec<(String, globset::GlobMatcher)>,
 }
@@ -267,6 +280,9 @@ impl Rules {
             }
             if self.build_inputs.iter().any(|d| under(path, d)) {
                 return Some(Reason::BuildInput);
+            }
+            if let Some(d) = self.build_outputs.iter().find(|d| under(path, d)) {
+                return Some(Reason::BuildOutput(d.clone()));
             }
         }
         None

@@ -348,6 +348,7 @@ pub fn run(
                 &o.probe,
                 bases,
                 src,
+                &outcome.fixed,
                 &mut rules,
                 tmp.path(),
                 progress,
@@ -464,6 +465,70 @@ fn copy_destinations(src: &str) -> Vec<String> {
     out
 }
 
+/// The build folders of the original (the literal WORKDIRs its RUNs ran
+/// in, `/` aside) that the fixed Dockerfile's last stage copies an
+/// artifact from (`COPY --from=STAGE /app/app.jar …`, the source under
+/// the folder): the rest of what the build made there stays in the builder.
+fn build_output_folders(original: &str, fixed: &str) -> Vec<String> {
+    use crate::syntax::Keyword;
+    let (Ok(orig), Ok(fix)) = (
+        crate::syntax::Document::parse(original),
+        crate::syntax::Document::parse(fixed),
+    ) else {
+        return Vec::new();
+    };
+    let mut folders: Vec<String> = Vec::new();
+    for st in orig.stages() {
+        let mut workdir: Option<String> = None;
+        for i in &orig.instructions()[st.instructions.clone()] {
+            match i.keyword {
+                Keyword::Workdir => {
+                    let w = i.args_text().trim();
+                    workdir = if w.contains('$') {
+                        None
+                    } else if w.starts_with('/') {
+                        Some(crate::fsutil::image_path(w))
+                    } else {
+                        workdir.map(|d| crate::fsutil::image_path(&format!("{d}/{w}")))
+                    };
+                }
+                Keyword::Run => {
+                    if let Some(w) = workdir.as_ref().filter(|w| *w != "/") {
+                        if !folders.contains(w) {
+                            folders.push(w.clone());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some(last) = fix.stages().last() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in &fix.instructions()[last.instructions.clone()] {
+        if i.keyword != Keyword::Copy || i.flag("from").is_none() {
+            continue;
+        }
+        let Some((srcs, _)) = i.copy_parts() else {
+            continue;
+        };
+        for s in srcs {
+            if !s.starts_with('/') || s.contains(['$', '*', '?', '[']) {
+                continue;
+            }
+            let s = crate::fsutil::image_path(s);
+            for d in &folders {
+                if s.starts_with(&format!("{d}/")) && !out.contains(d) {
+                    out.push(d.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Runs and mounts both images: the probe's outcome in each and the file
 /// diff. `bases`: the images the original's and the fixed image's last
 /// stages are built on (when they differ, the original's base files are
@@ -476,6 +541,7 @@ fn behaviour(
     probe: &Probe,
     bases: (Option<String>, Option<String>),
     original: &str,
+    fixed: &str,
     rules: &mut files::Rules,
     tmp: &Path,
     progress: &mut dyn Progress,
@@ -513,6 +579,7 @@ fn behaviour(
                 Ok(p) => {
                     rules.builder_base = Some((base.clone(), p));
                     rules.build_inputs = copy_destinations(original);
+                    rules.build_outputs = build_output_folders(original, fixed);
                 }
                 Err(f) => progress.status(&format!(
                     "warning: cannot read the files of {base} ({}): its files are not told apart",
@@ -816,6 +883,22 @@ mod tests {
             root_image("ARG V=3\nFROM python:$V\n").as_deref(),
             Some("python:3")
         );
+    }
+
+    #[test]
+    fn build_output_folders_are_those_the_artifact_comes_from() {
+        let orig = "FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY src ./src\n\
+                    RUN javac -d out x.java && jar --create --file app.jar -C out .\n\
+                    WORKDIR /srv\nENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]\n";
+        let fixed = "FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY src ./src\n\
+                     RUN javac -d out x.java\n\nFROM eclipse-temurin:21-jre AS runtime\n\
+                     COPY --from=build /app/app.jar /app/app.jar\n";
+        assert_eq!(build_output_folders(orig, fixed), ["/app"]);
+        // Nothing copied from the build folder: nothing is a build output.
+        let other = "FROM a AS build\nFROM b\nCOPY --from=build /opt/x /opt/x\nCOPY y /app/y\n";
+        assert!(build_output_folders(orig, other).is_empty());
+        // A WORKDIR no RUN ran in is no build folder.
+        assert!(build_output_folders("FROM a\nWORKDIR /app\nCOPY x .\n", fixed).is_empty());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 # imagemagick is something the program runs, not a build tool: the runtime
-# would lack it.
+# installs it too, so the static binary goes onto bookworm-slim, not scratch.
 FROM debian:bookworm
 RUN apt-get update \
     && apt-get install -y --no-install-recommends golang-go ca-certificates imagemagick \

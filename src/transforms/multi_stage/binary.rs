@@ -225,10 +225,8 @@ pub(super) fn binary(
         }
     }
     let (at, bin, static_here) = found?;
-    if f.runs().any(|r| f.index(r) > at) {
-        return Some(Err(
-            "a RUN after the build changes the image the binary may need".into(),
-        ));
+    if let Some(why) = after_build(f, at, &bin) {
+        return Some(Err(why));
     }
     let build_run = &f.doc.instructions()[at];
     let mount_wd = f.workdir_at(at).unwrap_or_else(|| "/".into());
@@ -281,14 +279,36 @@ pub(super) fn binary(
         ));
     }
     let builder = &data.builder;
-    if let Some(p) = apt.packages.iter().find(|p| {
+    // What apt installs beside the build tools may be used at run time: the
+    // runtime installs it too (same release, same recommends), unless a
+    // later `apt-get remove|purge` took it away again.
+    let mut carry: Vec<String> = Vec::new();
+    for p in apt.packages.iter().filter(|p| {
         !(builder.only_builds(p)
             || p.starts_with("lib") && p.ends_with("-dev")
             || lang == Lang::C && p.ends_with("-dev"))
     }) {
+        if apt.removed.contains(p) || carry.contains(p) {
+            continue;
+        }
+        if p.ends_with("-dev") {
+            return Some(Err(format!(
+                "apt installs `{p}` in the builder, which the runtime would lack (only build \
+                 tools stay behind: `[builder] packages` in transforms/stages.toml)"
+            )));
+        }
+        if apt.pinned.contains(p) {
+            return Some(Err(format!(
+                "apt installs `{p}` in the builder with a pinned version, which the runtime \
+                 would lack (dslim carries only unpinned packages)"
+            )));
+        }
+        carry.push(p.clone());
+    }
+    if let (Some(p), Some(what)) = (carry.first(), apt.configured) {
         return Some(Err(format!(
-            "apt installs `{p}` in the builder, which the runtime would lack (only build tools \
-             stay behind: `[builder] packages` in transforms/stages.toml)"
+            "apt installs `{p}` in the builder, which the runtime would lack, and a RUN \
+             configures apt (`{what}`) in a way an install in the runtime stage would not see"
         )));
     }
     // The same for `apk add` (Alpine).
@@ -359,7 +379,15 @@ pub(super) fn binary(
         cert_note = "; the builder has no CA bundle, so none is copied";
     }
 
-    let (image, note) = if cgo_off {
+    if let Some(p) = carry.first().filter(|_| alpine) {
+        return Some(Err(format!(
+            "apt installs `{p}` in the builder, which the musl runtime would lack"
+        )));
+    }
+    // A static binary beside packages the program may run goes onto the
+    // builder's slim release, which can install them.
+    let on_scratch = cgo_off && carry.is_empty();
+    let (image, note) = if on_scratch {
         if f.last(Keyword::Healthcheck)
             .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
         {
@@ -456,7 +484,7 @@ pub(super) fn binary(
                 }
                 Err(e) => return Some(Err(e)),
             }
-            if img.short_name() == "gcc" && cxx && !c_static_libstdcxx(f) {
+            if img.short_name() == "gcc" && cxx && !cgo_off && !c_static_libstdcxx(f) {
                 return Some(Err(
                     "a C++ binary from the `gcc` image links its newer libstdc++ (in \
                      /usr/local/lib64), which a Debian slim runtime has only in an older \
@@ -468,7 +496,7 @@ pub(super) fn binary(
         }
         if let Some(dev) = apt
             .dev_library()
-            .filter(|_| cargo_lock.is_none() && lang != Lang::C)
+            .filter(|_| cargo_lock.is_none() && lang != Lang::C && !cgo_off)
         {
             return Some(Err(format!(
                 "the binary may link a library apt installs in the builder (`{dev}`), which \
@@ -486,10 +514,26 @@ pub(super) fn binary(
                 img.text
             )));
         };
-        let packages = match runtime_packages(&lib_keys, r, &data.builder, &image) {
+        let mut packages = match runtime_packages(&lib_keys, r, &data.builder, &image) {
             Ok(p) => p,
             Err(e) => return Some(Err(e)),
         };
+        if let Some(p) = carry.first() {
+            // The same package names exist only in the builder's own release.
+            if !same_release(img) {
+                return Some(Err(format!(
+                    "apt installs `{p}` in the builder, which the runtime would lack, and the \
+                     builder's tag names no Debian release, so the runtime `{image}` may not \
+                     have the same packages"
+                )));
+            }
+        }
+        let carried: Vec<String> = carry
+            .iter()
+            .filter(|p| !packages.contains(p))
+            .cloned()
+            .collect();
+        packages.extend(carried.iter().cloned());
         if lang == Lang::C && !packages.is_empty() && apt.recommends && !has_certificates {
             return Some(Err(
                 "the builder may have a CA bundle from packages apt installs as \
@@ -500,20 +544,46 @@ pub(super) fn binary(
             ));
         }
         note.push_str(match lang {
+            _ if cgo_off => {
+                " (static binary, on the builder's release for the packages apt installs \
+                 beside the build tools"
+            }
             Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`",
             Lang::C => " (glibc runtime without the compiler",
             Lang::Rust => " (glibc runtime without the toolchain",
         });
         if !packages.is_empty() {
-            note.push_str(&format!(
-                "; installs {} for {}",
-                packages.join(" "),
-                lib_keys.join(", ")
-            ));
+            let libs: Vec<&String> = packages.iter().filter(|p| !carried.contains(p)).collect();
+            if !libs.is_empty() {
+                note.push_str(&format!(
+                    "; installs {} for {}",
+                    libs.iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    lib_keys.join(", ")
+                ));
+            }
+            if !carried.is_empty() {
+                note.push_str(&format!(
+                    "; installs {} as the builder does (apt installs {} there beside the build \
+                     tools; the program may use {})",
+                    carried.join(" "),
+                    if carried.len() == 1 { "it" } else { "them" },
+                    if carried.len() == 1 { "it" } else { "them" },
+                ));
+            }
+            // Carried packages come with their recommendations when the
+            // builder's did.
+            let flag = if !carried.is_empty() && apt.recommends {
+                ""
+            } else {
+                " --no-install-recommends"
+            };
             head.insert(
                 0,
                 format!(
-                    "RUN apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*",
+                    "RUN apt-get update && apt-get install -y{flag} {} && rm -rf /var/lib/apt/lists/*",
                     packages.join(" ")
                 ),
             );
@@ -762,6 +832,156 @@ fn sys_crates(lock: &str) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Why a RUN after the build (instruction `at`, which wrote `bin`) blocks
+/// the split, if one does. Such a RUN may only do what changes nothing the
+/// runtime gets: remove files other than the binary, `chmod`/`strip` the
+/// binary or files in the build folder (`COPY --from` keeps the mode), run
+/// tests (`go test|vet`, `cargo test`, `make test|check`, `ctest`), print,
+/// or run apt (what it installs the runtime installs too). Files and
+/// accounts it makes are [`super::carry_setup_files`]'s.
+fn after_build(f: &Facts, at: usize, bin: &str) -> Option<String> {
+    let build_dir = f.cwd_at(at).filter(|d| d != "/");
+    for ins in f.runs().filter(|r| f.index(r) > at) {
+        let i = f.index(ins);
+        let Some(script) = f.model.script(i) else {
+            return Some(
+                "a RUN after the build, which dslim cannot read, may change what the binary needs"
+                    .into(),
+            );
+        };
+        if super::facts::writes_files(ins.args_text()) {
+            return Some(
+                "a RUN after the build writes a file (`>`), which the runtime would lack".into(),
+            );
+        }
+        let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
+        let cwd = f.cwd_at(i).filter(|_| !cd);
+        let resolve = |a: &str| -> Option<String> {
+            if a.contains('\u{0}') {
+                None
+            } else if a.starts_with('/') {
+                Some(join("/", a))
+            } else {
+                cwd.as_deref().map(|c| join(c, a))
+            }
+        };
+        for c in &script.commands {
+            let w = words(c);
+            let Some(&name) = w.first() else { continue };
+            let args: Vec<&str> = w[1..]
+                .iter()
+                .copied()
+                .filter(|a| !a.starts_with('-'))
+                .collect();
+            let ok = match name {
+                "true" | ":" | "echo" | "printf" | "ls" | "set" | "cd" | "apt-get" | "apt" => true,
+                "go" => matches!(w.get(1), Some(&("test" | "vet" | "version" | "env"))),
+                "cargo" => matches!(w.get(1), Some(&("test" | "clippy" | "fmt"))),
+                "make" | "gmake" => {
+                    !args.is_empty()
+                        && args
+                            .iter()
+                            .all(|a| matches!(*a, "test" | "check" | "tests"))
+                }
+                "ctest" => true,
+                // Removing anything but the binary (or a folder holding it)
+                // leaves the runtime as it is.
+                "rm" => {
+                    // As written: a glob is no literal word. A glob removes
+                    // at most what is in the folder before it.
+                    let raw: Vec<&str> = c.words[1..]
+                        .iter()
+                        .map(|x| x.raw.as_str())
+                        .filter(|a| !a.starts_with('-'))
+                        .map(|a| {
+                            if a.contains(['$', '`', '"', '\'', '\\', '{']) {
+                                "\u{0}"
+                            } else {
+                                a
+                            }
+                        })
+                        .collect();
+                    let hits_bin = |a: &&str| {
+                        let fixed = match a.find(['*', '?', '[']) {
+                            Some(g) => a[..g].rsplit_once('/').map_or("", |(d, _)| d),
+                            None => a,
+                        };
+                        let fixed = if fixed.is_empty() && a.starts_with('/') {
+                            "/"
+                        } else {
+                            fixed
+                        };
+                        resolve(fixed).is_none_or(|p| {
+                            p == bin || bin.starts_with(&format!("{}/", p.trim_end_matches('/')))
+                        })
+                    };
+                    if let Some((k, _)) = raw.iter().enumerate().find(|(_, a)| hits_bin(a)) {
+                        let shown = c.words[1..]
+                            .iter()
+                            .map(|x| x.raw.as_str())
+                            .filter(|a| !a.starts_with('-'))
+                            .nth(k)
+                            .unwrap_or("");
+                        return Some(format!(
+                            "a RUN after the build removes `{shown}`, which is or may hold the \
+                             binary the runtime copies"
+                        ));
+                    }
+                    true
+                }
+                // The mode travels with `COPY --from`; the build folder
+                // stays behind.
+                "chmod" | "strip" => {
+                    let targets = if name == "chmod" {
+                        args.get(1..)
+                    } else {
+                        Some(&args[..])
+                    };
+                    targets.is_some_and(|t| {
+                        !t.is_empty()
+                            && t.iter().all(|a| {
+                                resolve(a).is_some_and(|p| {
+                                    p == bin
+                                        || build_dir
+                                            .as_deref()
+                                            .is_some_and(|d| p.starts_with(&format!("{d}/")))
+                                })
+                            })
+                    })
+                }
+                _ => false,
+            };
+            if !ok {
+                let shown = if name.contains('\u{0}') {
+                    "a command dslim cannot read"
+                } else {
+                    name
+                };
+                return Some(format!(
+                    "a RUN after the build runs `{shown}`, which may change what the runtime needs \
+                     (only removals, `chmod`/`strip` of the binary, tests and apt are carried)"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Whether the glibc runtime of a build on `img` is the builder's own
+/// release (a `debian`/`ubuntu` tag, or one naming a Debian codename), so
+/// the packages apt installed there have the same names and versions.
+fn same_release(img: &crate::syntax::ImageRef) -> bool {
+    match img.short_name() {
+        // `debian:latest` and the `stable-slim` runtime track the same
+        // release; an Ubuntu runtime is the builder's own image.
+        "debian" | "ubuntu" => true,
+        _ => img.tag.as_deref().is_some_and(|t| {
+            t.split('-')
+                .any(|p| ["buster", "bullseye", "bookworm", "trixie", "forky"].contains(&p))
+        }),
+    }
 }
 
 /// The Debian release of a `debian:<release>[-slim]` runtime image.

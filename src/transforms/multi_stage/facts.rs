@@ -21,9 +21,15 @@ pub(super) fn program(f: &Facts) -> Result<Option<String>, String> {
     // Read without the shell parser (its parses are for RUNs): a plain first
     // word, and nothing that makes more than one command.
     let text = i.args_text().trim();
-    let first = text.split_whitespace().next().unwrap_or("");
+    // `exec PROGRAM …` replaces the shell with the program: the same one.
+    let mut w = text.split_whitespace();
+    let first = match w.next().unwrap_or("") {
+        "exec" => w.next().unwrap_or(""),
+        first => first,
+    };
     let plain = |w: &str| {
         !w.is_empty()
+            && !w.starts_with('-')
             && !w.contains('=')
             && w.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "/._-+@%:,".contains(c))
@@ -88,6 +94,14 @@ pub(super) struct AptFacts {
     pub(super) apk: Vec<String>,
     /// An `apk add` dslim cannot read.
     pub(super) apk_opaque: bool,
+    /// Packages an `apt-get remove|purge` takes away again.
+    pub(super) removed: Vec<String>,
+    /// Packages installed with a pinned version (`name=1.2`).
+    pub(super) pinned: Vec<String>,
+    /// What in a RUN configures apt beyond the image's defaults (a source
+    /// list, a key, debconf answers): a runtime stage's `apt-get install`
+    /// would not see it.
+    pub(super) configured: Option<&'static str>,
 }
 
 impl AptFacts {
@@ -152,11 +166,30 @@ pub(super) fn apt_facts(f: &Facts, cx: &Context) -> AptFacts {
         if !text.contains("apt") {
             continue;
         }
+        if facts.configured.is_none() {
+            facts.configured = [
+                "sources.list",
+                "add-apt-repository",
+                "apt-key",
+                "/etc/apt/",
+                "keyrings",
+                "debconf-set-selections",
+                "dpkg --add-architecture",
+            ]
+            .into_iter()
+            .find(|m| text.contains(m));
+        }
         let Some(script) = f.model.script(f.index(ins)) else {
             facts.opaque = true;
             continue;
         };
         for call in runedit::find_calls(script, apt) {
+            if matches!(call.sub.as_deref(), Some("remove" | "purge")) {
+                if let Some(p) = runedit::install_packages(script, &call, apt) {
+                    facts.removed.extend(p);
+                }
+                continue;
+            }
             if !call
                 .sub
                 .as_deref()
@@ -165,10 +198,13 @@ pub(super) fn apt_facts(f: &Facts, cx: &Context) -> AptFacts {
                 continue;
             }
             match runedit::install_packages(script, &call, apt) {
-                Some(p) => facts.packages.extend(
-                    p.into_iter()
-                        .map(|p| p.split('=').next().unwrap_or_default().to_string()),
-                ),
+                Some(p) => facts.packages.extend(p.into_iter().map(|p| {
+                    let name = p.split('=').next().unwrap_or_default().to_string();
+                    if p.contains('=') {
+                        facts.pinned.push(name.clone());
+                    }
+                    name
+                })),
                 None => facts.opaque = true,
             }
             facts.recommends |= !no_recommends
@@ -440,6 +476,14 @@ pub(super) fn setup_writes(f: &Facts, keep: &[String]) -> Vec<Written> {
             Written::Unsure(_) => true,
         })
         .collect()
+}
+
+/// Whether a shell text redirects output into a file (not `/dev/…`, not
+/// `>&N`).
+pub(super) fn writes_files(text: &str) -> bool {
+    redirections(text)
+        .iter()
+        .any(|(raw, _)| !raw.starts_with("/dev/"))
 }
 
 /// The targets of the output redirections (`>`, `>>`, `>|`, `2>`) of a

@@ -30,9 +30,11 @@
 //! Dockerfile in the message: Gradle and other Maven builds, and a Python
 //! build with something the split would lose.
 //!
-//! What apt installs stays in the builder, so a binary split is refused
-//! (advice) when apt installs anything but build tools (`[builder]` in
-//! `transforms/stages.toml`): the program might run it. `lib…-dev` packages
+//! What apt installs beside the build tools (`[builder]` in
+//! `transforms/stages.toml`) the program might run: the runtime stage
+//! installs it too when it can do so the same way (the builder's release,
+//! unpinned, no apt source or key of its own), else the split is refused
+//! (advice). `lib…-dev` packages
 //! are fine for a static binary; for a dynamic C or Rust one the runtime
 //! installs the library they stand for (`[binary] runtime-libraries`,
 //! `cargo-sys-libraries`), an unmapped one is refused; for Go they are
@@ -48,7 +50,8 @@
 //!
 //! Nothing changes (no finding) for files that are already multi-stage,
 //! FROM with variables, or builds that are not recognised; a recognised
-//! build with something the split would lose (a RUN after the build, a
+//! build with something the split would lose (a RUN after the build
+//! other than tests, removals, `chmod` of the binary and apt, a
 //! shell-form CMD on `scratch`, a named USER the runtime lacks, a COPY
 //! outside the app folder, apt packages the program may use) gets advice
 //! instead.
@@ -478,11 +481,31 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
     let mut carried_text = String::new();
     let args = needed_args(f);
     let src = doc.source();
-    for (k, ins) in f.instrs().iter().enumerate() {
+    // The comment lines right above a moved instruction are its own
+    // (lossless: a comment belongs to the instruction below it): they move
+    // with it.
+    let stage = f.instrs();
+    let own_starts: Vec<usize> = stage
+        .iter()
+        .enumerate()
+        .map(|(k, ins)| {
+            if !moved(ins.keyword) {
+                return ins.span.start;
+            }
+            let prev_end = if k == 0 {
+                from.span.end
+            } else {
+                stage[k - 1].span.end
+            };
+            comment_lines_before(src, ins.span.start, prev_end)
+        })
+        .collect();
+    for (k, ins) in stage.iter().enumerate() {
         if !carried(ins.keyword) && !args.contains(&k) {
             continue;
         }
-        let t = doc.text(ins.span.clone());
+        let own_start = own_starts[k];
+        let t = doc.text(own_start..ins.span.end);
         carried_text.push_str(t.trim_start());
         if !t.ends_with('\n') {
             carried_text.push_str(nl);
@@ -492,13 +515,21 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
             // blank line or the end of the file follows: else the builder
             // keeps two blank lines in a row, or one before the runtime's
             // FROM besides the one the split adds.
-            let after = &src[ins.span.end..];
+            // (What follows it: past the moved instructions right after.)
+            let mut end = ins.span.end;
+            for j in k + 1..stage.len() {
+                if !moved(stage[j].keyword) || own_starts[j] != end {
+                    break;
+                }
+                end = stage[j].span.end;
+            }
+            let after = &src[end..];
             let blank_after = after.trim().is_empty()
                 || after.lines().next().is_some_and(|l| l.trim().is_empty());
             let start = if blank_after {
-                blank_lines_before(src, ins.span.start)
+                blank_lines_before(src, own_start)
             } else {
-                ins.span.start
+                own_start
             };
             edits.push(Edit::delete(start..ins.span.end));
         }
@@ -538,6 +569,22 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
     }
     edits.push(Edit::insert(end, t));
     edits
+}
+
+/// The start of the comment lines (`# …`, no blank line between) right
+/// before `at` (the start of a line), not before `floor` (the end of the
+/// instruction before); `at` when there are none.
+fn comment_lines_before(src: &str, at: usize, floor: usize) -> usize {
+    let mut start = at;
+    while start > floor && src[..start].ends_with('\n') {
+        let prev = &src[..start - 1];
+        let line_start = prev.rfind('\n').map_or(0, |n| n + 1);
+        if line_start < floor || !prev[line_start..].trim_start().starts_with('#') {
+            break;
+        }
+        start = line_start;
+    }
+    start
 }
 
 /// The start of the blank lines right before `at` (the start of a line);
