@@ -349,6 +349,20 @@ impl Transform for MultiStage {
             _ => None,
         };
         let Some(result) = result else {
+            // A compiled-language image whose RUNs compile nothing the
+            // binary recipes follow: its tools may be the image's purpose
+            // (a toolchain or desktop app image), not a build step.
+            if matches!(base, "debian" | "ubuntu" | "gcc" | "golang" | "rust") {
+                return blocked(
+                    format!(
+                        "no RUN of this `{base}` build compiles a program dslim can follow (`go \
+                         build|install`, `cargo build|install`, a compiler with `-o`, make or \
+                         cmake), so what the image runs is not a build output: the tools it \
+                         installs may be what it is for"
+                    ),
+                    out,
+                );
+            }
             return blocked(
                 format!("no recipe of dslim (`transforms/stages.toml`) matches a `{base}` build"),
                 out,
