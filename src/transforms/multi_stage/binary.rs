@@ -143,6 +143,43 @@ pub(super) fn binary(
                 }
                 continue;
             }
+            // `make && install app /usr/local/bin/`: a built file put by
+            // its absolute path.
+            if lang == Lang::C && matches!(w.first(), Some(&("cp" | "mv" | "install"))) {
+                if let Some((_, b)) = c_build.as_mut().filter(|(_, b)| b.built) {
+                    // (`install -m MODE`: the mode is no file.)
+                    let args: Vec<&str> = w[1..]
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, a)| !a.starts_with('-') && (*k == 0 || w[*k] != "-m"))
+                        .map(|(_, a)| *a)
+                        .collect();
+                    if let [srcs @ .., dest] = &args[..] {
+                        let literal = !dest.contains('\u{0}') && dest.starts_with('/');
+                        let plain_flags = w[1..]
+                            .iter()
+                            .filter(|a| a.starts_with('-'))
+                            .all(|a| matches!(*a, "-v" | "-f" | "-p" | "-s" | "-m" | "-D"));
+                        if literal && plain_flags && !srcs.is_empty() && !w.contains(&"-t") {
+                            for src in srcs.iter().filter(|s| !s.contains('\u{0}')) {
+                                let name = src.rsplit('/').next().unwrap_or(src);
+                                let to = if dest.ends_with('/') || srcs.len() > 1 {
+                                    join(dest, name)
+                                } else if r
+                                    .path_dirs
+                                    .iter()
+                                    .any(|d| d == dest.trim_end_matches('/'))
+                                {
+                                    join(dest, name)
+                                } else {
+                                    join("/", dest)
+                                };
+                                b.placed.push(to);
+                            }
+                        }
+                    }
+                }
+            }
             if lang == Lang::C {
                 match c_build_call(
                     f,
@@ -1060,6 +1097,9 @@ struct CBuild {
     static_: bool,
     /// A build system ran (not only a configure).
     built: bool,
+    /// Where a `cp`/`mv`/`install` after the build put a file by its
+    /// absolute path (`make && install app /usr/local/bin/`).
+    placed: Vec<String>,
 }
 
 /// The Makefile's own `PREFIX ?= …` default (context root), else /usr/local.
@@ -1197,6 +1237,7 @@ fn c_build_binary(f: &Facts, b: &CBuild, r: &crate::data::BinaryRecipe) -> Resul
         let under = |d: &str| bin.starts_with(&format!("{}/", d.trim_end_matches('/')));
         if b.cwd.as_deref().is_some_and(|c| c != "/" && under(c))
             || b.installed.as_deref().is_some_and(under)
+            || b.placed.contains(&bin)
         {
             return Ok(bin);
         }
@@ -1204,6 +1245,12 @@ fn c_build_binary(f: &Facts, b: &CBuild, r: &crate::data::BinaryRecipe) -> Resul
             "the CMD/ENTRYPOINT runs `{prog}`, which is neither in the folder the build ran in \
              nor under its install prefix"
         ));
+    }
+    if let Some(p) = b.placed.iter().find(|p| {
+        p.rsplit_once('/')
+            .is_some_and(|(d, n)| n == prog && r.path_dirs.iter().any(|x| x == d))
+    }) {
+        return Ok(p.clone());
     }
     match &b.installed {
         Some(p) => {
