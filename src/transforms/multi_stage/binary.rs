@@ -163,13 +163,10 @@ pub(super) fn binary(
                         if literal && plain_flags && !srcs.is_empty() && !w.contains(&"-t") {
                             for src in srcs.iter().filter(|s| !s.contains('\u{0}')) {
                                 let name = src.rsplit('/').next().unwrap_or(src);
-                                let to = if dest.ends_with('/') || srcs.len() > 1 {
-                                    join(dest, name)
-                                } else if r
-                                    .path_dirs
-                                    .iter()
-                                    .any(|d| d == dest.trim_end_matches('/'))
-                                {
+                                let into_dir = dest.ends_with('/')
+                                    || srcs.len() > 1
+                                    || r.path_dirs.iter().any(|d| d == dest.trim_end_matches('/'));
+                                let to = if into_dir {
                                     join(dest, name)
                                 } else {
                                     join("/", dest)
