@@ -126,8 +126,6 @@ pub(super) fn extensions(file: &FileConfig) -> toml::Table {
     t
 }
 
-/// A path glob from the configuration, relative to its folder.
-
 /// Parses and validates one configuration file.
 pub(super) fn parse(
     path: &Path,

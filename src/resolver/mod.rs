@@ -69,6 +69,7 @@ pub enum Source {
     Defaults,
 }
 
+/// A path glob from the configuration, relative to its folder.
 #[derive(Debug, Clone)]
 struct Pattern {
     glob: GlobMatcher,
