@@ -4,8 +4,8 @@
 //! [`temp`] (temporary files and their cleanup).
 
 mod paths;
-mod write;
 mod temp;
+mod write;
 
 pub use paths::*;
 pub use temp::*;
