@@ -9,7 +9,7 @@ use super::*;
 /// (SIGINT/SIGTERM, see [`cleanup`]).
 pub(super) struct Temp {
     /// `None` once persisted.
-    file: Option<tempfile::NamedTempFile>,
+    pub(super) file: Option<tempfile::NamedTempFile>,
 }
 
 impl Temp {
