@@ -270,26 +270,7 @@ impl Analysis<'_> {
                 None => c.tool.clone(),
             }
         };
-        // Other flags of this transform (`-y`, zypper `-n`).
-        for spec in pm.flags.iter().filter_map(|(k, f)| {
-            (Some(k) != pm.cache_flag.as_ref() && f.used_by.iter().any(|c| c == code)).then_some(f)
-        }) {
-            let before = need.edits.len();
-            for c in &inst {
-                let sc = &script.commands[c.command];
-                if flag_present(sc, c, spec) {
-                    continue;
-                }
-                if spec.global {
-                    need.edits.push(insert_global(ins, sc, c, &spec.add));
-                } else if let Some(e) = runedit::insert_flag(ins, sc, c, &spec.add) {
-                    need.edits.push(e);
-                }
-            }
-            if need.edits.len() > before {
-                need.what.push(format!("add `{}` to `{label}`", spec.add));
-            }
-        }
+        self.add_flags(ins, script, pm, &inst, &label, &mut need);
         let cache_flag = pm.cache_flag.as_ref().and_then(|k| pm.flags.get(k));
         let missing: Vec<&PmCall> = inst
             .iter()
@@ -300,18 +281,7 @@ impl Analysis<'_> {
             .filter(|c| !self.env_disables(i, script, c, pm))
             .collect();
         let last_install = inst.last()?.span(script).end;
-        let clean = runedit::mounts_cover(ins, &pm.clean.mounts)
-            || self.configured(i, pm, cache_flag)
-            || script.commands.iter().any(|c| {
-                c.span.start >= last_install
-                    && (runedit::removes_path(c, &pm.clean.paths)
-                        || pm
-                            .clean
-                            .commands
-                            .iter()
-                            .any(|x| runedit::matches_command(c, x)))
-            });
-        if clean {
+        if self.already_clean(i, script, pm, cache_flag, last_install) {
             if let Some(e) = self.middle_clean(i, script, pm, &calls, last_install) {
                 need.edits.push(e);
                 need.what.push(format!(
@@ -375,39 +345,7 @@ impl Analysis<'_> {
             return (!need.edits.is_empty()).then_some(need);
         };
         let sudo = inst.iter().any(|c| c.sudo);
-        // One cleanup per distinct command as written (`dnf` and `dnf5` keep
-        // separate caches; `/opt/conda/bin/conda` may not be on PATH).
-        let mut commands: Vec<String> = Vec::new();
-        for c in &inst {
-            let w = script.commands[c.command].words[c.name]
-                .literal
-                .clone()
-                .unwrap_or_else(|| c.tool.clone());
-            if !commands.contains(&w) {
-                commands.push(w);
-            }
-        }
-        if !cleanup.contains("{command}") {
-            commands.truncate(1);
-        }
-        let cmd = commands
-            .iter()
-            .map(|command| {
-                cleanup
-                    .replace("{command}", command)
-                    .split(" && ")
-                    .map(|p| {
-                        if sudo {
-                            format!("sudo {p}")
-                        } else {
-                            p.to_string()
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" && ")
-            })
-            .collect::<Vec<_>>()
-            .join(" && ");
+        let cmd = cleanup_command(script, cleanup, &inst, sudo);
         if !sudo && cmd.contains("rm ") {
             if let Some(u) = self.cx.model().user_at(i) {
                 let why = format!(
@@ -427,4 +365,100 @@ impl Analysis<'_> {
         need.saving = pm.saving_for(code);
         Some(need)
     }
+
+    /// Step 2 of the recipe: the flags of this transform other than the
+    /// cache flag (`-y`, zypper `-n`), added to each install that lacks them.
+    fn add_flags(
+        &self,
+        ins: &Instruction,
+        script: &Script,
+        pm: &PackageManager,
+        inst: &[&PmCall],
+        label: &str,
+        need: &mut Need,
+    ) {
+        let code = self.meta.code;
+        for spec in pm.flags.iter().filter_map(|(k, f)| {
+            (Some(k) != pm.cache_flag.as_ref() && f.used_by.iter().any(|c| c == code)).then_some(f)
+        }) {
+            let before = need.edits.len();
+            for c in inst {
+                let sc = &script.commands[c.command];
+                if flag_present(sc, c, spec) {
+                    continue;
+                }
+                if spec.global {
+                    need.edits.push(insert_global(ins, sc, c, &spec.add));
+                } else if let Some(e) = runedit::insert_flag(ins, sc, c, &spec.add) {
+                    need.edits.push(e);
+                }
+            }
+            if need.edits.len() > before {
+                need.what.push(format!("add `{}` to `{label}`", spec.add));
+            }
+        }
+    }
+
+    /// Step 3 of the recipe (the parts that hold for every install): a
+    /// mount covers `clean.mounts`, a config file sets the cache flag, or a
+    /// `clean.commands` command or an `rm -r` of `clean.paths` follows the
+    /// last install (which ends at `last_install`).
+    fn already_clean(
+        &self,
+        i: usize,
+        script: &Script,
+        pm: &PackageManager,
+        cache_flag: Option<&FlagSpec>,
+        last_install: usize,
+    ) -> bool {
+        runedit::mounts_cover(self.ins(i), &pm.clean.mounts)
+            || self.configured(i, pm, cache_flag)
+            || script.commands.iter().any(|c| {
+                c.span.start >= last_install
+                    && (runedit::removes_path(c, &pm.clean.paths)
+                        || pm
+                            .clean
+                            .commands
+                            .iter()
+                            .any(|x| runedit::matches_command(c, x)))
+            })
+    }
+}
+
+/// The `cleanup` command to append for the installs `inst`: one per
+/// distinct command as written (`dnf` and `dnf5` keep separate caches;
+/// `/opt/conda/bin/conda` may not be on PATH) when the cleanup names
+/// `{command}`, each part under `sudo` when an install ran under sudo.
+fn cleanup_command(script: &Script, cleanup: &str, inst: &[&PmCall], sudo: bool) -> String {
+    let mut commands: Vec<String> = Vec::new();
+    for c in inst {
+        let w = script.commands[c.command].words[c.name]
+            .literal
+            .clone()
+            .unwrap_or_else(|| c.tool.clone());
+        if !commands.contains(&w) {
+            commands.push(w);
+        }
+    }
+    if !cleanup.contains("{command}") {
+        commands.truncate(1);
+    }
+    commands
+        .iter()
+        .map(|command| {
+            cleanup
+                .replace("{command}", command)
+                .split(" && ")
+                .map(|p| {
+                    if sudo {
+                        format!("sudo {p}")
+                    } else {
+                        p.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" && ")
+        })
+        .collect::<Vec<_>>()
+        .join(" && ")
 }
