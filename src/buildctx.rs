@@ -286,17 +286,9 @@ impl Info {
         self.text(name)
     }
 
-    pub fn has_pyproject(&self) -> bool {
-        self.exists("pyproject.toml")
-    }
-
     /// `pom.xml` exists; `Some(true)` when it lists `<modules>`.
     pub fn maven_modules(&self) -> Option<bool> {
         self.text("pom.xml").map(|t| t.contains("<modules>"))
-    }
-
-    pub fn has_gradle(&self) -> bool {
-        self.exists("build.gradle") || self.exists("build.gradle.kts")
     }
 
     /// The ignore file BuildKit uses for a Dockerfile named `dockerfile`:

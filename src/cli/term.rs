@@ -1,0 +1,78 @@
+//! The terminal: stdout and stderr, colour, and fatal messages.
+
+use super::*;
+
+/// Stdout and stderr, with styles stripped when colour is off (not a
+/// terminal, `NO_COLOR`, `CLICOLOR=0`; `CLICOLOR_FORCE` forces it on).
+///
+/// Write errors (a closed pipe) are ignored: there is nobody left to tell.
+pub struct Term {
+    out: anstream::AutoStream<io::StdoutLock<'static>>,
+    err: anstream::AutoStream<io::Stderr>,
+}
+
+impl Term {
+    pub fn new() -> Term {
+        Term::with_color(args::ColorArg::Auto)
+    }
+    /// `--color`: `auto` asks each stream (terminal, `NO_COLOR`,
+    /// `CLICOLOR_FORCE`); `always`/`never` decide for both.
+    pub fn with_color(color: args::ColorArg) -> Term {
+        let choice = match color {
+            args::ColorArg::Auto => anstream::ColorChoice::Auto,
+            args::ColorArg::Always => anstream::ColorChoice::Always,
+            args::ColorArg::Never => anstream::ColorChoice::Never,
+        };
+        Term {
+            out: anstream::AutoStream::new(io::stdout().lock(), choice),
+            err: anstream::AutoStream::new(io::stderr(), choice),
+        }
+    }
+    /// Styled text to stdout.
+    pub fn out(&mut self, s: &str) {
+        if !s.is_empty() {
+            let _ = self.out.write_all(s.as_bytes());
+        }
+    }
+    /// Bytes to stdout exactly as given (file contents, JSON).
+    pub fn out_raw(&mut self, b: &[u8]) {
+        if b.is_empty() {
+            return;
+        }
+        let _ = self.out.flush();
+        let mut raw = io::stdout().lock();
+        let _ = raw.write_all(b);
+        let _ = raw.flush();
+    }
+    /// Styled text to stderr.
+    pub fn err(&mut self, s: &str) {
+        if !s.is_empty() {
+            let _ = self.out.flush();
+            let _ = self.err.write_all(s.as_bytes());
+        }
+    }
+    /// `error: message` on stderr, for problems not tied to one file.
+    pub fn fatal(&mut self, message: &str) {
+        self.err(&fatal_text(message));
+    }
+}
+
+/// `error: message` with a newline, for problems not tied to one file.
+pub fn fatal_text(message: &str) -> String {
+    format!(
+        "{} {message}\n",
+        crate::output::paint(anstyle::AnsiColor::Red.on_default().bold(), "error:")
+    )
+}
+
+impl Default for Term {
+    fn default() -> Self {
+        Term::new()
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        let _ = self.out.flush();
+    }
+}

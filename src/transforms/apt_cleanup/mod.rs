@@ -1,0 +1,333 @@
+//! DS002 `apt-cleanup`: remove the apt package lists in the RUN that
+//! downloads them.
+//!
+//! `apt-get update` writes ~20 MB of package lists to `/var/lib/apt/lists`;
+//! a later RUN that deletes them cannot shrink the layer that holds them, so
+//! the RUN that runs `apt-get install` (or `apt install`) after an
+//! `apt-get update` gets `&& rm -rf /var/lib/apt/lists/*` appended in its own
+//! style (see `runedit`). Already clean: that `rm` (any flag order, with or
+//! without `*`, or of a parent directory) after the last install,
+//! `apt-get dist-clean`, or a cache/tmpfs mount on `/var/lib/apt/lists` or
+//! `/var/lib/apt` (a mount on `/var/cache/apt` alone keeps the lists).
+//!
+//! Also:
+//! - `-y` is added after `install` where missing (`-qq`, `--yes`,
+//!   `--assume-yes`, `-qy`, `-o APT::Get::Assume-Yes=true` count);
+//! - a standalone `RUN apt-get update` earlier in the stage is moved into the
+//!   installing RUN, unless a COPY/ADD (sources lists), ENV/ARG (proxies),
+//!   USER, a RUN with another `--network`, a RUN that uses apt, or a
+//!   suppression comment stands in the way;
+//! - lists a later RUN of the stage, a stage built `FROM` it, or an `ONBUILD`
+//!   still reads (an install, `apt-cache`, `apt-get source|build-dep|
+//!   upgrade|…` without its own `apt-get update`) are never removed: that RUN
+//!   gets `apt-get update && ` first, or nothing changes and a display-only
+//!   finding says why;
+//! - a RUN that runs `apt-get update` but no install, whose lists nothing
+//!   after it reads (see above), gets the cleanup; one that only updates is
+//!   removed;
+//! - under `sudo` the cleanup gets `sudo`; under a non-root USER without
+//!   sudo nothing changes (display-only);
+//! - with `cache-style = "mount"` and a builder that supports it, the RUN
+//!   gets cache mounts on `/var/cache/apt` and `/var/lib/apt` and Debian's
+//!   `docker-clean` hook is removed instead.
+//!
+//! Here the transform and the per-RUN finding; the parts: [`lists`] (who
+//! reads or removes the lists), [`update`] (where `apt-get update` goes).
+
+use crate::config::CacheStyle;
+use crate::data::PackageManager;
+use crate::edit::{Applicability, Edit, Fix};
+use crate::finding::Finding;
+use crate::shell::Script;
+use crate::syntax::{Document, Instruction, Keyword};
+use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+use super::runedit::{self, PmCall};
+
+mod lists;
+mod update;
+
+use lists::*;
+use update::*;
+
+pub struct AptCleanup;
+
+static META: Meta = Meta {
+    code: "DS002",
+    name: "apt-cleanup",
+    summary: "Remove apt package lists in the RUN that downloads them",
+    doc: include_str!("../apt_cleanup.md"),
+    fix: FixAvailability::Sometimes,
+    safety: Applicability::Safe,
+    aliases: &["DL3009", "DL3014"],
+};
+
+impl Transform for AptCleanup {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        // Cheap test first: most files never mention apt, and then the data
+        // tables are not even parsed.
+        if !super::common::any_run_mentions(doc, "apt") {
+            return;
+        }
+        let Some(apt) = cx.data().manager("apt") else {
+            return;
+        };
+        let model = cx.model();
+        let scripts: Vec<Option<&Script>> = doc
+            .instructions()
+            .iter()
+            .enumerate()
+            .map(|(i, ins)| {
+                // RUNs and `ONBUILD RUN` triggers (fixed in place).
+                if model.run(i).is_some() && ins.logical.text.contains("apt") {
+                    model.run_script(i)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let scan = Scan::new(doc, model, &scripts, apt);
+        let a = Analysis {
+            doc,
+            cx,
+            apt,
+            scripts: &scripts,
+            shells: model.shells(),
+            scan: &scan,
+        };
+        for i in 0..doc.instructions().len() {
+            if let Some(f) = a.run(i) {
+                out.push(f);
+            }
+        }
+    }
+}
+
+struct Analysis<'a> {
+    doc: &'a Document,
+    cx: &'a Context<'a>,
+    apt: &'a PackageManager,
+    scripts: &'a [Option<&'a Script>],
+    shells: &'a [crate::model::ShellKind],
+    scan: &'a Scan,
+}
+
+/// Per-instruction answers the searches before and after an installing
+/// RUN need, worked out once per document, so that each search is a
+/// lookup instead of a walk over the instructions (a walk per RUN is
+/// quadratic: issue 11 item 10).
+struct Scan {
+    /// The nearest RUN before instruction `i` that runs `apt-get update`.
+    update_before: Vec<Option<usize>>,
+    /// The first instruction at or after `j` that the walk over later
+    /// instructions stops at: a RUN that uses the lists in any way, or an
+    /// `ONBUILD RUN` that reads them (or may). `len()` when there is none.
+    next_user: Vec<usize>,
+    /// How each RUN and `ONBUILD RUN` uses the lists.
+    uses: Vec<ListUse>,
+    /// The first `ONBUILD RUN` at or after `j` that reads the lists (or
+    /// may); `len()` when there is none.
+    next_reading_trigger: Vec<usize>,
+}
+
+impl Scan {
+    fn new(
+        doc: &Document,
+        model: &crate::model::Model,
+        scripts: &[Option<&Script>],
+        apt: &PackageManager,
+    ) -> Scan {
+        let instrs = doc.instructions();
+        let n = instrs.len();
+        let mut uses = vec![ListUse::None; n];
+        let mut updates = vec![false; n];
+        for (j, x) in instrs.iter().enumerate() {
+            match x.keyword {
+                Keyword::Run => {
+                    uses[j] = list_use(scripts[j], doc.text(x.span.clone()), apt);
+                    updates[j] = scripts[j].is_some_and(|s| {
+                        runedit::find_calls(s, apt)
+                            .iter()
+                            .any(|c| sub_in(c, &apt.update))
+                    });
+                }
+                Keyword::Onbuild => {
+                    let Some(sub) = x.onbuild() else { continue };
+                    if Keyword::from_keyword(&x.logical.text[sub.keyword.clone()]) != Keyword::Run {
+                        continue;
+                    }
+                    let text = &x.logical.text[sub.args.clone()];
+                    uses[j] = list_use(model.onbuild_script(j), text, apt);
+                }
+                _ => {}
+            }
+        }
+        let reads = |u: ListUse| matches!(u, ListUse::Reads(_) | ListUse::Unknown);
+        let mut update_before = vec![None; n];
+        let mut last = None;
+        for j in 0..n {
+            update_before[j] = last;
+            if updates[j] {
+                last = Some(j);
+            }
+        }
+        let mut next_user = vec![n; n + 1];
+        let mut next_reading_trigger = vec![n; n + 1];
+        for j in (0..n).rev() {
+            let trigger = instrs[j].keyword == Keyword::Onbuild;
+            next_user[j] = if (trigger && reads(uses[j])) || (!trigger && uses[j] != ListUse::None)
+            {
+                j
+            } else {
+                next_user[j + 1]
+            };
+            next_reading_trigger[j] = if trigger && reads(uses[j]) {
+                j
+            } else {
+                next_reading_trigger[j + 1]
+            };
+        }
+        Scan {
+            update_before,
+            next_user,
+            uses,
+            next_reading_trigger,
+        }
+    }
+}
+
+impl Analysis<'_> {
+    /// Instruction `i` as the RUN it is or, for `ONBUILD RUN`, registers.
+    fn ins(&self, i: usize) -> &Instruction {
+        self.cx
+            .model()
+            .run(i)
+            .unwrap_or(&self.doc.instructions()[i])
+    }
+
+    fn is_trigger(&self, i: usize) -> bool {
+        self.doc.instructions()[i].keyword == Keyword::Onbuild
+    }
+
+    fn finding(
+        &self,
+        ins: &Instruction,
+        message: String,
+        fix: Fix,
+        saving: Option<u64>,
+    ) -> Finding {
+        Finding {
+            code: META.code,
+            name: META.name,
+            message,
+            span: ins.span.start..ins.span.start + ins.keyword_text().len(),
+            fix: Some(fix),
+            saving_bytes: saving,
+        }
+    }
+
+    fn run(&self, i: usize) -> Option<Finding> {
+        let ins = self.ins(i);
+        let script = self.scripts[i]?;
+        let calls = runedit::find_calls(script, self.apt);
+        let installs: Vec<&PmCall> = calls
+            .iter()
+            .filter(|c| sub_in(c, &self.apt.install))
+            .collect();
+        // Every reader of the lists: installs, other index subcommands
+        // (`upgrade`, `source`…) and index commands (`apt-cache`).
+        // Command index → its first call (a lookup per command, not a scan
+        // of all calls: a merged RUN has thousands of both).
+        let mut call_of: std::collections::HashMap<usize, &PmCall> =
+            std::collections::HashMap::with_capacity(calls.len());
+        for p in &calls {
+            call_of.entry(p.command).or_insert(p);
+        }
+        let readers: Vec<(std::ops::Range<usize>, bool)> = script
+            .commands
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| {
+                if let Some(p) = call_of.get(&k) {
+                    return sub_in(p, &self.apt.index_users).then(|| (c.span.clone(), p.sudo));
+                }
+                let (w, sudo) = runedit::skip_prefixes(c)?;
+                let name = c.words[w].literal.as_deref()?;
+                let name = name.rsplit('/').next().unwrap_or(name);
+                self.apt
+                    .index_commands
+                    .iter()
+                    .any(|x| x == name)
+                    .then(|| (c.span.clone(), sudo))
+            })
+            .collect();
+        if readers.is_empty() {
+            return self.lone_update(i, script, &calls);
+        }
+        let mut edits = Vec::new();
+        let mut what = Vec::new();
+        if let Some(yes) = self.apt.flags.get("yes") {
+            for c in &installs {
+                let sc = &script.commands[c.command];
+                if !runedit::has_flag(sc, c, yes) {
+                    if let Some(e) = runedit::insert_flag(ins, sc, c, &yes.add) {
+                        edits.push(e);
+                    }
+                }
+            }
+            if !edits.is_empty() {
+                what.push(format!("add `{}`", yes.add));
+            }
+        }
+        let last_install = readers.iter().map(|r| r.0.end).max()?;
+        let clean = self.cleans_after(ins, script, last_install);
+        let mut saving = None;
+        if clean && self.debs_kept(i, script, last_install) {
+            what.push(
+                "an earlier RUN removed Debian's `docker-clean`, so the downloaded .deb files \
+                 stay in /var/cache/apt/archives, which no cache mount here covers: mount \
+                 /var/cache/apt too, or run `apt-get clean` at the end"
+                    .into(),
+            );
+            if edits.is_empty() {
+                return Some(self.finding(ins, what.join("; "), Fix::display_only(vec![]), None));
+            }
+        }
+        if !clean {
+            match self.plan(i, script, &calls, &readers) {
+                Plan::Fix(e, s) => {
+                    edits.extend(e);
+                    saving = s;
+                    what.insert(0, "remove the apt package lists in this RUN".into());
+                }
+                Plan::Skip => {}
+                Plan::Refuse(why) => {
+                    if edits.is_empty() {
+                        return Some(self.finding(
+                            ins,
+                            format!("apt package lists are left in the image: {why}"),
+                            Fix::display_only(vec![]),
+                            None,
+                        ));
+                    }
+                    what.push(format!("(lists not removed: {why})"));
+                }
+            }
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        let title = what.join("; ");
+        let mut message = title.clone();
+        if let Some(b) = saving {
+            message.push_str(&format!(" (saves ~{:.1} MB)", b as f64 / 1e6));
+        }
+        // Fix::new keeps insertion order at equal offsets (flags, setup, update).
+        let fix = Fix::new(edits, Applicability::Safe).with_title(title);
+        Some(self.finding(ins, message, fix, saving))
+    }
+}

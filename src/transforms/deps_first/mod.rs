@@ -1,0 +1,286 @@
+//! DS202 `deps-first`: copy the dependency manifests and install before
+//! `COPY . .`, so a code change no longer re-runs the install.
+//!
+//! ```text
+//! COPY . .                          COPY package.json package-lock.json ./
+//! RUN npm ci                  →     RUN npm ci
+//!                                   COPY . .
+//! ```
+//!
+//! Recognised installs (a RUN of its own, right after the full copy; only
+//! LABEL/EXPOSE may stand between): `npm ci|install`, `yarn [install]`,
+//! `pnpm install`, `pip install -r FILE`, `go mod download`, `bundle
+//! install`, `composer install`, `mvn dependency:go-offline|resolve`
+//! (`cargo fetch` gets advice: it needs a source tree).
+//!
+//! Safety: safe when the manifests are known to exist — the explicit build
+//! context has them (a requirements file is read there and must name no
+//! other file of the context) — and the folder the install creates in the source tree
+//! (`node_modules`, `vendor`) is excluded by the context's `.dockerignore`
+//! (else the later `COPY . .` would overwrite it with the host's copy).
+//! Otherwise unsafe. Left alone with advice (DisplayOnly): installs that
+//! need the sources (`pip install .`, `-e .`, npm lifecycle scripts such as
+//! `postinstall`/`prepare` in package.json, local `replace` in go.mod, Maven
+//! modules, a Gemfile `gemspec`), and installs sharing their RUN with
+//! commands before them or not joined with `&&`. A RUN that starts with
+//! the install (`npm ci && npm run build`, or what DS001 merged) is split
+//! after it ([`split_point`]), so the merge and this fix compose.
+//!
+//! Here the transform; the parts: [`installs`] (recognising installs),
+//! [`plan`] (what to copy first, how safe), [`split`] (splitting a RUN).
+
+use crate::buildctx::Info;
+use crate::edit::{Applicability, Edit, Fix};
+use crate::finding::Finding;
+use crate::shell::{Script, SimpleCommand};
+use crate::syntax::{Document, Instruction, Keyword};
+use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+mod installs;
+mod plan;
+mod split;
+
+use installs::*;
+use plan::*;
+use split::*;
+
+pub struct DepsFirst;
+
+static META: Meta = Meta {
+    code: "DS202",
+    name: "deps-first",
+    summary: "Install dependencies from their manifests before copying the sources",
+    doc: include_str!("../deps_first.md"),
+    fix: FixAvailability::Sometimes,
+    safety: Applicability::Unsafe,
+    aliases: &[],
+};
+
+impl Transform for DepsFirst {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
+        let instrs = doc.instructions();
+        let full_copy = |i: &Instruction| {
+            matches!(i.keyword, Keyword::Copy | Keyword::Add)
+                && i.flag("from").is_none()
+                && i.copy_parts().is_some_and(|(srcs, _)| {
+                    srcs.len() == 1 && matches!(srcs[0].as_str(), "." | "./")
+                })
+        };
+        if !instrs.iter().any(full_copy) {
+            return;
+        }
+        for (ci, copy) in instrs.iter().enumerate() {
+            if !full_copy(copy) {
+                continue;
+            }
+            let Some(stage) = doc.stage_of(ci) else {
+                continue;
+            };
+            // The first RUN after the copy, with only LABEL/EXPOSE between.
+            let Some(ri) = (ci + 1..stage.instructions.end)
+                .find(|&j| !matches!(instrs[j].keyword, Keyword::Label | Keyword::Expose))
+                .filter(|&j| instrs[j].keyword == Keyword::Run)
+            else {
+                continue;
+            };
+            let run = &instrs[ri];
+            let Some(script) = cx.model().script(ri) else {
+                continue;
+            };
+            // A RUN holding more than the install is split after it when it
+            // starts with the install (`npm ci && npm run build`): what DS001
+            // merged stays movable.
+            let split = (!own_run(script))
+                .then(|| split_point(script, run.args_text()))
+                .flatten();
+            let installs: Vec<Install> = script
+                .commands
+                .iter()
+                .filter(|c| split.as_ref().is_none_or(|s| c.span.end <= s.prefix_end))
+                .filter_map(install_of)
+                .collect();
+            if installs.is_empty() {
+                continue;
+            }
+            let span = copy.span.start..copy.span.start + copy.keyword_text().len();
+            let advice = |why: String| Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "the dependency install after `COPY . .` re-runs on every code change, but \
+                     it cannot be moved before it: {why}"
+                ),
+                span: span.clone(),
+                fix: Some(Fix::display_only(Vec::new())),
+                saving_bytes: None,
+            };
+            let p = plan(&installs, cx.hint_context(), cx.explicit_context());
+            if let Some(why) = p.blocked {
+                out.push(advice(why));
+                continue;
+            }
+            if !own_run(script) && split.is_none() {
+                out.push(advice(
+                    "the install shares its RUN with other commands that run before it or \
+                     are not joined with `&&`; give it a RUN of its own and dslim can move it"
+                        .into(),
+                ));
+                continue;
+            }
+            let (_, dst) = copy.copy_parts().expect("a COPY");
+            let Some(dest) = dest_for(doc, ci, dst) else {
+                continue;
+            };
+            let ignore_ok = p.creates.is_none_or(|dir| {
+                cx.explicit_context()
+                    .is_some_and(|c| c.dockerignore(cx.dockerfile).excludes(dir))
+            });
+            let mut unsafe_why = Vec::new();
+            if !p.known {
+                unsafe_why.push(if installs.iter().any(|i| i.eco == Eco::Pip) {
+                    "the requirements file was not read from the build context, so what it \
+                     needs besides itself is not known (pass --context to check)"
+                        .to_string()
+                } else {
+                    "the manifests are not known to exist (pass --context to check)".to_string()
+                });
+            }
+            if !ignore_ok {
+                unsafe_why.push(format!(
+                    "`COPY . .` would overwrite the installed `{}` unless .dockerignore excludes \
+                     it (DS203 adds it)",
+                    p.creates.unwrap_or_default()
+                ));
+            }
+            if let Some(w) = p.always_unsafe {
+                unsafe_why.push(w.to_string());
+            }
+            let nl = doc.line_ending();
+            let flags: String = copy
+                .flags()
+                .iter()
+                .filter(|f| matches!(f.name(), "chown" | "chmod" | "link"))
+                .map(|f| format!(" {}", f.text))
+                .collect();
+            let (top, nested): (Vec<&String>, Vec<&String>) =
+                p.manifests.iter().partition(|m| !m.contains('/'));
+            let mut text = String::new();
+            if !top.is_empty() {
+                let list: Vec<&str> = top.iter().map(|s| s.as_str()).collect();
+                text.push_str(&format!("COPY{flags} {} {dest}{nl}", list.join(" ")));
+            }
+            for m in nested {
+                text.push_str(&format!("COPY{flags} {m} {dest}{m}{nl}"));
+            }
+            let run_edit = match &split {
+                None => {
+                    let run_text = doc.text(run.span.clone());
+                    text.push_str(run_text);
+                    if !run_text.ends_with('\n') {
+                        text.push_str(nl);
+                    }
+                    Edit::delete(run.span.clone())
+                }
+                Some(s) => {
+                    // `RUN [flags] install && companions` before the copy,
+                    // `RUN [flags] rest` in the RUN's place.
+                    let src = doc.source();
+                    let args = run.logical.to_source(run.command.args.start);
+                    let head = &src[run.span.start..args];
+                    let prefix_end = run
+                        .logical
+                        .to_source_end(run.command.args.start + s.prefix_end);
+                    let rest_start = run.logical.to_source(run.command.args.start + s.rest_start);
+                    // Only blanks, the operator and line continuations go.
+                    if src[prefix_end..rest_start].contains('#') {
+                        out.push(advice(
+                            "a comment stands between the install and the rest of its RUN; \
+                             give the install a RUN of its own and dslim can move it"
+                                .into(),
+                        ));
+                        continue;
+                    }
+                    text.push_str(&src[run.span.start..prefix_end]);
+                    text.push_str(nl);
+                    Edit::replace(
+                        run.span.clone(),
+                        format!("{head}{}", &src[rest_start..run.span.end]),
+                    )
+                }
+            };
+            let edits = vec![Edit::insert(copy.span.start, text), run_edit];
+            let applicability = if unsafe_why.is_empty() {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            };
+            let shown: Vec<&str> = p.manifests.iter().map(String::as_str).collect();
+            out.push(Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "the dependency install after `COPY . .` re-runs on every code change; copy \
+                     {} and install first{}{}",
+                    shown.join(" "),
+                    if split.is_some() {
+                        " (the RUN is split: the install before the copy, the rest after it)"
+                    } else {
+                        ""
+                    },
+                    if unsafe_why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (unsafe: {})", unsafe_why.join("; "))
+                    }
+                ),
+                span,
+                fix: Some(
+                    Fix::new(edits, applicability)
+                        .with_title("install from the manifests before `COPY . .`"),
+                ),
+                saving_bytes: None,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::requirements_reference;
+
+    #[test]
+    fn requirements_that_name_other_files() {
+        let refs = |t: &str| requirements_reference("r.txt", t);
+        for t in [
+            "flask\n-r base.txt\n",
+            "--requirement=base.txt\n",
+            "-rbase.txt\n",
+            "-c constraints.txt\n",
+            "--constraint constraints.txt\n",
+            "-e .\n",
+            "--editable=./lib\n",
+            "./pkg\n",
+            "/src/pkg\n",
+            "mypkg @ file:///src/mypkg\n",
+            "-f ./wheels\n",
+            "--find-links=wheels/\n",
+        ] {
+            assert!(refs(t).is_some(), "{t:?}");
+        }
+        for t in [
+            "flask==3.0  # web\n",
+            "# -r base.txt\n",
+            "-e git+https://github.com/psf/requests#egg=requests\n",
+            "--index-url https://pypi.org/simple\n",
+            "--find-links https://example.com/wheels\n",
+            "requests[socks]>=2\n",
+            "--hash=sha256:abc\n",
+        ] {
+            assert_eq!(refs(t), None, "{t:?}");
+        }
+    }
+}

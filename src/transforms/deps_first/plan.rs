@@ -1,0 +1,185 @@
+//! The plan for one install: which manifests to copy first, and whether that
+//! is safe, unsafe or only advice, from the build context and the hints.
+
+use super::*;
+
+/// Where the manifests go, relative to the install's working directory.
+pub(super) fn dest_for(doc: &Document, copy: usize, dst: &str) -> Option<String> {
+    let d = dst.trim();
+    if d == "." || d == "./" {
+        return Some("./".into());
+    }
+    if !d.starts_with('/') || d.contains('$') {
+        return None;
+    }
+    let stage = doc.stage_of(copy)?;
+    let wd = doc.instructions()[stage.instructions.start..copy]
+        .iter()
+        .rev()
+        .find(|i| i.keyword == Keyword::Workdir)?;
+    let w = wd.args_text().trim();
+    (w.starts_with('/') && !w.contains('$') && w.trim_end_matches('/') == d.trim_end_matches('/'))
+        .then(|| format!("{}/", d.trim_end_matches('/')))
+}
+
+/// What the manifests of an install are, as far as they can be known.
+pub(super) struct Plan {
+    /// Context-relative paths (globs allowed).
+    pub(super) manifests: Vec<String>,
+    /// Every manifest is known to exist.
+    pub(super) known: bool,
+    /// A folder the install creates in the source tree.
+    pub(super) creates: Option<&'static str>,
+    /// Why the fix cannot be applied (advice only).
+    pub(super) blocked: Option<String>,
+    /// Why the fix is unsafe although everything else is known.
+    pub(super) always_unsafe: Option<&'static str>,
+}
+
+pub(super) fn plan(ins: &[Install], hint: Option<&Info>, ctx: Option<&Info>) -> Plan {
+    let mut p = Plan {
+        manifests: Vec::new(),
+        known: true,
+        creates: None,
+        blocked: None,
+        always_unsafe: None,
+    };
+    // `present[0]` is the manifest itself; the others are copied when the
+    // context has them.
+    let add = |p: &mut Plan, present: &[&str], fallback: &[&str]| match ctx {
+        Some(c) if c.exists(present[0]) => {
+            for m in present {
+                if c.exists(m) && !p.manifests.iter().any(|x| x == m) {
+                    p.manifests.push(m.to_string());
+                }
+            }
+        }
+        _ => {
+            p.known = false;
+            for f in fallback {
+                if !p.manifests.iter().any(|x| x == f) {
+                    p.manifests.push(f.to_string());
+                }
+            }
+        }
+    };
+    for i in ins {
+        if let Some(why) = &i.needs_sources {
+            p.blocked = Some(why.clone());
+        }
+        match i.eco {
+            Eco::Npm | Eco::Yarn | Eco::Pnpm => {
+                p.creates = Some("node_modules");
+                if let Some(pj) = hint.and_then(Info::package_json) {
+                    let scripts = pj.lifecycle_scripts();
+                    if !scripts.is_empty() && !i.ignore_scripts {
+                        p.blocked = Some(format!(
+                            "package.json has lifecycle scripts ({}) that the install runs and \
+                             that may need the sources",
+                            scripts.join(", ")
+                        ));
+                    }
+                    if pj.workspaces {
+                        p.blocked =
+                            Some("a workspace install needs every package's manifest".into());
+                    }
+                }
+                let (present, fallback): (&[&str], &[&str]) = match i.eco {
+                    Eco::Npm => (
+                        &[
+                            "package.json",
+                            "package-lock.json",
+                            "npm-shrinkwrap.json",
+                            ".npmrc",
+                        ],
+                        &["package*.json"],
+                    ),
+                    Eco::Yarn => (
+                        &[
+                            "package.json",
+                            "yarn.lock",
+                            ".npmrc",
+                            ".yarnrc",
+                            ".yarnrc.yml",
+                        ],
+                        &["package.json", "yarn.lock"],
+                    ),
+                    _ => (
+                        &["package.json", "pnpm-lock.yaml", ".npmrc"],
+                        &["package.json", "pnpm-lock.yaml"],
+                    ),
+                };
+                add(&mut p, present, fallback);
+                if ctx.is_some_and(|c| c.exists(".yarn")) && i.eco == Eco::Yarn {
+                    p.always_unsafe =
+                        Some("Yarn's `.yarn/` folder (plugins, releases) is not copied");
+                }
+            }
+            Eco::Pip => {
+                for f in &i.named {
+                    if f.contains("..") || f.starts_with('/') || f.contains('$') {
+                        p.blocked = Some(format!("`{f}` is outside the context"));
+                        continue;
+                    }
+                    if !p.manifests.contains(f) {
+                        p.manifests.push(f.clone());
+                    }
+                    // Safe only when read from the explicit context: a
+                    // file that names other files of the context breaks
+                    // the build once only the manifest is copied.
+                    let read = ctx.and_then(|c| c.requirements(f));
+                    if read.is_none() {
+                        p.known = false;
+                    }
+                    if let Some(text) = read.or_else(|| hint.and_then(|h| h.requirements(f))) {
+                        if let Some(why) = requirements_reference(f, &text) {
+                            p.blocked = Some(why);
+                        }
+                    }
+                }
+            }
+            Eco::Go => {
+                if hint.and_then(Info::go_mod).is_some_and(|g| g.local_replace) {
+                    p.blocked = Some("go.mod replaces a module with a local folder".into());
+                }
+                add(&mut p, &["go.mod", "go.sum"], &["go.*"]);
+            }
+            Eco::Cargo => {
+                p.blocked = Some(
+                    "`cargo fetch` needs a source tree (copy Cargo.toml, Cargo.lock and a stub \
+                     `src/main.rs`, or use cargo-chef)"
+                        .into(),
+                );
+            }
+            Eco::Bundle => {
+                if hint
+                    .and_then(|h| h.text("Gemfile"))
+                    .is_some_and(|t| t.lines().any(|l| l.trim_start().starts_with("gemspec")))
+                {
+                    p.blocked = Some("the Gemfile reads a gemspec from the sources".into());
+                }
+                add(&mut p, &["Gemfile", "Gemfile.lock"], &["Gemfile*"]);
+            }
+            Eco::Composer => {
+                p.creates = Some("vendor");
+                p.always_unsafe = Some(
+                    "composer install runs scripts and builds the autoloader from the sources",
+                );
+                if hint
+                    .and_then(|h| h.text("composer.json"))
+                    .is_some_and(|t| t.contains("\"scripts\""))
+                {
+                    p.blocked = Some("composer.json has scripts that may need the sources".into());
+                }
+                add(&mut p, &["composer.json", "composer.lock"], &["composer.*"]);
+            }
+            Eco::Maven => {
+                if hint.and_then(Info::maven_modules) == Some(true) {
+                    p.blocked = Some("a multi-module build needs every module's pom.xml".into());
+                }
+                add(&mut p, &["pom.xml"], &["pom.xml"]);
+            }
+        }
+    }
+    p
+}
