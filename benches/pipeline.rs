@@ -1,8 +1,11 @@
 //! Parse and fix throughput on a small and a large Dockerfile, and
-//! `check`/`fix`/`fmt` on 1 MB and 8 MB generated files (issue 11 item
+//! `check`/`fix`/`fmt` on 1, 2, 4 and 8 MB generated files (issue 11 item
 //! 10): one-line RUNs, one long continuation line, many stages. Linear
-//! time shows as 8 MB taking about 8 times 1 MB (`scaling/*`).
-//! Whole-corpus throughput: `scripts/bench DIR`.
+//! time shows as each size taking about twice the one before
+//! (`scaling/*`; criterion's throughput column stays flat). With
+//! `DSLIM_CORPUS=DIR`, `corpus/check` checks every file under DIR in one
+//! thread (`scripts/bench DIR` measures it with the CLI, files in
+//! parallel).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use dslim::pipeline::{self, Settings};
@@ -84,7 +87,7 @@ fn scaling(c: &mut Criterion) {
         ("stages", many_stages),
     ];
     for (shape, make) in shapes {
-        for mb in [1, 8] {
+        for mb in [1, 2, 4, 8] {
             let src = make(mb * 1_000_000);
             g.throughput(Throughput::Bytes(src.len() as u64));
             g.bench_function(format!("{shape}/{mb}MB/check"), |b| {
@@ -126,5 +129,37 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench, scaling);
+/// `check` over every file of `$DSLIM_CORPUS`, when it is set.
+fn corpus(c: &mut Criterion) {
+    let Some(dir) = std::env::var_os("DSLIM_CORPUS") else {
+        return;
+    };
+    let mut stack = vec![std::path::PathBuf::from(dir)];
+    let mut docs = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(src) = std::fs::read_to_string(&p) {
+                if let Ok(doc) = pipeline::parse(&src) {
+                    docs.push(doc);
+                }
+            }
+        }
+    }
+    let settings = Settings::default();
+    let mut g = c.benchmark_group("corpus");
+    g.sample_size(10);
+    g.bench_function(format!("check/{}files", docs.len()), |b| {
+        b.iter(|| {
+            for d in &docs {
+                let _ = pipeline::check(d, &settings);
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, scaling, corpus);
 criterion_main!(benches);

@@ -61,6 +61,9 @@ pub struct Model<'d> {
     /// Per instruction: the last USER value in force there, `None` before
     /// any (see [`Model::user_at`]).
     users: OnceLock<Vec<Option<String>>>,
+    /// Per stage: its FROM names an earlier stage (see
+    /// [`Model::is_stage_ref`]).
+    stage_refs: OnceLock<Vec<bool>>,
 }
 
 impl<'d> Model<'d> {
@@ -79,6 +82,7 @@ impl<'d> Model<'d> {
             memo: None,
             parents: OnceLock::new(),
             users: OnceLock::new(),
+            stage_refs: OnceLock::new(),
         }
     }
 
@@ -234,6 +238,33 @@ impl<'d> Model<'d> {
             }
             out
         })
+    }
+
+    /// Whether stage `s`'s FROM names an earlier stage: its image, global
+    /// ARGs substituted and lowercased, is the name of an earlier stage or
+    /// an earlier stage's number. Worked out for all stages at once with a
+    /// map from names (one scan of the earlier stages per stage made a file
+    /// of many stages quadratic).
+    pub fn is_stage_ref(&self, s: usize) -> bool {
+        let refs = self.stage_refs.get_or_init(|| {
+            let stages = self.doc.stages();
+            let mut first: HashMap<&str, usize> = HashMap::with_capacity(stages.len());
+            for st in stages {
+                if let Some(n) = st.name.as_deref() {
+                    first.entry(n).or_insert(st.index);
+                }
+            }
+            let args = self.global_args();
+            stages
+                .iter()
+                .map(|st| {
+                    let t = resolve(&st.image.text, args).to_ascii_lowercase();
+                    first.get(t.as_str()).is_some_and(|&k| k < st.index)
+                        || t.parse::<usize>().is_ok_and(|n| n < st.index)
+                })
+                .collect()
+        });
+        refs.get(s).copied().unwrap_or(false)
     }
 
     /// Stages built `FROM` stage `s`, directly or through other stages, in

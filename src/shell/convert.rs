@@ -280,6 +280,28 @@ pub(super) fn parse(text: &str) -> Result<Script, Opaque> {
         ));
     }
     let options = options();
+    if !oversized_io_number(text) {
+        if let Some(s) = super::simple::parse(text, &options) {
+            return Ok(s);
+        }
+    }
+    read(text, &options)
+}
+
+/// [`parse`] without the fast path: always brush-parser.
+#[cfg(test)]
+pub(super) fn parse_with_brush(text: &str) -> Result<Script, Opaque> {
+    let depth = nesting_depth(text);
+    if depth > MAX_NESTING {
+        return opaque(format!(
+            "nested {depth} levels deep (more than {MAX_NESTING}): too deep to read safely"
+        ));
+    }
+    read(text, &options())
+}
+
+/// Reads `text` with brush-parser.
+fn read(text: &str, options: &ParserOptions) -> Result<Script, Opaque> {
     let mut commands = Vec::new();
     let mut has_function_def = false;
     let parts = parse_text(
@@ -287,7 +309,7 @@ pub(super) fn parse(text: &str) -> Result<Script, Opaque> {
         0,
         false,
         0,
-        &options,
+        options,
         &mut commands,
         &mut has_function_def,
     )?;

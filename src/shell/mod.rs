@@ -24,6 +24,7 @@ use std::ops::Range;
 
 mod brush;
 mod convert;
+mod simple;
 mod words;
 
 #[cfg(test)]
@@ -105,7 +106,7 @@ pub struct Item {
 }
 
 /// A parsed command text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
     pub items: Vec<Item>,
     pub commands: Vec<SimpleCommand>,

@@ -922,6 +922,8 @@ mod fuzz {
 fn oversized_io_number_is_opaque() {
     assert!(crate::shell::parse("echo 99999999999999999999<x").is_err());
     assert!(crate::shell::parse("run\t3333333333334<\0\0").is_err());
+    // Also when the text is plain enough for the fast path.
+    assert!(crate::shell::parse("echo a1234567890>x").is_err());
     // An ordinary redirection still parses.
     assert!(crate::shell::parse("echo 2>/dev/null").is_ok());
 }
@@ -966,4 +968,150 @@ fn nesting_depth_counts_levels_not_length() {
     assert_eq!(convert::nesting_depth("iffy fine done_x"), 0);
     let long = vec!["true"; 5000].join(" && ");
     ok(&long);
+}
+
+/// The fast path ([`super::simple`]) against brush-parser: whenever the
+/// fast path reads a text, brush must read it too, to the same script.
+mod fast_path {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The fast path's script of `text`, checked against brush's.
+    fn both(text: &str) -> Option<Script> {
+        let fast = super::super::simple::parse(text, &super::super::brush::options())?;
+        match convert::parse_with_brush(text) {
+            Ok(slow) => assert_eq!(fast, slow, "{text:?}"),
+            Err(e) => panic!(
+                "{text:?}: fast path read it, brush found it opaque: {}",
+                e.reason
+            ),
+        }
+        Some(fast)
+    }
+
+    #[test]
+    fn plain_scripts_take_the_fast_path_and_agree() {
+        for text in [
+            "apt-get update",
+            "apt-get install -y pkg0",
+            "echo 2 > /f2",
+            "set -eux; apt-get update; apt-get install -y --no-install-recommends ca-certificates curl; rm -rf /var/lib/apt/lists/*",
+            "a && b || c | d ; e;",
+            "  a   &&\tb  ",
+            "make 2>/dev/null >> log 2>&1 < in",
+            "cmd 2>&1 | tee /log",
+            "A=1 B=\"x y\" make install PREFIX=/usr",
+            "A=~/x env B=~/y",
+            "echo \"$HOME\" ${PATH} '$(not) a; b' \"(x) {y} #z\"",
+            "pip install 'a==1.0' \"b>=2\" c[extra]",
+            "ls *.c x? [ab]",
+            "echo a2>/f a2 >f",
+        ] {
+            assert!(both(text).is_some(), "{text:?} left the fast path");
+        }
+        // A substitution is for brush, which still reads it.
+        let text = "cd /src && ./configure --prefix=/usr && make -j\"$(nproc)x\"";
+        assert!(both(text).is_none());
+        assert!(parse(text).is_ok());
+    }
+
+    #[test]
+    fn anything_else_is_left_to_brush() {
+        for text in [
+            "",
+            "   ",
+            "a\nb",
+            "a & b",
+            "a |& b",
+            "a &> f",
+            "(a)",
+            "{ a; }",
+            "! a",
+            "if a; then b; fi",
+            "for x in a; do b; done",
+            "a # comment",
+            "echo $(date)",
+            "echo `date`",
+            "echo a\\ b",
+            "echo $1 $@ ${x:-y}",
+            "echo é",
+            "cat <<EOF",
+            "echo '<<'",
+            "a ;; b",
+            "; a",
+            "a &&",
+            "a |",
+            "> f a",
+            "2>f a",
+            "a >",
+            "a >| f",
+            "a <> f",
+            "a >&-",
+            "a >&f",
+            "a[0]=1 b",
+            "x=1",
+            "A+=1 b",
+            "[[ -f x ]]",
+            "time a",
+            "echo in",
+            "f() { a; }",
+        ] {
+            assert!(
+                super::super::simple::parse(text, &super::super::brush::options()).is_none(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_run_in_testdata_agrees() {
+        // The Dockerfiles of the golden tests, real-world shapes.
+        let mut stack = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata")];
+        let (mut fast, mut all) = (0, 0);
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let Ok(src) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                let Ok(doc) = crate::syntax::Document::parse(&src) else {
+                    continue;
+                };
+                for ins in doc.instructions() {
+                    if ins.keyword == crate::syntax::Keyword::Run && !ins.is_exec_form() {
+                        all += 1;
+                        fast += usize::from(both(ins.args_text()).is_some());
+                    }
+                }
+            }
+        }
+        eprintln!("{fast} of {all} RUNs on the fast path");
+        assert!(
+            all > 100 && fast > all / 5,
+            "{fast} of {all} RUNs on the fast path"
+        );
+    }
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "a", "b", "-y", "x=1", "A=", " ", " ", "\t", "&", "&&", "|", "||", ";", ">", ">>", "<",
+            "2", "2>", ">&", "1", "'", "\"", "'a b'", "\"a b\"", "$", "$A", "${A}", "${", "}", "*",
+            "?", "[", "]", "~", "=", "#", "!", "(", ")", "\\", "\n", "if", "in", "é", ".", "/",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("SHELL_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3000),
+            .. ProptestConfig::default()
+        })]
+        #[test]
+        fn random_texts_agree(parts in prop::collection::vec(piece(), 0..16)) {
+            both(&parts.concat());
+        }
+    }
 }

@@ -46,7 +46,7 @@ impl Transform for AlpineBase {
         let data = cx.data();
         let tools = &data.base_images.build_tools;
         for st in doc.stages() {
-            if !finals[st.index] || st.image.is_scratch() || is_stage_ref(doc, st) {
+            if !finals[st.index] || st.image.is_scratch() || is_stage_ref(cx.model(), st) {
                 continue;
             }
             let img = resolved_image(doc, st);

@@ -269,7 +269,7 @@ impl Transform for DistrolessFinal {
             if !finals[st.index]
                 || st.image.is_scratch()
                 || name.contains("distroless")
-                || is_stage_ref(doc, st)
+                || is_stage_ref(cx.model(), st)
                 || st.image.has_variables()
             {
                 continue;

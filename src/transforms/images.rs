@@ -161,13 +161,10 @@ pub fn release_names(table: &ReleaseInName, img: &ImageRef) -> Vec<String> {
     out
 }
 
-/// Whether the stage's FROM names an earlier stage.
-pub fn is_stage_ref(doc: &Document, st: &Stage) -> bool {
-    let t = resolve(&st.image.text, &global_args(doc)).to_ascii_lowercase();
-    doc.stages()[..st.index]
-        .iter()
-        .any(|s| s.name.as_deref() == Some(t.as_str()))
-        || (t.parse::<usize>().is_ok_and(|n| n < st.index))
+/// Whether the stage's FROM names an earlier stage (see
+/// [`Model::is_stage_ref`](crate::model::Model::is_stage_ref)).
+pub fn is_stage_ref(model: &crate::model::Model, st: &Stage) -> bool {
+    model.is_stage_ref(st.index)
 }
 
 /// The RUN instructions of a stage.
@@ -188,16 +185,30 @@ pub fn tokens(text: &str) -> Vec<&str> {
 }
 
 fn base(t: &str) -> &str {
-    t.rsplit('/').next().unwrap_or(t)
+    t.rfind('/').map_or(t, |i| &t[i + 1..])
+}
+
+/// `base(t) == b`, without finding the base: `t` ends with `b` after a `/`
+/// or nothing (a `b` holding a `/` is never a base).
+fn base_is(t: &str, b: &str) -> bool {
+    let (t, b) = (t.as_bytes(), b.as_bytes());
+    t.ends_with(b) && (t.len() == b.len() || t[t.len() - b.len() - 1] == b'/') && !b.contains(&b'/')
 }
 
 /// Whether `phrase` (space-separated words) occurs as consecutive tokens.
 pub fn has_phrase(toks: &[&str], phrase: &str) -> bool {
-    let want: Vec<&str> = phrase.split_whitespace().collect();
-    !want.is_empty()
-        && toks
-            .windows(want.len())
-            .any(|w| w.iter().zip(&want).all(|(a, b)| base(a) == *b))
+    let mut want = phrase.split_whitespace();
+    let Some(head) = want.next() else {
+        return false;
+    };
+    let rest: Vec<&str> = want.collect();
+    toks.len() > rest.len()
+        && toks[..toks.len() - rest.len()]
+            .iter()
+            .enumerate()
+            .any(|(k, t)| {
+                base_is(t, head) && toks[k + 1..].iter().zip(&rest).all(|(a, b)| base_is(a, b))
+            })
 }
 
 /// The first thing in `texts` that compiles code (`gcc`, `go build`,

@@ -35,7 +35,7 @@ impl Transform for LatestTag {
     fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
         let table = &cx.data().base_images.release_in_name;
         for st in doc.stages() {
-            if st.image.is_scratch() || st.image.text.is_empty() || is_stage_ref(doc, st) {
+            if st.image.is_scratch() || st.image.text.is_empty() || is_stage_ref(cx.model(), st) {
                 continue;
             }
             let img = resolved_image(doc, st);

@@ -116,7 +116,7 @@ impl Transform for SlimBase {
         }
         let finals = final_stages(doc, cx.config);
         for st in doc.stages() {
-            if !finals[st.index] || st.image.is_scratch() || is_stage_ref(doc, st) {
+            if !finals[st.index] || st.image.is_scratch() || is_stage_ref(cx.model(), st) {
                 continue;
             }
             let img = resolved_image(doc, st);
