@@ -71,6 +71,7 @@ pub struct Stages {
     pub binary: BinaryRecipe,
     pub node: NodeRecipe,
     pub python: PythonRecipe,
+    pub pyinstaller: PyInstallerRecipe,
     pub java: JavaRecipe,
     pub builder: BuilderPackages,
 }
@@ -174,6 +175,14 @@ pub struct PythonRecipe {
     /// PyPI projects without Linux wheels that link a system library →
     /// the runtime package of that library.
     pub source_builds: BTreeMap<String, String>,
+}
+
+/// `[pyinstaller]`: a program PyInstaller froze, on a runtime without Python.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct PyInstallerRecipe {
+    /// The runtime image, `{release}` the builder's Debian release.
+    pub runtime: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

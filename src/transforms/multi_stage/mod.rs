@@ -61,6 +61,7 @@ mod facts;
 mod go;
 mod java;
 mod node;
+mod pyinstaller;
 mod python;
 
 use crate::edit::{self, Applicability, Edit, Fix};
@@ -76,6 +77,7 @@ use binary::{binary, Lang};
 use facts::{apt_facts, setup_writes, Written};
 use java::java;
 use node::node;
+use pyinstaller::pyinstaller;
 use python::python;
 
 pub struct MultiStage;
@@ -335,13 +337,15 @@ impl Transform for MultiStage {
                 .into_iter()
                 .find_map(|l| binary(&f, data, l, &apt)),
             "node" => node(&f, data, &apt),
-            "python" => python(
-                &f,
-                data,
-                &apt,
-                cx.data().base_image("python"),
-                cx.build.as_ref().map(|b| &*b.info),
-            ),
+            "python" => pyinstaller(&f, data, &apt).or_else(|| {
+                python(
+                    &f,
+                    data,
+                    &apt,
+                    cx.data().base_image("python"),
+                    cx.build.as_ref().map(|b| &*b.info),
+                )
+            }),
             "rust" => binary(&f, data, Lang::Rust, &apt),
             "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => {
                 java(&f, data, &apt)

@@ -19,7 +19,7 @@ use super::facts::AptFacts;
 use super::{join, words, Facts, Split};
 
 /// What a command of a RUN is, for the split.
-enum Cmd {
+pub(super) enum Cmd {
     /// `pip install …` (or `python -m pip install …`); `bin` is the folder
     /// of a pip called by its path.
     PipInstall {
@@ -36,7 +36,7 @@ enum Cmd {
     Other(String),
 }
 
-fn is_python(name: &str) -> bool {
+pub(super) fn is_python(name: &str) -> bool {
     let n = name.rsplit('/').next().unwrap_or(name);
     n == "python"
         || n.strip_prefix("python3")
@@ -61,14 +61,14 @@ fn bin_dir(name: &str) -> Option<String> {
 }
 
 /// Paths under which a RUN may remove files: caches the runtime never had.
-const SCRATCH: &[&str] = &[
+pub(super) const SCRATCH: &[&str] = &[
     "/var/lib/apt/lists",
     "/var/cache/apt",
     "/tmp",
     "/root/.cache",
 ];
 
-fn classify(c: &SimpleCommand) -> Cmd {
+pub(super) fn classify(c: &SimpleCommand) -> Cmd {
     let w = words(c);
     let Some(&name) = w.first() else {
         return Cmd::Files(Vec::new()); // a bare assignment
@@ -159,7 +159,7 @@ fn classify(c: &SimpleCommand) -> Cmd {
 }
 
 /// Whether `p` is `dir` or inside it.
-fn inside(p: &str, dir: &str) -> bool {
+pub(super) fn inside(p: &str, dir: &str) -> bool {
     let p = p.trim_end_matches('/');
     p == dir || p.starts_with(&format!("{dir}/"))
 }

@@ -1,0 +1,444 @@
+//! Python frozen by PyInstaller (`pip install pyinstaller` + `pyinstaller
+//! --onefile app.py`, the guides' shape): the CMD/ENTRYPOINT runs the
+//! binary PyInstaller wrote (`dist/<name>`, or `dist/<name>/<name>` for
+//! `--onedir`), so the runtime needs no Python at all. The builder stays
+//! the original; the runtime is `debian:<release>-slim` of the builder's
+//! Debian release (the tag's codename, else `[binary] stable-release`;
+//! `[pyinstaller]` in `transforms/stages.toml`) with the app folder copied
+//! at the same path.
+//!
+//! Not `scratch` nor distroless (measured here, `testdata/real/
+//! python-pyinstaller` and CHANGELOG): the bootloader of PyInstaller's
+//! Linux wheel is linked against glibc and `libz.so.1` (`scratch` and
+//! distroless `static` have no glibc; distroless `base` and `cc` have no
+//! zlib), and a `--onefile` binary unpacks itself into `/tmp`.
+//!
+//! Applied (unsafe) when nothing else in the stage is needed at run time:
+//! pip installs (PyInstaller bundles the modules the program imports), apt
+//! installs of build tools or mapped `-dev` packages (PyInstaller bundles
+//! the shared libraries of the modules it collects, except glibc's), and
+//! file commands inside the app folder. Anything else keeps the proposal
+//! display-only and names what blocked it.
+
+use crate::data::Stages;
+use crate::edit::Applicability;
+use crate::syntax::Keyword;
+
+use super::facts::AptFacts;
+use super::python::{classify, inside, is_python, Cmd, SCRATCH};
+use super::{join, words, Facts, Split};
+
+/// pyinstaller options that take a value (the next word, unless `--x=v`).
+const VALUE_OPTIONS: &[&str] = &[
+    "-n",
+    "--name",
+    "--distpath",
+    "--workpath",
+    "--specpath",
+    "-p",
+    "--paths",
+    "--add-data",
+    "--add-binary",
+    "--hidden-import",
+    "--hiddenimport",
+    "--collect-submodules",
+    "--collect-data",
+    "--collect-datas",
+    "--collect-binaries",
+    "--collect-all",
+    "--copy-metadata",
+    "--recursive-copy-metadata",
+    "--additional-hooks-dir",
+    "--runtime-hook",
+    "--exclude-module",
+    "--splash",
+    "-i",
+    "--icon",
+    "--log-level",
+    "--upx-dir",
+    "--upx-exclude",
+    "--key",
+    "--runtime-tmpdir",
+    "--contents-directory",
+    "--target-arch",
+    "--target-architecture",
+    "--python-option",
+    "--optimize",
+    "-d",
+    "--debug",
+    "--version-file",
+    "-m",
+    "--manifest",
+    "-r",
+    "--resource",
+    "--codesign-identity",
+    "--osx-entitlements-file",
+    "--osx-bundle-identifier",
+];
+
+/// What one `pyinstaller` call writes.
+#[derive(Debug, PartialEq)]
+struct Freeze {
+    /// The executable, relative to the folder the call runs in.
+    program: String,
+    onefile: bool,
+}
+
+/// Reads the arguments of `pyinstaller ARGS` (or `python -m PyInstaller
+/// ARGS`).
+fn freeze(args: &[&str]) -> Result<Freeze, String> {
+    let mut name: Option<String> = None;
+    let mut dist = "dist".to_string();
+    let mut onefile = false;
+    let mut scripts: Vec<&str> = Vec::new();
+    let mut it = args.iter();
+    while let Some(&a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a, None),
+        };
+        if VALUE_OPTIONS.contains(&flag) {
+            let v = inline.or_else(|| it.next().map(|v| v.to_string()));
+            let Some(v) = v.filter(|v| !v.contains('\u{0}')) else {
+                return Err(format!(
+                    "`pyinstaller {flag}` with a value dslim cannot read"
+                ));
+            };
+            match flag {
+                "-n" | "--name" => name = Some(v),
+                "--distpath" => dist = v,
+                "--runtime-tmpdir" if v.trim_end_matches('/') != "/tmp" => {
+                    return Err(format!(
+                    "`pyinstaller --runtime-tmpdir {v}` unpacks into a folder the runtime may lack"
+                ))
+                }
+                _ => {}
+            }
+        } else if matches!(a, "-F" | "--onefile") {
+            onefile = true;
+        } else if matches!(a, "-D" | "--onedir") {
+            onefile = false;
+        } else if a.starts_with('-') {
+            // A flag without a value (`--clean`, `-y`, `--noconfirm`, `-s`).
+        } else {
+            scripts.push(a);
+        }
+    }
+    let script = match scripts.as_slice() {
+        [s] => *s,
+        [] => return Err("a `pyinstaller` call without a script".into()),
+        _ => return Err("a `pyinstaller` call with several scripts".into()),
+    };
+    if script.contains('\u{0}') {
+        return Err("a `pyinstaller` script dslim cannot read".into());
+    }
+    if script.ends_with(".spec") {
+        return Err(format!(
+            "`pyinstaller {script}` takes the output name and layout from a spec file, which \
+             dslim does not read"
+        ));
+    }
+    let name = name.unwrap_or_else(|| {
+        let base = script.rsplit('/').next().unwrap_or(script);
+        base.strip_suffix(".py").unwrap_or(base).to_string()
+    });
+    let program = if onefile {
+        format!("{dist}/{name}")
+    } else {
+        format!("{dist}/{name}/{name}")
+    };
+    Ok(Freeze { program, onefile })
+}
+
+/// The words of a `pyinstaller` call after the program: `pyinstaller …`,
+/// `python -m PyInstaller …`.
+fn pyinstaller_args<'a>(w: &'a [&'a str]) -> Option<&'a [&'a str]> {
+    let name = w.first()?;
+    if name.rsplit('/').next() == Some("pyinstaller") {
+        Some(&w[1..])
+    } else if is_python(name) && w.get(1) == Some(&"-m") && w.get(2) == Some(&"PyInstaller") {
+        Some(&w[3..])
+    } else {
+        None
+    }
+}
+
+/// The Debian release a `python` tag names (`3.12-slim-bookworm`), `None`
+/// when it names none.
+fn tag_release(tag: Option<&str>) -> Option<&str> {
+    const CODENAMES: &[&str] = &["buster", "bullseye", "bookworm", "trixie", "forky"];
+    tag?.split('-').find(|p| CODENAMES.contains(p))
+}
+
+pub(super) fn pyinstaller(
+    f: &Facts,
+    data: &Stages,
+    apt: &AptFacts,
+) -> Option<Result<Split, String>> {
+    let r = &data.pyinstaller;
+    let img = &f.doc.stages()[0].image;
+    let tag = img.tag.as_deref();
+    if tag.is_some_and(|t| t.contains("alpine")) {
+        return None; // a musl build: not this recipe
+    }
+    // The pyinstaller calls, with the folder each runs in.
+    let mut blockers: Vec<String> = Vec::new();
+    let mut block = |why: String| {
+        if !blockers.contains(&why) {
+            blockers.push(why);
+        }
+    };
+    let wd = f.workdir.clone().filter(|w| w != "/");
+    let mut outputs: Vec<(Option<String>, Result<Freeze, String>)> = Vec::new();
+    for ins in f.runs() {
+        let i = f.index(ins);
+        let Some(script) = f.model.script(i) else {
+            if ins.logical.text.contains("pyinstaller") || ins.logical.text.contains("PyInstaller")
+            {
+                outputs.push((
+                    None,
+                    Err("a RUN with `pyinstaller` that dslim cannot read".into()),
+                ));
+            }
+            block("a RUN that dslim cannot read (exec form, heredoc or shell syntax it does not parse)".into());
+            continue;
+        };
+        let mut cwd = f.cwd_at(i);
+        for c in &script.commands {
+            let w = words(c);
+            if let Some(args) = pyinstaller_args(&w) {
+                let out = freeze(args).map(|fr| Freeze {
+                    program: match &cwd {
+                        Some(d) => join(d, &fr.program),
+                        None => fr.program,
+                    },
+                    onefile: fr.onefile,
+                });
+                outputs.push((cwd.clone(), out));
+                continue;
+            }
+            let text = &ins.args_text()[c.span.clone()];
+            match classify(c) {
+                // PyInstaller bundles what the program imports: where pip
+                // put it does not matter to the runtime.
+                Cmd::PipInstall { .. } | Cmd::Venv { .. } => {}
+                Cmd::Cd(d) => {
+                    if !c.isolated {
+                        cwd = cwd.map(|w| join(&w, &d)).filter(|_| d != "\u{0}");
+                    }
+                }
+                Cmd::Files(paths) => {
+                    for p in paths {
+                        let at = cwd.as_deref().filter(|_| p != "\u{0}").map(|d| join(d, &p));
+                        let ok = at.as_deref().is_some_and(|at| {
+                            SCRATCH.iter().any(|s| inside(at, s))
+                                || wd.as_deref().is_some_and(|w| inside(at, w))
+                        });
+                        if !ok {
+                            block(format!(
+                                "`{}` in a RUN may change files outside the app folder, which \
+                                 the runtime does not get",
+                                text.trim()
+                            ));
+                            break;
+                        }
+                    }
+                    if text.contains('>') && !text.contains("/dev/null") {
+                        block(format!(
+                            "`{}` in a RUN writes a file dslim does not follow",
+                            text.trim()
+                        ));
+                    }
+                }
+                Cmd::Other(what) => block(format!(
+                    "`{what}` in a RUN may change files outside the app folder, which the \
+                     runtime does not get"
+                )),
+            }
+        }
+    }
+    if outputs.is_empty() {
+        return None;
+    }
+    // The program the image runs must be the one PyInstaller wrote; else
+    // the image runs Python, and the venv recipe applies.
+    let runner = f
+        .last(Keyword::Entrypoint)
+        .or_else(|| f.last(Keyword::Cmd))?;
+    let prog = if runner.is_exec_form() {
+        runner.values().first().cloned()?
+    } else {
+        runner
+            .args_text()
+            .split_whitespace()
+            .next()
+            .map(str::to_string)?
+    };
+    let prog_path = if prog.starts_with('/') {
+        join("/", &prog)
+    } else if prog.contains('/') {
+        join(wd.as_deref().unwrap_or("/"), &prog)
+    } else {
+        return None;
+    };
+    let freeze = outputs
+        .iter()
+        .rev()
+        .find(|(_, o)| o.as_ref().is_ok_and(|fr| fr.program == prog_path));
+    let freeze = match freeze {
+        Some((_, Ok(fr))) => fr,
+        _ => {
+            // An unreadable call may be the one that wrote it.
+            return outputs
+                .iter()
+                .find_map(|(_, o)| o.as_ref().err())
+                .map(|why| {
+                    Err(format!(
+                        "the {} runs `{prog}`, and {why}",
+                        runner.keyword_text()
+                    ))
+                });
+        }
+    };
+    let Some(wd) = wd else {
+        return Some(Err(
+            "a PyInstaller build without WORKDIR: the app folder the program may read is unknown"
+                .into(),
+        ));
+    };
+    if img.digest.is_some() {
+        return Some(Err(format!(
+            "`{}` is pinned by digest, so its Debian release (and glibc) is unknown",
+            img.text
+        )));
+    }
+    let release = tag_release(tag).unwrap_or(&data.binary.stable_release);
+    let runtime_image = r.runtime.replace("{release}", release);
+    // Apt: build tools and `-dev` packages whose libraries PyInstaller
+    // bundles stay behind; anything else may be run by the program.
+    if apt.opaque {
+        block("an apt install dslim cannot read".into());
+    }
+    for p in &apt.packages {
+        if !data.builder.only_builds(p) && !data.builder.runtime_libraries.contains_key(p) {
+            block(format!(
+                "apt installs `{p}`, which the program may use at run time and the slim runtime \
+                 lacks"
+            ));
+        }
+    }
+    for ins in f.instrs() {
+        if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {
+            continue;
+        }
+        let Some((_, dst)) = ins.copy_parts() else {
+            block(format!("a `{}` dslim cannot read", ins.keyword_text()));
+            continue;
+        };
+        let target = f
+            .cwd_at(f.index(ins))
+            .map(|w| join(&w, dst))
+            .filter(|_| !dst.contains('$'));
+        if !target.as_deref().is_some_and(|t| inside(t, &wd)) {
+            block(format!(
+                "`{}` copies outside the app folder {wd}",
+                ins.keyword_text()
+            ));
+        }
+    }
+    if super::facts::named_non_root_user(f) {
+        block("a USER given by name: the slim runtime lacks the account the builder made".into());
+    }
+    if let Some(h) = f.last(Keyword::Healthcheck) {
+        if !h.args_text().trim().eq_ignore_ascii_case("none") {
+            block("a HEALTHCHECK, whose command the runtime may lack (it has no Python)".into());
+        }
+    }
+    let mut runtime_head = vec![format!("COPY --from={{build}} {wd} {wd}")];
+    if !inside(&freeze.program, &wd) {
+        let copied = if freeze.onefile {
+            freeze.program.clone()
+        } else {
+            freeze
+                .program
+                .rsplit_once('/')
+                .map_or(freeze.program.clone(), |(d, _)| d.to_string())
+        };
+        runtime_head.push(format!("COPY --from={{build}} {copied} {copied}"));
+    }
+    let mut note = format!(
+        " (the program PyInstaller froze, `{}`, needs no Python: the runtime gets the app \
+         folder {wd} with it. Not `scratch` or distroless: PyInstaller's bootloader is linked \
+         against glibc and zlib (`libz.so.1`){}; the builder's Debian release `{release}` or a \
+         newer one runs it",
+        freeze.program,
+        if freeze.onefile {
+            ", and a `--onefile` binary unpacks itself into /tmp"
+        } else {
+            ""
+        }
+    );
+    if tag_release(tag).is_none() {
+        note.push_str(&format!(
+            " (the tag names no release: `{release}`, the newest, as glibc runs binaries \
+             built against an older one)"
+        ));
+    }
+    note.push(')');
+    let applicability = if blockers.is_empty() {
+        Applicability::Unsafe
+    } else {
+        note.push_str(&format!("; not applied: {}", blockers.join("; ")));
+        Applicability::DisplayOnly
+    };
+    Some(Ok(Split {
+        lang: "Python (PyInstaller)",
+        runtime_image,
+        builder_head: Vec::new(),
+        builder_tail: Vec::new(),
+        runtime_head,
+        runtime_tail: Vec::new(),
+        applicability,
+        note,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fr(s: &str) -> Result<Freeze, String> {
+        freeze(&s.split(' ').collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn output_of_a_pyinstaller_call() {
+        let one = |p: &str| Freeze {
+            program: p.into(),
+            onefile: true,
+        };
+        assert_eq!(fr("--onefile app.py"), Ok(one("dist/app")));
+        assert_eq!(fr("-F --clean src/main.py"), Ok(one("dist/main")));
+        assert_eq!(fr("-F -n tool --distpath out app.py"), Ok(one("out/tool")));
+        assert_eq!(fr("--name=tool --onefile app.py"), Ok(one("dist/tool")));
+        assert_eq!(
+            fr("--onedir app.py"),
+            Ok(Freeze {
+                program: "dist/app/app".into(),
+                onefile: false
+            })
+        );
+        assert_eq!(fr("app.py").map(|f| f.program), Ok("dist/app/app".into()));
+        assert!(fr("app.spec").is_err());
+        assert!(fr("--onefile a.py b.py").is_err());
+        assert!(fr("--onefile --runtime-tmpdir /var/run app.py").is_err());
+        assert!(fr("--onefile --runtime-tmpdir /tmp app.py").is_ok());
+    }
+
+    #[test]
+    fn release_of_a_tag() {
+        assert_eq!(tag_release(Some("3.12-slim-bookworm")), Some("bookworm"));
+        assert_eq!(tag_release(Some("3.9-slim")), None);
+        assert_eq!(tag_release(None), None);
+    }
+}
