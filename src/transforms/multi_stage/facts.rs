@@ -631,6 +631,48 @@ mod tests {
     }
 
     #[test]
+    fn alpine_runtime_packages_carry_and_map() {
+        let data = &crate::data::builtin().stages;
+        assert_eq!(alpine_release_of("alpine:3.18"), Some((3, 18)));
+        assert_eq!(alpine_release_of("node:20-alpine3.19"), Some((3, 19)));
+        assert_eq!(alpine_release_of("node:20-alpine"), None);
+        assert_eq!(alpine_release_of("alpine"), None);
+        let apt = AptFacts {
+            apk: ["build-base", "tzdata", "npm", "zlib-dev", "openssl-dev"]
+                .map(String::from)
+                .to_vec(),
+            ..AptFacts::default()
+        };
+        let run = |image: &str, programs: &[&str], libs: bool| {
+            alpine_runtime_packages(&apt, data, image, programs, libs, &["-lpq".into()])
+        };
+        // Build tools stay behind; a tool package only when the CMD runs it.
+        assert_eq!(
+            run("alpine:3.19", &["node"], false),
+            Ok(vec!["tzdata".into()])
+        );
+        assert_eq!(
+            run("alpine:3.19", &["npm"], false),
+            Ok(vec!["tzdata".into(), "npm".into()])
+        );
+        // A dynamic binary: the `-dev` packages' and `-lNAME`s' libraries.
+        assert_eq!(
+            run("alpine:3.19", &[], true),
+            Ok(["tzdata", "zlib", "libssl3", "libpq"]
+                .map(String::from)
+                .to_vec())
+        );
+        // OpenSSL 3's name is known only from 3.17 on.
+        assert!(run("alpine:3.16", &[], true).unwrap_err().contains("3.17"));
+        let unknown = AptFacts {
+            apk: vec!["vips-dev".into()],
+            ..AptFacts::default()
+        };
+        let e = alpine_runtime_packages(&unknown, data, "alpine:3.19", &[], true, &[]);
+        assert!(e.unwrap_err().contains("`vips-dev`"));
+    }
+
+    #[test]
     fn redirection_targets() {
         let r = redirections(
             "echo 'a > b' > /etc/app.conf && printf x >>\"/etc/x y\" 2>/dev/null; cat a 2>&1 >$F",
