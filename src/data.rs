@@ -74,6 +74,67 @@ pub struct Stages {
     pub pyinstaller: PyInstallerRecipe,
     pub java: JavaRecipe,
     pub builder: BuilderPackages,
+    pub alpine: AlpineRecipe,
+}
+
+/// `[alpine]`: what a split within Alpine installs in its runtime stage.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct AlpineRecipe {
+    /// A `-dev` package or `-lNAME` → the Alpine package with the shared
+    /// library (`openssl-dev` → `libssl3`).
+    pub runtime_libraries: BTreeMap<String, AlpinePackage>,
+    /// Packages that only bring a tool (`npm`, `py3-pip`) → that program:
+    /// the runtime gets them only when its CMD/ENTRYPOINT runs the program.
+    pub tools: BTreeMap<String, String>,
+    /// The runtime package of each interpreter a split carries (`python`,
+    /// `node` → `python3`, `nodejs`).
+    pub interpreters: BTreeMap<String, String>,
+}
+
+/// An Alpine package, in every release, or from a release on (`{ package
+/// = "libssl3", since = "3.17" }`: OpenSSL 3 came with Alpine 3.17).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum AlpinePackage {
+    All(String),
+    Since { package: String, since: String },
+}
+
+impl AlpinePackage {
+    /// The package name whatever the release.
+    pub fn name(&self) -> &str {
+        match self {
+            AlpinePackage::All(p) | AlpinePackage::Since { package: p, .. } => p,
+        }
+    }
+    /// The package in Alpine `release` (`None`: the newest, `latest`,
+    /// `edge`, `3`); `Err(since)` when the release is older than the one
+    /// the name is known from.
+    pub fn for_release(&self, release: Option<(u32, u32)>) -> Result<&str, &str> {
+        match self {
+            AlpinePackage::All(p) => Ok(p),
+            AlpinePackage::Since { package, since } => {
+                let from = alpine_release(since);
+                match (release, from) {
+                    (None, _) => Ok(package),
+                    (Some(r), Some(f)) if r >= f => Ok(package),
+                    _ => Err(since),
+                }
+            }
+        }
+    }
+}
+
+/// `3.18` or `3.18.4` → `(3, 18)`; `None` for anything else (`3`,
+/// `latest`, `edge`).
+pub fn alpine_release(v: &str) -> Option<(u32, u32)> {
+    let mut parts = v.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    parts
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .then_some((major, minor))
 }
 
 /// `[builder]`: Debian packages a builder installs only to build.
@@ -597,6 +658,87 @@ mod tests {
         };
         assert!(one.only_builds("abba") && one.only_builds("ab-x-ba"));
         assert!(!one.only_builds("aba"), "head and tail may not overlap");
+    }
+
+    /// Every Alpine package name of `[alpine]` in stages.toml is one that
+    /// Alpine's own build recipes define (testdata/alpine-packages.txt:
+    /// lines of aports APKBUILDs), and every release it names parses.
+    #[test]
+    fn alpine_names_are_real_packages() {
+        let text = include_str!("../testdata/alpine-packages.txt");
+        let mut names: Vec<String> = Vec::new();
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            // `key=value` or `key="v1 v2"` after the path@commit.
+            let mut vars: Vec<(String, String)> = Vec::new();
+            let mut rest = line.split_once(' ').expect("path@commit first").1;
+            while let Some((k, after)) = rest.trim_start().split_once('=') {
+                let (v, tail) = match after.strip_prefix('"') {
+                    Some(q) => q.split_once('"').expect("closing quote"),
+                    None => after.split_once(' ').unwrap_or((after, "")),
+                };
+                vars.push((k.to_string(), v.to_string()));
+                rest = tail;
+            }
+            let expand = |w: &str| {
+                let mut w = w.to_string();
+                for (k, v) in &vars {
+                    w = w.replace(&format!("${k}"), v);
+                }
+                w
+            };
+            for (k, v) in &vars {
+                if k == "pkgname" || k == "subpackages" || k.ends_with("provides") {
+                    for w in v.split_whitespace() {
+                        names.push(expand(w.split(':').next().unwrap()));
+                    }
+                }
+            }
+        }
+        assert!(names.iter().any(|n| n == "libssl3"), "{names:?}");
+        let a = &builtin().stages.alpine;
+        let mut checked = 0;
+        for (key, package) in &a.runtime_libraries {
+            if !key.starts_with("-l") {
+                assert!(
+                    names.contains(key),
+                    "`{key}` is no Alpine package of the list"
+                );
+            }
+            assert!(
+                names.iter().any(|n| n == package.name()),
+                "`{}` (for `{key}`) is no Alpine package of the list",
+                package.name()
+            );
+            if let AlpinePackage::Since { since, .. } = package {
+                assert!(alpine_release(since).is_some(), "since = {since:?}");
+            }
+            checked += 1;
+        }
+        for p in a.tools.keys().chain(a.interpreters.values()) {
+            assert!(names.contains(p), "`{p}` is no Alpine package of the list");
+            checked += 1;
+        }
+        assert!(checked > 20);
+        // Names that are no Alpine package do fail the check.
+        assert!(!names.iter().any(|n| n == "libssl-dev" || n == "libpq5"));
+    }
+
+    #[test]
+    fn alpine_packages_by_release() {
+        let ssl = AlpinePackage::Since {
+            package: "libssl3".into(),
+            since: "3.17".into(),
+        };
+        assert_eq!(ssl.for_release(alpine_release("3.18")), Ok("libssl3"));
+        assert_eq!(ssl.for_release(alpine_release("3.17.2")), Ok("libssl3"));
+        assert_eq!(ssl.for_release(None), Ok("libssl3"));
+        assert_eq!(ssl.for_release(alpine_release("3.16")), Err("3.17"));
+        assert_eq!(alpine_release("3"), None);
+        assert_eq!(alpine_release("edge"), None);
+        assert_eq!(alpine_release("3.x"), None);
     }
 
     /// Every `target` value has a builder table, and nothing else does.

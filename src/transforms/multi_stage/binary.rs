@@ -5,7 +5,8 @@ use crate::syntax::Keyword;
 
 use super::super::runedit;
 use super::facts::{
-    alpine_runtime, glibc_runtime, named_non_root_user, numeric_user, program, shell_form, AptFacts,
+    alpine_runtime, alpine_runtime_packages, glibc_runtime, named_non_root_user, numeric_user,
+    program, shell_form, started_programs, AptFacts,
 };
 use super::go::{binary_name, go_call, tag_version, GoCall};
 use super::{join, words, Facts, Split};
@@ -48,8 +49,10 @@ fn compile_call(lang: Lang, w: &[&str]) -> bool {
 /// writes to `<target-dir>/[<triple>/]release/`, where the target dir
 /// depends on workspaces, `--manifest-path` and `CARGO_TARGET_DIR`, so the
 /// path the program is started from is the one to trust (the original image
-/// works only if the binary is there). `Ok((path, static))`.
-fn cargo_binary(f: &Facts, w: &[&str]) -> Result<(String, bool), String> {
+/// works only if the binary is there). `Ok((path, static))`: `static` is
+/// whether `--target` names a musl target, `None` without `--target` (the
+/// host's: musl and static by default on `rust:*-alpine`).
+fn cargo_binary(f: &Facts, w: &[&str]) -> Result<(String, Option<bool>), String> {
     let release = w.iter().enumerate().any(|(k, a)| {
         matches!(*a, "--release" | "-r" | "--profile=release")
             || *a == "--profile" && w.get(k + 1) == Some(&"release")
@@ -90,7 +93,7 @@ fn cargo_binary(f: &Facts, w: &[&str]) -> Result<(String, bool), String> {
             "the CMD/ENTRYPOINT runs `{prog}`, not a binary in cargo's `release` folder"
         ));
     }
-    Ok((path, triple.is_some_and(|t| t.contains("musl"))))
+    Ok((path, triple.map(|t| t.contains("musl"))))
 }
 
 /// A compiled program: the binary, not the toolchain, goes to the runtime.
@@ -138,7 +141,7 @@ pub(super) fn binary(
             }
             if lang == Lang::Rust && w.first() == Some(&"cargo") && w.get(1) == Some(&"install") {
                 match cargo_install(f, &w, i, cd) {
-                    Ok((path, static_)) => found = Some((i, path, Some(static_))),
+                    Ok((path, static_)) => found = Some((i, path, static_)),
                     Err(e) => return Some(Err(e)),
                 }
                 continue;
@@ -218,7 +221,7 @@ pub(super) fn binary(
             if lang == Lang::Rust {
                 match cargo_binary(f, &w) {
                     // An absolute path: `cd` in the RUN does not matter.
-                    Ok((path, static_)) => found = Some((i, path, Some(static_))),
+                    Ok((path, static_)) => found = Some((i, path, static_)),
                     Err(e) => return Some(Err(e)),
                 }
                 continue;
@@ -305,14 +308,27 @@ pub(super) fn binary(
         f.env_before(at, "CGO_ENABLED")
             .is_some_and(|v| v.as_deref() == Some("0"))
     };
-    let cgo_off = static_here.unwrap_or_else(env_cgo_off);
+    let img = &f.doc.stages()[0].image;
+    // An Alpine builder (`alpine`, `golang:…-alpine`): its binary links musl.
+    let alpine =
+        img.short_name() == "alpine" || img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
+    let builder = &data.builder;
+    let cgo_off = match (lang, static_here) {
+        (_, Some(s)) => s,
+        (Lang::Rust, None) => alpine && rust_alpine_static(f, apt, builder),
+        (_, None) => env_cgo_off(),
+    };
+    if lang == Lang::Rust && alpine && static_here == Some(false) {
+        return Some(Err(
+            "`cargo build --target` of a glibc target on an Alpine (musl) builder".into(),
+        ));
+    }
     // What apt installs stays in the builder: only build tools may.
     if apt.opaque {
         return Some(Err(
             "an apt install dslim cannot read may add what the program needs at run time".into(),
         ));
     }
-    let builder = &data.builder;
     // What apt installs beside the build tools may be used at run time: the
     // runtime installs it too (same release, same recommends), unless a
     // later `apt-get remove|purge` took it away again.
@@ -351,12 +367,14 @@ pub(super) fn binary(
             "an `apk add` dslim cannot read may add what the program needs at run time".into(),
         ));
     }
-    if let Some(p) = apt.apk_runtime_package(builder) {
-        return Some(Err(format!(
-            "apk installs `{p}` in the builder, which the runtime would lack (only build tools \
-             stay behind: `[builder] apk-packages` in transforms/stages.toml)"
-        )));
-    }
+    // Packages `apk add` installed for the program (not only to build):
+    // the runtime installs them too, so a static binary with some goes
+    // onto the builder's Alpine release instead of `scratch`.
+    let programs = started_programs(f);
+    let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
+    let apk_carried = alpine
+        && alpine_runtime_packages(apt, data, "alpine", &programs, false, &[])
+            .is_ok_and(|p| !p.is_empty());
     if f.last(Keyword::Healthcheck)
         .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
     {
@@ -364,15 +382,15 @@ pub(super) fn binary(
             "the HEALTHCHECK may need programs of the builder the runtime lacks".into(),
         ));
     }
-    let img = &f.doc.stages()[0].image;
-    // What a dynamic Rust binary links comes from its `-sys` crates.
+    // What a dynamic Rust binary links comes from its `-sys` crates (on
+    // Alpine from the `-dev` packages apk installs: the image has none).
     let mut lib_keys: Vec<String> = Vec::new();
-    let cargo_lock = (lang == Lang::Rust && !cgo_off)
+    let cargo_lock = (lang == Lang::Rust && !cgo_off && !alpine)
         .then(|| f.build.and_then(|b| b.text("Cargo.lock")))
         .flatten();
     match &cargo_lock {
         Some(lock) => lib_keys.extend(sys_crates(lock)),
-        None if lang == Lang::Rust && !cgo_off && img.short_name() == "rust" => {
+        None if lang == Lang::Rust && !cgo_off && !alpine && img.short_name() == "rust" => {
             return Some(Err(format!(
                 "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a \
                  slim runtime lacks, and no Cargo.lock in the build context says which `-sys` \
@@ -383,9 +401,6 @@ pub(super) fn binary(
         None => {}
     }
     let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
-    // An Alpine builder (`alpine`, `golang:…-alpine`): its binary links musl.
-    let alpine =
-        img.short_name() == "alpine" || img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
     let mut head = Vec::new();
     let mut note = String::new();
     // A program's HTTPS calls need the CA bundle, which `scratch` and the
@@ -419,8 +434,8 @@ pub(super) fn binary(
         )));
     }
     // A static binary beside packages the program may run goes onto the
-    // builder's slim release, which can install them.
-    let on_scratch = cgo_off && carry.is_empty();
+    // builder's slim (or Alpine) release, which can install them.
+    let on_scratch = cgo_off && carry.is_empty() && !apk_carried;
     let (image, note) = if on_scratch {
         if f.last(Keyword::Healthcheck)
             .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
@@ -442,6 +457,11 @@ pub(super) fn binary(
         note.push_str(match lang {
             Lang::Go => " (static binary: CGO_ENABLED=0",
             Lang::C => " (static binary: -static",
+            Lang::Rust if alpine && static_here.is_none() => {
+                " (static binary: the musl host target of `rust:*-alpine`, `crt-static` on by \
+                 default, and neither the stage nor the build context's `.cargo/config.toml` \
+                 turns it off"
+            }
             Lang::Rust => " (static binary: musl target",
         });
         note.push_str(cert_note);
@@ -456,18 +476,7 @@ pub(super) fn binary(
                 img.text
             )));
         };
-        if let Some(d) = apt.apk_dev_library(&data.builder) {
-            return Some(Err(format!(
-                "the binary may link a library apk installs in the builder (`{d}`), which \
-                 `{image}` lacks (link it statically, or install its runtime package there)"
-            )));
-        }
         if lang == Lang::C {
-            if let Some(l) = c_links.iter().find(|l| *l != "-lstdc++" && *l != "-lgcc_s") {
-                return Some(Err(format!(
-                    "the binary links `{l}`, a library `{image}` lacks"
-                )));
-            }
             match c_libraries(
                 f,
                 &AptFacts::default(),
@@ -491,19 +500,63 @@ pub(super) fn binary(
                 "a named USER does not exist in the runtime image".into()
             ));
         }
-        note.push_str(match lang {
-            Lang::Go => {
+        // The runtime packages apk installed, and for a dynamic binary the
+        // libraries of the `-dev` packages and `-lNAME`s.
+        let links: Vec<String> = c_links
+            .iter()
+            .filter(|l| *l != "-lstdc++" && *l != "-lgcc_s")
+            .cloned()
+            .collect();
+        // A dynamic musl Rust binary unwinds with libgcc_s.
+        let mut links = links;
+        if lang == Lang::Rust && !cgo_off {
+            links.push("-lgcc_s".into());
+        }
+        let mut packages =
+            match alpine_runtime_packages(apt, data, &image, &programs, !cgo_off, &links) {
+                Ok(p) => p,
+                Err(e) => return Some(Err(e)),
+            };
+        note.push_str(match (lang, cgo_off) {
+            (_, true) => {
+                " (static binary, on the builder's Alpine release for the packages apk installed"
+            }
+            (Lang::Go, false) => {
                 " (cgo may be on: musl runtime of the builder's Alpine release; set \
                  CGO_ENABLED=0 for `scratch`"
             }
-            Lang::C => " (musl runtime of the builder's Alpine release, without the compiler",
-            Lang::Rust => " (musl runtime of the builder's Alpine release, without the toolchain",
+            (Lang::C, false) => {
+                " (musl runtime of the builder's Alpine release, without the compiler"
+            }
+            (Lang::Rust, false) if static_here.is_none() => {
+                " (musl runtime of the builder's Alpine release, without the toolchain: the \
+                 binary is static unless `crt-static` is turned off, which dslim cannot rule \
+                 out without the build context's `.cargo/config.toml` or with `-dev` libraries, \
+                 so it runs where musl and those libraries are"
+            }
+            (Lang::Rust, false) => {
+                " (musl runtime of the builder's Alpine release, without the toolchain"
+            }
         });
         // The Alpine image has its own CA bundle (`ca-certificates-bundle`).
         head.retain(|l| !l.contains(r.certificates.as_str()));
         if lang == Lang::C && cxx {
-            head.insert(0, "RUN apk add --no-cache libstdc++".to_string());
+            packages.insert(0, "libstdc++".to_string());
             note.push_str("; installs libstdc++ for the C++ binary");
+        }
+        let carried: Vec<&str> = packages
+            .iter()
+            .map(String::as_str)
+            .filter(|p| *p != "libstdc++")
+            .collect();
+        if !carried.is_empty() {
+            note.push_str(&format!(
+                "; installs {} as the builder did (apk)",
+                carried.join(" ")
+            ));
+        }
+        if !packages.is_empty() {
+            head.insert(0, format!("RUN apk add --no-cache {}", packages.join(" ")));
         }
         note.push_str(pin);
         note.push_str(cert_note);
@@ -643,6 +696,7 @@ pub(super) fn binary(
         lang: lang.name(),
         runtime_image: image,
         builder_head: Vec::new(),
+        builder_head_at: None,
         builder_tail: Vec::new(),
         runtime_head: head,
         runtime_tail: Vec::new(),
@@ -762,6 +816,29 @@ fn go_output(
     Ok((join(&bindir, &name()?), static_))
 }
 
+/// A `cargo build` for the host on `rust:*-alpine` (whose host target is
+/// `x86_64-unknown-linux-musl`, with `crt-static` on by default) writes a
+/// static binary for certain when nothing turns `crt-static` off (no
+/// `crt-static` in the stage's RUNs and ENVs, nor in the build context's
+/// `.cargo/config.toml`, which dslim must see) and apk installs no `-dev`
+/// library a `-sys` crate may link dynamically.
+fn rust_alpine_static(f: &Facts, apt: &AptFacts, builder: &crate::data::BuilderPackages) -> bool {
+    let Some(build) = f.build else {
+        return false;
+    };
+    let in_stage = f.instrs().iter().any(|i| {
+        matches!(i.keyword, Keyword::Run | Keyword::Env) && i.logical.text.contains("crt-static")
+    });
+    let in_config = [".cargo/config.toml", ".cargo/config"]
+        .iter()
+        .any(|p| build.text(p).is_some_and(|t| t.contains("crt-static")));
+    let dev = apt
+        .apk
+        .iter()
+        .any(|p| p.ends_with("-dev") && !builder.apk_builds(p));
+    !in_stage && !in_config && !dev && !apt.apk_opaque
+}
+
 /// Where `cargo install` puts binaries in the `rust` images (`CARGO_HOME`).
 const RUST_IMAGE_CARGO_BIN: &str = "/usr/local/cargo/bin";
 
@@ -781,7 +858,12 @@ fn flag_value<'a>(w: &[&'a str], name: &str) -> Option<&'a str> {
 /// `/usr/local/cargo`, root's `~/.cargo`), named as the CMD/ENTRYPOINT
 /// starts it (checked against Cargo.toml's `[[bin]]`/`[package]` names
 /// when the context has it). `Ok((path, static))`.
-fn cargo_install(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<(String, bool), String> {
+fn cargo_install(
+    f: &Facts,
+    w: &[&str],
+    at: usize,
+    cd: bool,
+) -> Result<(String, Option<bool>), String> {
     let Some(dir) = flag_value(w, "--path") else {
         return Err(
             "`cargo install` of a published crate: which binaries it installs is not known here \
@@ -789,7 +871,7 @@ fn cargo_install(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<(String, 
                 .into(),
         );
     };
-    let static_ = flag_value(w, "--target").is_some_and(|t| t.contains("musl"));
+    let static_ = flag_value(w, "--target").map(|t| t.contains("musl"));
     let var = |k: &str| f.env_before(at, k);
     let abs = |v: &str| v.starts_with('/') && !v.contains('\u{0}');
     let bindir = match flag_value(w, "--root") {

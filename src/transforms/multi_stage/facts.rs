@@ -110,23 +110,6 @@ impl AptFacts {
     }
     /// A library's `-dev` package other than libc's: the binary may link the
     /// library, which a runtime image without the package lacks.
-    /// An `apk add` package that is not only for building (`[builder]
-    /// apk-packages`): the program may use it at run time. `-dev` packages
-    /// are build tools here; `apk_dev_library` tells them apart.
-    pub(super) fn apk_runtime_package(&self, b: &crate::data::BuilderPackages) -> Option<&str> {
-        self.apk
-            .iter()
-            .map(String::as_str)
-            .find(|p| !(p.ends_with("-dev") || b.apk_builds(p)))
-    }
-    /// An Alpine `-dev` package of a library other than musl's (or kernel
-    /// headers): a dynamic binary may link it.
-    pub(super) fn apk_dev_library(&self, b: &crate::data::BuilderPackages) -> Option<&str> {
-        self.apk
-            .iter()
-            .map(String::as_str)
-            .find(|p| p.ends_with("-dev") && !b.apk_builds(p))
-    }
     pub(super) fn dev_library(&self) -> Option<&str> {
         self.packages
             .iter()
@@ -283,6 +266,122 @@ pub(super) fn alpine_runtime(img: &ImageRef) -> Option<(String, &'static str)> {
         .split('.')
         .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     ok.then(|| (format!("alpine:{release}"), ""))
+}
+
+/// The Alpine release of a runtime image (`alpine:3.18` → `(3, 18)`,
+/// `node:20-alpine3.19` → `(3, 19)`); `None` for the newest (`alpine:3`,
+/// `latest`, `edge`, `node:20-alpine`).
+pub(super) fn alpine_release_of(image: &str) -> Option<(u32, u32)> {
+    let tag = image.rsplit_once(':').map(|(_, t)| t)?;
+    if image.starts_with("alpine:") {
+        return crate::data::alpine_release(tag);
+    }
+    tag.split('-')
+        .find_map(|p| p.strip_prefix("alpine"))
+        .and_then(crate::data::alpine_release)
+}
+
+/// What the runtime stage of a split within Alpine installs with `apk
+/// add --no-cache`: the packages the builder's `apk add` installed that
+/// are not only for building (`[builder] apk-packages`) — the program may
+/// use them —, a tool package (`npm`, `[alpine] tools`) only when one of
+/// `programs` (what the CMD/ENTRYPOINT runs) is its tool, and, when
+/// `libraries` (a dynamic binary, an interpreter's native modules), the
+/// runtime package of each `-dev` package and of each of `links`
+/// (`-lNAME`) from `[alpine] runtime-libraries` in the runtime's release.
+/// `Err`: why not (an unmapped `-dev` package, a release older than the
+/// one its package name is known from).
+pub(super) fn alpine_runtime_packages(
+    apt: &AptFacts,
+    data: &crate::data::Stages,
+    image: &str,
+    programs: &[&str],
+    libraries: bool,
+    links: &[String],
+) -> Result<Vec<String>, String> {
+    let release = alpine_release_of(image);
+    let a = &data.alpine;
+    let mut out: Vec<String> = Vec::new();
+    let push = |p: &str, out: &mut Vec<String>| {
+        if !p.is_empty() && !out.iter().any(|x| x == p) {
+            out.push(p.to_string());
+        }
+    };
+    let library = |key: &str| -> Result<Option<&str>, String> {
+        match a.runtime_libraries.get(key) {
+            Some(p) => p.for_release(release).map(Some).map_err(|since| {
+                format!(
+                    "the runtime `{image}` needs the library of `{key}`, whose Alpine package \
+                     dslim knows only from Alpine {since} on"
+                )
+            }),
+            None => Ok(None),
+        }
+    };
+    for p in &apt.apk {
+        if p.ends_with("-dev") {
+            if !libraries || data.builder.apk_builds(p) {
+                continue;
+            }
+            match library(p)? {
+                Some(lib) => push(lib, &mut out),
+                None => {
+                    return Err(format!(
+                        "apk installs `{p}`, and the runtime would need its library, which has \
+                         no Alpine package in `[alpine] runtime-libraries` of \
+                         transforms/stages.toml"
+                    ))
+                }
+            }
+        } else if data.builder.apk_builds(p) {
+            continue;
+        } else if let Some(tool) = a.tools.get(p) {
+            if programs
+                .iter()
+                .any(|g| g.rsplit('/').next() == Some(tool.as_str()))
+            {
+                push(p, &mut out);
+            }
+        } else {
+            push(p, &mut out);
+        }
+    }
+    if libraries {
+        for l in links {
+            match library(l)? {
+                Some(lib) => push(lib, &mut out),
+                None => {
+                    return Err(format!(
+                        "the binary links `{l}`, a library `{image}` lacks and dslim has no \
+                         Alpine package for (`[alpine] runtime-libraries`)"
+                    ))
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The programs a stage's CMD, ENTRYPOINT and HEALTHCHECK start (their
+/// first words): a tool package the runtime needs for them.
+pub(super) fn started_programs(f: &Facts) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in [Keyword::Entrypoint, Keyword::Cmd, Keyword::Healthcheck] {
+        let Some(i) = f.last(k) else { continue };
+        if i.is_exec_form() {
+            let v = i.values();
+            let skip =
+                usize::from(k == Keyword::Healthcheck && v.first().is_some_and(|c| c == "CMD"));
+            out.extend(v.get(skip).cloned());
+        } else {
+            let words = i
+                .args_text()
+                .split_whitespace()
+                .skip_while(|w| k == Keyword::Healthcheck && (w.starts_with("--") || *w == "CMD"));
+            out.extend(words.take(1).map(str::to_string));
+        }
+    }
+    out
 }
 
 /// Debian releases a `golang:…-<codename>` or `gcc` tag may name.
@@ -573,6 +672,48 @@ mod tests {
         assert_eq!(runtime("golang:1.21-alpineedge"), None);
         assert_eq!(runtime("golang:1.21-alpine3.18@sha256:abcd"), None);
         assert_eq!(runtime("golang:1.21-bookworm"), None);
+    }
+
+    #[test]
+    fn alpine_runtime_packages_carry_and_map() {
+        let data = &crate::data::builtin().stages;
+        assert_eq!(alpine_release_of("alpine:3.18"), Some((3, 18)));
+        assert_eq!(alpine_release_of("node:20-alpine3.19"), Some((3, 19)));
+        assert_eq!(alpine_release_of("node:20-alpine"), None);
+        assert_eq!(alpine_release_of("alpine"), None);
+        let apt = AptFacts {
+            apk: ["build-base", "tzdata", "npm", "zlib-dev", "openssl-dev"]
+                .map(String::from)
+                .to_vec(),
+            ..AptFacts::default()
+        };
+        let run = |image: &str, programs: &[&str], libs: bool| {
+            alpine_runtime_packages(&apt, data, image, programs, libs, &["-lpq".into()])
+        };
+        // Build tools stay behind; a tool package only when the CMD runs it.
+        assert_eq!(
+            run("alpine:3.19", &["node"], false),
+            Ok(vec!["tzdata".into()])
+        );
+        assert_eq!(
+            run("alpine:3.19", &["npm"], false),
+            Ok(vec!["tzdata".into(), "npm".into()])
+        );
+        // A dynamic binary: the `-dev` packages' and `-lNAME`s' libraries.
+        assert_eq!(
+            run("alpine:3.19", &[], true),
+            Ok(["tzdata", "zlib", "libssl3", "libpq"]
+                .map(String::from)
+                .to_vec())
+        );
+        // OpenSSL 3's name is known only from 3.17 on.
+        assert!(run("alpine:3.16", &[], true).unwrap_err().contains("3.17"));
+        let unknown = AptFacts {
+            apk: vec!["vips-dev".into()],
+            ..AptFacts::default()
+        };
+        let e = alpine_runtime_packages(&unknown, data, "alpine:3.19", &[], true, &[]);
+        assert!(e.unwrap_err().contains("`vips-dev`"));
     }
 
     #[test]

@@ -130,6 +130,7 @@ pub(super) fn java(
         lang: "Java",
         runtime_image,
         builder_head: Vec::new(),
+        builder_head_at: None,
         builder_tail: Vec::new(),
         runtime_head: head,
         runtime_tail: Vec::new(),

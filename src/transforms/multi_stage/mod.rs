@@ -78,7 +78,7 @@ use facts::{apt_facts, setup_writes, Written};
 use java::java;
 use node::node;
 use pyinstaller::pyinstaller;
-use python::python;
+use python::{alpine_python, python};
 
 pub struct MultiStage;
 
@@ -125,8 +125,10 @@ fn moved(k: Keyword) -> bool {
 struct Split {
     lang: &'static str,
     runtime_image: String,
-    /// Lines right after the builder's FROM.
+    /// Lines right after the builder's FROM, or before the instruction
+    /// `builder_head_at` (an index into the document's instructions).
     builder_head: Vec<String>,
+    builder_head_at: Option<usize>,
     /// Lines at the end of the builder.
     builder_tail: Vec<String>,
     /// Lines right after the runtime's FROM (before the carried ones).
@@ -332,10 +334,13 @@ impl Transform for MultiStage {
                 .into_iter()
                 .find_map(|l| binary(&f, data, l, &apt)),
             "gcc" => binary(&f, data, Lang::C, &apt),
-            // Alpine's own `go` package, or a C compiler from `apk add`.
+            // Alpine's own `go` package, or a C compiler from `apk add`;
+            // else Alpine's `nodejs` or `python3` with npm or pip.
             "alpine" => [Lang::Go, Lang::C]
                 .into_iter()
-                .find_map(|l| binary(&f, data, l, &apt)),
+                .find_map(|l| binary(&f, data, l, &apt))
+                .or_else(|| node(&f, data, &apt))
+                .or_else(|| alpine_python(&f, data, &apt, cx.build.as_ref().map(|b| &*b.info))),
             "node" => node(&f, data, &apt),
             "python" => pyinstaller(&f, data, &apt).or_else(|| {
                 python(
@@ -485,7 +490,17 @@ fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
     if name.is_none() {
         edits.push(Edit::insert(from.args_span().end, format!(" AS {builder}")));
     }
-    if !s.builder_head.is_empty() {
+    if let (false, Some(at)) = (s.builder_head.is_empty(), s.builder_head_at) {
+        // Before a later instruction, at the start of its line.
+        let start = instrs[at].span.start;
+        let line = doc.source()[..start].rfind('\n').map_or(0, |n| n + 1);
+        let mut t = String::new();
+        for l in &s.builder_head {
+            t.push_str(&l.replace("{build}", &builder));
+            t.push_str(nl);
+        }
+        edits.push(Edit::insert(line, t));
+    } else if !s.builder_head.is_empty() {
         let mut t = String::new();
         if !doc.text(from.span.clone()).ends_with('\n') {
             t.push_str(nl);

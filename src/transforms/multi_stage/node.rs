@@ -4,7 +4,7 @@ use crate::edit::Applicability;
 use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
 
-use super::facts::AptFacts;
+use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
 use super::{join, words, Facts, Split};
 
 /// The package manager of a Node install or script command.
@@ -43,7 +43,9 @@ pub(super) fn node(
 ) -> Option<Result<Split, String>> {
     let r = &data.node;
     let img = &f.doc.stages()[0].image;
-    let alpine = img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
+    // `alpine` itself with Alpine's `nodejs` (plain), or `node:<v>-alpine`.
+    let plain = img.short_name() == "alpine";
+    let alpine = plain || img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
     let mut manager = None;
     let mut other_run = None;
     for ins in f.runs() {
@@ -81,23 +83,44 @@ pub(super) fn node(
     if let Some(why) = other_run {
         return Some(Err(why));
     }
+    // `-alpine` is already the small image: the runtime is the same one,
+    // without the dev dependencies and what `apk add` installed to build;
+    // `alpine` itself: its own release, with Alpine's `nodejs`.
+    let mut runtime_image = None;
+    let mut apk_packages = Vec::new();
     if alpine {
         if apt.apk_opaque {
             return Some(Err(
                 "an `apk add` dslim cannot read may add what the app needs at run time".into(),
             ));
         }
-        if let Some(p) = apt.apk_runtime_package(&data.builder) {
-            return Some(Err(format!(
-                "apk installs `{p}` in the builder, which the runtime would lack (only build \
-                 tools stay behind: `[builder] apk-packages` in transforms/stages.toml)"
-            )));
+        let image = if plain {
+            match alpine_runtime(img) {
+                Some((i, _)) => i,
+                None => return Some(Err("the builder's Alpine release is unknown".into())),
+            }
+        } else {
+            img.text.clone()
+        };
+        // What apk installed for the app (a native addon may link the
+        // library of a `-dev` package) goes into the runtime too.
+        let programs = started_programs(f);
+        let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
+        apk_packages = match alpine_runtime_packages(apt, data, &image, &programs, true, &[]) {
+            Ok(p) => p,
+            Err(e) => return Some(Err(e)),
+        };
+        if plain {
+            let node = data.alpine.interpreters.get("node").map(String::as_str);
+            if !node.is_some_and(|n| apk_packages.iter().any(|p| p.starts_with(n))) {
+                return Some(Err(
+                    "no `apk add` of Alpine's `nodejs` package: which Node the app runs on is \
+                     unknown"
+                        .into(),
+                ));
+            }
         }
-        if let Some(d) = apt.apk_dev_library(&data.builder) {
-            return Some(Err(format!(
-                "a native addon may link the library of `{d}` (apk), which the runtime would lack"
-            )));
-        }
+        runtime_image = Some(image);
     }
     let Some(wd) = f.workdir.clone().filter(|w| w != "/") else {
         return Some(Err("no WORKDIR: the app folder is unknown".into()));
@@ -142,7 +165,8 @@ pub(super) fn node(
         .and_then(|t| t.split(['-', '.']).next())
         .and_then(|m| m.parse::<u32>().ok());
     let old_npm = major.is_some_and(|m| m <= r.old_npm_node_major);
-    let prune = if manager == "npm" && old_npm && !r.old_npm_prune.is_empty() {
+    // Alpine's own npm may be npm 6 (which ignores `--omit=dev`).
+    let prune = if manager == "npm" && (old_npm || plain) && !r.old_npm_prune.is_empty() {
         r.old_npm_prune.clone()
     } else {
         r.prune.get(manager)?.clone()
@@ -155,13 +179,7 @@ pub(super) fn node(
         Some(reg) => format!("{reg}/{}", img.name),
         None => img.name.clone(),
     };
-    // `-alpine` is already the small image: the runtime is the same one,
-    // without the dev dependencies and what `apk add` installed to build.
-    let runtime_image = if alpine {
-        img.text.clone()
-    } else {
-        format!("{name}:{tag}")
-    };
+    let runtime_image = runtime_image.unwrap_or_else(|| format!("{name}:{tag}"));
     let mut note = format!(" with production dependencies only (`{prune}` in the builder)");
     if alpine {
         note.push_str(
@@ -171,12 +189,22 @@ pub(super) fn node(
         );
     }
     let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
+    let mut runtime_head = Vec::new();
+    if !apk_packages.is_empty() {
+        note.push_str(&format!(
+            "; the runtime installs {} as the builder did (apk)",
+            apk_packages.join(" ")
+        ));
+        runtime_head.push(format!("RUN apk add --no-cache {}", apk_packages.join(" ")));
+    }
+    runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
     Some(Ok(Split {
         lang: "Node",
         runtime_image,
         builder_head: Vec::new(),
+        builder_head_at: None,
         builder_tail: vec![format!("RUN {prune}")],
-        runtime_head: vec![format!("COPY --from={{build}}{flag} {wd} {wd}")],
+        runtime_head,
         runtime_tail: Vec::new(),
         applicability: Applicability::Unsafe,
         note,

@@ -395,6 +395,7 @@ pub(super) fn pyinstaller(
         lang: "Python (PyInstaller)",
         runtime_image,
         builder_head: Vec::new(),
+        builder_head_at: None,
         builder_tail: Vec::new(),
         runtime_head,
         runtime_tail: Vec::new(),

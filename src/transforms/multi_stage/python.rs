@@ -15,7 +15,7 @@ use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
 
 use super::super::images::{is_variant, slim_tag, TagPlan};
-use super::facts::AptFacts;
+use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
 use super::{join, words, Facts, Split};
 
 /// What a command of a RUN is, for the split.
@@ -141,6 +141,11 @@ pub(super) fn classify(c: &SimpleCommand) -> Cmd {
                 _ => other(),
             }
         }
+        // (Alpine: what apk installs is read by `apk_facts`.)
+        "apk" => match w.get(1).copied() {
+            Some("add" | "del" | "update" | "upgrade" | "info") => Cmd::Files(Vec::new()),
+            _ => other(),
+        },
         "echo" | "true" | ":" | "set" | "export" | "printf" | "ls" | "cat" | "which" | "env" => {
             Cmd::Files(Vec::new())
         }
@@ -197,11 +202,37 @@ pub(super) fn python(
     table: Option<&BaseImage>,
     context: Option<&Info>,
 ) -> Option<Result<Split, String>> {
+    split(f, data, apt, table, context, false)
+}
+
+/// The same on `alpine` with Alpine's `python3` (`apk add python3
+/// python3-dev build-base`, pip installs): the venv is made after the
+/// `apk add` of `python3` and copied to `alpine:<the same tag>`, which
+/// installs `python3` and the runtime packages of the builder's `apk add`
+/// (`[alpine]` in transforms/stages.toml).
+pub(super) fn alpine_python(
+    f: &Facts,
+    data: &Stages,
+    apt: &AptFacts,
+    context: Option<&Info>,
+) -> Option<Result<Split, String>> {
+    split(f, data, apt, None, context, true)
+}
+
+fn split(
+    f: &Facts,
+    data: &Stages,
+    apt: &AptFacts,
+    table: Option<&BaseImage>,
+    context: Option<&Info>,
+    alpine: bool,
+) -> Option<Result<Split, String>> {
     let r = &data.python;
     let img = &f.doc.stages()[0].image;
     let tag = img.tag.as_deref();
-    if tag.is_some_and(|t| t.contains("slim") || t.contains("alpine"))
-        || table.is_some_and(|t| tag.is_some_and(|tag| is_variant(t, tag)))
+    if !alpine
+        && (tag.is_some_and(|t| t.contains("slim") || t.contains("alpine"))
+            || table.is_some_and(|t| tag.is_some_and(|tag| is_variant(t, tag))))
     {
         return None; // already a small base: DS201 has little to gain
     }
@@ -216,6 +247,7 @@ pub(super) fn python(
     let mut from_source = false;
     let mut venv: Option<(String, usize)> = None;
     let mut bare_pip_at: Option<usize> = None;
+    let mut first_pip_at: Option<usize> = None;
     // What the pip installs name: packages, and requirement files (read
     // from the build context when there is one).
     let mut requirements: Vec<String> = Vec::new();
@@ -236,6 +268,7 @@ pub(super) fn python(
             match classify(c) {
                 Cmd::PipInstall { bin, args } => {
                     pip_seen = true;
+                    first_pip_at.get_or_insert(i);
                     if let Some(why) = pip_blocker(&args) {
                         block(why.into());
                     }
@@ -332,6 +365,7 @@ pub(super) fn python(
         )));
     }
     let runtime_tag = match tag {
+        _ if alpine => String::new(),
         None | Some("latest") => r.runtime_suffix.trim_start_matches('-').to_string(),
         Some(t) => match table.map(|tb| slim_tag(tb, t)) {
             Some(TagPlan::Swap(s)) => s,
@@ -344,6 +378,38 @@ pub(super) fn python(
         Some((v, _)) => (v.clone(), true),
         None => (r.venv.clone(), false),
     };
+    // Alpine: the venv dslim adds is made right before the first RUN with
+    // pip, which must come after the RUN whose `apk add` installs python3.
+    let mut venv_at = None;
+    if alpine && !own {
+        let first_pip = bare_pip_at.or(first_pip_at);
+        let python_at = f.runs().map(|i| f.index(i)).find(|&i| {
+            f.model.script(i).is_some_and(|s| {
+                s.commands.iter().any(|c| {
+                    let w = words(c);
+                    w.first() == Some(&"apk")
+                        && w.get(1) == Some(&"add")
+                        && w[2..]
+                            .iter()
+                            .any(|p| p.split('=').next() == Some("python3"))
+                })
+            })
+        });
+        match (python_at, first_pip) {
+            (Some(p), Some(q)) if p < q => venv_at = Some(q),
+            (Some(_), Some(q)) => {
+                venv_at = Some(q);
+                block(
+                "`apk add python3` and pip run in the same RUN: the venv would have to be made \
+                 between them"
+                        .into(),
+                )
+            }
+            _ => block(
+                "no `apk add python3` before the pip install: the venv's Python is unknown".into(),
+            ),
+        }
+    }
     // The last `ENV PATH` before `at` puts the venv's bin folder ahead of
     // anything its `$PATH` holds.
     let path_names_venv = |at: usize| {
@@ -407,10 +473,41 @@ pub(super) fn python(
             ));
         }
     }
+    // Alpine: python3, what apk installed for the program, and the runtime
+    // libraries of the `-dev` packages native modules were built against.
+    let alpine_image = if alpine {
+        match alpine_runtime(img) {
+            Some((i, _)) => Some(i),
+            None => return Some(Err("the builder's Alpine release is unknown".into())),
+        }
+    } else {
+        None
+    };
+    if let Some(image) = &alpine_image {
+        if apt.apk_opaque {
+            block("an `apk add` dslim cannot read".into());
+        }
+        if let Some(py) = data.alpine.interpreters.get("python") {
+            runtime_packages.push(py.clone());
+        }
+        let programs = started_programs(f);
+        let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
+        match alpine_runtime_packages(apt, data, image, &programs, true, &[]) {
+            Ok(p) => {
+                for p in p {
+                    if !runtime_packages.contains(&p) {
+                        runtime_packages.push(p);
+                    }
+                }
+            }
+            Err(e) => block(e),
+        }
+    }
     // Packages PyPI has no Linux wheels of: pip compiles them against the
-    // full image's headers, and the runtime needs the library.
+    // full image's headers, and the runtime needs the library (on Alpine
+    // the `-dev` packages apk installs say which).
     let mut source_builds: Vec<String> = Vec::new();
-    for name in &requirements {
+    for name in requirements.iter().filter(|_| !alpine) {
         if let Some(lib) = r.source_builds.get(name) {
             if !source_builds.contains(name) {
                 source_builds.push(name.clone());
@@ -420,7 +517,11 @@ pub(super) fn python(
             }
         }
     }
-    let dev_installed = apt.packages.iter().any(|p| p.ends_with("-dev"));
+    let dev_installed = apt
+        .packages
+        .iter()
+        .chain(&apt.apk)
+        .any(|p| p.ends_with("-dev"));
     if from_source && !dev_installed {
         block(
             "`pip install --no-binary` compiles against libraries of the full image, and no \
@@ -521,7 +622,12 @@ pub(super) fn python(
     };
     let path_env = format!("ENV PATH=\"{venv_path}/bin:$PATH\"");
     let mut runtime_head = Vec::new();
-    if !runtime_packages.is_empty() {
+    if alpine {
+        runtime_head.push(format!(
+            "RUN apk add --no-cache {}",
+            runtime_packages.join(" ")
+        ));
+    } else if !runtime_packages.is_empty() {
         runtime_head.push(format!(
             "RUN {}",
             r.runtime_apt
@@ -536,13 +642,20 @@ pub(super) fn python(
     }
     let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
     runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
+    let python = if alpine { "python3" } else { "python" };
     let builder_head = if own {
         Vec::new()
     } else {
-        vec![format!("RUN python -m venv {venv_path}"), path_env]
+        vec![format!("RUN {python} -m venv {venv_path}"), path_env]
     };
     let mut note = format!(" (dependencies in the venv {venv_path}, copied to the slim image");
-    if !runtime_packages.is_empty() {
+    if alpine {
+        note = format!(
+            " (dependencies in the venv {venv_path}, copied to the builder's Alpine release with \
+             `apk add --no-cache {}`",
+            runtime_packages.join(" ")
+        );
+    } else if !runtime_packages.is_empty() {
         note.push_str(&format!(
             ", with the runtime libraries `{}` of the builder's `-dev` packages",
             runtime_packages.join("`, `")
@@ -554,7 +667,7 @@ pub(super) fn python(
             source_builds.join("`, `")
         ));
     }
-    if !unread.is_empty() {
+    if !unread.is_empty() && !alpine {
         note.push_str(&format!(
             "; `{}` was not read (no build context): a package it lists that builds from \
              source against the full image's libraries (`psycopg2` → `libpq5`) needs that \
@@ -563,6 +676,12 @@ pub(super) fn python(
         ));
     }
     note.push(')');
+    if alpine {
+        note.push_str(
+            "; not built here: dslim's real builds have no Alpine package mirror, so build and \
+             run it once before relying on it",
+        );
+    }
     let applicability = if blockers.is_empty() {
         Applicability::Unsafe
     } else {
@@ -571,8 +690,9 @@ pub(super) fn python(
     };
     Some(Ok(Split {
         lang: "Python",
-        runtime_image: format!("{name}:{runtime_tag}"),
+        runtime_image: alpine_image.unwrap_or_else(|| format!("{name}:{runtime_tag}")),
         builder_head,
+        builder_head_at: venv_at,
         builder_tail: Vec::new(),
         runtime_head,
         runtime_tail: Vec::new(),
