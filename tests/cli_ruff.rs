@@ -317,6 +317,48 @@ fn check_and_fix_summaries_agree_on_every_golden_input() {
     assert!(checked > 50, "only {checked} inputs had fixes");
 }
 
+/// A DS201 split whose runtime DS103 then moves onto distroless: `check`
+/// shows one finding but `fix --unsafe` applies two fixes. The summary
+/// keeps `fix`'s count and names the follow-on fix, so "1 issue (2
+/// fixable)" no longer reads as a miscount.
+#[test]
+fn check_summary_names_follow_on_fixes() {
+    let d = tmp();
+    let df = write(
+        d.path(),
+        "Dockerfile",
+        "FROM golang:1.21\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\n\
+         CMD [\"/app/server\"]\n",
+    );
+    let u = dslim()
+        .args(["check", "--unsafe"])
+        .arg(&df)
+        .assert()
+        .code(1);
+    let out = stdout_of(&u);
+    let findings = out
+        .lines()
+        .filter(|l| l.contains("Dockerfile:") && l.contains(": DS"));
+    assert_eq!(findings.count(), 1, "{out}");
+    assert!(
+        out.ends_with("Found 1 issue (2 fixable, 1 of them a follow-on fix: DS103)\n"),
+        "{out}"
+    );
+    let s = dslim().arg("check").arg(&df).assert().code(1);
+    let out = stdout_of(&s);
+    assert!(
+        out.ends_with("Found 1 issue (2 with --unsafe, 1 of them a follow-on fix: DS103)\n"),
+        "{out}"
+    );
+    assert_eq!(check_counts(&out), (0, 2));
+    let f = dslim()
+        .args(["fix", "--unsafe"])
+        .arg(&df)
+        .assert()
+        .success();
+    assert_eq!(fix_counts(&stderr_of(&f)), (2, 0));
+}
+
 #[test]
 fn summary_names_other_files_it_writes() {
     let d = tmp();

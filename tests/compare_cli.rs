@@ -459,6 +459,23 @@ fn probe_arguments_run_in_both_images_and_match() {
     assert!(froms
         .iter()
         .all(|c| c.contains(&"--pull=never".to_string())));
+    // Each container is named by this compare (pid, time, counter), not
+    // buildah's `IMAGE-working-container` that parallel runs share.
+    let names: Vec<&String> = froms
+        .iter()
+        .map(|c| {
+            let i = c.iter().position(|a| a == "--name").expect("from --name");
+            &c[i + 1]
+        })
+        .collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("dslim-compare-")),
+        "{names:?}"
+    );
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
     let rms: Vec<String> = f.calls_to("rm").into_iter().map(|c| c[1].clone()).collect();
     assert!(rms.contains(&"ctr-before".to_string()), "{rms:?}");
     assert!(rms.contains(&"ctr-after".to_string()), "{rms:?}");

@@ -112,6 +112,7 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
     };
     let files_seen = reports.len();
     let (mut total, mut fixable, mut unsafe_more, mut saving) = (0, 0, 0, 0u64);
+    let (mut follow_on, mut unsafe_follow_on) = (Vec::new(), Vec::new());
     let mut violations = 0;
     let mut stats: Vec<Stat> = Vec::new();
     let mut out = String::new();
@@ -126,6 +127,8 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
         violations += r.violations;
         fixable += r.fixable;
         unsafe_more += r.unsafe_more;
+        follow_on.extend(r.follow_on);
+        unsafe_follow_on.extend(r.unsafe_follow_on);
         saving = saving.saturating_add(r.saving);
         for (code, name, fixable) in &r.codes {
             match stats.iter_mut().find(|s| s.code == *code) {
@@ -166,11 +169,11 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
                          Containerfile…; name a file to check it whatever its name)",
                     ));
                 } else if !a.quiet && (total > 0 || status == ExitStatus::Success) {
-                    out.push_str(&text::check_summary(
+                    out.push_str(&text::check_summary_with(
                         total,
                         total - violations,
-                        fixable,
-                        unsafe_more,
+                        (fixable, &follow_on),
+                        (unsafe_more, &unsafe_follow_on),
                         saving,
                     ));
                 }
@@ -267,6 +270,10 @@ struct Report {
     violations: usize,
     fixable: usize,
     unsafe_more: usize,
+    /// Of `fixable` and `unsafe_more`: fixes of what other fixes make
+    /// ([`pipeline::FixCounts::follow_on`]).
+    follow_on: Vec<&'static str>,
+    unsafe_follow_on: Vec<&'static str>,
     saving: u64,
     /// (code, name, fixable at this level) per finding, for --statistics.
     codes: Vec<(&'static str, &'static str, bool)>,
@@ -347,6 +354,8 @@ fn check_source(
             Ok(c) => {
                 r.fixable = c.fixable;
                 r.unsafe_more = c.unsafe_more;
+                r.follow_on = c.follow_on;
+                r.unsafe_follow_on = c.unsafe_follow_on;
             }
             Err(e) => return Report::error(path, None, &e.to_string(), opts),
         }

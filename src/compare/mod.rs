@@ -185,12 +185,19 @@ impl<F: FnMut(&str)> Progress for F {
 
 /// The tag of this run's images: unique per process and call.
 fn tag_base() -> String {
+    format!("localhost/{}", unique_name("dslim-compare"))
+}
+
+/// `PREFIX-PID-MILLIS-N`: a name no other compare (another process, or
+/// this one's next image or container) uses, for tags and containers
+/// on a store several runs share.
+pub(crate) fn unique_name(prefix: &str) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
-    format!("localhost/dslim-compare-{}-{t}-{n}", std::process::id())
+    format!("{prefix}-{}-{t}-{n}", std::process::id())
 }
 
 /// The folder a path is in (`.` for a bare file name).

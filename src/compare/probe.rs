@@ -337,10 +337,14 @@ impl Runner {
 
     /// A working container of a local image (never pulled).
     pub fn container(&self, image: &str) -> Result<Container<'_>, Failure> {
+        // A name of this process's own: buildah's default
+        // (`IMAGE-working-container`) is shared by every run on the store.
         let out = self.output(&[
             "from".into(),
             "--pull=never".into(),
             "--quiet".into(),
+            "--name".into(),
+            super::unique_name("dslim-compare").into(),
             "--".into(),
             image.into(),
         ])?;
@@ -510,6 +514,16 @@ pub fn run_probe(
     if argv.is_empty() {
         return Outcome::NoCommand;
     }
+    // Another `dslim compare` (a parallel run on the same machine) may
+    // probe the same port: one at a time, or one GET could reach the
+    // other's server. The lock is released when `_port` is dropped.
+    let _port = match probe {
+        Probe::Http { port, .. } => match PortLock::take(&std::env::temp_dir(), *port, PORT_WAIT) {
+            Ok(l) => Some(l),
+            Err(message) => return Outcome::Failed { message },
+        },
+        _ => None,
+    };
     if let Probe::Http { port, .. } = probe {
         if answers(*port) {
             return Outcome::Failed {
@@ -545,6 +559,48 @@ pub fn run_probe(
         }
     }
     outcome
+}
+
+/// An exclusive lock on a port for `--probe-http`, shared by every
+/// `dslim compare` of the machine: an `flock` on
+/// `$TMPDIR/dslim-compare-port-PORT.lock`, released when dropped.
+struct PortLock(#[allow(dead_code)] File);
+
+/// How long a probe waits for another compare's probe of the same port.
+const PORT_WAIT: Duration = Duration::from_secs(300);
+
+impl PortLock {
+    /// The lock of `port` in `dir`, waiting at most `wait` for its holder.
+    fn take(dir: &Path, port: u16, wait: Duration) -> Result<PortLock, String> {
+        let path = dir.join(format!("dslim-compare-port-{port}.lock"));
+        let mut o = std::fs::OpenOptions::new();
+        o.read(true).write(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.custom_flags(libc::O_NOFOLLOW).mode(0o666);
+        }
+        let f = o
+            .open(&path)
+            .map_err(|e| format!("cannot open the port lock {}: {e}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            let deadline = Instant::now() + wait;
+            // SAFETY: flock on a file descriptor this function owns.
+            while unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                if Instant::now() >= deadline {
+                    return Err(format!(
+                        "another dslim compare has probed 127.0.0.1:{port} for {} s ({})",
+                        wait.as_secs(),
+                        path.display()
+                    ));
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+        Ok(PortLock(f))
+    }
 }
 
 fn addr(port: u16) -> SocketAddr {
@@ -629,6 +685,25 @@ pub fn parse_response(buf: &[u8]) -> Result<(u16, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn one_http_probe_per_port_at_a_time() {
+        let d = tempfile::tempdir().unwrap();
+        let first = PortLock::take(d.path(), 8080, Duration::ZERO).unwrap();
+        // Another compare (here: another open of the same lock file).
+        let busy = PortLock::take(d.path(), 8080, Duration::ZERO);
+        assert!(
+            busy.as_ref()
+                .is_err_and(|m| m.contains("another dslim compare") && m.contains(":8080")),
+            "{:?}",
+            busy.err()
+        );
+        // Another port is free; the first port is once its lock is dropped.
+        assert!(PortLock::take(d.path(), 8081, Duration::ZERO).is_ok());
+        drop(first);
+        assert!(PortLock::take(d.path(), 8080, Duration::ZERO).is_ok());
+    }
 
     #[test]
     fn words() {

@@ -64,15 +64,42 @@ pub fn check_summary(
     unsafe_more: usize,
     saving: u64,
 ) -> String {
+    check_summary_with(total, advice, (fixable, &[]), (unsafe_more, &[]), saving)
+}
+
+/// [`check_summary`], naming the follow-on fixes among the fixable ones
+/// (codes that apply only to what another fix made, such as DS103 on a
+/// DS201 split's runtime), so a count above the issues shown is
+/// explained: `Found 1 issue (2 fixable, 1 of them a follow-on fix: DS103)`.
+pub fn check_summary_with(
+    total: usize,
+    advice: usize,
+    (fixable, follow_on): (usize, &[&str]),
+    (unsafe_more, unsafe_follow_on): (usize, &[&str]),
+    saving: u64,
+) -> String {
+    let follow = |codes: &[&str]| {
+        let mut names: Vec<&str> = codes.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        match codes.len() {
+            0 => String::new(),
+            1 => format!(", 1 of them a follow-on fix: {}", names.join(" ")),
+            n => format!(", {n} of them follow-on fixes: {}", names.join(" ")),
+        }
+    };
     if total == 0 {
         return "All checks passed!\n".to_string();
     }
     let mut parts = Vec::new();
     if fixable > 0 {
-        parts.push(format!("{fixable} fixable"));
+        parts.push(format!("{fixable} fixable{}", follow(follow_on)));
     }
     if unsafe_more > 0 {
-        parts.push(format!("{unsafe_more} with --unsafe"));
+        parts.push(format!(
+            "{unsafe_more} with --unsafe{}",
+            follow(unsafe_follow_on)
+        ));
     }
     if advice == total {
         parts.push("advice only, not failing".to_string());
@@ -304,6 +331,14 @@ mod tests {
         assert_eq!(
             check_summary(2, 2, 0, 0, 0),
             "Found 2 issues (advice only, not failing)\n"
+        );
+        assert_eq!(
+            check_summary_with(2, 0, (3, &["DS103"]), (0, &[]), 0),
+            "Found 2 issues (3 fixable, 1 of them a follow-on fix: DS103)\n"
+        );
+        assert_eq!(
+            check_summary_with(2, 0, (0, &[]), (4, &["DS103", "DS101", "DS103"]), 0),
+            "Found 2 issues (4 with --unsafe, 3 of them follow-on fixes: DS101 DS103)\n"
         );
     }
 
