@@ -10,7 +10,7 @@
 //! only when size and modification time leave it open). Files only the
 //! fixed image has are counted.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
@@ -152,6 +152,15 @@ pub enum Reason {
     /// stage (`COPY --from=build /app/app.jar …`): what else the build made
     /// there (javac's class folder, object files) stays in the builder.
     BuildOutput(String),
+    /// Installed by dpkg in the original (a RUN of what is now the builder
+    /// stage), owned by a package the fixed image does not have installed:
+    /// build tools (`build-essential`, `golang-go`) left in the builder.
+    BuilderPackages,
+    /// A file of a package the fixed image installs too, which its dpkg
+    /// configuration does not unpack (`path-exclude` in
+    /// `/etc/dpkg/dpkg.cfg.d/*`, as in `debian:*-slim`: docs, man pages,
+    /// locales).
+    DpkgExcluded,
     /// Accepted with `--allow GLOB`.
     Allowed(String),
     /// The fixed image has it at another path that the original lacks,
@@ -176,6 +185,11 @@ impl Reason {
                 "build outputs: in the build folder {d}, whose artifact alone the runtime \
                  copies; left in the builder stage"
             ),
+            Reason::BuilderPackages => "build-tool packages left in the builder".into(),
+            Reason::DpkgExcluded => {
+                "not unpacked by the fixed image's dpkg (path-exclude in /etc/dpkg/dpkg.cfg.d)"
+                    .into()
+            }
             Reason::Allowed(g) => format!("allowed by --allow {g}"),
             Reason::Moved => {
                 "moved: the fixed image has the same file at another path (a venv)".into()
@@ -189,6 +203,8 @@ impl Reason {
             Reason::BuilderBase(i) => format!("builder-base:{i}"),
             Reason::BuildInput => "build-input".into(),
             Reason::BuildOutput(d) => format!("build-output:{d}"),
+            Reason::BuilderPackages => "builder-packages".into(),
+            Reason::DpkgExcluded => "dpkg-excluded".into(),
             Reason::Allowed(g) => format!("allowed:{g}"),
             Reason::Moved => "moved".into(),
         }
@@ -211,6 +227,12 @@ pub struct Rules {
     /// With `builder_base`: the original's build folders the fixed image
     /// copies an artifact from.
     pub build_outputs: Vec<String>,
+    /// Paths of the original owned by dpkg packages left in the builder
+    /// stage ([`builder_packages`]), with their package.
+    pub builder_packages: HashMap<String, String>,
+    /// Paths of packages the fixed image installs that its dpkg excludes
+    /// ([`dpkg_excluded`]).
+    pub dpkg_excluded: HashSet<String>,
     /// `--allow` globs.
     pub allow: Vec<(String, globset::GlobMatcher)>,
 }
@@ -285,8 +307,257 @@ impl Rules {
                 return Some(Reason::BuildOutput(d.clone()));
             }
         }
+        if self.builder_packages.contains_key(path) {
+            return Some(Reason::BuilderPackages);
+        }
+        if self.dpkg_excluded.contains(path) {
+            return Some(Reason::DpkgExcluded);
+        }
         None
     }
+}
+
+/// Reads a regular file of a mounted image, only when the walk found it as
+/// one (so no folder on the way is a link that could lead out of the
+/// image); at most 64 MiB.
+fn image_file(root: &Path, tree: &Tree, path: &str) -> Option<String> {
+    let e = tree.get(path)?;
+    if e.kind != EntryKind::File || e.size > 64 << 20 {
+        return None;
+    }
+    let bytes = std::fs::read(root.join(path.trim_start_matches('/'))).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The package names of dpkg's status stanzas in `text`: with
+/// `need_status`, only those whose `Status:` is `install ok installed`.
+fn stanza_packages(text: &str, need_status: bool, out: &mut BTreeSet<String>) {
+    for stanza in text.split("\n\n") {
+        let mut name = None;
+        let mut installed = !need_status;
+        for line in stanza.lines() {
+            if let Some(v) = line.strip_prefix("Package:") {
+                name = Some(v.trim().to_string());
+            } else if let Some(v) = line.strip_prefix("Status:") {
+                installed = v.split_whitespace().last() == Some("installed");
+            }
+        }
+        if let (Some(n), true) = (name, installed) {
+            if !n.is_empty() {
+                out.insert(n);
+            }
+        }
+    }
+}
+
+/// The packages dpkg has installed in an image (`/var/lib/dpkg/status`,
+/// and distroless's `/var/lib/dpkg/status.d/*`); `None` when it has
+/// neither (not a dpkg image: `scratch`, alpine).
+pub fn dpkg_installed(root: &Path, tree: &Tree) -> Option<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let mut found = false;
+    if let Some(t) = image_file(root, tree, "/var/lib/dpkg/status") {
+        found = true;
+        stanza_packages(&t, true, &mut out);
+    }
+    let dir = "/var/lib/dpkg/status.d/";
+    for (p, e) in tree.range(dir.to_string()..) {
+        if !p.starts_with(dir) {
+            break;
+        }
+        if e.kind == EntryKind::File && !p[dir.len()..].contains('/') && !p.ends_with(".md5sums") {
+            if let Some(t) = image_file(root, tree, p) {
+                found = true;
+                stanza_packages(&t, false, &mut out);
+            }
+        }
+    }
+    found.then_some(out)
+}
+
+/// The original's paths of packages the fixed image installs too (`after`)
+/// that the fixed image's dpkg does not unpack: its
+/// `/etc/dpkg/dpkg.cfg.d/*` `path-exclude` / `path-include` globs, the
+/// last match deciding (dpkg's order). Empty without such filters.
+pub fn dpkg_excluded(
+    root_before: &Path,
+    before: &Tree,
+    root_after: &Path,
+    after_tree: &Tree,
+    after: Option<&BTreeSet<String>>,
+) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let Some(after) = after else { return out };
+    let cfg = "/etc/dpkg/dpkg.cfg.d/";
+    let mut filters: Vec<(bool, globset::GlobMatcher)> = Vec::new();
+    for (p, _) in after_tree.range(cfg.to_string()..) {
+        if !p.starts_with(cfg) {
+            break;
+        }
+        let Some(text) = image_file(root_after, after_tree, p) else {
+            continue;
+        };
+        for line in text.lines() {
+            let mut w = line.split_whitespace();
+            let exclude = match w.next() {
+                Some("path-exclude") => true,
+                Some("path-include") => false,
+                _ => continue,
+            };
+            let Some(g) = w.next().and_then(|g| globset::Glob::new(g).ok()) else {
+                continue;
+            };
+            filters.push((exclude, g.compile_matcher()));
+        }
+    }
+    if !filters.iter().any(|f| f.0) {
+        return out;
+    }
+    let info = "/var/lib/dpkg/info/";
+    for (p, _) in before.range(info.to_string()..) {
+        if !p.starts_with(info) {
+            break;
+        }
+        let Some(stem) = p[info.len()..].strip_suffix(".list") else {
+            continue;
+        };
+        if stem.contains('/') || !after.contains(stem.split(':').next().unwrap_or(stem)) {
+            continue;
+        }
+        let Some(text) = image_file(root_before, before, p) else {
+            continue;
+        };
+        for l in text.lines().filter(|l| l.starts_with('/') && *l != "/.") {
+            let excluded = filters
+                .iter()
+                .rev()
+                .find(|(_, m)| m.is_match(l))
+                .is_some_and(|f| f.0);
+            if excluded {
+                let path = crate::fsutil::image_path(l);
+                out.insert(resolve_folders(before, &path).unwrap_or(path));
+            }
+        }
+    }
+    out
+}
+
+/// The original's paths owned by dpkg packages left in the builder stage:
+/// installed in the original (`before`), not installed in the fixed image
+/// (`after`: a runtime package it installs again keeps its missing files
+/// unexpected) nor in the original's base image when that is known
+/// (`base`). Paths come from the original's `/var/lib/dpkg/info/*.list`,
+/// resolved through its folder links (`/bin/x` → `/usr/bin/x`), plus the
+/// package's own `/var/lib/dpkg/info` files; a path a kept package also
+/// lists is left out. Empty when the original has no dpkg status.
+pub fn builder_packages(
+    root_before: &Path,
+    before: &Tree,
+    after: Option<&BTreeSet<String>>,
+    base: Option<&BTreeSet<String>>,
+) -> HashMap<String, String> {
+    let mut owner = HashMap::new();
+    let Some(installed) = dpkg_installed(root_before, before) else {
+        return owner;
+    };
+    let left = |n: &str| {
+        installed.contains(n)
+            && !after.is_some_and(|a| a.contains(n))
+            && !base.is_some_and(|b| b.contains(n))
+    };
+    let info = "/var/lib/dpkg/info/";
+    let mut kept: HashSet<String> = HashSet::new();
+    for (p, _) in before.range(info.to_string()..) {
+        if !p.starts_with(info) {
+            break;
+        }
+        let file = &p[info.len()..];
+        if file.contains('/') {
+            continue;
+        }
+        // `gcc-12.list`, `libc6:amd64.list`, `gcc-12.md5sums`.
+        let Some((stem, ext)) = file.rsplit_once('.') else {
+            continue;
+        };
+        let name = stem.split(':').next().unwrap_or(stem);
+        let is_left = left(name);
+        if is_left {
+            owner.insert(p.clone(), name.to_string());
+        }
+        if ext != "list" {
+            continue;
+        }
+        let Some(text) = image_file(root_before, before, p) else {
+            continue;
+        };
+        for line in text.lines() {
+            let l = line.trim_end();
+            if !l.starts_with('/') || l == "/." {
+                continue;
+            }
+            let path = crate::fsutil::image_path(l);
+            let path = resolve_folders(before, &path).unwrap_or(path);
+            if is_left {
+                owner.entry(path).or_insert_with(|| name.to_string());
+            } else {
+                kept.insert(path);
+            }
+        }
+    }
+    owner.retain(|p, _| !kept.contains(p));
+    // update-alternatives links (`/usr/bin/cc` → `/etc/alternatives/cc`
+    // → `/usr/bin/gcc`) whose every choice is a file of a package left
+    // in the builder: the links and the bookkeeping file go with them.
+    let alt = "/var/lib/dpkg/alternatives/";
+    let mut links: Vec<(String, String)> = Vec::new();
+    for (p, _) in before.range(alt.to_string()..) {
+        if !p.starts_with(alt) {
+            break;
+        }
+        let name = &p[alt.len()..];
+        let Some(text) = image_file(root_before, before, p).filter(|_| !name.contains('/')) else {
+            continue;
+        };
+        // Mode, the master link, (slave name, slave link)…, a blank line,
+        // then each choice: its path, priority and slave targets.
+        let mut lines = text.lines().skip(1);
+        let mut paths = vec![p.clone(), format!("/etc/alternatives/{name}")];
+        paths.extend(lines.next().map(str::to_string));
+        while let Some(slave) = lines.next().filter(|l| !l.is_empty()) {
+            let Some(link) = lines.next().filter(|l| !l.is_empty()) else {
+                break;
+            };
+            paths.push(format!("/etc/alternatives/{slave}"));
+            paths.push(link.to_string());
+        }
+        let choices: Vec<String> = lines
+            .filter(|l| l.starts_with('/'))
+            .map(|l| {
+                let l = crate::fsutil::image_path(l);
+                resolve_folders(before, &l).unwrap_or(l)
+            })
+            .collect();
+        let Some(pkg) = choices.first().and_then(|c| owner.get(c)) else {
+            continue;
+        };
+        if choices
+            .iter()
+            .all(|c| owner.contains_key(c) || !before.contains_key(c))
+        {
+            let pkg = pkg.clone();
+            for l in paths.into_iter().filter(|l| l.starts_with('/')) {
+                let l = crate::fsutil::image_path(&l);
+                let l = resolve_folders(before, &l).unwrap_or(l);
+                links.push((l, pkg.clone()));
+            }
+        }
+    }
+    for (l, pkg) in links {
+        if !kept.contains(&l) {
+            owner.entry(l).or_insert(pkg);
+        }
+    }
+    owner
 }
 
 /// A group of expected differences.
@@ -295,6 +566,9 @@ pub struct Group {
     pub reason: String,
     pub files: usize,
     pub bytes: u64,
+    /// For build-tool packages left in the builder: their names, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<String>,
     pub entries: Vec<Change>,
 }
 
@@ -508,6 +782,8 @@ pub fn diff(
         })
     };
     let mut matched: HashSet<String> = HashSet::new();
+    // Bytes missing per package left in the builder.
+    let mut package_bytes: HashMap<&str, u64> = HashMap::new();
     for (path, a) in before {
         let found = counterpart(path, after, &before_links);
         if let Some((p, _)) = &found {
@@ -518,6 +794,11 @@ pub fn diff(
         match found {
             None => {
                 let reason = reason_of(path).or_else(|| moved(path, a).then_some(Reason::Moved));
+                if reason == Some(Reason::BuilderPackages) {
+                    if let Some(n) = rules.builder_packages.get(path) {
+                        *package_bytes.entry(n.as_str()).or_default() += a.size;
+                    }
+                }
                 let mut top = path.as_str();
                 let mut cur = path.as_str();
                 while let Some(i) = cur.rfind('/').filter(|&i| i > 0) {
@@ -613,6 +894,7 @@ pub fn diff(
                                 reason: r.describe(),
                                 files: 0,
                                 bytes: 0,
+                                packages: Vec::new(),
                                 entries: Vec::new(),
                             },
                         )
@@ -625,6 +907,22 @@ pub fn diff(
             None if c.change == "missing" => unexpected_missing.push(c),
             None => unexpected_changed.push(c),
         }
+    }
+    if let Some((_, g)) = groups.get_mut(&Reason::BuilderPackages.key()) {
+        let mut by_size: Vec<(&str, u64)> = package_bytes.into_iter().collect();
+        by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut names: Vec<&str> = by_size.iter().take(6).map(|p| p.0).collect();
+        if by_size.len() > names.len() {
+            names.push("…");
+        }
+        g.reason = format!(
+            "{}: {} ({} packages)",
+            g.reason,
+            names.join(", "),
+            by_size.len()
+        );
+        g.packages = by_size.iter().map(|p| p.0.to_string()).collect();
+        g.packages.sort();
     }
     let mut expected: Vec<Group> = groups.into_values().map(|(_, g)| g).collect();
     expected.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.reason.cmp(&b.reason)));
@@ -845,5 +1143,187 @@ mod tests {
             .iter()
             .all(|c| "/usr/local/share/app.conf".starts_with(&c.path)));
         assert!(d.expected.iter().any(|g| g.reason.starts_with("moved")));
+    }
+
+    const STATUS_BEFORE: &str =
+        "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n\n\
+        Package: gcc-12\nStatus: install ok installed\n\n\
+        Package: build-essential\nStatus: install ok installed\n\n\
+        Package: procps\nStatus: install ok installed\n\n\
+        Package: gone\nStatus: deinstall ok config-files\n";
+
+    /// An original with dpkg packages installed (gcc-12, build-essential,
+    /// procps) on a base with libc6; `/bin` → `usr/bin` as in bookworm.
+    fn dpkg_original(root: &Path) -> Tree {
+        tree(
+            root,
+            &[
+                ("var/lib/dpkg/status", STATUS_BEFORE),
+                ("var/lib/dpkg/info/libc6:amd64.list", "/.\n/usr\n/usr/lib\n/usr/lib/libc.so.6\n"),
+                (
+                    "var/lib/dpkg/info/gcc-12.list",
+                    "/.\n/usr\n/usr/bin\n/usr/bin/gcc-12\n/usr/lib\n/usr/lib/gcc\n/usr/lib/gcc/cc1\n",
+                ),
+                ("var/lib/dpkg/info/gcc-12.md5sums", "abc  usr/bin/gcc-12\n"),
+                (
+                    "var/lib/dpkg/info/build-essential.list",
+                    "/.\n/usr/share/doc/build-essential/copyright\n",
+                ),
+                ("var/lib/dpkg/info/procps.list", "/.\n/bin/ps\n/usr/share/doc/procps/copyright\n"),
+                ("usr/lib/libc.so.6", "libc"),
+                ("usr/bin/gcc-12", "gcc-binary"),
+                ("usr/bin/ps", "ps"),
+                ("usr/lib/gcc/cc1", "cc1-binary-x"),
+                ("usr/share/doc/build-essential/copyright", "c"),
+                ("usr/share/doc/procps/copyright", "pc"),
+                (
+                    "var/lib/dpkg/alternatives/cc",
+                    "auto\n/usr/bin/cc\ncc.1.gz\n/usr/share/man/man1/cc.1.gz\n\n\
+                     /usr/bin/gcc-12\n20\n/usr/share/man/man1/gcc.1.gz\n",
+                ),
+                ("etc/alternatives/.keep", ""),
+            ],
+        );
+        std::os::unix::fs::symlink("usr/bin", root.join("bin")).unwrap();
+        std::os::unix::fs::symlink("/usr/bin/gcc-12", root.join("etc/alternatives/cc")).unwrap();
+        std::os::unix::fs::symlink("/etc/alternatives/cc", root.join("usr/bin/cc")).unwrap();
+        walk(root).unwrap()
+    }
+
+    #[test]
+    fn dpkg_status_lists_installed_packages() {
+        let d = tempfile::tempdir().unwrap();
+        let t = dpkg_original(d.path());
+        let got = dpkg_installed(d.path(), &t).unwrap();
+        let want: BTreeSet<String> = ["build-essential", "gcc-12", "libc6", "procps"]
+            .map(String::from)
+            .into();
+        assert_eq!(got, want);
+        // Distroless keeps one stanza per package in status.d.
+        let e = tempfile::tempdir().unwrap();
+        let t = tree(
+            e.path(),
+            &[
+                (
+                    "var/lib/dpkg/status.d/libc6",
+                    "Package: libc6\nVersion: 2.36\n",
+                ),
+                ("var/lib/dpkg/status.d/libc6.md5sums", "x  y\n"),
+            ],
+        );
+        let got = dpkg_installed(e.path(), &t).unwrap();
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), ["libc6"]);
+        // No dpkg at all.
+        let f = tempfile::tempdir().unwrap();
+        let t = tree(f.path(), &[("app", "x")]);
+        assert_eq!(dpkg_installed(f.path(), &t), None);
+    }
+
+    #[test]
+    fn packages_left_in_the_builder_are_expected() {
+        let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let before = dpkg_original(b.path());
+        // The runtime: the same base (libc6) and procps installed again,
+        // but its /usr/bin/ps is gone; gcc-12 and build-essential are not
+        // installed.
+        tree(
+            a.path(),
+            &[
+                (
+                    "var/lib/dpkg/status",
+                    "Package: libc6\nStatus: install ok installed\n\n\
+                     Package: procps\nStatus: install ok installed\n",
+                ),
+                ("usr/lib/libc.so.6", "libc"),
+                ("usr/share/doc/procps/copyright", "pc"),
+                ("usr/bin/tool", "t"),
+                ("etc/alternatives/.keep", ""),
+                (
+                    "var/lib/dpkg/info/libc6:amd64.list",
+                    "/.\n/usr\n/usr/lib\n/usr/lib/libc.so.6\n",
+                ),
+                (
+                    "var/lib/dpkg/info/procps.list",
+                    "/.\n/bin/ps\n/usr/share/doc/procps/copyright\n",
+                ),
+            ],
+        );
+        std::os::unix::fs::symlink("usr/bin", a.path().join("bin")).unwrap();
+        let after = walk(a.path()).unwrap();
+        let installed = dpkg_installed(a.path(), &after);
+        let owner = builder_packages(b.path(), &before, installed.as_ref(), None);
+        assert_eq!(
+            owner.get("/usr/bin/gcc-12").map(String::as_str),
+            Some("gcc-12")
+        );
+        assert_eq!(
+            owner.get("/usr/lib/gcc").map(String::as_str),
+            Some("gcc-12")
+        );
+        // The folder libc6 also lists is not gcc's alone.
+        assert!(!owner.contains_key("/usr/lib"));
+        // Resolved through /bin → usr/bin, but procps is kept.
+        assert!(!owner.contains_key("/usr/bin/ps") && !owner.contains_key("/bin/ps"));
+        let rules = Rules {
+            builder_packages: owner,
+            ..Rules::default()
+        };
+        let d = diff(&before, &after, b.path(), a.path(), &rules);
+        let g = d
+            .expected
+            .iter()
+            .find(|g| {
+                g.reason
+                    .starts_with("build-tool packages left in the builder")
+            })
+            .unwrap_or_else(|| panic!("{d:?}"));
+        assert_eq!(g.packages, ["build-essential", "gcc-12"]);
+        assert!(
+            g.reason.ends_with(": gcc-12, build-essential (2 packages)"),
+            "{}",
+            g.reason
+        );
+        // gcc-12, cc1, the copyright, gcc-12.list/.md5sums and
+        // build-essential.list; the cc alternative's two links and file.
+        assert_eq!(g.files, 9, "{g:?}");
+        // The kept runtime package's missing file is still unexpected.
+        let missing: Vec<&str> = d
+            .unexpected_missing
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect();
+        assert_eq!(missing, ["/usr/bin/ps"]);
+        // The fixed image's dpkg leaves out docs (as debian:*-slim does):
+        // procps's copyright, then, is expected; its /usr/bin/ps is not.
+        fs::create_dir_all(a.path().join("etc/dpkg/dpkg.cfg.d")).unwrap();
+        fs::write(
+            a.path().join("etc/dpkg/dpkg.cfg.d/docker"),
+            "path-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\n\
+             path-exclude /usr/share/doc/procps/*\n",
+        )
+        .unwrap();
+        fs::remove_file(a.path().join("usr/share/doc/procps/copyright")).unwrap();
+        let after = walk(a.path()).unwrap();
+        let ex = dpkg_excluded(b.path(), &before, a.path(), &after, installed.as_ref());
+        assert!(ex.contains("/usr/share/doc/procps/copyright"), "{ex:?}");
+        assert!(!ex.contains("/usr/bin/ps") && !ex.contains("/usr/lib/libc.so.6"));
+        // Not a package the fixed image installs: not its dpkg's doing.
+        assert!(!ex.contains("/usr/share/doc/build-essential/copyright"));
+        let rules = Rules {
+            dpkg_excluded: ex,
+            ..rules
+        };
+        let d = diff(&before, &after, b.path(), a.path(), &rules);
+        let missing: Vec<&str> = d
+            .unexpected_missing
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect();
+        assert_eq!(missing, ["/usr/bin/ps"]);
+        // A package the base image had is not left in the builder either.
+        let base: BTreeSet<String> = ["libc6", "gcc-12"].map(String::from).into();
+        let owner = builder_packages(b.path(), &before, installed.as_ref(), Some(&base));
+        assert!(!owner.contains_key("/usr/bin/gcc-12"));
+        assert!(owner.contains_key("/usr/share/doc/build-essential/copyright"));
     }
 }

@@ -476,6 +476,19 @@ fn copy_destinations(src: &str) -> Vec<String> {
 /// in, `/` aside) that the fixed Dockerfile's last stage copies an
 /// artifact from (`COPY --from=STAGE /app/app.jar …`, the source under
 /// the folder): the rest of what the build made there stays in the builder.
+/// Whether the fix split a builder stage off (DS201): the fixed Dockerfile
+/// has more stages than the original. Only then are packages the fixed
+/// image lacks left in a builder; otherwise a transform dropped them.
+fn split_off_builder(original: &str, fixed: &str) -> bool {
+    match (
+        crate::syntax::Document::parse(original),
+        crate::syntax::Document::parse(fixed),
+    ) {
+        (Ok(o), Ok(f)) => f.stages().len() > o.stages().len(),
+        _ => false,
+    }
+}
+
 fn build_output_folders(original: &str, fixed: &str) -> Vec<String> {
     use crate::syntax::Keyword;
     let (Ok(orig), Ok(fix)) = (
@@ -570,6 +583,8 @@ fn behaviour(
     );
     let tb = files::walk(&rb).map_err(walk_err)?;
     let ta = files::walk(&ra).map_err(walk_err)?;
+    // The packages dpkg installed in the original's base (when it is read).
+    let mut base_packages: Option<std::collections::BTreeSet<String>> = None;
     if let (Some(base), other) = &bases {
         if other.as_ref() != Some(base) {
             // Best effort: without the base image's files its paths are
@@ -580,10 +595,11 @@ fn behaviour(
                     message: m,
                     log_tail: String::new(),
                 })?;
-                Ok(t.into_keys().collect())
+                Ok((files::dpkg_installed(&root, &t), t.into_keys().collect()))
             });
             match paths {
-                Ok(p) => {
+                Ok((installed, p)) => {
+                    base_packages = installed;
                     rules.builder_base = Some((base.clone(), p));
                     rules.build_inputs = copy_destinations(original);
                     rules.build_outputs = build_output_folders(original, fixed);
@@ -594,6 +610,12 @@ fn behaviour(
                 )),
             }
         }
+    }
+    if split_off_builder(original, fixed) {
+        let after_packages = files::dpkg_installed(&ra, &ta);
+        rules.builder_packages =
+            files::builder_packages(&rb, &tb, after_packages.as_ref(), base_packages.as_ref());
+        rules.dpkg_excluded = files::dpkg_excluded(&rb, &tb, &ra, &ta, after_packages.as_ref());
     }
     let diff = files::diff(&tb, &ta, &rb, &ra, rules);
     let (ib, ia) = (
@@ -906,6 +928,16 @@ mod tests {
         assert!(build_output_folders(orig, other).is_empty());
         // A WORKDIR no RUN ran in is no build folder.
         assert!(build_output_folders("FROM a\nWORKDIR /app\nCOPY x .\n", fixed).is_empty());
+    }
+
+    #[test]
+    fn only_a_split_leaves_packages_in_a_builder() {
+        let orig = "FROM debian:bookworm\nRUN apt-get install -y gcc\n";
+        let split = "FROM debian:bookworm AS build\nRUN apt-get install -y gcc\n\n\
+                     FROM debian:bookworm\nCOPY --from=build /a /a\n";
+        assert!(split_off_builder(orig, split));
+        let same = "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends gcc\n";
+        assert!(!split_off_builder(orig, same));
     }
 
     #[test]
