@@ -25,7 +25,7 @@ use crate::edit::Applicability;
 use crate::syntax::Keyword;
 
 use super::facts::AptFacts;
-use super::python::{classify, inside, is_python, Cmd, SCRATCH};
+use super::python::{classify, file_command, inside, is_python, Cmd};
 use super::{join, words, Facts, Split};
 
 /// pyinstaller options that take a value (the next word, unless `--x=v`).
@@ -222,38 +222,7 @@ pub(super) fn pyinstaller(
                 // PyInstaller bundles what the program imports: where pip
                 // put it does not matter to the runtime.
                 Cmd::PipInstall { .. } | Cmd::Venv { .. } => {}
-                Cmd::Cd(d) => {
-                    if !c.isolated {
-                        cwd = cwd.map(|w| join(&w, &d)).filter(|_| d != "\u{0}");
-                    }
-                }
-                Cmd::Files(paths) => {
-                    for p in paths {
-                        let at = cwd.as_deref().filter(|_| p != "\u{0}").map(|d| join(d, &p));
-                        let ok = at.as_deref().is_some_and(|at| {
-                            SCRATCH.iter().any(|s| inside(at, s))
-                                || wd.as_deref().is_some_and(|w| inside(at, w))
-                        });
-                        if !ok {
-                            block(format!(
-                                "`{}` in a RUN may change files outside the app folder, which \
-                                 the runtime does not get",
-                                text.trim()
-                            ));
-                            break;
-                        }
-                    }
-                    if text.contains('>') && !text.contains("/dev/null") {
-                        block(format!(
-                            "`{}` in a RUN writes a file dslim does not follow",
-                            text.trim()
-                        ));
-                    }
-                }
-                Cmd::Other(what) => block(format!(
-                    "`{what}` in a RUN may change files outside the app folder, which the \
-                     runtime does not get"
-                )),
+                other => file_command(other, c, text, &mut cwd, wd.as_deref(), &mut block),
             }
         }
     }

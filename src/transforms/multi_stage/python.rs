@@ -36,6 +36,55 @@ pub(super) enum Cmd {
     Other(String),
 }
 
+/// What a `cd`, a file command or any other command of a RUN means for a
+/// split that copies only the app folder `wd` (and the scratch folders):
+/// `cd` moves `cwd`; a file command outside them, a redirection into a
+/// file, or any other command is a blocker. Shared by the venv and the
+/// PyInstaller recipes (`PipInstall` and `Venv` are theirs to read).
+pub(super) fn file_command(
+    cmd: Cmd,
+    c: &SimpleCommand,
+    text: &str,
+    cwd: &mut Option<String>,
+    wd: Option<&str>,
+    block: &mut impl FnMut(String),
+) {
+    match cmd {
+        Cmd::PipInstall { .. } | Cmd::Venv { .. } => {}
+        Cmd::Cd(d) => {
+            if !c.isolated {
+                *cwd = cwd.take().map(|w| join(&w, &d)).filter(|_| d != "\u{0}");
+            }
+        }
+        Cmd::Files(paths) => {
+            for p in paths {
+                let at = cwd.as_deref().filter(|_| p != "\u{0}").map(|d| join(d, &p));
+                let ok = at.as_deref().is_some_and(|at| {
+                    SCRATCH.iter().any(|s| inside(at, s)) || wd.is_some_and(|w| inside(at, w))
+                });
+                if !ok {
+                    block(format!(
+                        "`{}` in a RUN may change files outside the app folder, which the \
+                         runtime does not get",
+                        text.trim()
+                    ));
+                    break;
+                }
+            }
+            if text.contains('>') && !text.contains("/dev/null") {
+                block(format!(
+                    "`{}` in a RUN writes a file dslim does not follow",
+                    text.trim()
+                ));
+            }
+        }
+        Cmd::Other(what) => block(format!(
+            "`{what}` in a RUN may change files outside the app folder, which the runtime does \
+             not get"
+        )),
+    }
+}
+
 pub(super) fn is_python(name: &str) -> bool {
     let n = name.rsplit('/').next().unwrap_or(name);
     n == "python"
@@ -317,38 +366,7 @@ fn split(
                         _ => block("a second venv, or one at a path dslim cannot read".into()),
                     }
                 }
-                Cmd::Cd(d) => {
-                    if !c.isolated {
-                        cwd = cwd.map(|w| join(&w, &d)).filter(|_| d != "\u{0}");
-                    }
-                }
-                Cmd::Files(paths) => {
-                    for p in paths {
-                        let at = cwd.as_deref().filter(|_| p != "\u{0}").map(|d| join(d, &p));
-                        let ok = at.as_deref().is_some_and(|at| {
-                            SCRATCH.iter().any(|s| inside(at, s))
-                                || wd.as_deref().is_some_and(|w| inside(at, w))
-                        });
-                        if !ok {
-                            block(format!(
-                                "`{}` in a RUN may change files outside the app folder, which \
-                                 the runtime does not get",
-                                text.trim()
-                            ));
-                            break;
-                        }
-                    }
-                    if text.contains('>') && !text.contains("/dev/null") {
-                        block(format!(
-                            "`{}` in a RUN writes a file dslim does not follow",
-                            text.trim()
-                        ));
-                    }
-                }
-                Cmd::Other(what) => block(format!(
-                    "`{what}` in a RUN may change files outside the app folder, which the \
-                     runtime does not get"
-                )),
+                other => file_command(other, c, text, &mut cwd, wd.as_deref(), &mut block),
             }
         }
     }
