@@ -753,7 +753,14 @@ fn go_output(
                 g.sub
             ));
         }
-        binary_name(g.packages.first().copied(), module, &cwd).ok_or_else(|| {
+        // `go install ./...` writes a binary per main package into GOBIN,
+        // each named after its folder: the root package's is the one a
+        // CMD running that name starts (the check below compares them).
+        let pkg = match g.packages.first().copied() {
+            Some("./...") if g.sub != "build" => None,
+            p => p,
+        };
+        binary_name(pkg, module, &cwd).ok_or_else(|| {
             format!(
                 "the name of the binary `go {}` writes is unknown (give it `-o FILE`)",
                 g.sub

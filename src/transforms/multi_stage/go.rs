@@ -83,6 +83,10 @@ pub(super) fn go_call<'w>(w: &[&'w str]) -> Option<GoCall<'w>> {
                     "o" => c.out = value,
                     "C" => c.dir = value,
                     "ldflags" => c.static_ldflags |= value.is_some_and(|v| v.contains("-static")),
+                    // `go get -d`: download only, in every Go version (the
+                    // golang:onbuild shape `go get -d -v ./... && go install
+                    // -v ./...`): it writes no binary, like `go mod download`.
+                    "d" if sub == "get" && matches!(inline, None | Some("true")) => return None,
                     _ => {}
                 }
             }
@@ -163,6 +167,10 @@ mod tests {
         assert_eq!((c.out, c.packages.as_slice()), (None, &["."][..]));
         assert!(!c.static_ldflags);
         assert!(go_call(&["go", "mod", "download"]).is_none());
+        assert!(go_call(&["go", "get", "-d", "-v", "./..."]).is_none());
+        assert!(go_call(&["go", "get", "-d=true", "./..."]).is_none());
+        assert_eq!(go_call(&["go", "get", "-v", "./..."]).unwrap().sub, "get");
+        assert_eq!(go_call(&["go", "get", "-d=false", "."]).unwrap().sub, "get");
         assert!(go_call(&["gofmt", "build"]).is_none());
     }
 
