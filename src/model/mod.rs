@@ -34,13 +34,41 @@ impl ScriptMemo {
         if let Some(s) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(text) {
             return s.clone();
         }
-        let s = shell::parse(text).ok().map(Arc::new);
+        let s = parse_kept(text);
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(text.into(), s.clone());
         s
     }
+}
+
+/// The shell view of `text`, made to be kept: a model holds the view of
+/// every RUN for the whole pass, so the vectors the parse grew (capacity
+/// up to twice their length) are trimmed to their length first.
+fn parse_kept(text: &str) -> Option<Arc<Script>> {
+    let mut s = shell::parse(text).ok()?;
+    shrink(&mut s);
+    Some(Arc::new(s))
+}
+
+fn shrink(s: &mut Script) {
+    s.items.shrink_to_fit();
+    for i in &mut s.items {
+        i.and_or.shrink_to_fit();
+    }
+    s.commands.shrink_to_fit();
+    for c in &mut s.commands {
+        c.assignments.shrink_to_fit();
+        c.words.shrink_to_fit();
+        for w in c.assignments.iter_mut().chain(c.words.iter_mut()) {
+            w.raw.shrink_to_fit();
+            if let Some(l) = &mut w.literal {
+                l.shrink_to_fit();
+            }
+        }
+    }
+    s.pipes.shrink_to_fit();
 }
 
 /// Facts about one document, each computed on first use.
@@ -98,7 +126,7 @@ impl<'d> Model<'d> {
     fn parse(&self, text: &str) -> Option<Arc<Script>> {
         match &self.memo {
             Some(m) => m.parse(text),
-            None => shell::parse(text).ok().map(Arc::new),
+            None => parse_kept(text),
         }
     }
 
