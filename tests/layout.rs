@@ -14,23 +14,54 @@ fn code(path: &str) -> String {
         .join("\n")
 }
 
-/// The sibling modules of `src/shell/` each file names through `super::`.
+/// The code of shell module `n`: `src/shell/n.rs`, or every file of the
+/// folder `src/shell/n/`.
+fn shell_module(n: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/shell")
+        .join(n);
+    if !dir.is_dir() {
+        return code(&format!("src/shell/{n}.rs"));
+    }
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|f| f.ends_with(".rs"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| code(&format!("src/shell/{n}/{f}")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The sibling modules of `src/shell/` each module names through `super::`
+/// or `crate::shell::`.
 fn shell_graph() -> BTreeMap<String, BTreeSet<String>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/shell");
     let names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| {
-            let n = e.unwrap().file_name().into_string().unwrap();
+            let e = e.unwrap();
+            let n = e.file_name().into_string().unwrap();
+            if e.path().is_dir() {
+                return Some(n);
+            }
             n.strip_suffix(".rs").map(str::to_string)
         })
         .filter(|n| n != "mod")
         .collect();
     let mut graph = BTreeMap::new();
     for n in &names {
-        let text = code(&format!("src/shell/{n}.rs"));
+        let text = shell_module(n);
         let uses: BTreeSet<String> = names
             .iter()
-            .filter(|m| *m != n && text.contains(&format!("super::{m}")))
+            .filter(|m| {
+                *m != n
+                    && (text.contains(&format!("super::{m}"))
+                        || text.contains(&format!("crate::shell::{m}")))
+            })
             .cloned()
             .collect();
         graph.insert(n.clone(), uses);

@@ -43,7 +43,7 @@ use args::{Command, RuleArgs};
 use crate::fsutil;
 use crate::output::{display_path, text};
 use crate::pipeline::Settings;
-use crate::resolver::{self, Overrides, Resolver, Source};
+use crate::resolver::{self, ConfigSource, Overrides, Resolver};
 use crate::walk::{self, WalkError};
 
 /// The process exit status; a worse status wins when combined.
@@ -91,11 +91,11 @@ pub fn run(cli: Cli) -> ExitStatus {
 /// `dslim server`: the language server until the client leaves.
 fn server(a: &args::ServerArgs) -> ExitStatus {
     let source = if a.config.no_config {
-        Source::Defaults
+        ConfigSource::Defaults
     } else if let Some(f) = &a.config.config {
-        Source::File(f.clone())
+        ConfigSource::File(f.clone())
     } else {
-        Source::Discover
+        ConfigSource::Discover
     };
     match crate::server::run(source) {
         0 => ExitStatus::Success,

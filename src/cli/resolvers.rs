@@ -40,11 +40,11 @@ pub fn config_resolver(
 /// [`config_resolver`], the problem as the text to print.
 pub fn try_config_resolver(c: &args::ConfigArgs, overrides: Overrides) -> Result<Resolver, String> {
     let source = if c.no_config {
-        Source::Defaults
+        ConfigSource::Defaults
     } else if let Some(f) = &c.config {
-        Source::File(f.clone())
+        ConfigSource::File(f.clone())
     } else {
-        Source::Discover
+        ConfigSource::Discover
     };
     Resolver::new(source, overrides).map_err(|e| text::error(&e.location, &e.message))
 }

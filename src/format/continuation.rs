@@ -14,7 +14,7 @@
 use super::{Cx, Seg, View};
 use crate::config::OperatorPosition;
 use crate::edit::Edit;
-use crate::shell::{self, Op};
+use crate::shell::Op;
 use crate::syntax::Keyword;
 
 /// How one line break is rewritten: the logical range before the escape
@@ -104,7 +104,9 @@ fn chains(cx: &Cx, v: &View, breaks: &mut [Option<Break>], out: &mut Vec<Edit>) 
     {
         return;
     }
-    let Ok(script) = shell::parse(ins.args_text()) else {
+    // The model's view: parsed once per pass, `None` for the same RUNs
+    // (exec form, heredocs, non-POSIX shell) this rule skips anyway.
+    let Some(script) = cx.model.script(v.index) else {
         return;
     };
     let base = ins.command.args.start;

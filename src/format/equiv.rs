@@ -11,6 +11,7 @@
 //! otherwise (bash-only syntax and the like) only their whitespace-collapsed
 //! texts are compared, and [`Stats::shell_fallback`] counts it.
 
+use crate::model::Model;
 use crate::shell;
 use crate::syntax::{Command, Document, Instruction};
 
@@ -26,6 +27,14 @@ pub struct Stats {
 
 /// `Ok` when `b` is `a` up to formatting; else what differs first.
 pub fn equivalent(a: &Document, b: &Document) -> Result<Stats, String> {
+    equivalent_models(&Model::new(a), &Model::new(b))
+}
+
+/// [`equivalent`] on the models of the two documents: shell texts are read
+/// through [`Model::parse`], so a text the model's memo holds is not
+/// parsed again.
+pub fn equivalent_models(ma: &Model, mb: &Model) -> Result<Stats, String> {
+    let (a, b) = (ma.doc(), mb.doc());
     let mut st = Stats::default();
     if a.escape() != b.escape() {
         return Err("escape character".into());
@@ -44,20 +53,23 @@ pub fn equivalent(a: &Document, b: &Document) -> Result<Stats, String> {
         return Err(format!("{} instructions became {}", ia.len(), ib.len()));
     }
     for (x, y) in ia.iter().zip(ib) {
-        instruction(a, x, b, y, &mut st)
+        instruction((ma, x), (mb, y), &mut st)
             .map_err(|e| format!("instruction at line {}: {e}", x.start_line))?;
     }
     Ok(st)
 }
 
 fn instruction(
-    da: &Document,
-    a: &Instruction,
-    db: &Document,
-    b: &Instruction,
+    (ma, a): (&Model, &Instruction),
+    (mb, b): (&Model, &Instruction),
     st: &mut Stats,
 ) -> Result<(), String> {
-    command(&a.logical.text, &a.command, &b.logical.text, &b.command, st)?;
+    let (da, db) = (ma.doc(), mb.doc());
+    command(
+        (ma, &a.logical.text, &a.command),
+        (mb, &b.logical.text, &b.command),
+        st,
+    )?;
     if a.heredocs.len() != b.heredocs.len() {
         return Err("heredoc count".into());
     }
@@ -69,7 +81,11 @@ fn instruction(
     Ok(())
 }
 
-fn command(ta: &str, a: &Command, tb: &str, b: &Command, st: &mut Stats) -> Result<(), String> {
+fn command(
+    (ma, ta, a): (&Model, &str, &Command),
+    (mb, tb, b): (&Model, &str, &Command),
+    st: &mut Stats,
+) -> Result<(), String> {
     let kw = ta[a.keyword.clone()].to_ascii_lowercase();
     if kw != tb[b.keyword.clone()].to_ascii_lowercase() {
         return Err("keyword".into());
@@ -82,7 +98,7 @@ fn command(ta: &str, a: &Command, tb: &str, b: &Command, st: &mut Stats) -> Resu
         return Err("exec form".into());
     }
     match (&a.sub, &b.sub) {
-        (Some(x), Some(y)) => command(ta, x, tb, y, st)?,
+        (Some(x), Some(y)) => command((ma, ta, x), (mb, tb, y), st)?,
         (None, None) => {}
         _ => return Err("ONBUILD".into()),
     }
@@ -105,7 +121,8 @@ fn command(ta: &str, a: &Command, tb: &str, b: &Command, st: &mut Stats) -> Resu
         if !shell_value {
             return Err(format!("value {x:?} became {y:?}"));
         }
-        same_shell(x, y, st).map_err(|e| format!("shell command {x:?} became {y:?}: {e}"))?;
+        same_shell((ma, x), (mb, y), st)
+            .map_err(|e| format!("shell command {x:?} became {y:?}: {e}"))?;
     }
     Ok(())
 }
@@ -118,9 +135,13 @@ fn collapse(s: &str) -> String {
 }
 
 /// Shell text equal up to whitespace between words.
-fn same_shell(x: &str, y: &str, st: &mut Stats) -> Result<(), String> {
-    match (shell::parse(x), shell::parse(y)) {
-        (Ok(sx), Ok(sy)) => {
+fn same_shell(
+    (ma, x): (&Model, &str),
+    (mb, y): (&Model, &str),
+    st: &mut Stats,
+) -> Result<(), String> {
+    match (ma.parse(x), mb.parse(y)) {
+        (Some(sx), Some(sy)) => {
             let words = |s: &shell::Script| {
                 s.commands
                     .iter()
@@ -157,7 +178,7 @@ fn same_shell(x: &str, y: &str, st: &mut Stats) -> Result<(), String> {
             st.shell_checked += 1;
             Ok(())
         }
-        (Err(_), _) | (_, Err(_)) => {
+        (None, _) | (_, None) => {
             if collapse(x) != collapse(y) {
                 return Err("different text".into());
             }

@@ -30,7 +30,7 @@ use std::ops::Range;
 
 use crate::config::FormatOptions;
 use crate::edit::{self, Edit};
-use crate::model::{shells, ShellKind};
+use crate::model::{Model, ScriptMemo, ShellKind};
 use crate::pipeline::Error;
 use crate::syntax::lines::{split_lines, Line};
 use crate::syntax::{Document, Instruction, Keyword};
@@ -42,12 +42,17 @@ use scan::Class;
 /// internal error naming `fmt`.
 pub fn format(src: &str, opts: &FormatOptions) -> Result<String, Error> {
     let doc = crate::pipeline::parse(src)?;
+    // One memo for both documents: a RUN the edits leave alone is parsed
+    // once, by the continuation rule, and not again by the check.
+    let memo = ScriptMemo::new();
+    let model = Model::with_memo(&doc, memo.clone());
     let internal = |message: String| Error::Internal {
         transforms: vec!["fmt"],
         message,
     };
-    let edits = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| edits(&doc, opts)))
-        .map_err(|_| internal("panic while formatting".into()))?;
+    let edits =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model_edits(&model, opts)))
+            .map_err(|_| internal("panic while formatting".into()))?;
     if edits.is_empty() {
         return Ok(src.to_string());
     }
@@ -55,18 +60,23 @@ pub fn format(src: &str, opts: &FormatOptions) -> Result<String, Error> {
     let out = edit::apply(src, &refs).ok_or_else(|| internal("overlapping edits".into()))?;
     let after = Document::parse(&out)
         .map_err(|e| internal(format!("formatted text does not parse ({e})")))?;
-    equiv::equivalent(&doc, &after)
+    equiv::equivalent_models(&model, &Model::with_memo(&after, memo))
         .map_err(|e| internal(format!("formatted text parses differently: {e}")))?;
     Ok(out)
 }
 
 /// The formatter's edits for a document, sorted and disjoint.
 pub fn edits(doc: &Document, opts: &FormatOptions) -> Vec<Edit> {
-    let cx = Cx::new(doc, opts);
+    model_edits(&Model::new(doc), opts)
+}
+
+/// [`edits`] with the shell kinds and RUN shell views of `model`.
+fn model_edits(model: &Model, opts: &FormatOptions) -> Vec<Edit> {
+    let doc = model.doc();
+    let cx = Cx::new(model, opts);
     let mut out = Vec::new();
-    let shells = shells(doc);
     for (i, ins) in doc.instructions().iter().enumerate() {
-        let v = View::new(&cx, ins, &shells[i]);
+        let v = View::new(&cx, i, ins, model.shell(i));
         keyword::edits(&cx, &v, &mut out);
         if v.opaque {
             continue;
@@ -84,6 +94,8 @@ pub fn edits(doc: &Document, opts: &FormatOptions) -> Vec<Edit> {
 /// What every rule needs about the document.
 pub(crate) struct Cx<'a> {
     pub doc: &'a Document,
+    /// Shell kinds and RUN shell views, each worked out once.
+    pub model: &'a Model<'a>,
     pub opts: &'a FormatOptions,
     pub lines: Vec<Line>,
     /// The newline inserted text uses: the file's dominant line ending.
@@ -92,9 +104,11 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(doc: &'a Document, opts: &'a FormatOptions) -> Cx<'a> {
+    fn new(model: &'a Model<'a>, opts: &'a FormatOptions) -> Cx<'a> {
+        let doc = model.doc();
         Cx {
             doc,
+            model,
             opts,
             lines: split_lines(doc.source()),
             nl: doc.line_ending(),
@@ -144,6 +158,8 @@ pub(crate) fn is_ws(b: u8) -> bool {
 
 /// An instruction as the rules see it.
 pub(crate) struct View<'a> {
+    /// The instruction's index in the document.
+    pub index: usize,
     pub ins: &'a Instruction,
     pub segs: Vec<Seg>,
     /// Per logical byte: whitespace here may change length (outside quotes,
@@ -155,7 +171,7 @@ pub(crate) struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn new(cx: &Cx, ins: &'a Instruction, shell: &'a ShellKind) -> View<'a> {
+    fn new(cx: &Cx, index: usize, ins: &'a Instruction, shell: &'a ShellKind) -> View<'a> {
         let text = ins.logical.text.as_bytes();
         let segs = ins
             .logical
@@ -184,6 +200,7 @@ impl<'a> View<'a> {
             safe_map(cx.doc, ins, shell)
         };
         View {
+            index,
             ins,
             segs,
             safe,

@@ -119,3 +119,17 @@ fn never_panics_on_odd_inputs() {
         assert_eq!(fmt(&once), once, "{s:?}");
     }
 }
+
+/// One parse per distinct RUN text a pass reads: the continuation rule and
+/// the equivalence check share the model's memo, so the RUN formatting
+/// leaves alone is parsed once, and the one it changes once before and
+/// once after (three parses, not the four of parsing each use).
+#[test]
+fn format_parses_each_run_text_once() {
+    let src = "FROM x\nRUN a \\\n    && b\nRUN c \\\n  && d\n";
+    let before = crate::shell::parse_count();
+    let out = fmt(src);
+    let parses = crate::shell::parse_count() - before;
+    assert_eq!(out, "FROM x\nRUN a \\\n    && b\nRUN c \\\n    && d\n");
+    assert_eq!(parses, 3);
+}

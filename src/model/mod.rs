@@ -123,7 +123,7 @@ impl<'d> Model<'d> {
         }
     }
 
-    fn parse(&self, text: &str) -> Option<Arc<Script>> {
+    pub fn parse(&self, text: &str) -> Option<Arc<Script>> {
         match &self.memo {
             Some(m) => m.parse(text),
             None => parse_kept(text),

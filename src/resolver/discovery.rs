@@ -7,7 +7,7 @@ use super::*;
 /// Resolves the configuration of each file, with caches.
 #[derive(Debug)]
 pub struct Resolver {
-    source: Source,
+    source: ConfigSource,
     overrides: Overrides,
     cwd: PathBuf,
     /// Folder → the configuration file governing it.
@@ -20,16 +20,16 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// A resolver; with [`Source::File`] the file is loaded now, so a broken
+    /// A resolver; with [`ConfigSource::File`] the file is loaded now, so a broken
     /// `--config` fails before any work.
-    pub fn new(source: Source, overrides: Overrides) -> Result<Resolver, ConfigError> {
+    pub fn new(source: ConfigSource, overrides: Overrides) -> Result<Resolver, ConfigError> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         Resolver::with_cwd(source, overrides, cwd)
     }
 
     /// [`Resolver::new`] relative to `cwd` instead of the current directory.
     pub fn with_cwd(
-        source: Source,
+        source: ConfigSource,
         overrides: Overrides,
         cwd: PathBuf,
     ) -> Result<Resolver, ConfigError> {
@@ -45,7 +45,7 @@ impl Resolver {
                 .filter(|h| !h.is_empty())
                 .map(PathBuf::from),
         };
-        if let Source::File(f) = r.source.clone() {
+        if let ConfigSource::File(f) = r.source.clone() {
             let abs = r.absolute(&f);
             r.load(&abs)?;
         }
@@ -72,9 +72,9 @@ impl Resolver {
     /// `--stdin-filename` name for stdin).
     pub fn project(&mut self, file: &Path) -> Result<Arc<Project>, ConfigError> {
         let config = match self.source.clone() {
-            Source::Defaults => None,
-            Source::File(f) => Some(self.absolute(&f)),
-            Source::Discover => {
+            ConfigSource::Defaults => None,
+            ConfigSource::File(f) => Some(self.absolute(&f)),
+            ConfigSource::Discover => {
                 let abs = self.absolute(file);
                 let dir = abs.parent().unwrap_or(&abs).to_path_buf();
                 self.discover(&dir)

@@ -13,7 +13,7 @@
 //! Errors name the file, line and column: `dslim.toml:3:1: error: unknown
 //! key `selct``.
 //!
-//! Here the shared types ([`Source`], [`Project`]); the parts: [`file`],
+//! Here the shared types ([`ConfigSource`], [`Project`]); the parts: [`file`],
 //! [`overrides`], [`discovery`].
 
 mod discovery;
@@ -60,7 +60,7 @@ impl std::error::Error for ConfigError {}
 
 /// Where configuration comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum ConfigSource {
     /// The nearest `dslim.toml` / `.dslim.toml` of each file.
     Discover,
     /// One file for everything (`--config`).
@@ -389,8 +389,12 @@ locked-last-only = false
         std::fs::write(d.join("dslim.toml"), "unsafe = true\n").unwrap();
         std::fs::write(d.join("repo/a/dslim.toml"), "select = [\"DS001\"]\n").unwrap();
         std::fs::write(d.join("repo/a/.dslim.toml"), "ignore = [\"DS001\"]\n").unwrap();
-        let mut r =
-            Resolver::with_cwd(Source::Discover, Overrides::default(), d.to_path_buf()).unwrap();
+        let mut r = Resolver::with_cwd(
+            ConfigSource::Discover,
+            Overrides::default(),
+            d.to_path_buf(),
+        )
+        .unwrap();
         // The hidden name wins within a folder.
         let s = r.settings(Path::new("repo/a/b/Dockerfile")).unwrap();
         assert_eq!(s.ignore, ["DS001"]);

@@ -42,7 +42,7 @@ enum Incoming {
 /// Runs the server on stdin/stdout until `exit` or the end of stdin.
 /// Returns the process exit code: 0 after `shutdown`, 1 otherwise (as LSP
 /// asks of `exit` without `shutdown`).
-pub fn run(config: crate::resolver::Source) -> u8 {
+pub fn run(config: crate::resolver::ConfigSource) -> u8 {
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("dslim-lsp-reader".into())
@@ -56,7 +56,7 @@ pub fn run(config: crate::resolver::Source) -> u8 {
 fn serve(
     rx: mpsc::Receiver<Incoming>,
     out: &mut impl Write,
-    config: crate::resolver::Source,
+    config: crate::resolver::ConfigSource,
 ) -> u8 {
     let mut server: Option<Server> = None;
     let mut shut_down = false;
@@ -370,7 +370,7 @@ mod tests {
         send(Request::new(3.into(), "textDocument/hover".into(), hover).into());
         tx.send(Incoming::End).unwrap();
         let mut out = Vec::new();
-        let code = serve(rx, &mut out, crate::resolver::Source::Defaults);
+        let code = serve(rx, &mut out, crate::resolver::ConfigSource::Defaults);
         assert_eq!(code, 1, "no shutdown");
         let mut r = io::Cursor::new(out);
         let mut answers = Vec::new();

@@ -28,7 +28,7 @@ use super::text::{self, Encoding, LineIndex};
 use crate::edit::{Applicability, FileChange, FileEdit};
 use crate::finding::Finding;
 use crate::pipeline::{self, CheckReport, Settings};
-use crate::resolver::{Overrides, Resolver, Source};
+use crate::resolver::{ConfigSource, Overrides, Resolver};
 use crate::syntax::{Document, ParseError};
 use crate::transforms;
 
@@ -77,7 +77,7 @@ pub struct Server {
     docs: HashMap<Url, Doc>,
     resolver: Resolver,
     /// `--config`/`--no-config` of the command line.
-    config: Source,
+    config: ConfigSource,
     /// The `DSLIM_*` layer, read at start.
     env_overrides: Overrides,
     /// `initializationOptions`.
@@ -125,14 +125,14 @@ impl Server {
     /// A server for a client's `initialize` parameters, and the result to
     /// answer it with.
     pub fn new(params: lsp::InitializeParams) -> (Server, lsp::InitializeResult) {
-        Server::with_config(params, Source::Discover)
+        Server::with_config(params, ConfigSource::Discover)
     }
 
     /// [`Server::new`] with the configuration source of `--config`/
     /// `--no-config`.
     pub fn with_config(
         params: lsp::InitializeParams,
-        config: Source,
+        config: ConfigSource,
     ) -> (Server, lsp::InitializeResult) {
         let caps = &params.capabilities;
         let offered = caps

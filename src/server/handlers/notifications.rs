@@ -8,28 +8,32 @@ use super::*;
 /// `configPath` (relative to the workspace root) instead of `--config`,
 /// its `select`/`ignore`/`unsafe` over `DSLIM_*`.
 pub(super) fn layers(
-    config: &Source,
+    config: &ConfigSource,
     env: &Overrides,
     client: &ClientSettings,
     root: &Path,
-) -> (Source, Overrides) {
+) -> (ConfigSource, Overrides) {
     let source = match &client.config_path {
-        Some(p) => Source::File(root.join(p)),
+        Some(p) => ConfigSource::File(root.join(p)),
         None => config.clone(),
     };
     (source, client.overrides().over(env.clone()))
 }
 
 pub(super) fn make_resolver(
-    config: &Source,
+    config: &ConfigSource,
     overrides: &Overrides,
     root: &Path,
 ) -> (Resolver, Option<String>) {
     match Resolver::with_cwd(config.clone(), overrides.clone(), root.to_path_buf()) {
         Ok(r) => (r, None),
         Err(e) => {
-            let r = Resolver::with_cwd(Source::Defaults, overrides.clone(), root.to_path_buf())
-                .expect("defaults load nothing");
+            let r = Resolver::with_cwd(
+                ConfigSource::Defaults,
+                overrides.clone(),
+                root.to_path_buf(),
+            )
+            .expect("defaults load nothing");
             (r, Some(e.to_string()))
         }
     }
