@@ -412,6 +412,20 @@ fn root_image(src: &str) -> Option<String> {
     (!img.eq_ignore_ascii_case("scratch")).then_some(img)
 }
 
+/// The WORKDIR after `WORKDIR arg` when it was `cur`: an absolute path,
+/// or `arg` under `cur`; `None` (unknown) for a variable or a relative
+/// path under an unknown folder.
+fn next_workdir(cur: Option<String>, arg: &str) -> Option<String> {
+    let w = arg.trim();
+    if w.contains('$') {
+        None
+    } else if w.starts_with('/') {
+        Some(w.to_string())
+    } else {
+        cur.map(|d| format!("{}/{w}", d.trim_end_matches('/')))
+    }
+}
+
 /// Where the COPY/ADD instructions of the original's last stage (and the
 /// stages it builds on) put files from the build context: absolute
 /// destinations, relative ones under a literal WORKDIR; never `/`.
@@ -433,16 +447,7 @@ fn copy_destinations(src: &str) -> Vec<String> {
     for st in chain.into_iter().rev() {
         for i in &doc.instructions()[st.instructions.clone()] {
             match i.keyword {
-                Keyword::Workdir => {
-                    let w = i.args_text().trim();
-                    workdir = if w.contains('$') {
-                        None
-                    } else if w.starts_with('/') {
-                        Some(w.to_string())
-                    } else {
-                        workdir.map(|d| format!("{}/{w}", d.trim_end_matches('/')))
-                    };
-                }
+                Keyword::Workdir => workdir = next_workdir(workdir, i.args_text()),
                 Keyword::Copy | Keyword::Add if i.flag("from").is_none() => {
                     let Some((_, dst)) = i.copy_parts() else {
                         continue;
@@ -503,14 +508,8 @@ fn build_output_folders(original: &str, fixed: &str) -> Vec<String> {
         for i in &orig.instructions()[st.instructions.clone()] {
             match i.keyword {
                 Keyword::Workdir => {
-                    let w = i.args_text().trim();
-                    workdir = if w.contains('$') {
-                        None
-                    } else if w.starts_with('/') {
-                        Some(crate::fsutil::image_path(w))
-                    } else {
-                        workdir.map(|d| crate::fsutil::image_path(&format!("{d}/{w}")))
-                    };
+                    workdir =
+                        next_workdir(workdir, i.args_text()).map(|w| crate::fsutil::image_path(&w));
                 }
                 Keyword::Run => {
                     if let Some(w) = workdir.as_ref().filter(|w| *w != "/") {

@@ -681,10 +681,7 @@ pub(super) fn binary(
     };
     let mut note = note;
     if alpine {
-        note.push_str(
-            "; not built here: dslim's real builds have no Alpine package mirror, so build and \
-             run it once before relying on it",
-        );
+        note.push_str(super::NOT_BUILT_ALPINE);
     }
     head.push(format!("COPY --from={{build}} {bin} {dest}"));
     // The program ran in the image's own WORKDIR (`/go`): so it does here.

@@ -182,11 +182,8 @@ pub(super) fn node(
     let runtime_image = runtime_image.unwrap_or_else(|| format!("{name}:{tag}"));
     let mut note = format!(" with production dependencies only (`{prune}` in the builder)");
     if alpine {
-        note.push_str(
-            "; the build tools `apk add` installed stay in the builder; not built here: dslim's \
-             real builds have no Alpine package mirror, so build and run it once before relying \
-             on it",
-        );
+        note.push_str("; the build tools `apk add` installed stay in the builder");
+        note.push_str(super::NOT_BUILT_ALPINE);
     }
     let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
     let mut runtime_head = Vec::new();

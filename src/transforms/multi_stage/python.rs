@@ -695,10 +695,7 @@ fn split(
     }
     note.push(')');
     if alpine {
-        note.push_str(
-            "; not built here: dslim's real builds have no Alpine package mirror, so build and \
-             run it once before relying on it",
-        );
+        note.push_str(super::NOT_BUILT_ALPINE);
     }
     let applicability = if blockers.is_empty() {
         Applicability::Unsafe
