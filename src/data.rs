@@ -429,6 +429,35 @@ pub struct PackageManager {
     /// The cache fix is applied only when the stage shows the right version
     /// of the tool (`yarn`: Yarn 1 only).
     pub gate: Option<Gate>,
+    /// The language whose packages it installs (`node`, `python`): DS103
+    /// and DS201 tell a builder's language by it.
+    pub ecosystem: Option<String>,
+    /// How it installs a project's own dependencies from their manifest
+    /// (DS201, DS202).
+    pub project: Option<ProjectInstall>,
+}
+
+/// `[<manager>.project]`: installing what a project's manifest names.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct ProjectInstall {
+    /// Subcommands that install the manifest's dependencies when no
+    /// package is named (`npm ci`); with `bare-install`, the bare command
+    /// does too.
+    pub install: Vec<String>,
+    /// Options naming the manifest file (`pip install -r FILE`): the
+    /// install is a project install only with one of them.
+    pub file_options: Vec<String>,
+    /// Files the install reads, the manifest first: copied before the
+    /// install when the build context has them.
+    pub manifests: Vec<String>,
+    /// What is copied when the context is not known (globs allowed).
+    pub fallback: Vec<String>,
+    /// The folder the install creates in the source tree (`node_modules`).
+    pub creates: Option<String>,
+    /// Context paths the copy of the manifests leaves out → why that makes
+    /// the move unsafe.
+    pub not_copied: BTreeMap<String, String>,
 }
 
 /// When a cache fix may be applied: the words of the stage's RUN and

@@ -5,11 +5,13 @@
 //! the shell in force at every instruction, the shell view of each RUN (and
 //! of each `ONBUILD RUN`), and the global ARGs.
 
+pub mod calls;
 mod shells;
 
 pub(crate) use shells::{global_args, resolve};
 pub use shells::{shell_of, shells, ShellKind};
 
+use crate::data::PackageManager;
 use crate::shell::{self, Script};
 use crate::syntax::{Document, Instruction, Keyword};
 use std::collections::HashMap;
@@ -92,6 +94,21 @@ pub struct Model<'d> {
     /// Per stage: its FROM names an earlier stage (see
     /// [`Model::is_stage_ref`]).
     stage_refs: OnceLock<Vec<bool>>,
+    /// Package-manager calls by (instruction, manager name), see
+    /// [`Model::calls`].
+    calls: CallMemo,
+}
+
+/// What [`Model::calls`] found, by (instruction, manager name).
+#[derive(Debug, Default)]
+struct CallMemo(Mutex<HashMap<(usize, Box<str>), Arc<[calls::PmCall]>>>);
+
+impl Clone for CallMemo {
+    fn clone(&self) -> Self {
+        CallMemo(Mutex::new(
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        ))
+    }
 }
 
 impl<'d> Model<'d> {
@@ -111,6 +128,7 @@ impl<'d> Model<'d> {
             parents: OnceLock::new(),
             users: OnceLock::new(),
             stage_refs: OnceLock::new(),
+            calls: CallMemo::default(),
         }
     }
 
@@ -293,6 +311,23 @@ impl<'d> Model<'d> {
                 .collect()
         });
         refs.get(s).copied().unwrap_or(false)
+    }
+
+    /// The calls of manager `name` (its table `pm`) in the RUN (or `ONBUILD
+    /// RUN`) at instruction `i`, in text order; empty when the RUN cannot
+    /// be read. Found once per pass and manager.
+    pub fn calls(&self, i: usize, name: &str, pm: &PackageManager) -> Arc<[calls::PmCall]> {
+        let key = (i, Box::<str>::from(name));
+        let lock = || self.calls.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = lock().get(&key) {
+            return c.clone();
+        }
+        let found: Arc<[calls::PmCall]> = match self.run_script(i) {
+            Some(s) => calls::find_calls(s, pm).into(),
+            None => Arc::from([]),
+        };
+        lock().insert(key, found.clone());
+        found
     }
 
     /// Stages built `FROM` stage `s`, directly or through other stages, in

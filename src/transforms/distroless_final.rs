@@ -19,6 +19,7 @@ use crate::syntax::{Document, Instruction, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::exec_form_cmd::stage_chain;
+use super::packages;
 use super::images::{convertible, final_stages, is_stage_ref, json_array, tokens};
 
 pub struct DistrolessFinal;
@@ -77,7 +78,23 @@ fn builder_text(doc: &Document, builders: &[&Stage]) -> String {
     text
 }
 
-fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
+/// Whether a RUN of the builder stages (or the stages they are built on)
+/// calls a package manager of `ecosystem` (`node`, `python`: the
+/// `ecosystem` field of transforms/package-managers.toml).
+fn calls_ecosystem(cx: &Context, builders: &[&Stage], ecosystem: &str) -> bool {
+    let doc = cx.model().doc();
+    builders.iter().any(|b| {
+        stage_chain(doc, b).iter().any(|s| {
+            s.instructions.clone().any(|i| {
+                doc.instructions()[i].keyword == Keyword::Run
+                    && !packages::ecosystem_calls(cx.model(), cx.data(), i, Some(ecosystem))
+                        .is_empty()
+            })
+        })
+    })
+}
+
+fn kind_of(doc: &Document, cx: &Context, builders: &[&Stage]) -> Option<Kind> {
     let text = builder_text(doc, builders);
     let toks = tokens(&text);
     let has = |w: &str| toks.iter().any(|t| t.rsplit('/').next() == Some(w));
@@ -120,9 +137,9 @@ fn kind_of(doc: &Document, builders: &[&Stage]) -> Option<Kind> {
         } else {
             Kind::Cc
         }
-    } else if has("npm") || has("yarn") || has("pnpm") || image("node") {
+    } else if calls_ecosystem(cx, builders, "node") || image("node") {
         Kind::Node
-    } else if has("pip") || has("pip3") || image("python") {
+    } else if calls_ecosystem(cx, builders, "python") || image("python") {
         Kind::Python
     } else {
         return None;
@@ -303,7 +320,7 @@ impl Transform for DistrolessFinal {
             }
             let mut builders: Vec<&Stage> = copies.iter().map(|(_, s)| *s).collect();
             builders.dedup_by_key(|s| s.index);
-            let Some(kind) = kind_of(doc, &builders) else {
+            let Some(kind) = kind_of(doc, cx, &builders) else {
                 continue;
             };
             let span = st.image.span.clone();

@@ -12,6 +12,7 @@ pub mod images;
 pub mod latest_tag;
 pub mod merge_runs;
 pub mod multi_stage;
+pub mod packages;
 pub mod runedit;
 pub mod slim_base;
 

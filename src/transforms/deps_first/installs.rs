@@ -3,13 +3,15 @@
 
 use super::*;
 
-/// The ecosystem of an install command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Eco {
-    Npm,
-    Yarn,
-    Pnpm,
-    Pip,
+/// What an install installs from.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Eco<'a> {
+    /// A manager with a `[<manager>.project]` table (npm, yarn, pnpm, pip).
+    Project {
+        table: &'a ProjectInstall,
+        /// Its `ecosystem` (`node`).
+        ecosystem: Option<&'a str>,
+    },
     Go,
     Cargo,
     Bundle,
@@ -19,8 +21,8 @@ pub(super) enum Eco {
 
 /// One recognised install.
 #[derive(Debug, Clone)]
-pub(super) struct Install {
-    pub(super) eco: Eco,
+pub(super) struct Install<'a> {
+    pub(super) eco: Eco<'a>,
     /// `pip install -r FILE`: the files named.
     pub(super) named: Vec<String>,
     /// Why it needs the sources, if it does.
@@ -29,40 +31,61 @@ pub(super) struct Install {
     pub(super) ignore_scripts: bool,
 }
 
+impl Install<'_> {
+    /// Installs from files the command names (`pip install -r FILE`).
+    pub(super) fn from_named_files(&self) -> bool {
+        matches!(self.eco, Eco::Project { table, .. } if !table.file_options.is_empty())
+    }
+}
+
 pub(super) fn literal(c: &SimpleCommand) -> Option<Vec<&str>> {
     c.words.iter().map(|w| w.literal.as_deref()).collect()
 }
 
-/// The install a simple command runs, if any.
-pub(super) fn install_of(c: &SimpleCommand) -> Option<Install> {
+/// The install command `k` of the RUN at instruction `i` runs, if any: a
+/// project install of a manager with a `project` table (see
+/// [`packages::installs_project`]), else one of the tools without a table.
+pub(super) fn install_of<'a>(
+    model: &Model,
+    data: &'a Data,
+    i: usize,
+    script: &Script,
+    k: usize,
+) -> Option<Install<'a>> {
+    let c = &script.commands[k];
+    let calls = packages::ecosystem_calls(model, data, i, None);
+    if let Some(call) = calls.iter().find(|p| p.call.command == k) {
+        let table = call.table.project.as_ref()?;
+        if !packages::installs_project(script, &call.call, call.table) {
+            return None;
+        }
+        let eco = Eco::Project {
+            table,
+            ecosystem: call.table.ecosystem.as_deref(),
+        };
+        let rest = packages::file_words(script, &call.call)?;
+        if !table.file_options.is_empty() {
+            return named_install(eco, &table.file_options, &rest);
+        }
+        return Some(Install {
+            eco,
+            named: Vec::new(),
+            needs_sources: None,
+            ignore_scripts: rest.contains(&"--ignore-scripts"),
+        });
+    }
     let words = literal(c)?;
     let base = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
     let (name, rest) = words.split_first()?;
     let name = base(name);
-    let positional: Vec<&str> = rest
-        .iter()
-        .skip(1)
-        .copied()
-        .filter(|w| !w.starts_with('-'))
-        .collect();
     let sub = rest.first().copied();
     let mk = |eco| Install {
         eco,
         named: Vec::new(),
         needs_sources: None,
-        ignore_scripts: rest.contains(&"--ignore-scripts"),
+        ignore_scripts: false,
     };
     match name.as_str() {
-        "npm" if matches!(sub, Some("ci" | "install" | "i")) && positional.is_empty() => {
-            Some(mk(Eco::Npm))
-        }
-        "yarn" if sub.is_none() || (sub == Some("install") && positional.is_empty()) => {
-            Some(mk(Eco::Yarn))
-        }
-        "yarn" if sub.is_some_and(|s| s.starts_with('-')) => Some(mk(Eco::Yarn)),
-        "pnpm" if matches!(sub, Some("install" | "i")) && positional.is_empty() => {
-            Some(mk(Eco::Pnpm))
-        }
         "go" if sub == Some("mod") && rest.get(1) == Some(&"download") => Some(mk(Eco::Go)),
         "cargo" if sub == Some("fetch") => Some(mk(Eco::Cargo)),
         "bundle" if sub == Some("install") => Some(mk(Eco::Bundle)),
@@ -74,39 +97,37 @@ pub(super) fn install_of(c: &SimpleCommand) -> Option<Install> {
         {
             Some(mk(Eco::Maven))
         }
-        n if is_pip(n, rest) => pip_install(rest),
         _ => None,
     }
 }
 
-pub(super) fn is_pip(name: &str, rest: &[&str]) -> bool {
-    let pip = name == "pip" || name.starts_with("pip3");
-    let py = (name == "python" || name.starts_with("python3"))
-        && rest.first() == Some(&"-m")
-        && rest.get(1) == Some(&"pip");
-    pip || py
-}
-
-/// `pip install -r FILE …`; `None` when no `-r` (a plain package install).
-pub(super) fn pip_install(rest: &[&str]) -> Option<Install> {
-    let rest: &[&str] = if rest.first() == Some(&"-m") {
-        &rest[2..]
-    } else {
-        rest
-    };
-    if rest.first() != Some(&"install") {
-        return None;
-    }
+/// `pip install -r FILE …` (the words after `install`): the files the
+/// `file_options` name, and whether the install needs the sources too.
+fn named_install<'a>(eco: Eco<'a>, file_options: &[String], rest: &[&str]) -> Option<Install<'a>> {
     let mut named = Vec::new();
     let mut needs = None;
-    let mut it = rest[1..].iter();
+    fn long<'w>(file_options: &[String], w: &'w str) -> Option<&'w str> {
+        file_options
+            .iter()
+            .filter(|o| o.starts_with("--"))
+            .find_map(|o| w.strip_prefix(o.as_str())?.strip_prefix('='))
+    }
+    fn short<'w>(file_options: &[String], w: &'w str) -> Option<&'w str> {
+        file_options
+            .iter()
+            .filter(|o| !o.starts_with("--"))
+            .find_map(|o| w.strip_prefix(o.as_str()).filter(|r| !r.is_empty()))
+    }
+    let mut it = rest.iter();
     while let Some(w) = it.next() {
         match *w {
-            "-r" | "--requirement" | "-c" | "--constraint" => named.push(it.next()?.to_string()),
-            w if w.starts_with("--requirement=") || w.starts_with("--constraint=") => {
-                named.push(w.split_once('=')?.1.to_string())
+            w if file_options.iter().any(|o| o == w) => named.push(it.next()?.to_string()),
+            w if long(file_options, w).is_some() => {
+                named.push(long(file_options, w)?.to_string())
             }
-            w if w.starts_with("-r") && w.len() > 2 => named.push(w[2..].to_string()),
+            w if !w.starts_with("--") && short(file_options, w).is_some() => {
+                named.push(short(file_options, w)?.to_string())
+            }
             "-e" | "--editable" => needs = Some("`pip install -e` installs the sources".into()),
             // Options that take a value.
             "-i" | "--index-url" | "--extra-index-url" | "-f" | "--find-links" | "-t"
@@ -124,7 +145,7 @@ pub(super) fn pip_install(rest: &[&str]) -> Option<Install> {
         return None;
     }
     Some(Install {
-        eco: Eco::Pip,
+        eco,
         named,
         needs_sources: needs,
         ignore_scripts: false,

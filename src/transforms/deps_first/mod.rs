@@ -30,11 +30,15 @@
 //! [`plan`] (what to copy first, how safe), [`split`] (splitting a RUN).
 
 use crate::buildctx::Info;
+use crate::data::{Data, ProjectInstall};
+use crate::model::Model;
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
 use crate::shell::{Script, SimpleCommand};
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
+
+use super::packages;
 
 mod installs;
 mod plan;
@@ -94,14 +98,18 @@ impl Transform for DepsFirst {
             // A RUN holding more than the install is split after it when it
             // starts with the install (`npm ci && npm run build`): what DS001
             // merged stays movable.
-            let split = (!own_run(script))
-                .then(|| split_point(script, run.args_text()))
+            let is_install = |k: usize| install_of(cx.model(), cx.data(), ri, script, k).is_some();
+            let own = own_run(script, is_install);
+            let split = (!own)
+                .then(|| split_point(script, run.args_text(), is_install))
                 .flatten();
-            let installs: Vec<Install> = script
-                .commands
-                .iter()
-                .filter(|c| split.as_ref().is_none_or(|s| c.span.end <= s.prefix_end))
-                .filter_map(install_of)
+            let installs: Vec<Install> = (0..script.commands.len())
+                .filter(|&k| {
+                    split
+                        .as_ref()
+                        .is_none_or(|s| script.commands[k].span.end <= s.prefix_end)
+                })
+                .filter_map(|k| install_of(cx.model(), cx.data(), ri, script, k))
                 .collect();
             if installs.is_empty() {
                 continue;
@@ -123,7 +131,7 @@ impl Transform for DepsFirst {
                 out.push(advice(why));
                 continue;
             }
-            if !own_run(script) && split.is_none() {
+            if !own && split.is_none() {
                 out.push(advice(
                     "the install shares its RUN with other commands that run before it or \
                      are not joined with `&&`; give it a RUN of its own and dslim can move it"
@@ -135,13 +143,13 @@ impl Transform for DepsFirst {
             let Some(dest) = dest_for(doc, ci, dst) else {
                 continue;
             };
-            let ignore_ok = p.creates.is_none_or(|dir| {
+            let ignore_ok = p.creates.as_deref().is_none_or(|dir| {
                 cx.explicit_context()
                     .is_some_and(|c| c.dockerignore(cx.dockerfile).excludes(dir))
             });
             let mut unsafe_why = Vec::new();
             if !p.known {
-                unsafe_why.push(if installs.iter().any(|i| i.eco == Eco::Pip) {
+                unsafe_why.push(if installs.iter().any(Install::from_named_files) {
                     "the requirements file was not read from the build context, so what it \
                      needs besides itself is not known (pass --context to check)"
                         .to_string()
@@ -153,11 +161,11 @@ impl Transform for DepsFirst {
                 unsafe_why.push(format!(
                     "`COPY . .` would overwrite the installed `{}` unless .dockerignore excludes \
                      it (DS203 adds it)",
-                    p.creates.unwrap_or_default()
+                    p.creates.as_deref().unwrap_or_default()
                 ));
             }
-            if let Some(w) = p.always_unsafe {
-                unsafe_why.push(w.to_string());
+            if let Some(w) = &p.always_unsafe {
+                unsafe_why.push(w.clone());
             }
             let nl = doc.line_ending();
             let flags: String = copy

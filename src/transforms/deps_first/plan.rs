@@ -29,14 +29,14 @@ pub(super) struct Plan {
     /// Every manifest is known to exist.
     pub(super) known: bool,
     /// A folder the install creates in the source tree.
-    pub(super) creates: Option<&'static str>,
+    pub(super) creates: Option<String>,
     /// Why the fix cannot be applied (advice only).
     pub(super) blocked: Option<String>,
     /// Why the fix is unsafe although everything else is known.
-    pub(super) always_unsafe: Option<&'static str>,
+    pub(super) always_unsafe: Option<String>,
 }
 
-pub(super) fn plan(ins: &[Install], hint: Option<&Info>, ctx: Option<&Info>) -> Plan {
+pub(super) fn plan(ins: &[Install<'_>], hint: Option<&Info>, ctx: Option<&Info>) -> Plan {
     let mut p = Plan {
         manifests: Vec::new(),
         known: true,
@@ -68,73 +68,28 @@ pub(super) fn plan(ins: &[Install], hint: Option<&Info>, ctx: Option<&Info>) -> 
             p.blocked = Some(why.clone());
         }
         match i.eco {
-            Eco::Npm | Eco::Yarn | Eco::Pnpm => {
-                p.creates = Some("node_modules");
-                if let Some(pj) = hint.and_then(Info::package_json) {
-                    let scripts = pj.lifecycle_scripts();
-                    if !scripts.is_empty() && !i.ignore_scripts {
-                        p.blocked = Some(format!(
-                            "package.json has lifecycle scripts ({}) that the install runs and \
-                             that may need the sources",
-                            scripts.join(", ")
-                        ));
-                    }
-                    if pj.workspaces {
-                        p.blocked =
-                            Some("a workspace install needs every package's manifest".into());
-                    }
-                }
-                let (present, fallback): (&[&str], &[&str]) = match i.eco {
-                    Eco::Npm => (
-                        &[
-                            "package.json",
-                            "package-lock.json",
-                            "npm-shrinkwrap.json",
-                            ".npmrc",
-                        ],
-                        &["package*.json"],
-                    ),
-                    Eco::Yarn => (
-                        &[
-                            "package.json",
-                            "yarn.lock",
-                            ".npmrc",
-                            ".yarnrc",
-                            ".yarnrc.yml",
-                        ],
-                        &["package.json", "yarn.lock"],
-                    ),
-                    _ => (
-                        &["package.json", "pnpm-lock.yaml", ".npmrc"],
-                        &["package.json", "pnpm-lock.yaml"],
-                    ),
-                };
-                add(&mut p, present, fallback);
-                if ctx.is_some_and(|c| c.exists(".yarn")) && i.eco == Eco::Yarn {
-                    p.always_unsafe =
-                        Some("Yarn's `.yarn/` folder (plugins, releases) is not copied");
-                }
+            Eco::Project { table, .. } if !table.file_options.is_empty() => {
+                named_files(&mut p, &i.named, hint, ctx)
             }
-            Eco::Pip => {
-                for f in &i.named {
-                    if f.contains("..") || f.starts_with('/') || f.contains('$') {
-                        p.blocked = Some(format!("`{f}` is outside the context"));
-                        continue;
+            Eco::Project {
+                table, ecosystem, ..
+            } => {
+                if table.creates.is_some() {
+                    p.creates = table.creates.clone();
+                }
+                if ecosystem == Some("node") {
+                    if let Some(why) = package_json_blocks(hint, i.ignore_scripts) {
+                        p.blocked = Some(why);
                     }
-                    if !p.manifests.contains(f) {
-                        p.manifests.push(f.clone());
-                    }
-                    // Safe only when read from the explicit context: a
-                    // file that names other files of the context breaks
-                    // the build once only the manifest is copied.
-                    let read = ctx.and_then(|c| c.requirements(f));
-                    if read.is_none() {
-                        p.known = false;
-                    }
-                    if let Some(text) = read.or_else(|| hint.and_then(|h| h.requirements(f))) {
-                        if let Some(why) = requirements_reference(f, &text) {
-                            p.blocked = Some(why);
-                        }
+                }
+                let present: Vec<&str> = table.manifests.iter().map(String::as_str).collect();
+                let fallback: Vec<&str> = table.fallback.iter().map(String::as_str).collect();
+                if !present.is_empty() {
+                    add(&mut p, &present, &fallback);
+                }
+                for (path, why) in &table.not_copied {
+                    if ctx.is_some_and(|c| c.exists(path)) {
+                        p.always_unsafe = Some(why.clone());
                     }
                 }
             }
@@ -161,9 +116,10 @@ pub(super) fn plan(ins: &[Install], hint: Option<&Info>, ctx: Option<&Info>) -> 
                 add(&mut p, &["Gemfile", "Gemfile.lock"], &["Gemfile*"]);
             }
             Eco::Composer => {
-                p.creates = Some("vendor");
+                p.creates = Some("vendor".into());
                 p.always_unsafe = Some(
-                    "composer install runs scripts and builds the autoloader from the sources",
+                    "composer install runs scripts and builds the autoloader from the sources"
+                        .into(),
                 );
                 if hint
                     .and_then(|h| h.text("composer.json"))
@@ -182,4 +138,47 @@ pub(super) fn plan(ins: &[Install], hint: Option<&Info>, ctx: Option<&Info>) -> 
         }
     }
     p
+}
+
+/// Why package.json keeps the install after the sources: lifecycle scripts
+/// the install runs (unless `--ignore-scripts`), or workspaces.
+fn package_json_blocks(hint: Option<&Info>, ignore_scripts: bool) -> Option<String> {
+    let pj = hint.and_then(Info::package_json)?;
+    if pj.workspaces {
+        return Some("a workspace install needs every package's manifest".into());
+    }
+    let scripts = pj.lifecycle_scripts();
+    (!scripts.is_empty() && !ignore_scripts).then(|| {
+        format!(
+            "package.json has lifecycle scripts ({}) that the install runs and that may need \
+             the sources",
+            scripts.join(", ")
+        )
+    })
+}
+
+/// The requirement files an install names (`pip install -r FILE`): each is
+/// a manifest, read from the explicit context to be known.
+fn named_files(p: &mut Plan, named: &[String], hint: Option<&Info>, ctx: Option<&Info>) {
+    for f in named {
+        if f.contains("..") || f.starts_with('/') || f.contains('$') {
+            p.blocked = Some(format!("`{f}` is outside the context"));
+            continue;
+        }
+        if !p.manifests.contains(f) {
+            p.manifests.push(f.clone());
+        }
+        // Safe only when read from the explicit context: a file that names
+        // other files of the context breaks the build once only the
+        // manifest is copied.
+        let read = ctx.and_then(|c| c.requirements(f));
+        if read.is_none() {
+            p.known = false;
+        }
+        if let Some(text) = read.or_else(|| hint.and_then(|h| h.requirements(f))) {
+            if let Some(why) = requirements_reference(f, &text) {
+                p.blocked = Some(why);
+            }
+        }
+    }
 }

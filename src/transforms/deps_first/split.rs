@@ -5,14 +5,15 @@ use super::*;
 
 /// The RUN holds installs and companions only, all at top level, joined
 /// with `&&` or `;`.
-pub(super) fn own_run(script: &Script) -> bool {
+pub(super) fn own_run(script: &Script, is_install: impl Fn(usize) -> bool) -> bool {
     script.comment.is_none()
         && !script.has_function_def
         && script.pipes.is_empty()
         && script
             .commands
             .iter()
-            .all(|c| !c.isolated && (install_of(c).is_some() || companion(c)))
+            .enumerate()
+            .all(|(k, c)| !c.isolated && (is_install(k) || companion(c)))
         && script
             .items
             .iter()
@@ -33,7 +34,11 @@ pub(super) struct Split {
 /// commands (at least one install, then installs and companions) plain
 /// simple commands that change nothing the rest could read from the shell
 /// (no `cd`, no `export`: those are neither installs nor companions).
-pub(super) fn split_point(script: &Script, text: &str) -> Option<Split> {
+pub(super) fn split_point(
+    script: &Script,
+    text: &str,
+    is_install: impl Fn(usize) -> bool,
+) -> Option<Split> {
     let [item] = script.items.as_slice() else {
         return None;
     };
@@ -60,16 +65,17 @@ pub(super) fn split_point(script: &Script, text: &str) -> Option<Split> {
     let mut prefix = 0;
     let mut has_install = false;
     for &(a, b) in &bounds[..bounds.len() - 1] {
-        let inside: Vec<&SimpleCommand> = script
+        let inside: Vec<(usize, &SimpleCommand)> = script
             .commands
             .iter()
-            .filter(|c| c.span.start >= a && c.span.end <= b)
+            .enumerate()
+            .filter(|(_, c)| c.span.start >= a && c.span.end <= b)
             .collect();
-        let [c] = inside.as_slice() else { break };
+        let [(k, c)] = inside.as_slice() else { break };
         let plain = !c.isolated
             && c.assignments.is_empty()
             && !script.pipes.iter().any(|p| p.start >= a && p.end <= b);
-        let install = install_of(c).is_some();
+        let install = is_install(*k);
         if !plain || !(install || companion(c)) {
             break;
         }

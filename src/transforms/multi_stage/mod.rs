@@ -344,9 +344,9 @@ impl Transform for MultiStage {
             "alpine" => [Lang::Go, Lang::C]
                 .into_iter()
                 .find_map(|l| binary(&f, data, l, &apt))
-                .or_else(|| node(&f, data, &apt))
+                .or_else(|| node(&f, cx.data(), &apt))
                 .or_else(|| alpine_python(&f, data, &apt, cx.build.as_ref().map(|b| &*b.info))),
-            "node" => node(&f, data, &apt),
+            "node" => node(&f, cx.data(), &apt),
             "python" => pyinstaller(&f, data, &apt).or_else(|| {
                 python(
                     &f,

@@ -1,46 +1,35 @@
 //! Node: `npm|yarn|pnpm` installs and build scripts; the app folder, pruned of dev dependencies, on the `-slim` image (on the same image for `-alpine`, whose builder keeps what `apk add` installed to build).
 
+use crate::data::Data;
 use crate::edit::Applicability;
-use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
+use crate::transforms::packages;
 
 use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
 use super::{join, words, Facts, Split};
 
-/// The package manager of a Node install or script command.
-fn node_cmd(c: &SimpleCommand) -> Option<(&'static str, bool)> {
-    let w = words(c);
-    let tool = match *w.first()? {
-        "npm" => "npm",
-        "yarn" => "yarn",
-        "pnpm" => "pnpm",
-        _ => return None,
-    };
-    let sub = w.get(1).copied();
-    let install = match (tool, sub) {
-        ("npm", Some("ci" | "install" | "i")) => {
-            w.len() == 2 || w[2..].iter().all(|a| a.starts_with('-'))
-        }
-        ("yarn", None) => true,
-        ("yarn", Some(s)) if s == "install" || s.starts_with('-') => true,
-        ("pnpm", Some("install" | "i")) => true,
-        _ => false,
-    };
-    if install {
-        return Some((tool, true));
+/// The Node package manager (a manager whose `ecosystem` is `node`) that
+/// command `k` of the RUN at `i` calls, and whether the call installs the
+/// project's dependencies (`project.install`, see
+/// [`packages::installs_project`]); `None` when it calls none, or runs
+/// something other than an install, a script (`run`, `run-script`, `yarn
+/// build`) or a cache command.
+fn node_cmd<'a>(f: &Facts, data: &'a Data, i: usize, k: usize) -> Option<(&'a str, bool)> {
+    let script = f.model.script(i)?;
+    let calls = packages::ecosystem_calls(f.model, data, i, Some("node"));
+    let call = calls.into_iter().find(|c| c.call.command == k)?;
+    if packages::installs_project(script, &call.call, call.table) {
+        return Some((call.manager, true));
     }
-    let script = matches!(
-        (tool, sub),
+    let script_like = matches!(
+        (call.manager, call.call.sub.as_deref()),
         (_, Some("run" | "run-script" | "cache" | "store")) | ("yarn" | "pnpm", Some("build"))
     );
-    script.then_some((tool, false))
+    script_like.then_some((call.manager, false))
 }
 
-pub(super) fn node(
-    f: &Facts,
-    data: &crate::data::Stages,
-    apt: &AptFacts,
-) -> Option<Result<Split, String>> {
+pub(super) fn node(f: &Facts, all: &Data, apt: &AptFacts) -> Option<Result<Split, String>> {
+    let data = &all.stages;
     let r = &data.node;
     let img = &f.doc.stages()[0].image;
     // `alpine` itself with Alpine's `nodejs` (plain), or `node:<v>-alpine`.
@@ -54,8 +43,8 @@ pub(super) fn node(
             other_run = Some("a RUN that cannot be read".to_string());
             continue;
         };
-        for c in &script.commands {
-            match node_cmd(c) {
+        for (k, c) in script.commands.iter().enumerate() {
+            match node_cmd(f, all, i, k) {
                 Some((tool, true)) => {
                     manager.get_or_insert(tool);
                 }
