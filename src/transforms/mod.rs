@@ -9,6 +9,7 @@ pub mod distroless_final;
 pub mod dockerignore;
 pub mod exec_form_cmd;
 pub mod images;
+pub mod index_readers;
 pub mod latest_tag;
 pub mod merge_runs;
 pub mod multi_stage;

@@ -3,6 +3,7 @@
 //! child stages, ONBUILD) that must refresh them first.
 
 use super::*;
+use crate::transforms::index_readers::{self, IndexUse};
 
 /// Whether a call's subcommand is in `list`.
 pub(super) fn sub_in(c: &PmCall, list: &[String]) -> bool {
@@ -143,99 +144,44 @@ impl Analysis<'_> {
 
 impl Analysis<'_> {
     /// Edits that make every later reader of the lists refresh them first,
-    /// or why that is impossible.
+    /// or why that is impossible; the readers are those of
+    /// [`index_readers::first_users`] (triggers run after the whole stage).
     pub(super) fn later_readers(&self, i: usize) -> Result<Vec<Edit>, String> {
-        let doc = self.doc;
-        let instrs = doc.instructions();
-        let Some(stage) = doc.stage_of(i) else {
-            return Ok(Vec::new());
+        let instrs = self.doc.instructions();
+        let use_at = |j: usize| match self.scan.uses[j] {
+            ListUse::None => IndexUse::None,
+            ListUse::Refreshes => IndexUse::Refreshes,
+            ListUse::Reads(_) => IndexUse::Reads,
+            ListUse::Unknown => IndexUse::Unknown,
         };
-        if self.is_trigger(i) {
-            // A trigger runs after the whole stage, in a child build: only
-            // later triggers and stages built on this one come after it.
-            let mut after: Vec<usize> = (i + 1..stage.instructions.end)
-                .filter(|&j| instrs[j].keyword == Keyword::Onbuild)
-                .collect();
-            for d in self.cx.model().descendants(stage.index) {
-                after.extend(doc.stages()[d].instructions.clone());
-            }
-            return match after
-                .into_iter()
-                .find(|&j| mentions_apt(doc.text(instrs[j].span.clone())))
-            {
-                Some(j) => Err(format!(
-                    "the instruction at line {} runs after this trigger and may need them",
-                    instrs[j].start_line
-                )),
-                None => Ok(Vec::new()),
-            };
-        }
+        let next = |j: usize| self.scan.next_user[j];
         let mut edits = Vec::new();
-        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-        ranges.push(i + 1..stage.instructions.end);
-        for d in self.cx.model().descendants(stage.index) {
-            let st = &doc.stages()[d];
-            ranges.push(st.from + 1..st.instructions.end);
-        }
-        let mut restored_in_stage = false;
-        for (k, range) in ranges.into_iter().enumerate() {
-            if k > 0 && restored_in_stage {
-                break;
-            }
-            // Only the instructions that use the lists matter: jump to each.
-            let mut next = range.start;
-            while next < range.end {
-                let j = self.scan.next_user[next];
-                if j >= range.end {
-                    break;
-                }
-                next = j + 1;
-                let x = &instrs[j];
-                let line = x.start_line;
-                if x.keyword == Keyword::Onbuild {
-                    // An ONBUILD RUN that reads the lists (the others are
-                    // not stops).
-                    return Err(format!("the ONBUILD at line {line} still needs them"));
-                }
-                match self.scan.uses[j] {
-                    ListUse::None => {}
-                    ListUse::Refreshes => {
-                        if k == 0 {
-                            restored_in_stage = true;
-                        }
-                        break;
-                    }
-                    ListUse::Unknown => {
-                        return Err(format!("the RUN at line {line} may still need them"))
-                    }
-                    ListUse::Reads(sudo) => {
-                        let s = self.scripts[j].ok_or("opaque")?;
-                        let update = format!("{}apt-get update", if sudo { "sudo " } else { "" });
-                        match runedit::prepend(x, s, &update) {
-                            Ok(e) => edits.push(e),
-                            Err(why) => {
-                                return Err(format!(
-                                    "the RUN at line {line} still needs them and `apt-get update` cannot be added to it ({why})"
-                                ))
-                            }
-                        }
-                        // That RUN now refreshes the lists itself.
-                        if k == 0 {
-                            restored_in_stage = true;
-                        }
-                        break;
-                    }
-                }
-            }
-        }
-        // ONBUILD triggers run after the whole stage, wherever they stand.
-        if !restored_in_stage {
-            let first = self.scan.next_reading_trigger[stage.from + 1];
-            if first < i {
+        for j in index_readers::first_users(self.cx.model(), i, use_at, next) {
+            let x = &instrs[j];
+            let line = x.start_line;
+            if self.is_trigger(i) {
                 return Err(format!(
-                    "the ONBUILD at line {} still needs them",
-                    instrs[first].start_line
+                    "the instruction at line {line} runs after this trigger and may need them"
                 ));
+            }
+            if x.keyword == Keyword::Onbuild {
+                return Err(format!("the ONBUILD at line {line} still needs them"));
+            }
+            match self.scan.uses[j] {
+                ListUse::None | ListUse::Refreshes => {}
+                ListUse::Unknown => return Err(format!("the RUN at line {line} may still need them")),
+                ListUse::Reads(sudo) => {
+                    let s = self.scripts[j].ok_or("opaque")?;
+                    let update = format!("{}apt-get update", if sudo { "sudo " } else { "" });
+                    match runedit::prepend(x, s, &update) {
+                        Ok(e) => edits.push(e),
+                        Err(why) => {
+                            return Err(format!(
+                                "the RUN at line {line} still needs them and `apt-get update` cannot be added to it ({why})"
+                            ))
+                        }
+                    }
+                }
             }
         }
         Ok(edits)

@@ -129,9 +129,6 @@ struct Scan {
     next_user: Vec<usize>,
     /// How each RUN and `ONBUILD RUN` uses the lists.
     uses: Vec<ListUse>,
-    /// The first `ONBUILD RUN` at or after `j` that reads the lists (or
-    /// may); `len()` when there is none.
-    next_reading_trigger: Vec<usize>,
 }
 
 impl Scan {
@@ -176,7 +173,6 @@ impl Scan {
             }
         }
         let mut next_user = vec![n; n + 1];
-        let mut next_reading_trigger = vec![n; n + 1];
         for j in (0..n).rev() {
             let trigger = instrs[j].keyword == Keyword::Onbuild;
             next_user[j] = if (trigger && reads(uses[j])) || (!trigger && uses[j] != ListUse::None)
@@ -185,17 +181,11 @@ impl Scan {
             } else {
                 next_user[j + 1]
             };
-            next_reading_trigger[j] = if trigger && reads(uses[j]) {
-                j
-            } else {
-                next_reading_trigger[j + 1]
-            };
         }
         Scan {
             update_before,
             next_user,
             uses,
-            next_reading_trigger,
         }
     }
 }

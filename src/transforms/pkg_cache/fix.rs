@@ -3,6 +3,7 @@
 //! result is a [`Need`].
 
 use super::*;
+use crate::transforms::index_readers::{self, IndexUse};
 
 /// Inserts ` flag` right after the command name (a global option).
 pub(super) fn insert_global(
@@ -101,6 +102,40 @@ impl Analysis<'_> {
         )
     }
 
+    /// How instruction `j` uses `pm`'s index, for [`Self::drop_update`]: a
+    /// RUN reads it with an `index-users` call that is no install before
+    /// any `update` (the installs get the cache flag, with which they fetch
+    /// their own index); an ONBUILD trigger, which runs in another build,
+    /// with any `index-users` call, installs included. A RUN or trigger
+    /// that cannot be read and names the manager may read it.
+    fn index_use(&self, j: usize, pm: &PackageManager) -> IndexUse {
+        let doc = self.doc;
+        let x = &doc.instructions()[j];
+        if !matches!(x.keyword, Keyword::Run | Keyword::Onbuild) {
+            return IndexUse::None;
+        }
+        let trigger = x.keyword == Keyword::Onbuild;
+        let Some(s) = self.cx.model().run_script(j) else {
+            let raw = doc.text(x.span.clone());
+            return if pm.commands.iter().any(|n| raw.contains(n.as_str())) {
+                IndexUse::Unknown
+            } else {
+                IndexUse::None
+            };
+        };
+        let calls = runedit::find_calls(s, pm);
+        let update = calls.iter().find(|c| sub_in(c, &pm.update));
+        let read = calls
+            .iter()
+            .find(|c| sub_in(c, &pm.index_users) && (trigger || !sub_in(c, &pm.install)));
+        match (update, read) {
+            (Some(u), Some(r)) if u.span(s).start < r.span(s).start => IndexUse::Refreshes,
+            (_, Some(_)) => IndexUse::Reads,
+            (Some(_), None) => IndexUse::Refreshes,
+            (None, None) => IndexUse::None,
+        }
+    }
+
     /// The edit that removes an `update` right before the first install, when
     /// nothing else reads the index it fetched.
     pub(super) fn drop_update(
@@ -150,35 +185,15 @@ impl Analysis<'_> {
         }) {
             return None;
         }
-        // Nor in a later RUN of the stage or a stage built from it, nor an
-        // ONBUILD.
-        let doc = self.doc;
-        let stage = doc.stage_of(i)?;
-        let mut later: Vec<usize> = (i + 1..stage.instructions.end).collect();
-        for d in self.cx.model().descendants(stage.index) {
-            later.extend(doc.stages()[d].instructions.clone());
-        }
-        later.extend(stage.instructions.start..i);
-        for j in later {
-            let x = &doc.instructions()[j];
-            let raw = doc.text(x.span.clone());
-            let name_in = pm.commands.iter().any(|n| raw.contains(n.as_str()));
-            if !name_in {
-                continue;
-            }
-            if x.keyword == Keyword::Onbuild {
-                return None;
-            }
-            if x.keyword != Keyword::Run || j < i {
-                continue;
-            }
-            let s = self.scripts[j]?;
-            if runedit::find_calls(s, pm)
-                .iter()
-                .any(|c| sub_in(c, &pm.index_users) && !sub_in(c, &pm.install))
-            {
-                return None;
-            }
+        // Nor after this RUN: a later RUN of the stage, a stage built on
+        // it, an ONBUILD trigger (see `index_readers`).
+        let model = self.cx.model();
+        let use_at = |j: usize| self.index_use(j, pm);
+        if index_readers::first_users(model, i, use_at, |j| j)
+            .into_iter()
+            .any(|j| use_at(j) != IndexUse::Refreshes)
+        {
+            return None;
         }
         let start = ins
             .logical
@@ -186,7 +201,7 @@ impl Analysis<'_> {
         let end = ins
             .logical
             .to_source(ins.command.args.start + fc.span.start);
-        if doc.source()[start..end].contains('#') {
+        if self.doc.source()[start..end].contains('#') {
             return None;
         }
         Some(Edit::delete(start..end))
