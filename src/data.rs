@@ -1,5 +1,6 @@
 //! Declarative data the transforms read: `transforms/*.toml` at the repo
-//! root, compiled in with `include_str!`, parsed lazily and only once (a
+//! root (every file there, under its file name: adding a table file is one
+//! field of [`Data`]), compiled in as JSON by build.rs, parsed lazily and only once (a
 //! run whose transforms never ask for the data never parses it), and
 //! extended or overridden by the user's tables (`[package-managers.<name>]`
 //! in `dslim.toml`, held in [`Config::extensions`](crate::config::Config)).
@@ -14,25 +15,6 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
-
-/// Every data file: the key it sits under (the same key user tables use)
-/// and its text.
-const FILES: &[(&str, &str)] = &[
-    (
-        "package-managers",
-        include_str!("../transforms/package-managers.toml"),
-    ),
-    (
-        "base-images",
-        include_str!("../transforms/base-images.toml"),
-    ),
-    (
-        "dockerignore",
-        include_str!("../transforms/dockerignore.toml"),
-    ),
-    ("stages", include_str!("../transforms/stages.toml")),
-    ("builders", include_str!("../transforms/builders.toml")),
-];
 
 /// All the data, typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -572,18 +554,13 @@ impl Data {
     }
 }
 
-/// The built-in data files as one TOML table, parsed once.
+/// The built-in tables as one TOML table (top-level keys: the file names
+/// of `transforms/*.toml`), from the JSON build.rs made, parsed once.
 fn builtin_table() -> &'static toml::Table {
     static T: OnceLock<toml::Table> = OnceLock::new();
     T.get_or_init(|| {
-        let mut root = toml::Table::new();
-        for (key, text) in FILES {
-            let t: toml::Table = text
-                .parse()
-                .unwrap_or_else(|e| panic!("built-in transforms/{key}.toml: {e}"));
-            root.insert((*key).to_string(), toml::Value::Table(t));
-        }
-        root
+        serde_json::from_str(BUILTIN_JSON)
+            .unwrap_or_else(|e| panic!("built-in transforms/*.toml (as JSON): {e}"))
     })
 }
 
@@ -600,7 +577,7 @@ pub fn builtin() -> &'static Data {
     })
 }
 
-/// The built-in data with `extensions` (top-level keys as in `FILES`,
+/// The built-in data with `extensions` (top-level keys: data file names,
 /// e.g. `package-managers`) merged over it. An error names the bad table;
 /// the config loader reports it.
 pub fn merged(extensions: &toml::Table) -> Result<Data, String> {
@@ -608,10 +585,14 @@ pub fn merged(extensions: &toml::Table) -> Result<Data, String> {
         return Ok(builtin().clone());
     }
     for key in extensions.keys() {
-        if !FILES.iter().any(|(k, _)| k == key) {
+        if !builtin_table().contains_key(key) {
             return Err(format!(
                 "unknown data table `[{key}]` (known: {})",
-                FILES.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+                builtin_table()
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
@@ -641,21 +622,24 @@ mod tests {
         transforms::ALL.iter().any(|t| t.meta().code == code)
     }
 
-    /// The JSON build.rs produces carries exactly what the TOML says.
+    /// The JSON build.rs produces carries exactly what the TOML files say,
+    /// one top-level key per file of `transforms/`.
     #[test]
     fn build_time_json_equals_the_toml() {
-        let from_toml = Data::deserialize(toml::Value::Table(builtin_table().clone())).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("transforms");
+        let mut root = toml::Table::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                let key = p.file_stem().unwrap().to_str().unwrap().to_string();
+                let t: toml::Table = std::fs::read_to_string(&p).unwrap().parse().unwrap();
+                root.insert(key, toml::Value::Table(t));
+            }
+        }
+        assert!(root.len() >= 5, "{:?}", root.keys());
+        assert_eq!(&root, builtin_table());
+        let from_toml = Data::deserialize(toml::Value::Table(root)).unwrap();
         assert_eq!(format!("{from_toml:?}"), format!("{:?}", builtin()));
-        let json: serde_json::Value = serde_json::from_str(BUILTIN_JSON).unwrap();
-        let keys: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let mut files: Vec<&str> = FILES.iter().map(|(k, _)| *k).collect();
-        files.sort_unstable();
-        assert_eq!(keys, files, "build.rs FILES and src/data.rs FILES differ");
     }
 
     #[test]

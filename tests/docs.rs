@@ -72,3 +72,61 @@ fn readme_realbuild_table_lists_every_case() {
          (`scripts/realbuild --readme CASE` writes a case's row)"
     );
 }
+
+/// Each transform's documentation is one text, its module doc comment
+/// (build.rs writes it out for `Meta::doc`, see `transform_doc!`): no
+/// transform file includes a separate `.md`, and none keeps a second
+/// description in its doc comment. `merge_runs` and `multi_stage` still
+/// include theirs (`src/transforms/<name>.md`): other work edits them.
+#[test]
+fn a_transform_doc_is_its_doc_comment() {
+    const STILL_MD: &[&str] = &["merge_runs", "multi_stage"];
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/transforms");
+    let mut stack = vec![dir.clone()];
+    let mut seen = 0;
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            if !text.contains("impl Transform for") {
+                continue;
+            }
+            let stem = p.file_stem().unwrap().to_str().unwrap();
+            let name = if stem == "mod" {
+                d.file_name().unwrap().to_str().unwrap()
+            } else {
+                stem
+            };
+            if STILL_MD.contains(&name) {
+                continue;
+            }
+            seen += 1;
+            assert!(
+                text.contains(&format!("doc: crate::transform_doc!(\"{name}\")")),
+                "{name}: its Meta::doc must be `crate::transform_doc!(\"{name}\")`"
+            );
+            assert!(
+                text.starts_with("//! ") && !text.contains("include_str!(\""),
+                "{name}: the doc comment at the top is the documentation; no included text"
+            );
+            assert!(
+                !dir.join(format!("{name}.md")).exists(),
+                "{name}.md: the doc comment is the only text"
+            );
+            let m = dslim::transforms::ALL
+                .iter()
+                .map(|t| t.meta())
+                .find(|m| m.doc.lines().next() == text.lines().next()?.strip_prefix("//! "))
+                .unwrap_or_else(|| panic!("{name}: no Meta::doc starts with its doc comment"));
+            assert!(m.doc.ends_with('\n') && !m.doc.contains("//!"), "{}", m.code);
+        }
+    }
+    assert_eq!(seen + STILL_MD.len(), dslim::transforms::ALL.len());
+}

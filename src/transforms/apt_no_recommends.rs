@@ -1,16 +1,25 @@
-//! DS003 `apt-no-recommends`: install apt packages without their
-//! recommended packages.
+//! Add `--no-install-recommends` to `apt-get install` / `apt install`.
 //!
-//! `apt-get install` also installs every package the requested ones merely
-//! *recommend* (for `curl` on Debian bookworm: ~5 MB more). Adding
-//! `--no-install-recommends` right after `install` keeps only the real
-//! dependencies. Unsafe: a recommended package may be needed at run time
-//! (`ca-certificates` for HTTPS is the classic one).
+//! Why: apt installs every package the requested ones recommend. For `curl` on
+//! debian:bookworm that is 5.1 MB more (18.0 MB vs 12.9 MB, measured with
+//! buildah).
+//!
+//! Safety: unsafe (applied with `--unsafe`): a recommended package may be
+//! needed at run time, e.g. `ca-certificates` for HTTPS downloads.
 //!
 //! Already present: `--no-install-recommends`,
-//! `-o APT::Install-Recommends=false` (or `0`/`no`/`off`), or an apt config
-//! that a RUN of the stage (or a stage it is built from) writes with
-//! `APT::Install-Recommends`.
+//! `-o APT::Install-Recommends=false`, or an apt.conf file written by a RUN of
+//! the stage that sets `APT::Install-Recommends`.
+//!
+//! Before:
+//! ```text
+//! RUN apt-get install -y curl
+//! ```
+//!
+//! After:
+//! ```text
+//! RUN apt-get install --no-install-recommends -y curl
+//! ```
 
 use crate::edit::{Applicability, Fix};
 use crate::finding::Finding;
@@ -25,7 +34,7 @@ static META: Meta = Meta {
     code: "DS003",
     name: "apt-no-recommends",
     summary: "Install apt packages without recommended packages",
-    doc: include_str!("apt_no_recommends.md"),
+    doc: crate::transform_doc!("apt_no_recommends"),
     fix: FixAvailability::Always,
     safety: Applicability::Unsafe,
     aliases: &["DL3015"],

@@ -1,17 +1,94 @@
-//! DS103 `distroless-final`: a final stage that only copies a compiled
-//! binary from a builder stage and runs it moves to a distroless image (or
-//! `scratch`).
+//! Run a binary copied from a builder stage on a distroless image or
+//! `scratch`: `gcr.io/distroless/static-debian13` (Go with `CGO_ENABLED=0`,
+//! musl or `-static` builds), `gcr.io/distroless/cc-debian13` (glibc
+//! binaries: Rust, C, C++, and Go with cgo on, which is its default in the
+//! golang images), or `scratch` for a static binary when nothing in the file suggests TLS or
+//! time zones (`ca-certificates`, `https`, `ssl`, `tzdata`…).
 //!
-//! Candidates: a final stage with a `COPY --from=<stage>`, no RUN, no
-//! SHELL, no ONBUILD. The builder stages (those it copies from, and what
-//! they are built `FROM` in the file) tell the language: Go with
-//! `CGO_ENABLED=0` → `static`, Rust and C/C++ → `cc` (`static` for musl or
-//! `-static` builds), and a static binary with nothing in the file that
-//! suggests TLS or time zones → `scratch`. The CMD/ENTRYPOINT must run the
-//! copied binary, in exec form (a simple shell form is converted); USER and
-//! `--chown` must name numeric ids or users the image has. Interpreted
-//! languages (Java, Python, Node) and everything unsure get a display-only
-//! finding with the proposed FROM.
+//! Why: a final stage that only runs a compiled program does not need a shell,
+//! a package manager or most of a distribution. Measured with buildah: a gcc
+//! build in one stage on `debian:bookworm` 411.7 MB; copied onto
+//! `debian:bookworm-slim` 78.0 MB; onto `scratch` 0.69 MB.
+//!
+//! Safety: unsafe (applied with `--unsafe`): `docker exec … sh` no longer
+//! works, and a binary that loads files or libraries at run time may miss
+//! them. Only a final stage (used by no other stage) on a plain distribution
+//! or official language image is considered (`replaces` in
+//! `[distroless]`, `transforms/base-images.toml`: any other image may provide
+//! programs the binary runs), and changed only when it has a
+//! `COPY --from=<stage>`, no RUN, no SHELL, no HEALTHCHECK, its CMD or
+//! ENTRYPOINT runs a file it copies, and USER and `--chown` name numeric ids
+//! or users the image has (`root`, `nonroot`, `nobody`; `scratch` has none). A
+//! simple shell-form CMD/ENTRYPOINT is converted to exec form in the same fix
+//! (there is no shell to run it); one with shell syntax blocks the change.
+//! This includes the runtime stage of a DS201 split: `fix --unsafe` splits
+//! in one pass and moves the runtime to distroless in the next
+//! (`testdata/pipeline/unsafe-go-cgo-split-then-distroless-cc`). A Go build
+//! is static only when the file sets `CGO_ENABLED=0` and nothing turns it
+//! back on (`RUN CGO_ENABLED=1 go build` → `cc`). Java, Python and Node
+//! builds, a dynamically linked binary built on Alpine (it needs musl's
+//! loader, which no distroless image has), a builder that installs `-dev`
+//! libraries other than the C library's or passes `-lNAME` for one (`zlib1g-dev`: the binary may link
+//! `libz.so.1`, which `cc` lacks: it has glibc, libgcc, libstdc++, libgomp and
+//! OpenSSL), a glibc binary built on a release newer than the images' Debian
+//! 13 (`debian:forky`, `ubuntu:25.10`: glibc runs older binaries, not newer
+//! ones; `newer-releases` in the table), digests and anything unsure get a
+//! display-only finding with the proposed FROM.
+//!
+//! Non-root (guides: security): the program runs as the distroless
+//! images' `nonroot` user (uid 65532): `USER 65532` goes before the
+//! CMD/ENTRYPOINT (the number, not the name: Kubernetes' `runAsNonRoot` can
+//! only check a numeric USER, and hadolint's DL3066 asks for one) when nothing in the stage needs root: no USER of its own
+//! (the author's choice stays), no EXPOSE below 1024 (or not a number), no
+//! VOLUME (a volume made from a root-owned folder is root's), no `--chown`.
+//! Otherwise the message says why it still runs as root; `scratch` has no
+//! users and stays root. A program that writes outside /tmp and
+//! /home/nonroot (into its WORKDIR, say) fails as `nonroot`, which the
+//! message says; this is part of the unsafe fix.
+//!
+//! The images are Debian 13's: the distroless project supports a Debian
+//! release's images for a year (static, base, cc) or three months (java,
+//! python, node) after the next Debian release, so the `-debian12` images are
+//! past their end of support.
+//!
+//! The distroless image is written without a tag: distroless publishes no
+//! version tags (only `latest`, `nonroot`, `debug`, `debug-nonroot`), the
+//! Debian release is in the name (`-debian13`), and the untagged image is the
+//! one the distroless project documents. DS205 (latest-tag) therefore leaves
+//! it alone, though hadolint reports it as DL3006. To make the build
+//! reproducible, pin it by digest (`gcr.io/distroless/cc-debian13@sha256:…`,
+//! from `docker buildx imagetools inspect` or `crane digest`): that is the
+//! author's call, since dslim works offline and cannot look up or verify a
+//! digest. The images written are the `[distroless]` table of
+//! `transforms/base-images.toml`; a dslim.toml can set its own, pinned ones
+//! (`[base-images.distroless]`,
+//! `cc = "gcr.io/distroless/cc-debian13@sha256:…"`).
+//!
+//! Before:
+//! ```text
+//! FROM golang:1.22 AS build
+//! ENV CGO_ENABLED=0
+//! RUN go build -o /out/app .
+//! FROM debian:bookworm-slim
+//! COPY --from=build /out/app /app
+//! CMD /app --port 8080
+//! ```
+//!
+//! After:
+//! ```text
+//! FROM golang:1.22 AS build
+//! ENV CGO_ENABLED=0
+//! RUN go build -o /out/app .
+//! FROM scratch
+//! COPY --from=build /out/app /app
+//! CMD ["/app", "--port", "8080"]
+//! ```
+//!
+//! (On `gcr.io/distroless/static-debian13`, for a file that mentions TLS,
+//! `USER 65532` would come before the CMD.)
+
+// The data: `[distroless]` in `transforms/base-images.toml`; a builder's
+// language from the `ecosystem` of the managers its RUNs call (`packages`).
 
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
@@ -28,7 +105,7 @@ static META: Meta = Meta {
     code: "DS103",
     name: "distroless-final",
     summary: "Run a copied binary on a distroless or scratch final stage",
-    doc: include_str!("distroless_final.md"),
+    doc: crate::transform_doc!("distroless_final"),
     fix: FixAvailability::Sometimes,
     safety: Applicability::Unsafe,
     aliases: &[],

@@ -1,19 +1,50 @@
-//! DS203 `dockerignore`: propose the build context's `.dockerignore` (or
-//! the lines an existing one lacks).
+//! Propose the build context's `.dockerignore` — or `<Dockerfile>.dockerignore`
+//! when the context has it, since BuildKit prefers it — or the lines an
+//! existing one lacks: `.git`, the caches of the project's languages
+//! (`node_modules`, `__pycache__`, `*.pyc`, `.venv`, `target/`, … from
+//! `transforms/dockerignore.toml`), `*.log`, `Dockerfile*` and `.env*`. The new
+//! file appears in the same diff (`--- /dev/null` → `+++ b/.dockerignore`) and
+//! `dslim fix --write` writes it (permissions 0644).
 //!
-//! The fix targets another file, so it is a [`Fix::file`]: the pipeline
-//! leaves it out of the fixed-point loop and applies it once, on the final
-//! text (`Outcome::files`). It needs an explicit build context
-//! (`--context`, `context = …`): `docker build -f docker/Dockerfile .`
-//! reads `./.dockerignore`, not `docker/.dockerignore`. Without one, a
-//! Dockerfile whose folder looks like a project (a manifest, no ignore file)
-//! gets advice only.
+//! Needs the build context: `--context DIR` or `context = "…"` in
+//! `dslim.toml` (`docker build -f docker/Dockerfile .` reads `./.dockerignore`,
+//! not the one beside the Dockerfile). Without it, a Dockerfile whose folder
+//! holds a project manifest and no ignore file gets advice only.
 //!
-//! The file written is `<Dockerfile>.dockerignore` when the context has it
-//! (BuildKit prefers it), else `.dockerignore`. Entries come from
-//! `transforms/dockerignore.toml`; an entry a COPY/ADD names is never
-//! proposed (`COPY .git ./` keeps `.git`, `COPY Dockerfile /x` keeps
-//! `Dockerfile*`).
+//! Why: `COPY . .` copies everything the context holds into a layer: the git
+//! history, a host's `node_modules` or `target/` (hundreds of MB), logs, local
+//! `.env` secrets. Every change to any of them also invalidates the COPY's
+//! cache, so the layers after it rebuild.
+//!
+//! Safety: safe for a new file that only excludes language caches (a build that
+//! copies them from the host instead of producing them is broken by design).
+//! Everything else is unsafe: setuptools-scm and `git describe` read `.git`, a
+//! build may read a log or an `.env` file, and an existing file is the
+//! author's. An entry that a COPY/ADD names (`COPY .git ./`, `COPY Dockerfile
+//! /x`, `COPY target/app /`) is never proposed.
+//!
+//! Before:
+//! ```text
+//! FROM node:20
+//! COPY . .
+//! RUN npm ci
+//! ```
+//!
+//! After:
+//! ```text
+//! # .dockerignore (new)
+//! node_modules
+//! npm-debug.log*
+//! .npm
+//! .git
+//! *.log
+//! Dockerfile*
+//! .env*
+//! ```
+
+// The fix targets another file, so it is a `Fix::file`: the pipeline leaves
+// it out of the fixed-point loop and applies it once, on the final text
+// (`Outcome::files`). The entries: `transforms/dockerignore.toml`.
 
 use crate::buildctx::{pattern_matches, Info};
 use crate::edit::{Applicability, FileEdit, Fix};
@@ -27,7 +58,7 @@ static META: Meta = Meta {
     code: "DS203",
     name: "dockerignore",
     summary: "Keep VCS data, caches and local files out of the build context",
-    doc: include_str!("dockerignore.md"),
+    doc: crate::transform_doc!("dockerignore"),
     fix: FixAvailability::Sometimes,
     safety: Applicability::Unsafe,
     aliases: &[],

@@ -1,14 +1,31 @@
-//! DS204 `exec-form-cmd`: write a simple shell-form CMD/ENTRYPOINT in JSON
-//! exec form, so the program runs as PID 1 and receives signals.
+//! Write a simple shell-form `CMD` or `ENTRYPOINT` in JSON exec form.
 //!
-//! Only when the text has no shell syntax at all (no `$`, quotes, globs,
-//! operators, redirections, builtins): then `/bin/sh -c 'a b'` and
-//! `["a", "b"]` run the same program with the same arguments. Never in files
-//! with the backtick escape (Windows), stages whose shell is not POSIX, or
-//! where the change would alter arguments: a shell-form ENTRYPOINT in a
-//! stage that has a CMD or is used by another stage (exec form appends CMD),
-//! a CMD under an exec-form ENTRYPOINT (it would receive the words instead
-//! of `/bin/sh -c …`). Those get a display-only finding saying why.
+//! Why: shell form runs `/bin/sh -c "…"`, so the shell is PID 1 and the
+//! program its child. `docker stop` sends SIGTERM to the shell, which does not
+//! pass it on: the container waits the full grace period and is killed. Exec
+//! form runs the program itself. BuildKit reports the same as the
+//! `JSONArgsRecommended` build check; hadolint as DL3025.
+//!
+//! Safety: unsafe (applied with `--unsafe`): the program becomes PID 1 and now
+//! receives signals, and `docker run image ARGS` arguments are appended to an
+//! exec-form ENTRYPOINT (a shell-form one ignores them). Converted only when
+//! the text has no shell syntax at all — no `$`, quotes, backslashes, globs,
+//! `~`, operators, redirections, assignments or shell builtins — so the same
+//! program gets the same arguments; a leading `exec` is dropped. Never in files
+//! with the backtick escape, under a non-POSIX `SHELL`, on a multi-line
+//! instruction, on an ENTRYPOINT whose stage has a CMD or is used by another
+//! stage, or on a CMD under an exec-form ENTRYPOINT: those get a display-only
+//! finding saying why. `# check=skip=JSONArgsRecommended` silences it.
+//!
+//! Before:
+//! ```text
+//! CMD ./app --port 80
+//! ```
+//!
+//! After:
+//! ```text
+//! CMD ["./app", "--port", "80"]
+//! ```
 
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
@@ -23,7 +40,7 @@ static META: Meta = Meta {
     code: "DS204",
     name: "exec-form-cmd",
     summary: "Write CMD and ENTRYPOINT in JSON exec form",
-    doc: include_str!("exec_form_cmd.md"),
+    doc: crate::transform_doc!("exec_form_cmd"),
     fix: FixAvailability::Sometimes,
     safety: Applicability::Unsafe,
     aliases: &["JSONArgsRecommended", "DL3025"],

@@ -1,12 +1,29 @@
-//! DS008 `gem-no-document`: `gem install --no-document`.
+//! Install Ruby gems without documentation: `gem install` (and `gem update`)
+//! gets `--no-document` right after the subcommand.
 //!
-//! `gem install` generates ri and rdoc documentation for every gem (a few MB
-//! for a Rails-sized set) that no container reads. The recipe is the `[gem]`
-//! table, run by `pkg_cache`: `--no-document` right after `install|update`.
+//! Why: RubyGems generates ri and rdoc documentation for every gem it
+//! installs; no container reads it.
+//!
 //! Already present: `--no-document`, `-N`, `--no-doc`, both `--no-rdoc` and
-//! `--no-ri`, or a gemrc (`/etc/gemrc`, `~/.gemrc`) written by a RUN of the
-//! stage with `--no-document` / `--no-rdoc`, or copied in. Documentation is
-//! not a cache: there is no mount style.
+//! `--no-ri` (either alone is not enough), or a gemrc (`/etc/gemrc`,
+//! `~/.gemrc`, `/root/.gemrc`) that a RUN of the stage writes with
+//! `--no-document`/`--no-rdoc`, or that a COPY/ADD puts there.
+//!
+//! Safety: safe. Exec-form and heredoc RUNs are left alone. Documentation is not
+//! a cache: there is no mount style.
+//!
+//! Before:
+//! ```text
+//! RUN gem install bundler
+//! ```
+//!
+//! After:
+//! ```text
+//! RUN gem install --no-document bundler
+//! ```
+
+// The recipe: the `[gem]` table of transforms/package-managers.toml, run by
+// `pkg_cache`.
 
 use crate::edit::Applicability;
 use crate::finding::Finding;
@@ -21,7 +38,7 @@ static META: Meta = Meta {
     code: "DS008",
     name: "gem-no-document",
     summary: "Install Ruby gems without documentation",
-    doc: include_str!("gem_no_document.md"),
+    doc: crate::transform_doc!("gem_no_document"),
     fix: FixAvailability::Sometimes,
     safety: Applicability::Safe,
     aliases: &[],

@@ -1,12 +1,55 @@
-//! DS205 `latest-tag`: `FROM image` without a tag or with `:latest`.
+//! Report `FROM image` without a tag, or with `:latest`.
 //!
-//! Display only: which version to pin is the author's choice. Not reported
-//! for `scratch`, a stage name, a digest, a `${VAR}` that has no default
-//! (the value comes from `--build-arg`), or an image whose release is in its
-//! name (`gcr.io/distroless/static-debian12`, `release-in-name` in
-//! `transforms/base-images.toml`); for an image of such a family that names
-//! no release (`gcr.io/distroless/static`) the advice lists the names that
-//! do.
+//! Why: `latest` moves. A rebuild of the same Dockerfile silently picks up a
+//! new major version of the base image, which can break the build or the
+//! application, and layer caches across machines stop matching. Pinning a
+//! version (`python:3.12-slim`, `debian:bookworm-slim`) — or a digest — makes
+//! builds reproducible and is also the only way the slim/Alpine transforms
+//! (DS101, DS102) can tell which variant exists.
+//!
+//! Some images carry their release in the name instead of a tag:
+//! `gcr.io/distroless/static-debian12` is Debian 12, and distroless publishes
+//! no version tags at all (only `latest`, `nonroot`, `debug`,
+//! `debug-nonroot`). Untagged, such an image moves the way `debian:12` does —
+//! updates within one release, never the next one — so it is not reported;
+//! this is how the distroless project documents using them, and how DS103
+//! (distroless-final) writes them. Neither is `:latest` on such an image: it
+//! is the same image spelled out, the jump DL3007 guards against cannot
+//! happen, and dropping the word would change nothing. The same family
+//! without a release in the name (`gcr.io/distroless/static`, following the
+//! newest Debian) is reported untagged or `:latest` like any image, with the
+//! names that carry one as the advice. Which names count is the
+//! `release-in-name` table of `transforms/base-images.toml`; dslim.toml can
+//! add patterns for other images (`[base-images.release-in-name.patterns]`,
+//! `mycorp = "registry.example.com/base/*-2024"`).
+//!
+//! Safety: display only; dslim cannot know which version the image was meant
+//! to run. Not reported for `scratch`, stage names, digests, images whose
+//! release is in the name, and `${VAR}` references without a default (the
+//! value comes from `--build-arg`); a `${VAR}` with a global `ARG` default is
+//! checked with that default.
+//!
+//! Covers hadolint DL3006 and DL3007 (their `# hadolint ignore=` comments
+//! silence it). hadolint knows no release-in-name images: it reports
+//! `gcr.io/distroless/static-debian12` (DL3006) and its `:latest` (DL3007),
+//! which dslim does not; a digest (`@sha256:…`) satisfies both tools. BuildKit
+//! has no corresponding build check.
+//!
+//! Before:
+//! ```text
+//! FROM node
+//! FROM python:latest
+//! FROM gcr.io/distroless/static
+//! ```
+//!
+//! After:
+//! ```text
+//! FROM node:20-slim
+//! FROM python:3.12-slim
+//! FROM gcr.io/distroless/static-debian12
+//! ```
+
+// The data: `[release-in-name]` in `transforms/base-images.toml`.
 
 use crate::edit::{Applicability, Fix};
 use crate::finding::Finding;
@@ -21,7 +64,7 @@ static META: Meta = Meta {
     code: "DS205",
     name: "latest-tag",
     summary: "Pin base images to a version instead of `latest`",
-    doc: include_str!("latest_tag.md"),
+    doc: crate::transform_doc!("latest_tag"),
     fix: FixAvailability::None,
     safety: Applicability::DisplayOnly,
     aliases: &["DL3006", "DL3007"],

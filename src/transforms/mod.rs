@@ -27,6 +27,17 @@ pub mod rpm_cleanup;
 
 use crate::transform::Transform;
 
+/// The documentation of the transform in module `name` (`apk_no_cache`): its
+/// module doc comment, as build.rs writes it out (`//! ` removed, ```` ```text
+/// ```` blocks indented). The doc comment is the only text; `dslim explain`
+/// and docs/rules.md print this.
+#[macro_export]
+macro_rules! transform_doc {
+    ($name:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/transform-docs/", $name, ".md"))
+    };
+}
+
 /// All transforms, in priority order: the one place that decides which
 /// fix wins when two fixes touch or overlap in one pass (the pipeline's
 /// `choose` takes them in this order; the loser waits for the next pass

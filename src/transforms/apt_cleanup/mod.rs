@@ -1,38 +1,68 @@
-//! DS002 `apt-cleanup`: remove the apt package lists in the RUN that
-//! downloads them.
+//! Remove the apt package lists in the RUN that downloads them: a RUN that runs
+//! `apt-get install` (or `apt install`) after `apt-get update` gets
+//! `rm -rf /var/lib/apt/lists/*` appended, in the RUN's own style.
 //!
-//! `apt-get update` writes ~20 MB of package lists to `/var/lib/apt/lists`;
-//! a later RUN that deletes them cannot shrink the layer that holds them, so
-//! the RUN that runs `apt-get install` (or `apt install`) after an
-//! `apt-get update` gets `&& rm -rf /var/lib/apt/lists/*` appended in its own
-//! style (see `runedit`). Already clean: that `rm` (any flag order, with or
-//! without `*`, or of a parent directory) after the last install,
-//! `apt-get dist-clean`, or a cache/tmpfs mount on `/var/lib/apt/lists` or
-//! `/var/lib/apt` (a mount on `/var/cache/apt` alone keeps the lists).
+//! Why: `apt-get update` writes about 20 MB of package lists to
+//! `/var/lib/apt/lists` (19.8 MB measured with buildah on debian:bookworm). A
+//! later RUN that deletes them cannot shrink the layer that already holds them.
 //!
-//! Also:
-//! - `-y` is added after `install` where missing (`-qq`, `--yes`,
-//!   `--assume-yes`, `-qy`, `-o APT::Get::Assume-Yes=true` count);
-//! - a standalone `RUN apt-get update` earlier in the stage is moved into the
-//!   installing RUN, unless a COPY/ADD (sources lists), ENV/ARG (proxies),
-//!   USER, a RUN with another `--network`, a RUN that uses apt, or a
-//!   suppression comment stands in the way;
-//! - lists a later RUN of the stage, a stage built `FROM` it, or an `ONBUILD`
-//!   still reads (an install, `apt-cache`, `apt-get source|build-dep|
-//!   upgrade|…` without its own `apt-get update`) are never removed: that RUN
-//!   gets `apt-get update && ` first, or nothing changes and a display-only
-//!   finding says why;
-//! - a RUN that runs `apt-get update` but no install, whose lists nothing
-//!   after it reads (see above), gets the cleanup; one that only updates is
-//!   removed;
-//! - under `sudo` the cleanup gets `sudo`; under a non-root USER without
-//!   sudo nothing changes (display-only);
-//! - with `cache-style = "mount"` and a builder that supports it, the RUN
-//!   gets cache mounts on `/var/cache/apt` and `/var/lib/apt` and Debian's
-//!   `docker-clean` hook is removed instead.
+//! Already clean: `rm -rf /var/lib/apt/lists/*` (any flag order, with or
+//! without `*`, or a parent directory) after the last install,
+//! `apt-get dist-clean`, or a `--mount=type=cache` / `tmpfs` on
+//! `/var/lib/apt/lists` or `/var/lib/apt`. `apt-get clean` does not remove the
+//! lists, and a mount on `/var/cache/apt` alone does not keep them out.
 //!
-//! Here the transform and the per-RUN finding; the parts: [`lists`] (who
-//! reads or removes the lists), [`update`] (where `apt-get update` goes).
+//! Also: `-y` is added after `install` where no form of it is present. A
+//! standalone `RUN apt-get update` earlier in the stage is moved into the
+//! installing RUN, never past a COPY/ADD (sources lists), ENV/ARG (proxies),
+//! USER, a RUN with a different `--network`, or another RUN that uses apt.
+//!
+//! Safety: safe. Lists a later RUN of the same stage, a stage built `FROM` it,
+//! or an `ONBUILD` trigger still reads (an install, `apt-cache`,
+//! `apt-get source|build-dep|upgrade|…`) without its own `apt-get update` are
+//! never removed: that RUN gets `apt-get update && ` first, or the file is left
+//! alone with a display-only finding that says why. `ONBUILD` triggers run
+//! after the whole stage, wherever they stand: they count when no later RUN
+//! of the stage refreshes the lists. The cleanup runs under
+//! `sudo` when the install did; under a non-root USER without sudo nothing
+//! changes. RUNs ending in a shell comment, with a background `&`, exec form,
+//! heredocs or a non-POSIX shell are left alone.
+//!
+//! How the cleanup is added: after the last top-level command; ` && ` on a
+//! one-line RUN; a new continuation line in the RUN's style (escape character,
+//! line ending, `&& \` at line end or `&&` at line start, indentation) on a
+//! multi-line RUN; `; ` instead of ` && ` in a `set -e; …; …` RUN.
+//!
+//! With `cache-style = "mount"` and a builder with cache mounts (`target =
+//! "buildkit"` or `"buildah"`; unconfigured, a file with a `# syntax=`
+//! directive or BuildKit features counts as BuildKit), the RUN instead gets
+//! `--mount=type=cache,target=/var/cache/apt,sharing=locked
+//! --mount=type=cache,target=/var/lib/apt,sharing=locked` and Debian's
+//! `docker-clean` hook is replaced by `Keep-Downloaded-Packages`, so the lists
+//! and packages stay in the build cache and out of the image. Under sudo the
+//! plain `rm` is used.
+//!
+//! For buildah (1.24 or later; `sharing` needs 1.25) only the last mount is
+//! locked: `--mount=type=cache,target=/var/cache/apt
+//! --mount=type=cache,target=/var/lib/apt,sharing=locked`. Buildah 1.25 to
+//! 1.28 releases only the lock of a RUN's last cache mount, so with two locks
+//! the next RUN that locks `/var/cache/apt` would wait forever; one lock still
+//! serialises the whole RUN. A RUN that already has a locked cache mount keeps
+//! the `rm` (`locked-last-only` in `transforms/builders.toml`; set it to false
+//! in `[builders.buildah]` for buildah 1.29 or later).
+//!
+//! Before:
+//! ```text
+//! RUN apt-get update && apt-get install curl
+//! ```
+//!
+//! After:
+//! ```text
+//! RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+//! ```
+
+// Here the transform and the per-RUN finding; the parts: `lists` (who reads
+// or removes the lists), `update` (where `apt-get update` goes).
 
 use crate::config::CacheStyle;
 use crate::data::PackageManager;
@@ -56,7 +86,7 @@ static META: Meta = Meta {
     code: "DS002",
     name: "apt-cleanup",
     summary: "Remove apt package lists in the RUN that downloads them",
-    doc: include_str!("../apt_cleanup.md"),
+    doc: crate::transform_doc!("apt_cleanup"),
     fix: FixAvailability::Sometimes,
     safety: Applicability::Safe,
     aliases: &["DL3009", "DL3014"],

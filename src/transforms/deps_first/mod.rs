@@ -1,33 +1,73 @@
-//! DS202 `deps-first`: copy the dependency manifests and install before
-//! `COPY . .`, so a code change no longer re-runs the install.
+//! Copy the dependency manifests and install from them before `COPY . .`, so
+//! a code change no longer re-runs the install. Recognised installs, in a RUN of
+//! their own right after the full copy (only LABEL/EXPOSE between): `npm
+//! ci|install`, `yarn [install]`, `pnpm install`, `pip install -r FILE`, `go mod
+//! download`, `bundle install`, `composer install`, `mvn
+//! dependency:go-offline|resolve`. `COPY` flags `--chown`, `--chmod` and
+//! `--link` carry over to the new COPY.
 //!
-//! ```text
-//! COPY . .                          COPY package.json package-lock.json ./
-//! RUN npm ci                  →     RUN npm ci
-//!                                   COPY . .
-//! ```
+//! The manifests go where `COPY . .` puts the sources: `COPY … ./` after
+//! `COPY . .` (or `COPY . ./`), or the absolute folder the stage's WORKDIR
+//! names. In a stage without a WORKDIR both COPYs stay relative to the same
+//! working directory (the base image's, or `/`), so the build sees the same
+//! files; hadolint reports DL3045 ("relative destination without WORKDIR") on
+//! the new COPY as it does on `COPY . .` — give the stage a WORKDIR to silence
+//! both.
 //!
-//! Recognised installs (a RUN of its own, right after the full copy; only
-//! LABEL/EXPOSE may stand between): `npm ci|install`, `yarn [install]`,
-//! `pnpm install`, `pip install -r FILE`, `go mod download`, `bundle
-//! install`, `composer install`, `mvn dependency:go-offline|resolve`
-//! (`cargo fetch` gets advice: it needs a source tree).
+//! Why: BuildKit reuses a layer only while everything before it is unchanged.
+//! After `COPY . .` any edited file invalidates the install, so every build
+//! downloads and installs all dependencies again; with the manifests copied
+//! first the install layer stays cached until a manifest changes.
 //!
 //! Safety: safe when the manifests are known to exist — the explicit build
-//! context has them (a requirements file is read there and must name no
-//! other file of the context) — and the folder the install creates in the source tree
-//! (`node_modules`, `vendor`) is excluded by the context's `.dockerignore`
-//! (else the later `COPY . .` would overwrite it with the host's copy).
-//! Otherwise unsafe. Left alone with advice (DisplayOnly): installs that
-//! need the sources (`pip install .`, `-e .`, npm lifecycle scripts such as
-//! `postinstall`/`prepare` in package.json, local `replace` in go.mod, Maven
-//! modules, a Gemfile `gemspec`), and installs sharing their RUN with
-//! commands before them or not joined with `&&`. A RUN that starts with
-//! the install (`npm ci && npm run build`, or what DS001 merged) is split
-//! after it ([`split_point`]), so the merge and this fix compose.
+//! context (`--context`, `context = …`) has them; for `pip install -r FILE`,
+//! FILE was read there and names nothing else of the context — and the folder the install creates
+//! in the source tree (`node_modules`, `vendor`) is excluded by the context's
+//! `.dockerignore` (otherwise the later `COPY . .` overwrites it with the
+//! host's copy; DS203 adds the entry). Otherwise unsafe (`package*.json` and
+//! `go.*` globs are used when the exact files are unknown). Left alone, with
+//! advice only: installs that need the sources — `pip install .` or `-e .`,
+//! a requirements file with `-r other.txt`, `-c constraints.txt`, `-e .`,
+//! `./pkg`, `pkg @ file:…` or `--find-links ./wheels` (read from the context or
+//! the Dockerfile's folder),
+//! npm lifecycle scripts (`preinstall`, `install`, `postinstall`, `prepare`
+//! in package.json, read from the context or the Dockerfile's folder),
+//! workspaces, a local `replace` in go.mod, Maven modules, a Gemfile
+//! `gemspec`, `cargo fetch` (it needs a source tree) — and installs sharing
+//! their RUN with commands that run before them or are not joined with `&&`.
 //!
-//! Here the transform; the parts: [`installs`] (recognising installs),
-//! [`plan`] (what to copy first, how safe), [`split`] (splitting a RUN).
+//! A RUN that *starts* with the install (`RUN npm ci && npm run build`, or
+//! what DS001 merged: `go mod download && go mod verify && go build`) is
+//! split: the install and the cache cleanups and `go mod verify` right after
+//! it go before `COPY . .` (with the RUN's flags, cache mounts included), the
+//! rest stays after it with the same flags. So DS001 and DS202 compose in one
+//! `dslim fix`: the merge is applied first and the install is then split off
+//! again, never told to be undone. Not split: a RUN with `||`, `;`, a pipe,
+//! a comment line between the install and the rest, or assignments on the
+//! install (`X=1 npm ci`).
+//!
+//! Before:
+//! ```text
+//! FROM node:20
+//! WORKDIR /app
+//! COPY . .
+//! RUN npm ci
+//! CMD ["node", "server.js"]
+//! ```
+//!
+//! After:
+//! ```text
+//! FROM node:20
+//! WORKDIR /app
+//! COPY package*.json ./
+//! RUN npm ci
+//! COPY . .
+//! CMD ["node", "server.js"]
+//! ```
+
+// Here the transform; the parts: `installs` (recognising installs), `plan`
+// (what to copy first, how safe), `split` (splitting a RUN). Which managers
+// install a project: `[<manager>.project]` (see `packages`).
 
 use crate::buildctx::Info;
 use crate::data::{Data, ProjectInstall};
@@ -54,7 +94,7 @@ static META: Meta = Meta {
     code: "DS202",
     name: "deps-first",
     summary: "Install dependencies from their manifests before copying the sources",
-    doc: include_str!("../deps_first.md"),
+    doc: crate::transform_doc!("deps_first"),
     fix: FixAvailability::Sometimes,
     safety: Applicability::Unsafe,
     aliases: &[],
