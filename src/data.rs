@@ -636,7 +636,7 @@ mod tests {
                 root.insert(key, toml::Value::Table(t));
             }
         }
-        assert!(root.len() >= 5, "{:?}", root.keys());
+        assert!(root.len() >= 5, "{:?}", root.keys().collect::<Vec<_>>());
         assert_eq!(&root, builtin_table());
         let from_toml = Data::deserialize(toml::Value::Table(root)).unwrap();
         assert_eq!(format!("{from_toml:?}"), format!("{:?}", builtin()));
