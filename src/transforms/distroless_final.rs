@@ -90,6 +90,7 @@
 // The data: `[distroless]` in `transforms/base-images.toml`; a builder's
 // language from the `ecosystem` of the managers its RUNs call (`packages`).
 
+use crate::data::Distroless;
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
 use crate::syntax::{Document, Instruction, Keyword, Stage};
@@ -113,7 +114,7 @@ static META: Meta = Meta {
 
 /// What the builder stages produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+enum Built {
     /// A static binary (Go without cgo, musl, `-static`).
     Static,
     /// A binary linked against glibc (Rust, C, C++).
@@ -171,7 +172,7 @@ fn calls_ecosystem(cx: &Context, builders: &[&Stage], ecosystem: &str) -> bool {
     })
 }
 
-fn kind_of(doc: &Document, cx: &Context, builders: &[&Stage]) -> Option<Kind> {
+fn built_by(doc: &Document, cx: &Context, builders: &[&Stage]) -> Option<Built> {
     let text = builder_text(doc, builders);
     let toks = tokens(&text);
     let has = |w: &str| toks.iter().any(|t| t.rsplit('/').next() == Some(w));
@@ -190,15 +191,15 @@ fn kind_of(doc: &Document, cx: &Context, builders: &[&Stage]) -> Option<Kind> {
         // Static only when nothing turns cgo back on (`ENV CGO_ENABLED=0`
         // then `RUN CGO_ENABLED=1 go build`).
         if text.contains("CGO_ENABLED=0") && !text.contains("CGO_ENABLED=1") {
-            Kind::Static
+            Built::Static
         } else {
-            Kind::GoCgo
+            Built::GoCgo
         }
     } else if phrase("cargo", "build") || image("rust") {
         if text.contains("musl") {
-            Kind::Static
+            Built::Static
         } else {
-            Kind::Cc
+            Built::Cc
         }
     } else if has("mvn")
         || has("mvnw")
@@ -207,17 +208,17 @@ fn kind_of(doc: &Document, cx: &Context, builders: &[&Stage]) -> Option<Kind> {
         || image("maven")
         || image("gradle")
     {
-        Kind::Java
+        Built::Java
     } else if has("gcc") || has("g++") || has("make") || has("cmake") || has("clang") {
         if has("-static") || text.contains("-static ") {
-            Kind::Static
+            Built::Static
         } else {
-            Kind::Cc
+            Built::Cc
         }
     } else if calls_ecosystem(cx, builders, "node") || image("node") {
-        Kind::Node
+        Built::Node
     } else if calls_ecosystem(cx, builders, "python") || image("python") {
-        Kind::Python
+        Built::Python
     } else {
         return None;
     })
@@ -346,6 +347,231 @@ fn user_ok(spec: &str, users: &[String]) -> bool {
     !user.contains('$') && ok(user) && ok(group)
 }
 
+/// A final stage DS103 may move: its instructions after FROM, the COPYs
+/// from builder stages, those builders, and what they build.
+struct Candidate<'d> {
+    body: Vec<&'d Instruction>,
+    copies: Vec<(&'d Instruction, &'d Stage)>,
+    builders: Vec<&'d Stage>,
+    built: Built,
+}
+
+/// Stage `st` as a candidate: a final stage on a plain distribution image
+/// (not scratch, distroless, a stage or a variable), with no RUN, SHELL,
+/// ONBUILD or unknown instruction, that copies from builder stages whose
+/// output is known.
+fn candidate<'d>(
+    doc: &'d Document,
+    cx: &Context,
+    finals: &[bool],
+    st: &'d Stage,
+) -> Option<Candidate<'d>> {
+    let d = &cx.data().base_images.distroless;
+    let name = st.image.text.to_ascii_lowercase();
+    if !finals[st.index]
+        || st.image.is_scratch()
+        || name.contains("distroless")
+        || is_stage_ref(cx.model(), st)
+        || st.image.has_variables()
+    {
+        return None;
+    }
+    // Only plain distributions: another image may provide programs the
+    // binary runs.
+    let short = st.image.short_name();
+    if !d.replaces.iter().any(|r| r == short) && !cx.data().base_images.images.contains_key(short)
+    {
+        return None;
+    }
+    let body: Vec<&Instruction> = doc.instructions()[st.instructions.start + 1..st.instructions.end]
+        .iter()
+        .collect();
+    if body.iter().any(|i| {
+        matches!(
+            i.keyword,
+            Keyword::Run | Keyword::Shell | Keyword::Onbuild | Keyword::Unknown
+        )
+    }) {
+        return None;
+    }
+    let copies: Vec<(&Instruction, &Stage)> = body
+        .iter()
+        .filter(|i| i.keyword == Keyword::Copy)
+        .filter_map(|i| copy_from(doc, i, st.index).map(|s| (*i, s)))
+        .collect();
+    if copies.is_empty() {
+        return None;
+    }
+    let mut builders: Vec<&Stage> = copies.iter().map(|(_, s)| *s).collect();
+    builders.dedup_by_key(|s| s.index);
+    let built = built_by(doc, cx, &builders)?;
+    Some(Candidate {
+        body,
+        copies,
+        builders,
+        built,
+    })
+}
+
+/// The distroless image for what the builders make, or the image and why
+/// the move is advice only (interpreted languages; a binary that may need
+/// musl, a library the `cc` image lacks, or a newer glibc).
+fn target_image<'a>(
+    doc: &Document,
+    d: &'a Distroless,
+    c: &Candidate,
+) -> Result<&'a String, (&'a String, String)> {
+    match c.built {
+        Built::Java => Err((&d.java, "a jar needs its CMD rewritten for the image's `java -jar` ENTRYPOINT, and the Java version must match".into())),
+        Built::Python => Err((&d.python, "the distroless Python version and site-packages path must match the builder's".into())),
+        Built::Node => Err((
+            &d.nodejs,
+            "the image's ENTRYPOINT is `node`, so CMD must name the script only".into(),
+        )),
+        // cgo is on by default: the Go binary is taken as linked against
+        // glibc, like a Rust or C one.
+        Built::GoCgo | Built::Cc => {
+            if let Some(img) = musl_builder(doc, &c.builders) {
+                return Err((&d.cc, format!("the builder {img} is Alpine: a dynamically linked binary built there needs musl, which the distroless images lack (link it statically: `CGO_ENABLED=0`, a musl target or `-static`)")));
+            }
+            if let Some(lib) = linked_library(doc, &c.builders) {
+                return Err((&d.cc, format!("the builder links a library (`{lib}`) the `cc` image may lack: it has only glibc, libgcc, libstdc++, libgomp and OpenSSL")));
+            }
+            if let Some(img) = newer_release(doc, &c.builders, &d.newer_releases) {
+                return Err((&d.cc, format!("the builder `{img}` may link against a newer glibc than the image's Debian release has")));
+            }
+            Ok(&d.cc)
+        }
+        Built::Static => Ok(&d.static_),
+    }
+}
+
+/// What the stage runs: the ENTRYPOINT (else the CMD), its words, and the
+/// edits that write shell-form ones in exec form; `Err` when nothing runs
+/// or a shell form cannot be converted.
+struct Runner<'d> {
+    entry: Option<&'d Instruction>,
+    cmd: Option<&'d Instruction>,
+    words: Vec<String>,
+    edits: Vec<Edit>,
+}
+
+fn runner<'d>(body: &[&'d Instruction]) -> Result<Runner<'d>, String> {
+    let last = |k: Keyword| body.iter().rev().find(|i| i.keyword == k).copied();
+    let (entry, cmd) = (last(Keyword::Entrypoint), last(Keyword::Cmd));
+    let Some(runs) = entry.or(cmd) else {
+        return Err("the stage has no CMD or ENTRYPOINT, so it relies on the current image's".into());
+    };
+    let mut r = Runner {
+        entry,
+        cmd,
+        words: Vec::new(),
+        edits: Vec::new(),
+    };
+    let mut unsure = None;
+    for ins in [entry, cmd].into_iter().flatten() {
+        if ins.is_exec_form() {
+            if std::ptr::eq(ins, runs) {
+                r.words = ins.values().to_vec();
+            }
+            continue;
+        }
+        match convertible(ins) {
+            Ok(w) => {
+                r.edits.push(Edit::replace(ins.args_span(), json_array(&w)));
+                if std::ptr::eq(ins, runs) {
+                    r.words = w;
+                }
+            }
+            Err(e) => {
+                unsure = Some(format!(
+                    "its {} is shell form and {e}",
+                    ins.keyword_text().to_ascii_uppercase()
+                ))
+            }
+        }
+    }
+    if entry.is_some_and(|e| !e.is_exec_form()) && cmd.is_some() {
+        unsure = Some("a shell-form ENTRYPOINT ignores CMD; exec form would pass it".into());
+    }
+    match unsure {
+        Some(why) => Err(why),
+        None => Ok(r),
+    }
+}
+
+/// Whether every USER and `--chown` of the stage names a user of `users`
+/// (or a number).
+fn users_known(body: &[&Instruction], users: &[String]) -> bool {
+    body.iter().all(|i| match i.keyword {
+        Keyword::User => user_ok(i.args_text().trim(), users),
+        Keyword::Copy | Keyword::Add => i
+            .flag("chown")
+            .and_then(|f| f.value())
+            .is_none_or(|v| user_ok(v, users)),
+        _ => true,
+    })
+}
+
+/// Why the stage may not run on the image: it runs something it does not
+/// copy from a builder, has a HEALTHCHECK (which needs a shell or tools),
+/// or names users the image lacks.
+fn unsure_on_image(c: &Candidate, words: &[String], d: &Distroless) -> Option<String> {
+    let copied: Vec<&str> = c
+        .copies
+        .iter()
+        .flat_map(|(i, _)| i.values())
+        .map(|p| p.trim_end_matches('/').rsplit('/').next().unwrap_or(""))
+        .collect();
+    let program = words.first().map(|p| p.rsplit('/').next().unwrap_or(""));
+    if !program.is_some_and(|p| !p.is_empty() && copied.contains(&p)) {
+        return Some(format!(
+            "it runs `{}`, not a file it copies from the builder",
+            words.first().map_or("", |s| s.as_str())
+        ));
+    }
+    if c.body.iter().any(|i| {
+        i.keyword == Keyword::Healthcheck && !i.args_text().trim().eq_ignore_ascii_case("none")
+    }) {
+        return Some("its HEALTHCHECK needs a shell or tools".into());
+    }
+    if !users_known(&c.body, &d.users) {
+        return Some(format!(
+            "USER or `--chown` names a user the image lacks (it has {})",
+            d.users.join(", ")
+        ));
+    }
+    None
+}
+
+/// Non-root (guides: security): the distroless images have the `nonroot`
+/// user (65532); it runs the program when nothing in the stage needs root.
+/// Written as the number: Kubernetes' `runAsNonRoot` can only verify a
+/// numeric USER, and hadolint (DL3066) asks for one. `scratch` has no
+/// users. Returns the message part.
+fn nonroot(doc: &Document, c: &Candidate, r: &mut Runner, scratch: bool) -> String {
+    let root_needed = if scratch {
+        Some("`scratch` has no non-root user".to_string())
+    } else {
+        needs_root(&c.body)
+    };
+    match &root_needed {
+        None => {
+            let before = r.entry.into_iter().chain(r.cmd).map(|i| i.span.start).min();
+            if let Some(at) = before {
+                r.edits
+                    .push(Edit::insert(at, format!("USER 65532{}", doc.line_ending())));
+            }
+            "; runs as `nonroot` (`USER 65532`) instead of root: nothing in the stage \
+             needs root, but a program that writes outside /tmp and its home \
+             (/home/nonroot), for example into its WORKDIR, now fails"
+                .to_string()
+        }
+        Some(_) if c.body.iter().any(|i| i.keyword == Keyword::User) => String::new(),
+        Some(why) => format!("; it still runs as root ({why})"),
+    }
+}
+
 impl Transform for DistrolessFinal {
     fn meta(&self) -> &'static Meta {
         &META
@@ -357,246 +583,63 @@ impl Transform for DistrolessFinal {
         }
         let d = &cx.data().base_images.distroless;
         let finals = final_stages(doc, cx.config);
-        let instrs = doc.instructions();
         for st in doc.stages() {
-            let name = st.image.text.to_ascii_lowercase();
-            if !finals[st.index]
-                || st.image.is_scratch()
-                || name.contains("distroless")
-                || is_stage_ref(cx.model(), st)
-                || st.image.has_variables()
-            {
-                continue;
-            }
-            let body: Vec<&Instruction> = instrs[st.instructions.start + 1..st.instructions.end]
-                .iter()
-                .collect();
-            // Only plain distributions: another image may provide programs
-            // the binary runs.
-            let short = st.image.short_name();
-            if !d.replaces.iter().any(|r| r == short)
-                && !cx.data().base_images.images.contains_key(short)
-            {
-                continue;
-            }
-            if body.iter().any(|i| {
-                matches!(
-                    i.keyword,
-                    Keyword::Run | Keyword::Shell | Keyword::Onbuild | Keyword::Unknown
-                )
-            }) {
-                continue;
-            }
-            let copies: Vec<(&Instruction, &Stage)> = body
-                .iter()
-                .filter(|i| i.keyword == Keyword::Copy)
-                .filter_map(|i| copy_from(doc, i, st.index).map(|s| (*i, s)))
-                .collect();
-            if copies.is_empty() {
-                continue;
-            }
-            let mut builders: Vec<&Stage> = copies.iter().map(|(_, s)| *s).collect();
-            builders.dedup_by_key(|s| s.index);
-            let Some(kind) = kind_of(doc, cx, &builders) else {
+            let Some(c) = candidate(doc, cx, &finals, st) else {
                 continue;
             };
             let span = st.image.span.clone();
-            let advise = |target: &str, why: String, out: &mut Vec<Finding>| {
-                out.push(Finding {
-                    code: META.code,
-                    name: META.name,
-                    message: format!(
-                        "this final stage only runs what it copies from a builder stage; \
-                         `FROM {target}` would drop the shell and package manager \
-                         (not changed: {why})"
-                    ),
-                    span: span.clone(),
-                    fix: Some(Fix::display_only(vec![])),
-                    saving_bytes: None,
-                });
+            let advise = |target: &str, why: String| Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "this final stage only runs what it copies from a builder stage; \
+                     `FROM {target}` would drop the shell and package manager \
+                     (not changed: {why})"
+                ),
+                span: span.clone(),
+                fix: Some(Fix::display_only(vec![])),
+                saving_bytes: None,
             };
-            match kind {
-                Kind::Java => {
-                    advise(&d.java, "a jar needs its CMD rewritten for the image's `java -jar` ENTRYPOINT, and the Java version must match".into(), out);
+            let base = match target_image(doc, d, &c) {
+                Ok(b) => b,
+                Err((target, why)) => {
+                    out.push(advise(target, why));
                     continue;
                 }
-                Kind::Python => {
-                    advise(&d.python, "the distroless Python version and site-packages path must match the builder's".into(), out);
-                    continue;
-                }
-                Kind::Node => {
-                    advise(
-                        &d.nodejs,
-                        "the image's ENTRYPOINT is `node`, so CMD must name the script only".into(),
-                        out,
-                    );
-                    continue;
-                }
-                // cgo is on by default: the Go binary is taken as linked
-                // against glibc, like a Rust or C one.
-                Kind::GoCgo | Kind::Cc => {
-                    if let Some(img) = musl_builder(doc, &builders) {
-                        advise(&d.cc, format!("the builder {img} is Alpine: a dynamically linked binary built there needs musl, which the distroless images lack (link it statically: `CGO_ENABLED=0`, a musl target or `-static`)"), out);
-                        continue;
-                    }
-                    if let Some(lib) = linked_library(doc, &builders) {
-                        advise(&d.cc, format!("the builder links a library (`{lib}`) the `cc` image may lack: it has only glibc, libgcc, libstdc++, libgomp and OpenSSL"), out);
-                        continue;
-                    }
-                    if let Some(img) = newer_release(doc, &builders, &d.newer_releases) {
-                        advise(&d.cc, format!("the builder `{img}` may link against a newer glibc than the image's Debian release has"), out);
-                        continue;
-                    }
-                }
-                Kind::Static => {}
-            }
-            let base = if kind == Kind::Static {
-                &d.static_
-            } else {
-                &d.cc
             };
             if st.image.digest.is_some() || doc.text(span.clone()) != st.image.text {
-                advise(base, "the image is pinned by digest".into(), out);
+                out.push(advise(base, "the image is pinned by digest".into()));
                 continue;
             }
-            // What runs.
-            let last = |k: Keyword| body.iter().rev().find(|i| i.keyword == k).copied();
-            let (entry, cmd) = (last(Keyword::Entrypoint), last(Keyword::Cmd));
-            let Some(runner) = entry.or(cmd) else {
-                advise(
-                    base,
-                    "the stage has no CMD or ENTRYPOINT, so it relies on the current image's"
-                        .into(),
-                    out,
-                );
-                continue;
-            };
-            let mut edits = Vec::new();
-            let mut words = Vec::new();
-            let mut unsure: Option<String> = None;
-            for ins in [entry, cmd].into_iter().flatten() {
-                if ins.is_exec_form() {
-                    if std::ptr::eq(ins, runner) {
-                        words = ins.values().to_vec();
-                    }
+            let mut r = match runner(&c.body) {
+                Ok(r) => r,
+                Err(why) => {
+                    out.push(advise(base, why));
                     continue;
                 }
-                match convertible(ins) {
-                    Ok(w) => {
-                        edits.push(Edit::replace(ins.args_span(), json_array(&w)));
-                        if std::ptr::eq(ins, runner) {
-                            words = w;
-                        }
-                    }
-                    Err(e) => {
-                        unsure = Some(format!(
-                            "its {} is shell form and {e}",
-                            ins.keyword_text().to_ascii_uppercase()
-                        ))
-                    }
-                }
-            }
-            if entry.is_some_and(|e| !e.is_exec_form()) && cmd.is_some() {
-                unsure =
-                    Some("a shell-form ENTRYPOINT ignores CMD; exec form would pass it".into());
-            }
-            let copied: Vec<String> = copies
-                .iter()
-                .flat_map(|(i, _)| i.values().to_vec())
-                .map(|p| {
-                    p.trim_end_matches('/')
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or("")
-                        .to_string()
-                })
-                .collect();
-            let program = words
-                .first()
-                .map(|p| p.rsplit('/').next().unwrap_or("").to_string());
-            if unsure.is_none()
-                && !program
-                    .as_ref()
-                    .is_some_and(|p| !p.is_empty() && copied.contains(p))
-            {
-                unsure = Some(format!(
-                    "it runs `{}`, not a file it copies from the builder",
-                    words.first().map_or("", |s| s.as_str())
-                ));
-            }
-            if unsure.is_none() {
-                if let Some(h) = body.iter().find(|i| {
-                    i.keyword == Keyword::Healthcheck
-                        && !i.args_text().trim().eq_ignore_ascii_case("none")
-                }) {
-                    let _ = h;
-                    unsure = Some("its HEALTHCHECK needs a shell or tools".into());
-                }
-            }
-            let users_of = |list: &[String]| {
-                body.iter().all(|i| match i.keyword {
-                    Keyword::User => user_ok(i.args_text().trim(), list),
-                    Keyword::Copy | Keyword::Add => i
-                        .flag("chown")
-                        .and_then(|f| f.value())
-                        .is_none_or(|v| user_ok(v, list)),
-                    _ => true,
-                })
             };
-            if unsure.is_none() && !users_of(&d.users) {
-                unsure = Some(format!(
-                    "USER or `--chown` names a user the image lacks (it has {})",
-                    d.users.join(", ")
-                ));
-            }
-            if let Some(why) = unsure {
-                advise(base, why, out);
+            if let Some(why) = unsure_on_image(&c, &r.words, d) {
+                out.push(advise(base, why));
                 continue;
             }
             let lower = doc.source().to_ascii_lowercase();
-            let scratch = kind == Kind::Static
-                && users_of(&[])
+            let scratch = c.built == Built::Static
+                && users_known(&c.body, &[])
                 && !d
                     .needs_files
                     .iter()
                     .any(|w| lower.contains(&w.to_ascii_lowercase()));
             let target = if scratch { "scratch" } else { base.as_str() };
-            edits.push(Edit::replace(span.clone(), target));
-            // Non-root (guides: security): the distroless images have the
-            // `nonroot` user (65532); it runs the program when nothing in the
-            // stage needs root. Written as the number: Kubernetes'
-            // `runAsNonRoot` can only verify a numeric USER, and hadolint
-            // (DL3066) asks for one. `scratch` has no users.
-            let root_needed = if scratch {
-                Some("`scratch` has no non-root user".to_string())
-            } else {
-                needs_root(&body)
-            };
-            let user_note = match &root_needed {
-                None => {
-                    let before = entry.into_iter().chain(cmd).map(|i| i.span.start).min();
-                    if let Some(at) = before {
-                        edits.push(Edit::insert(at, format!("USER 65532{}", doc.line_ending())));
-                    }
-                    "; runs as `nonroot` (`USER 65532`) instead of root: nothing in the stage \
-                     needs root, but a program that writes outside /tmp and its home \
-                     (/home/nonroot), for example into its WORKDIR, now fails"
-                        .to_string()
-                }
-                Some(why) if body.iter().any(|i| i.keyword == Keyword::User) => {
-                    let _ = why;
-                    String::new()
-                }
-                Some(why) => format!("; it still runs as root ({why})"),
-            };
+            r.edits.push(Edit::replace(span.clone(), target));
+            let user_note = nonroot(doc, &c, &mut r, scratch);
             out.push(Finding {
                 code: META.code,
                 name: META.name,
                 message: format!(
                     "this final stage only runs `{}` copied from a builder stage; `FROM {target}` \
                      drops the shell, package manager and libraries it does not use{}{}",
-                    words.first().map_or("", |s| s.as_str()),
-                    if kind == Kind::GoCgo {
+                    r.words.first().map_or("", |s| s.as_str()),
+                    if c.built == Built::GoCgo {
                         " (the Go build does not set `CGO_ENABLED=0`, so cgo is on and the binary \
                          is taken as linked against glibc, which the `cc` image has)"
                     } else {
@@ -604,8 +647,8 @@ impl Transform for DistrolessFinal {
                     },
                     user_note
                 ),
-                span: span.clone(),
-                fix: Some(Fix::unsafe_(edits).with_title(format!("use `FROM {target}`"))),
+                span,
+                fix: Some(Fix::unsafe_(r.edits).with_title(format!("use `FROM {target}`"))),
                 saving_bytes: None,
             });
         }
