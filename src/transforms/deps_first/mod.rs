@@ -100,6 +100,114 @@ static META: Meta = Meta {
     aliases: &[],
 };
 
+/// `COPY . .` or `ADD . .` from the context (no `--from`).
+fn full_copy(i: &Instruction) -> bool {
+    matches!(i.keyword, Keyword::Copy | Keyword::Add)
+        && i.flag("from").is_none()
+        && i.copy_parts()
+            .is_some_and(|(srcs, _)| srcs.len() == 1 && matches!(srcs[0].as_str(), "." | "./"))
+}
+
+/// The first RUN after the copy at `ci`, with only LABEL/EXPOSE between.
+fn run_after(doc: &Document, ci: usize) -> Option<usize> {
+    let instrs = doc.instructions();
+    let stage = doc.stage_of(ci)?;
+    (ci + 1..stage.instructions.end)
+        .find(|&j| !matches!(instrs[j].keyword, Keyword::Label | Keyword::Expose))
+        .filter(|&j| instrs[j].keyword == Keyword::Run)
+}
+
+/// Why the fix is unsafe (empty: safe): manifests not known to exist, the
+/// folder the install creates not excluded by .dockerignore, or what the
+/// plan says is always unsafe.
+fn unsafe_reasons(cx: &Context, installs: &[Install], p: &Plan) -> Vec<String> {
+    let ignore_ok = p.creates.as_deref().is_none_or(|dir| {
+        cx.explicit_context()
+            .is_some_and(|c| c.dockerignore(cx.dockerfile).excludes(dir))
+    });
+    let mut why = Vec::new();
+    if !p.known {
+        why.push(if installs.iter().any(Install::from_named_files) {
+            "the requirements file was not read from the build context, so what it needs \
+             besides itself is not known (pass --context to check)"
+                .to_string()
+        } else {
+            "the manifests are not known to exist (pass --context to check)".to_string()
+        });
+    }
+    if !ignore_ok {
+        why.push(format!(
+            "`COPY . .` would overwrite the installed `{}` unless .dockerignore excludes it \
+             (DS203 adds it)",
+            p.creates.as_deref().unwrap_or_default()
+        ));
+    }
+    if let Some(w) = &p.always_unsafe {
+        why.push(w.clone());
+    }
+    why
+}
+
+/// The COPY lines of the manifests, with the full copy's `--chown`,
+/// `--chmod` and `--link`: the top-level ones in one COPY, each nested one
+/// in its own.
+fn manifest_copies(doc: &Document, copy: &Instruction, manifests: &[String], dest: &str) -> String {
+    let nl = doc.line_ending();
+    let flags: String = copy
+        .flags()
+        .iter()
+        .filter(|f| matches!(f.name(), "chown" | "chmod" | "link"))
+        .map(|f| format!(" {}", f.text))
+        .collect();
+    let (top, nested): (Vec<&String>, Vec<&String>) =
+        manifests.iter().partition(|m| !m.contains('/'));
+    let mut text = String::new();
+    if !top.is_empty() {
+        let list: Vec<&str> = top.iter().map(|s| s.as_str()).collect();
+        text.push_str(&format!("COPY{flags} {} {dest}{nl}", list.join(" ")));
+    }
+    for m in nested {
+        text.push_str(&format!("COPY{flags} {m} {dest}{m}{nl}"));
+    }
+    text
+}
+
+/// Moves the RUN (or, split, its install part) before the copy: appends
+/// the moved text to `text` and returns the edit of the RUN's place; `Err`
+/// when a comment stands where a split would cut.
+fn move_run(doc: &Document, run: &Instruction, split: Option<&Split>, text: &mut String) -> Result<Edit, String> {
+    let nl = doc.line_ending();
+    let Some(s) = split else {
+        let run_text = doc.text(run.span.clone());
+        text.push_str(run_text);
+        if !run_text.ends_with('\n') {
+            text.push_str(nl);
+        }
+        return Ok(Edit::delete(run.span.clone()));
+    };
+    // `RUN [flags] install && companions` before the copy, `RUN [flags]
+    // rest` in the RUN's place.
+    let src = doc.source();
+    let args = run.logical.to_source(run.command.args.start);
+    let head = &src[run.span.start..args];
+    let prefix_end = run
+        .logical
+        .to_source_end(run.command.args.start + s.prefix_end);
+    let rest_start = run.logical.to_source(run.command.args.start + s.rest_start);
+    // Only blanks, the operator and line continuations go.
+    if src[prefix_end..rest_start].contains('#') {
+        return Err("a comment stands between the install and the rest of its RUN; give the \
+                    install a RUN of its own and dslim can move it"
+            .into());
+    }
+    text.push_str(&src[run.span.start..prefix_end]);
+    text.push_str(nl);
+    Ok(Edit::replace(
+        run.span.clone(),
+        format!("{head}{}", &src[rest_start..run.span.end]),
+    ))
+}
+
 impl Transform for DepsFirst {
     fn meta(&self) -> &'static Meta {
         &META
@@ -107,192 +215,119 @@ impl Transform for DepsFirst {
 
     fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
         let instrs = doc.instructions();
-        let full_copy = |i: &Instruction| {
-            matches!(i.keyword, Keyword::Copy | Keyword::Add)
-                && i.flag("from").is_none()
-                && i.copy_parts().is_some_and(|(srcs, _)| {
-                    srcs.len() == 1 && matches!(srcs[0].as_str(), "." | "./")
-                })
-        };
         if !instrs.iter().any(full_copy) {
             return;
         }
         for (ci, copy) in instrs.iter().enumerate() {
-            if !full_copy(copy) {
-                continue;
+            if full_copy(copy) {
+                self.check_copy(doc, cx, ci, out);
             }
-            let Some(stage) = doc.stage_of(ci) else {
-                continue;
-            };
-            // The first RUN after the copy, with only LABEL/EXPOSE between.
-            let Some(ri) = (ci + 1..stage.instructions.end)
-                .find(|&j| !matches!(instrs[j].keyword, Keyword::Label | Keyword::Expose))
-                .filter(|&j| instrs[j].keyword == Keyword::Run)
-            else {
-                continue;
-            };
-            let run = &instrs[ri];
-            let Some(script) = cx.model().script(ri) else {
-                continue;
-            };
-            // A RUN holding more than the install is split after it when it
-            // starts with the install (`npm ci && npm run build`): what DS001
-            // merged stays movable.
-            let is_install = |k: usize| install_of(cx.model(), cx.data(), ri, script, k).is_some();
-            let own = own_run(script, is_install);
-            let split = (!own)
-                .then(|| split_point(script, run.args_text(), is_install))
-                .flatten();
-            let installs: Vec<Install> = (0..script.commands.len())
-                .filter(|&k| {
-                    split
-                        .as_ref()
-                        .is_none_or(|s| script.commands[k].span.end <= s.prefix_end)
-                })
-                .filter_map(|k| install_of(cx.model(), cx.data(), ri, script, k))
-                .collect();
-            if installs.is_empty() {
-                continue;
-            }
-            let span = copy.span.start..copy.span.start + copy.keyword_text().len();
-            let advice = |why: String| Finding {
-                code: META.code,
-                name: META.name,
-                message: format!(
-                    "the dependency install after `COPY . .` re-runs on every code change, but \
-                     it cannot be moved before it: {why}"
-                ),
-                span: span.clone(),
-                fix: Some(Fix::display_only(Vec::new())),
-                saving_bytes: None,
-            };
-            let p = plan(&installs, cx.hint_context(), cx.explicit_context());
-            if let Some(why) = p.blocked {
-                out.push(advice(why));
-                continue;
-            }
-            if !own && split.is_none() {
-                out.push(advice(
-                    "the install shares its RUN with other commands that run before it or \
-                     are not joined with `&&`; give it a RUN of its own and dslim can move it"
-                        .into(),
-                ));
-                continue;
-            }
-            let (_, dst) = copy.copy_parts().expect("a COPY");
-            let Some(dest) = dest_for(doc, ci, dst) else {
-                continue;
-            };
-            let ignore_ok = p.creates.as_deref().is_none_or(|dir| {
-                cx.explicit_context()
-                    .is_some_and(|c| c.dockerignore(cx.dockerfile).excludes(dir))
-            });
-            let mut unsafe_why = Vec::new();
-            if !p.known {
-                unsafe_why.push(if installs.iter().any(Install::from_named_files) {
-                    "the requirements file was not read from the build context, so what it \
-                     needs besides itself is not known (pass --context to check)"
-                        .to_string()
-                } else {
-                    "the manifests are not known to exist (pass --context to check)".to_string()
-                });
-            }
-            if !ignore_ok {
-                unsafe_why.push(format!(
-                    "`COPY . .` would overwrite the installed `{}` unless .dockerignore excludes \
-                     it (DS203 adds it)",
-                    p.creates.as_deref().unwrap_or_default()
-                ));
-            }
-            if let Some(w) = &p.always_unsafe {
-                unsafe_why.push(w.clone());
-            }
-            let nl = doc.line_ending();
-            let flags: String = copy
-                .flags()
-                .iter()
-                .filter(|f| matches!(f.name(), "chown" | "chmod" | "link"))
-                .map(|f| format!(" {}", f.text))
-                .collect();
-            let (top, nested): (Vec<&String>, Vec<&String>) =
-                p.manifests.iter().partition(|m| !m.contains('/'));
-            let mut text = String::new();
-            if !top.is_empty() {
-                let list: Vec<&str> = top.iter().map(|s| s.as_str()).collect();
-                text.push_str(&format!("COPY{flags} {} {dest}{nl}", list.join(" ")));
-            }
-            for m in nested {
-                text.push_str(&format!("COPY{flags} {m} {dest}{m}{nl}"));
-            }
-            let run_edit = match &split {
-                None => {
-                    let run_text = doc.text(run.span.clone());
-                    text.push_str(run_text);
-                    if !run_text.ends_with('\n') {
-                        text.push_str(nl);
-                    }
-                    Edit::delete(run.span.clone())
-                }
-                Some(s) => {
-                    // `RUN [flags] install && companions` before the copy,
-                    // `RUN [flags] rest` in the RUN's place.
-                    let src = doc.source();
-                    let args = run.logical.to_source(run.command.args.start);
-                    let head = &src[run.span.start..args];
-                    let prefix_end = run
-                        .logical
-                        .to_source_end(run.command.args.start + s.prefix_end);
-                    let rest_start = run.logical.to_source(run.command.args.start + s.rest_start);
-                    // Only blanks, the operator and line continuations go.
-                    if src[prefix_end..rest_start].contains('#') {
-                        out.push(advice(
-                            "a comment stands between the install and the rest of its RUN; \
-                             give the install a RUN of its own and dslim can move it"
-                                .into(),
-                        ));
-                        continue;
-                    }
-                    text.push_str(&src[run.span.start..prefix_end]);
-                    text.push_str(nl);
-                    Edit::replace(
-                        run.span.clone(),
-                        format!("{head}{}", &src[rest_start..run.span.end]),
-                    )
-                }
-            };
-            let edits = vec![Edit::insert(copy.span.start, text), run_edit];
-            let applicability = if unsafe_why.is_empty() {
-                Applicability::Safe
-            } else {
-                Applicability::Unsafe
-            };
-            let shown: Vec<&str> = p.manifests.iter().map(String::as_str).collect();
-            out.push(Finding {
-                code: META.code,
-                name: META.name,
-                message: format!(
-                    "the dependency install after `COPY . .` re-runs on every code change; copy \
-                     {} and install first{}{}",
-                    shown.join(" "),
-                    if split.is_some() {
-                        " (the RUN is split: the install before the copy, the rest after it)"
-                    } else {
-                        ""
-                    },
-                    if unsafe_why.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (unsafe: {})", unsafe_why.join("; "))
-                    }
-                ),
-                span,
-                fix: Some(
-                    Fix::new(edits, applicability)
-                        .with_title("install from the manifests before `COPY . .`"),
-                ),
-                saving_bytes: None,
-            });
         }
+    }
+}
+
+impl DepsFirst {
+    /// The finding for the full copy at `ci`, when the RUN after it
+    /// installs dependencies.
+    fn check_copy(&self, doc: &Document, cx: &Context, ci: usize, out: &mut Vec<Finding>) {
+        let instrs = doc.instructions();
+        let copy = &instrs[ci];
+        let Some(ri) = run_after(doc, ci) else {
+            return;
+        };
+        let run = &instrs[ri];
+        let Some(script) = cx.model().script(ri) else {
+            return;
+        };
+        // A RUN holding more than the install is split after it when it
+        // starts with the install (`npm ci && npm run build`): what DS001
+        // merged stays movable.
+        let is_install = |k: usize| install_of(cx.model(), cx.data(), ri, script, k).is_some();
+        let own = own_run(script, is_install);
+        let split = (!own)
+            .then(|| split_point(script, run.args_text(), is_install))
+            .flatten();
+        let installs: Vec<Install> = (0..script.commands.len())
+            .filter(|&k| {
+                split
+                    .as_ref()
+                    .is_none_or(|s| script.commands[k].span.end <= s.prefix_end)
+            })
+            .filter_map(|k| install_of(cx.model(), cx.data(), ri, script, k))
+            .collect();
+        if installs.is_empty() {
+            return;
+        }
+        let span = copy.span.start..copy.span.start + copy.keyword_text().len();
+        let advice = |why: String| Finding {
+            code: META.code,
+            name: META.name,
+            message: format!(
+                "the dependency install after `COPY . .` re-runs on every code change, but it \
+                 cannot be moved before it: {why}"
+            ),
+            span: span.clone(),
+            fix: Some(Fix::display_only(Vec::new())),
+            saving_bytes: None,
+        };
+        let p = plan(&installs, cx.hint_context(), cx.explicit_context());
+        if let Some(why) = p.blocked {
+            out.push(advice(why));
+            return;
+        }
+        if !own && split.is_none() {
+            out.push(advice(
+                "the install shares its RUN with other commands that run before it or are not \
+                 joined with `&&`; give it a RUN of its own and dslim can move it"
+                    .into(),
+            ));
+            return;
+        }
+        let (_, dst) = copy.copy_parts().expect("a COPY");
+        let Some(dest) = dest_for(doc, ci, dst) else {
+            return;
+        };
+        let unsafe_why = unsafe_reasons(cx, &installs, &p);
+        let mut text = manifest_copies(doc, copy, &p.manifests, &dest);
+        let run_edit = match move_run(doc, run, split.as_ref(), &mut text) {
+            Ok(e) => e,
+            Err(why) => {
+                out.push(advice(why));
+                return;
+            }
+        };
+        let edits = vec![Edit::insert(copy.span.start, text), run_edit];
+        let applicability = if unsafe_why.is_empty() {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        let shown: Vec<&str> = p.manifests.iter().map(String::as_str).collect();
+        out.push(Finding {
+            code: META.code,
+            name: META.name,
+            message: format!(
+                "the dependency install after `COPY . .` re-runs on every code change; copy {} \
+                 and install first{}{}",
+                shown.join(" "),
+                if split.is_some() {
+                    " (the RUN is split: the install before the copy, the rest after it)"
+                } else {
+                    ""
+                },
+                if unsafe_why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (unsafe: {})", unsafe_why.join("; "))
+                }
+            ),
+            span,
+            fix: Some(
+                Fix::new(edits, applicability)
+                    .with_title("install from the manifests before `COPY . .`"),
+            ),
+            saving_bytes: None,
+        });
     }
 }
 
