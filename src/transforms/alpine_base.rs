@@ -52,7 +52,8 @@
 
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
-use crate::syntax::{Document, Keyword};
+use crate::data::BuildTools;
+use crate::syntax::{Document, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::images::{
@@ -74,6 +75,131 @@ static META: Meta = Meta {
     aliases: &[],
 };
 
+/// A COPY from a stage not built on Alpine: files built on glibc (a
+/// split's runtime gets the builder's venv or node_modules) may not run on
+/// musl. Returns the `--from` value.
+fn glibc_copy<'d>(doc: &'d Document, st: &Stage) -> Option<&'d str> {
+    doc.instructions()[st.instructions.clone()]
+        .iter()
+        .find(|i| {
+            i.keyword == Keyword::Copy
+                && i.flag("from").and_then(|f| f.value()).is_some_and(|from| {
+                    !doc.stages()
+                        .iter()
+                        .find(|s| s.name.as_deref() == Some(from) || from == s.index.to_string())
+                        .is_some_and(|s| s.image.text.contains("alpine"))
+                })
+        })
+        .and_then(|c| c.flag("from").and_then(|f| f.value()))
+}
+
+/// Why the stage's RUNs may need glibc: a pip install (manylinux wheels),
+/// a native Node addon, a compiler.
+fn glibc_build(texts: &[&str], tools: &BuildTools) -> Option<String> {
+    if let Some(n) = native_install(texts, tools).filter(|n| n.starts_with("pip")) {
+        return Some(format!(
+            "the stage runs `{n}`: PyPI's prebuilt (manylinux) wheels are glibc builds, so on \
+             musl pip compiles from source or fails"
+        ));
+    }
+    if let Some(addon) = texts.iter().flat_map(|t| tokens(t)).find(|t| {
+        ["node-gyp", "sharp", "bcrypt", "canvas", "sqlite3"]
+            .iter()
+            .any(|a| t.split('@').next() == Some(*a))
+    }) {
+        return Some(format!(
+            "the stage installs `{addon}`, a native Node addon whose prebuilt binaries are \
+             glibc builds"
+        ));
+    }
+    compiles(texts, tools)
+        .map(|tool| format!("the stage builds code (`{tool}`), which may not build against musl"))
+}
+
+/// The advice for a stage that installs with apt: the `apk add` to use
+/// instead, or why there is none. `None`: the stage does not run apt.
+fn apt_advice(doc: &Document, cx: &Context, st: &Stage, new: &str) -> Option<String> {
+    let data = cx.data();
+    let apt = data.manager("apt");
+    let mut packages: Vec<String> = Vec::new();
+    let mut uses_apt = false;
+    let mut opaque = false;
+    for i in st.instructions.clone() {
+        let ins = &doc.instructions()[i];
+        if ins.keyword != Keyword::Run {
+            continue;
+        }
+        let toks = tokens(doc.text(ins.span.clone()));
+        if !toks.iter().any(|t| {
+            let b = t.rsplit('/').next().unwrap_or(t);
+            b == "apt-get" || b == "apt"
+        }) {
+            continue;
+        }
+        uses_apt = true;
+        let (Some(apt), Some(script)) = (apt, cx.model().script(i)) else {
+            opaque = true;
+            continue;
+        };
+        for c in cx.model().calls(i, "apt", apt).iter() {
+            if c.sub.as_deref() != Some("install") {
+                continue;
+            }
+            match runedit::install_packages(script, c, apt) {
+                Some(p) => packages.extend(p),
+                None => opaque = true,
+            }
+        }
+    }
+    if !uses_apt {
+        return None;
+    }
+    let map = &data.base_images.apt_to_apk.packages;
+    let unmapped: Vec<&str> = packages
+        .iter()
+        .filter(|p| !map.contains_key(p.split('=').next().unwrap_or(p)))
+        .map(String::as_str)
+        .collect();
+    Some(if opaque {
+        "the stage installs Debian packages with apt in a way dslim cannot read".to_string()
+    } else if !unmapped.is_empty() {
+        format!(
+            "the stage installs Debian packages with apt, and dslim knows no Alpine name for {}",
+            unmapped
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        let apk: Vec<&str> = packages
+            .iter()
+            .map(|p| map[p.split('=').next().unwrap_or(p)].as_str())
+            .collect();
+        format!(
+            "the stage installs Debian packages with apt; on Alpine use `FROM {new}` and `RUN \
+             apk add --no-cache {}` instead",
+            apk.join(" ")
+        )
+    })
+}
+
+/// Notes for a stage that may run on musl: `manylinux` wheels, native
+/// packages an install may build from source.
+fn musl_notes(texts: &[&str], tools: &BuildTools) -> String {
+    let mut warn = String::new();
+    if texts.iter().any(|t| t.contains("manylinux")) {
+        warn.push_str("; note: `manylinux` wheels do not run on musl");
+    }
+    if let Some(n) = native_install(texts, tools) {
+        warn.push_str(&format!(
+            "; note: `{n}` on Alpine may build native packages from source (fewer prebuilt \
+             musl wheels/binaries)"
+        ));
+    }
+    warn
+}
+
 impl Transform for AlpineBase {
     fn meta(&self) -> &'static Meta {
         &META
@@ -84,8 +210,7 @@ impl Transform for AlpineBase {
             return;
         }
         let finals = final_stages(doc, cx.config);
-        let data = cx.data();
-        let tools = &data.base_images.build_tools;
+        let tools = &cx.data().base_images.build_tools;
         for st in doc.stages() {
             if !finals[st.index] || st.image.is_scratch() || is_stage_ref(cx.model(), st) {
                 continue;
@@ -109,163 +234,39 @@ impl Transform for AlpineBase {
             let new = format!("{}{new_tag}", w.prefix);
             let shown = &st.image.text;
             let span = w.span.clone();
-            let advise = |why: String, out: &mut Vec<Finding>| {
-                out.push(Finding {
-                    code: META.code,
-                    name: META.name,
-                    message: format!(
-                        "`{new}` (musl, apk) would be smaller than `{shown}`; not changed: {why}"
-                    ),
-                    span: span.clone(),
-                    fix: Some(Fix::display_only(vec![])),
-                    saving_bytes: None,
-                });
+            let advise = |why: String| Finding {
+                code: META.code,
+                name: META.name,
+                message: format!(
+                    "`{new}` (musl, apk) would be smaller than `{shown}`; not changed: {why}"
+                ),
+                span: span.clone(),
+                fix: Some(Fix::display_only(vec![])),
+                saving_bytes: None,
             };
             let texts = run_texts(doc, st);
-            // Files built on glibc (a split's runtime gets the builder's
-            // venv or node_modules) may not run on musl.
-            if let Some(c) = doc.instructions()[st.instructions.clone()]
-                .iter()
-                .find(|i| {
-                    i.keyword == Keyword::Copy
-                        && i.flag("from").and_then(|f| f.value()).is_some_and(|from| {
-                            !doc.stages()
-                                .iter()
-                                .find(|s| {
-                                    s.name.as_deref() == Some(from) || from == s.index.to_string()
-                                })
-                                .is_some_and(|s| s.image.text.contains("alpine"))
-                        })
-                })
-            {
-                let from = c.flag("from").and_then(|f| f.value()).unwrap_or_default();
-                advise(
+            let why = glibc_copy(doc, st)
+                .map(|from| {
                     format!(
                         "the stage copies files from `{from}`, which may hold binaries built \
                          against glibc (native modules, a venv); `--unsafe` keeps the glibc image"
-                    ),
-                    out,
-                );
-                continue;
-            }
-            if let Some(n) = native_install(&texts, tools).filter(|n| n.starts_with("pip")) {
-                advise(
-                    format!(
-                        "the stage runs `{n}`: PyPI's prebuilt (manylinux) wheels are glibc \
-                         builds, so on musl pip compiles from source or fails"
-                    ),
-                    out,
-                );
-                continue;
-            }
-            if let Some(addon) = texts.iter().flat_map(|t| tokens(t)).find(|t| {
-                ["node-gyp", "sharp", "bcrypt", "canvas", "sqlite3"]
-                    .iter()
-                    .any(|a| t.split('@').next() == Some(*a))
-            }) {
-                advise(
-                    format!(
-                        "the stage installs `{addon}`, a native Node addon whose prebuilt \
-                         binaries are glibc builds"
-                    ),
-                    out,
-                );
-                continue;
-            }
-            if let Some(tool) = compiles(&texts, tools) {
-                advise(
-                    format!("the stage builds code (`{tool}`), which may not build against musl"),
-                    out,
-                );
-                continue;
-            }
-            // apt installs: advice with the apk equivalent.
-            let apt = data.manager("apt");
-            let mut packages: Vec<String> = Vec::new();
-            let mut uses_apt = false;
-            let mut opaque = false;
-            for i in st.instructions.clone() {
-                let ins = &doc.instructions()[i];
-                if ins.keyword != Keyword::Run {
-                    continue;
-                }
-                let toks = tokens(doc.text(ins.span.clone()));
-                if !toks.iter().any(|t| {
-                    let b = t.rsplit('/').next().unwrap_or(t);
-                    b == "apt-get" || b == "apt"
-                }) {
-                    continue;
-                }
-                uses_apt = true;
-                let (Some(apt), Some(script)) = (apt, cx.model().script(i)) else {
-                    opaque = true;
-                    continue;
-                };
-                for c in runedit::find_calls(script, apt) {
-                    if c.sub.as_deref() != Some("install") {
-                        continue;
-                    }
-                    match runedit::install_packages(script, &c, apt) {
-                        Some(p) => packages.extend(p),
-                        None => opaque = true,
-                    }
-                }
-            }
-            if uses_apt {
-                let map = &data.base_images.apt_to_apk.packages;
-                let unmapped: Vec<&str> = packages
-                    .iter()
-                    .filter(|p| !map.contains_key(p.split('=').next().unwrap_or(p)))
-                    .map(String::as_str)
-                    .collect();
-                let why = if opaque {
-                    "the stage installs Debian packages with apt in a way dslim cannot read"
-                        .to_string()
-                } else if !unmapped.is_empty() {
-                    format!(
-                        "the stage installs Debian packages with apt, and dslim knows no Alpine \
-                         name for {}",
-                        unmapped
-                            .iter()
-                            .map(|p| format!("`{p}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
                     )
-                } else {
-                    let apk: Vec<&str> = packages
+                })
+                .or_else(|| glibc_build(&texts, tools))
+                // apt installs: advice with the apk equivalent.
+                .or_else(|| apt_advice(doc, cx, st, &new))
+                .or_else(|| {
+                    texts
                         .iter()
-                        .map(|p| map[p.split('=').next().unwrap_or(p)].as_str())
-                        .collect();
-                    format!(
-                        "the stage installs Debian packages with apt; on Alpine use \
-                         `FROM {new}` and `RUN apk add --no-cache {}` instead",
-                        apk.join(" ")
-                    )
-                };
-                advise(why, out);
+                        .flat_map(|t| tokens(t))
+                        .find(|t| tools.glibc.iter().any(|g| t.contains(g.as_str())))
+                        .map(|g| format!("the stage uses `{g}`, which suggests glibc binaries"))
+                });
+            if let Some(why) = why {
+                out.push(advise(why));
                 continue;
             }
-            if let Some(g) = texts
-                .iter()
-                .flat_map(|t| tokens(t))
-                .find(|t| tools.glibc.iter().any(|g| t.contains(g.as_str())))
-            {
-                advise(
-                    format!("the stage uses `{g}`, which suggests glibc binaries"),
-                    out,
-                );
-                continue;
-            }
-            let mut warn = String::new();
-            if texts.iter().any(|t| t.contains("manylinux")) {
-                warn.push_str("; note: `manylinux` wheels do not run on musl");
-            }
-            if let Some(n) = native_install(&texts, tools) {
-                warn.push_str(&format!(
-                    "; note: `{n}` on Alpine may build native packages from source (fewer \
-                     prebuilt musl wheels/binaries)"
-                ));
-            }
+            let warn = musl_notes(&texts, tools);
             // Slim and Alpine both apply: `--unsafe` takes the slim variant
             // (DS101), which keeps glibc; Alpine stays the alternative the
             // message names. Also for a tag that already is slim, or the fix
@@ -280,14 +281,11 @@ impl Transform for AlpineBase {
                     }
                     TagPlan::Leave => "`--unsafe` leaves it".to_string(),
                 };
-                advise(
-                    format!(
-                        "nothing in the stage needs glibc or apt, but musl differs from glibc \
-                         (prebuilt binaries and wheels, DNS, locales) and dslim did not build \
-                         it; {instead}{warn}"
-                    ),
-                    out,
-                );
+                out.push(advise(format!(
+                    "nothing in the stage needs glibc or apt, but musl differs from glibc \
+                     (prebuilt binaries and wheels, DNS, locales) and dslim did not build it; \
+                     {instead}{warn}"
+                )));
                 continue;
             }
             out.push(Finding {
