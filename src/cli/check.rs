@@ -22,27 +22,10 @@ struct Opts {
 }
 
 pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
-    let mut fixed_status = ExitStatus::Success;
-    if a.fix {
-        // `check --fix`: `fix --write` first, then report what is left. On
-        // stdin that is `fix -` (the fixed text on stdout).
-        let fa = FixArgs {
-            paths: a.paths.clone(),
-            write: true,
-            check: false,
-            force: false,
-            quiet: a.quiet,
-            rules: a.rules.clone(),
-            stdin_filename: a.stdin_filename.clone(),
-        };
-        if super::reads_stdin(&a.paths, a.stdin_filename.as_deref()) {
-            return super::fix::run(&fa, term);
-        }
-        fixed_status = super::fix::run(&fa, term);
-        if fixed_status == ExitStatus::Failure {
-            fixed_status = ExitStatus::Success;
-        }
-    }
+    let fixed_status = match fix_first(a, term) {
+        Ok(s) => s,
+        Err(done) => return done,
+    };
     let Some(mut resolver) = resolver(&a.rules, term) else {
         return ExitStatus::Error;
     };
@@ -50,14 +33,67 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
         format: a.format,
         warn_unused: a.warn_unused_ignores,
     };
-    let (reports, mut status) = match inputs(&a.paths, a.stdin_filename.as_deref()) {
+    let (reports, mut status) = match reports(a, &mut resolver, opts, term) {
+        Ok(r) => r,
+        Err(done) => return done,
+    };
+    let files_seen = reports.len();
+    let mut t = Totals::default();
+    for r in reports {
+        term.err(&r.err);
+        status = status.and(r.status);
+        t.add(r);
+    }
+    let out = render(a, &mut t, files_seen, status, term);
+    status = status.and(write_out(a, &out, term));
+    let failing = if a.fail_on_advice { t.total } else { t.violations };
+    if failing > 0 && !a.exit_zero {
+        status = status.and(ExitStatus::Failure);
+    }
+    status.and(fixed_status)
+}
+
+/// `check --fix`: `fix --write` first, then report what is left (`Ok`: the
+/// fix's status). On stdin that is `fix -` (the fixed text on stdout), the
+/// whole command (`Err`).
+fn fix_first(a: &CheckArgs, term: &mut Term) -> Result<ExitStatus, ExitStatus> {
+    if !a.fix {
+        return Ok(ExitStatus::Success);
+    }
+    let fa = FixArgs {
+        paths: a.paths.clone(),
+        write: true,
+        check: false,
+        force: false,
+        quiet: a.quiet,
+        rules: a.rules.clone(),
+        stdin_filename: a.stdin_filename.clone(),
+    };
+    if super::reads_stdin(&a.paths, a.stdin_filename.as_deref()) {
+        return Err(super::fix::run(&fa, term));
+    }
+    Ok(match super::fix::run(&fa, term) {
+        ExitStatus::Failure => ExitStatus::Success,
+        s => s,
+    })
+}
+
+/// One report per input (stdin, or every file found), with the status of
+/// finding them; `Err` when the command must stop before checking.
+fn reports(
+    a: &CheckArgs,
+    resolver: &mut crate::resolver::Resolver,
+    opts: Opts,
+    term: &mut Term,
+) -> Result<(Vec<Report>, ExitStatus), ExitStatus> {
+    match inputs(&a.paths, a.stdin_filename.as_deref()) {
         Err(m) => {
             term.fatal(&m);
-            return ExitStatus::Error;
+            Err(ExitStatus::Error)
         }
         Ok(Inputs::Stdin(name)) => {
-            let Some(settings) = stdin_settings(&mut resolver, &name, term) else {
-                return ExitStatus::Error;
+            let Some(settings) = stdin_settings(resolver, &name, term) else {
+                return Err(ExitStatus::Error);
             };
             let r = match read_stdin_max(settings.max_file_size()) {
                 Ok(b) => match decode(b) {
@@ -69,7 +105,7 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
                 },
                 Err(e) => Report::error(&name, None, &fsutil::io_message(&e), opts),
             };
-            (vec![r], ExitStatus::Success)
+            Ok((vec![r], ExitStatus::Success))
         }
         Ok(Inputs::Files(files, errors)) => {
             if let Some(out) = &a.output {
@@ -83,11 +119,11 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
                             display_path(input)
                         ),
                     ));
-                    return ExitStatus::Error;
+                    return Err(ExitStatus::Error);
                 }
             }
             let mut status = super::report_walk_errors(term, &errors);
-            let (jobs, s) = plan(&mut resolver, &a.paths, files, term);
+            let (jobs, s) = plan(resolver, &a.paths, files, term);
             status = status.and(s);
             let mut reports = par_map_progress("Checking", &jobs, |j| check_file(j, opts));
             // Missing paths and configuration errors count in SARIF too.
@@ -107,101 +143,129 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
                     ..Report::default()
                 });
             }
-            (reports, status)
+            Ok((reports, status))
         }
-    };
-    let files_seen = reports.len();
-    let (mut total, mut fixable, mut unsafe_more, mut saving) = (0, 0, 0, 0u64);
-    let (mut follow_on, mut unsafe_follow_on) = (Vec::new(), Vec::new());
-    let mut violations = 0;
-    let mut stats: Vec<Stat> = Vec::new();
-    let mut out = String::new();
-    let mut all_json = Vec::new();
-    let mut all_sarif = Vec::new();
-    let mut errors = Vec::new();
-    for r in reports {
-        out.push_str(&r.out);
-        term.err(&r.err);
-        status = status.and(r.status);
-        total += r.total;
-        violations += r.violations;
-        fixable += r.fixable;
-        unsafe_more += r.unsafe_more;
-        follow_on.extend(r.follow_on);
-        unsafe_follow_on.extend(r.unsafe_follow_on);
-        saving = saving.saturating_add(r.saving);
-        for (code, name, fixable) in &r.codes {
-            match stats.iter_mut().find(|s| s.code == *code) {
+    }
+}
+
+/// The reports of all files added up.
+#[derive(Default)]
+struct Totals {
+    out: String,
+    total: usize,
+    violations: usize,
+    fixable: usize,
+    unsafe_more: usize,
+    follow_on: Vec<&'static str>,
+    unsafe_follow_on: Vec<&'static str>,
+    saving: u64,
+    stats: Vec<Stat>,
+    json: Vec<json::JsonFinding>,
+    sarif: Vec<serde_json::Value>,
+    errors: Vec<(String, String)>,
+}
+
+impl Totals {
+    fn add(&mut self, r: Report) {
+        self.out.push_str(&r.out);
+        self.total += r.total;
+        self.violations += r.violations;
+        self.fixable += r.fixable;
+        self.unsafe_more += r.unsafe_more;
+        self.follow_on.extend(r.follow_on);
+        self.unsafe_follow_on.extend(r.unsafe_follow_on);
+        self.saving = self.saving.saturating_add(r.saving);
+        for (code, name, fixable) in r.codes {
+            match self.stats.iter_mut().find(|s| s.code == code) {
                 Some(s) => {
                     s.count += 1;
-                    s.fixable += usize::from(*fixable);
+                    s.fixable += usize::from(fixable);
                 }
-                None => stats.push(Stat {
+                None => self.stats.push(Stat {
                     code,
                     name,
                     count: 1,
-                    fixable: usize::from(*fixable),
+                    fixable: usize::from(fixable),
                 }),
             }
         }
-        all_json.extend(r.json);
-        all_sarif.extend(r.sarif);
-        errors.extend(r.error);
+        self.json.extend(r.json);
+        self.sarif.extend(r.sarif);
+        self.errors.extend(r.error);
     }
+}
+
+/// The report text: the `--statistics` table, or the findings in the
+/// chosen format with the summary.
+fn render(
+    a: &CheckArgs,
+    t: &mut Totals,
+    files_seen: usize,
+    status: ExitStatus,
+    term: &mut Term,
+) -> String {
     if a.statistics {
         // The table replaces the findings (errors stay on stderr).
+        let mut stats: Vec<&Stat> = t.stats.iter().collect();
         stats.sort_by(|x, y| y.count.cmp(&x.count).then(x.code.cmp(y.code)));
-        out = if a.format == CheckFormat::Json {
+        return if a.format == CheckFormat::Json {
             statistics_json(&stats)
         } else {
             statistics_text(&stats)
         };
-    } else {
-        match a.format {
-            CheckFormat::Json => out.push_str(&json::findings(&all_json)),
-            CheckFormat::Sarif => out.push_str(&sarif::report(transforms::ALL, all_sarif, &errors)),
-            CheckFormat::Github => {}
-            CheckFormat::Text | CheckFormat::Concise => {
-                if files_seen == 0 && status == ExitStatus::Success {
-                    // Nothing was checked: not a pass.
-                    term.err(&text::warning(
-                        "no Dockerfile found (names: Dockerfile, Dockerfile.*, *.Dockerfile, \
-                         Containerfile…; name a file to check it whatever its name)",
-                    ));
-                } else if !a.quiet && (total > 0 || status == ExitStatus::Success) {
-                    out.push_str(&text::check_summary_with(
-                        total,
-                        total - violations,
-                        (fixable, &follow_on),
-                        (unsafe_more, &unsafe_follow_on),
-                        saving,
-                    ));
-                }
+    }
+    let mut out = std::mem::take(&mut t.out);
+    match a.format {
+        CheckFormat::Json => out.push_str(&json::findings(&t.json)),
+        CheckFormat::Sarif => {
+            out.push_str(&sarif::report(
+            transforms::ALL,
+            std::mem::take(&mut t.sarif),
+            &t.errors,
+        ))
+        }
+        CheckFormat::Github => {}
+        CheckFormat::Text | CheckFormat::Concise => {
+            if files_seen == 0 && status == ExitStatus::Success {
+                // Nothing was checked: not a pass.
+                term.err(&text::warning(
+                    "no Dockerfile found (names: Dockerfile, Dockerfile.*, *.Dockerfile, \
+                     Containerfile…; name a file to check it whatever its name)",
+                ));
+            } else if !a.quiet && (t.total > 0 || status == ExitStatus::Success) {
+                out.push_str(&text::check_summary_with(
+                    t.total,
+                    t.total - t.violations,
+                    (t.fixable, &t.follow_on),
+                    (t.unsafe_more, &t.unsafe_follow_on),
+                    t.saving,
+                ));
             }
         }
     }
+    out
+}
+
+/// Writes the report to `--output` (without colour) or stdout.
+fn write_out(a: &CheckArgs, out: &str, term: &mut Term) -> ExitStatus {
     match &a.output {
         Some(file) => {
             // A file gets no colour.
-            let plain = anstream::adapter::strip_str(&out).to_string();
+            let plain = anstream::adapter::strip_str(out).to_string();
             if let Err(e) = fsutil::write_report(file, plain.as_bytes()) {
                 term.err(&text::error(
                     &display_path(file),
                     &format!("cannot write report: {e}"),
                 ));
-                status = status.and(ExitStatus::Error);
+                return ExitStatus::Error;
             }
         }
         None => match a.format {
-            CheckFormat::Text | CheckFormat::Concise => term.out(&out),
+            CheckFormat::Text | CheckFormat::Concise => term.out(out),
             _ => term.out_raw(out.as_bytes()),
         },
     }
-    let failing = if a.fail_on_advice { total } else { violations };
-    if failing > 0 && !a.exit_zero {
-        status = status.and(ExitStatus::Failure);
-    }
-    status.and(fixed_status)
+    ExitStatus::Success
 }
 
 /// One line of `--statistics`.
@@ -214,7 +278,7 @@ struct Stat {
 
 /// `count<TAB>code<TAB>[*] name` per rule, most frequent first (`[*]`: every
 /// finding of the rule is fixable at this level, `[-]`: some are).
-fn statistics_text(stats: &[Stat]) -> String {
+fn statistics_text(stats: &[&Stat]) -> String {
     let width = stats
         .iter()
         .map(|s| s.count.to_string().len())
@@ -236,7 +300,7 @@ fn statistics_text(stats: &[Stat]) -> String {
 }
 
 /// `--statistics --format json`: `[{"code","name","count","fixable"}]`.
-fn statistics_json(stats: &[Stat]) -> String {
+fn statistics_json(stats: &[&Stat]) -> String {
     let v: Vec<serde_json::Value> = stats
         .iter()
         .map(|s| {
