@@ -1,0 +1,115 @@
+//! `transforms/base-images.toml`: images, their variants and sizes.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// `transforms/base-images.toml`: images by short name, and the reserved
+/// tables `build-tools`, `apt-to-apk`, `distroless` and `release-in-name`
+/// (see the file's header for every field).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BaseImages {
+    #[serde(default)]
+    pub build_tools: BuildTools,
+    #[serde(default)]
+    pub apt_to_apk: AptToApk,
+    #[serde(default)]
+    pub distroless: Distroless,
+    #[serde(default)]
+    pub release_in_name: ReleaseInName,
+    /// Every other table: an image.
+    #[serde(flatten)]
+    pub images: BTreeMap<String, BaseImage>,
+}
+
+/// Where the slim word goes in a tag that ends in a distro word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SlimPosition {
+    /// `3.12-bookworm` → `3.12-slim-bookworm`.
+    BeforeDistro,
+    /// `20-bookworm` → `20-bookworm-slim`.
+    #[default]
+    AfterDistro,
+}
+
+/// One official image.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct BaseImage {
+    pub used_by: Vec<String>,
+    pub slim: Option<String>,
+    pub slim_position: SlimPosition,
+    /// What the slim variant leaves out, for DS101's message.
+    pub slim_drops: Option<String>,
+    /// The slim variant has the same packages (only documentation is
+    /// left out): a stage that compiles with tools it installs itself
+    /// builds the same on it.
+    pub slim_same_packages: bool,
+    pub alpine: Option<String>,
+    pub distros: Vec<String>,
+    pub variants: Vec<String>,
+    pub jre: Option<String>,
+    pub jre_majors: Vec<u32>,
+    pub sizes: Vec<ImageSize>,
+}
+
+/// The size of one tag, and where the figure comes from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct ImageSize {
+    pub tag: String,
+    pub bytes: u64,
+    pub source: String,
+}
+
+/// Commands and packages that mean a stage compiles code.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct BuildTools {
+    pub used_by: Vec<String>,
+    pub commands: Vec<String>,
+    pub subcommands: Vec<String>,
+    pub packages: Vec<String>,
+    pub native_installs: Vec<String>,
+    pub glibc: Vec<String>,
+}
+
+/// Debian package names → Alpine package names.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct AptToApk {
+    pub used_by: Vec<String>,
+    pub packages: BTreeMap<String, String>,
+}
+
+/// The distroless images DS103 proposes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct Distroless {
+    pub used_by: Vec<String>,
+    #[serde(rename = "static")]
+    pub static_: String,
+    pub cc: String,
+    pub java: String,
+    pub python: String,
+    pub nodejs: String,
+    /// Tag words of releases newer than the images' own (glibc too new).
+    pub newer_releases: Vec<String>,
+    pub replaces: Vec<String>,
+    pub users: Vec<String>,
+    pub needs_files: Vec<String>,
+    pub sizes: Vec<ImageSize>,
+}
+
+/// Images whose release is part of the name (`gcr.io/distroless/*-debian12`):
+/// they publish no version tags, so DS205 does not ask for one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct ReleaseInName {
+    pub used_by: Vec<String>,
+    /// Label → name pattern (registry and repository, `*` matching any run
+    /// of characters but `/`); an empty pattern is turned off.
+    pub patterns: BTreeMap<String, String>,
+}
