@@ -59,10 +59,10 @@
 
 // The data: `transforms/base-images.toml`.
 
-use crate::data::BaseImage;
+use crate::data::{BaseImage, BuildTools};
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
-use crate::syntax::{Document, Keyword, Stage};
+use crate::syntax::{Document, ImageRef, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::images::{
@@ -153,6 +153,78 @@ fn saving(img: &BaseImage, from: &str, to: &str) -> Option<u64> {
     size(from)?.checked_sub(size(to)?)
 }
 
+/// What the tag of a final stage's image allows.
+enum TagVerdict {
+    /// A plain version tag: go on.
+    Go,
+    /// Already a variant (also under a digest): nothing to say.
+    Skip,
+    /// Advice only: a digest or no version.
+    Advise(String),
+}
+
+fn tag_advice(shown: &str, img: &ImageRef, table: &BaseImage, tag: &str) -> TagVerdict {
+    if img.digest.is_some() {
+        if is_variant(table, tag) {
+            return TagVerdict::Skip;
+        }
+        return TagVerdict::Advise(format!(
+            "`{shown}` is pinned by digest; its slim variant has another digest: if this final \
+             stage needs no build tools, pin the slim variant's digest"
+        ));
+    }
+    if tag.eq_ignore_ascii_case("latest") {
+        return TagVerdict::Advise(format!(
+            "`{shown}` names no version, so dslim cannot tell which slim tag exists; pin a \
+             version and use its slim variant (e.g. `{}:<version>-{}`)",
+            img.name.strip_prefix("library/").unwrap_or(&img.name),
+            table.slim.as_deref().unwrap_or("slim")
+        ));
+    }
+    if is_variant(table, tag) {
+        TagVerdict::Skip
+    } else {
+        TagVerdict::Go
+    }
+}
+
+/// Why the stage needs the full image to build (advice only): it runs a
+/// compiler, or installs with headers or a source build (`pip install
+/// --no-binary`), which on the slim image (no gcc) may build a package
+/// without its C extension instead of failing (`--no-binary PyYAML` with
+/// `libyaml-dev`). Not asked for a slim variant with the same packages
+/// (`debian`), which builds what the full image builds.
+fn build_advice(
+    doc: &Document,
+    st: &Stage,
+    table: &BaseImage,
+    tools: &BuildTools,
+    texts: &[&str],
+) -> Option<String> {
+    let shown = &st.image.text;
+    let drops = drops(table);
+    if let Some(tool) = compiles(texts, tools) {
+        return Some(format!(
+            "`{shown}` is a full image, but this final stage builds code (`{tool}`), which may \
+             need what the smaller image leaves out: {drops}; build in a separate stage and copy \
+             the result onto the smaller image"
+        ));
+    }
+    let envs: Vec<&str> = doc.instructions()[st.instructions.clone()]
+        .iter()
+        .filter(|i| i.keyword == Keyword::Env)
+        .map(|i| doc.text(i.span.clone()))
+        .collect();
+    let installs: Vec<&str> = texts.iter().chain(&envs).copied().collect();
+    source_build(&installs).map(|why| {
+        format!(
+            "`{shown}` is a full image, but this final stage may compile native code while \
+             installing ({why}), which needs what the smaller image leaves out: {drops}; build \
+             in a separate stage and copy the result onto the smaller image"
+        )
+    })
+}
+
 impl Transform for SlimBase {
     fn meta(&self) -> &'static Meta {
         &META
@@ -176,81 +248,30 @@ impl Transform for SlimBase {
             }
             let tools = &cx.data().base_images.build_tools;
             let span = st.image.span.clone();
-            let advise = |message: String, out: &mut Vec<Finding>| {
-                out.push(Finding {
-                    code: META.code,
-                    name: META.name,
-                    message,
-                    span: span.clone(),
-                    fix: Some(Fix::display_only(vec![])),
-                    saving_bytes: None,
-                });
+            let advise = |message: String| Finding {
+                code: META.code,
+                name: META.name,
+                message,
+                span: span.clone(),
+                fix: Some(Fix::display_only(vec![])),
+                saving_bytes: None,
             };
             let shown = &st.image.text;
             let tag = img.tag.as_deref().unwrap_or("latest");
-            if img.digest.is_some() {
-                if !is_variant(table, tag) {
-                    advise(
-                        format!(
-                            "`{shown}` is pinned by digest; its slim variant has another digest: \
-                             if this final stage needs no build tools, pin the slim variant's digest"
-                        ),
-                        out,
-                    );
+            match tag_advice(shown, &img, table, tag) {
+                TagVerdict::Go => {}
+                TagVerdict::Skip => continue,
+                TagVerdict::Advise(m) => {
+                    out.push(advise(m));
+                    continue;
                 }
-                continue;
-            }
-            if tag.eq_ignore_ascii_case("latest") {
-                advise(
-                    format!(
-                        "`{shown}` names no version, so dslim cannot tell which slim tag \
-                         exists; pin a version and use its slim variant (e.g. `{}:<version>-{}`)",
-                        img.name.strip_prefix("library/").unwrap_or(&img.name),
-                        table.slim.as_deref().unwrap_or("slim")
-                    ),
-                    out,
-                );
-                continue;
-            }
-            if is_variant(table, tag) {
-                continue;
             }
             let texts = run_texts(doc, st);
-            let drops = drops(table);
-            // A slim variant with the same packages (`debian`) builds what
-            // the full image builds: the stage installs its own compilers.
-            if let Some(tool) = compiles(&texts, tools).filter(|_| !table.slim_same_packages) {
-                advise(
-                    format!(
-                        "`{shown}` is a full image, but this final stage builds code (`{tool}`), \
-                         which may need what the smaller image leaves out: {drops}; build in a \
-                         separate stage and copy the result onto the smaller image"
-                    ),
-                    out,
-                );
-                continue;
-            }
-            // Headers installed, or pip told to build from source: the
-            // stage compiles at install time, and on the slim image (no gcc)
-            // pip may build a package without its C extension instead of
-            // failing (`--no-binary PyYAML` with `libyaml-dev`).
-            let envs: Vec<&str> = doc.instructions()[st.instructions.clone()]
-                .iter()
-                .filter(|i| i.keyword == Keyword::Env)
-                .map(|i| doc.text(i.span.clone()))
-                .collect();
-            let installs: Vec<&str> = texts.iter().chain(&envs).copied().collect();
-            if let Some(why) = source_build(&installs).filter(|_| !table.slim_same_packages) {
-                advise(
-                    format!(
-                        "`{shown}` is a full image, but this final stage may compile native code \
-                         while installing ({why}), which needs what the smaller image leaves out: \
-                         {drops}; build in a separate stage and copy the result onto the \
-                         smaller image"
-                    ),
-                    out,
-                );
-                continue;
+            if !table.slim_same_packages {
+                if let Some(m) = build_advice(doc, st, table, tools, &texts) {
+                    out.push(advise(m));
+                    continue;
+                }
             }
             if table.jre.is_some() {
                 self.jre(doc, st, cx, table, &img.text, tag, &texts, out);
@@ -267,6 +288,7 @@ impl Transform for SlimBase {
                 continue;
             }
             let new = format!("{}{new_tag}", w.prefix);
+            let drops = drops(table);
             let save = match slim_tag(table, tag) {
                 TagPlan::Swap(t) => saving(table, tag, &t),
                 TagPlan::Leave => None,
