@@ -75,7 +75,7 @@ pub(super) fn mentions_apt(raw: &str) -> bool {
         || raw.contains("add-apt-repository")
 }
 
-impl Analysis<'_> {
+impl ListFacts<'_> {
     /// Whether `ins` leaves no apt lists behind from offset `from` of its
     /// script on: a cache mount covers them, or a command at or after `from`
     /// removes them (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`…).
@@ -142,7 +142,7 @@ impl Analysis<'_> {
     }
 }
 
-impl Analysis<'_> {
+impl ListFacts<'_> {
     /// Edits that make every later reader of the lists refresh them first,
     /// or why that is impossible; the readers are those of
     /// [`index_readers::first_users`] (triggers run after the whole stage).

@@ -121,7 +121,7 @@ impl Transform for AptCleanup {
             })
             .collect();
         let scan = Scan::new(doc, model, &scripts, apt);
-        let a = Analysis {
+        let a = ListFacts {
             doc,
             cx,
             apt,
@@ -137,7 +137,9 @@ impl Transform for AptCleanup {
     }
 }
 
-struct Analysis<'a> {
+/// What DS002 knows of one document: the apt table, each RUN's shell view,
+/// and the scan tables (who updates, reads or refreshes the lists).
+struct ListFacts<'a> {
     doc: &'a Document,
     cx: &'a Context<'a>,
     apt: &'a PackageManager,
@@ -220,7 +222,7 @@ impl Scan {
     }
 }
 
-impl Analysis<'_> {
+impl ListFacts<'_> {
     /// Instruction `i` as the RUN it is or, for `ONBUILD RUN`, registers.
     fn ins(&self, i: usize) -> &Instruction {
         self.cx

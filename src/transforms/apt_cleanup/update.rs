@@ -14,7 +14,7 @@ pub(super) enum Plan {
     Refuse(String),
 }
 
-impl Analysis<'_> {
+impl ListFacts<'_> {
     /// A RUN that runs `apt-get update` but reads no lists, and whose lists
     /// nothing after it reads (no later RUN of the stage or of a stage
     /// built on it, no ONBUILD, before a RUN that refreshes them itself):

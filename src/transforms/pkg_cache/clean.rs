@@ -34,7 +34,7 @@ pub(super) fn pattern_in(pat: &str, words: &[String]) -> bool {
         .any(|win| win.iter().zip(&p).all(|(w, p)| word_matches(p, w)))
 }
 
-impl Analysis<'_> {
+impl CacheFacts<'_> {
     /// A `cache-env` variable is set for the install `call`.
     pub(super) fn env_disables(
         &self,

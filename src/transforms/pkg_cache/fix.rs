@@ -1,6 +1,6 @@
 //! Choosing the fix for one manager in one RUN: cache mounts, the cache flag
 //! (and dropping an `update` nothing else reads), or a cleanup appended; the
-//! result is a [`Need`].
+//! result is a [`ManagerFix`].
 
 use super::*;
 use crate::transforms::index_readers::{self, IndexUse};
@@ -19,7 +19,7 @@ pub(super) fn insert_global(
     Edit::insert(at, format!(" {flag}"))
 }
 
-impl Analysis<'_> {
+impl CacheFacts<'_> {
     /// Cache mounts for `pm` in RUN `i`, or `None` when mount style does not
     /// apply (then the remove style is used).
     pub(super) fn mounts(
@@ -269,7 +269,7 @@ impl Analysis<'_> {
     }
 
     /// The recipe of one manager in RUN `i`.
-    pub(super) fn need(&self, i: usize, script: &Script, pm: &PackageManager) -> Option<Need> {
+    pub(super) fn need(&self, i: usize, script: &Script, pm: &PackageManager) -> Option<ManagerFix> {
         let ins = self.ins(i);
         let code = self.meta.code;
         let calls = runedit::find_calls(script, pm);
@@ -277,7 +277,7 @@ impl Analysis<'_> {
         if inst.is_empty() {
             return None;
         }
-        let mut need = Need::default();
+        let mut need = ManagerFix::default();
         let label = {
             let c = inst[0];
             match &c.sub {
@@ -390,7 +390,7 @@ impl Analysis<'_> {
         pm: &PackageManager,
         inst: &[&PmCall],
         label: &str,
-        need: &mut Need,
+        need: &mut ManagerFix,
     ) {
         let code = self.meta.code;
         for spec in pm.flags.iter().filter_map(|(k, f)| {

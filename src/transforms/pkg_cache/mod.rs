@@ -97,7 +97,7 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
         .filter(|(_, x)| matches!(x.keyword, Keyword::Env | Keyword::Arg))
         .map(|(k, _)| k)
         .collect();
-    let a = Analysis {
+    let a = CacheFacts {
         meta,
         doc,
         cx,
@@ -113,7 +113,9 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
     }
 }
 
-struct Analysis<'a> {
+/// What the cache transforms know of one document: each RUN's shell view
+/// and shell, the ENV/ARG positions, the `export`s seen.
+struct CacheFacts<'a> {
     meta: &'static Meta,
     doc: &'a Document,
     cx: &'a Context<'a>,
@@ -126,9 +128,9 @@ struct Analysis<'a> {
     exports: std::cell::RefCell<std::collections::HashMap<(usize, usize), Option<usize>>>,
 }
 
-/// What one manager needs in one RUN.
+/// The fix one manager needs in one RUN.
 #[derive(Default)]
-struct Need {
+struct ManagerFix {
     /// Minimal edits inside the RUN (flags, a dropped update).
     edits: Vec<Edit>,
     /// Mount flags to put before the RUN's command.
@@ -217,7 +219,7 @@ pub fn flag_present(c: &SimpleCommand, call: &PmCall, spec: &FlagSpec) -> bool {
     runedit::has_flag(&tail, call, &s)
 }
 
-impl Analysis<'_> {
+impl CacheFacts<'_> {
     /// Instruction `i` as the RUN it is or, for `ONBUILD RUN`, registers.
     fn ins(&self, i: usize) -> &Instruction {
         self.cx
@@ -268,7 +270,7 @@ impl Analysis<'_> {
         let doc = self.doc;
         let ins = self.ins(i);
         let script = self.scripts[i]?;
-        let needs: Vec<Need> = managers
+        let needs: Vec<ManagerFix> = managers
             .iter()
             .filter_map(|(_, pm)| self.need(i, script, pm))
             .collect();
