@@ -46,7 +46,8 @@
 // it out of the fixed-point loop and applies it once, on the final text
 // (`Outcome::files`). The entries: `transforms/dockerignore.toml`.
 
-use crate::buildctx::{pattern_matches, Info};
+use crate::buildctx::{pattern_matches, Dockerignore as IgnoreFile, Info};
+use crate::data::{DockerignoreData, IgnoreEntry};
 use crate::edit::{Applicability, FileEdit, Fix};
 use crate::finding::Finding;
 use crate::syntax::{Document, Instruction, Keyword};
@@ -114,6 +115,49 @@ fn languages<'d>(
         .collect()
 }
 
+/// Without an explicit context, the hint context is a project folder (it
+/// holds a language's manifest) with no ignore file: worth advice.
+fn project_without_ignore(cx: &Context) -> bool {
+    let Some(hint) = cx.hint_context() else {
+        return false;
+    };
+    hint.dockerignore(cx.dockerfile).text.is_none()
+        && cx
+            .data()
+            .dockerignore
+            .languages
+            .values()
+            .flat_map(|l| &l.files)
+            .any(|f| hint.exists(f))
+}
+
+/// The entries the ignore file lacks that no COPY names: the caches of the
+/// project's languages (safe in a new file), and the general ones.
+fn missing_entries<'a>(
+    doc: &Document,
+    data: &'a DockerignoreData,
+    info: &Info,
+    ignore: &IgnoreFile,
+    copies: &[(&Instruction, Vec<String>)],
+) -> (Vec<String>, Vec<&'a IgnoreEntry>) {
+    let named: Vec<&String> = copies
+        .iter()
+        .flat_map(|(_, s)| s)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let wanted = |pat: &str| !ignore.has(pat) && !named.iter().any(|src| pattern_matches(pat, src));
+    let mut safe: Vec<String> = Vec::new();
+    for lang in languages(doc, data, info) {
+        for e in &data.languages[lang].entries {
+            if wanted(e) && !safe.contains(e) {
+                safe.push(e.clone());
+            }
+        }
+    }
+    let general = data.general.iter().filter(|g| wanted(&g.pattern)).collect();
+    (safe, general)
+}
+
 impl Transform for Dockerignore {
     fn meta(&self) -> &'static Meta {
         &META
@@ -130,19 +174,7 @@ impl Transform for Dockerignore {
         let data = &cx.data().dockerignore;
 
         let Some(info) = cx.explicit_context() else {
-            // Hints only: a project folder without an ignore file.
-            let Some(hint) = cx.hint_context() else {
-                return;
-            };
-            if whole.is_none() || hint.dockerignore(cx.dockerfile).text.is_some() {
-                return;
-            }
-            let manifest = data
-                .languages
-                .values()
-                .flat_map(|l| &l.files)
-                .any(|f| hint.exists(f));
-            if manifest {
+            if whole.is_some() && project_without_ignore(cx) {
                 out.push(Finding {
                     code: META.code,
                     name: META.name,
@@ -166,23 +198,7 @@ impl Transform for Dockerignore {
             return;
         }
         let ignore = info.dockerignore(cx.dockerfile);
-        let named: Vec<&String> = copies
-            .iter()
-            .flat_map(|(_, s)| s)
-            .filter(|s| !s.is_empty())
-            .collect();
-        let wanted =
-            |pat: &str| !ignore.has(pat) && !named.iter().any(|src| pattern_matches(pat, src));
-        let mut safe: Vec<String> = Vec::new();
-        for lang in languages(doc, data, info) {
-            for e in &data.languages[lang].entries {
-                if wanted(e) && !safe.contains(e) {
-                    safe.push(e.clone());
-                }
-            }
-        }
-        let general: Vec<&crate::data::IgnoreEntry> =
-            data.general.iter().filter(|g| wanted(&g.pattern)).collect();
+        let (mut safe, general) = missing_entries(doc, data, info, &ignore, &copies);
         let file_name = ignore.path.file_name().map_or_else(
             || ".dockerignore".into(),
             |n| n.to_string_lossy().into_owned(),

@@ -125,6 +125,7 @@ mod tests {
             ("npm install --omit=dev", "npm"),
             ("sudo npm i", "npm"),
             ("NODE_ENV=production npm ci", "npm"),
+            ("npm --loglevel warn ci", "npm"),
             ("yarn", "yarn"),
             ("yarn --frozen-lockfile", "yarn"),
             ("yarn install", "yarn"),
