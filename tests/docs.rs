@@ -123,9 +123,15 @@ fn a_transform_doc_is_its_doc_comment() {
             let m = dslim::transforms::ALL
                 .iter()
                 .map(|t| t.meta())
-                .find(|m| m.doc.lines().next() == text.lines().next().and_then(|l| l.strip_prefix("//! ")))
+                .find(|m| {
+                    m.doc.lines().next() == text.lines().next().and_then(|l| l.strip_prefix("//! "))
+                })
                 .unwrap_or_else(|| panic!("{name}: no Meta::doc starts with its doc comment"));
-            assert!(m.doc.ends_with('\n') && !m.doc.contains("//!"), "{}", m.code);
+            assert!(
+                m.doc.ends_with('\n') && !m.doc.contains("//!"),
+                "{}",
+                m.code
+            );
         }
     }
     assert_eq!(seen + STILL_MD.len(), dslim::transforms::ALL.len());

@@ -46,7 +46,11 @@ pub fn run(a: &CheckArgs, term: &mut Term) -> ExitStatus {
     }
     let out = render(a, &mut t, files_seen, status, term);
     status = status.and(write_out(a, &out, term));
-    let failing = if a.fail_on_advice { t.total } else { t.violations };
+    let failing = if a.fail_on_advice {
+        t.total
+    } else {
+        t.violations
+    };
     if failing > 0 && !a.exit_zero {
         status = status.and(ExitStatus::Failure);
     }
@@ -217,13 +221,11 @@ fn render(
     let mut out = std::mem::take(&mut t.out);
     match a.format {
         CheckFormat::Json => out.push_str(&json::findings(&t.json)),
-        CheckFormat::Sarif => {
-            out.push_str(&sarif::report(
+        CheckFormat::Sarif => out.push_str(&sarif::report(
             transforms::ALL,
             std::mem::take(&mut t.sarif),
             &t.errors,
-        ))
-        }
+        )),
         CheckFormat::Github => {}
         CheckFormat::Text | CheckFormat::Concise => {
             if files_seen == 0 && status == ExitStatus::Success {

@@ -21,13 +21,13 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-mod images;
 mod ignore;
+mod images;
 mod managers;
 mod stages;
 
-pub use images::*;
 pub use ignore::*;
+pub use images::*;
 pub use managers::*;
 pub use stages::*;
 

@@ -182,4 +182,3 @@ pub(crate) fn subcommand(
     }
     None
 }
-

@@ -101,7 +101,10 @@ pub struct Model<'d> {
 
 /// What [`Model::calls`] found, by (instruction, manager name).
 #[derive(Debug, Default)]
-struct CallMemo(Mutex<HashMap<(usize, Box<str>), Arc<[calls::PmCall]>>>);
+struct CallMemo(Mutex<HashMap<CallKey, Arc<[calls::PmCall]>>>);
+
+/// (instruction, manager name).
+type CallKey = (usize, Box<str>);
 
 impl Clone for CallMemo {
     fn clone(&self) -> Self {

@@ -50,9 +50,9 @@
 
 // The data: `transforms/base-images.toml` (images, `[apt-to-apk]`).
 
+use crate::data::BuildTools;
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
-use crate::data::BuildTools;
 use crate::syntax::{Document, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 

@@ -97,8 +97,8 @@ use crate::syntax::{Document, Instruction, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
 use super::exec_form_cmd::stage_chain;
-use super::packages;
 use super::images::{convertible, final_stages, is_stage_ref, json_array, tokens};
+use super::packages;
 
 pub struct DistrolessFinal;
 
@@ -379,11 +379,11 @@ fn candidate<'d>(
     // Only plain distributions: another image may provide programs the
     // binary runs.
     let short = st.image.short_name();
-    if !d.replaces.iter().any(|r| r == short) && !cx.data().base_images.images.contains_key(short)
-    {
+    if !d.replaces.iter().any(|r| r == short) && !cx.data().base_images.images.contains_key(short) {
         return None;
     }
-    let body: Vec<&Instruction> = doc.instructions()[st.instructions.start + 1..st.instructions.end]
+    let body: Vec<&Instruction> = doc.instructions()
+        [st.instructions.start + 1..st.instructions.end]
         .iter()
         .collect();
     if body.iter().any(|i| {
@@ -460,7 +460,9 @@ fn runner<'d>(body: &[&'d Instruction]) -> Result<Runner<'d>, String> {
     let last = |k: Keyword| body.iter().rev().find(|i| i.keyword == k).copied();
     let (entry, cmd) = (last(Keyword::Entrypoint), last(Keyword::Cmd));
     let Some(runs) = entry.or(cmd) else {
-        return Err("the stage has no CMD or ENTRYPOINT, so it relies on the current image's".into());
+        return Err(
+            "the stage has no CMD or ENTRYPOINT, so it relies on the current image's".into(),
+        );
     };
     let mut r = Runner {
         entry,

@@ -65,7 +65,8 @@ pub fn first_users(
         let mut j = next(range.start);
         while j < range.end {
             let u = use_at(j);
-            if (trigger(j) && triggers && u.reads()) || (!trigger(j) && others && u != IndexUse::None)
+            if (trigger(j) && triggers && u.reads())
+                || (!trigger(j) && others && u != IndexUse::None)
             {
                 return Some(j);
             }

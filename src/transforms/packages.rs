@@ -76,16 +76,17 @@ pub fn installs_project(script: &Script, call: &PmCall, pm: &PackageManager) -> 
             w.iter().any(|w| {
                 project.file_options.iter().any(|o| {
                     *w == o
-                        || w.strip_prefix(o.as_str())
-                            .is_some_and(|r| r.starts_with('=') || (!o.starts_with("--") && !r.is_empty()))
+                        || w.strip_prefix(o.as_str()).is_some_and(|r| {
+                            r.starts_with('=') || (!o.starts_with("--") && !r.is_empty())
+                        })
                 })
             })
         });
     }
     after.iter().all(|w| {
-        w.literal.as_deref().is_some_and(|l| {
-            l.starts_with('-') && !pm.value_options.iter().any(|o| o == l)
-        })
+        w.literal
+            .as_deref()
+            .is_some_and(|l| l.starts_with('-') && !pm.value_options.iter().any(|o| o == l))
     })
 }
 
@@ -94,10 +95,7 @@ pub fn installs_project(script: &Script, call: &PmCall, pm: &PackageManager) -> 
 pub fn file_words<'s>(script: &'s Script, call: &PmCall) -> Option<Vec<&'s str>> {
     let words = &script.commands[call.command].words;
     let from = call.sub_word.map_or(call.name + 1, |w| w + 1);
-    words[from..]
-        .iter()
-        .map(|w| w.literal.as_deref())
-        .collect()
+    words[from..].iter().map(|w| w.literal.as_deref()).collect()
 }
 
 #[cfg(test)]

@@ -169,7 +169,9 @@ impl ListFacts<'_> {
             }
             match self.scan.uses[j] {
                 ListUse::None | ListUse::Refreshes => {}
-                ListUse::Unknown => return Err(format!("the RUN at line {line} may still need them")),
+                ListUse::Unknown => {
+                    return Err(format!("the RUN at line {line} may still need them"))
+                }
                 ListUse::Reads(sudo) => {
                     let s = self.scripts[j].ok_or("opaque")?;
                     let update = format!("{}apt-get update", if sudo { "sudo " } else { "" });

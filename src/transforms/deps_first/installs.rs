@@ -33,7 +33,7 @@ pub(super) struct Install<'a> {
 
 impl Install<'_> {
     /// Installs from files the command names (`pip install -r FILE`).
-    pub(super) fn from_named_files(&self) -> bool {
+    pub(super) fn reads_named_files(&self) -> bool {
         matches!(self.eco, Eco::Project { table, .. } if !table.file_options.is_empty())
     }
 }
@@ -122,9 +122,7 @@ fn named_install<'a>(eco: Eco<'a>, file_options: &[String], rest: &[&str]) -> Op
     while let Some(w) = it.next() {
         match *w {
             w if file_options.iter().any(|o| o == w) => named.push(it.next()?.to_string()),
-            w if long(file_options, w).is_some() => {
-                named.push(long(file_options, w)?.to_string())
-            }
+            w if long(file_options, w).is_some() => named.push(long(file_options, w)?.to_string()),
             w if !w.starts_with("--") && short(file_options, w).is_some() => {
                 named.push(short(file_options, w)?.to_string())
             }

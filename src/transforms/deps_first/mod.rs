@@ -71,9 +71,9 @@
 
 use crate::buildctx::Info;
 use crate::data::{Data, ProjectInstall};
-use crate::model::Model;
 use crate::edit::{Applicability, Edit, Fix};
 use crate::finding::Finding;
+use crate::model::Model;
 use crate::shell::{Script, SimpleCommand};
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
@@ -127,7 +127,7 @@ fn unsafe_reasons(cx: &Context, installs: &[Install], p: &Plan) -> Vec<String> {
     });
     let mut why = Vec::new();
     if !p.known {
-        why.push(if installs.iter().any(Install::from_named_files) {
+        why.push(if installs.iter().any(Install::reads_named_files) {
             "the requirements file was not read from the build context, so what it needs \
              besides itself is not known (pass --context to check)"
                 .to_string()
@@ -175,7 +175,12 @@ fn manifest_copies(doc: &Document, copy: &Instruction, manifests: &[String], des
 /// Moves the RUN (or, split, its install part) before the copy: appends
 /// the moved text to `text` and returns the edit of the RUN's place; `Err`
 /// when a comment stands where a split would cut.
-fn move_run(doc: &Document, run: &Instruction, split: Option<&Split>, text: &mut String) -> Result<Edit, String> {
+fn move_run(
+    doc: &Document,
+    run: &Instruction,
+    split: Option<&Split>,
+    text: &mut String,
+) -> Result<Edit, String> {
     let nl = doc.line_ending();
     let Some(s) = split else {
         let run_text = doc.text(run.span.clone());
@@ -196,9 +201,11 @@ fn move_run(doc: &Document, run: &Instruction, split: Option<&Split>, text: &mut
     let rest_start = run.logical.to_source(run.command.args.start + s.rest_start);
     // Only blanks, the operator and line continuations go.
     if src[prefix_end..rest_start].contains('#') {
-        return Err("a comment stands between the install and the rest of its RUN; give the \
+        return Err(
+            "a comment stands between the install and the rest of its RUN; give the \
                     install a RUN of its own and dslim can move it"
-            .into());
+                .into(),
+        );
     }
     text.push_str(&src[run.span.start..prefix_end]);
     text.push_str(nl);

@@ -269,7 +269,12 @@ impl CacheFacts<'_> {
     }
 
     /// The recipe of one manager in RUN `i`.
-    pub(super) fn need(&self, i: usize, script: &Script, pm: &PackageManager) -> Option<ManagerFix> {
+    pub(super) fn need(
+        &self,
+        i: usize,
+        script: &Script,
+        pm: &PackageManager,
+    ) -> Option<ManagerFix> {
         let ins = self.ins(i);
         let code = self.meta.code;
         let calls = runedit::find_calls(script, pm);

@@ -4,8 +4,8 @@
 
 use super::*;
 
-pub use crate::model::calls::{find_calls, skip_prefixes, PmCall};
 pub(super) use crate::model::calls::base;
+pub use crate::model::calls::{find_calls, skip_prefixes, PmCall};
 
 /// The package words of an install call (`apt-get install -y curl git` →
 /// `curl`, `git`), option values skipped; `None` when a word is not literal
