@@ -5,6 +5,20 @@
 use super::*;
 use crate::transforms::index_readers::{self, IndexUse};
 
+/// One manager's calls in one RUN, as [`CacheFacts::need`] reads them.
+pub(super) struct ManagerCall<'c> {
+    i: usize,
+    script: &'c Script,
+    pm: &'c PackageManager,
+    calls: &'c [PmCall],
+    /// Its install calls.
+    inst: &'c [&'c PmCall],
+    /// The first install as written (`apk add`), for messages.
+    label: &'c str,
+    /// What an install leaves (`leaves`).
+    leaves: &'c str,
+}
+
 /// Inserts ` flag` right after the command name (a global option).
 pub(super) fn insert_global(
     ins: &Instruction,
@@ -341,49 +355,81 @@ impl CacheFacts<'_> {
             need.saving = pm.saving_for(code);
             return Some(need);
         }
+        let call = ManagerCall {
+            i,
+            script,
+            pm,
+            calls: &calls,
+            inst: &inst,
+            label: &label,
+            leaves,
+        };
         if let Some(flag) = cache_flag {
-            for c in &missing {
-                if let Some(e) =
-                    runedit::insert_flag(ins, &script.commands[c.command], c, &flag.add)
-                {
-                    need.edits.push(e);
-                }
-            }
-            need.what
-                .push(format!("`{label}` leaves {leaves}: add `{}`", flag.add));
-            if pm.drop_update {
-                if let Some(e) = self.drop_update(i, script, pm, &calls, &inst) {
-                    need.edits.push(e);
-                    need.what
-                        .push("remove the index update the install no longer needs".into());
-                }
-            }
-            need.saving = pm.saving_for(code);
+            self.add_cache_flag(&call, flag, &missing, &mut need);
             return Some(need);
         }
         let Some(cleanup) = &pm.cleanup else {
             return (!need.edits.is_empty()).then_some(need);
         };
-        let sudo = inst.iter().any(|c| c.sudo);
-        let cmd = cleanup_command(script, cleanup, &inst, sudo);
+        self.append_cleanup(&call, cleanup, &mut need);
+        Some(need)
+    }
+
+    /// The cache flag on every install that lacks it, and the index update
+    /// it makes unneeded dropped (`drop-update`).
+    fn add_cache_flag(
+        &self,
+        c: &ManagerCall,
+        flag: &FlagSpec,
+        missing: &[&PmCall],
+        need: &mut ManagerFix,
+    ) {
+        let ins = self.ins(c.i);
+        for call in missing {
+            if let Some(e) =
+                runedit::insert_flag(ins, &c.script.commands[call.command], call, &flag.add)
+            {
+                need.edits.push(e);
+            }
+        }
+        need.what.push(format!(
+            "`{}` leaves {}: add `{}`",
+            c.label, c.leaves, flag.add
+        ));
+        if c.pm.drop_update {
+            if let Some(e) = self.drop_update(c.i, c.script, c.pm, c.calls, c.inst) {
+                need.edits.push(e);
+                need.what
+                    .push("remove the index update the install no longer needs".into());
+            }
+        }
+        need.saving = c.pm.saving_for(self.meta.code);
+    }
+
+    /// The `cleanup` command appended after the last install (under `sudo`
+    /// when an install used it); refused when it removes files as a
+    /// non-root USER without sudo.
+    fn append_cleanup(&self, c: &ManagerCall, cleanup: &str, need: &mut ManagerFix) {
+        let sudo = c.inst.iter().any(|x| x.sudo);
+        let cmd = cleanup_command(c.script, cleanup, c.inst, sudo);
         if !sudo && cmd.contains("rm ") {
-            if let Some(u) = self.cx.model().user_at(i) {
+            if let Some(u) = self.cx.model().user_at(c.i) {
                 let why = format!(
-                    "`{label}` leaves {leaves}; not cleaned: the RUN runs as USER {u} without sudo"
+                    "`{}` leaves {}; not cleaned: the RUN runs as USER {u} without sudo",
+                    c.label, c.leaves
                 );
                 if need.edits.is_empty() {
                     need.refused = Some(why);
                 } else {
                     need.what.push(why);
                 }
-                return Some(need);
+                return;
             }
         }
         need.what
-            .push(format!("`{label}` leaves {leaves}: append `{cmd}`"));
+            .push(format!("`{}` leaves {}: append `{cmd}`", c.label, c.leaves));
         need.cleanup = Some(cmd);
-        need.saving = pm.saving_for(code);
-        Some(need)
+        need.saving = c.pm.saving_for(self.meta.code);
     }
 
     /// Step 2 of the recipe: the flags of this transform other than the
