@@ -168,5 +168,15 @@ mod tests {
         assert_eq!(names(Some("node")), ["npm"]);
         assert_eq!(names(Some("python")), ["pip", "uv"]);
         assert_eq!(names(None), ["npm", "pip", "uv"]);
+        // An ONBUILD RUN's calls too; asked twice, the same (memoised) calls.
+        let doc = Document::parse("FROM node\nONBUILD RUN yarn install\nCMD x\n").unwrap();
+        let model = Model::new(&doc);
+        let first = ecosystem_calls(&model, data, 1, Some("node"));
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].manager, "yarn");
+        assert_eq!(first[0].call.sub.as_deref(), Some("install"));
+        let again = ecosystem_calls(&model, data, 1, Some("node"));
+        assert_eq!(again[0].call.command, first[0].call.command);
+        assert!(ecosystem_calls(&model, data, 2, None).is_empty());
     }
 }
