@@ -347,15 +347,17 @@ pub fn run(
             };
             let caches = files::Rules::with_caches(&data);
             rules.caches = caches.caches;
-            let bases = (root_image(src), root_image(&outcome.fixed));
+            // Each Dockerfile parsed once, for every question asked of it.
+            let docs = Docs {
+                original: crate::syntax::Document::parse(src).ok(),
+                fixed: crate::syntax::Document::parse(&outcome.fixed).ok(),
+                applied: &outcome.applied,
+            };
             let r = behaviour(
                 runner,
-                &before.tag,
-                &after.tag,
+                (&before.tag, &after.tag),
                 &o.probe,
-                bases,
-                src,
-                &outcome.fixed,
+                &docs,
                 &mut rules,
                 tmp.path(),
                 progress,
@@ -399,16 +401,23 @@ pub fn run(
     })
 }
 
+/// The original and the fixed Dockerfile, parsed (`None`: it does not
+/// parse), and the fixes applied.
+struct Docs<'a> {
+    original: Option<crate::syntax::Document>,
+    fixed: Option<crate::syntax::Document>,
+    applied: &'a [&'static str],
+}
+
 /// The image the last stage of a Dockerfile is built on (through `FROM
 /// <stage>` chains, global ARG defaults substituted); `None` for
-/// `scratch` or text that does not parse.
-fn root_image(src: &str) -> Option<String> {
-    let doc = crate::syntax::Document::parse(src).ok()?;
+/// `scratch`.
+fn root_image(doc: &crate::syntax::Document) -> Option<String> {
     let mut st = doc.stages().last()?;
     while let Some(p) = doc.parent_stage(st) {
         st = p;
     }
-    let img = crate::transforms::images::resolved_image(&doc, st).text;
+    let img = crate::transforms::images::resolved_image(doc, st).text;
     (!img.eq_ignore_ascii_case("scratch")).then_some(img)
 }
 
@@ -429,11 +438,8 @@ fn next_workdir(cur: Option<String>, arg: &str) -> Option<String> {
 /// Where the COPY/ADD instructions of the original's last stage (and the
 /// stages it builds on) put files from the build context: absolute
 /// destinations, relative ones under a literal WORKDIR; never `/`.
-fn copy_destinations(src: &str) -> Vec<String> {
+fn copy_destinations(doc: &crate::syntax::Document) -> Vec<String> {
     use crate::syntax::Keyword;
-    let Ok(doc) = crate::syntax::Document::parse(src) else {
-        return Vec::new();
-    };
     let Some(mut st) = doc.stages().last() else {
         return Vec::new();
     };
@@ -484,24 +490,15 @@ fn copy_destinations(src: &str) -> Vec<String> {
 /// Whether the fix split a builder stage off (DS201): the fixed Dockerfile
 /// has more stages than the original. Only then are packages the fixed
 /// image lacks left in a builder; otherwise a transform dropped them.
-fn split_off_builder(original: &str, fixed: &str) -> bool {
-    match (
-        crate::syntax::Document::parse(original),
-        crate::syntax::Document::parse(fixed),
-    ) {
-        (Ok(o), Ok(f)) => f.stages().len() > o.stages().len(),
-        _ => false,
-    }
+fn split_off_builder(original: &crate::syntax::Document, fixed: &crate::syntax::Document) -> bool {
+    fixed.stages().len() > original.stages().len()
 }
 
-fn build_output_folders(original: &str, fixed: &str) -> Vec<String> {
+fn build_output_folders(
+    orig: &crate::syntax::Document,
+    fix: &crate::syntax::Document,
+) -> Vec<String> {
     use crate::syntax::Keyword;
-    let (Ok(orig), Ok(fix)) = (
-        crate::syntax::Document::parse(original),
-        crate::syntax::Document::parse(fixed),
-    ) else {
-        return Vec::new();
-    };
     let mut folders: Vec<String> = Vec::new();
     for st in orig.stages() {
         let mut workdir: Option<String> = None;
@@ -548,23 +545,23 @@ fn build_output_folders(original: &str, fixed: &str) -> Vec<String> {
     out
 }
 
-/// Runs and mounts both images: the probe's outcome in each and the file
-/// diff. `bases`: the images the original's and the fixed image's last
-/// stages are built on (when they differ, the original's base files are
-/// expected to be missing: they stay in the builder stage).
-#[allow(clippy::too_many_arguments)]
+/// Runs and mounts both images (`tags`: before, after): the probe's
+/// outcome in each and the file diff. When the original's and the fixed
+/// image's last stages are built on different images, the original's base
+/// files are expected to be missing: they stay in the builder stage.
 fn behaviour(
     runner: &Runner,
-    before: &str,
-    after: &str,
+    (before, after): (&str, &str),
     probe: &Probe,
-    bases: (Option<String>, Option<String>),
-    original: &str,
-    fixed: &str,
+    docs: &Docs,
     rules: &mut files::Rules,
     tmp: &Path,
     progress: &mut dyn Progress,
 ) -> Result<(probe::ProbeReport, files::FileDiff), Error> {
+    let bases = (
+        docs.original.as_ref().and_then(root_image),
+        docs.fixed.as_ref().and_then(root_image),
+    );
     let fail = |f: builder::Failure| Error::Builder {
         message: f.message,
         log_tail: f.log_tail,
@@ -600,8 +597,10 @@ fn behaviour(
                 Ok((installed, p)) => {
                     base_packages = installed;
                     rules.builder_base = Some((base.clone(), p));
-                    rules.build_inputs = copy_destinations(original);
-                    rules.build_outputs = build_output_folders(original, fixed);
+                    if let (Some(o), Some(f)) = (&docs.original, &docs.fixed) {
+                        rules.build_inputs = copy_destinations(o);
+                        rules.build_outputs = build_output_folders(o, f);
+                    }
                 }
                 Err(f) => progress.status(&format!(
                     "warning: cannot read the files of {base} ({}): its files are not told apart",
@@ -610,12 +609,22 @@ fn behaviour(
             }
         }
     }
-    if split_off_builder(original, fixed) {
-        let after_packages = files::dpkg_installed(&ra, &ta);
-        rules.builder_packages =
-            files::builder_packages(&rb, &tb, after_packages.as_ref(), base_packages.as_ref());
-        rules.dpkg_excluded = files::dpkg_excluded(&rb, &tb, &ra, &ta, after_packages.as_ref());
+    let after_packages = files::dpkg_installed(&ra, &ta);
+    let split = match (&docs.original, &docs.fixed) {
+        (Some(o), Some(f)) => split_off_builder(o, f),
+        _ => false,
+    };
+    // The packages the original installed and the fixed image does not:
+    // left in the builder stage of a split, or (one stage) no longer
+    // pulled in as recommends once DS003 added --no-install-recommends.
+    let gone = || files::builder_packages(&rb, &tb, after_packages.as_ref(), base_packages.as_ref());
+    if split {
+        rules.builder_packages = gone();
+    } else if docs.applied.contains(&"DS003") {
+        rules.not_installed = gone();
     }
+    rules.dpkg_excluded = files::dpkg_excluded(&rb, &tb, &ra, &ta, after_packages.as_ref());
+    rules.unpacked_only = files::unpacked_only(&rb, &tb, &files::dpkg_status_d(&ra, &ta));
     let diff = files::diff(&tb, &ta, &rb, &ra, rules);
     let (ib, ia) = (
         runner.image_command(before).map_err(fail)?,
@@ -823,6 +832,10 @@ fn run_body(s: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
+    fn doc(src: &str) -> crate::syntax::Document {
+        crate::syntax::Document::parse(src).unwrap()
+    }
+
     pub(crate) fn image(
         size: u64,
         compressed: Option<u64>,
@@ -897,18 +910,18 @@ mod tests {
         let src = "FROM golang AS b\nCOPY x /x\nFROM b\nWORKDIR /src\n\
                    COPY go.mod main.go ./\nCOPY --from=b /x /y\nCOPY . /\n\
                    WORKDIR sub\nCOPY a.txt data/\nCOPY a $D\n";
-        assert_eq!(copy_destinations(src), ["/x", "/src", "/src/sub/data"]);
+        assert_eq!(copy_destinations(&doc(src)), ["/x", "/src", "/src/sub/data"]);
         assert_eq!(
-            copy_destinations("FROM a\nCOPY . .\n"),
+            copy_destinations(&doc("FROM a\nCOPY . .\n")),
             Vec::<String>::new()
         );
         assert_eq!(
-            root_image("FROM golang:1.21 AS b\nFROM b\n").as_deref(),
+            root_image(&doc("FROM golang:1.21 AS b\nFROM b\n")).as_deref(),
             Some("golang:1.21")
         );
-        assert_eq!(root_image("ARG V=3\nFROM scratch\n"), None);
+        assert_eq!(root_image(&doc("ARG V=3\nFROM scratch\n")), None);
         assert_eq!(
-            root_image("ARG V=3\nFROM python:$V\n").as_deref(),
+            root_image(&doc("ARG V=3\nFROM python:$V\n")).as_deref(),
             Some("python:3")
         );
     }
@@ -921,12 +934,13 @@ mod tests {
         let fixed = "FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY src ./src\n\
                      RUN javac -d out x.java\n\nFROM eclipse-temurin:21-jre AS runtime\n\
                      COPY --from=build /app/app.jar /app/app.jar\n";
+        let (orig, fixed) = (&doc(orig), &doc(fixed));
         assert_eq!(build_output_folders(orig, fixed), ["/app"]);
         // Nothing copied from the build folder: nothing is a build output.
         let other = "FROM a AS build\nFROM b\nCOPY --from=build /opt/x /opt/x\nCOPY y /app/y\n";
-        assert!(build_output_folders(orig, other).is_empty());
+        assert!(build_output_folders(orig, &doc(other)).is_empty());
         // A WORKDIR no RUN ran in is no build folder.
-        assert!(build_output_folders("FROM a\nWORKDIR /app\nCOPY x .\n", fixed).is_empty());
+        assert!(build_output_folders(&doc("FROM a\nWORKDIR /app\nCOPY x .\n"), fixed).is_empty());
     }
 
     #[test]
@@ -934,9 +948,10 @@ mod tests {
         let orig = "FROM debian:bookworm\nRUN apt-get install -y gcc\n";
         let split = "FROM debian:bookworm AS build\nRUN apt-get install -y gcc\n\n\
                      FROM debian:bookworm\nCOPY --from=build /a /a\n";
-        assert!(split_off_builder(orig, split));
+        let orig = &doc(orig);
+        assert!(split_off_builder(orig, &doc(split)));
         let same = "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends gcc\n";
-        assert!(!split_off_builder(orig, same));
+        assert!(!split_off_builder(orig, &doc(same)));
     }
 
     #[test]
