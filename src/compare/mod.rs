@@ -455,10 +455,28 @@ fn copy_destinations(doc: &crate::syntax::Document) -> Vec<String> {
             match i.keyword {
                 Keyword::Workdir => workdir = next_workdir(workdir, i.args_text()),
                 Keyword::Copy | Keyword::Add if i.flag("from").is_none() => {
-                    let Some((_, dst)) = i.copy_parts() else {
+                    let Some((srcs, dst)) = i.copy_parts() else {
                         continue;
                     };
                     if dst.contains('$') {
+                        continue;
+                    }
+                    // Into `/` (no WORKDIR yet): the files themselves, by
+                    // name (`COPY requirements.txt .` → `/requirements.txt`),
+                    // never the whole root.
+                    if workdir.is_none() && matches!(dst, "." | "./" | "/") {
+                        for s in srcs {
+                            let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+                            if !name.is_empty()
+                                && name != "."
+                                && name != ".."
+                                && !s.ends_with('/')
+                                && !s.contains(['$', '*', '?', '['])
+                                && !out.contains(&format!("/{name}"))
+                            {
+                                out.push(format!("/{name}"));
+                            }
+                        }
                         continue;
                     }
                     let abs = if dst.starts_with('/') {
@@ -601,6 +619,7 @@ fn behaviour(
                         rules.build_inputs = copy_destinations(o);
                         rules.build_outputs = build_output_folders(o, f);
                     }
+                    rules.pip_packages = files::pip_packages(&rb, &tb, &ta);
                 }
                 Err(f) => progress.status(&format!(
                     "warning: cannot read the files of {base} ({}): its files are not told apart",
@@ -911,6 +930,11 @@ mod tests {
                    COPY go.mod main.go ./\nCOPY --from=b /x /y\nCOPY . /\n\
                    WORKDIR sub\nCOPY a.txt data/\nCOPY a $D\n";
         assert_eq!(copy_destinations(&doc(src)), ["/x", "/src", "/src/sub/data"]);
+        // Into `/` before any WORKDIR: the file, not the root.
+        assert_eq!(
+            copy_destinations(&doc("FROM a\nCOPY requirements.txt .\nCOPY src/ .\nCOPY . /\n")),
+            ["/requirements.txt"]
+        );
         assert_eq!(
             copy_destinations(&doc("FROM a\nCOPY . .\n")),
             Vec::<String>::new()

@@ -416,3 +416,48 @@ pub fn unpacked_only(
     }
     out
 }
+
+/// Python packages of the original (pip's `*.dist-info/RECORD` under a
+/// `site-packages` or `dist-packages` folder) that the fixed image has
+/// nowhere (no `.dist-info` folder of that name): the paths each RECORD
+/// lists (its console scripts in `bin` too), by distribution.
+pub fn pip_packages(root_before: &Path, before: &Tree, after: &Tree) -> HashMap<String, String> {
+    let in_after: HashSet<&str> = after
+        .keys()
+        .filter(|p| p.ends_with(".dist-info"))
+        .filter_map(|p| p.rsplit('/').next())
+        .collect();
+    let mut out = HashMap::new();
+    for p in before.keys() {
+        let Some(dist) = p.strip_suffix("/RECORD") else {
+            continue;
+        };
+        let Some((site, name)) = dist.rsplit_once('/') else {
+            continue;
+        };
+        if !name.ends_with(".dist-info")
+            || !(site.ends_with("/site-packages") || site.ends_with("/dist-packages"))
+            || in_after.contains(name)
+        {
+            continue;
+        }
+        let Some(text) = image_file(root_before, before, p) else {
+            continue;
+        };
+        let pkg = name.trim_end_matches(".dist-info").to_string();
+        out.insert(dist.to_string(), pkg.clone());
+        for line in text.lines() {
+            // `path,hash,size`; a path with a comma is quoted.
+            let rel = line.split(',').next().unwrap_or("").trim_matches('"');
+            if rel.is_empty() {
+                continue;
+            }
+            let path = crate::fsutil::image_path(&format!("{site}/{rel}"));
+            let path = resolve_folders(before, &path).unwrap_or(path);
+            if before.contains_key(&path) {
+                out.entry(path).or_insert_with(|| pkg.clone());
+            }
+        }
+    }
+    out
+}

@@ -23,7 +23,8 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use dpkg::{
-    builder_packages, dpkg_excluded, dpkg_installed, dpkg_status_d, maintainer_output, unpacked_only,
+    builder_packages, dpkg_excluded, dpkg_installed, dpkg_status_d, maintainer_output, pip_packages,
+    unpacked_only,
 };
 use links::{counterpart, folder_links};
 pub use rules::{Reason, Rules};

@@ -36,6 +36,15 @@ pub enum Reason {
     /// (distroless: unpacked without dpkg): its dpkg `info` files, docs
     /// and man pages, and what its maintainer scripts made in the original.
     UnpackedOnly,
+    /// Python packages pip installed in what is now the builder stage,
+    /// when the fixed image copies only a built artifact from it
+    /// (PyInstaller's one-file binary bundles what it imports): listed by
+    /// their `*.dist-info/RECORD`.
+    PipPackages,
+    /// `cargo install`'s record of what it installed (`$CARGO_HOME/
+    /// .crates.toml`, `.crates2.json`), left in the builder stage with
+    /// cargo; the binary it installed is copied.
+    CargoInstallRecord,
     /// An empty `/etc/hosts`, `/etc/resolv.conf` or `/etc/hostname`: the
     /// mount points a builder leaves in a layer a RUN made; the runtime
     /// mounts its own over them.
@@ -80,6 +89,12 @@ impl Reason {
             Reason::UnpackedOnly => "dpkg records, docs and maintainer-script output of \
                 packages the fixed image unpacks without dpkg (status.d, distroless)"
                 .into(),
+            Reason::PipPackages => {
+                "pip packages left in the builder, whose artifact alone the runtime copies".into()
+            }
+            Reason::CargoInstallRecord => {
+                "cargo install's record (.crates.toml, .crates2.json), left in the builder".into()
+            }
             Reason::RunMountPoint => {
                 "empty mount points a RUN leaves (/etc/hosts, /etc/resolv.conf, /etc/hostname)"
                     .into()
@@ -107,6 +122,8 @@ impl Reason {
             Reason::BuilderPackages => "builder-packages".into(),
             Reason::NotInstalled => "not-installed".into(),
             Reason::UnpackedOnly => "unpacked-only".into(),
+            Reason::PipPackages => "pip-packages".into(),
+            Reason::CargoInstallRecord => "cargo-install-record".into(),
             Reason::RunMountPoint => "run-mount-point".into(),
             Reason::LdconfigCache => "ldconfig-cache".into(),
             Reason::DpkgExcluded => "dpkg-excluded".into(),
@@ -145,6 +162,9 @@ pub struct Rules {
     /// Paths of the original owned by packages the fixed image does not
     /// install (no split, DS003 applied), with their package.
     pub not_installed: HashMap<String, String>,
+    /// With `builder_base` and `build_outputs`: paths of pip packages the
+    /// fixed image lacks ([`super::dpkg::pip_packages`]).
+    pub pip_packages: HashMap<String, String>,
     /// Paths of packages the fixed image unpacks without dpkg that such an
     /// image lacks by design ([`super::dpkg::unpacked_only`]).
     pub unpacked_only: HashMap<String, String>,
@@ -203,6 +223,7 @@ impl Rules {
             Reason::BuilderPackages => self.builder_packages.get(path),
             Reason::NotInstalled => self.not_installed.get(path),
             Reason::UnpackedOnly => self.unpacked_only.get(path),
+            Reason::PipPackages => self.pip_packages.get(path),
             _ => None,
         }
         .map(String::as_str)
@@ -234,6 +255,13 @@ impl Rules {
             }
             if let Some(d) = self.build_outputs.iter().find(|d| under(path, d)) {
                 return Some(Reason::BuildOutput(d.clone()));
+            }
+            if !self.build_outputs.is_empty() && self.pip_packages.contains_key(path) {
+                return Some(Reason::PipPackages);
+            }
+            let name = path.rsplit('/').next().unwrap_or("");
+            if name == ".crates.toml" || name == ".crates2.json" {
+                return Some(Reason::CargoInstallRecord);
             }
         }
         if self.builder_packages.contains_key(path) {
