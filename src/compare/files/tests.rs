@@ -389,3 +389,342 @@ fn packages_left_in_the_builder_are_expected() {
     assert!(!owner.contains_key("/usr/bin/gcc-12"));
     assert!(owner.contains_key("/usr/share/doc/build-essential/copyright"));
 }
+
+
+/// The paths of a diff's unexpected missing entries.
+fn unexpected(d: &FileDiff) -> Vec<&str> {
+    d.unexpected_missing.iter().map(|c| c.path.as_str()).collect()
+}
+
+/// The group whose reason starts with `start`.
+fn group<'d>(d: &'d FileDiff, start: &str) -> &'d Group {
+    d.expected
+        .iter()
+        .find(|g| g.reason.starts_with(start))
+        .unwrap_or_else(|| panic!("no group {start:?}: {d:#?}"))
+}
+
+/// An original that installed `python3` and, as a recommend,
+/// `ca-certificates` (whose postinst, trigger and update-ca-certificates
+/// made files no `.list` names), plus a file of the app.
+fn original_with_recommends(root: &Path) -> Tree {
+    tree(
+        root,
+        &[
+            (
+                "var/lib/dpkg/status",
+                "Package: python3\nStatus: install ok installed\n\n\
+                 Package: ca-certificates\nStatus: install ok installed\n",
+            ),
+            ("var/lib/dpkg/info/python3.list", "/.\n/usr/bin/python3\n"),
+            (
+                "var/lib/dpkg/info/ca-certificates.list",
+                "/.\n/usr/sbin/update-ca-certificates\n/usr/share/ca-certificates\n\
+                 /usr/share/ca-certificates/mozilla\n/usr/share/ca-certificates/mozilla/A.crt\n",
+            ),
+            (
+                "var/lib/dpkg/info/ca-certificates.postinst",
+                "#!/bin/sh\nCONF=/etc/ca-certificates.conf\nif [ ! -e \"$CONF\" ]; then :; fi\n\
+                 update-ca-certificates\n",
+            ),
+            (
+                "var/lib/dpkg/info/ca-certificates.triggers",
+                "interest-noawait update-ca-certificates\n",
+            ),
+            ("var/lib/dpkg/triggers/update-ca-certificates", "ca\n"),
+            ("var/lib/dpkg/triggers/File", "x\n"),
+            ("usr/bin/python3", "py"),
+            ("usr/sbin/update-ca-certificates", "sh"),
+            ("usr/share/ca-certificates/mozilla/A.crt", "cert"),
+            ("etc/ca-certificates.conf", "mozilla/A.crt\n"),
+            ("etc/ssl/certs/ca-certificates.crt", "bundle"),
+            ("etc/app.conf", "mine"),
+        ],
+    );
+    let certs = root.join("etc/ssl/certs");
+    std::os::unix::fs::symlink("/usr/share/ca-certificates/mozilla/A.crt", certs.join("A.pem"))
+        .unwrap();
+    std::os::unix::fs::symlink("A.pem", certs.join("0123abcd.0")).unwrap();
+    walk(root).unwrap()
+}
+
+#[test]
+fn packages_the_fix_stopped_installing_are_their_own_group() {
+    let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let before = original_with_recommends(b.path());
+    // The fixed image: python3 only, and the app's file gone too.
+    let after = tree(
+        a.path(),
+        &[
+            (
+                "var/lib/dpkg/status",
+                "Package: python3\nStatus: install ok installed\n",
+            ),
+            ("var/lib/dpkg/info/python3.list", "/.\n/usr/bin/python3\n"),
+            ("usr/bin/python3", "py"),
+            ("var/lib/dpkg/triggers/File", "x\n"),
+            ("etc/ssl/.keep", ""),
+            ("usr/share/.keep", ""),
+            ("usr/sbin/.keep", ""),
+        ],
+    );
+    let installed = dpkg_installed(a.path(), &after);
+    let rules = Rules {
+        not_installed: builder_packages(b.path(), &before, installed.as_ref(), None),
+        ..Rules::default()
+    };
+    let d = diff(&before, &after, b.path(), a.path(), &rules);
+    let g = group(&d, "packages the fix stopped installing");
+    assert_eq!(g.packages, ["ca-certificates"]);
+    assert!(g.reason.ends_with(": ca-certificates (1 packages)"), "{}", g.reason);
+    let paths: Vec<&str> = g.entries.iter().map(|c| c.path.as_str()).collect();
+    for p in [
+        // listed
+        "/usr/sbin/update-ca-certificates",
+        "/var/lib/dpkg/info/ca-certificates.list",
+        // named in its postinst, its trigger, update-ca-certificates' bundle
+        "/etc/ca-certificates.conf",
+        "/var/lib/dpkg/triggers/update-ca-certificates",
+        "/etc/ssl/certs/ca-certificates.crt",
+        // links into its files, and a link to such a link
+        "/etc/ssl/certs/A.pem",
+        "/etc/ssl/certs/0123abcd.0",
+    ] {
+        assert!(
+            paths.iter().any(|q| p == *q || p.starts_with(&format!("{q}/"))),
+            "{p} not in {paths:?}"
+        );
+    }
+    // The app's own file is a real loss, and so is the file of a package
+    // the fixed image still installs.
+    assert_eq!(unexpected(&d), ["/etc/app.conf"]);
+    fs::remove_file(a.path().join("usr/bin/python3")).unwrap();
+    let after = walk(a.path()).unwrap();
+    let d = diff(&before, &after, b.path(), a.path(), &rules);
+    assert_eq!(unexpected(&d), ["/etc/app.conf", "/usr/bin/python3"]);
+    // Without the group (no DS003, say) nothing of ca-certificates is
+    // expected.
+    let d = diff(&before, &after, b.path(), a.path(), &Rules::default());
+    assert!(unexpected(&d).contains(&"/usr/sbin/update-ca-certificates"));
+}
+
+#[test]
+fn packages_left_in_the_builder_take_their_maintainer_script_output() {
+    let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    tree(
+        b.path(),
+        &[
+            (
+                "var/lib/dpkg/status",
+                "Package: fontconfig-config\nStatus: install ok installed\n\n\
+                 Package: gpg-agent\nStatus: install ok installed\n\n\
+                 Package: netbase\nStatus: install ok installed\n",
+            ),
+            (
+                "var/lib/dpkg/info/fontconfig-config.list",
+                "/.\n/usr/share/fontconfig/conf.avail/10-hinting-slight.conf\n",
+            ),
+            (
+                "var/lib/dpkg/info/fontconfig-config.postinst",
+                "mkdir -p /usr/local/share/fonts\n",
+            ),
+            ("var/lib/dpkg/info/netbase.list", "/.\n/etc/protocols\n"),
+            ("var/lib/dpkg/info/netbase.postinst", "create /etc/networks\n"),
+            ("var/lib/dpkg/info/gpg-agent.list", "/.\n/usr/lib/systemd/user/gpg-agent.socket\n"),
+            ("usr/share/fontconfig/conf.avail/10-hinting-slight.conf", "c"),
+            ("etc/protocols", "p"),
+            ("etc/networks", "n"),
+            ("usr/lib/systemd/user/gpg-agent.socket", "s"),
+            (
+                "var/lib/systemd/deb-systemd-user-helper-enabled/gpg-agent.socket.dsh-also",
+                "/etc/systemd/user/sockets.target.wants/gpg-agent.socket\n",
+            ),
+            (
+                "var/lib/systemd/deb-systemd-user-helper-enabled/sockets.target.wants/gpg-agent.socket",
+                "",
+            ),
+            ("etc/fonts/conf.d/.keep", ""),
+            ("etc/systemd/user/sockets.target.wants/.keep", ""),
+            ("etc/fonts/conf.d/99-mine.conf", "mine"),
+        ],
+    );
+    fs::create_dir_all(b.path().join("usr/local/share/fonts")).unwrap();
+    // Merged /usr: the unit link goes through /lib.
+    std::os::unix::fs::symlink("usr/lib", b.path().join("lib")).unwrap();
+    std::os::unix::fs::symlink(
+        "/usr/share/fontconfig/conf.avail/10-hinting-slight.conf",
+        b.path().join("etc/fonts/conf.d/10-hinting-slight.conf"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        "/lib/systemd/user/gpg-agent.socket",
+        b.path().join("etc/systemd/user/sockets.target.wants/gpg-agent.socket"),
+    )
+    .unwrap();
+    let before = walk(b.path()).unwrap();
+    let after = tree(
+        a.path(),
+        &[
+            ("var/lib/dpkg/status", ""),
+            ("etc/fonts/conf.d/.keep", ""),
+            ("etc/systemd/user/sockets.target.wants/.keep", ""),
+            ("usr/local/share/.keep", ""),
+            ("usr/lib/.keep", ""),
+        ],
+    );
+    std::os::unix::fs::symlink("usr/lib", a.path().join("lib")).unwrap();
+    let after = walk(a.path()).unwrap();
+    let installed = dpkg_installed(a.path(), &after);
+    let rules = Rules {
+        builder_packages: builder_packages(b.path(), &before, installed.as_ref(), None),
+        ..Rules::default()
+    };
+    let d = diff(&before, &after, b.path(), a.path(), &rules);
+    let g = group(&d, "build-tool packages left in the builder");
+    assert_eq!(g.packages, ["fontconfig-config", "gpg-agent", "netbase"]);
+    let paths: Vec<&str> = g.entries.iter().map(|c| c.path.as_str()).collect();
+    for p in [
+        "/etc/fonts/conf.d/10-hinting-slight.conf",
+        "/etc/networks",
+        "/usr/local/share/fonts",
+        "/etc/systemd/user/sockets.target.wants/gpg-agent.socket",
+        "/var/lib/systemd/deb-systemd-user-helper-enabled/gpg-agent.socket.dsh-also",
+        "/var/lib/systemd/deb-systemd-user-helper-enabled/sockets.target.wants/gpg-agent.socket",
+    ] {
+        assert!(
+            paths.iter().any(|q| p == *q || p.starts_with(&format!("{q}/"))),
+            "{p} not in {paths:?}"
+        );
+    }
+    // A file of the user's in a folder of the packages is no output of
+    // theirs.
+    assert_eq!(unexpected(&d), ["/etc/fonts/conf.d/99-mine.conf"]);
+}
+
+#[test]
+fn distroless_packages_lack_dpkg_records_and_docs_by_design() {
+    let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let before = tree(
+        b.path(),
+        &[
+            (
+                "var/lib/dpkg/status",
+                "Package: libgomp1\nStatus: install ok installed\n",
+            ),
+            (
+                "var/lib/dpkg/info/libgomp1:amd64.list",
+                "/.\n/usr/lib/libgomp.so.1\n/usr/share/doc/libgomp1/changelog.gz\n",
+            ),
+            ("var/lib/dpkg/info/libgomp1:amd64.md5sums", "x  usr/lib/libgomp.so.1\n"),
+            ("var/lib/dpkg/info/libgomp1:amd64.shlibs", "libgomp 1\n"),
+            ("usr/lib/libgomp.so.1", "gomp"),
+            ("usr/share/doc/libgomp1/changelog.gz", "log"),
+        ],
+    );
+    // distroless: one stanza in status.d, the library, no info files.
+    let after = tree(
+        a.path(),
+        &[
+            ("var/lib/dpkg/status.d/libgomp1", "Package: libgomp1\nVersion: 12\n"),
+            ("usr/lib/libgomp.so.1", "gomp"),
+        ],
+    );
+    let unpacked = dpkg_status_d(a.path(), &after);
+    assert_eq!(unpacked.iter().collect::<Vec<_>>(), ["libgomp1"]);
+    let rules = Rules {
+        unpacked_only: unpacked_only(b.path(), &before, &unpacked),
+        // dpkg's status file came with the original's base image.
+        builder_base: Some((
+            "debian:bookworm".into(),
+            ["/var/lib/dpkg/status".to_string()].into(),
+        )),
+        ..Rules::default()
+    };
+    let d = diff(&before, &after, b.path(), a.path(), &rules);
+    let g = group(&d, "dpkg records, docs and maintainer-script output");
+    assert_eq!(g.packages, ["libgomp1"]);
+    assert_eq!(g.files, 4, "{g:#?}");
+    assert!(unexpected(&d).is_empty(), "{:?}", unexpected(&d));
+    // The library itself must still be there.
+    fs::remove_file(a.path().join("usr/lib/libgomp.so.1")).unwrap();
+    let after = walk(a.path()).unwrap();
+    let d = diff(&before, &after, b.path(), a.path(), &rules);
+    assert_eq!(unexpected(&d), ["/usr/lib/libgomp.so.1"]);
+}
+
+#[test]
+fn run_mount_points_and_ldconfig_cache() {
+    let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let before = tree(
+        b.path(),
+        &[
+            ("etc/hosts", ""),
+            ("etc/resolv.conf", "nameserver 10.0.0.1\n"),
+            ("var/cache/ldconfig/aux-cache", "cache"),
+            ("var/cache/ldconfig/other", "x"),
+        ],
+    );
+    let after = tree(a.path(), &[("etc/.keep", ""), ("var/cache/ldconfig/.keep", "")]);
+    let d = diff(&before, &after, b.path(), a.path(), &Rules::default());
+    assert_eq!(group(&d, "empty mount points a RUN leaves").files, 1);
+    assert_eq!(group(&d, "ldconfig's scan cache").files, 1);
+    // A resolv.conf with content is the user's: a real loss.
+    assert_eq!(unexpected(&d), ["/etc/resolv.conf", "/var/cache/ldconfig/other"]);
+}
+
+#[test]
+fn pip_packages_and_cargo_records_left_with_the_builder() {
+    let (b, a) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let site = "usr/local/lib/python3.11/site-packages";
+    let before = tree(
+        b.path(),
+        &[
+            (
+                &format!("{site}/pyinstaller-6.0.dist-info/RECORD"),
+                "PyInstaller/__init__.py,sha256=x,4\n\
+                 pyinstaller-6.0.dist-info/RECORD,,\n../../../bin/pyinstaller,sha256=y,3\n",
+            ),
+            (&format!("{site}/PyInstaller/__init__.py"), "init"),
+            (&format!("{site}/mine.py"), "mine"),
+            ("usr/local/bin/pyinstaller", "bin"),
+            ("usr/local/cargo/.crates.toml", "[v1]\n"),
+            ("usr/local/cargo/.crates2.json", "{}"),
+            ("usr/local/cargo/config.toml", "[net]\n"),
+        ],
+    );
+    let after = tree(
+        a.path(),
+        &[
+            ("app/dist/app", "binary"),
+            (&format!("{site}/.keep"), ""),
+            ("usr/local/bin/.keep", ""),
+            ("usr/local/cargo/.keep", ""),
+        ],
+    );
+    let pip = pip_packages(b.path(), &before, &after);
+    assert_eq!(
+        pip.get("/usr/local/bin/pyinstaller").map(String::as_str),
+        Some("pyinstaller-6.0")
+    );
+    let mut rules = Rules {
+        builder_base: Some(("python:3.11".into(), HashSet::new())),
+        pip_packages: pip,
+        build_outputs: vec!["/app".into()],
+        ..Rules::default()
+    };
+    let d = diff(&before, &after, b.path(), a.path(), &rules);
+    assert_eq!(group(&d, "pip packages left in the builder").files, 3);
+    assert_eq!(group(&d, "cargo install's record").files, 2);
+    let missing = unexpected(&d);
+    assert!(missing.contains(&"/usr/local/lib/python3.11/site-packages/mine.py"), "{missing:?}");
+    assert!(missing.contains(&"/usr/local/cargo/config.toml"), "{missing:?}");
+    // A runtime that copies more than an artifact (no build folder): the
+    // pip packages are no builder leftovers.
+    rules.build_outputs.clear();
+    let d = diff(&before, &after, b.path(), a.path(), &rules);
+    assert!(unexpected(&d).contains(&"/usr/local/bin/pyinstaller"));
+    // Not a split at all: cargo's record is a loss too.
+    rules.builder_base = None;
+    let d = diff(&before, &after, b.path(), a.path(), &rules);
+    assert!(unexpected(&d).iter().any(|p| p.starts_with("/usr/local/cargo")));
+}
