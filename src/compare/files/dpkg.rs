@@ -165,7 +165,11 @@ pub fn builder_packages(
 /// The paths of the packages `is_pkg` picks, by package: each one's
 /// `/var/lib/dpkg/info` files, the paths of its `.list` (through folder
 /// links) that no other package lists, and its update-alternatives links.
-fn package_paths(root_before: &Path, before: &Tree, left: &dyn Fn(&str) -> bool) -> HashMap<String, String> {
+fn package_paths(
+    root_before: &Path,
+    before: &Tree,
+    left: &dyn Fn(&str) -> bool,
+) -> HashMap<String, String> {
     let mut owner = HashMap::new();
     let info = "/var/lib/dpkg/info/";
     let mut kept: HashSet<String> = HashSet::new();
@@ -289,20 +293,30 @@ pub fn maintainer_output(
             .find(|p| {
                 let rest = &p[info.len() + pkg.len()..];
                 rest == format!(".{ext}")
-                    || (rest.starts_with(':') && rest.ends_with(&format!(".{ext}")) && !rest.contains('/'))
+                    || (rest.starts_with(':')
+                        && rest.ends_with(&format!(".{ext}"))
+                        && !rest.contains('/'))
             })
             .map(str::to_string)
     };
     for pkg in &pkgs {
-        if let Some(text) = info_file(pkg, "postinst").and_then(|f| image_file(root_before, before, &f)) {
+        if let Some(text) =
+            info_file(pkg, "postinst").and_then(|f| image_file(root_before, before, &f))
+        {
             for w in text.split(|c: char| c.is_whitespace() || "\"'`;=()<>|&".contains(c)) {
                 let w = w.trim_end_matches(['/', ',', '.']);
-                if w.len() > 1 && w.starts_with('/') && before.contains_key(w) && !owner.contains_key(w) {
+                if w.len() > 1
+                    && w.starts_with('/')
+                    && before.contains_key(w)
+                    && !owner.contains_key(w)
+                {
                     out.entry(w.to_string()).or_insert_with(|| pkg.to_string());
                 }
             }
         }
-        if let Some(text) = info_file(pkg, "triggers").and_then(|f| image_file(root_before, before, &f)) {
+        if let Some(text) =
+            info_file(pkg, "triggers").and_then(|f| image_file(root_before, before, &f))
+        {
             for line in text.lines() {
                 let mut w = line.split_whitespace();
                 if w.next().is_some_and(|k| k.starts_with("interest")) {
@@ -348,7 +362,9 @@ pub fn maintainer_output(
     for _ in 0..8 {
         let mut more = Vec::new();
         for (p, e) in before {
-            let Some(t) = e.target.as_deref() else { continue };
+            let Some(t) = e.target.as_deref() else {
+                continue;
+            };
             if owner.contains_key(p) || out.contains_key(p) {
                 continue;
             }
@@ -460,4 +476,20 @@ pub fn pip_packages(root_before: &Path, before: &Tree, after: &Tree) -> HashMap<
         }
     }
     out
+}
+
+/// Whether an image has a Python interpreter (`python3*` or `python` in
+/// `/usr/bin`, `/usr/local/bin` or `/bin`, a file or a link).
+pub fn has_python(tree: &Tree) -> bool {
+    ["/usr/bin/", "/usr/local/bin/", "/bin/"].iter().any(|d| {
+        tree.range(d.to_string()..)
+            .take_while(|(p, _)| p.starts_with(d))
+            .any(|(p, e)| {
+                let name = &p[d.len()..];
+                e.kind != EntryKind::Dir
+                    && !name.contains('/')
+                    && (name == "python" || name.starts_with("python3"))
+                    && !name.ends_with("-config")
+            })
+    })
 }

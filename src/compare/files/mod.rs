@@ -23,8 +23,8 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use dpkg::{
-    builder_packages, dpkg_excluded, dpkg_installed, dpkg_status_d, maintainer_output, pip_packages,
-    unpacked_only,
+    builder_packages, dpkg_excluded, dpkg_installed, dpkg_status_d, has_python, maintainer_output,
+    pip_packages, unpacked_only,
 };
 use links::{counterpart, folder_links};
 pub use rules::{Reason, Rules};
@@ -243,7 +243,6 @@ fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
     }
     Ok(n)
 }
-
 
 /// Compares the original's tree (`before`, mounted at `root_before`) with
 /// the fixed image's, and sorts the differences with `rules`.

@@ -37,8 +37,8 @@ pub enum Reason {
     /// and man pages, and what its maintainer scripts made in the original.
     UnpackedOnly,
     /// Python packages pip installed in what is now the builder stage,
-    /// when the fixed image copies only a built artifact from it
-    /// (PyInstaller's one-file binary bundles what it imports): listed by
+    /// when the fixed image has no Python that could import them (a
+    /// PyInstaller one-file binary bundles what it imports): listed by
     /// their `*.dist-info/RECORD`.
     PipPackages,
     /// `cargo install`'s record of what it installed (`$CARGO_HOME/
@@ -90,7 +90,8 @@ impl Reason {
                 packages the fixed image unpacks without dpkg (status.d, distroless)"
                 .into(),
             Reason::PipPackages => {
-                "pip packages left in the builder, whose artifact alone the runtime copies".into()
+                "pip packages left in the builder; the fixed image has no Python to import them"
+                    .into()
             }
             Reason::CargoInstallRecord => {
                 "cargo install's record (.crates.toml, .crates2.json), left in the builder".into()
@@ -162,8 +163,8 @@ pub struct Rules {
     /// Paths of the original owned by packages the fixed image does not
     /// install (no split, DS003 applied), with their package.
     pub not_installed: HashMap<String, String>,
-    /// With `builder_base` and `build_outputs`: paths of pip packages the
-    /// fixed image lacks ([`super::dpkg::pip_packages`]).
+    /// With `builder_base`, when the fixed image has no Python: paths of
+    /// pip packages it lacks ([`super::dpkg::pip_packages`]).
     pub pip_packages: HashMap<String, String>,
     /// Paths of packages the fixed image unpacks without dpkg that such an
     /// image lacks by design ([`super::dpkg::unpacked_only`]).
@@ -256,7 +257,7 @@ impl Rules {
             if let Some(d) = self.build_outputs.iter().find(|d| under(path, d)) {
                 return Some(Reason::BuildOutput(d.clone()));
             }
-            if !self.build_outputs.is_empty() && self.pip_packages.contains_key(path) {
+            if self.pip_packages.contains_key(path) {
                 return Some(Reason::PipPackages);
             }
             let name = path.rsplit('/').next().unwrap_or("");

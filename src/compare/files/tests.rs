@@ -208,8 +208,7 @@ fn files_moved_into_a_venv_are_expected() {
     assert!(d.expected.iter().any(|g| g.reason.starts_with("moved")));
 }
 
-const STATUS_BEFORE: &str =
-    "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n\n\
+const STATUS_BEFORE: &str = "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n\n\
     Package: gcc-12\nStatus: install ok installed\n\n\
     Package: build-essential\nStatus: install ok installed\n\n\
     Package: procps\nStatus: install ok installed\n\n\
@@ -222,7 +221,10 @@ fn dpkg_original(root: &Path) -> Tree {
         root,
         &[
             ("var/lib/dpkg/status", STATUS_BEFORE),
-            ("var/lib/dpkg/info/libc6:amd64.list", "/.\n/usr\n/usr/lib\n/usr/lib/libc.so.6\n"),
+            (
+                "var/lib/dpkg/info/libc6:amd64.list",
+                "/.\n/usr\n/usr/lib\n/usr/lib/libc.so.6\n",
+            ),
             (
                 "var/lib/dpkg/info/gcc-12.list",
                 "/.\n/usr\n/usr/bin\n/usr/bin/gcc-12\n/usr/lib\n/usr/lib/gcc\n/usr/lib/gcc/cc1\n",
@@ -232,7 +234,10 @@ fn dpkg_original(root: &Path) -> Tree {
                 "var/lib/dpkg/info/build-essential.list",
                 "/.\n/usr/share/doc/build-essential/copyright\n",
             ),
-            ("var/lib/dpkg/info/procps.list", "/.\n/bin/ps\n/usr/share/doc/procps/copyright\n"),
+            (
+                "var/lib/dpkg/info/procps.list",
+                "/.\n/bin/ps\n/usr/share/doc/procps/copyright\n",
+            ),
             ("usr/lib/libc.so.6", "libc"),
             ("usr/bin/gcc-12", "gcc-binary"),
             ("usr/bin/ps", "ps"),
@@ -390,10 +395,12 @@ fn packages_left_in_the_builder_are_expected() {
     assert!(owner.contains_key("/usr/share/doc/build-essential/copyright"));
 }
 
-
 /// The paths of a diff's unexpected missing entries.
 fn unexpected(d: &FileDiff) -> Vec<&str> {
-    d.unexpected_missing.iter().map(|c| c.path.as_str()).collect()
+    d.unexpected_missing
+        .iter()
+        .map(|c| c.path.as_str())
+        .collect()
 }
 
 /// The group whose reason starts with `start`.
@@ -442,8 +449,11 @@ fn original_with_recommends(root: &Path) -> Tree {
         ],
     );
     let certs = root.join("etc/ssl/certs");
-    std::os::unix::fs::symlink("/usr/share/ca-certificates/mozilla/A.crt", certs.join("A.pem"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        "/usr/share/ca-certificates/mozilla/A.crt",
+        certs.join("A.pem"),
+    )
+    .unwrap();
     std::os::unix::fs::symlink("A.pem", certs.join("0123abcd.0")).unwrap();
     walk(root).unwrap()
 }
@@ -476,7 +486,11 @@ fn packages_the_fix_stopped_installing_are_their_own_group() {
     let d = diff(&before, &after, b.path(), a.path(), &rules);
     let g = group(&d, "packages the fix stopped installing");
     assert_eq!(g.packages, ["ca-certificates"]);
-    assert!(g.reason.ends_with(": ca-certificates (1 packages)"), "{}", g.reason);
+    assert!(
+        g.reason.ends_with(": ca-certificates (1 packages)"),
+        "{}",
+        g.reason
+    );
     let paths: Vec<&str> = g.entries.iter().map(|c| c.path.as_str()).collect();
     for p in [
         // listed
@@ -491,7 +505,9 @@ fn packages_the_fix_stopped_installing_are_their_own_group() {
         "/etc/ssl/certs/0123abcd.0",
     ] {
         assert!(
-            paths.iter().any(|q| p == *q || p.starts_with(&format!("{q}/"))),
+            paths
+                .iter()
+                .any(|q| p == *q || p.starts_with(&format!("{q}/"))),
             "{p} not in {paths:?}"
         );
     }
@@ -558,11 +574,12 @@ fn packages_left_in_the_builder_take_their_maintainer_script_output() {
     .unwrap();
     std::os::unix::fs::symlink(
         "/lib/systemd/user/gpg-agent.socket",
-        b.path().join("etc/systemd/user/sockets.target.wants/gpg-agent.socket"),
+        b.path()
+            .join("etc/systemd/user/sockets.target.wants/gpg-agent.socket"),
     )
     .unwrap();
     let before = walk(b.path()).unwrap();
-    let after = tree(
+    tree(
         a.path(),
         &[
             ("var/lib/dpkg/status", ""),
@@ -592,7 +609,9 @@ fn packages_left_in_the_builder_take_their_maintainer_script_output() {
         "/var/lib/systemd/deb-systemd-user-helper-enabled/sockets.target.wants/gpg-agent.socket",
     ] {
         assert!(
-            paths.iter().any(|q| p == *q || p.starts_with(&format!("{q}/"))),
+            paths
+                .iter()
+                .any(|q| p == *q || p.starts_with(&format!("{q}/"))),
             "{p} not in {paths:?}"
         );
     }
@@ -615,7 +634,10 @@ fn distroless_packages_lack_dpkg_records_and_docs_by_design() {
                 "var/lib/dpkg/info/libgomp1:amd64.list",
                 "/.\n/usr/lib/libgomp.so.1\n/usr/share/doc/libgomp1/changelog.gz\n",
             ),
-            ("var/lib/dpkg/info/libgomp1:amd64.md5sums", "x  usr/lib/libgomp.so.1\n"),
+            (
+                "var/lib/dpkg/info/libgomp1:amd64.md5sums",
+                "x  usr/lib/libgomp.so.1\n",
+            ),
             ("var/lib/dpkg/info/libgomp1:amd64.shlibs", "libgomp 1\n"),
             ("usr/lib/libgomp.so.1", "gomp"),
             ("usr/share/doc/libgomp1/changelog.gz", "log"),
@@ -625,7 +647,10 @@ fn distroless_packages_lack_dpkg_records_and_docs_by_design() {
     let after = tree(
         a.path(),
         &[
-            ("var/lib/dpkg/status.d/libgomp1", "Package: libgomp1\nVersion: 12\n"),
+            (
+                "var/lib/dpkg/status.d/libgomp1",
+                "Package: libgomp1\nVersion: 12\n",
+            ),
             ("usr/lib/libgomp.so.1", "gomp"),
         ],
     );
@@ -664,12 +689,18 @@ fn run_mount_points_and_ldconfig_cache() {
             ("var/cache/ldconfig/other", "x"),
         ],
     );
-    let after = tree(a.path(), &[("etc/.keep", ""), ("var/cache/ldconfig/.keep", "")]);
+    let after = tree(
+        a.path(),
+        &[("etc/.keep", ""), ("var/cache/ldconfig/.keep", "")],
+    );
     let d = diff(&before, &after, b.path(), a.path(), &Rules::default());
     assert_eq!(group(&d, "empty mount points a RUN leaves").files, 1);
     assert_eq!(group(&d, "ldconfig's scan cache").files, 1);
     // A resolv.conf with content is the user's: a real loss.
-    assert_eq!(unexpected(&d), ["/etc/resolv.conf", "/var/cache/ldconfig/other"]);
+    assert_eq!(
+        unexpected(&d),
+        ["/etc/resolv.conf", "/var/cache/ldconfig/other"]
+    );
 }
 
 #[test]
@@ -706,25 +737,37 @@ fn pip_packages_and_cargo_records_left_with_the_builder() {
         pip.get("/usr/local/bin/pyinstaller").map(String::as_str),
         Some("pyinstaller-6.0")
     );
+    assert!(!has_python(&after) && has_python(&before_with_python(b.path())));
     let mut rules = Rules {
         builder_base: Some(("python:3.11".into(), HashSet::new())),
         pip_packages: pip,
-        build_outputs: vec!["/app".into()],
         ..Rules::default()
     };
     let d = diff(&before, &after, b.path(), a.path(), &rules);
     assert_eq!(group(&d, "pip packages left in the builder").files, 3);
     assert_eq!(group(&d, "cargo install's record").files, 2);
     let missing = unexpected(&d);
-    assert!(missing.contains(&"/usr/local/lib/python3.11/site-packages/mine.py"), "{missing:?}");
-    assert!(missing.contains(&"/usr/local/cargo/config.toml"), "{missing:?}");
-    // A runtime that copies more than an artifact (no build folder): the
-    // pip packages are no builder leftovers.
-    rules.build_outputs.clear();
+    assert!(
+        missing.contains(&"/usr/local/lib/python3.11/site-packages/mine.py"),
+        "{missing:?}"
+    );
+    assert!(
+        missing.contains(&"/usr/local/cargo/config.toml"),
+        "{missing:?}"
+    );
+    // Without the pip packages (the fixed image has a Python): a loss.
+    rules.pip_packages.clear();
     let d = diff(&before, &after, b.path(), a.path(), &rules);
     assert!(unexpected(&d).contains(&"/usr/local/bin/pyinstaller"));
     // Not a split at all: cargo's record is a loss too.
     rules.builder_base = None;
     let d = diff(&before, &after, b.path(), a.path(), &rules);
-    assert!(unexpected(&d).iter().any(|p| p.starts_with("/usr/local/cargo")));
+    assert!(unexpected(&d)
+        .iter()
+        .any(|p| p.starts_with("/usr/local/cargo")));
+}
+
+/// `root`'s tree with a `/usr/local/bin/python3.11` added.
+fn before_with_python(root: &Path) -> Tree {
+    tree(root, &[("usr/local/bin/python3.11", "py")])
 }
