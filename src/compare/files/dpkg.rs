@@ -275,7 +275,8 @@ fn package_paths(
 /// interest in (`/var/lib/dpkg/triggers/NAME`); deb-systemd-helper's
 /// records of their units; and update-ca-certificates' bundle
 /// `/etc/ssl/certs/ca-certificates.crt` when the package owning that
-/// program is one of them.
+/// program is one of them; py3compile's `__pycache__/*.pyc` of their
+/// Python modules.
 pub fn maintainer_output(
     root_before: &Path,
     before: &Tree,
@@ -355,6 +356,21 @@ pub fn maintainer_output(
             let unit = name.strip_suffix(".dsh-also").unwrap_or(name);
             if let Some(n) = units.get(unit) {
                 out.entry(p.clone()).or_insert_with(|| n.to_string());
+            }
+        }
+    }
+    // py3compile's bytecode (run by python3-* postinsts):
+    // `DIR/__pycache__/MOD.cpython-311.pyc` of their `DIR/MOD.py`.
+    for p in before.keys() {
+        let Some((dir, file)) = p.rsplit_once("/__pycache__/") else {
+            continue;
+        };
+        let Some(module) = file.strip_suffix(".pyc").and_then(|f| f.split('.').next()) else {
+            continue;
+        };
+        if let Some(n) = owner.get(&format!("{dir}/{module}.py")) {
+            if !owner.contains_key(p) {
+                out.entry(p.clone()).or_insert_with(|| n.clone());
             }
         }
     }

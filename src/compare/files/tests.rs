@@ -427,7 +427,17 @@ fn original_with_recommends(root: &Path) -> Tree {
             (
                 "var/lib/dpkg/info/ca-certificates.list",
                 "/.\n/usr/sbin/update-ca-certificates\n/usr/share/ca-certificates\n\
-                 /usr/share/ca-certificates/mozilla\n/usr/share/ca-certificates/mozilla/A.crt\n",
+                 /usr/share/ca-certificates/mozilla\n/usr/share/ca-certificates/mozilla/A.crt\n\
+                 /usr/lib/python3/dist-packages/certs.py\n",
+            ),
+            ("usr/lib/python3/dist-packages/certs.py", "py"),
+            (
+                "usr/lib/python3/dist-packages/__pycache__/certs.cpython-311.pyc",
+                "pyc",
+            ),
+            (
+                "usr/lib/python3/dist-packages/__pycache__/mine.cpython-311.pyc",
+                "pyc",
             ),
             (
                 "var/lib/dpkg/info/ca-certificates.postinst",
@@ -475,6 +485,7 @@ fn packages_the_fix_stopped_installing_are_their_own_group() {
             ("var/lib/dpkg/triggers/File", "x\n"),
             ("etc/ssl/.keep", ""),
             ("usr/share/.keep", ""),
+            ("usr/lib/python3/dist-packages/.keep", ""),
             ("usr/sbin/.keep", ""),
         ],
     );
@@ -500,6 +511,8 @@ fn packages_the_fix_stopped_installing_are_their_own_group() {
         "/etc/ca-certificates.conf",
         "/var/lib/dpkg/triggers/update-ca-certificates",
         "/etc/ssl/certs/ca-certificates.crt",
+        // py3compile's bytecode of its module
+        "/usr/lib/python3/dist-packages/__pycache__/certs.cpython-311.pyc",
         // links into its files, and a link to such a link
         "/etc/ssl/certs/A.pem",
         "/etc/ssl/certs/0123abcd.0",
@@ -513,11 +526,14 @@ fn packages_the_fix_stopped_installing_are_their_own_group() {
     }
     // The app's own file is a real loss, and so is the file of a package
     // the fixed image still installs.
-    assert_eq!(unexpected(&d), ["/etc/app.conf"]);
+    // (the other module's bytecode: its folder, with that one file)
+    let mine = "/usr/lib/python3/dist-packages/__pycache__";
+    assert_eq!(unexpected(&d), ["/etc/app.conf", mine]);
+    assert_eq!(d.unexpected_missing[1].files, 1);
     fs::remove_file(a.path().join("usr/bin/python3")).unwrap();
     let after = walk(a.path()).unwrap();
     let d = diff(&before, &after, b.path(), a.path(), &rules);
-    assert_eq!(unexpected(&d), ["/etc/app.conf", "/usr/bin/python3"]);
+    assert_eq!(unexpected(&d), ["/etc/app.conf", "/usr/bin/python3", mine]);
     // Without the group (no DS003, say) nothing of ca-certificates is
     // expected.
     let d = diff(&before, &after, b.path(), a.path(), &Rules::default());
