@@ -81,6 +81,7 @@ pub(super) fn check(
         (Some(o), Some(f)) => split_off_builder(o, f),
         _ => false,
     };
+    rules.one_stage = !split;
     // The packages the original installed and the fixed image does not:
     // left in the builder stage of a split, or (one stage) no longer
     // pulled in as recommends once DS003 added --no-install-recommends.

@@ -14,6 +14,10 @@ pub enum Reason {
     /// Part of the original's base image, which the fixed image no longer
     /// builds on (it stays in the builder stage).
     BuilderBase(String),
+    /// Part of the original's base image, which the fixed image, built in
+    /// one stage, swapped for another (DS101: `debian:bookworm` →
+    /// `debian:bookworm-slim`).
+    OldBase(String),
     /// Under a COPY/ADD destination of the original (files from the build
     /// context, and what the build made next to them), when the fixed image
     /// is built on another base: they stay in the builder stage.
@@ -72,6 +76,9 @@ impl Reason {
         match self {
             Reason::Cache(m) => format!("{m} cache and index (package-managers.toml)"),
             Reason::Scratch => "logs and temporary files".into(),
+            Reason::OldBase(i) => {
+                format!("base image {i}, swapped for a smaller one (one stage, no builder)")
+            }
             Reason::BuilderBase(i) => {
                 format!("build tools: base image {i}, left in the builder stage")
             }
@@ -118,6 +125,7 @@ impl Reason {
             Reason::Cache(m) => format!("cache:{m}"),
             Reason::Scratch => "scratch".into(),
             Reason::BuilderBase(i) => format!("builder-base:{i}"),
+            Reason::OldBase(i) => format!("old-base:{i}"),
             Reason::BuildInput => "build-input".into(),
             Reason::BuildOutput(d) => format!("build-output:{d}"),
             Reason::BuilderPackages => "builder-packages".into(),
@@ -152,6 +160,10 @@ pub struct Rules {
     /// The original's base image and its paths, when the fixed image is
     /// built on another one.
     pub builder_base: Option<(String, HashSet<String>)>,
+    /// With `builder_base`: the fixed Dockerfile has no more stages than
+    /// the original (a base swap, not a split): the original's base files
+    /// are no build tools left in a builder.
+    pub one_stage: bool,
     /// With `builder_base`: the original's COPY/ADD destinations.
     pub build_inputs: Vec<String>,
     /// With `builder_base`: the original's build folders the fixed image
@@ -249,7 +261,11 @@ impl Rules {
         }
         if let Some((image, paths)) = &self.builder_base {
             if paths.contains(path) {
-                return Some(Reason::BuilderBase(image.clone()));
+                return Some(if self.one_stage {
+                    Reason::OldBase(image.clone())
+                } else {
+                    Reason::BuilderBase(image.clone())
+                });
             }
             if self.build_inputs.iter().any(|d| under(path, d)) {
                 return Some(Reason::BuildInput);

@@ -132,6 +132,18 @@ fn builder_base_paths_are_expected() {
         Some(Reason::BuilderBase("golang:1.21".into()))
     );
     assert_eq!(r.reason("/go/src/app"), None);
+    // A base swap in one stage (DS101) leaves no builder: its own group.
+    let swap = Rules {
+        one_stage: true,
+        ..r
+    };
+    let reason = swap.reason("/usr/local/go").unwrap();
+    assert_eq!(reason, Reason::OldBase("golang:1.21".into()));
+    assert!(
+        reason.describe().contains("no builder"),
+        "{}",
+        reason.describe()
+    );
     assert!(under("/var/lib/apt/lists/x", "/var/lib/apt/lists/*"));
     assert!(!under("/var/lib/aptx", "/var/lib/apt"));
 }
