@@ -360,6 +360,8 @@ fn probe_mismatch_fails_the_comparison() {
     );
     assert_eq!((x.len(), y.len()), (37, 37), "{b}");
     assert_ne!(x, y);
+    // A difference that stays: both images were run again, twice.
+    assert_eq!(b["runs"], 3, "{b}");
     assert_eq!(v["differs"], true);
     // Same size, other bytes: listed as changed, which does not fail.
     let changed = &v["files"]["unexpected_changed"];
@@ -546,6 +548,8 @@ fn probe_http_body_mismatch_fails_the_comparison() {
     );
     assert_eq!((x.len(), y.len()), (37, 37), "{b}");
     assert_ne!(x, y);
+    // HTTP answers are not re-run (buildah's output relay is not involved).
+    assert_eq!(b["runs"], 1, "{b}");
     assert_eq!(v["differs"], true);
     no_server_left(port);
     assert_eq!(s.containers(), "");

@@ -47,11 +47,18 @@ fn have_nvim() -> bool {
 /// Runs `tests/data/<script>` headless on `dir`; what it logged.
 fn run_script(dir: &std::path::Path, script: &str) -> String {
     let script = format!("{}/tests/data/{script}", env!("CARGO_MANIFEST_DIR"));
+    // Outside `dir`: the test reads back only the files it wrote there.
+    let xdg = tempfile::tempdir().unwrap();
     let status = Command::new("nvim")
         .args(["--headless", "--clean", "-c"])
         .arg(format!("luafile {script}"))
         .env("DSLIM_EXE", env!("CARGO_BIN_EXE_dslim"))
         .env("TEST_DIR", dir)
+        // Each test its own data, state and cache folders: tests running
+        // at once shared `~/.local/share/nvim` (swap files: E303).
+        .env("XDG_DATA_HOME", xdg.path().join("data"))
+        .env("XDG_STATE_HOME", xdg.path().join("state"))
+        .env("XDG_CACHE_HOME", xdg.path().join("cache"))
         .current_dir(dir)
         .stdin(std::process::Stdio::null())
         .status()

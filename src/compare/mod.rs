@@ -11,7 +11,10 @@
 //! behaviour ([`probe`]: the same command run in both) and files
 //! ([`files`]: what the fixed image lacks or changed), with buildah.
 
+mod build;
 pub mod builder;
+mod check;
+mod dockerfile;
 pub mod files;
 pub mod probe;
 pub mod render;
@@ -21,6 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
+pub use build::instruction;
 pub use builder::{Builder, Choice, Kind, Pull};
 pub use probe::{Probe, Runner};
 
@@ -209,7 +213,8 @@ fn folder_of(p: &Path) -> PathBuf {
 }
 
 /// Builds the original and the fixed Dockerfile with `builder` and
-/// compares them.
+/// compares them: the fixes computed, the fixed text written beside its
+/// ignore file, both images built, run and diffed, then removed.
 pub fn run(
     o: &Options,
     builder: &Builder,
@@ -224,152 +229,39 @@ pub fn run(
         .context
         .clone()
         .unwrap_or_else(|| folder_of(&o.dockerfile));
-    if !context.is_dir() {
-        return Err(Error::Input(format!(
-            "build context {} is not a directory",
-            context.display()
-        )));
-    }
-    // The builders get absolute paths: a context or Dockerfile named
-    // `--file=x` cannot be read as an option.
-    let absolute = |p: &Path, what: &str| {
-        std::fs::canonicalize(p).map_err(|e| {
-            Error::Input(format!(
-                "cannot resolve the {what} {}: {}",
-                p.display(),
-                crate::fsutil::io_message(&e)
-            ))
-        })
-    };
-    let build_context = absolute(&context, "build context")?;
-    let dockerfile_abs = absolute(&o.dockerfile, "Dockerfile")?;
-    let io = |what: &str, e: std::io::Error| Error::Builder {
-        message: format!("{what}: {}", crate::fsutil::io_message(&e)),
-        log_tail: String::new(),
-    };
-    // The fixed text goes to a file of the same name in a temporary folder,
-    // with the Dockerfile's own `<name>.dockerignore` beside it if it has one
-    // (BuildKit reads that before the context's .dockerignore).
-    let tmp = tempfile::Builder::new()
-        .prefix("dslim-compare-")
-        .tempdir()
-        .map_err(|e| io("cannot create a temporary folder", e))?;
-    let name = o
-        .dockerfile
-        .file_name()
-        .map_or_else(|| "Dockerfile".into(), |n| n.to_os_string());
-    let fixed_path = tmp.path().join(&name);
-    std::fs::write(&fixed_path, outcome.fixed.as_bytes())
-        .map_err(|e| io("cannot write the fixed Dockerfile", e))?;
-    let mut ignore_name = name.clone();
-    ignore_name.push(".dockerignore");
-    let own_ignore = folder_of(&o.dockerfile).join(&ignore_name);
-    if own_ignore.is_file() {
-        std::fs::copy(&own_ignore, tmp.path().join(&ignore_name))
-            .map_err(|e| io("cannot copy the Dockerfile's .dockerignore", e))?;
-    }
-    // A `.dockerignore` the fixes propose (DS203) applies to the fixed build
-    // only: as the fixed Dockerfile's own ignore file.
-    if let Some(ignore) = outcome
-        .files
-        .iter()
-        .find(|f| f.path.to_string_lossy().ends_with(".dockerignore"))
-    {
-        std::fs::write(tmp.path().join(&ignore_name), ignore.new.as_bytes())
-            .map_err(|e| io("cannot write the proposed .dockerignore", e))?;
-    }
-
-    let base = tag_base();
-    let kind = builder.kind.name();
+    let (build_context, dockerfile) = absolute_inputs(o, &context)?;
+    let (tmp, fixed_path) = write_fixed(o, &outcome)?;
     let changed = outcome.changed(src);
     if !changed {
         progress.status("no fixes apply: both builds use the same Dockerfile");
     }
-
-    let before = build_one(
-        builder,
-        &dockerfile_abs,
-        &build_context,
-        &format!("{base}:before"),
-        o,
-        tmp.path(),
-        progress,
-    )
-    .map_err(|f| match f {
-        Stage::Build(f) => Error::OriginalFailed {
-            builder: kind,
-            message: f.message,
-            log_tail: f.log_tail,
-            log: f.log,
-        },
-        Stage::Inspect(f) => Error::Builder {
-            message: f.message,
-            log_tail: f.log_tail,
-        },
-    })?;
-    let after = build_one(
-        builder,
-        &fixed_path,
-        &build_context,
-        &format!("{base}:after"),
-        o,
-        tmp.path(),
-        progress,
-    );
-    let after = match after {
-        Ok(a) => a,
-        Err(f) => {
-            if !o.keep {
-                let _ = builder.remove(&before.tag);
-            }
-            return Err(match f {
-                Stage::Build(f) => Error::FixedFailed {
-                    builder: kind,
-                    applied: outcome.applied.clone(),
-                    message: f.message,
-                    log_tail: f.log_tail,
-                    log: f.log,
-                },
-                Stage::Inspect(f) => Error::Builder {
-                    message: f.message,
-                    log_tail: f.log_tail,
-                },
-            });
-        }
+    let paths = BuildPaths {
+        original: &dockerfile,
+        fixed: &fixed_path,
+        context: &build_context,
+        tmp: tmp.path(),
     };
-    let checked = match &o.runner {
-        Ok(runner) => {
-            let data = if o.settings.config.extensions.is_empty() {
-                crate::data::builtin().clone()
-            } else {
-                crate::data::merged(&o.settings.config.extensions)
-                    .unwrap_or_else(|_| crate::data::builtin().clone())
-            };
-            let caches = files::Rules::with_caches(&data);
-            rules.caches = caches.caches;
-            let bases = (root_image(src), root_image(&outcome.fixed));
-            let r = behaviour(
-                runner,
-                &before.tag,
-                &after.tag,
-                &o.probe,
-                bases,
-                src,
-                &outcome.fixed,
-                &mut rules,
-                tmp.path(),
-                progress,
-            );
-            Some(r)
-        }
-        Err(_) => None,
-    };
+    let (before, after) = build_both(o, builder, &paths, &outcome.applied, progress)?;
+    let checked = o.runner.as_ref().ok().map(|runner| {
+        rules.caches = cache_rules(o);
+        // Each Dockerfile parsed once, for every question asked of it.
+        let docs = dockerfile::Docs {
+            original: crate::syntax::Document::parse(src).ok(),
+            fixed: crate::syntax::Document::parse(&outcome.fixed).ok(),
+            applied: &outcome.applied,
+        };
+        check::check(
+            runner,
+            (&before.tag, &after.tag),
+            &o.probe,
+            &docs,
+            &mut rules,
+            tmp.path(),
+            progress,
+        )
+    });
     if !o.keep {
-        for t in [&before.tag, &after.tag] {
-            if let Err(f) = builder.remove(t) {
-                progress.status(&format!("warning: could not remove {t}: {}", f.message));
-            }
-        }
+        remove_images(builder, &[&before.tag, &after.tag], progress);
     }
     let (behaviour, files) = match checked {
         Some(r) => {
@@ -386,7 +278,7 @@ pub fn run(
     Ok(Report {
         dockerfile: crate::output::display_path(&o.dockerfile),
         context: crate::output::display_path(&context),
-        builder: kind,
+        builder: builder.kind.name(),
         changed,
         applied: outcome.applied,
         before,
@@ -399,424 +291,166 @@ pub fn run(
     })
 }
 
-/// The image the last stage of a Dockerfile is built on (through `FROM
-/// <stage>` chains, global ARG defaults substituted); `None` for
-/// `scratch` or text that does not parse.
-fn root_image(src: &str) -> Option<String> {
-    let doc = crate::syntax::Document::parse(src).ok()?;
-    let mut st = doc.stages().last()?;
-    while let Some(p) = doc.parent_stage(st) {
-        st = p;
+/// The build context (it must be a folder) and the Dockerfile as absolute
+/// paths: a context or Dockerfile named `--file=x` cannot be read as an
+/// option by the builder.
+fn absolute_inputs(o: &Options, context: &Path) -> Result<(PathBuf, PathBuf), Error> {
+    if !context.is_dir() {
+        return Err(Error::Input(format!(
+            "build context {} is not a directory",
+            context.display()
+        )));
     }
-    let img = crate::transforms::images::resolved_image(&doc, st).text;
-    (!img.eq_ignore_ascii_case("scratch")).then_some(img)
-}
-
-/// The WORKDIR after `WORKDIR arg` when it was `cur`: an absolute path,
-/// or `arg` under `cur`; `None` (unknown) for a variable or a relative
-/// path under an unknown folder.
-fn next_workdir(cur: Option<String>, arg: &str) -> Option<String> {
-    let w = arg.trim();
-    if w.contains('$') {
-        None
-    } else if w.starts_with('/') {
-        Some(w.to_string())
-    } else {
-        cur.map(|d| format!("{}/{w}", d.trim_end_matches('/')))
-    }
-}
-
-/// Where the COPY/ADD instructions of the original's last stage (and the
-/// stages it builds on) put files from the build context: absolute
-/// destinations, relative ones under a literal WORKDIR; never `/`.
-fn copy_destinations(src: &str) -> Vec<String> {
-    use crate::syntax::Keyword;
-    let Ok(doc) = crate::syntax::Document::parse(src) else {
-        return Vec::new();
+    let absolute = |p: &Path, what: &str| {
+        std::fs::canonicalize(p).map_err(|e| {
+            Error::Input(format!(
+                "cannot resolve the {what} {}: {}",
+                p.display(),
+                crate::fsutil::io_message(&e)
+            ))
+        })
     };
-    let Some(mut st) = doc.stages().last() else {
-        return Vec::new();
-    };
-    let mut chain = vec![st];
-    while let Some(p) = doc.parent_stage(st) {
-        chain.push(p);
-        st = p;
-    }
-    let mut out = Vec::new();
-    let mut workdir: Option<String> = None;
-    for st in chain.into_iter().rev() {
-        for i in &doc.instructions()[st.instructions.clone()] {
-            match i.keyword {
-                Keyword::Workdir => workdir = next_workdir(workdir, i.args_text()),
-                Keyword::Copy | Keyword::Add if i.flag("from").is_none() => {
-                    let Some((_, dst)) = i.copy_parts() else {
-                        continue;
-                    };
-                    if dst.contains('$') {
-                        continue;
-                    }
-                    let abs = if dst.starts_with('/') {
-                        Some(dst.to_string())
-                    } else {
-                        workdir.as_ref().map(|d| {
-                            let rel = dst.trim_start_matches("./");
-                            format!("{}/{rel}", d.trim_end_matches('/'))
-                        })
-                    };
-                    if let Some(a) = abs {
-                        let a = a.trim_end_matches(['/', '.']).to_string();
-                        if !a.is_empty() && !out.contains(&a) {
-                            out.push(a);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    out
+    Ok((
+        absolute(context, "build context")?,
+        absolute(&o.dockerfile, "Dockerfile")?,
+    ))
 }
 
-/// The build folders of the original (the literal WORKDIRs its RUNs ran
-/// in, `/` aside) that the fixed Dockerfile's last stage copies an
-/// artifact from (`COPY --from=STAGE /app/app.jar …`, the source under
-/// the folder): the rest of what the build made there stays in the builder.
-/// Whether the fix split a builder stage off (DS201): the fixed Dockerfile
-/// has more stages than the original. Only then are packages the fixed
-/// image lacks left in a builder; otherwise a transform dropped them.
-fn split_off_builder(original: &str, fixed: &str) -> bool {
-    match (
-        crate::syntax::Document::parse(original),
-        crate::syntax::Document::parse(fixed),
-    ) {
-        (Ok(o), Ok(f)) => f.stages().len() > o.stages().len(),
-        _ => false,
+fn io_error(what: &str, e: std::io::Error) -> Error {
+    Error::Builder {
+        message: format!("{what}: {}", crate::fsutil::io_message(&e)),
+        log_tail: String::new(),
     }
 }
 
-fn build_output_folders(original: &str, fixed: &str) -> Vec<String> {
-    use crate::syntax::Keyword;
-    let (Ok(orig), Ok(fix)) = (
-        crate::syntax::Document::parse(original),
-        crate::syntax::Document::parse(fixed),
-    ) else {
-        return Vec::new();
-    };
-    let mut folders: Vec<String> = Vec::new();
-    for st in orig.stages() {
-        let mut workdir: Option<String> = None;
-        for i in &orig.instructions()[st.instructions.clone()] {
-            match i.keyword {
-                Keyword::Workdir => {
-                    workdir =
-                        next_workdir(workdir, i.args_text()).map(|w| crate::fsutil::image_path(&w));
-                }
-                Keyword::Run => {
-                    if let Some(w) = workdir.as_ref().filter(|w| *w != "/") {
-                        if !folders.contains(w) {
-                            folders.push(w.clone());
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+/// Writes the fixed text to a file of the original's name in a new
+/// temporary folder, with the Dockerfile's own `<name>.dockerignore` beside
+/// it if it has one (BuildKit reads that before the context's
+/// .dockerignore), or the `.dockerignore` the fixes propose (DS203), which
+/// applies to the fixed build only. The folder and the fixed file's path.
+fn write_fixed(
+    o: &Options,
+    outcome: &pipeline::Outcome,
+) -> Result<(tempfile::TempDir, PathBuf), Error> {
+    let tmp = tempfile::Builder::new()
+        .prefix("dslim-compare-")
+        .tempdir()
+        .map_err(|e| io_error("cannot create a temporary folder", e))?;
+    let name = o
+        .dockerfile
+        .file_name()
+        .map_or_else(|| "Dockerfile".into(), |n| n.to_os_string());
+    let fixed_path = tmp.path().join(&name);
+    std::fs::write(&fixed_path, outcome.fixed.as_bytes())
+        .map_err(|e| io_error("cannot write the fixed Dockerfile", e))?;
+    let mut ignore_name = name.clone();
+    ignore_name.push(".dockerignore");
+    let own_ignore = folder_of(&o.dockerfile).join(&ignore_name);
+    if own_ignore.is_file() {
+        std::fs::copy(&own_ignore, tmp.path().join(&ignore_name))
+            .map_err(|e| io_error("cannot copy the Dockerfile's .dockerignore", e))?;
     }
-    let Some(last) = fix.stages().last() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for i in &fix.instructions()[last.instructions.clone()] {
-        if i.keyword != Keyword::Copy || i.flag("from").is_none() {
-            continue;
-        }
-        let Some((srcs, _)) = i.copy_parts() else {
-            continue;
-        };
-        for s in srcs {
-            if !s.starts_with('/') || s.contains(['$', '*', '?', '[']) {
-                continue;
-            }
-            let s = crate::fsutil::image_path(s);
-            for d in &folders {
-                if s.starts_with(&format!("{d}/")) && !out.contains(d) {
-                    out.push(d.clone());
-                }
-            }
-        }
+    if let Some(ignore) = outcome
+        .files
+        .iter()
+        .find(|f| f.path.to_string_lossy().ends_with(".dockerignore"))
+    {
+        std::fs::write(tmp.path().join(&ignore_name), ignore.new.as_bytes())
+            .map_err(|e| io_error("cannot write the proposed .dockerignore", e))?;
     }
-    out
+    Ok((tmp, fixed_path))
 }
 
-/// Runs and mounts both images: the probe's outcome in each and the file
-/// diff. `bases`: the images the original's and the fixed image's last
-/// stages are built on (when they differ, the original's base files are
-/// expected to be missing: they stay in the builder stage).
-#[allow(clippy::too_many_arguments)]
-fn behaviour(
-    runner: &Runner,
-    before: &str,
-    after: &str,
-    probe: &Probe,
-    bases: (Option<String>, Option<String>),
-    original: &str,
-    fixed: &str,
-    rules: &mut files::Rules,
-    tmp: &Path,
+/// What [`build_both`] builds from.
+struct BuildPaths<'a> {
+    original: &'a Path,
+    fixed: &'a Path,
+    context: &'a Path,
+    tmp: &'a Path,
+}
+
+/// Builds the original, then the fixed Dockerfile, each under its own tag.
+/// A failed original is the user's problem; a failed fixed build is a bug
+/// in one of the `applied` fixes (the original's image is removed then).
+fn build_both(
+    o: &Options,
+    builder: &Builder,
+    p: &BuildPaths,
+    applied: &[&'static str],
     progress: &mut dyn Progress,
-) -> Result<(probe::ProbeReport, files::FileDiff), Error> {
-    let fail = |f: builder::Failure| Error::Builder {
+) -> Result<(ImageReport, ImageReport), Error> {
+    let base = tag_base();
+    let kind = builder.kind.name();
+    let inspect = |f: builder::Failure| Error::Builder {
         message: f.message,
         log_tail: f.log_tail,
     };
-    let walk_err = |m: String| Error::Builder {
-        message: m,
-        log_tail: String::new(),
-    };
-    progress.status("comparing the two images' files (buildah mount)…");
-    let cb = runner.container(before).map_err(fail)?;
-    let ca = runner.container(after).map_err(fail)?;
-    let (rb, ra) = (
-        runner.mount(&cb).map_err(fail)?,
-        runner.mount(&ca).map_err(fail)?,
-    );
-    let tb = files::walk(&rb).map_err(walk_err)?;
-    let ta = files::walk(&ra).map_err(walk_err)?;
-    // The packages dpkg installed in the original's base (when it is read).
-    let mut base_packages: Option<std::collections::BTreeSet<String>> = None;
-    if let (Some(base), other) = &bases {
-        if other.as_ref() != Some(base) {
-            // Best effort: without the base image's files its paths are
-            // listed as unexpected.
-            let paths = runner.container(base).and_then(|c| {
-                let root = runner.mount(&c)?;
-                let t = files::walk(&root).map_err(|m| builder::Failure {
-                    message: m,
-                    log_tail: String::new(),
-                })?;
-                Ok((files::dpkg_installed(&root, &t), t.into_keys().collect()))
-            });
-            match paths {
-                Ok((installed, p)) => {
-                    base_packages = installed;
-                    rules.builder_base = Some((base.clone(), p));
-                    rules.build_inputs = copy_destinations(original);
-                    rules.build_outputs = build_output_folders(original, fixed);
-                }
-                Err(f) => progress.status(&format!(
-                    "warning: cannot read the files of {base} ({}): its files are not told apart",
-                    f.message
-                )),
-            }
-        }
-    }
-    if split_off_builder(original, fixed) {
-        let after_packages = files::dpkg_installed(&ra, &ta);
-        rules.builder_packages =
-            files::builder_packages(&rb, &tb, after_packages.as_ref(), base_packages.as_ref());
-        rules.dpkg_excluded = files::dpkg_excluded(&rb, &tb, &ra, &ta, after_packages.as_ref());
-    }
-    let diff = files::diff(&tb, &ta, &rb, &ra, rules);
-    let (ib, ia) = (
-        runner.image_command(before).map_err(fail)?,
-        runner.image_command(after).map_err(fail)?,
-    );
-    let (argv_b, argv_a) = (
-        probe::command_for(probe, &ib),
-        probe::command_for(probe, &ia),
-    );
-    let mut outcomes = Vec::new();
-    for (which, c, argv) in [("before", &cb, &argv_b), ("after", &ca, &argv_a)] {
-        progress.status(&format!(
-            "running {which} ({}): {}",
-            probe.name(),
-            if argv.is_empty() {
-                "no command".to_string()
-            } else {
-                argv.join(" ")
-            }
-        ));
-        outcomes.push(probe::run_probe(runner, c, probe, argv, tmp));
-    }
-    let after_o = outcomes.pop().unwrap_or(probe::Outcome::NoCommand);
-    let before_o = outcomes.pop().unwrap_or(probe::Outcome::NoCommand);
-    let report = probe::ProbeReport {
-        probe: probe.name(),
-        url: match probe {
-            Probe::Http { port, path } => Some(format!("http://127.0.0.1:{port}{path}")),
-            _ => None,
+    let before = build::build_one(
+        builder,
+        p.original,
+        p.context,
+        &format!("{base}:before"),
+        o,
+        p.tmp,
+        progress,
+    )
+    .map_err(|f| match f {
+        build::Stage::Build(f) => Error::OriginalFailed {
+            builder: kind,
+            message: f.message,
+            log_tail: f.log_tail,
+            log: f.log,
         },
-        same: before_o.same(&after_o),
-        before_command: argv_b,
-        after_command: argv_a,
-        before: before_o,
-        after: after_o,
-    };
-    Ok((report, diff))
-}
-
-/// A failed build, with where its full log is.
-struct BuildFailure {
-    message: String,
-    log_tail: String,
-    log: Option<PathBuf>,
-}
-
-/// Where [`build_one`] failed.
-enum Stage {
-    Build(BuildFailure),
-    /// Built, but the builder could not tell what it built.
-    Inspect(builder::Failure),
-}
-
-fn build_one(
-    builder: &Builder,
-    dockerfile: &Path,
-    context: &Path,
-    tag: &str,
-    o: &Options,
-    tmp: &Path,
-    progress: &mut dyn Progress,
-) -> Result<ImageReport, Stage> {
-    let which = tag.rsplit(':').next().unwrap_or(tag);
-    let log = tmp.join(format!("{which}.log"));
-    progress.status(&format!(
-        "building {which} ({}, --no-cache) as {tag}…",
-        builder.kind.name()
-    ));
-    let untagged = builder.untagged_images();
-    let seconds = match builder.build(dockerfile, context, tag, o.pull, &log) {
-        Ok(s) => s,
-        Err(f) => {
-            // Remove the intermediate images the failed build left (new
-            // untagged images since it started); nothing else is touched.
-            if let (Some(old), Some(now)) = (untagged, builder.untagged_images()) {
-                let new: Vec<String> = now.into_iter().filter(|i| !old.contains(i)).collect();
-                if !o.keep {
-                    builder.remove_ids(&new);
-                }
-            }
-            return Err(Stage::Build(BuildFailure {
-                message: f.message,
-                log_tail: f.log_tail,
-                log: keep_log(&log, tag),
-            }));
-        }
-    };
-    let info = builder.inspect(tag);
-    let info = match info {
-        Ok(i) => i,
+        build::Stage::Inspect(f) => inspect(f),
+    })?;
+    let after = build::build_one(
+        builder,
+        p.fixed,
+        p.context,
+        &format!("{base}:after"),
+        o,
+        p.tmp,
+        progress,
+    );
+    match after {
+        Ok(a) => Ok((before, a)),
         Err(f) => {
             if !o.keep {
-                let _ = builder.remove(tag);
+                let _ = builder.remove(&before.tag);
             }
-            return Err(Stage::Inspect(f));
-        }
-    };
-    progress.status(&format!(
-        "built {which} in {}: {}, {} layers",
-        render::seconds(seconds),
-        render::bytes(info.size()),
-        info.layers
-    ));
-    let compressed = builder.compressed_size(tag);
-    Ok(ImageReport {
-        tag: tag.to_string(),
-        kept: o.keep,
-        size_bytes: info.size(),
-        compressed_bytes: compressed,
-        layer_count: info.layers,
-        build_seconds: round2(seconds),
-        history: info
-            .history
-            .into_iter()
-            .map(|h| LayerRow {
-                instruction: instruction(&h.created_by),
-                created_by: h.created_by,
-                size_bytes: h.size,
-                empty_layer: h.empty_layer,
+            Err(match f {
+                build::Stage::Build(f) => Error::FixedFailed {
+                    builder: kind,
+                    applied: applied.to_vec(),
+                    message: f.message,
+                    log_tail: f.log_tail,
+                    log: f.log,
+                },
+                build::Stage::Inspect(f) => inspect(f),
             })
-            .collect(),
-    })
-}
-
-/// Moves a failed build's log out of the temporary folder (removed at the
-/// end of the run) into a fresh private folder (mode 0700, an unpredictable
-/// name) that stays, so the user can read all of it. Nothing is written
-/// through a path another user could have planted.
-fn keep_log(log: &Path, tag: &str) -> Option<PathBuf> {
-    let name = tag.rsplit('/').next().unwrap_or(tag).replace(':', "-");
-    let mut b = tempfile::Builder::new();
-    b.prefix("dslim-compare-log-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o700));
-    }
-    let dir = b.tempdir().ok()?.keep();
-    let dest = dir.join(format!("{name}.log"));
-    if std::fs::rename(log, &dest).is_ok() {
-        return Some(dest);
-    }
-    // Another file system: copy into a file created new (never followed
-    // or overwritten).
-    let mut out = std::fs::File::options()
-        .write(true)
-        .create_new(true)
-        .open(&dest)
-        .ok()?;
-    let mut input = std::fs::File::open(log).ok()?;
-    std::io::copy(&mut input, &mut out).ok()?;
-    Some(dest)
-}
-
-/// A history record shortened to the instruction it came from:
-/// `/bin/sh -c #(nop) ENV X=1` → `ENV X=1`, `/bin/sh -c apt-get update` →
-/// `RUN apt-get update`, `RUN /bin/sh -c x # buildkit` → `RUN x`; runs of
-/// whitespace become one space.
-pub fn instruction(created_by: &str) -> String {
-    let s = created_by.trim();
-    let s = s.strip_suffix("# buildkit").unwrap_or(s).trim_end();
-    let s = if let Some(rest) = s.strip_prefix("/bin/sh -c #(nop) ") {
-        rest.to_string()
-    } else if let Some(rest) = s.strip_prefix("RUN /bin/sh -c ") {
-        format!("RUN {rest}")
-    } else if let Some(rest) = run_body(s) {
-        format!("RUN {rest}")
-    } else {
-        s.to_string()
-    };
-    s.split_whitespace()
-        .map(short_digest)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `file:<64 hex digits>` (buildah's name for a COPY source) → its first
-/// 12 digits, as image IDs are shown.
-fn short_digest(word: &str) -> &str {
-    for p in ["file:", "dir:", "multi:"] {
-        if let Some(rest) = word.strip_prefix(p) {
-            if rest.len() == 64 && rest.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return &word[..p.len() + 12];
-            }
         }
     }
-    word
 }
 
-/// The command of a buildah RUN record: `/bin/sh -c CMD`, or with build
-/// arguments first, `|2 A=1 B=2 /bin/sh -c CMD`.
-fn run_body(s: &str) -> Option<&str> {
-    if let Some(rest) = s.strip_prefix("/bin/sh -c ") {
-        return Some(rest);
+/// Package-manager caches from the transforms' data (with the
+/// configuration's extensions).
+fn cache_rules(o: &Options) -> Vec<(String, String)> {
+    let data = if o.settings.config.extensions.is_empty() {
+        crate::data::builtin().clone()
+    } else {
+        crate::data::merged(&o.settings.config.extensions)
+            .unwrap_or_else(|_| crate::data::builtin().clone())
+    };
+    files::Rules::with_caches(&data).caches
+}
+
+/// Removes this run's images (a failure is a warning).
+fn remove_images(builder: &Builder, tags: &[&str], progress: &mut dyn Progress) {
+    for t in tags {
+        if let Err(f) = builder.remove(t) {
+            progress.status(&format!("warning: could not remove {t}: {}", f.message));
+        }
     }
-    if s.starts_with('|') {
-        return s
-            .find(" /bin/sh -c ")
-            .map(|i| &s[i + " /bin/sh -c ".len()..]);
-    }
-    None
 }
 
 #[cfg(test)]
@@ -868,75 +502,6 @@ mod tests {
             (z.saved_percent, z.compressed_saved_percent),
             (0.0, Some(0.0))
         );
-    }
-
-    #[test]
-    fn instructions_from_history_records() {
-        assert_eq!(instruction("/bin/sh -c #(nop) ENV X=1"), "ENV X=1");
-        assert_eq!(
-            instruction("/bin/sh -c #(nop) COPY file:5eb0 in /a.bin "),
-            "COPY file:5eb0 in /a.bin"
-        );
-        let sha = "5eb0e3d318c310816e3b8b17408039666aa2567626a34c07b03b88ab115432b0";
-        assert_eq!(
-            instruction(&format!("/bin/sh -c #(nop) COPY file:{sha} in /a ")),
-            "COPY file:5eb0e3d318c3 in /a"
-        );
-        assert_eq!(
-            instruction("/bin/sh -c apt-get update     && apt-get install -y curl"),
-            "RUN apt-get update && apt-get install -y curl"
-        );
-        assert_eq!(instruction("|1 V=2 /bin/sh -c make V=$V"), "RUN make V=$V");
-        assert_eq!(instruction("RUN /bin/sh -c make # buildkit"), "RUN make");
-        assert_eq!(instruction("COPY a /a # buildkit"), "COPY a /a");
-        assert_eq!(instruction(""), "");
-    }
-
-    #[test]
-    fn copy_destinations_of_the_last_stage() {
-        let src = "FROM golang AS b\nCOPY x /x\nFROM b\nWORKDIR /src\n\
-                   COPY go.mod main.go ./\nCOPY --from=b /x /y\nCOPY . /\n\
-                   WORKDIR sub\nCOPY a.txt data/\nCOPY a $D\n";
-        assert_eq!(copy_destinations(src), ["/x", "/src", "/src/sub/data"]);
-        assert_eq!(
-            copy_destinations("FROM a\nCOPY . .\n"),
-            Vec::<String>::new()
-        );
-        assert_eq!(
-            root_image("FROM golang:1.21 AS b\nFROM b\n").as_deref(),
-            Some("golang:1.21")
-        );
-        assert_eq!(root_image("ARG V=3\nFROM scratch\n"), None);
-        assert_eq!(
-            root_image("ARG V=3\nFROM python:$V\n").as_deref(),
-            Some("python:3")
-        );
-    }
-
-    #[test]
-    fn build_output_folders_are_those_the_artifact_comes_from() {
-        let orig = "FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY src ./src\n\
-                    RUN javac -d out x.java && jar --create --file app.jar -C out .\n\
-                    WORKDIR /srv\nENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]\n";
-        let fixed = "FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY src ./src\n\
-                     RUN javac -d out x.java\n\nFROM eclipse-temurin:21-jre AS runtime\n\
-                     COPY --from=build /app/app.jar /app/app.jar\n";
-        assert_eq!(build_output_folders(orig, fixed), ["/app"]);
-        // Nothing copied from the build folder: nothing is a build output.
-        let other = "FROM a AS build\nFROM b\nCOPY --from=build /opt/x /opt/x\nCOPY y /app/y\n";
-        assert!(build_output_folders(orig, other).is_empty());
-        // A WORKDIR no RUN ran in is no build folder.
-        assert!(build_output_folders("FROM a\nWORKDIR /app\nCOPY x .\n", fixed).is_empty());
-    }
-
-    #[test]
-    fn only_a_split_leaves_packages_in_a_builder() {
-        let orig = "FROM debian:bookworm\nRUN apt-get install -y gcc\n";
-        let split = "FROM debian:bookworm AS build\nRUN apt-get install -y gcc\n\n\
-                     FROM debian:bookworm\nCOPY --from=build /a /a\n";
-        assert!(split_off_builder(orig, split));
-        let same = "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends gcc\n";
-        assert!(!split_off_builder(orig, same));
     }
 
     #[test]

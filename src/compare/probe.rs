@@ -287,6 +287,10 @@ pub struct ProbeReport {
     pub after: Outcome,
     /// Whether the fixed image behaved as the original.
     pub same: bool,
+    /// How many times both images were run: more than once when two
+    /// finished probes differed (buildah can lose a quick command's
+    /// output), the last pair reported.
+    pub runs: usize,
 }
 
 /// buildah, used to run and mount images (whatever built them, as long as
