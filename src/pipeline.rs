@@ -427,11 +427,49 @@ pub fn fix_counts_after(
     counts(src, settings, None, Some(findings), memo)
 }
 
+/// [`fix`] and the [`fix_counts`] of its outcome in one go, as `dslim fix`
+/// needs both: the `--unsafe` loop starts from the first pass of the fix
+/// (findings do not depend on the applicability) and shares its shell
+/// views, so only what the unsafe fixes change is checked again.
+pub fn fix_and_counts(src: Source, settings: &Settings) -> Result<(Outcome, FixCounts), Error> {
+    let memo = ScriptMemo::new();
+    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
+    let ts = settings.transforms();
+    let mut first = None;
+    let o = fix_loop(
+        src,
+        Pass {
+            build,
+            ts: &ts,
+            min: settings.min_applicability(),
+            config: &settings.config,
+            memo: memo.clone(),
+            first: None,
+        },
+        Some(&mut first),
+    )?;
+    let first = first.unwrap_or_default();
+    let c = counts_in(src, settings, Some(&o), Some(&first), false, memo)?;
+    Ok((o, c))
+}
+
 fn counts(
     src: Source,
     settings: &Settings,
     at_level: Option<&Outcome>,
     first: Option<&[Finding]>,
+    memo: Arc<ScriptMemo>,
+) -> Result<FixCounts, Error> {
+    counts_in(src, settings, at_level, first, true, memo)
+}
+
+/// [`counts`]; `follow`: work out the follow-on codes from `first`.
+fn counts_in(
+    src: Source,
+    settings: &Settings,
+    at_level: Option<&Outcome>,
+    first: Option<&[Finding]>,
+    follow: bool,
     memo: Arc<ScriptMemo>,
 ) -> Result<FixCounts, Error> {
     let build = BuildContext::resolve(settings.context.as_deref(), src.path);
@@ -447,6 +485,7 @@ fn counts(
         };
         fix_in(src, pass)
     };
+    let first = first.filter(|_| follow);
     let computed;
     let level = match at_level {
         Some(o) => o,
@@ -536,6 +575,15 @@ struct Pass<'t> {
 }
 
 fn fix_in(src: Source, pass: Pass) -> Result<Outcome, Error> {
+    fix_loop(src, pass, None)
+}
+
+/// [`fix_in`]; `keep_first` receives the findings of the first pass.
+fn fix_loop(
+    src: Source,
+    pass: Pass,
+    mut keep_first: Option<&mut Option<Vec<Finding>>>,
+) -> Result<Outcome, Error> {
     let Pass {
         build,
         ts,
@@ -553,12 +601,16 @@ fn fix_in(src: Source, pass: Pass) -> Result<Outcome, Error> {
         let findings = match first.take() {
             Some(f) => f,
             None => {
+                memo.keep_only(&doc);
                 let cx = Context::new(&doc, config)
                     .with_files(src.path, build.clone())
                     .with_memo(memo.clone());
                 run_transforms(&doc, &cx, ts)?
             }
         };
+        if let Some(k) = keep_first.take() {
+            *k = Some(findings.clone());
+        }
         let chosen = choose(&findings, min, ts);
         if chosen.is_empty() {
             // Fixes to other files apply once the Dockerfile has settled;
@@ -1018,6 +1070,84 @@ CMD /app\n";
             compared += usize::from(fresh.is_ok_and(|c| c.fixable + c.unsafe_more > 0));
         }
         assert!(compared > 200, "{compared}");
+    }
+
+    /// [`fix_and_counts`] (the `--unsafe` loop starting from the fix's
+    /// first pass, shell views shared) gives the outcome of [`fix`] and the
+    /// counts of [`fix_counts`] on every golden input, safe and unsafe
+    /// settings alike, with fewer parses.
+    #[test]
+    fn fix_and_counts_match_fix_then_fix_counts() {
+        let mut compared = 0;
+        for unsafe_fixes in [false, true] {
+            let settings = Settings {
+                unsafe_fixes,
+                ..Settings::default()
+            };
+            for p in golden_inputs() {
+                let Ok(src) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                let mut apart = None;
+                let (parses_apart, _) = parses_and_runs(|| {
+                    apart = Some(fix(src.as_str(), &settings).and_then(|o| {
+                        let c = fix_counts(src.as_str().into(), &settings, Some(&o))?;
+                        Ok((o, c))
+                    }));
+                });
+                let mut together = None;
+                let (parses_together, _) = parses_and_runs(|| {
+                    together = Some(fix_and_counts(src.as_str().into(), &settings));
+                });
+                match (apart.unwrap(), together.unwrap()) {
+                    (Ok((o1, c1)), Ok((o2, c2))) => {
+                        assert_eq!(o1.fixed, o2.fixed, "{}", p.display());
+                        assert_eq!(o1.applied, o2.applied, "{}", p.display());
+                        assert_eq!(o1.remaining.len(), o2.remaining.len(), "{}", p.display());
+                        assert_eq!(c1, c2, "{}", p.display());
+                        compared += usize::from(c1.unsafe_more > 0);
+                    }
+                    (Err(e1), Err(e2)) => assert_eq!(e1.to_string(), e2.to_string()),
+                    (a, b) => panic!("{}: {:?} / {:?}", p.display(), a.is_ok(), b.is_ok()),
+                }
+                assert!(parses_together <= parses_apart, "{}", p.display());
+            }
+        }
+        assert!(compared > 50, "{compared}");
+    }
+
+    /// The fix loop forgets the views of RUN texts a fix rewrote: after
+    /// merging every RUN into one, the memo holds only what the last
+    /// document has.
+    #[test]
+    fn fix_loop_drops_views_of_rewritten_runs() {
+        let src: String = std::iter::once("FROM debian:bookworm\n".to_string())
+            .chain((0..40).map(|i| format!("RUN echo {i} > /f{i}\n")))
+            .collect();
+        let memo = ScriptMemo::new();
+        let settings = Settings::default();
+        let ts = settings.transforms();
+        let o = fix_in(
+            src.as_str().into(),
+            Pass {
+                build: None,
+                ts: &ts,
+                min: settings.min_applicability(),
+                config: &settings.config,
+                memo: memo.clone(),
+                first: None,
+            },
+        )
+        .unwrap();
+        assert!(o.applied.contains(&"DS001"), "{:?}", o.applied);
+        let runs_left = parse(&o.fixed)
+            .unwrap()
+            .instructions()
+            .iter()
+            .filter(|i| i.keyword == crate::syntax::Keyword::Run)
+            .count();
+        assert!(runs_left < 40, "{runs_left}");
+        assert!(memo.len() <= runs_left, "{} views for {runs_left} RUNs", memo.len());
     }
 
     /// Every golden input: `testdata/**/*.Dockerfile` but the expected
