@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::fixing::{fix_in, fix_loop, Outcome, Pass};
+use super::fixing::{fix_loop, Outcome, Pass, Passes, Seen};
 use super::{Error, Settings, Source};
 use crate::buildctx::BuildContext;
 use crate::edit::Applicability;
@@ -98,14 +98,15 @@ pub fn fix_counts_after(
 }
 
 /// [`fix`] and the [`fix_counts`] of its outcome in one go, as `dslim fix`
-/// needs both: the `--unsafe` loop starts from the first pass of the fix
-/// (findings do not depend on the applicability) and shares its shell
-/// views, so only what the unsafe fixes change is checked again.
+/// needs both: the `--unsafe` loop takes the findings of every pass over a
+/// text the fix's passes saw (the first one at least: findings do not
+/// depend on the applicability) and shares their shell views, so only what
+/// the unsafe fixes change is checked again.
 pub fn fix_and_counts(src: Source, settings: &Settings) -> Result<(Outcome, FixCounts), Error> {
     let memo = ScriptMemo::new();
     let build = BuildContext::resolve(settings.context.as_deref(), src.path);
     let ts = settings.transforms();
-    let mut first: Option<Vec<Finding>> = None;
+    let mut passes = Passes::new();
     let o = fix_loop(
         src,
         Pass {
@@ -115,11 +116,11 @@ pub fn fix_and_counts(src: Source, settings: &Settings) -> Result<(Outcome, FixC
             config: &settings.config,
             memo: memo.clone(),
             first: None,
+            seen: &[],
         },
-        Some(&mut first),
+        Some(&mut passes),
     )?;
-    let first = first.unwrap_or_default();
-    let c = counts_in(src, settings, Some(&o), Some(&first), false, memo)?;
+    let c = counts_in(src, settings, Some((&o, &passes)), None, memo)?;
     Ok((o, c))
 }
 
@@ -130,21 +131,21 @@ fn counts(
     first: Option<&[Finding]>,
     memo: Arc<ScriptMemo>,
 ) -> Result<FixCounts, Error> {
-    counts_in(src, settings, at_level, first, true, memo)
+    counts_in(src, settings, at_level.map(|o| (o, &[][..])), first, memo)
 }
 
-/// [`counts`]; `follow`: work out the follow-on codes from `first`.
+/// [`counts`]; `at_level` comes with the passes that made it (the
+/// `--unsafe` loop takes their findings), when there are any.
 fn counts_in(
     src: Source,
     settings: &Settings,
-    at_level: Option<&Outcome>,
+    at_level: Option<(&Outcome, &[Seen])>,
     first: Option<&[Finding]>,
-    follow: bool,
     memo: Arc<ScriptMemo>,
 ) -> Result<FixCounts, Error> {
     let build = BuildContext::resolve(settings.context.as_deref(), src.path);
     let ts = settings.transforms();
-    let run = |min: Applicability| {
+    let run = |min: Applicability, seen: &[Seen], record: Option<&mut Passes>| {
         let pass = Pass {
             build: build.clone(),
             ts: &ts,
@@ -152,16 +153,17 @@ fn counts_in(
             config: &settings.config,
             memo: memo.clone(),
             first: first.map(<[Finding]>::to_vec),
+            seen,
         };
-        fix_in(src, pass)
+        fix_loop(src, pass, record)
     };
-    let first = first.filter(|_| follow);
     let computed;
-    let level = match at_level {
-        Some(o) => o,
+    let mut recorded = Passes::new();
+    let (level, seen) = match at_level {
+        Some((o, seen)) => (o, seen),
         None => {
-            computed = run(settings.min_applicability())?;
-            &computed
+            computed = run(settings.min_applicability(), &[], Some(&mut recorded))?;
+            (&computed, &recorded[..])
         }
     };
     let fixable = level.applied.len();
@@ -174,7 +176,7 @@ fn counts_in(
     let min = settings.min_applicability();
     let level_follow = first.map_or_else(Vec::new, |f| follow_on(&level.applied, f, min));
     let (unsafe_more, unsafe_follow_on) = if unsafe_left {
-        let all = run(Applicability::Unsafe)?;
+        let all = run(Applicability::Unsafe, seen, None)?;
         let follow = first.map_or_else(Vec::new, |f| {
             without(
                 follow_on(&all.applied, f, Applicability::Unsafe),

@@ -44,6 +44,7 @@ pub fn fix<'a>(src: impl Into<Source<'a>>, settings: &Settings) -> Result<Outcom
             config: &settings.config,
             memo: ScriptMemo::new(),
             first: None,
+            seen: &[],
         },
     )
 }
@@ -64,6 +65,7 @@ pub(super) fn fix_with(
             config,
             memo: ScriptMemo::new(),
             first: None,
+            seen: &[],
         },
     )
 }
@@ -79,17 +81,31 @@ pub(super) struct Pass<'t> {
     /// The findings of the first pass, when a `check` of the same text
     /// with the same transforms and context has them.
     pub(super) first: Option<Vec<Finding>>,
+    /// The passes of an earlier loop over the same file with the same
+    /// transforms and context (see [`Passes`]): a pass over a text found
+    /// there takes its findings.
+    pub(super) seen: &'t [Seen],
 }
+
+/// The text and the findings of each pass of a fix loop, up to the first
+/// file it writes (which changes what later passes read). Findings do not
+/// depend on the applicability, so the `--unsafe` loop that follows the
+/// fix takes them for every text the two loops share (the first, and
+/// whatever the unsafe fixes leave as the fix had it).
+pub(super) type Passes = Vec<Seen>;
+
+/// One of [`Passes`]: a text and its findings.
+pub(super) type Seen = (String, Vec<Finding>);
 
 pub(super) fn fix_in(src: Source, pass: Pass) -> Result<Outcome, Error> {
     fix_loop(src, pass, None)
 }
 
-/// [`fix_in`]; `keep_first` receives the findings of the first pass.
+/// [`fix_in`]; `record` receives its [`Passes`].
 pub(super) fn fix_loop(
     src: Source,
     pass: Pass,
-    mut keep_first: Option<&mut Option<Vec<Finding>>>,
+    mut record: Option<&mut Passes>,
 ) -> Result<Outcome, Error> {
     let Pass {
         build,
@@ -98,7 +114,10 @@ pub(super) fn fix_loop(
         config,
         memo,
         mut first,
+        seen,
     } = pass;
+    // A file was written: later passes read another context.
+    let mut wrote = false;
     let mut doc = parse(src.text)?;
     let mut build = build;
     let mut applied = Vec::new();
@@ -107,16 +126,22 @@ pub(super) fn fix_loop(
     for _ in 0..MAX_PASSES {
         let findings = match first.take() {
             Some(f) => f,
-            None => {
-                memo.keep_only(&doc);
-                let cx = Context::new(&doc, config)
-                    .with_files(src.path, build.clone())
-                    .with_memo(memo.clone());
-                run_transforms(&doc, &cx, ts)?
-            }
+            None => match seen
+                .iter()
+                .find(|(t, _)| !wrote && t.as_str() == doc.source())
+            {
+                Some((_, f)) => f.clone(),
+                None => {
+                    memo.keep_only(&doc);
+                    let cx = Context::new(&doc, config)
+                        .with_files(src.path, build.clone())
+                        .with_memo(memo.clone());
+                    run_transforms(&doc, &cx, ts)?
+                }
+            },
         };
-        if let Some(k) = keep_first.take() {
-            *k = Some(findings.clone());
+        if let Some(r) = record.as_deref_mut().filter(|_| !wrote) {
+            r.push((doc.source().to_string(), findings.clone()));
         }
         let chosen = choose(&findings, min, ts);
         if chosen.is_empty() {
@@ -150,7 +175,10 @@ pub(super) fn fix_loop(
                 }
             }
             match next {
-                Some(b) => build = Some(b),
+                Some(b) => {
+                    build = Some(b);
+                    wrote = true;
+                }
                 // Nothing more to write, or a file outside the context
                 // (not read back): the outcome as it stands.
                 None => {
