@@ -124,26 +124,39 @@ pub(super) fn fix_loop(
     // Other files written so far: `old` as on disk, `new` as now.
     let mut files: Vec<FileChange> = Vec::new();
     for _ in 0..MAX_PASSES {
-        let findings = match first.take() {
-            Some(f) => f,
-            None => match seen
+        let mut fresh = first.take();
+        let mut known: &[Finding] = &[];
+        if fresh.is_none() {
+            match seen
                 .iter()
                 .find(|(t, _)| !wrote && t.as_str() == doc.source())
             {
-                Some((_, f)) => f.clone(),
+                Some((_, f)) => known = f,
                 None => {
                     memo.keep_only(&doc);
                     let cx = Context::new(&doc, config)
                         .with_files(src.path, build.clone())
                         .with_memo(memo.clone());
-                    run_transforms(&doc, &cx, ts)?
+                    fresh = Some(run_transforms(&doc, &cx, ts)?);
                 }
-            },
-        };
-        if let Some(r) = record.as_deref_mut().filter(|_| !wrote) {
-            r.push((doc.source().to_string(), findings.clone()));
+            }
         }
-        let chosen = choose(&findings, min, ts);
+        // The findings of this pass; a recorded pass keeps them in
+        // `record` (one copy: a pass of 35k RUNs has ~100k findings).
+        let held;
+        let findings: &[Finding] = match (fresh, record.as_deref_mut().filter(|_| !wrote)) {
+            (f, Some(r)) => {
+                let f = f.unwrap_or_else(|| known.to_vec());
+                r.push((doc.source().to_string(), f));
+                &r[r.len() - 1].1
+            }
+            (Some(f), None) => {
+                held = f;
+                &held
+            }
+            (None, None) => known,
+        };
+        let chosen = choose(findings, min, ts);
         if chosen.is_empty() {
             // Fixes to other files apply once the Dockerfile has settled;
             // then the loop goes on reading the context as written, since a
@@ -151,7 +164,7 @@ pub(super) fn fix_loop(
             // DS203's `.dockerignore` excludes `node_modules`): a second
             // `fix` finds nothing.
             let (file_fixes, remaining): (Vec<Finding>, Vec<Finding>) =
-                findings.into_iter().partition(|f| {
+                findings.iter().cloned().partition(|f| {
                     f.fix
                         .as_ref()
                         .is_some_and(|x| x.file.is_some() && x.applicability >= min)
