@@ -97,8 +97,9 @@ fn scaling(c: &mut Criterion) {
                     BatchSize::LargeInput,
                 )
             });
+            // What `dslim fix` runs: the fix and its `--unsafe` count.
             g.bench_function(format!("{shape}/{mb}MB/fix"), |b| {
-                b.iter(|| pipeline::fix(&src, &settings).unwrap())
+                b.iter(|| pipeline::fix_and_counts(src.as_str().into(), &settings).unwrap())
             });
             g.bench_function(format!("{shape}/{mb}MB/fmt"), |b| {
                 b.iter(|| dslim::format::format(&src, &fmt).unwrap())

@@ -121,15 +121,11 @@ fn fix_one(job: &Job, a: &FixArgs) -> FileReport {
         Ok(s) => s,
         Err(e) => return FileReport::error(e.text(&shown)),
     };
-    let o = match pipeline::fix(pipeline::Source::new(&src, Some(path)), settings) {
-        Ok(o) => o,
-        Err(e) => return FileReport::error(error_text(&shown, &e)),
-    };
-    // What `--unsafe` would apply beyond this run: the same count `check`
-    // shows.
-    let counts =
-        match pipeline::fix_counts(pipeline::Source::new(&src, Some(path)), settings, Some(&o)) {
-            Ok(c) => c,
+    // With what `--unsafe` would apply beyond this run: the same count
+    // `check` shows.
+    let (o, counts) =
+        match pipeline::fix_and_counts(pipeline::Source::new(&src, Some(path)), settings) {
+            Ok(r) => r,
             Err(e) => return FileReport::error(error_text(&shown, &e)),
         };
     let mut r = FileReport {

@@ -34,7 +34,11 @@ impl PmCall {
 /// Base name of a literal word (`/usr/bin/apt-get` → `apt-get`).
 pub(crate) fn base(w: &Word) -> Option<&str> {
     let l = w.literal.as_deref()?;
-    Some(l.rsplit('/').next().unwrap_or(l))
+    // A byte search: `rsplit('/')` was a tenth of `fix` on large RUNs.
+    Some(match l.as_bytes().iter().rposition(|&b| b == b'/') {
+        Some(k) => &l[k + 1..],
+        None => l,
+    })
 }
 
 /// Skips `sudo [opts]`, `env [opts] [X=y]…`, and leading `X=y` words;
@@ -167,15 +171,18 @@ pub(crate) fn subcommand(
         let known = pm.install.iter().chain(&pm.update).chain(&pm.index_users);
         let mut best = (l.to_string(), i);
         for s in known {
-            let parts: Vec<&str> = s.split(' ').collect();
-            if parts.len() > 1
-                && parts
-                    .iter()
-                    .enumerate()
-                    .all(|(j, p)| c.words.get(i + j).is_some_and(|w| w.is(p)))
-                && parts.len() > best.1 + 1 - i
+            // Single words are `l` itself; the others are compared word
+            // by word without collecting them (this runs for every call).
+            if !s.contains(' ') {
+                continue;
+            }
+            let mut n = 0;
+            if s.split(' ').all(|p| {
+                n += 1;
+                c.words.get(i + n - 1).is_some_and(|w| w.is(p))
+            }) && n > best.1 + 1 - i
             {
-                best = (s.clone(), i + parts.len() - 1);
+                best = (s.clone(), i + n - 1);
             }
         }
         return Some(best);

@@ -31,6 +31,35 @@ impl ScriptMemo {
         Arc::new(ScriptMemo::default())
     }
 
+    /// Forgets the views of texts that are no RUN (nor `ONBUILD RUN`) body
+    /// of `doc`: once a fix has rewritten RUNs, the views of their old
+    /// texts are dead weight for the passes to come (a file of 35k RUNs
+    /// merged into one kept 35k views through every later pass). Only a
+    /// cache is dropped: a text asked for again is parsed again.
+    pub fn keep_only(&self, doc: &Document) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.is_empty() {
+            return;
+        }
+        let live: std::collections::HashSet<&str> = doc
+            .instructions()
+            .iter()
+            .filter_map(|ins| match ins.keyword {
+                Keyword::Run => Some(ins.args_text()),
+                Keyword::Onbuild => ins.onbuild().map(|sub| &ins.logical.text[sub.args.clone()]),
+                _ => None,
+            })
+            .collect();
+        map.retain(|k, _| live.contains(&**k));
+        map.shrink_to_fit();
+    }
+
+    /// How many views are remembered (tests).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
     /// The shell view of `text`, parsed the first time it is asked for.
     fn parse(&self, text: &str) -> Option<Arc<Script>> {
         if let Some(s) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(text) {

@@ -284,8 +284,10 @@ fn assigns_in_text(text: &str) -> bool {
     let keyword_at = |i: usize, kw: &str| {
         text[i..].starts_with(kw) && word_start(i) && text[i + kw.len()..].starts_with([' ', '\t'])
     };
-    for (i, _) in text.char_indices() {
-        if keyword_at(i, "for") || keyword_at(i, "select") {
+    // Both keywords start with an ASCII byte, so a position holding `f` or
+    // `s` is a char boundary; the other positions need no look.
+    for (i, &c) in b.iter().enumerate() {
+        if (c == b'f' && keyword_at(i, "for")) || (c == b's' && keyword_at(i, "select")) {
             return true;
         }
     }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::buildctx::BuildContext;
-use crate::edit::{self, Applicability, FileChange, Fix};
+use crate::edit::Applicability;
 use crate::finding::Finding;
 use crate::model::ScriptMemo;
 use crate::syntax::{Document, ParseError};
@@ -321,415 +321,18 @@ fn instruction_at(doc: &Document, at: usize) -> Option<usize> {
     (at < ins.span.end.max(ins.span.start + 1)).then_some(k)
 }
 
-/// The result of fixing one document.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub fixed: String,
-    /// Codes of the fixes applied, one entry per fix.
-    pub applied: Vec<&'static str>,
-    /// Findings left in the fixed text (not fixable at this applicability).
-    pub remaining: Vec<Finding>,
-    /// Other files the fixes create or change (DS203's `.dockerignore`),
-    /// computed once on the final text.
-    pub files: Vec<FileChange>,
-}
+mod counts;
+mod fixing;
 
-impl Outcome {
-    pub fn changed(&self, original: &str) -> bool {
-        self.fixed != original || !self.files.is_empty()
-    }
-}
-
-/// How many fixes `dslim fix` applies at the settings' level, and how many
-/// more `dslim fix --unsafe` applies: the one definition both `check`'s and
-/// `fix`'s summaries use, so "N fixable (M with --unsafe)" is what the two
-/// commands really do (fixes that only appear after others, and fixes that
-/// overlap and wait, are counted as `fix` counts them).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FixCounts {
-    /// Fixes `fix` applies with these settings.
-    pub fixable: usize,
-    /// Fixes `fix --unsafe` applies beyond those (0 with `--unsafe`).
-    pub unsafe_more: usize,
-    /// Of `fixable`: codes of the fixes no given finding accounts for, as
-    /// they only apply to what another fix made (DS103 on the runtime
-    /// stage a DS201 split adds). Known only from [`fix_counts_after`];
-    /// empty from [`fix_counts`].
-    pub follow_on: Vec<&'static str>,
-    /// The same of `unsafe_more`.
-    pub unsafe_follow_on: Vec<&'static str>,
-}
-
-/// `applied` less one code per finding in `findings` whose fix applies
-/// at `min` (a multiset difference, in `applied`'s order).
-fn follow_on(
-    applied: &[&'static str],
-    findings: &[Finding],
-    min: Applicability,
-) -> Vec<&'static str> {
-    let mut shown: Vec<&'static str> = findings
-        .iter()
-        .filter(|f| {
-            f.fix
-                .as_ref()
-                .is_some_and(|x| !x.is_empty() && x.applicability >= min)
-        })
-        .map(|f| f.code)
-        .collect();
-    let mut rest = Vec::new();
-    for &code in applied {
-        match shown.iter().position(|&c| c == code) {
-            Some(i) => {
-                shown.swap_remove(i);
-            }
-            None => rest.push(code),
-        }
-    }
-    rest
-}
-
-/// `more` less one code per entry of `less` (a multiset difference).
-fn without(more: Vec<&'static str>, less: &[&'static str]) -> Vec<&'static str> {
-    let mut less = less.to_vec();
-    more.into_iter()
-        .filter(|c| match less.iter().position(|l| l == c) {
-            Some(i) => {
-                less.swap_remove(i);
-                false
-            }
-            None => true,
-        })
-        .collect()
-}
-
-/// [`FixCounts`] for `src`. `at_level` is the outcome of [`fix`] with
-/// `settings` when the caller has it (it is computed otherwise).
-/// `fix --unsafe` is run only when unsafe fixes are off and a finding with
-/// an unsafe fix is left.
-pub fn fix_counts(
-    src: Source,
-    settings: &Settings,
-    at_level: Option<&Outcome>,
-) -> Result<FixCounts, Error> {
-    counts(src, settings, at_level, None, ScriptMemo::new())
-}
-
-/// [`FixCounts`] for `src` right after [`check_report_with`] found
-/// `findings` in it with the same settings and `memo`: those findings are
-/// the first pass of both fix loops, and the RUNs no fix changes are not
-/// parsed again.
-pub fn fix_counts_after(
-    src: Source,
-    settings: &Settings,
-    findings: &[Finding],
-    memo: Arc<ScriptMemo>,
-) -> Result<FixCounts, Error> {
-    counts(src, settings, None, Some(findings), memo)
-}
-
-fn counts(
-    src: Source,
-    settings: &Settings,
-    at_level: Option<&Outcome>,
-    first: Option<&[Finding]>,
-    memo: Arc<ScriptMemo>,
-) -> Result<FixCounts, Error> {
-    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
-    let ts = settings.transforms();
-    let run = |min: Applicability| {
-        let pass = Pass {
-            build: build.clone(),
-            ts: &ts,
-            min,
-            config: &settings.config,
-            memo: memo.clone(),
-            first: first.map(<[Finding]>::to_vec),
-        };
-        fix_in(src, pass)
-    };
-    let computed;
-    let level = match at_level {
-        Some(o) => o,
-        None => {
-            computed = run(settings.min_applicability())?;
-            &computed
-        }
-    };
-    let fixable = level.applied.len();
-    let unsafe_left = !settings.unsafe_fixes
-        && level.remaining.iter().any(|f| {
-            f.fix
-                .as_ref()
-                .is_some_and(|x| x.applicability == Applicability::Unsafe && !x.is_empty())
-        });
-    let min = settings.min_applicability();
-    let level_follow = first.map_or_else(Vec::new, |f| follow_on(&level.applied, f, min));
-    let (unsafe_more, unsafe_follow_on) = if unsafe_left {
-        let all = run(Applicability::Unsafe)?;
-        let follow = first.map_or_else(Vec::new, |f| {
-            without(
-                follow_on(&all.applied, f, Applicability::Unsafe),
-                &level_follow,
-            )
-        });
-        (all.applied.len().saturating_sub(fixable), follow)
-    } else {
-        (0, Vec::new())
-    };
-    Ok(FixCounts {
-        fixable,
-        unsafe_more,
-        follow_on: level_follow,
-        unsafe_follow_on,
-    })
-}
-
-/// Applies fixes to a fixed point: `src` is a text (`&str`) or a
-/// [`Source`] naming the file, whose build context transforms then read.
-pub fn fix<'a>(src: impl Into<Source<'a>>, settings: &Settings) -> Result<Outcome, Error> {
-    let src = src.into();
-    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
-    fix_in(
-        src,
-        Pass {
-            build,
-            ts: &settings.transforms(),
-            min: settings.min_applicability(),
-            config: &settings.config,
-            memo: ScriptMemo::new(),
-            first: None,
-        },
-    )
-}
-
+pub use counts::{fix_and_counts, fix_counts, fix_counts_after, FixCounts};
+pub use fixing::{fix, Outcome};
 #[cfg(test)]
-fn fix_with(
-    src: &str,
-    ts: &[&'static dyn Transform],
-    min: Applicability,
-    config: &crate::config::Config,
-) -> Result<Outcome, Error> {
-    fix_in(
-        src.into(),
-        Pass {
-            build: None,
-            ts,
-            min,
-            config,
-            memo: ScriptMemo::new(),
-            first: None,
-        },
-    )
-}
-
-/// How [`fix_in`] runs.
-struct Pass<'t> {
-    build: Option<BuildContext>,
-    ts: &'t [&'static dyn Transform],
-    min: Applicability,
-    config: &'t crate::config::Config,
-    /// Shell views shared by the passes (and with an earlier `check`).
-    memo: Arc<ScriptMemo>,
-    /// The findings of the first pass, when a `check` of the same text
-    /// with the same transforms and context has them.
-    first: Option<Vec<Finding>>,
-}
-
-fn fix_in(src: Source, pass: Pass) -> Result<Outcome, Error> {
-    let Pass {
-        build,
-        ts,
-        min,
-        config,
-        memo,
-        mut first,
-    } = pass;
-    let mut doc = parse(src.text)?;
-    let mut build = build;
-    let mut applied = Vec::new();
-    // Other files written so far: `old` as on disk, `new` as now.
-    let mut files: Vec<FileChange> = Vec::new();
-    for _ in 0..MAX_PASSES {
-        let findings = match first.take() {
-            Some(f) => f,
-            None => {
-                let cx = Context::new(&doc, config)
-                    .with_files(src.path, build.clone())
-                    .with_memo(memo.clone());
-                run_transforms(&doc, &cx, ts)?
-            }
-        };
-        let chosen = choose(&findings, min, ts);
-        if chosen.is_empty() {
-            // Fixes to other files apply once the Dockerfile has settled;
-            // then the loop goes on reading the context as written, since a
-            // written file can make another fix possible (DS202 is safe once
-            // DS203's `.dockerignore` excludes `node_modules`): a second
-            // `fix` finds nothing.
-            let (file_fixes, remaining): (Vec<Finding>, Vec<Finding>) =
-                findings.into_iter().partition(|f| {
-                    f.fix
-                        .as_ref()
-                        .is_some_and(|x| x.file.is_some() && x.applicability >= min)
-                });
-            applied.extend(file_fixes.iter().map(|f| f.code));
-            let changes = edit::merge_file_edits(
-                file_fixes
-                    .iter()
-                    .filter_map(|f| f.fix.as_ref()?.file.as_ref()),
-            );
-            let next = match build.as_ref() {
-                Some(b) if !changes.is_empty() => {
-                    b.with_files_written(changes.iter().map(|c| (c.path.as_path(), c.new.as_str())))
-                }
-                _ => None,
-            };
-            for c in changes {
-                match files.iter_mut().find(|f| f.path == c.path) {
-                    Some(f) => f.new = c.new,
-                    None => files.push(c),
-                }
-            }
-            match next {
-                Some(b) => build = Some(b),
-                // Nothing more to write, or a file outside the context
-                // (not read back): the outcome as it stands.
-                None => {
-                    return Ok(Outcome {
-                        fixed: doc.source().to_string(),
-                        applied,
-                        remaining,
-                        files,
-                    })
-                }
-            }
-            continue;
-        }
-        let text = apply_fixes(doc.source(), chosen.iter().map(|(_, f)| *f)).ok_or_else(|| {
-            Error::Internal {
-                transforms: codes(&chosen),
-                message: "fixes produced overlapping edits".into(),
-            }
-        })?;
-        match parse(&text) {
-            Ok(d) => doc = d,
-            Err(e) => {
-                return Err(Error::Internal {
-                    transforms: culprits(doc.source(), &chosen),
-                    message: format!("fixed text does not parse ({e})"),
-                })
-            }
-        }
-        applied.extend(chosen.iter().map(|(c, _)| *c));
-    }
-    let cx = Context::new(&doc, config)
-        .with_files(src.path, build)
-        .with_memo(memo);
-    let findings = run_transforms(&doc, &cx, ts)?;
-    let still = choose(&findings, min, ts);
-    Err(Error::Internal {
-        transforms: codes(&still),
-        message: format!("fixes did not converge after {MAX_PASSES} passes"),
-    })
-}
-
-/// The stage split's code and the base swaps it wins over (see [`choose`]).
-const SPLIT: &str = "DS201";
-const BASE_SWAPS: &[&str] = &["DS101", "DS102", "DS103"];
-
-/// Non-overlapping fixes at or above `min`, in source order. When fixes
-/// touch or overlap, the transform that comes first in the registry wins and
-/// the others wait for the next pass, where they see its result: merging
-/// RUNs first lets a cache transform find a cleanup that stood in the next
-/// RUN instead of adding a second one. A stage split (DS201) wins over the
-/// base swaps (DS101–DS103) of the same stage whatever the order, since its
-/// runtime already is the small image and its builder must keep the full
-/// one: they wait while a split is on offer.
-fn choose<'a>(
-    findings: &'a [Finding],
-    min: Applicability,
-    ts: &[&'static dyn Transform],
-) -> Vec<(&'static str, &'a Fix)> {
-    let rank = |code: &str| {
-        ts.iter()
-            .position(|t| t.meta().code == code)
-            .unwrap_or(usize::MAX)
-    };
-    let mut cands: Vec<(usize, &'static str, &Fix)> = findings
-        .iter()
-        .filter_map(|f| f.fix.as_ref().map(|x| (rank(f.code), f.code, x)))
-        .filter(|(_, _, x)| x.applicability >= min && !x.edits.is_empty())
-        .collect();
-    // A base swap inside a split waits until the split is applied (and is
-    // then gone: the builder is no final stage, the runtime already small).
-    let splits: Vec<crate::syntax::Span> = cands
-        .iter()
-        .filter(|(_, c, _)| *c == SPLIT)
-        .map(|(_, _, x)| x.range())
-        .collect();
-    cands.retain(|(_, c, x)| {
-        let r = x.range();
-        !(BASE_SWAPS.contains(c) && splits.iter().any(|t| r.start <= t.end && t.start <= r.end))
-    });
-    cands.sort_by_key(|(r, _, x)| (*r, x.range().start, x.range().end));
-    // Taken ranges by start; they never touch, so their ends grow with
-    // their starts and only the last one starting at or before `r.end` can
-    // reach `r`.
-    let mut taken: std::collections::BTreeMap<usize, usize> = Default::default();
-    let mut out: Vec<(&'static str, &Fix)> = Vec::new();
-    for (_, c, x) in cands {
-        let r = x.range();
-        // Touching counts as overlapping: two insertions at one offset
-        // would otherwise depend on the order they were applied in.
-        if taken
-            .range(..=r.end)
-            .next_back()
-            .is_some_and(|(_, &end)| r.start <= end)
-        {
-            continue;
-        }
-        taken.insert(r.start, r.end);
-        out.push((c, x));
-    }
-    out.sort_by_key(|(_, x)| (x.range().start, x.range().end));
-    out
-}
-
-fn apply_fixes<'a>(src: &str, fixes: impl Iterator<Item = &'a Fix>) -> Option<String> {
-    let edits: Vec<&edit::Edit> = fixes.flat_map(|f| f.edits.iter()).collect();
-    edit::apply(src, &edits)
-}
-
-fn codes(chosen: &[(&'static str, &Fix)]) -> Vec<&'static str> {
-    let mut v: Vec<_> = chosen.iter().map(|(c, _)| *c).collect();
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
-/// The transforms whose fix alone breaks the parse (all of them if none does
-/// alone: then it is their combination).
-fn culprits(src: &str, chosen: &[(&'static str, &Fix)]) -> Vec<&'static str> {
-    let mut bad: Vec<&'static str> = chosen
-        .iter()
-        .filter(|(_, f)| {
-            apply_fixes(src, std::iter::once(*f)).is_none_or(|t| Document::parse(&t).is_err())
-        })
-        .map(|(c, _)| *c)
-        .collect();
-    bad.sort_unstable();
-    bad.dedup();
-    if bad.is_empty() {
-        codes(chosen)
-    } else {
-        bad
-    }
-}
+use fixing::{fix_in, fix_with, Pass};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::Edit;
+    use crate::edit::{Edit, Fix};
     use crate::transform::{FixAvailability, Meta};
 
     /// A test transform: `f` proposes findings for a document.
@@ -1018,6 +621,96 @@ CMD /app\n";
             compared += usize::from(fresh.is_ok_and(|c| c.fixable + c.unsafe_more > 0));
         }
         assert!(compared > 200, "{compared}");
+    }
+
+    /// [`fix_and_counts`] (the `--unsafe` loop starting from the fix's
+    /// first pass, shell views shared) gives the outcome of [`fix`] and the
+    /// counts of [`fix_counts`] on every golden input, safe and unsafe
+    /// settings alike, with fewer parses.
+    #[test]
+    fn fix_and_counts_match_fix_then_fix_counts() {
+        let (mut compared, mut saved) = (0, 0);
+        for unsafe_fixes in [false, true] {
+            let settings = Settings {
+                unsafe_fixes,
+                ..Settings::default()
+            };
+            for p in golden_inputs() {
+                let Ok(src) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                let mut apart = None;
+                let (parses_apart, runs_apart) = parses_and_runs(|| {
+                    apart = Some(fix(src.as_str(), &settings).and_then(|o| {
+                        let c = fix_counts(src.as_str().into(), &settings, Some(&o))?;
+                        Ok((o, c))
+                    }));
+                });
+                let mut together = None;
+                let (parses_together, runs_together) = parses_and_runs(|| {
+                    together = Some(fix_and_counts(src.as_str().into(), &settings));
+                });
+                match (apart.unwrap(), together.unwrap()) {
+                    (Ok((o1, c1)), Ok((o2, c2))) => {
+                        assert_eq!(o1.fixed, o2.fixed, "{}", p.display());
+                        assert_eq!(o1.applied, o2.applied, "{}", p.display());
+                        assert_eq!(o1.remaining.len(), o2.remaining.len(), "{}", p.display());
+                        assert_eq!(c1, c2, "{}", p.display());
+                        compared += usize::from(c1.unsafe_more > 0);
+                        // The `--unsafe` loop checks no text the fix's
+                        // passes checked (the first pass at least).
+                        if c1.unsafe_more > 0 {
+                            assert!(runs_together <= runs_apart, "{}", p.display());
+                            saved += runs_apart - runs_together;
+                        }
+                    }
+                    (Err(e1), Err(e2)) => assert_eq!(e1.to_string(), e2.to_string()),
+                    (a, b) => panic!("{}: {:?} / {:?}", p.display(), a.is_ok(), b.is_ok()),
+                }
+                assert!(parses_together <= parses_apart, "{}", p.display());
+            }
+        }
+        assert!(compared > 50, "{compared}");
+        assert!(saved > 0);
+    }
+
+    /// The fix loop forgets the views of RUN texts a fix rewrote: after
+    /// merging every RUN into one, the memo holds only what the last
+    /// document has.
+    #[test]
+    fn fix_loop_drops_views_of_rewritten_runs() {
+        let src: String = std::iter::once("FROM debian:bookworm\n".to_string())
+            .chain((0..40).map(|i| format!("RUN echo {i} > /f{i}\n")))
+            .collect();
+        let memo = ScriptMemo::new();
+        let settings = Settings::default();
+        let ts = settings.transforms();
+        let o = fix_in(
+            src.as_str().into(),
+            Pass {
+                build: None,
+                ts: &ts,
+                min: settings.min_applicability(),
+                config: &settings.config,
+                memo: memo.clone(),
+                first: None,
+                seen: &[],
+            },
+        )
+        .unwrap();
+        assert!(o.applied.contains(&"DS001"), "{:?}", o.applied);
+        let runs_left = parse(&o.fixed)
+            .unwrap()
+            .instructions()
+            .iter()
+            .filter(|i| i.keyword == crate::syntax::Keyword::Run)
+            .count();
+        assert!(runs_left < 40, "{runs_left}");
+        assert!(
+            memo.len() <= runs_left,
+            "{} views for {runs_left} RUNs",
+            memo.len()
+        );
     }
 
     /// Every golden input: `testdata/**/*.Dockerfile` but the expected

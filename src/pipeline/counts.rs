@@ -1,0 +1,196 @@
+//! How many fixes `fix` and `fix --unsafe` apply: the counts `check`'s and
+//! `fix`'s summaries show.
+
+use std::sync::Arc;
+
+use super::fixing::{fix_loop, Outcome, Pass, Passes, Seen};
+use super::{Error, Settings, Source};
+use crate::buildctx::BuildContext;
+use crate::edit::Applicability;
+use crate::finding::Finding;
+use crate::model::ScriptMemo;
+
+/// How many fixes `dslim fix` applies at the settings' level, and how many
+/// more `dslim fix --unsafe` applies: the one definition both `check`'s and
+/// `fix`'s summaries use, so "N fixable (M with --unsafe)" is what the two
+/// commands really do (fixes that only appear after others, and fixes that
+/// overlap and wait, are counted as `fix` counts them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixCounts {
+    /// Fixes `fix` applies with these settings.
+    pub fixable: usize,
+    /// Fixes `fix --unsafe` applies beyond those (0 with `--unsafe`).
+    pub unsafe_more: usize,
+    /// Of `fixable`: codes of the fixes no given finding accounts for, as
+    /// they only apply to what another fix made (DS103 on the runtime
+    /// stage a DS201 split adds). Known only from [`fix_counts_after`];
+    /// empty from [`fix_counts`].
+    pub follow_on: Vec<&'static str>,
+    /// The same of `unsafe_more`.
+    pub unsafe_follow_on: Vec<&'static str>,
+}
+
+/// `applied` less one code per finding in `findings` whose fix applies
+/// at `min` (a multiset difference, in `applied`'s order).
+fn follow_on(
+    applied: &[&'static str],
+    findings: &[Finding],
+    min: Applicability,
+) -> Vec<&'static str> {
+    let mut shown: Vec<&'static str> = findings
+        .iter()
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| !x.is_empty() && x.applicability >= min)
+        })
+        .map(|f| f.code)
+        .collect();
+    let mut rest = Vec::new();
+    for &code in applied {
+        match shown.iter().position(|&c| c == code) {
+            Some(i) => {
+                shown.swap_remove(i);
+            }
+            None => rest.push(code),
+        }
+    }
+    rest
+}
+
+/// `more` less one code per entry of `less` (a multiset difference).
+fn without(more: Vec<&'static str>, less: &[&'static str]) -> Vec<&'static str> {
+    let mut less = less.to_vec();
+    more.into_iter()
+        .filter(|c| match less.iter().position(|l| l == c) {
+            Some(i) => {
+                less.swap_remove(i);
+                false
+            }
+            None => true,
+        })
+        .collect()
+}
+
+/// [`FixCounts`] for `src`. `at_level` is the outcome of [`fix`] with
+/// `settings` when the caller has it (it is computed otherwise).
+/// `fix --unsafe` is run only when unsafe fixes are off and a finding with
+/// an unsafe fix is left.
+pub fn fix_counts(
+    src: Source,
+    settings: &Settings,
+    at_level: Option<&Outcome>,
+) -> Result<FixCounts, Error> {
+    counts(src, settings, at_level, None, ScriptMemo::new())
+}
+
+/// [`FixCounts`] for `src` right after [`check_report_with`] found
+/// `findings` in it with the same settings and `memo`: those findings are
+/// the first pass of both fix loops, and the RUNs no fix changes are not
+/// parsed again.
+pub fn fix_counts_after(
+    src: Source,
+    settings: &Settings,
+    findings: &[Finding],
+    memo: Arc<ScriptMemo>,
+) -> Result<FixCounts, Error> {
+    counts(src, settings, None, Some(findings), memo)
+}
+
+/// [`fix`] and the [`fix_counts`] of its outcome in one go, as `dslim fix`
+/// needs both: the `--unsafe` loop takes the findings of every pass over a
+/// text the fix's passes saw (the first one at least: findings do not
+/// depend on the applicability) and shares their shell views, so only what
+/// the unsafe fixes change is checked again.
+pub fn fix_and_counts(src: Source, settings: &Settings) -> Result<(Outcome, FixCounts), Error> {
+    let memo = ScriptMemo::new();
+    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
+    let ts = settings.transforms();
+    let mut passes = Passes::new();
+    let o = fix_loop(
+        src,
+        Pass {
+            build,
+            ts: &ts,
+            min: settings.min_applicability(),
+            config: &settings.config,
+            memo: memo.clone(),
+            first: None,
+            seen: &[],
+        },
+        Some(&mut passes),
+    )?;
+    let c = counts_in(src, settings, Some((&o, &passes)), None, memo)?;
+    Ok((o, c))
+}
+
+fn counts(
+    src: Source,
+    settings: &Settings,
+    at_level: Option<&Outcome>,
+    first: Option<&[Finding]>,
+    memo: Arc<ScriptMemo>,
+) -> Result<FixCounts, Error> {
+    counts_in(src, settings, at_level.map(|o| (o, &[][..])), first, memo)
+}
+
+/// [`counts`]; `at_level` comes with the passes that made it (the
+/// `--unsafe` loop takes their findings), when there are any.
+fn counts_in(
+    src: Source,
+    settings: &Settings,
+    at_level: Option<(&Outcome, &[Seen])>,
+    first: Option<&[Finding]>,
+    memo: Arc<ScriptMemo>,
+) -> Result<FixCounts, Error> {
+    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
+    let ts = settings.transforms();
+    let run = |min: Applicability, seen: &[Seen], record: Option<&mut Passes>| {
+        let pass = Pass {
+            build: build.clone(),
+            ts: &ts,
+            min,
+            config: &settings.config,
+            memo: memo.clone(),
+            first: first.map(<[Finding]>::to_vec),
+            seen,
+        };
+        fix_loop(src, pass, record)
+    };
+    let computed;
+    let mut recorded = Passes::new();
+    let (level, seen) = match at_level {
+        Some((o, seen)) => (o, seen),
+        None => {
+            computed = run(settings.min_applicability(), &[], Some(&mut recorded))?;
+            (&computed, &recorded[..])
+        }
+    };
+    let fixable = level.applied.len();
+    let unsafe_left = !settings.unsafe_fixes
+        && level.remaining.iter().any(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applicability == Applicability::Unsafe && !x.is_empty())
+        });
+    let min = settings.min_applicability();
+    let level_follow = first.map_or_else(Vec::new, |f| follow_on(&level.applied, f, min));
+    let (unsafe_more, unsafe_follow_on) = if unsafe_left {
+        let all = run(Applicability::Unsafe, seen, None)?;
+        let follow = first.map_or_else(Vec::new, |f| {
+            without(
+                follow_on(&all.applied, f, Applicability::Unsafe),
+                &level_follow,
+            )
+        });
+        (all.applied.len().saturating_sub(fixable), follow)
+    } else {
+        (0, Vec::new())
+    };
+    Ok(FixCounts {
+        fixable,
+        unsafe_more,
+        follow_on: level_follow,
+        unsafe_follow_on,
+    })
+}

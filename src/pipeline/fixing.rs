@@ -1,0 +1,327 @@
+//! The fixed-point fix loop: each pass checks, chooses the fixes that
+//! apply and do not overlap, applies them and parses again.
+
+use std::sync::Arc;
+
+use super::{parse, run_transforms, Error, Settings, Source, MAX_PASSES};
+use crate::buildctx::BuildContext;
+use crate::edit::{self, Applicability, FileChange, Fix};
+use crate::finding::Finding;
+use crate::model::ScriptMemo;
+use crate::syntax::Document;
+use crate::transform::{Context, Transform};
+
+/// The result of fixing one document.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub fixed: String,
+    /// Codes of the fixes applied, one entry per fix.
+    pub applied: Vec<&'static str>,
+    /// Findings left in the fixed text (not fixable at this applicability).
+    pub remaining: Vec<Finding>,
+    /// Other files the fixes create or change (DS203's `.dockerignore`),
+    /// computed once on the final text.
+    pub files: Vec<FileChange>,
+}
+
+impl Outcome {
+    pub fn changed(&self, original: &str) -> bool {
+        self.fixed != original || !self.files.is_empty()
+    }
+}
+
+/// Applies fixes to a fixed point: `src` is a text (`&str`) or a
+/// [`Source`] naming the file, whose build context transforms then read.
+pub fn fix<'a>(src: impl Into<Source<'a>>, settings: &Settings) -> Result<Outcome, Error> {
+    let src = src.into();
+    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
+    fix_in(
+        src,
+        Pass {
+            build,
+            ts: &settings.transforms(),
+            min: settings.min_applicability(),
+            config: &settings.config,
+            memo: ScriptMemo::new(),
+            first: None,
+            seen: &[],
+        },
+    )
+}
+
+#[cfg(test)]
+pub(super) fn fix_with(
+    src: &str,
+    ts: &[&'static dyn Transform],
+    min: Applicability,
+    config: &crate::config::Config,
+) -> Result<Outcome, Error> {
+    fix_in(
+        src.into(),
+        Pass {
+            build: None,
+            ts,
+            min,
+            config,
+            memo: ScriptMemo::new(),
+            first: None,
+            seen: &[],
+        },
+    )
+}
+
+/// How [`fix_in`] runs.
+pub(super) struct Pass<'t> {
+    pub(super) build: Option<BuildContext>,
+    pub(super) ts: &'t [&'static dyn Transform],
+    pub(super) min: Applicability,
+    pub(super) config: &'t crate::config::Config,
+    /// Shell views shared by the passes (and with an earlier `check`).
+    pub(super) memo: Arc<ScriptMemo>,
+    /// The findings of the first pass, when a `check` of the same text
+    /// with the same transforms and context has them.
+    pub(super) first: Option<Vec<Finding>>,
+    /// The passes of an earlier loop over the same file with the same
+    /// transforms and context (see [`Passes`]): a pass over a text found
+    /// there takes its findings.
+    pub(super) seen: &'t [Seen],
+}
+
+/// The text and the findings of each pass of a fix loop, up to the first
+/// file it writes (which changes what later passes read). Findings do not
+/// depend on the applicability, so the `--unsafe` loop that follows the
+/// fix takes them for every text the two loops share (the first, and
+/// whatever the unsafe fixes leave as the fix had it).
+pub(super) type Passes = Vec<Seen>;
+
+/// One of [`Passes`]: a text and its findings.
+pub(super) type Seen = (String, Vec<Finding>);
+
+pub(super) fn fix_in(src: Source, pass: Pass) -> Result<Outcome, Error> {
+    fix_loop(src, pass, None)
+}
+
+/// [`fix_in`]; `record` receives its [`Passes`].
+pub(super) fn fix_loop(
+    src: Source,
+    pass: Pass,
+    mut record: Option<&mut Passes>,
+) -> Result<Outcome, Error> {
+    let Pass {
+        build,
+        ts,
+        min,
+        config,
+        memo,
+        mut first,
+        seen,
+    } = pass;
+    // A file was written: later passes read another context.
+    let mut wrote = false;
+    let mut doc = parse(src.text)?;
+    let mut build = build;
+    let mut applied = Vec::new();
+    // Other files written so far: `old` as on disk, `new` as now.
+    let mut files: Vec<FileChange> = Vec::new();
+    for _ in 0..MAX_PASSES {
+        let mut fresh = first.take();
+        let mut known: &[Finding] = &[];
+        if fresh.is_none() {
+            match seen
+                .iter()
+                .find(|(t, _)| !wrote && t.as_str() == doc.source())
+            {
+                Some((_, f)) => known = f,
+                None => {
+                    memo.keep_only(&doc);
+                    let cx = Context::new(&doc, config)
+                        .with_files(src.path, build.clone())
+                        .with_memo(memo.clone());
+                    fresh = Some(run_transforms(&doc, &cx, ts)?);
+                }
+            }
+        }
+        // The findings of this pass; a recorded pass keeps them in
+        // `record` (one copy: a pass of 35k RUNs has ~100k findings).
+        let held;
+        let findings: &[Finding] = match (fresh, record.as_deref_mut().filter(|_| !wrote)) {
+            (f, Some(r)) => {
+                let f = f.unwrap_or_else(|| known.to_vec());
+                r.push((doc.source().to_string(), f));
+                &r[r.len() - 1].1
+            }
+            (Some(f), None) => {
+                held = f;
+                &held
+            }
+            (None, None) => known,
+        };
+        let chosen = choose(findings, min, ts);
+        if chosen.is_empty() {
+            // Fixes to other files apply once the Dockerfile has settled;
+            // then the loop goes on reading the context as written, since a
+            // written file can make another fix possible (DS202 is safe once
+            // DS203's `.dockerignore` excludes `node_modules`): a second
+            // `fix` finds nothing.
+            let (file_fixes, remaining): (Vec<Finding>, Vec<Finding>) =
+                findings.iter().cloned().partition(|f| {
+                    f.fix
+                        .as_ref()
+                        .is_some_and(|x| x.file.is_some() && x.applicability >= min)
+                });
+            applied.extend(file_fixes.iter().map(|f| f.code));
+            let changes = edit::merge_file_edits(
+                file_fixes
+                    .iter()
+                    .filter_map(|f| f.fix.as_ref()?.file.as_ref()),
+            );
+            let next = match build.as_ref() {
+                Some(b) if !changes.is_empty() => {
+                    b.with_files_written(changes.iter().map(|c| (c.path.as_path(), c.new.as_str())))
+                }
+                _ => None,
+            };
+            for c in changes {
+                match files.iter_mut().find(|f| f.path == c.path) {
+                    Some(f) => f.new = c.new,
+                    None => files.push(c),
+                }
+            }
+            match next {
+                Some(b) => {
+                    build = Some(b);
+                    wrote = true;
+                }
+                // Nothing more to write, or a file outside the context
+                // (not read back): the outcome as it stands.
+                None => {
+                    return Ok(Outcome {
+                        fixed: doc.source().to_string(),
+                        applied,
+                        remaining,
+                        files,
+                    })
+                }
+            }
+            continue;
+        }
+        let text = apply_fixes(doc.source(), chosen.iter().map(|(_, f)| *f)).ok_or_else(|| {
+            Error::Internal {
+                transforms: codes(&chosen),
+                message: "fixes produced overlapping edits".into(),
+            }
+        })?;
+        match parse(&text) {
+            Ok(d) => doc = d,
+            Err(e) => {
+                return Err(Error::Internal {
+                    transforms: culprits(doc.source(), &chosen),
+                    message: format!("fixed text does not parse ({e})"),
+                })
+            }
+        }
+        applied.extend(chosen.iter().map(|(c, _)| *c));
+    }
+    let cx = Context::new(&doc, config)
+        .with_files(src.path, build)
+        .with_memo(memo);
+    let findings = run_transforms(&doc, &cx, ts)?;
+    let still = choose(&findings, min, ts);
+    Err(Error::Internal {
+        transforms: codes(&still),
+        message: format!("fixes did not converge after {MAX_PASSES} passes"),
+    })
+}
+
+/// The stage split's code and the base swaps it wins over (see [`choose`]).
+const SPLIT: &str = "DS201";
+const BASE_SWAPS: &[&str] = &["DS101", "DS102", "DS103"];
+
+/// Non-overlapping fixes at or above `min`, in source order. When fixes
+/// touch or overlap, the transform that comes first in the registry wins and
+/// the others wait for the next pass, where they see its result: merging
+/// RUNs first lets a cache transform find a cleanup that stood in the next
+/// RUN instead of adding a second one. A stage split (DS201) wins over the
+/// base swaps (DS101–DS103) of the same stage whatever the order, since its
+/// runtime already is the small image and its builder must keep the full
+/// one: they wait while a split is on offer.
+fn choose<'a>(
+    findings: &'a [Finding],
+    min: Applicability,
+    ts: &[&'static dyn Transform],
+) -> Vec<(&'static str, &'a Fix)> {
+    let rank = |code: &str| {
+        ts.iter()
+            .position(|t| t.meta().code == code)
+            .unwrap_or(usize::MAX)
+    };
+    let mut cands: Vec<(usize, &'static str, &Fix)> = findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref().map(|x| (rank(f.code), f.code, x)))
+        .filter(|(_, _, x)| x.applicability >= min && !x.edits.is_empty())
+        .collect();
+    // A base swap inside a split waits until the split is applied (and is
+    // then gone: the builder is no final stage, the runtime already small).
+    let splits: Vec<crate::syntax::Span> = cands
+        .iter()
+        .filter(|(_, c, _)| *c == SPLIT)
+        .map(|(_, _, x)| x.range())
+        .collect();
+    cands.retain(|(_, c, x)| {
+        let r = x.range();
+        !(BASE_SWAPS.contains(c) && splits.iter().any(|t| r.start <= t.end && t.start <= r.end))
+    });
+    cands.sort_by_key(|(r, _, x)| (*r, x.range().start, x.range().end));
+    // Taken ranges by start; they never touch, so their ends grow with
+    // their starts and only the last one starting at or before `r.end` can
+    // reach `r`.
+    let mut taken: std::collections::BTreeMap<usize, usize> = Default::default();
+    let mut out: Vec<(&'static str, &Fix)> = Vec::new();
+    for (_, c, x) in cands {
+        let r = x.range();
+        // Touching counts as overlapping: two insertions at one offset
+        // would otherwise depend on the order they were applied in.
+        if taken
+            .range(..=r.end)
+            .next_back()
+            .is_some_and(|(_, &end)| r.start <= end)
+        {
+            continue;
+        }
+        taken.insert(r.start, r.end);
+        out.push((c, x));
+    }
+    out.sort_by_key(|(_, x)| (x.range().start, x.range().end));
+    out
+}
+
+fn apply_fixes<'a>(src: &str, fixes: impl Iterator<Item = &'a Fix>) -> Option<String> {
+    let edits: Vec<&edit::Edit> = fixes.flat_map(|f| f.edits.iter()).collect();
+    edit::apply(src, &edits)
+}
+
+fn codes(chosen: &[(&'static str, &Fix)]) -> Vec<&'static str> {
+    let mut v: Vec<_> = chosen.iter().map(|(c, _)| *c).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The transforms whose fix alone breaks the parse (all of them if none does
+/// alone: then it is their combination).
+fn culprits(src: &str, chosen: &[(&'static str, &Fix)]) -> Vec<&'static str> {
+    let mut bad: Vec<&'static str> = chosen
+        .iter()
+        .filter(|(_, f)| {
+            apply_fixes(src, std::iter::once(*f)).is_none_or(|t| Document::parse(&t).is_err())
+        })
+        .map(|(c, _)| *c)
+        .collect();
+    bad.sort_unstable();
+    bad.dedup();
+    if bad.is_empty() {
+        codes(chosen)
+    } else {
+        bad
+    }
+}
