@@ -734,3 +734,126 @@ mod tests {
         assert_eq!(r[3].0, "$F");
     }
 }
+
+/// What a COPY or ADD from the build context put outside the app and
+/// build folders (`COPY app.conf /etc/app/`): a binary split loses it, so
+/// the runtime copies it from the context again, the instruction as
+/// written (`Ok`: its text and destination). Not carried: a copy into `keep`, a folder a
+/// RUN works in (`WORKDIR`, `cd DIR`: the sources the build reads), a
+/// scratch folder, or of the whole context (`COPY . /src`: the sources).
+/// A file a later RUN names is a build input when that RUN builds (a
+/// command of `[build-tools]`: `gcc … /src/app.c`), not carried; named by
+/// another RUN it may be changed after the copy.
+/// `Err` names what cannot be carried for certain: a destination with
+/// variables, a named `--chown` (the runtime may lack the account), an
+/// `ADD` of a URL or a heredoc, a file a later RUN other than a build names.
+pub(super) fn context_copies(
+    f: &Facts,
+    keep: &[String],
+    tools: &crate::data::BuildTools,
+) -> Vec<Result<(String, String), String>> {
+    let mut work: Vec<String> = Vec::new();
+    for ins in f.runs() {
+        let at = f.index(ins);
+        let cwd = f.cwd_at(at);
+        work.extend(cwd.iter().filter(|c| *c != "/").cloned());
+        let Some(script) = f.model.script(at) else {
+            continue;
+        };
+        for c in script.commands.iter().filter(|c| c.name() == Some("cd")) {
+            if let Some(d) = c.words.get(1).and_then(|w| w.literal.as_deref()) {
+                let d = match &cwd {
+                    _ if d.starts_with('/') => super::join("/", d),
+                    Some(w) => super::join(w, d),
+                    None => continue,
+                };
+                if d != "/" {
+                    work.push(d.trim_end_matches('/').to_string());
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ins in f.instrs() {
+        if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {
+            continue;
+        }
+        let at = f.index(ins);
+        let shown = || {
+            let t = f.doc.text(ins.span.clone()).trim();
+            format!("`{}`", t.lines().next().unwrap_or(t))
+        };
+        let Some((srcs, dst)) = ins.copy_parts() else {
+            continue;
+        };
+        if srcs.iter().any(|s| matches!(s.as_str(), "." | "./")) {
+            continue;
+        }
+        let target = if dst.starts_with('/') {
+            Some(super::join("/", dst))
+        } else {
+            f.cwd_at(at).map(|w| super::join(&w, dst))
+        };
+        let Some(target) = target.filter(|_| !dst.contains('$')) else {
+            if dst.starts_with('/') || dst.contains('$') {
+                out.push(Err(format!("{} (its destination is not literal)", shown())));
+            }
+            continue;
+        };
+        let t = target.trim_end_matches('/');
+        let t = if t.is_empty() { "/" } else { t };
+        // The files it writes: into a folder (`DEST/`, several sources)
+        // each source's name there (a glob: the folder).
+        let files: Vec<String> = if dst.ends_with('/') || srcs.len() > 1 {
+            srcs.iter()
+                .map(|s| match s.trim_end_matches('/').rsplit('/').next() {
+                    Some(n) if !n.is_empty() && !n.contains(['*', '?', '[']) => {
+                        super::join(t, n)
+                    }
+                    _ => t.to_string(),
+                })
+                .collect()
+        } else {
+            vec![t.to_string()]
+        };
+        if files.iter().any(|p| {
+            p == "/"
+                || SCRATCH_DIRS.iter().any(|d| under(p, d))
+                || keep.iter().any(|k| under(p, k))
+                || work.iter().any(|w| under(p, w) || under(w, p))
+        }) {
+            continue;
+        }
+        let named_chown = ins.flag("chown").and_then(|c| c.value()).is_some_and(|v| {
+            !v.split(':')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        });
+        let naming = f.runs().find(|r| {
+            f.index(r) > at && files.iter().any(|p| r.args_text().contains(p.as_str()))
+        });
+        if naming.is_some_and(|r| super::super::images::compiles(&[r.args_text()], tools).is_some())
+        {
+            continue;
+        }
+        let later_names = naming.is_some();
+        let why = if named_chown {
+            Some("a named `--chown` the runtime may lack")
+        } else if !ins.heredocs.is_empty() {
+            Some("a heredoc")
+        } else if ins.keyword == Keyword::Add && srcs.iter().any(|s| s.contains("://")) {
+            Some("a download")
+        } else if later_names {
+            Some("a later RUN names it")
+        } else {
+            None
+        };
+        match why {
+            Some(w) => out.push(Err(format!("{} ({w})", shown()))),
+            None => out.push(Ok((
+                f.doc.text(ins.span.clone()).trim_end().to_string(),
+                files.join(", "),
+            ))),
+        }
+    }
+    out
+}

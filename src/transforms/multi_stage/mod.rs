@@ -74,7 +74,7 @@ use super::images::{compiles, has_phrase, run_texts, tokens};
 use crate::data::BuildTools;
 use crate::model::Model;
 use binary::{binary, Lang};
-use facts::{apt_facts, setup_writes, Written};
+use facts::{apt_facts, context_copies, setup_writes, Written};
 use java::java;
 use node::node;
 use pyinstaller::pyinstaller;
@@ -395,7 +395,7 @@ impl Transform for MultiStage {
         // (The Python and Node recipes refuse a RUN outside the app folder
         // themselves.)
         if !matches!(split.lang, "Python" | "Node") {
-            carry_setup_files(&f, &mut split);
+            carry_setup_files(&f, &mut split, &cx.data().base_images.build_tools);
         }
         // Non-root (guides: security): dslim adds no USER nobody asked for
         // on a Debian or `scratch` runtime; DS103 moves a binary's runtime
@@ -706,7 +706,7 @@ fn uses_var(text: &str, name: &str) -> bool {
 /// /etc/app.conf`); anything else (a path with variables, a file a non-root
 /// USER or a `chown` owns, the accounts `useradd` adds) makes the split
 /// advice, naming it.
-fn carry_setup_files(f: &Facts, s: &mut Split) {
+fn carry_setup_files(f: &Facts, s: &mut Split, tools: &BuildTools) {
     let mut keep: Vec<String> = f.workdir.iter().filter(|w| *w != "/").cloned().collect();
     for l in s.runtime_head.iter().chain(&s.runtime_tail) {
         let w: Vec<&str> = l.split_whitespace().collect();
@@ -742,11 +742,41 @@ fn carry_setup_files(f: &Facts, s: &mut Split) {
         s.runtime_head
             .push(format!("COPY --from={{build}} {p} {p}"));
     }
+    let (mut again, mut unsure_copies) = (Vec::new(), Vec::new());
+    for c in context_copies(f, &keep, tools) {
+        match c {
+            Ok(c) => again.push(c),
+            Err(what) => unsure_copies.push(what),
+        }
+    }
+    if !again.is_empty() {
+        s.note.push_str(&format!(
+            "; copies again from the context what {} put outside the app folder: {}",
+            if again.len() == 1 {
+                "a COPY"
+            } else {
+                "COPY instructions"
+            },
+            again
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        s.runtime_head.extend(again.into_iter().map(|(line, _)| line));
+    }
     if !unsure.is_empty() {
         s.applicability = Applicability::DisplayOnly;
         s.note.push_str(&format!(
             "; a setup RUN made what the runtime would lack and dslim cannot copy for certain: {}",
             unsure.join(", ")
+        ));
+    }
+    if !unsure_copies.is_empty() {
+        s.applicability = Applicability::DisplayOnly;
+        s.note.push_str(&format!(
+            "; a COPY put outside the app folder what dslim cannot copy again for certain: {}",
+            unsure_copies.join(", ")
         ));
     }
 }
