@@ -1051,6 +1051,58 @@ fn after_build(f: &Facts, at: usize, bin: &str) -> Option<String> {
                     }
                     true
                 }
+                // Folders, copies, moves and links outside the build
+                // folder: the runtime copies what they made from the
+                // builder ([`super::carry_setup_files`]), as for a setup
+                // RUN; the build folder stays behind, so what they put
+                // there would be lost.
+                "mkdir" | "cp" | "mv" | "ln" => {
+                    if name == "mv" {
+                        let srcs = &args[..args.len().saturating_sub(1)];
+                        if let Some(a) = srcs.iter().find(|a| {
+                            resolve(a).is_none_or(|p| {
+                                p == bin
+                                    || bin.starts_with(&format!("{}/", p.trim_end_matches('/')))
+                            })
+                        }) {
+                            return Some(format!(
+                                "a RUN after the build moves `{a}`, which is or may hold the \
+                                 binary the runtime copies"
+                            ));
+                        }
+                    }
+                    let made = if name == "mkdir" {
+                        args.iter().filter_map(|a| resolve(a)).collect()
+                    } else {
+                        super::facts::placed(c, cwd.as_deref()).unwrap_or_default()
+                    };
+                    if let Some(p) = made.iter().find(|p| {
+                        **p != bin
+                            && [build_dir.as_deref(), f.workdir.as_deref()]
+                                .into_iter()
+                                .flatten()
+                                .any(|d| d != "/" && (*p == d || p.starts_with(&format!("{d}/"))))
+                    }) {
+                        return Some(format!(
+                            "a RUN after the build writes `{p}` into the build folder, which the \
+                             runtime does not get"
+                        ));
+                    }
+                    true
+                }
+                "chmod"
+                    if super::facts::placed(c, cwd.as_deref()).is_ok_and(|ps| {
+                        !ps.is_empty()
+                            && ps.iter().all(|p| {
+                                p != bin
+                                    && !build_dir
+                                        .as_deref()
+                                        .is_some_and(|d| p.starts_with(&format!("{d}/")))
+                            })
+                    }) =>
+                {
+                    true
+                }
                 // The mode travels with `COPY --from`; the build folder
                 // stays behind.
                 "chmod" | "strip" => {
@@ -1081,7 +1133,8 @@ fn after_build(f: &Facts, at: usize, bin: &str) -> Option<String> {
                 };
                 return Some(format!(
                     "a RUN after the build runs `{shown}`, which may change what the runtime needs \
-                     (only removals, `chmod`/`strip` of the binary, tests and apt are carried)"
+                     (only removals, `chmod`/`strip` of the binary, folders, copies, moves and \
+                     links, tests and apt are carried)"
                 ));
             }
         }

@@ -1,5 +1,6 @@
 //! What recipes read about the stage: the program it starts, its USER, its apt installs, the glibc runtime of its release.
 
+use crate::shell::SimpleCommand;
 use crate::syntax::{ImageRef, Keyword};
 use crate::transform::Context;
 
@@ -515,6 +516,14 @@ pub(super) fn setup_writes(f: &Facts, keep: &[String]) -> Vec<Written> {
                         }
                     }
                 }
+                Some("cp" | "mv" | "ln" | "chmod") => match placed(c, cwd.as_deref()) {
+                    Ok(ps) => {
+                        for p in ps {
+                            add(&p, Some(&p), &mut paths);
+                        }
+                    }
+                    Err(raw) => add(&raw, None, &mut paths),
+                },
                 Some("chown") => chowned.extend(
                     w[1..]
                         .iter()
@@ -573,6 +582,85 @@ pub(super) fn setup_writes(f: &Facts, keep: &[String]) -> Vec<Written> {
         .filter(|w| match w {
             Written::Path(p) => !dirs.iter().any(|d| d != p && under(p, d)),
             Written::Unsure(_) => true,
+        })
+        .collect()
+}
+
+/// Folders every Debian and Alpine image has: a copy or link into one
+/// (`cp app.conf /etc`) writes a file inside it, and a `chmod` of one
+/// itself is no file dslim copies.
+pub(super) const SYSTEM_DIRS: &[&str] = &[
+    "/", "/bin", "/etc", "/home", "/lib", "/opt", "/root", "/sbin", "/srv", "/usr", "/usr/bin",
+    "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/local/lib", "/usr/local/sbin",
+    "/usr/local/share", "/usr/sbin", "/usr/share", "/var", "/var/lib", "/var/run", "/run",
+];
+
+/// The paths a `cp`, `mv`, `ln` or `chmod` writes (the copies, moves and
+/// links it makes; the files whose mode it changes), resolved against
+/// `cwd`: a destination with a trailing `/`, several sources or a folder
+/// of [`SYSTEM_DIRS`] gets each source's name in it. `Err`: a word as
+/// written that dslim cannot resolve (variables, a glob, `-t`, a relative
+/// path in an unknown folder, a `chmod` of a system folder).
+pub(super) fn placed(c: &SimpleCommand, cwd: Option<&str>) -> Result<Vec<String>, String> {
+    let name = c.name().unwrap_or("");
+    let resolve = |raw: &str, lit: Option<&str>| -> Result<String, String> {
+        match lit {
+            Some(l) if l.contains(['*', '?', '[']) => Err(raw.to_string()),
+            Some(l) if l.starts_with('/') => Ok(super::join("/", l)),
+            Some(l) => cwd.map(|d| super::join(d, l)).ok_or_else(|| raw.to_string()),
+            None => Err(raw.to_string()),
+        }
+    };
+    let mut args: Vec<(&str, Option<&str>)> = Vec::new();
+    for w in &c.words[1..] {
+        match w.literal.as_deref() {
+            Some("-t" | "--target-directory" | "-T") => return Err(w.raw.clone()),
+            Some(l) if l.starts_with("--target-directory=") || l.starts_with("--reference") => {
+                return Err(w.raw.clone())
+            }
+            // A chmod mode `-x` / `-w` is no flag.
+            Some(l) if l.starts_with('-') && !(name == "chmod" && l[1..].starts_with(['r', 'w', 'x', 'X', 's', 't'])) => {}
+            l => args.push((w.raw.as_str(), l)),
+        }
+    }
+    if name == "chmod" {
+        let Some((_, targets)) = args.split_first() else {
+            return Ok(Vec::new());
+        };
+        return targets
+            .iter()
+            .map(|(raw, lit)| {
+                let p = resolve(raw, *lit)?;
+                if SYSTEM_DIRS.contains(&p.trim_end_matches('/')) {
+                    Err(raw.to_string())
+                } else {
+                    Ok(p)
+                }
+            })
+            .collect();
+    }
+    let [srcs @ .., (draw, dlit)] = &args[..] else {
+        return Ok(Vec::new());
+    };
+    if srcs.is_empty() {
+        // `ln -s TARGET`: a link in the current folder.
+        return Err(draw.to_string());
+    }
+    let dest = resolve(draw, *dlit)?;
+    let into = dest.ends_with('/')
+        || srcs.len() > 1
+        || SYSTEM_DIRS.contains(&dest.trim_end_matches('/'));
+    if !into {
+        return Ok(vec![dest]);
+    }
+    srcs.iter()
+        .map(|(raw, lit)| {
+            let n = lit
+                .map(|l| l.trim_end_matches('/'))
+                .and_then(|l| l.rsplit('/').next())
+                .filter(|n| !n.is_empty() && !n.contains(['*', '?', '[']) && *n != "." && *n != "..")
+                .ok_or_else(|| raw.to_string())?;
+            Ok(super::join(dest.trim_end_matches('/'), n))
         })
         .collect()
 }
@@ -735,23 +823,33 @@ mod tests {
     }
 }
 
+/// A COPY or ADD the runtime of a binary split makes again.
+pub(super) struct ContextCopy {
+    /// The instruction as written.
+    pub line: String,
+    /// The files it writes.
+    pub files: Vec<String>,
+    /// Why it cannot be made again for certain, as shown.
+    pub unsure: Option<String>,
+}
+
 /// What a COPY or ADD from the build context put outside the app and
 /// build folders (`COPY app.conf /etc/app/`): a binary split loses it, so
 /// the runtime copies it from the context again, the instruction as
-/// written (`Ok`: its text and destination). Not carried: a copy into `keep`, a folder a
+/// written. Not carried: a copy into `keep`, a folder a
 /// RUN works in (`WORKDIR`, `cd DIR`: the sources the build reads), a
 /// scratch folder, or of the whole context (`COPY . /src`: the sources).
 /// A file a later RUN names is a build input when that RUN builds (a
 /// command of `[build-tools]`: `gcc … /src/app.c`), not carried; named by
 /// another RUN it may be changed after the copy.
-/// `Err` names what cannot be carried for certain: a destination with
+/// `unsure` names what cannot be carried for certain: a destination with
 /// variables, a named `--chown` (the runtime may lack the account), an
 /// `ADD` of a URL or a heredoc, a file a later RUN other than a build names.
 pub(super) fn context_copies(
     f: &Facts,
     keep: &[String],
     tools: &crate::data::BuildTools,
-) -> Vec<Result<(String, String), String>> {
+) -> Vec<ContextCopy> {
     let mut work: Vec<String> = Vec::new();
     for ins in f.runs() {
         let at = f.index(ins);
@@ -796,7 +894,11 @@ pub(super) fn context_copies(
         };
         let Some(target) = target.filter(|_| !dst.contains('$')) else {
             if dst.starts_with('/') || dst.contains('$') {
-                out.push(Err(format!("{} (its destination is not literal)", shown())));
+                out.push(ContextCopy {
+                    line: String::new(),
+                    files: Vec::new(),
+                    unsure: Some(format!("{} (its destination is not literal)", shown())),
+                });
             }
             continue;
         };
@@ -847,13 +949,11 @@ pub(super) fn context_copies(
         } else {
             None
         };
-        match why {
-            Some(w) => out.push(Err(format!("{} ({w})", shown()))),
-            None => out.push(Ok((
-                f.doc.text(ins.span.clone()).trim_end().to_string(),
-                files.join(", "),
-            ))),
-        }
+        out.push(ContextCopy {
+            line: f.doc.text(ins.span.clone()).trim_end().to_string(),
+            files,
+            unsure: why.map(|w| format!("{} ({w})", shown())),
+        });
     }
     out
 }

@@ -738,15 +738,22 @@ fn carry_setup_files(f: &Facts, s: &mut Split, tools: &BuildTools) {
             copies.join(", ")
         ));
     }
-    for p in copies {
+    for p in &copies {
         s.runtime_head
             .push(format!("COPY --from={{build}} {p} {p}"));
     }
+    // A file a later RUN changes (`chmod +x`) that the builder copy above
+    // brings in its final state needs no copy from the context.
     let (mut again, mut unsure_copies) = (Vec::new(), Vec::new());
     for c in context_copies(f, &keep, tools) {
-        match c {
-            Ok(c) => again.push(c),
-            Err(what) => unsure_copies.push(what),
+        let from_builder = !c.files.is_empty()
+            && c.files
+                .iter()
+                .all(|p| copies.iter().any(|d| p == d || p.starts_with(&format!("{d}/"))));
+        match c.unsure {
+            _ if from_builder => {}
+            Some(why) => unsure_copies.push(why),
+            None => again.push((c.line, c.files.join(", "))),
         }
     }
     if !again.is_empty() {
