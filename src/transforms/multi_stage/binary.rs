@@ -5,7 +5,7 @@ use crate::syntax::Keyword;
 
 use super::super::runedit;
 use super::facts::{
-    alpine_runtime, alpine_runtime_packages, glibc_runtime, named_non_root_user, numeric_user,
+    alpine_carries_packages, alpine_runtime, alpine_runtime_packages, glibc_runtime, named_non_root_user, numeric_user,
     program, shell_form, started_programs, AptFacts,
 };
 use super::go::{binary_name, go_call, tag_version, GoCall};
@@ -372,9 +372,7 @@ pub(super) fn binary(
     // onto the builder's Alpine release instead of `scratch`.
     let programs = started_programs(f);
     let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
-    let apk_carried = alpine
-        && alpine_runtime_packages(apt, data, "alpine", &programs, false, &[])
-            .is_ok_and(|p| !p.is_empty());
+    let apk_carried = alpine && alpine_carries_packages(apt, data, &programs);
     if f.last(Keyword::Healthcheck)
         .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
     {

@@ -334,16 +334,7 @@ pub(super) fn alpine_runtime_packages(
                     ))
                 }
             }
-        } else if data.builder.apk_builds(p) {
-            continue;
-        } else if let Some(tool) = a.tools.get(p) {
-            if programs
-                .iter()
-                .any(|g| g.rsplit('/').next() == Some(tool.as_str()))
-            {
-                push(p, &mut out);
-            }
-        } else {
+        } else if apk_carried(p, data, programs) {
             push(p, &mut out);
         }
     }
@@ -361,6 +352,34 @@ pub(super) fn alpine_runtime_packages(
         }
     }
     Ok(out)
+}
+
+/// Whether the runtime installs `p`, a package `apk add` installed that is
+/// no `-dev` package: not when it only builds (`[builder] apk`), a tool
+/// package (`[alpine] tools`) only when the CMD/ENTRYPOINT/HEALTHCHECK
+/// runs its tool (`programs`), else always.
+fn apk_carried(p: &str, data: &crate::data::Stages, programs: &[&str]) -> bool {
+    if data.builder.apk_builds(p) {
+        return false;
+    }
+    match data.alpine.tools.get(p) {
+        Some(tool) => programs
+            .iter()
+            .any(|g| g.rsplit('/').next() == Some(tool.as_str())),
+        None => true,
+    }
+}
+
+/// Whether the runtime installs any package `apk add` installed (no `-dev`
+/// library: what [`alpine_runtime_packages`] carries for a static binary).
+pub(super) fn alpine_carries_packages(
+    apt: &AptFacts,
+    data: &crate::data::Stages,
+    programs: &[&str],
+) -> bool {
+    apt.apk
+        .iter()
+        .any(|p| !p.ends_with("-dev") && apk_carried(p, data, programs))
 }
 
 /// The programs a stage's CMD, ENTRYPOINT and HEALTHCHECK start (their

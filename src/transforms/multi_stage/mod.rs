@@ -51,10 +51,11 @@
 //! Nothing changes (no finding) for files that are already multi-stage,
 //! FROM with variables, or builds that are not recognised; a recognised
 //! build with something the split would lose (a RUN after the build
-//! other than tests, removals, `chmod` of the binary and apt, a
+//! other than tests, removals, `chmod` of the binary, apt and the
+//! folders, copies and links whose results are copied, a
 //! shell-form CMD on `scratch`, a named USER the runtime lacks, a COPY
-//! outside the app folder, apt packages the program may use) gets advice
-//! instead.
+//! outside the app folder that cannot be made again, apt packages the
+//! program may use) gets advice instead.
 
 mod binary;
 mod facts;
@@ -245,6 +246,17 @@ fn words(c: &SimpleCommand) -> Vec<&str> {
         .iter()
         .map(|w| w.literal.as_deref().unwrap_or("\u{0}"))
         .collect()
+}
+
+/// A recipe that collects what blocks it: unsafe when nothing does, else
+/// display-only with the blockers named in the note.
+fn applicability(blockers: &[String], note: &mut String) -> Applicability {
+    if blockers.is_empty() {
+        Applicability::Unsafe
+    } else {
+        note.push_str(&format!("; not applied: {}", blockers.join("; ")));
+        Applicability::DisplayOnly
+    }
 }
 
 /// `p` relative to the absolute folder `dir`, with `.` and `..` resolved

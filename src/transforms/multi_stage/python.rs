@@ -10,7 +10,6 @@
 
 use crate::buildctx::Info;
 use crate::data::{BaseImage, Stages};
-use crate::edit::Applicability;
 use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
 
@@ -697,12 +696,7 @@ fn split(
     if alpine {
         note.push_str(super::NOT_BUILT_ALPINE);
     }
-    let applicability = if blockers.is_empty() {
-        Applicability::Unsafe
-    } else {
-        note.push_str(&format!("; not applied: {}", blockers.join("; ")));
-        Applicability::DisplayOnly
-    };
+    let applicability = super::applicability(&blockers, &mut note);
     Some(Ok(Split {
         lang: "Python",
         runtime_image: alpine_image.unwrap_or_else(|| format!("{name}:{runtime_tag}")),
