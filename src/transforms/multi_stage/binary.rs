@@ -1074,16 +1074,22 @@ fn after_build(f: &Facts, at: usize, bin: &str) -> Option<String> {
                     } else {
                         super::facts::placed(c, cwd.as_deref()).unwrap_or_default()
                     };
-                    if let Some(p) = made.iter().find(|p| {
-                        **p != bin
-                            && [build_dir.as_deref(), f.workdir.as_deref()]
-                                .into_iter()
-                                .flatten()
-                                .any(|d| d != "/" && (*p == d || p.starts_with(&format!("{d}/"))))
-                    }) {
+                    let inside = |p: &String, d: Option<&str>| {
+                        *p != bin
+                            && d.is_some_and(|d| {
+                                d != "/" && (p == d || p.starts_with(&format!("{d}/")))
+                            })
+                    };
+                    if let Some(p) = made.iter().find(|p| inside(p, build_dir.as_deref())) {
                         return Some(format!(
                             "a RUN after the build writes `{p}` into the build folder, which the \
                              runtime does not get"
+                        ));
+                    }
+                    if let Some(p) = made.iter().find(|p| inside(p, f.workdir.as_deref())) {
+                        return Some(format!(
+                            "a RUN after the build writes `{p}` into the final WORKDIR, which the \
+                             runtime gets only as an empty folder"
                         ));
                     }
                     true

@@ -372,9 +372,16 @@ fn split(
     if !pip_seen {
         return None;
     }
-    let Some(wd) = wd else {
-        return Some(Err("no WORKDIR: the app folder is unknown".into()));
-    };
+    // No WORKDIR: a build that only installs packages (no COPY but of
+    // the files pip reads) has no app folder, and its runtime gets only
+    // the venv; one that copies app files has an unknown app folder.
+    if wd.is_none() && !only_build_inputs(f, r) {
+        return Some(Err(
+            "no WORKDIR: the app folder is unknown (a COPY puts files other than the ones pip \
+             reads into the image)"
+                .into(),
+        ));
+    }
     if img.digest.is_some() {
         return Some(Err(format!(
             "`{}` is pinned by digest; its slim variant has another digest",
@@ -569,7 +576,7 @@ fn split(
             let base = s.rsplit('/').next().unwrap_or(s);
             r.build_inputs.iter().any(|g| glob(g, base))
         });
-        if !inside(&target, &wd) && !build_input {
+        if let Some(wd) = wd.as_deref().filter(|wd| !inside(&target, wd) && !build_input) {
             block(format!(
                 "`{}` copies outside the app folder {wd}",
                 ins.keyword_text()
@@ -651,14 +658,16 @@ fn split(
                 .replace("{packages}", &runtime_packages.join(" "))
         ));
     }
-    if !inside(&venv_path, &wd) {
+    if !wd.as_deref().is_some_and(|wd| inside(&venv_path, wd)) {
         runtime_head.push(format!("COPY --from={{build}} {venv_path} {venv_path}"));
     }
     if !own {
         runtime_head.push(path_env.clone());
     }
     let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
-    runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
+    if let Some(wd) = &wd {
+        runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
+    }
     let python = if alpine { "python3" } else { "python" };
     let builder_head = if own {
         Vec::new()
@@ -692,6 +701,12 @@ fn split(
             unread.join("`, `")
         ));
     }
+    if wd.is_none() {
+        note.push_str(
+            "; no WORKDIR and no app files: the build installs packages only, so the runtime gets \
+             the venv alone",
+        );
+    }
     note.push(')');
     if alpine {
         note.push_str(super::NOT_BUILT_ALPINE);
@@ -708,6 +723,23 @@ fn split(
         applicability,
         note,
     }))
+}
+
+/// Whether every COPY/ADD of the stage copies only files pip reads
+/// (`requirements*.txt`: `[python] build-inputs`), or there is none.
+fn only_build_inputs(f: &Facts, r: &crate::data::PythonRecipe) -> bool {
+    f.instrs()
+        .iter()
+        .filter(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add))
+        .all(|ins| {
+            ins.copy_parts().is_some_and(|(srcs, _)| {
+                !srcs.is_empty()
+                    && srcs.iter().all(|s| {
+                        let base = s.rsplit('/').next().unwrap_or(s);
+                        r.build_inputs.iter().any(|g| glob(g, base))
+                    })
+            })
+        })
 }
 
 /// pip options that take a value (the next word, unless written `--x=v`).
