@@ -526,6 +526,11 @@ pub(super) fn binary(
             (Lang::C, false) => {
                 " (musl runtime of the builder's Alpine release, without the compiler"
             }
+            (Lang::Rust, false) if static_here.is_none() && img.short_name() == "alpine" => {
+                " (musl runtime of the builder's Alpine release, without the toolchain: Alpine's \
+                 own Rust links dynamically (`crt-static` is off by default for its \
+                 `*-alpine-linux-musl` target), so the runtime installs libgcc"
+            }
             (Lang::Rust, false) if static_here.is_none() => {
                 " (musl runtime of the builder's Alpine release, without the toolchain: the \
                  binary is static unless `crt-static` is turned off, which dslim cannot rule \
@@ -818,14 +823,17 @@ fn go_output(
     Ok((join(&bindir, &name()?), static_))
 }
 
-/// A `cargo build` for the host on `rust:*-alpine` (whose host target is
+/// A `cargo build` for the host on `rust:*-alpine` (not Alpine's own
+/// `cargo`; whose host target is
 /// `x86_64-unknown-linux-musl`, with `crt-static` on by default) writes a
 /// static binary for certain when nothing turns `crt-static` off (no
 /// `crt-static` in the stage's RUNs and ENVs, nor in the build context's
 /// `.cargo/config.toml`, which dslim must see) and apk installs no `-dev`
 /// library a `-sys` crate may link dynamically.
 fn rust_alpine_static(f: &Facts, apt: &AptFacts, builder: &crate::data::BuilderPackages) -> bool {
-    let Some(build) = f.build else {
+    // Alpine's own `rust`/`cargo` packages target `x86_64-alpine-linux-musl`,
+    // whose `crt-static` is off by default: a dynamic binary.
+    let Some(build) = f.build.filter(|_| f.doc.stages()[0].image.short_name() == "rust") else {
         return false;
     };
     let in_stage = f.instrs().iter().any(|i| {

@@ -204,6 +204,7 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
     let Some(apk) = cx.data().manager("apk") else {
         return;
     };
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for ins in f.runs() {
         let in_heredoc = ins
             .heredocs
@@ -221,6 +222,26 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
             continue;
         };
         for call in runedit::find_calls(script, apk) {
+            // `apk del NAME…` takes packages (or a `--virtual` group's)
+            // away again: the runtime does not install them.
+            if call.sub.as_deref() == Some("del") {
+                match runedit::install_packages(script, &call, apk) {
+                    Some(names) => {
+                        for n in names {
+                            let members = groups
+                                .iter()
+                                .find(|(g, _)| *g == n)
+                                .map(|(_, m)| m.clone())
+                                .unwrap_or_else(|| vec![n.clone()]);
+                            // (A `-dev` package still says which library
+                            // the binary links.)
+                            facts.apk.retain(|p| p.ends_with("-dev") || !members.contains(p));
+                        }
+                    }
+                    None => facts.apk_opaque = true,
+                }
+                continue;
+            }
             if !call
                 .sub
                 .as_deref()
@@ -229,16 +250,35 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
                 continue;
             }
             match runedit::install_packages(script, &call, apk) {
-                Some(p) => facts.apk.extend(p.into_iter().map(|p| {
-                    p.split(['=', '<', '>', '~'])
-                        .next()
-                        .unwrap_or_default()
-                        .to_string()
-                })),
+                Some(p) => {
+                    let names: Vec<String> = p
+                        .into_iter()
+                        .map(|p| {
+                            p.split(['=', '<', '>', '~'])
+                                .next()
+                                .unwrap_or_default()
+                                .to_string()
+                        })
+                        .collect();
+                    if let Some(g) = virtual_group(&script.commands[call.command]) {
+                        groups.push((g, names.clone()));
+                    }
+                    facts.apk.extend(names);
+                }
                 None => facts.apk_opaque = true,
             }
         }
     }
+}
+
+/// The group name of `apk add --virtual NAME` (`-t NAME`, `--virtual=NAME`).
+fn virtual_group(c: &SimpleCommand) -> Option<String> {
+    let w: Vec<Option<&str>> = c.words.iter().map(|w| w.literal.as_deref()).collect();
+    w.iter().enumerate().find_map(|(k, a)| match a {
+        Some("--virtual" | "-t") => w.get(k + 1).copied().flatten().map(str::to_string),
+        Some(a) => a.strip_prefix("--virtual=").map(str::to_string),
+        None => None,
+    })
 }
 
 /// The Alpine runtime for a musl binary built on `img`, and a note when

@@ -353,7 +353,7 @@ impl Transform for MultiStage {
             "gcc" => binary(&f, data, Lang::C, &apt),
             // Alpine's own `go` package, or a C compiler from `apk add`;
             // else Alpine's `nodejs` or `python3` with npm or pip.
-            "alpine" => [Lang::Go, Lang::C]
+            "alpine" => [Lang::Go, Lang::Rust, Lang::C]
                 .into_iter()
                 .find_map(|l| binary(&f, data, l, &apt))
                 .or_else(|| node(&f, data, &apt))
