@@ -5,8 +5,8 @@ use crate::syntax::Keyword;
 
 use super::super::runedit;
 use super::facts::{
-    alpine_carries_packages, alpine_runtime, alpine_runtime_packages, glibc_runtime, named_non_root_user, numeric_user,
-    program, shell_form, started_programs, AptFacts,
+    alpine_carries_packages, alpine_runtime, alpine_runtime_packages, glibc_runtime,
+    named_non_root_user, numeric_user, program, shell_form, started_programs, AptFacts,
 };
 use super::go::{binary_name, go_call, tag_version, GoCall};
 use super::{join, words, Facts, Split};
@@ -833,7 +833,10 @@ fn go_output(
 fn rust_alpine_static(f: &Facts, apt: &AptFacts, builder: &crate::data::BuilderPackages) -> bool {
     // Alpine's own `rust`/`cargo` packages target `x86_64-alpine-linux-musl`,
     // whose `crt-static` is off by default: a dynamic binary.
-    let Some(build) = f.build.filter(|_| f.doc.stages()[0].image.short_name() == "rust") else {
+    let Some(build) = f
+        .build
+        .filter(|_| f.doc.stages()[0].image.short_name() == "rust")
+    else {
         return false;
     };
     let in_stage = f.instrs().iter().any(|i| {

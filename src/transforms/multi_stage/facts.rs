@@ -235,7 +235,9 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
                                 .unwrap_or_else(|| vec![n.clone()]);
                             // (A `-dev` package still says which library
                             // the binary links.)
-                            facts.apk.retain(|p| p.ends_with("-dev") || !members.contains(p));
+                            facts
+                                .apk
+                                .retain(|p| p.ends_with("-dev") || !members.contains(p));
                         }
                     }
                     None => facts.apk_opaque = true,
@@ -649,9 +651,29 @@ pub(super) fn setup_writes(f: &Facts, keep: &[String]) -> Vec<Written> {
 /// (`cp app.conf /etc`) writes a file inside it, and a `chmod` of one
 /// itself is no file dslim copies.
 pub(super) const SYSTEM_DIRS: &[&str] = &[
-    "/", "/bin", "/etc", "/home", "/lib", "/opt", "/root", "/sbin", "/srv", "/usr", "/usr/bin",
-    "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/local/lib", "/usr/local/sbin",
-    "/usr/local/share", "/usr/sbin", "/usr/share", "/var", "/var/lib", "/var/run", "/run",
+    "/",
+    "/bin",
+    "/etc",
+    "/home",
+    "/lib",
+    "/opt",
+    "/root",
+    "/sbin",
+    "/srv",
+    "/usr",
+    "/usr/bin",
+    "/usr/lib",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/local/lib",
+    "/usr/local/sbin",
+    "/usr/local/share",
+    "/usr/sbin",
+    "/usr/share",
+    "/var",
+    "/var/lib",
+    "/var/run",
+    "/run",
 ];
 
 /// The paths a `cp`, `mv`, `ln` or `chmod` writes (the copies, moves and
@@ -666,7 +688,9 @@ pub(super) fn placed(c: &SimpleCommand, cwd: Option<&str>) -> Result<Vec<String>
         match lit {
             Some(l) if l.contains(['*', '?', '[']) => Err(raw.to_string()),
             Some(l) if l.starts_with('/') => Ok(super::join("/", l)),
-            Some(l) => cwd.map(|d| super::join(d, l)).ok_or_else(|| raw.to_string()),
+            Some(l) => cwd
+                .map(|d| super::join(d, l))
+                .ok_or_else(|| raw.to_string()),
             None => Err(raw.to_string()),
         }
     };
@@ -678,7 +702,10 @@ pub(super) fn placed(c: &SimpleCommand, cwd: Option<&str>) -> Result<Vec<String>
                 return Err(w.raw.clone())
             }
             // A chmod mode `-x` / `-w` is no flag.
-            Some(l) if l.starts_with('-') && !(name == "chmod" && l[1..].starts_with(['r', 'w', 'x', 'X', 's', 't'])) => {}
+            Some(l)
+                if l.starts_with('-')
+                    && !(name == "chmod" && l[1..].starts_with(['r', 'w', 'x', 'X', 's', 't'])) => {
+            }
             l => args.push((w.raw.as_str(), l)),
         }
     }
@@ -706,9 +733,8 @@ pub(super) fn placed(c: &SimpleCommand, cwd: Option<&str>) -> Result<Vec<String>
         return Err(draw.to_string());
     }
     let dest = resolve(draw, *dlit)?;
-    let into = dest.ends_with('/')
-        || srcs.len() > 1
-        || SYSTEM_DIRS.contains(&dest.trim_end_matches('/'));
+    let into =
+        dest.ends_with('/') || srcs.len() > 1 || SYSTEM_DIRS.contains(&dest.trim_end_matches('/'));
     if !into {
         return Ok(vec![dest]);
     }
@@ -717,7 +743,9 @@ pub(super) fn placed(c: &SimpleCommand, cwd: Option<&str>) -> Result<Vec<String>
             let n = lit
                 .map(|l| l.trim_end_matches('/'))
                 .and_then(|l| l.rsplit('/').next())
-                .filter(|n| !n.is_empty() && !n.contains(['*', '?', '[']) && *n != "." && *n != "..")
+                .filter(|n| {
+                    !n.is_empty() && !n.contains(['*', '?', '[']) && *n != "." && *n != ".."
+                })
                 .ok_or_else(|| raw.to_string())?;
             Ok(super::join(dest.trim_end_matches('/'), n))
         })
@@ -968,9 +996,7 @@ pub(super) fn context_copies(
         let files: Vec<String> = if dst.ends_with('/') || srcs.len() > 1 {
             srcs.iter()
                 .map(|s| match s.trim_end_matches('/').rsplit('/').next() {
-                    Some(n) if !n.is_empty() && !n.contains(['*', '?', '[']) => {
-                        super::join(t, n)
-                    }
+                    Some(n) if !n.is_empty() && !n.contains(['*', '?', '[']) => super::join(t, n),
                     _ => t.to_string(),
                 })
                 .collect()
@@ -989,9 +1015,9 @@ pub(super) fn context_copies(
             !v.split(':')
                 .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         });
-        let naming = f.runs().find(|r| {
-            f.index(r) > at && files.iter().any(|p| r.args_text().contains(p.as_str()))
-        });
+        let naming = f
+            .runs()
+            .find(|r| f.index(r) > at && files.iter().any(|p| r.args_text().contains(p.as_str())));
         if naming.is_some_and(|r| super::super::images::compiles(&[r.args_text()], tools).is_some())
         {
             continue;

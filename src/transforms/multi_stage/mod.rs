@@ -759,9 +759,11 @@ fn carry_setup_files(f: &Facts, s: &mut Split, tools: &BuildTools) {
     let (mut again, mut unsure_copies) = (Vec::new(), Vec::new());
     for c in context_copies(f, &keep, tools) {
         let from_builder = !c.files.is_empty()
-            && c.files
-                .iter()
-                .all(|p| copies.iter().any(|d| p == d || p.starts_with(&format!("{d}/"))));
+            && c.files.iter().all(|p| {
+                copies
+                    .iter()
+                    .any(|d| p == d || p.starts_with(&format!("{d}/")))
+            });
         match c.unsure {
             _ if from_builder => {}
             Some(why) => unsure_copies.push(why),
@@ -782,7 +784,8 @@ fn carry_setup_files(f: &Facts, s: &mut Split, tools: &BuildTools) {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        s.runtime_head.extend(again.into_iter().map(|(line, _)| line));
+        s.runtime_head
+            .extend(again.into_iter().map(|(line, _)| line));
     }
     if !unsure.is_empty() {
         s.applicability = Applicability::DisplayOnly;
