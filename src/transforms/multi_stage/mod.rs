@@ -59,7 +59,7 @@
 
 mod binary;
 mod facts;
-mod go;
+
 mod java;
 mod node;
 mod pyinstaller;
