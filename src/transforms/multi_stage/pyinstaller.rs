@@ -24,7 +24,7 @@ use crate::data::Stages;
 use crate::syntax::Keyword;
 
 use super::facts::AptFacts;
-use super::python::{classify, file_command, inside, is_python, Cmd};
+use super::python::commands::{classify, file_command, inside, is_python, Cmd};
 use super::{join, words, Facts, Split};
 
 /// pyinstaller options that take a value (the next word, unless `--x=v`).
