@@ -58,6 +58,8 @@
 //! program may use) gets advice instead.
 
 mod binary;
+mod carry;
+mod edits;
 mod facts;
 
 mod java;
@@ -65,7 +67,7 @@ mod node;
 mod pyinstaller;
 mod python;
 
-use crate::edit::{self, Applicability, Edit, Fix};
+use crate::edit::{self, Applicability, Fix};
 use crate::finding::Finding;
 use crate::shell::SimpleCommand;
 use crate::syntax::{Document, Instruction, Keyword};
@@ -75,7 +77,9 @@ use super::images::{compiles, has_phrase, run_texts, tokens};
 use crate::data::BuildTools;
 use crate::model::Model;
 use binary::{binary, Lang};
-use facts::{apt_facts, context_copies, setup_writes, Written};
+use carry::carry_setup_files;
+use edits::edits;
+use facts::apt_facts;
 use java::java;
 use node::node;
 use pyinstaller::pyinstaller;
@@ -97,35 +101,6 @@ static META: Meta = Meta {
     safety: Applicability::Unsafe,
     aliases: &[],
 };
-
-/// Instructions the runtime stage gets a copy of.
-fn carried(k: Keyword) -> bool {
-    matches!(
-        k,
-        Keyword::Env
-            | Keyword::Expose
-            | Keyword::User
-            | Keyword::Workdir
-            | Keyword::Volume
-            | Keyword::Label
-            | Keyword::Healthcheck
-            | Keyword::Stopsignal
-            | Keyword::Cmd
-            | Keyword::Entrypoint
-    )
-}
-
-/// Carried instructions that leave the builder.
-fn moved(k: Keyword) -> bool {
-    matches!(
-        k,
-        Keyword::Expose
-            | Keyword::Healthcheck
-            | Keyword::Stopsignal
-            | Keyword::Cmd
-            | Keyword::Entrypoint
-    )
-}
 
 /// How a split is done.
 struct Split {
@@ -488,317 +463,4 @@ fn build_step(doc: &Document, stage: &crate::syntax::Stage, tools: &BuildTools) 
         .find(|p| has_phrase(&toks, p))
         .map(str::to_string)
     })
-}
-
-/// The edits of a split: name the builder, add its head and tail lines,
-/// move the runtime-only instructions and append the runtime stage.
-fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
-    let doc = f.doc;
-    let nl = doc.line_ending();
-    let instrs = doc.instructions();
-    let from = &instrs[f.from];
-    let builder = name.unwrap_or("build").to_string();
-    let runtime = if builder == "runtime" {
-        "final"
-    } else {
-        "runtime"
-    };
-    let mut edits = Vec::new();
-    if name.is_none() {
-        edits.push(Edit::insert(from.args_span().end, format!(" AS {builder}")));
-    }
-    if let (false, Some(at)) = (s.builder_head.is_empty(), s.builder_head_at) {
-        // Before a later instruction, at the start of its line.
-        let start = instrs[at].span.start;
-        let line = doc.source()[..start].rfind('\n').map_or(0, |n| n + 1);
-        let mut t = String::new();
-        for l in &s.builder_head {
-            t.push_str(&l.replace("{build}", &builder));
-            t.push_str(nl);
-        }
-        edits.push(Edit::insert(line, t));
-    } else if !s.builder_head.is_empty() {
-        let mut t = String::new();
-        if !doc.text(from.span.clone()).ends_with('\n') {
-            t.push_str(nl);
-        }
-        for l in &s.builder_head {
-            t.push_str(&l.replace("{build}", &builder));
-            t.push_str(nl);
-        }
-        edits.push(Edit::insert(from.span.end, t));
-    }
-    let mut carried_text = String::new();
-    let args = needed_args(f);
-    let src = doc.source();
-    // The comment lines right above a moved instruction are its own
-    // (lossless: a comment belongs to the instruction below it): they move
-    // with it.
-    let stage = f.instrs();
-    let own_starts: Vec<usize> = stage
-        .iter()
-        .enumerate()
-        .map(|(k, ins)| {
-            if !moved(ins.keyword) {
-                return ins.span.start;
-            }
-            let prev_end = if k == 0 {
-                from.span.end
-            } else {
-                stage[k - 1].span.end
-            };
-            comment_lines_before(src, ins.span.start, prev_end)
-        })
-        .collect();
-    for (k, ins) in stage.iter().enumerate() {
-        if !carried(ins.keyword) && !args.contains(&k) {
-            continue;
-        }
-        let own_start = own_starts[k];
-        let t = doc.text(own_start..ins.span.end);
-        carried_text.push_str(t.trim_start());
-        if !t.ends_with('\n') {
-            carried_text.push_str(nl);
-        }
-        if moved(ins.keyword) {
-            // The blank lines before a moved instruction go with it when a
-            // blank line or the end of the file follows: else the builder
-            // keeps two blank lines in a row, or one before the runtime's
-            // FROM besides the one the split adds.
-            // (What follows it: past the moved instructions right after.)
-            let mut end = ins.span.end;
-            for j in k + 1..stage.len() {
-                if !moved(stage[j].keyword) || own_starts[j] != end {
-                    break;
-                }
-                end = stage[j].span.end;
-            }
-            let after = &src[end..];
-            let blank_after = after.trim().is_empty()
-                || after.lines().next().is_some_and(|l| l.trim().is_empty());
-            let start = if blank_after {
-                blank_lines_before(src, own_start)
-            } else {
-                own_start
-            };
-            edits.push(Edit::delete(start..ins.span.end));
-        }
-    }
-    // The builder's tail goes after its last RUN (same USER as the build).
-    if !s.builder_tail.is_empty() {
-        let last_run = f.runs().last().expect("a recipe with a tail has a RUN");
-        let mut t = String::new();
-        if !doc.text(last_run.span.clone()).ends_with('\n') {
-            t.push_str(nl);
-        }
-        for l in &s.builder_tail {
-            t.push_str(l);
-            t.push_str(nl);
-        }
-        edits.push(Edit::insert(last_run.span.end, t));
-    }
-    let end = doc.source().len();
-    let mut t = String::new();
-    // A last line without a newline: unless it moves away, end it.
-    let last_moves = instrs.last().is_some_and(|i| {
-        moved(i.keyword) && i.span.end == end && doc.text(i.span.clone()).lines().count() == 1
-    });
-    if !doc.source().ends_with('\n') && !last_moves {
-        t.push_str(nl);
-    }
-    t.push_str(nl);
-    t.push_str(&format!("FROM {} AS {runtime}{nl}", s.runtime_image));
-    for l in &s.runtime_head {
-        t.push_str(&l.replace("{build}", &builder));
-        t.push_str(nl);
-    }
-    t.push_str(&carried_text);
-    for l in &s.runtime_tail {
-        t.push_str(&l.replace("{build}", &builder));
-        t.push_str(nl);
-    }
-    edits.push(Edit::insert(end, t));
-    edits
-}
-
-/// The start of the comment lines (`# …`, no blank line between) right
-/// before `at` (the start of a line), not before `floor` (the end of the
-/// instruction before); `at` when there are none.
-fn comment_lines_before(src: &str, at: usize, floor: usize) -> usize {
-    let mut start = at;
-    while start > floor && src[..start].ends_with('\n') {
-        let prev = &src[..start - 1];
-        let line_start = prev.rfind('\n').map_or(0, |n| n + 1);
-        if line_start < floor || !prev[line_start..].trim_start().starts_with('#') {
-            break;
-        }
-        start = line_start;
-    }
-    start
-}
-
-/// The start of the blank lines right before `at` (the start of a line);
-/// `at` when there are none. The first line of the file is never taken.
-fn blank_lines_before(src: &str, at: usize) -> usize {
-    let mut start = at;
-    while start > 0 && src[..start].ends_with('\n') {
-        let prev = &src[..start - 1];
-        let line_start = prev.rfind('\n').map_or(0, |n| n + 1);
-        if line_start == 0 || !prev[line_start..].trim().is_empty() {
-            break;
-        }
-        start = line_start;
-    }
-    start
-}
-
-/// The ARG instructions of the stage (indexes into `f.instrs()`) that a
-/// carried instruction expands: build arguments are scoped to a stage
-/// (a global one too needs `ARG NAME` inside it), so the runtime declares
-/// them again, as written (with the default), before their first use.
-/// Only the instructions BuildKit expands variables in count (ENV, LABEL,
-/// EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL; not CMD, ENTRYPOINT or
-/// HEALTHCHECK, which the shell expands at run time from ENV only).
-fn needed_args(f: &Facts) -> Vec<usize> {
-    let instrs = f.instrs();
-    let mut out = Vec::new();
-    for (k, ins) in instrs.iter().enumerate() {
-        if ins.keyword != Keyword::Arg {
-            continue;
-        }
-        let names: Vec<String> = ins.pairs().into_iter().map(|(n, _)| n).collect();
-        // The first later ARG of the same name ends this one's scope of use.
-        let used = instrs[k + 1..]
-            .iter()
-            .take_while(|i| {
-                i.keyword != Keyword::Arg || !i.pairs().iter().any(|(n, _)| names.contains(n))
-            })
-            .filter(|i| carried(i.keyword) && expands(i.keyword))
-            .any(|i| names.iter().any(|n| uses_var(i.args_text(), n)));
-        if used {
-            out.push(k);
-        }
-    }
-    out
-}
-
-/// Instructions whose arguments BuildKit expands `$VAR` in.
-fn expands(k: Keyword) -> bool {
-    matches!(
-        k,
-        Keyword::Env
-            | Keyword::Label
-            | Keyword::Expose
-            | Keyword::User
-            | Keyword::Workdir
-            | Keyword::Volume
-            | Keyword::Stopsignal
-    )
-}
-
-/// `text` refers to variable `name`: `$name` (not `$names`) or `${name…}`.
-fn uses_var(text: &str, name: &str) -> bool {
-    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.match_indices('$').any(|(at, _)| {
-        let rest = &text[at + 1..];
-        if let Some(inner) = rest.strip_prefix('{') {
-            inner
-                .strip_prefix(name)
-                .is_some_and(|r| r.starts_with('}') || r.starts_with(':'))
-        } else {
-            rest.strip_prefix(name)
-                .is_some_and(|r| !r.starts_with(ident))
-        }
-    })
-}
-
-/// What the setup RUNs made outside the app or build folder goes to the
-/// runtime too: a literal path written by root is copied from the builder
-/// (`RUN echo … > /etc/app.conf` → `COPY --from=build /etc/app.conf
-/// /etc/app.conf`); anything else (a path with variables, a file a non-root
-/// USER or a `chown` owns, the accounts `useradd` adds) makes the split
-/// advice, naming it.
-fn carry_setup_files(f: &Facts, s: &mut Split, tools: &BuildTools) {
-    let mut keep: Vec<String> = f.workdir.iter().filter(|w| *w != "/").cloned().collect();
-    for l in s.runtime_head.iter().chain(&s.runtime_tail) {
-        let w: Vec<&str> = l.split_whitespace().collect();
-        if w.first() == Some(&"COPY") && w.iter().any(|a| a.starts_with("--from=")) {
-            keep.extend(
-                w[1..]
-                    .iter()
-                    .filter(|a| !a.starts_with("--"))
-                    .map(|a| a.trim_end_matches('/').to_string()),
-            );
-        }
-    }
-    let mut unsure = Vec::new();
-    let mut copies = Vec::new();
-    for w in setup_writes(f, &keep) {
-        match w {
-            Written::Path(p)
-                if !p.contains(|c: char| c.is_whitespace() || "\"'\\$".contains(c)) =>
-            {
-                copies.push(p)
-            }
-            Written::Path(p) => unsure.push(format!("`{p}`")),
-            Written::Unsure(what) => unsure.push(what),
-        }
-    }
-    if !copies.is_empty() {
-        s.note.push_str(&format!(
-            "; copies what a setup RUN made outside the app folder: {}",
-            copies.join(", ")
-        ));
-    }
-    for p in &copies {
-        s.runtime_head
-            .push(format!("COPY --from={{build}} {p} {p}"));
-    }
-    // A file a later RUN changes (`chmod +x`) that the builder copy above
-    // brings in its final state needs no copy from the context.
-    let (mut again, mut unsure_copies) = (Vec::new(), Vec::new());
-    for c in context_copies(f, &keep, tools) {
-        let from_builder = !c.files.is_empty()
-            && c.files.iter().all(|p| {
-                copies
-                    .iter()
-                    .any(|d| p == d || p.starts_with(&format!("{d}/")))
-            });
-        match c.unsure {
-            _ if from_builder => {}
-            Some(why) => unsure_copies.push(why),
-            None => again.push((c.line, c.files.join(", "))),
-        }
-    }
-    if !again.is_empty() {
-        s.note.push_str(&format!(
-            "; copies again from the context what {} put outside the app folder: {}",
-            if again.len() == 1 {
-                "a COPY"
-            } else {
-                "COPY instructions"
-            },
-            again
-                .iter()
-                .map(|(_, t)| t.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        s.runtime_head
-            .extend(again.into_iter().map(|(line, _)| line));
-    }
-    if !unsure.is_empty() {
-        s.applicability = Applicability::DisplayOnly;
-        s.note.push_str(&format!(
-            "; a setup RUN made what the runtime would lack and dslim cannot copy for certain: {}",
-            unsure.join(", ")
-        ));
-    }
-    if !unsure_copies.is_empty() {
-        s.applicability = Applicability::DisplayOnly;
-        s.note.push_str(&format!(
-            "; a COPY put outside the app folder what dslim cannot copy again for certain: {}",
-            unsure_copies.join(", ")
-        ));
-    }
 }
