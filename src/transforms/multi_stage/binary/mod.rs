@@ -52,14 +52,26 @@ fn compile_call(lang: Lang, w: &[&str]) -> bool {
     }
 }
 
-/// A compiled program: the binary, not the toolchain, goes to the runtime.
-pub(super) fn binary(
+/// What the stage's RUNs build: the RUN that writes the binary, its path,
+/// whether the command says it is static (`None`: the ENV decides), and for
+/// C the `-lNAME`s of the compiler calls, a C++ compiler, a make/cmake build
+/// (whose binary the CMD names).
+struct Build {
+    at: usize,
+    bin: String,
+    static_here: Option<bool>,
+    c_links: Vec<String>,
+    cxx: bool,
+    c_build: Option<(usize, CBuild)>,
+}
+
+/// The build of `lang` in the stage's RUNs: `Ok(None)` when there is none,
+/// `Err` when one cannot be followed.
+fn find_build(
     f: &Facts,
-    data: &crate::data::Stages,
+    r: &crate::data::BinaryRecipe,
     lang: Lang,
-    apt: &AptFacts,
-) -> Option<Result<Split, String>> {
-    let r = &data.binary;
+) -> Result<Option<Build>, String> {
     // C: `-lNAME` of the compiler calls, a C++ compiler, a make/cmake
     // build (whose binary the CMD names).
     let mut c_links: Vec<String> = Vec::new();
@@ -77,7 +89,7 @@ pub(super) fn binary(
                 (Lang::Rust, "cargo install"),
             ] {
                 if lang == l && ins.logical.text.contains(cmd) {
-                    return Some(Err(format!("the RUN with `{cmd}` cannot be read")));
+                    return Err(format!("the RUN with `{cmd}` cannot be read"));
                 }
             }
             continue;
@@ -91,14 +103,14 @@ pub(super) fn binary(
                 };
                 match go_output(f, &g, c, i, cd) {
                     Ok((bin, static_)) => found = Some((i, bin, static_)),
-                    Err(e) => return Some(Err(e)),
+                    Err(e) => return Err(e),
                 }
                 continue;
             }
             if lang == Lang::Rust && w.first() == Some(&"cargo") && w.get(1) == Some(&"install") {
                 match cargo_install(f, &w, i, cd) {
                     Ok((path, static_)) => found = Some((i, path, static_)),
-                    Err(e) => return Some(Err(e)),
+                    Err(e) => return Err(e),
                 }
                 continue;
             }
@@ -149,7 +161,7 @@ pub(super) fn binary(
                         continue;
                     }
                     Ok(None) => {}
-                    Err(e) => return Some(Err(e)),
+                    Err(e) => return Err(e),
                 }
             }
             if !compile_call(lang, &w) {
@@ -157,11 +169,11 @@ pub(super) fn binary(
             }
             if lang == Lang::C {
                 if w.iter().any(|a| a.contains('\u{0}')) {
-                    return Some(Err(
+                    return Err(
                         "the compiler call has words that are not literal (`$(pkg-config …)`): \
                          what it links is unknown"
                             .into(),
-                    ));
+                    );
                 }
                 cxx |= matches!(w[0], "g++" | "c++" | "clang++");
                 // `-lfoo` (not Go's `-ldflags`).
@@ -178,7 +190,7 @@ pub(super) fn binary(
                 match cargo_binary(f, &w) {
                     // An absolute path: `cd` in the RUN does not matter.
                     Ok((path, static_)) => found = Some((i, path, static_)),
-                    Err(e) => return Some(Err(e)),
+                    Err(e) => return Err(e),
                 }
                 continue;
             }
@@ -190,20 +202,16 @@ pub(super) fn binary(
                 }
             });
             let Some(out) = out.filter(|o| !o.contains('\u{0}') && !o.ends_with('/')) else {
-                return Some(Err(
+                return Err(
                     "the compiler has no literal `-o FILE`: the binary's path is unknown".into(),
-                ));
+                );
             };
             let bin = if out.starts_with('/') {
                 out.to_string()
             } else {
                 match f.cwd_at(i) {
                     Some(w) if !cd => join(&w, out),
-                    _ => {
-                        return Some(Err(
-                            "the binary's path is relative to an unknown folder".into()
-                        ))
-                    }
+                    _ => return Err("the binary's path is relative to an unknown folder".into()),
                 }
             };
             found = Some((i, bin, Some(w.contains(&"-static"))));
@@ -213,11 +221,42 @@ pub(super) fn binary(
         if found.as_ref().is_none_or(|(fi, _, _)| ci >= fi) {
             match c_build_binary(f, cb, r) {
                 Ok(bin) => found = Some((*ci, bin, Some(cb.static_))),
-                Err(e) => return Some(Err(e)),
+                Err(e) => return Err(e),
             }
         }
     }
-    let (at, bin, static_here) = found?;
+    let Some((at, bin, static_here)) = found else {
+        return Ok(None);
+    };
+    Ok(Some(Build {
+        at,
+        bin,
+        static_here,
+        c_links,
+        cxx,
+        c_build,
+    }))
+}
+
+/// A compiled program: the binary, not the toolchain, goes to the runtime.
+pub(super) fn binary(
+    f: &Facts,
+    data: &crate::data::Stages,
+    lang: Lang,
+    apt: &AptFacts,
+) -> Option<Result<Split, String>> {
+    let r = &data.binary;
+    let Build {
+        at,
+        bin,
+        static_here,
+        c_links,
+        mut cxx,
+        c_build,
+    } = match find_build(f, r, lang) {
+        Ok(b) => b?,
+        Err(e) => return Some(Err(e)),
+    };
     if let Some(why) = after_build(f, at, &bin) {
         return Some(Err(why));
     }
