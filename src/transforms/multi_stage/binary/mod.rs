@@ -257,47 +257,10 @@ pub(super) fn binary(
         Ok(b) => b?,
         Err(e) => return Some(Err(e)),
     };
-    if let Some(why) = after_build(f, at, &bin) {
-        return Some(Err(why));
-    }
-    let build_run = &f.doc.instructions()[at];
-    let mount_wd = f.workdir_at(at).unwrap_or_else(|| "/".into());
-    if runedit::mount_targets(build_run)
-        .iter()
-        .map(|t| join(&mount_wd, t))
-        .any(|t| bin == t || bin.starts_with(&format!("{}/", t.trim_end_matches('/'))))
-    {
-        return Some(Err(
-            "the binary is written into a RUN --mount, which the image does not keep".into(),
-        ));
-    }
-    let prog = match program(f) {
-        Ok(Some(p)) => p,
-        Ok(None) => return Some(Err("no CMD or ENTRYPOINT runs the binary".into())),
+    let dest = match runtime_dest(f, r, lang, at, &bin) {
+        Ok(d) => d,
         Err(e) => return Some(Err(e)),
     };
-    // Where the runtime gets the binary: where the builder has it, or, for
-    // a program started by name from a folder only the builder's PATH has
-    // (`/go/bin`), a folder of the default PATH.
-    let mut dest = bin.clone();
-    let runs_bin = if prog.contains('/') {
-        f.cwd_at(f.end).is_some_and(|wd| join(&wd, &prog) == bin)
-    } else {
-        let (dir, name) = bin.rsplit_once('/').unwrap_or(("", &bin));
-        let image_path = lang == Lang::Go && f.doc.stages()[0].image.short_name() == "golang";
-        let cargo_path = lang == Lang::Rust
-            && f.doc.stages()[0].image.short_name() == "rust"
-            && dir == RUST_IMAGE_CARGO_BIN;
-        if name == prog && (image_path && dir == "/go/bin" || cargo_path) {
-            dest = format!("/usr/local/bin/{name}");
-        }
-        name == prog && (r.path_dirs.iter().any(|d| d == dir) || dest != bin)
-    };
-    if !runs_bin {
-        return Some(Err(format!(
-            "the CMD/ENTRYPOINT runs `{prog}`, not the built `{bin}`"
-        )));
-    }
     // CGO_ENABLED: set on the build command, else the last ENV before it.
     let env_cgo_off = || {
         f.env_before(at, "CGO_ENABLED")
@@ -318,44 +281,10 @@ pub(super) fn binary(
             "`cargo build --target` of a glibc target on an Alpine (musl) builder".into(),
         ));
     }
-    // What apt installs stays in the builder: only build tools may.
-    if apt.opaque {
-        return Some(Err(
-            "an apt install dslim cannot read may add what the program needs at run time".into(),
-        ));
-    }
-    // What apt installs beside the build tools may be used at run time: the
-    // runtime installs it too (same release, same recommends), unless a
-    // later `apt-get remove|purge` took it away again.
-    let mut carry: Vec<String> = Vec::new();
-    for p in apt.packages.iter().filter(|p| {
-        !(builder.only_builds(p)
-            || p.starts_with("lib") && p.ends_with("-dev")
-            || lang == Lang::C && p.ends_with("-dev"))
-    }) {
-        if apt.removed.contains(p) || carry.contains(p) {
-            continue;
-        }
-        if p.ends_with("-dev") {
-            return Some(Err(format!(
-                "apt installs `{p}` in the builder, which the runtime would lack (only build \
-                 tools stay behind: `[builder] packages` in transforms/stages.toml)"
-            )));
-        }
-        if apt.pinned.contains(p) {
-            return Some(Err(format!(
-                "apt installs `{p}` in the builder with a pinned version, which the runtime \
-                 would lack (dslim carries only unpinned packages)"
-            )));
-        }
-        carry.push(p.clone());
-    }
-    if let (Some(p), Some(what)) = (carry.first(), apt.configured) {
-        return Some(Err(format!(
-            "apt installs `{p}` in the builder, which the runtime would lack, and a RUN \
-             configures apt (`{what}`) in a way an install in the runtime stage would not see"
-        )));
-    }
+    let carry = match carried_apt(apt, builder, lang) {
+        Ok(c) => c,
+        Err(e) => return Some(Err(e)),
+    };
     // The same for `apk add` (Alpine).
     if apt.apk_opaque {
         return Some(Err(
@@ -698,4 +627,109 @@ pub(super) fn binary(
         applicability: Applicability::Unsafe,
         note,
     }))
+}
+
+/// Where the runtime gets the binary `bin` that RUN `at` wrote: where the
+/// builder has it, or, for a program started by name from a folder only
+/// the builder's PATH has (`/go/bin`), a folder of the default PATH. `Err`:
+/// a later RUN, a `RUN --mount` or the CMD/ENTRYPOINT keeps it from being
+/// the program the runtime runs.
+fn runtime_dest(
+    f: &Facts,
+    r: &crate::data::BinaryRecipe,
+    lang: Lang,
+    at: usize,
+    bin: &str,
+) -> Result<String, String> {
+    if let Some(why) = after_build(f, at, bin) {
+        return Err(why);
+    }
+    let build_run = &f.doc.instructions()[at];
+    let mount_wd = f.workdir_at(at).unwrap_or_else(|| "/".into());
+    if runedit::mount_targets(build_run)
+        .iter()
+        .map(|t| join(&mount_wd, t))
+        .any(|t| bin == t || bin.starts_with(&format!("{}/", t.trim_end_matches('/'))))
+    {
+        return Err(
+            "the binary is written into a RUN --mount, which the image does not keep".into(),
+        );
+    }
+    let Some(prog) = program(f)? else {
+        return Err("no CMD or ENTRYPOINT runs the binary".into());
+    };
+    // Where the runtime gets the binary: where the builder has it, or, for
+    // a program started by name from a folder only the builder's PATH has
+    // (`/go/bin`), a folder of the default PATH.
+    let mut dest = bin.to_string();
+    let runs_bin = if prog.contains('/') {
+        f.cwd_at(f.end).is_some_and(|wd| join(&wd, &prog) == bin)
+    } else {
+        let (dir, name) = bin.rsplit_once('/').unwrap_or(("", bin));
+        let image_path = lang == Lang::Go && f.doc.stages()[0].image.short_name() == "golang";
+        let cargo_path = lang == Lang::Rust
+            && f.doc.stages()[0].image.short_name() == "rust"
+            && dir == RUST_IMAGE_CARGO_BIN;
+        if name == prog && (image_path && dir == "/go/bin" || cargo_path) {
+            dest = format!("/usr/local/bin/{name}");
+        }
+        name == prog && (r.path_dirs.iter().any(|d| d == dir) || dest != bin)
+    };
+    if !runs_bin {
+        return Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}`, not the built `{bin}`"
+        ));
+    }
+    Ok(dest)
+}
+
+/// What apt installs beside the build tools, which the program may use at
+/// run time: the runtime installs it too (same release, same recommends),
+/// unless a later `apt-get remove|purge` took it away again. `Err`: what
+/// cannot be carried (an unreadable install, a `-dev` package, a pinned
+/// version, apt configured by a RUN).
+fn carried_apt(
+    apt: &AptFacts,
+    builder: &crate::data::BuilderPackages,
+    lang: Lang,
+) -> Result<Vec<String>, String> {
+    // What apt installs stays in the builder: only build tools may.
+    if apt.opaque {
+        return Err(
+            "an apt install dslim cannot read may add what the program needs at run time".into(),
+        );
+    }
+    // What apt installs beside the build tools may be used at run time: the
+    // runtime installs it too (same release, same recommends), unless a
+    // later `apt-get remove|purge` took it away again.
+    let mut carry: Vec<String> = Vec::new();
+    for p in apt.packages.iter().filter(|p| {
+        !(builder.only_builds(p)
+            || p.starts_with("lib") && p.ends_with("-dev")
+            || lang == Lang::C && p.ends_with("-dev"))
+    }) {
+        if apt.removed.contains(p) || carry.contains(p) {
+            continue;
+        }
+        if p.ends_with("-dev") {
+            return Err(format!(
+                "apt installs `{p}` in the builder, which the runtime would lack (only build \
+                 tools stay behind: `[builder] packages` in transforms/stages.toml)"
+            ));
+        }
+        if apt.pinned.contains(p) {
+            return Err(format!(
+                "apt installs `{p}` in the builder with a pinned version, which the runtime \
+                 would lack (dslim carries only unpinned packages)"
+            ));
+        }
+        carry.push(p.clone());
+    }
+    if let (Some(p), Some(what)) = (carry.first(), apt.configured) {
+        return Err(format!(
+            "apt installs `{p}` in the builder, which the runtime would lack, and a RUN \
+             configures apt (`{what}`) in a way an install in the runtime stage would not see"
+        ));
+    }
+    Ok(carry)
 }
