@@ -641,11 +641,7 @@ fn on_alpine(
     if lang == Lang::Rust && !cgo_off {
         links.push("-lgcc_s".into());
     }
-    let mut packages = match alpine_runtime_packages(apt, data, &image, &programs, !cgo_off, &links)
-    {
-        Ok(p) => p,
-        Err(e) => return Err(e),
-    };
+    let mut packages = alpine_runtime_packages(apt, data, &image, programs, !cgo_off, &links)?;
     note.push_str(match (lang, cgo_off) {
         (_, true) => {
             " (static binary, on the builder's Alpine release for the packages apk installed"
@@ -723,7 +719,7 @@ fn on_glibc(
     let r = &data.binary;
     let mut note = String::new();
     if lang == Lang::C {
-        match c_libraries(f, apt, &c_links, c_build) {
+        match c_libraries(f, apt, c_links, c_build) {
             Ok((keys, cpp)) => {
                 lib_keys.extend(keys);
                 *cxx |= cpp;
@@ -758,10 +754,7 @@ fn on_glibc(
             img.text
         ));
     };
-    let mut packages = match runtime_packages(&lib_keys, r, &data.builder, &image) {
-        Ok(p) => p,
-        Err(e) => return Err(e),
-    };
+    let mut packages = runtime_packages(lib_keys, r, &data.builder, &image)?;
     if let Some(p) = carry.first() {
         // The same package names exist only in the builder's own release.
         if !same_release(img) {
