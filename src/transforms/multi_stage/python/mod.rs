@@ -70,84 +70,15 @@ fn split(
         }
     };
     let wd = f.workdir.clone().filter(|w| w != "/");
-    let mut pip_seen = false;
-    let mut from_source = false;
-    let mut venv: Option<(String, usize)> = None;
-    let mut bare_pip_at: Option<usize> = None;
-    let mut first_pip_at: Option<usize> = None;
-    // What the pip installs name: packages, and requirement files (read
-    // from the build context when there is one).
-    let mut requirements: Vec<String> = Vec::new();
-    let mut unread: Vec<String> = Vec::new();
-    for ins in f.runs() {
-        let i = f.index(ins);
-        let Some(script) = f.model.script(i) else {
-            let t = &ins.logical.text;
-            if t.contains("pip") {
-                pip_seen = true;
-            }
-            block("a RUN that dslim cannot read (exec form, heredoc or shell syntax it does not parse)".into());
-            continue;
-        };
-        let mut cwd = f.cwd_at(i);
-        for c in &script.commands {
-            let text = &ins.args_text()[c.span.clone()];
-            match classify(c) {
-                Cmd::PipInstall { bin, args } => {
-                    pip_seen = true;
-                    first_pip_at.get_or_insert(i);
-                    if let Some(why) = pip_blocker(&args) {
-                        block(why.into());
-                    }
-                    from_source |= builds_from_source(&args);
-                    let (pkgs, files) = pip_names(&args);
-                    requirements.extend(pkgs);
-                    for file in files {
-                        let text = context.and_then(|c| {
-                            let rel = file.trim_start_matches("./");
-                            c.requirements(rel)
-                                .or_else(|| c.requirements(rel.rsplit('/').next().unwrap_or(rel)))
-                        });
-                        match text {
-                            Some(t) => requirements.extend(t.lines().filter_map(requirement_name)),
-                            None => unread.push(file),
-                        }
-                    }
-                    match bin {
-                        None => {
-                            bare_pip_at.get_or_insert(i);
-                        }
-                        Some(b) => {
-                            let in_venv = venv.as_ref().is_some_and(|(v, _)| {
-                                cwd.as_deref().map(|d| join(d, &b)) == Some(format!("{v}/bin"))
-                            });
-                            if !in_venv {
-                                block(format!(
-                                    "`{}` calls pip by its path, which bypasses the venv",
-                                    words(c)[0]
-                                ));
-                            }
-                        }
-                    }
-                }
-                Cmd::Venv { path, system } => {
-                    if system {
-                        block(
-                            "a venv with `--system-site-packages` needs the full image's packages"
-                                .into(),
-                        );
-                    }
-                    match cwd.as_deref() {
-                        Some(d) if path != "\u{0}" && venv.is_none() => {
-                            venv = Some((join(d, &path), i))
-                        }
-                        _ => block("a second venv, or one at a path dslim cannot read".into()),
-                    }
-                }
-                other => file_command(other, c, text, &mut cwd, wd.as_deref(), &mut block),
-            }
-        }
-    }
+    let Runs {
+        pip_seen,
+        from_source,
+        venv,
+        bare_pip_at,
+        first_pip_at,
+        requirements,
+        unread,
+    } = read_runs(f, context, wd.as_deref(), &mut block);
     if !pip_seen {
         return None;
     }
@@ -505,6 +436,122 @@ fn split(
         applicability,
         note,
     }))
+}
+
+/// What a Python build's RUNs do, for the split.
+struct Runs {
+    /// A pip install ran (else the recipe does not apply).
+    pip_seen: bool,
+    /// A `pip install --no-binary` builds from source.
+    from_source: bool,
+    /// The stage's own venv and the RUN that made it.
+    venv: Option<(String, usize)>,
+    /// The first `pip install` by name (the image's pip, or the venv's
+    /// through PATH), and the first of any kind.
+    bare_pip_at: Option<usize>,
+    first_pip_at: Option<usize>,
+    /// What the pip installs name: packages, and requirement files (read
+    /// from the build context when there is one; `unread` when not).
+    requirements: Vec<String>,
+    unread: Vec<String>,
+}
+
+/// Reads the stage's RUNs: pip installs, a venv, `cd` and file commands
+/// (anything else, and a file command outside the app folder `wd`, goes to
+/// `block`).
+fn read_runs(
+    f: &Facts,
+    context: Option<&Info>,
+    wd: Option<&str>,
+    block: &mut impl FnMut(String),
+) -> Runs {
+    let mut pip_seen = false;
+    let mut from_source = false;
+    let mut venv: Option<(String, usize)> = None;
+    let mut bare_pip_at: Option<usize> = None;
+    let mut first_pip_at: Option<usize> = None;
+    // What the pip installs name: packages, and requirement files (read
+    // from the build context when there is one).
+    let mut requirements: Vec<String> = Vec::new();
+    let mut unread: Vec<String> = Vec::new();
+    for ins in f.runs() {
+        let i = f.index(ins);
+        let Some(script) = f.model.script(i) else {
+            let t = &ins.logical.text;
+            if t.contains("pip") {
+                pip_seen = true;
+            }
+            block("a RUN that dslim cannot read (exec form, heredoc or shell syntax it does not parse)".into());
+            continue;
+        };
+        let mut cwd = f.cwd_at(i);
+        for c in &script.commands {
+            let text = &ins.args_text()[c.span.clone()];
+            match classify(c) {
+                Cmd::PipInstall { bin, args } => {
+                    pip_seen = true;
+                    first_pip_at.get_or_insert(i);
+                    if let Some(why) = pip_blocker(&args) {
+                        block(why.into());
+                    }
+                    from_source |= builds_from_source(&args);
+                    let (pkgs, files) = pip_names(&args);
+                    requirements.extend(pkgs);
+                    for file in files {
+                        let text = context.and_then(|c| {
+                            let rel = file.trim_start_matches("./");
+                            c.requirements(rel)
+                                .or_else(|| c.requirements(rel.rsplit('/').next().unwrap_or(rel)))
+                        });
+                        match text {
+                            Some(t) => requirements.extend(t.lines().filter_map(requirement_name)),
+                            None => unread.push(file),
+                        }
+                    }
+                    match bin {
+                        None => {
+                            bare_pip_at.get_or_insert(i);
+                        }
+                        Some(b) => {
+                            let in_venv = venv.as_ref().is_some_and(|(v, _)| {
+                                cwd.as_deref().map(|d| join(d, &b)) == Some(format!("{v}/bin"))
+                            });
+                            if !in_venv {
+                                block(format!(
+                                    "`{}` calls pip by its path, which bypasses the venv",
+                                    words(c)[0]
+                                ));
+                            }
+                        }
+                    }
+                }
+                Cmd::Venv { path, system } => {
+                    if system {
+                        block(
+                            "a venv with `--system-site-packages` needs the full image's packages"
+                                .into(),
+                        );
+                    }
+                    match cwd.as_deref() {
+                        Some(d) if path != "\u{0}" && venv.is_none() => {
+                            venv = Some((join(d, &path), i))
+                        }
+                        _ => block("a second venv, or one at a path dslim cannot read".into()),
+                    }
+                }
+                other => file_command(other, c, text, &mut cwd, wd, block),
+            }
+        }
+    }
+    Runs {
+        pip_seen,
+        from_source,
+        venv,
+        bare_pip_at,
+        first_pip_at,
+        requirements,
+        unread,
+    }
 }
 
 /// Whether every COPY/ADD of the stage copies only files pip reads
