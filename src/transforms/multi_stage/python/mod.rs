@@ -263,6 +263,103 @@ fn split(
                 .into(),
         );
     }
+    let chown = file_blockers(f, r, wd.as_deref(), &mut block);
+    let name = match &img.registry {
+        Some(reg) => format!("{reg}/{}", img.name),
+        None => img.name.clone(),
+    };
+    let path_env = format!("ENV PATH=\"{venv_path}/bin:$PATH\"");
+    let mut runtime_head = Vec::new();
+    if alpine {
+        runtime_head.push(format!(
+            "RUN apk add --no-cache {}",
+            runtime_packages.join(" ")
+        ));
+    } else if !runtime_packages.is_empty() {
+        runtime_head.push(format!(
+            "RUN {}",
+            r.runtime_apt
+                .replace("{packages}", &runtime_packages.join(" "))
+        ));
+    }
+    if !wd.as_deref().is_some_and(|wd| inside(&venv_path, wd)) {
+        runtime_head.push(format!("COPY --from={{build}} {venv_path} {venv_path}"));
+    }
+    if !own {
+        runtime_head.push(path_env.clone());
+    }
+    let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
+    if let Some(wd) = &wd {
+        runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
+    }
+    let python = if alpine { "python3" } else { "python" };
+    let builder_head = if own {
+        Vec::new()
+    } else {
+        vec![format!("RUN {python} -m venv {venv_path}"), path_env]
+    };
+    let mut note = format!(" (dependencies in the venv {venv_path}, copied to the slim image");
+    if alpine {
+        note = format!(
+            " (dependencies in the venv {venv_path}, copied to the builder's Alpine release with \
+             `apk add --no-cache {}`",
+            runtime_packages.join(" ")
+        );
+    } else if !runtime_packages.is_empty() {
+        note.push_str(&format!(
+            ", with the runtime libraries `{}` of the builder's `-dev` packages",
+            runtime_packages.join("`, `")
+        ));
+    }
+    if !source_builds.is_empty() {
+        note.push_str(&format!(
+            "; `{}` builds from source (no Linux wheels on PyPI)",
+            source_builds.join("`, `")
+        ));
+    }
+    if !unread.is_empty() && !alpine {
+        note.push_str(&format!(
+            "; `{}` was not read (no build context): a package it lists that builds from \
+             source against the full image's libraries (`psycopg2` → `libpq5`) needs that \
+             library in the runtime too",
+            unread.join("`, `")
+        ));
+    }
+    if wd.is_none() {
+        note.push_str(
+            "; no WORKDIR and no app files: the build installs packages only, so the runtime gets \
+             the venv alone",
+        );
+    }
+    note.push(')');
+    if alpine {
+        note.push_str(super::NOT_BUILT_ALPINE);
+    }
+    let applicability = super::applicability(&blockers, &mut note);
+    Some(Ok(Split {
+        lang: "Python",
+        runtime_image: alpine_image.unwrap_or_else(|| format!("{name}:{runtime_tag}")),
+        builder_head,
+        builder_head_at: venv_at,
+        builder_tail: Vec::new(),
+        runtime_head,
+        runtime_tail: Vec::new(),
+        applicability,
+        note,
+    }))
+}
+
+/// What the runtime would lack in files and programs: a COPY/ADD outside
+/// the app folder `wd` (build inputs pip reads aside), COPYs with different
+/// `--chown`, a USER before a RUN, a CMD/ENTRYPOINT running pip's scripts
+/// by their full image path, a HEALTHCHECK the slim image may not run.
+/// The `--chown` flag the app folder's copy keeps.
+fn file_blockers(
+    f: &Facts,
+    r: &crate::data::PythonRecipe,
+    wd: Option<&str>,
+    block: &mut impl FnMut(String),
+) -> Option<String> {
     // Files: COPY/ADD into the app folder, or build inputs pip reads.
     let mut chown: Option<String> = None;
     for ins in f.instrs() {
@@ -353,89 +450,7 @@ fn split(
             ));
         }
     }
-    let name = match &img.registry {
-        Some(reg) => format!("{reg}/{}", img.name),
-        None => img.name.clone(),
-    };
-    let path_env = format!("ENV PATH=\"{venv_path}/bin:$PATH\"");
-    let mut runtime_head = Vec::new();
-    if alpine {
-        runtime_head.push(format!(
-            "RUN apk add --no-cache {}",
-            runtime_packages.join(" ")
-        ));
-    } else if !runtime_packages.is_empty() {
-        runtime_head.push(format!(
-            "RUN {}",
-            r.runtime_apt
-                .replace("{packages}", &runtime_packages.join(" "))
-        ));
-    }
-    if !wd.as_deref().is_some_and(|wd| inside(&venv_path, wd)) {
-        runtime_head.push(format!("COPY --from={{build}} {venv_path} {venv_path}"));
-    }
-    if !own {
-        runtime_head.push(path_env.clone());
-    }
-    let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
-    if let Some(wd) = &wd {
-        runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
-    }
-    let python = if alpine { "python3" } else { "python" };
-    let builder_head = if own {
-        Vec::new()
-    } else {
-        vec![format!("RUN {python} -m venv {venv_path}"), path_env]
-    };
-    let mut note = format!(" (dependencies in the venv {venv_path}, copied to the slim image");
-    if alpine {
-        note = format!(
-            " (dependencies in the venv {venv_path}, copied to the builder's Alpine release with \
-             `apk add --no-cache {}`",
-            runtime_packages.join(" ")
-        );
-    } else if !runtime_packages.is_empty() {
-        note.push_str(&format!(
-            ", with the runtime libraries `{}` of the builder's `-dev` packages",
-            runtime_packages.join("`, `")
-        ));
-    }
-    if !source_builds.is_empty() {
-        note.push_str(&format!(
-            "; `{}` builds from source (no Linux wheels on PyPI)",
-            source_builds.join("`, `")
-        ));
-    }
-    if !unread.is_empty() && !alpine {
-        note.push_str(&format!(
-            "; `{}` was not read (no build context): a package it lists that builds from \
-             source against the full image's libraries (`psycopg2` → `libpq5`) needs that \
-             library in the runtime too",
-            unread.join("`, `")
-        ));
-    }
-    if wd.is_none() {
-        note.push_str(
-            "; no WORKDIR and no app files: the build installs packages only, so the runtime gets \
-             the venv alone",
-        );
-    }
-    note.push(')');
-    if alpine {
-        note.push_str(super::NOT_BUILT_ALPINE);
-    }
-    let applicability = super::applicability(&blockers, &mut note);
-    Some(Ok(Split {
-        lang: "Python",
-        runtime_image: alpine_image.unwrap_or_else(|| format!("{name}:{runtime_tag}")),
-        builder_head,
-        builder_head_at: venv_at,
-        builder_tail: Vec::new(),
-        runtime_head,
-        runtime_tail: Vec::new(),
-        applicability,
-        note,
-    }))
+    chown
 }
 
 /// What a Python build's RUNs do, for the split.
