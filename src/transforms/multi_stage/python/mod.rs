@@ -383,10 +383,7 @@ fn file_blockers(
             let base = s.rsplit('/').next().unwrap_or(s);
             r.build_inputs.iter().any(|g| glob(g, base))
         });
-        if let Some(wd) = wd
-            .as_deref()
-            .filter(|wd| !inside(&target, wd) && !build_input)
-        {
+        if let Some(wd) = wd.filter(|wd| !inside(&target, wd) && !build_input) {
             block(format!(
                 "`{}` copies outside the app folder {wd}",
                 ins.keyword_text()
