@@ -112,38 +112,11 @@ fn split(
         Some((v, _)) => (v.clone(), true),
         None => (r.venv.clone(), false),
     };
-    // Alpine: the venv dslim adds is made right before the first RUN with
-    // pip, which must come after the RUN whose `apk add` installs python3.
-    let mut venv_at = None;
-    if alpine && !own {
-        let first_pip = bare_pip_at.or(first_pip_at);
-        let python_at = f.runs().map(|i| f.index(i)).find(|&i| {
-            f.model.script(i).is_some_and(|s| {
-                s.commands.iter().any(|c| {
-                    let w = words(c);
-                    w.first() == Some(&"apk")
-                        && w.get(1) == Some(&"add")
-                        && w[2..]
-                            .iter()
-                            .any(|p| p.split('=').next() == Some("python3"))
-                })
-            })
-        });
-        match (python_at, first_pip) {
-            (Some(p), Some(q)) if p < q => venv_at = Some(q),
-            (Some(_), Some(q)) => {
-                venv_at = Some(q);
-                block(
-                "`apk add python3` and pip run in the same RUN: the venv would have to be made \
-                 between them"
-                        .into(),
-                )
-            }
-            _ => block(
-                "no `apk add python3` before the pip install: the venv's Python is unknown".into(),
-            ),
-        }
-    }
+    let venv_at = if alpine && !own {
+        alpine_venv_at(f, bare_pip_at.or(first_pip_at), &mut block)
+    } else {
+        None
+    };
     // The last `ENV PATH` before `at` puts the venv's bin folder ahead of
     // anything its `$PATH` holds.
     let path_names_venv = |at: usize| {
@@ -347,6 +320,45 @@ fn split(
         applicability,
         note,
     }))
+}
+
+/// Alpine: the venv dslim adds is made right before the first RUN with
+/// pip (`first_pip`), which must come after the RUN whose `apk add`
+/// installs python3.
+fn alpine_venv_at(
+    f: &Facts,
+    first_pip: Option<usize>,
+    block: &mut impl FnMut(String),
+) -> Option<usize> {
+    let python_at = f.runs().map(|i| f.index(i)).find(|&i| {
+        f.model.script(i).is_some_and(|s| {
+            s.commands.iter().any(|c| {
+                let w = words(c);
+                w.first() == Some(&"apk")
+                    && w.get(1) == Some(&"add")
+                    && w[2..]
+                        .iter()
+                        .any(|p| p.split('=').next() == Some("python3"))
+            })
+        })
+    });
+    match (python_at, first_pip) {
+        (Some(p), Some(q)) if p < q => Some(q),
+        (Some(_), Some(q)) => {
+            block(
+                "`apk add python3` and pip run in the same RUN: the venv would have to be made \
+             between them"
+                    .into(),
+            );
+            Some(q)
+        }
+        _ => {
+            block(
+                "no `apk add python3` before the pip install: the venv's Python is unknown".into(),
+            );
+            None
+        }
+    }
 }
 
 /// What the runtime would lack in files and programs: a COPY/ADD outside
