@@ -117,51 +117,7 @@ fn split(
     } else {
         None
     };
-    // The last `ENV PATH` before `at` puts the venv's bin folder ahead of
-    // anything its `$PATH` holds.
-    let path_names_venv = |at: usize| {
-        let bin = format!("{venv_path}/bin");
-        f.doc.instructions()[f.from + 1..at]
-            .iter()
-            .rev()
-            .filter(|i| i.keyword == Keyword::Env)
-            .find_map(|i| i.pairs().into_iter().rev().find(|(k, _)| k == "PATH"))
-            .and_then(|(_, v)| v)
-            .is_some_and(|v| {
-                v.trim_matches(|c| c == '"' || c == '\'')
-                    .split(':')
-                    .take_while(|d| !d.contains('$'))
-                    .any(|d| d.trim_end_matches('/') == bin)
-            })
-    };
-    if let (Some((_, made)), Some(bare)) = (&venv, bare_pip_at) {
-        if bare < *made || !path_names_venv(bare) {
-            block(format!(
-                "a bare `pip install` runs the image's pip, not the venv {venv_path} (no `ENV \
-                 PATH` names its bin folder first)"
-            ));
-        }
-    }
-    // An ENV that sets PATH without `$PATH` hides dslim's venv from pip;
-    // pip's own variables can send the installs elsewhere.
-    for ins in f.instrs().iter().filter(|i| i.keyword == Keyword::Env) {
-        for (k, v) in ins.pairs() {
-            if matches!(
-                k.as_str(),
-                "PIP_USER" | "PIP_TARGET" | "PIP_PREFIX" | "PIP_ROOT" | "PIP_EDITABLE"
-            ) {
-                block(format!("`ENV {k}` makes pip install outside the venv"));
-            }
-            if k == "PATH"
-                && !own
-                && !v
-                    .as_deref()
-                    .is_some_and(|v| v.contains("$PATH") || v.contains("${PATH}"))
-            {
-                block("an `ENV PATH` that drops `$PATH` hides the venv from pip".into());
-            }
-        }
-    }
+    venv_blockers(f, &venv_path, own, venv.as_ref(), bare_pip_at, &mut block);
     // Apt: build tools stay behind, `-dev` packages become their runtime
     // libraries, anything else blocks.
     let mut runtime_packages: Vec<String> = Vec::new();
@@ -322,6 +278,65 @@ fn split(
     }))
 }
 
+/// What keeps pip from installing into the venv `venv_path` (the stage's
+/// own when `own`, `venv` with the RUN that made it): a bare `pip install`
+/// no `ENV PATH` sends to it, pip's own variables, an `ENV PATH` without
+/// `$PATH`.
+fn venv_blockers(
+    f: &Facts,
+    venv_path: &str,
+    own: bool,
+    venv: Option<&(String, usize)>,
+    bare_pip_at: Option<usize>,
+    block: &mut impl FnMut(String),
+) {
+    // The last `ENV PATH` before `at` puts the venv's bin folder ahead of
+    // anything its `$PATH` holds.
+    let path_names_venv = |at: usize| {
+        let bin = format!("{venv_path}/bin");
+        f.doc.instructions()[f.from + 1..at]
+            .iter()
+            .rev()
+            .filter(|i| i.keyword == Keyword::Env)
+            .find_map(|i| i.pairs().into_iter().rev().find(|(k, _)| k == "PATH"))
+            .and_then(|(_, v)| v)
+            .is_some_and(|v| {
+                v.trim_matches(|c| c == '"' || c == '\'')
+                    .split(':')
+                    .take_while(|d| !d.contains('$'))
+                    .any(|d| d.trim_end_matches('/') == bin)
+            })
+    };
+    if let (Some((_, made)), Some(bare)) = (venv, bare_pip_at) {
+        if bare < *made || !path_names_venv(bare) {
+            block(format!(
+                "a bare `pip install` runs the image's pip, not the venv {venv_path} (no `ENV \
+                 PATH` names its bin folder first)"
+            ));
+        }
+    }
+    // An ENV that sets PATH without `$PATH` hides dslim's venv from pip;
+    // pip's own variables can send the installs elsewhere.
+    for ins in f.instrs().iter().filter(|i| i.keyword == Keyword::Env) {
+        for (k, v) in ins.pairs() {
+            if matches!(
+                k.as_str(),
+                "PIP_USER" | "PIP_TARGET" | "PIP_PREFIX" | "PIP_ROOT" | "PIP_EDITABLE"
+            ) {
+                block(format!("`ENV {k}` makes pip install outside the venv"));
+            }
+            if k == "PATH"
+                && !own
+                && !v
+                    .as_deref()
+                    .is_some_and(|v| v.contains("$PATH") || v.contains("${PATH}"))
+            {
+                block("an `ENV PATH` that drops `$PATH` hides the venv from pip".into());
+            }
+        }
+    }
+}
+
 /// Alpine: the venv dslim adds is made right before the first RUN with
 /// pip (`first_pip`), which must come after the RUN whose `apk add`
 /// installs python3.
@@ -347,7 +362,7 @@ fn alpine_venv_at(
         (Some(_), Some(q)) => {
             block(
                 "`apk add python3` and pip run in the same RUN: the venv would have to be made \
-             between them"
+                 between them"
                     .into(),
             );
             Some(q)
