@@ -317,38 +317,7 @@ impl Transform for MultiStage {
             );
         }
         let base = stage.image.name.rsplit('/').next().unwrap_or("");
-        let data = &cx.data().stages;
-        let apt = apt_facts(&f, cx);
-        let result = match base {
-            "golang" => binary(&f, data, Lang::Go, &apt),
-            // Debian's own `golang-go` or `cargo` package, or a C compiler.
-            "debian" | "ubuntu" => [Lang::Go, Lang::Rust, Lang::C]
-                .into_iter()
-                .find_map(|l| binary(&f, data, l, &apt)),
-            "gcc" => binary(&f, data, Lang::C, &apt),
-            // Alpine's own `go` package, or a C compiler from `apk add`;
-            // else Alpine's `nodejs` or `python3` with npm or pip.
-            "alpine" => [Lang::Go, Lang::Rust, Lang::C]
-                .into_iter()
-                .find_map(|l| binary(&f, data, l, &apt))
-                .or_else(|| node(&f, data, &apt))
-                .or_else(|| alpine_python(&f, data, &apt, cx.build.as_ref().map(|b| &*b.info))),
-            "node" => node(&f, data, &apt),
-            "python" => pyinstaller(&f, data, &apt).or_else(|| {
-                python(
-                    &f,
-                    data,
-                    &apt,
-                    cx.data().base_image("python"),
-                    cx.build.as_ref().map(|b| &*b.info),
-                )
-            }),
-            "rust" => binary(&f, data, Lang::Rust, &apt),
-            "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => {
-                java(&f, data, &apt)
-            }
-            _ => None,
-        };
+        let result = recipe(&f, base, cx);
         let Some(result) = result else {
             // A compiled-language image whose RUNs compile nothing the
             // binary recipes follow: its tools may be the image's purpose
@@ -378,45 +347,93 @@ impl Transform for MultiStage {
             }
             Ok(s) => s,
         };
-        let mut split = split;
-        // (The Python and Node recipes refuse a RUN outside the app folder
-        // themselves.)
-        if !matches!(split.lang, "Python" | "Node") {
-            carry_setup_files(&f, &mut split, &cx.data().base_images.build_tools);
-        }
-        // Non-root (guides: security): dslim adds no USER nobody asked for
-        // on a Debian or `scratch` runtime; DS103 moves a binary's runtime
-        // to distroless as `nonroot` when nothing needs root.
-        if !f.instrs().iter().any(|i| i.keyword == Keyword::User) {
-            split.note.push_str(
-                "; it runs as root, as before: the split adds no USER (a non-root one is safer when \
-                 the program needs no root)",
-            );
-        }
-        let edits = edits(&f, stage.name.as_deref(), &split);
-        let mut message = format!(
-            "a single-stage {} build ships its toolchain; build in a `build` stage and run on \
-             `{}`{}",
-            split.lang, split.runtime_image, split.note
+        out.push(split_finding(&f, stage.name.as_deref(), span, split, cx));
+    }
+}
+
+/// The finding of a split: what a binary split's runtime needs beside the
+/// binary, the root note, the edits, and for advice the proposed Dockerfile.
+fn split_finding(
+    f: &Facts,
+    name: Option<&str>,
+    span: crate::syntax::Span,
+    mut split: Split,
+    cx: &Context,
+) -> Finding {
+    // (The Python and Node recipes refuse a RUN outside the app folder
+    // themselves.)
+    if !matches!(split.lang, "Python" | "Node") {
+        carry_setup_files(f, &mut split, &cx.data().base_images.build_tools);
+    }
+    // Non-root (guides: security): dslim adds no USER nobody asked for
+    // on a Debian or `scratch` runtime; DS103 moves a binary's runtime
+    // to distroless as `nonroot` when nothing needs root.
+    if !f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+        split.note.push_str(
+            "; it runs as root, as before: the split adds no USER (a non-root one is safer when \
+             the program needs no root)",
         );
-        if split.applicability == Applicability::DisplayOnly {
-            if let Some(text) = edit::apply(doc.source(), &edits.iter().collect::<Vec<_>>()) {
-                message.push_str(&format!(
-                    " (advice only, not applied). Proposed Dockerfile:\n{text}"
-                ));
-            }
+    }
+    let edits = edits(f, name, &split);
+    let mut message = format!(
+        "a single-stage {} build ships its toolchain; build in a `build` stage and run on \
+         `{}`{}",
+        split.lang, split.runtime_image, split.note
+    );
+    if split.applicability == Applicability::DisplayOnly {
+        if let Some(text) = edit::apply(f.doc.source(), &edits.iter().collect::<Vec<_>>()) {
+            message.push_str(&format!(
+                " (advice only, not applied). Proposed Dockerfile:\n{text}"
+            ));
         }
-        out.push(Finding {
-            code: META.code,
-            name: META.name,
-            message,
-            span,
-            fix: Some(Fix::new(edits, split.applicability).with_title(format!(
-                "split into build and runtime stages ({})",
-                split.lang
-            ))),
-            saving_bytes: None,
-        });
+    }
+    Finding {
+        code: META.code,
+        name: META.name,
+        message,
+        span,
+        fix: Some(Fix::new(edits, split.applicability).with_title(format!(
+            "split into build and runtime stages ({})",
+            split.lang
+        ))),
+        saving_bytes: None,
+    }
+}
+
+/// The split of the recipe for the stage's base image `base` (`None`: no
+/// recipe recognises the build; `Err`: why the one that does cannot split).
+fn recipe(f: &Facts, base: &str, cx: &Context) -> Option<Result<Split, String>> {
+    let data = &cx.data().stages;
+    let apt = apt_facts(f, cx);
+    match base {
+        "golang" => binary(f, data, Lang::Go, &apt),
+        // Debian's own `golang-go` or `cargo` package, or a C compiler.
+        "debian" | "ubuntu" => [Lang::Go, Lang::Rust, Lang::C]
+            .into_iter()
+            .find_map(|l| binary(f, data, l, &apt)),
+        "gcc" => binary(f, data, Lang::C, &apt),
+        // Alpine's own `go` package, or a C compiler from `apk add`;
+        // else Alpine's `nodejs` or `python3` with npm or pip.
+        "alpine" => [Lang::Go, Lang::Rust, Lang::C]
+            .into_iter()
+            .find_map(|l| binary(f, data, l, &apt))
+            .or_else(|| node(f, data, &apt))
+            .or_else(|| alpine_python(f, data, &apt, cx.build.as_ref().map(|b| &*b.info))),
+        "node" => node(f, data, &apt),
+        "python" => pyinstaller(f, data, &apt).or_else(|| {
+            python(
+                f,
+                data,
+                &apt,
+                cx.data().base_image("python"),
+                cx.build.as_ref().map(|b| &*b.info),
+            )
+        }),
+        "rust" => binary(f, data, Lang::Rust, &apt),
+        "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => {
+            java(f, data, &apt)
+        }
+        _ => None,
     }
 }
 
