@@ -299,51 +299,19 @@ pub(super) fn binary(
             "the HEALTHCHECK may need programs of the builder the runtime lacks".into(),
         ));
     }
-    // What a dynamic Rust binary links comes from its `-sys` crates (on
-    // Alpine from the `-dev` packages apk installs: the image has none).
-    let mut lib_keys: Vec<String> = Vec::new();
-    let cargo_lock = (lang == Lang::Rust && !cgo_off && !alpine)
-        .then(|| f.build.and_then(|b| b.text("Cargo.lock")))
-        .flatten();
-    match &cargo_lock {
-        Some(lock) => lib_keys.extend(sys_crates(lock)),
-        None if lang == Lang::Rust && !cgo_off && !alpine && img.short_name() == "rust" => {
-            return Some(Err(format!(
-                "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a \
-                 slim runtime lacks, and no Cargo.lock in the build context says which `-sys` \
-                 crates the program uses (give `--context`); or build for a musl target",
-                img.short_name()
-            )));
-        }
-        None => {}
-    }
+    let (mut lib_keys, cargo_lock) = match rust_sys_libraries(f, lang, cgo_off, alpine) {
+        Ok(l) => l,
+        Err(e) => return Some(Err(e)),
+    };
     let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
     let mut head = Vec::new();
-    // A program's HTTPS calls need the CA bundle, which `scratch` and the
-    // slim images lack: copy the builder's. The golang/rust/gcc images have
-    // one; a Debian or Ubuntu builder only when apt installs
-    // `ca-certificates` (with recommended packages it may come along:
-    // `apt-cache depends --recurse` on bookworm shows none of the build
-    // tools of `[builder]` depending on it, but most recommending it).
-    let mut cert_note = "";
-    if has_certificates || apt.installs("ca-certificates") {
-        head.push(format!(
-            "COPY --from={{build}} {} {}",
-            r.certificates, r.certificates
-        ));
-    } else if apt.recommends && lang != Lang::C {
-        // (A C program reaches TLS only through a library it links, which
-        // `-l…` and `lib…-dev` already refuse.)
-        return Some(Err(
-            "the builder may have a CA bundle from packages apt installs as \
-             recommendations; install `ca-certificates` explicitly (dslim then copies \
-             it) or add `--no-install-recommends`"
-                .into(),
-        ));
-    } else {
-        cert_note = "; the builder has no CA bundle, so none is copied";
-    }
-
+    let cert_note = match certificates(r, apt, lang, has_certificates) {
+        Ok((copy, note)) => {
+            head.extend(copy);
+            note
+        }
+        Err(e) => return Some(Err(e)),
+    };
     if let Some(p) = carry.first().filter(|_| alpine) {
         return Some(Err(format!(
             "apt installs `{p}` in the builder, which the musl runtime would lack"
@@ -366,7 +334,7 @@ pub(super) fn binary(
         carry: &carry,
         has_certificates,
         cert_note,
-        cargo_lock: cargo_lock.is_some(),
+        cargo_lock,
         programs: &programs,
     };
     let chosen = if on_scratch {
@@ -401,6 +369,69 @@ pub(super) fn binary(
         applicability: Applicability::Unsafe,
         note,
     }))
+}
+
+/// What a dynamic Rust binary links comes from its `-sys` crates, read
+/// from the build context's Cargo.lock (on Alpine from the `-dev` packages
+/// apk installs: the image has none). `(keys, whether a Cargo.lock was
+/// read)`; `Err` on the `rust` image without one.
+fn rust_sys_libraries(
+    f: &Facts,
+    lang: Lang,
+    cgo_off: bool,
+    alpine: bool,
+) -> Result<(Vec<String>, bool), String> {
+    let img = &f.doc.stages()[0].image;
+    let cargo_lock = (lang == Lang::Rust && !cgo_off && !alpine)
+        .then(|| f.build.and_then(|b| b.text("Cargo.lock")))
+        .flatten();
+    match &cargo_lock {
+        Some(lock) => Ok((sys_crates(lock), true)),
+        None if lang == Lang::Rust && !cgo_off && !alpine && img.short_name() == "rust" => {
+            Err(format!(
+                "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a \
+                 slim runtime lacks, and no Cargo.lock in the build context says which `-sys` \
+                 crates the program uses (give `--context`); or build for a musl target",
+                img.short_name()
+            ))
+        }
+        None => Ok((Vec::new(), false)),
+    }
+}
+
+/// A program's HTTPS calls need the CA bundle, which `scratch` and the
+/// slim images lack: copy the builder's (the line). The golang/rust/gcc
+/// images have one; a Debian or Ubuntu builder only when apt installs
+/// `ca-certificates` (with recommended packages it may come along:
+/// `apt-cache depends --recurse` on bookworm shows none of the build tools
+/// of `[builder]` depending on it, but most recommending it). The note
+/// says when there is none to copy.
+fn certificates(
+    r: &crate::data::BinaryRecipe,
+    apt: &AptFacts,
+    lang: Lang,
+    has_certificates: bool,
+) -> Result<(Option<String>, &'static str), String> {
+    if has_certificates || apt.installs("ca-certificates") {
+        Ok((
+            Some(format!(
+                "COPY --from={{build}} {} {}",
+                r.certificates, r.certificates
+            )),
+            "",
+        ))
+    } else if apt.recommends && lang != Lang::C {
+        // (A C program reaches TLS only through a library it links, which
+        // `-l…` and `lib…-dev` already refuse.)
+        Err(
+            "the builder may have a CA bundle from packages apt installs as \
+             recommendations; install `ca-certificates` explicitly (dslim then copies \
+             it) or add `--no-install-recommends`"
+                .into(),
+        )
+    } else {
+        Ok((None, "; the builder has no CA bundle, so none is copied"))
+    }
 }
 
 /// Where the runtime gets the binary `bin` that RUN `at` wrote: where the
