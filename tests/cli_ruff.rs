@@ -407,8 +407,8 @@ fn summary_names_other_files_it_writes() {
 /// A file whose findings are advice only with `--select DS102,DS201`
 /// (alpine is not applied for a pip install; the build cannot be split
 /// without a WORKDIR), and one violation with DS101 (unsafe fix).
-const ADVICE: &str = "FROM python:3.12\nRUN pip install --no-cache-dir flask\n\
-CMD [\"python\", \"-m\", \"flask\", \"run\"]\n";
+const ADVICE: &str = "FROM python:3.12\nCOPY app.py /srv/app.py\n\
+RUN pip install --no-cache-dir flask\nCMD [\"python\", \"/srv/app.py\"]\n";
 
 /// Advice (no fix, or a display-only one) is reported at `info` severity
 /// and does not fail `check` unless `--fail-on-advice`; text, JSON, SARIF

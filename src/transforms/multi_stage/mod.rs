@@ -51,20 +51,23 @@
 //! Nothing changes (no finding) for files that are already multi-stage,
 //! FROM with variables, or builds that are not recognised; a recognised
 //! build with something the split would lose (a RUN after the build
-//! other than tests, removals, `chmod` of the binary and apt, a
+//! other than tests, removals, `chmod` of the binary, apt and the
+//! folders, copies and links whose results are copied, a
 //! shell-form CMD on `scratch`, a named USER the runtime lacks, a COPY
-//! outside the app folder, apt packages the program may use) gets advice
-//! instead.
+//! outside the app folder that cannot be made again, apt packages the
+//! program may use) gets advice instead.
 
 mod binary;
+mod carry;
+mod edits;
 mod facts;
-mod go;
+
 mod java;
 mod node;
 mod pyinstaller;
 mod python;
 
-use crate::edit::{self, Applicability, Edit, Fix};
+use crate::edit::{self, Applicability, Fix};
 use crate::finding::Finding;
 use crate::shell::SimpleCommand;
 use crate::syntax::{Document, Instruction, Keyword};
@@ -74,7 +77,9 @@ use super::images::{compiles, has_phrase, run_texts, tokens};
 use crate::data::BuildTools;
 use crate::model::Model;
 use binary::{binary, Lang};
-use facts::{apt_facts, setup_writes, Written};
+use carry::carry_setup_files;
+use edits::edits;
+use facts::apt_facts;
 use java::java;
 use node::node;
 use pyinstaller::pyinstaller;
@@ -96,35 +101,6 @@ static META: Meta = Meta {
     safety: Applicability::Unsafe,
     aliases: &[],
 };
-
-/// Instructions the runtime stage gets a copy of.
-fn carried(k: Keyword) -> bool {
-    matches!(
-        k,
-        Keyword::Env
-            | Keyword::Expose
-            | Keyword::User
-            | Keyword::Workdir
-            | Keyword::Volume
-            | Keyword::Label
-            | Keyword::Healthcheck
-            | Keyword::Stopsignal
-            | Keyword::Cmd
-            | Keyword::Entrypoint
-    )
-}
-
-/// Carried instructions that leave the builder.
-fn moved(k: Keyword) -> bool {
-    matches!(
-        k,
-        Keyword::Expose
-            | Keyword::Healthcheck
-            | Keyword::Stopsignal
-            | Keyword::Cmd
-            | Keyword::Entrypoint
-    )
-}
 
 /// How a split is done.
 struct Split {
@@ -247,6 +223,17 @@ fn words(c: &SimpleCommand) -> Vec<&str> {
         .collect()
 }
 
+/// A recipe that collects what blocks it: unsafe when nothing does, else
+/// display-only with the blockers named in the note.
+fn applicability(blockers: &[String], note: &mut String) -> Applicability {
+    if blockers.is_empty() {
+        Applicability::Unsafe
+    } else {
+        note.push_str(&format!("; not applied: {}", blockers.join("; ")));
+        Applicability::DisplayOnly
+    }
+}
+
 /// `p` relative to the absolute folder `dir`, with `.` and `..` resolved
 /// (a trailing `/` is kept).
 fn join(dir: &str, p: &str) -> String {
@@ -330,38 +317,7 @@ impl Transform for MultiStage {
             );
         }
         let base = stage.image.name.rsplit('/').next().unwrap_or("");
-        let data = &cx.data().stages;
-        let apt = apt_facts(&f, cx);
-        let result = match base {
-            "golang" => binary(&f, data, Lang::Go, &apt),
-            // Debian's own `golang-go` or `cargo` package, or a C compiler.
-            "debian" | "ubuntu" => [Lang::Go, Lang::Rust, Lang::C]
-                .into_iter()
-                .find_map(|l| binary(&f, data, l, &apt)),
-            "gcc" => binary(&f, data, Lang::C, &apt),
-            // Alpine's own `go` package, or a C compiler from `apk add`;
-            // else Alpine's `nodejs` or `python3` with npm or pip.
-            "alpine" => [Lang::Go, Lang::C]
-                .into_iter()
-                .find_map(|l| binary(&f, data, l, &apt))
-                .or_else(|| node(&f, cx.data(), &apt))
-                .or_else(|| alpine_python(&f, data, &apt, cx.build.as_ref().map(|b| &*b.info))),
-            "node" => node(&f, cx.data(), &apt),
-            "python" => pyinstaller(&f, data, &apt).or_else(|| {
-                python(
-                    &f,
-                    data,
-                    &apt,
-                    cx.data().base_image("python"),
-                    cx.build.as_ref().map(|b| &*b.info),
-                )
-            }),
-            "rust" => binary(&f, data, Lang::Rust, &apt),
-            "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => {
-                java(&f, data, &apt)
-            }
-            _ => None,
-        };
+        let result = recipe(&f, base, cx);
         let Some(result) = result else {
             // A compiled-language image whose RUNs compile nothing the
             // binary recipes follow: its tools may be the image's purpose
@@ -391,45 +347,93 @@ impl Transform for MultiStage {
             }
             Ok(s) => s,
         };
-        let mut split = split;
-        // (The Python and Node recipes refuse a RUN outside the app folder
-        // themselves.)
-        if !matches!(split.lang, "Python" | "Node") {
-            carry_setup_files(&f, &mut split);
-        }
-        // Non-root (guides: security): dslim adds no USER nobody asked for
-        // on a Debian or `scratch` runtime; DS103 moves a binary's runtime
-        // to distroless as `nonroot` when nothing needs root.
-        if !f.instrs().iter().any(|i| i.keyword == Keyword::User) {
-            split.note.push_str(
-                "; it runs as root, as before: the split adds no USER (a non-root one is safer when \
-                 the program needs no root)",
-            );
-        }
-        let edits = edits(&f, stage.name.as_deref(), &split);
-        let mut message = format!(
-            "a single-stage {} build ships its toolchain; build in a `build` stage and run on \
-             `{}`{}",
-            split.lang, split.runtime_image, split.note
+        out.push(split_finding(&f, stage.name.as_deref(), span, split, cx));
+    }
+}
+
+/// The finding of a split: what a binary split's runtime needs beside the
+/// binary, the root note, the edits, and for advice the proposed Dockerfile.
+fn split_finding(
+    f: &Facts,
+    name: Option<&str>,
+    span: crate::syntax::Span,
+    mut split: Split,
+    cx: &Context,
+) -> Finding {
+    // (The Python and Node recipes refuse a RUN outside the app folder
+    // themselves.)
+    if !matches!(split.lang, "Python" | "Node") {
+        carry_setup_files(f, &mut split, &cx.data().base_images.build_tools);
+    }
+    // Non-root (guides: security): dslim adds no USER nobody asked for
+    // on a Debian or `scratch` runtime; DS103 moves a binary's runtime
+    // to distroless as `nonroot` when nothing needs root.
+    if !f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+        split.note.push_str(
+            "; it runs as root, as before: the split adds no USER (a non-root one is safer when \
+             the program needs no root)",
         );
-        if split.applicability == Applicability::DisplayOnly {
-            if let Some(text) = edit::apply(doc.source(), &edits.iter().collect::<Vec<_>>()) {
-                message.push_str(&format!(
-                    " (advice only, not applied). Proposed Dockerfile:\n{text}"
-                ));
-            }
+    }
+    let edits = edits(f, name, &split);
+    let mut message = format!(
+        "a single-stage {} build ships its toolchain; build in a `build` stage and run on \
+         `{}`{}",
+        split.lang, split.runtime_image, split.note
+    );
+    if split.applicability == Applicability::DisplayOnly {
+        if let Some(text) = edit::apply(f.doc.source(), &edits.iter().collect::<Vec<_>>()) {
+            message.push_str(&format!(
+                " (advice only, not applied). Proposed Dockerfile:\n{text}"
+            ));
         }
-        out.push(Finding {
-            code: META.code,
-            name: META.name,
-            message,
-            span,
-            fix: Some(Fix::new(edits, split.applicability).with_title(format!(
-                "split into build and runtime stages ({})",
-                split.lang
-            ))),
-            saving_bytes: None,
-        });
+    }
+    Finding {
+        code: META.code,
+        name: META.name,
+        message,
+        span,
+        fix: Some(Fix::new(edits, split.applicability).with_title(format!(
+            "split into build and runtime stages ({})",
+            split.lang
+        ))),
+        saving_bytes: None,
+    }
+}
+
+/// The split of the recipe for the stage's base image `base` (`None`: no
+/// recipe recognises the build; `Err`: why the one that does cannot split).
+fn recipe(f: &Facts, base: &str, cx: &Context) -> Option<Result<Split, String>> {
+    let data = &cx.data().stages;
+    let apt = apt_facts(f, cx);
+    match base {
+        "golang" => binary(f, data, Lang::Go, &apt),
+        // Debian's own `golang-go` or `cargo` package, or a C compiler.
+        "debian" | "ubuntu" => [Lang::Go, Lang::Rust, Lang::C]
+            .into_iter()
+            .find_map(|l| binary(f, data, l, &apt)),
+        "gcc" => binary(f, data, Lang::C, &apt),
+        // Alpine's own `go` package, or a C compiler from `apk add`;
+        // else Alpine's `nodejs` or `python3` with npm or pip.
+        "alpine" => [Lang::Go, Lang::Rust, Lang::C]
+            .into_iter()
+            .find_map(|l| binary(f, data, l, &apt))
+            .or_else(|| node(f, cx.data(), &apt))
+            .or_else(|| alpine_python(f, data, &apt, cx.build.as_ref().map(|b| &*b.info))),
+        "node" => node(f, cx.data(), &apt),
+        "python" => pyinstaller(f, data, &apt).or_else(|| {
+            python(
+                f,
+                data,
+                &apt,
+                cx.data().base_image("python"),
+                cx.build.as_ref().map(|b| &*b.info),
+            )
+        }),
+        "rust" => binary(f, data, Lang::Rust, &apt),
+        "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => {
+            java(f, data, &apt)
+        }
+        _ => None,
     }
 }
 
@@ -476,277 +480,4 @@ fn build_step(doc: &Document, stage: &crate::syntax::Stage, tools: &BuildTools) 
         .find(|p| has_phrase(&toks, p))
         .map(str::to_string)
     })
-}
-
-/// The edits of a split: name the builder, add its head and tail lines,
-/// move the runtime-only instructions and append the runtime stage.
-fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
-    let doc = f.doc;
-    let nl = doc.line_ending();
-    let instrs = doc.instructions();
-    let from = &instrs[f.from];
-    let builder = name.unwrap_or("build").to_string();
-    let runtime = if builder == "runtime" {
-        "final"
-    } else {
-        "runtime"
-    };
-    let mut edits = Vec::new();
-    if name.is_none() {
-        edits.push(Edit::insert(from.args_span().end, format!(" AS {builder}")));
-    }
-    if let (false, Some(at)) = (s.builder_head.is_empty(), s.builder_head_at) {
-        // Before a later instruction, at the start of its line.
-        let start = instrs[at].span.start;
-        let line = doc.source()[..start].rfind('\n').map_or(0, |n| n + 1);
-        let mut t = String::new();
-        for l in &s.builder_head {
-            t.push_str(&l.replace("{build}", &builder));
-            t.push_str(nl);
-        }
-        edits.push(Edit::insert(line, t));
-    } else if !s.builder_head.is_empty() {
-        let mut t = String::new();
-        if !doc.text(from.span.clone()).ends_with('\n') {
-            t.push_str(nl);
-        }
-        for l in &s.builder_head {
-            t.push_str(&l.replace("{build}", &builder));
-            t.push_str(nl);
-        }
-        edits.push(Edit::insert(from.span.end, t));
-    }
-    let mut carried_text = String::new();
-    let args = needed_args(f);
-    let src = doc.source();
-    // The comment lines right above a moved instruction are its own
-    // (lossless: a comment belongs to the instruction below it): they move
-    // with it.
-    let stage = f.instrs();
-    let own_starts: Vec<usize> = stage
-        .iter()
-        .enumerate()
-        .map(|(k, ins)| {
-            if !moved(ins.keyword) {
-                return ins.span.start;
-            }
-            let prev_end = if k == 0 {
-                from.span.end
-            } else {
-                stage[k - 1].span.end
-            };
-            comment_lines_before(src, ins.span.start, prev_end)
-        })
-        .collect();
-    for (k, ins) in stage.iter().enumerate() {
-        if !carried(ins.keyword) && !args.contains(&k) {
-            continue;
-        }
-        let own_start = own_starts[k];
-        let t = doc.text(own_start..ins.span.end);
-        carried_text.push_str(t.trim_start());
-        if !t.ends_with('\n') {
-            carried_text.push_str(nl);
-        }
-        if moved(ins.keyword) {
-            // The blank lines before a moved instruction go with it when a
-            // blank line or the end of the file follows: else the builder
-            // keeps two blank lines in a row, or one before the runtime's
-            // FROM besides the one the split adds.
-            // (What follows it: past the moved instructions right after.)
-            let mut end = ins.span.end;
-            for j in k + 1..stage.len() {
-                if !moved(stage[j].keyword) || own_starts[j] != end {
-                    break;
-                }
-                end = stage[j].span.end;
-            }
-            let after = &src[end..];
-            let blank_after = after.trim().is_empty()
-                || after.lines().next().is_some_and(|l| l.trim().is_empty());
-            let start = if blank_after {
-                blank_lines_before(src, own_start)
-            } else {
-                own_start
-            };
-            edits.push(Edit::delete(start..ins.span.end));
-        }
-    }
-    // The builder's tail goes after its last RUN (same USER as the build).
-    if !s.builder_tail.is_empty() {
-        let last_run = f.runs().last().expect("a recipe with a tail has a RUN");
-        let mut t = String::new();
-        if !doc.text(last_run.span.clone()).ends_with('\n') {
-            t.push_str(nl);
-        }
-        for l in &s.builder_tail {
-            t.push_str(l);
-            t.push_str(nl);
-        }
-        edits.push(Edit::insert(last_run.span.end, t));
-    }
-    let end = doc.source().len();
-    let mut t = String::new();
-    // A last line without a newline: unless it moves away, end it.
-    let last_moves = instrs.last().is_some_and(|i| {
-        moved(i.keyword) && i.span.end == end && doc.text(i.span.clone()).lines().count() == 1
-    });
-    if !doc.source().ends_with('\n') && !last_moves {
-        t.push_str(nl);
-    }
-    t.push_str(nl);
-    t.push_str(&format!("FROM {} AS {runtime}{nl}", s.runtime_image));
-    for l in &s.runtime_head {
-        t.push_str(&l.replace("{build}", &builder));
-        t.push_str(nl);
-    }
-    t.push_str(&carried_text);
-    for l in &s.runtime_tail {
-        t.push_str(&l.replace("{build}", &builder));
-        t.push_str(nl);
-    }
-    edits.push(Edit::insert(end, t));
-    edits
-}
-
-/// The start of the comment lines (`# …`, no blank line between) right
-/// before `at` (the start of a line), not before `floor` (the end of the
-/// instruction before); `at` when there are none.
-fn comment_lines_before(src: &str, at: usize, floor: usize) -> usize {
-    let mut start = at;
-    while start > floor && src[..start].ends_with('\n') {
-        let prev = &src[..start - 1];
-        let line_start = prev.rfind('\n').map_or(0, |n| n + 1);
-        if line_start < floor || !prev[line_start..].trim_start().starts_with('#') {
-            break;
-        }
-        start = line_start;
-    }
-    start
-}
-
-/// The start of the blank lines right before `at` (the start of a line);
-/// `at` when there are none. The first line of the file is never taken.
-fn blank_lines_before(src: &str, at: usize) -> usize {
-    let mut start = at;
-    while start > 0 && src[..start].ends_with('\n') {
-        let prev = &src[..start - 1];
-        let line_start = prev.rfind('\n').map_or(0, |n| n + 1);
-        if line_start == 0 || !prev[line_start..].trim().is_empty() {
-            break;
-        }
-        start = line_start;
-    }
-    start
-}
-
-/// The ARG instructions of the stage (indexes into `f.instrs()`) that a
-/// carried instruction expands: build arguments are scoped to a stage
-/// (a global one too needs `ARG NAME` inside it), so the runtime declares
-/// them again, as written (with the default), before their first use.
-/// Only the instructions BuildKit expands variables in count (ENV, LABEL,
-/// EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL; not CMD, ENTRYPOINT or
-/// HEALTHCHECK, which the shell expands at run time from ENV only).
-fn needed_args(f: &Facts) -> Vec<usize> {
-    let instrs = f.instrs();
-    let mut out = Vec::new();
-    for (k, ins) in instrs.iter().enumerate() {
-        if ins.keyword != Keyword::Arg {
-            continue;
-        }
-        let names: Vec<String> = ins.pairs().into_iter().map(|(n, _)| n).collect();
-        // The first later ARG of the same name ends this one's scope of use.
-        let used = instrs[k + 1..]
-            .iter()
-            .take_while(|i| {
-                i.keyword != Keyword::Arg || !i.pairs().iter().any(|(n, _)| names.contains(n))
-            })
-            .filter(|i| carried(i.keyword) && expands(i.keyword))
-            .any(|i| names.iter().any(|n| uses_var(i.args_text(), n)));
-        if used {
-            out.push(k);
-        }
-    }
-    out
-}
-
-/// Instructions whose arguments BuildKit expands `$VAR` in.
-fn expands(k: Keyword) -> bool {
-    matches!(
-        k,
-        Keyword::Env
-            | Keyword::Label
-            | Keyword::Expose
-            | Keyword::User
-            | Keyword::Workdir
-            | Keyword::Volume
-            | Keyword::Stopsignal
-    )
-}
-
-/// `text` refers to variable `name`: `$name` (not `$names`) or `${name…}`.
-fn uses_var(text: &str, name: &str) -> bool {
-    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.match_indices('$').any(|(at, _)| {
-        let rest = &text[at + 1..];
-        if let Some(inner) = rest.strip_prefix('{') {
-            inner
-                .strip_prefix(name)
-                .is_some_and(|r| r.starts_with('}') || r.starts_with(':'))
-        } else {
-            rest.strip_prefix(name)
-                .is_some_and(|r| !r.starts_with(ident))
-        }
-    })
-}
-
-/// What the setup RUNs made outside the app or build folder goes to the
-/// runtime too: a literal path written by root is copied from the builder
-/// (`RUN echo … > /etc/app.conf` → `COPY --from=build /etc/app.conf
-/// /etc/app.conf`); anything else (a path with variables, a file a non-root
-/// USER or a `chown` owns, the accounts `useradd` adds) makes the split
-/// advice, naming it.
-fn carry_setup_files(f: &Facts, s: &mut Split) {
-    let mut keep: Vec<String> = f.workdir.iter().filter(|w| *w != "/").cloned().collect();
-    for l in s.runtime_head.iter().chain(&s.runtime_tail) {
-        let w: Vec<&str> = l.split_whitespace().collect();
-        if w.first() == Some(&"COPY") && w.iter().any(|a| a.starts_with("--from=")) {
-            keep.extend(
-                w[1..]
-                    .iter()
-                    .filter(|a| !a.starts_with("--"))
-                    .map(|a| a.trim_end_matches('/').to_string()),
-            );
-        }
-    }
-    let mut unsure = Vec::new();
-    let mut copies = Vec::new();
-    for w in setup_writes(f, &keep) {
-        match w {
-            Written::Path(p)
-                if !p.contains(|c: char| c.is_whitespace() || "\"'\\$".contains(c)) =>
-            {
-                copies.push(p)
-            }
-            Written::Path(p) => unsure.push(format!("`{p}`")),
-            Written::Unsure(what) => unsure.push(what),
-        }
-    }
-    if !copies.is_empty() {
-        s.note.push_str(&format!(
-            "; copies what a setup RUN made outside the app folder: {}",
-            copies.join(", ")
-        ));
-    }
-    for p in copies {
-        s.runtime_head
-            .push(format!("COPY --from={{build}} {p} {p}"));
-    }
-    if !unsure.is_empty() {
-        s.applicability = Applicability::DisplayOnly;
-        s.note.push_str(&format!(
-            "; a setup RUN made what the runtime would lack and dslim cannot copy for certain: {}",
-            unsure.join(", ")
-        ));
-    }
 }

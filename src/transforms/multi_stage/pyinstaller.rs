@@ -21,11 +21,10 @@
 //! display-only and names what blocked it.
 
 use crate::data::Stages;
-use crate::edit::Applicability;
 use crate::syntax::Keyword;
 
 use super::facts::AptFacts;
-use super::python::{classify, file_command, inside, is_python, Cmd};
+use super::python::commands::{classify, file_command, inside, is_python, Cmd};
 use super::{join, words, Facts, Split};
 
 /// pyinstaller options that take a value (the next word, unless `--x=v`).
@@ -354,12 +353,7 @@ pub(super) fn pyinstaller(
         ));
     }
     note.push(')');
-    let applicability = if blockers.is_empty() {
-        Applicability::Unsafe
-    } else {
-        note.push_str(&format!("; not applied: {}", blockers.join("; ")));
-        Applicability::DisplayOnly
-    };
+    let applicability = super::applicability(&blockers, &mut note);
     Some(Ok(Split {
         lang: "Python (PyInstaller)",
         runtime_image,

@@ -9,6 +9,11 @@
 //! that is go.mod's module path, without a go.mod the folder's name (GOPATH
 //! mode), for `./cmd/server` `server`.
 
+use crate::shell::SimpleCommand;
+use crate::syntax::Keyword;
+
+use super::super::{join, Facts};
+
 /// Flags of `go build|install|get` that take a value.
 const VALUE_FLAGS: &[&str] = &[
     "o",
@@ -138,6 +143,124 @@ pub(super) fn tag_version(tag: Option<&str>) -> Option<(u32, u32)> {
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;
     Some((major, minor))
+}
+
+/// The binary a `go build|install|get` writes, and whether the command
+/// itself says it is static (`CGO_ENABLED=0` on it, `-extldflags -static`;
+/// `None`: the ENV decides).
+pub(super) fn go_output(
+    f: &Facts,
+    g: &GoCall,
+    c: &SimpleCommand,
+    at: usize,
+    cd: bool,
+) -> Result<(String, Option<bool>), String> {
+    let assigned = |key: &str| {
+        c.assignments.iter().rev().find_map(|a| {
+            let (k, _) = a.raw.split_once('=')?;
+            (k == key).then(|| {
+                a.literal
+                    .as_deref()
+                    .and_then(|l| l.split_once('='))
+                    .map(|(_, v)| v.to_string())
+            })
+        })
+    };
+    let static_ = if g.static_ldflags {
+        Some(true)
+    } else {
+        assigned("CGO_ENABLED").map(|v| v.as_deref() == Some("0"))
+    };
+    let unknown_dir = || "the binary's path is relative to an unknown folder".to_string();
+    let mut cwd = f.cwd_at(at).ok_or_else(unknown_dir)?;
+    if let Some(d) = g.dir {
+        if d.contains('\u{0}') {
+            return Err("`go -C` names a folder that is not literal".into());
+        }
+        cwd = join(&cwd, d).trim_end_matches('/').to_string();
+    }
+    // go.mod names the module of the context's root, the folder a
+    // `COPY . .` fills; `-C` builds another folder.
+    let module = if g.dir.is_none() {
+        f.go_module.as_deref()
+    } else {
+        None
+    };
+    let name = || -> Result<String, String> {
+        if g.packages.len() > 1 {
+            return Err(format!(
+                "`go {}` of several packages: which binary the program is, is unknown",
+                g.sub
+            ));
+        }
+        // `go install ./...` writes a binary per main package into GOBIN,
+        // each named after its folder: the root package's is the one a
+        // CMD running that name starts (the check below compares them).
+        let pkg = match g.packages.first().copied() {
+            Some("./...") if g.sub != "build" => None,
+            p => p,
+        };
+        binary_name(pkg, module, &cwd).ok_or_else(|| {
+            format!(
+                "the name of the binary `go {}` writes is unknown (give it `-o FILE`)",
+                g.sub
+            )
+        })
+    };
+    if g.sub == "build" {
+        // After a `cd` only an absolute, literal `-o FILE` is known
+        // (`cd /src && go build -o /usr/local/bin/app .`).
+        let absolute = g
+            .out
+            .is_some_and(|o| o.starts_with('/') && !o.contains('\u{0}') && !o.ends_with('/'));
+        if cd && !absolute {
+            return Err(unknown_dir());
+        }
+        return match g.out {
+            Some(o) if o.contains('\u{0}') => Err(
+                "`go build -o` names a path that is not literal: the binary's path is unknown"
+                    .into(),
+            ),
+            Some(o) if o.ends_with('/') => Ok((join(&join(&cwd, o), &name()?), static_)),
+            Some(o) => Ok((join(&cwd, o), static_)),
+            None => Ok((join(&cwd, &name()?), static_)),
+        };
+    }
+    let img = &f.doc.stages()[0].image;
+    let golang = img.short_name() == "golang";
+    if g.sub == "get" && !(golang && tag_version(img.tag.as_deref()).is_some_and(|v| v <= (1, 17)))
+    {
+        return Err(
+            "`go get` installs no binary since Go 1.18 (the image's Go is newer or unknown): use \
+             `go install PACKAGE@VERSION`"
+                .into(),
+        );
+    }
+    for key in ["GOOS", "GOARCH"] {
+        if assigned(key).is_some() || f.env_before(at, key).is_some() {
+            return Err(format!(
+                "`go {}` with {key} set writes into a folder named after the target",
+                g.sub
+            ));
+        }
+    }
+    let var = |key: &str| assigned(key).or_else(|| f.env_before(at, key));
+    let bindir = match (var("GOBIN"), var("GOPATH")) {
+        (Some(Some(b)), _) if b.starts_with('/') => b,
+        (Some(_), _) => return Err("GOBIN is not a literal absolute path".into()),
+        (None, Some(Some(p))) if p.starts_with('/') && !p.contains(':') => {
+            join(p.trim_end_matches('/'), "bin")
+        }
+        (None, Some(_)) => return Err("GOPATH is not one literal absolute path".into()),
+        (None, None) if golang => "/go/bin".into(),
+        (None, None) => {
+            if f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+                return Err("GOPATH is the home folder of a USER dslim does not know".into());
+            }
+            "/root/go/bin".into()
+        }
+    };
+    Ok((join(&bindir, &name()?), static_))
 }
 
 #[cfg(test)]

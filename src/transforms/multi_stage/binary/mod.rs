@@ -1,0 +1,540 @@
+//! Compiled programs (Go, C-like, Rust): the binary, not the toolchain, goes to the runtime.
+
+use crate::edit::Applicability;
+use crate::syntax::Keyword;
+
+use super::super::runedit;
+use super::facts::{alpine_carries_packages, program, started_programs, AptFacts};
+use super::{join, words, Facts, Split};
+use after::after_build;
+use c::{c_build_binary, c_build_call, CBuild, C_BASE_LIBS, C_COMPILERS};
+use go::{go_call, go_output};
+use runtime::{on_alpine, on_glibc, on_scratch_runtime, Choice};
+use rust::{cargo_binary, cargo_install, rust_alpine_static, sys_crates, RUST_IMAGE_CARGO_BIN};
+
+mod after;
+mod c;
+mod go;
+mod runtime;
+mod rust;
+
+/// Compiled languages whose binary is copied to the runtime.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lang {
+    Go,
+    /// `gcc|cc|g++|c++|clang|clang++ … -o FILE` on a Debian/Ubuntu/gcc image.
+    C,
+    /// `cargo build --release`, on a `rust` image or with Debian's `cargo`.
+    Rust,
+}
+
+impl Lang {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Lang::Go => "Go",
+            Lang::C => "C",
+            Lang::Rust => "Rust",
+        }
+    }
+}
+
+/// Whether `w` compiles, and whether it links statically.
+fn compile_call(lang: Lang, w: &[&str]) -> bool {
+    match lang {
+        Lang::Go => w.first() == Some(&"go") && w.get(1) == Some(&"build"),
+        Lang::C => w.first().is_some_and(|c| C_COMPILERS.contains(c)),
+        Lang::Rust => w.first() == Some(&"cargo") && w.get(1) == Some(&"build"),
+    }
+}
+
+/// What the stage's RUNs build: the RUN that writes the binary, its path,
+/// whether the command says it is static (`None`: the ENV decides), and for
+/// C the `-lNAME`s of the compiler calls, a C++ compiler, a make/cmake build
+/// (whose binary the CMD names).
+struct Build {
+    at: usize,
+    bin: String,
+    static_here: Option<bool>,
+    c_links: Vec<String>,
+    cxx: bool,
+    c_build: Option<(usize, CBuild)>,
+}
+
+/// The build of `lang` in the stage's RUNs: `Ok(None)` when there is none,
+/// `Err` when one cannot be followed.
+fn find_build(
+    f: &Facts,
+    r: &crate::data::BinaryRecipe,
+    lang: Lang,
+) -> Result<Option<Build>, String> {
+    // C: `-lNAME` of the compiler calls, a C++ compiler, a make/cmake
+    // build (whose binary the CMD names).
+    let mut c_links: Vec<String> = Vec::new();
+    let mut cxx = false;
+    let mut c_build: Option<(usize, CBuild)> = None;
+    // The RUN that writes the binary, and the binary's path.
+    let mut found = None;
+    for ins in f.runs() {
+        let i = f.index(ins);
+        let Some(script) = f.model.script(i) else {
+            for (l, cmd) in [
+                (Lang::Go, "go build"),
+                (Lang::Go, "go install"),
+                (Lang::Rust, "cargo build"),
+                (Lang::Rust, "cargo install"),
+            ] {
+                if lang == l && ins.logical.text.contains(cmd) {
+                    return Err(format!("the RUN with `{cmd}` cannot be read"));
+                }
+            }
+            continue;
+        };
+        let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
+        for c in &script.commands {
+            let w = words(c);
+            if lang == Lang::Go {
+                let Some(g) = go_call(&w) else {
+                    continue;
+                };
+                match go_output(f, &g, c, i, cd) {
+                    Ok((bin, static_)) => found = Some((i, bin, static_)),
+                    Err(e) => return Err(e),
+                }
+                continue;
+            }
+            if lang == Lang::Rust && w.first() == Some(&"cargo") && w.get(1) == Some(&"install") {
+                match cargo_install(f, &w, i, cd) {
+                    Ok((path, static_)) => found = Some((i, path, static_)),
+                    Err(e) => return Err(e),
+                }
+                continue;
+            }
+            // `make && install app /usr/local/bin/`: a built file put by
+            // its absolute path.
+            if lang == Lang::C && matches!(w.first(), Some(&("cp" | "mv" | "install"))) {
+                if let Some((_, b)) = c_build.as_mut().filter(|(_, b)| b.built) {
+                    // (`install -m MODE`: the mode is no file.)
+                    let args: Vec<&str> = w[1..]
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, a)| !a.starts_with('-') && (*k == 0 || w[*k] != "-m"))
+                        .map(|(_, a)| *a)
+                        .collect();
+                    if let [srcs @ .., dest] = &args[..] {
+                        let literal = !dest.contains('\u{0}') && dest.starts_with('/');
+                        let plain_flags = w[1..]
+                            .iter()
+                            .filter(|a| a.starts_with('-'))
+                            .all(|a| matches!(*a, "-v" | "-f" | "-p" | "-s" | "-m" | "-D"));
+                        if literal && plain_flags && !srcs.is_empty() && !w.contains(&"-t") {
+                            for src in srcs.iter().filter(|s| !s.contains('\u{0}')) {
+                                let name = src.rsplit('/').next().unwrap_or(src);
+                                let into_dir = dest.ends_with('/')
+                                    || srcs.len() > 1
+                                    || r.path_dirs.iter().any(|d| d == dest.trim_end_matches('/'));
+                                let to = if into_dir {
+                                    join(dest, name)
+                                } else {
+                                    join("/", dest)
+                                };
+                                b.placed.push(to);
+                            }
+                        }
+                    }
+                }
+            }
+            if lang == Lang::C {
+                match c_build_call(
+                    f,
+                    &w,
+                    &c.words.iter().map(|x| x.raw.as_str()).collect::<Vec<_>>(),
+                    i,
+                    c_build.clone().map(|(_, b)| b),
+                ) {
+                    Ok(Some(b)) => {
+                        c_build = Some((i, b));
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if !compile_call(lang, &w) {
+                continue;
+            }
+            if lang == Lang::C {
+                if w.iter().any(|a| a.contains('\u{0}')) {
+                    return Err(
+                        "the compiler call has words that are not literal (`$(pkg-config …)`): \
+                         what it links is unknown"
+                            .into(),
+                    );
+                }
+                cxx |= matches!(w[0], "g++" | "c++" | "clang++");
+                // `-lfoo` (not Go's `-ldflags`).
+                c_links.extend(
+                    w.iter()
+                        .filter(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a))
+                        .map(|a| a.to_string()),
+                );
+            }
+            if lang == Lang::C && !w.contains(&"-o") {
+                continue; // an object file, or a.out
+            }
+            if lang == Lang::Rust {
+                match cargo_binary(f, &w) {
+                    // An absolute path: `cd` in the RUN does not matter.
+                    Ok((path, static_)) => found = Some((i, path, static_)),
+                    Err(e) => return Err(e),
+                }
+                continue;
+            }
+            let out = w.iter().enumerate().find_map(|(k, a)| {
+                if *a == "-o" {
+                    w.get(k + 1).copied()
+                } else {
+                    a.strip_prefix("-o=")
+                }
+            });
+            let Some(out) = out.filter(|o| !o.contains('\u{0}') && !o.ends_with('/')) else {
+                return Err(
+                    "the compiler has no literal `-o FILE`: the binary's path is unknown".into(),
+                );
+            };
+            let bin = if out.starts_with('/') {
+                out.to_string()
+            } else {
+                match f.cwd_at(i) {
+                    Some(w) if !cd => join(&w, out),
+                    _ => return Err("the binary's path is relative to an unknown folder".into()),
+                }
+            };
+            found = Some((i, bin, Some(w.contains(&"-static"))));
+        }
+    }
+    if let Some((ci, cb)) = &c_build {
+        if found.as_ref().is_none_or(|(fi, _, _)| ci >= fi) {
+            match c_build_binary(f, cb, r) {
+                Ok(bin) => found = Some((*ci, bin, Some(cb.static_))),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let Some((at, bin, static_here)) = found else {
+        return Ok(None);
+    };
+    Ok(Some(Build {
+        at,
+        bin,
+        static_here,
+        c_links,
+        cxx,
+        c_build,
+    }))
+}
+
+/// A compiled program: the binary, not the toolchain, goes to the runtime.
+pub(super) fn binary(
+    f: &Facts,
+    data: &crate::data::Stages,
+    lang: Lang,
+    apt: &AptFacts,
+) -> Option<Result<Split, String>> {
+    let r = &data.binary;
+    let Build {
+        at,
+        bin,
+        static_here,
+        c_links,
+        mut cxx,
+        c_build,
+    } = match find_build(f, r, lang) {
+        Ok(b) => b?,
+        Err(e) => return Some(Err(e)),
+    };
+    let dest = match runtime_dest(f, r, lang, at, &bin) {
+        Ok(d) => d,
+        Err(e) => return Some(Err(e)),
+    };
+    // CGO_ENABLED: set on the build command, else the last ENV before it.
+    let env_cgo_off = || {
+        f.env_before(at, "CGO_ENABLED")
+            .is_some_and(|v| v.as_deref() == Some("0"))
+    };
+    let img = &f.doc.stages()[0].image;
+    // An Alpine builder (`alpine`, `golang:…-alpine`): its binary links musl.
+    let alpine =
+        img.short_name() == "alpine" || img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
+    let builder = &data.builder;
+    let cgo_off = match (lang, static_here) {
+        (_, Some(s)) => s,
+        (Lang::Rust, None) => alpine && rust_alpine_static(f, apt, builder),
+        (_, None) => env_cgo_off(),
+    };
+    if lang == Lang::Rust && alpine && static_here == Some(false) {
+        return Some(Err(
+            "`cargo build --target` of a glibc target on an Alpine (musl) builder".into(),
+        ));
+    }
+    let carry = match carried_apt(apt, builder, lang) {
+        Ok(c) => c,
+        Err(e) => return Some(Err(e)),
+    };
+    // The same for `apk add` (Alpine).
+    if apt.apk_opaque {
+        return Some(Err(
+            "an `apk add` dslim cannot read may add what the program needs at run time".into(),
+        ));
+    }
+    // Packages `apk add` installed for the program (not only to build):
+    // the runtime installs them too, so a static binary with some goes
+    // onto the builder's Alpine release instead of `scratch`.
+    let programs = started_programs(f);
+    let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
+    let apk_carried = alpine && alpine_carries_packages(apt, data, &programs);
+    if f.last(Keyword::Healthcheck)
+        .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
+    {
+        return Some(Err(
+            "the HEALTHCHECK may need programs of the builder the runtime lacks".into(),
+        ));
+    }
+    let (mut lib_keys, cargo_lock) = match rust_sys_libraries(f, lang, cgo_off, alpine) {
+        Ok(l) => l,
+        Err(e) => return Some(Err(e)),
+    };
+    let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
+    let mut head = Vec::new();
+    let cert_note = match certificates(r, apt, lang, has_certificates) {
+        Ok((copy, note)) => {
+            head.extend(copy);
+            note
+        }
+        Err(e) => return Some(Err(e)),
+    };
+    if let Some(p) = carry.first().filter(|_| alpine) {
+        return Some(Err(format!(
+            "apt installs `{p}` in the builder, which the musl runtime would lack"
+        )));
+    }
+    // A static binary beside packages the program may run goes onto the
+    // builder's slim (or Alpine) release, which can install them.
+    let on_scratch = cgo_off && carry.is_empty() && !apk_carried;
+    let x = Choice {
+        f,
+        data,
+        lang,
+        apt,
+        img,
+        alpine,
+        cgo_off,
+        static_here,
+        c_links: &c_links,
+        c_build: c_build.as_ref().map(|(_, b)| b),
+        carry: &carry,
+        has_certificates,
+        cert_note,
+        cargo_lock,
+        programs: &programs,
+    };
+    let chosen = if on_scratch {
+        on_scratch_runtime(&x)
+    } else if alpine {
+        on_alpine(&x, &mut head, &mut lib_keys, &mut cxx)
+    } else {
+        on_glibc(&x, &mut head, &mut lib_keys, &mut cxx)
+    };
+    let (image, note) = match chosen {
+        Ok(c) => c,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut note = note;
+    if alpine {
+        note.push_str(super::NOT_BUILT_ALPINE);
+    }
+    head.push(format!("COPY --from={{build}} {bin} {dest}"));
+    // The program ran in the image's own WORKDIR (`/go`): so it does here.
+    let image_wd = f.image_workdir();
+    if image_wd != "/" && !f.instrs().iter().any(|i| i.keyword == Keyword::Workdir) {
+        head.push(format!("WORKDIR {image_wd}"));
+    }
+    Some(Ok(Split {
+        lang: lang.name(),
+        runtime_image: image,
+        builder_head: Vec::new(),
+        builder_head_at: None,
+        builder_tail: Vec::new(),
+        runtime_head: head,
+        runtime_tail: Vec::new(),
+        applicability: Applicability::Unsafe,
+        note,
+    }))
+}
+
+/// What a dynamic Rust binary links comes from its `-sys` crates, read
+/// from the build context's Cargo.lock (on Alpine from the `-dev` packages
+/// apk installs: the image has none). `(keys, whether a Cargo.lock was
+/// read)`; `Err` on the `rust` image without one.
+fn rust_sys_libraries(
+    f: &Facts,
+    lang: Lang,
+    cgo_off: bool,
+    alpine: bool,
+) -> Result<(Vec<String>, bool), String> {
+    let img = &f.doc.stages()[0].image;
+    let cargo_lock = (lang == Lang::Rust && !cgo_off && !alpine)
+        .then(|| f.build.and_then(|b| b.text("Cargo.lock")))
+        .flatten();
+    match &cargo_lock {
+        Some(lock) => Ok((sys_crates(lock), true)),
+        None if lang == Lang::Rust && !cgo_off && !alpine && img.short_name() == "rust" => {
+            Err(format!(
+                "the `{}` image has -dev libraries (OpenSSL, libpq, …) crates may link, which a \
+                 slim runtime lacks, and no Cargo.lock in the build context says which `-sys` \
+                 crates the program uses (give `--context`); or build for a musl target",
+                img.short_name()
+            ))
+        }
+        None => Ok((Vec::new(), false)),
+    }
+}
+
+/// A program's HTTPS calls need the CA bundle, which `scratch` and the
+/// slim images lack: copy the builder's (the line). The golang/rust/gcc
+/// images have one; a Debian or Ubuntu builder only when apt installs
+/// `ca-certificates` (with recommended packages it may come along:
+/// `apt-cache depends --recurse` on bookworm shows none of the build tools
+/// of `[builder]` depending on it, but most recommending it). The note
+/// says when there is none to copy.
+fn certificates(
+    r: &crate::data::BinaryRecipe,
+    apt: &AptFacts,
+    lang: Lang,
+    has_certificates: bool,
+) -> Result<(Option<String>, &'static str), String> {
+    if has_certificates || apt.installs("ca-certificates") {
+        Ok((
+            Some(format!(
+                "COPY --from={{build}} {} {}",
+                r.certificates, r.certificates
+            )),
+            "",
+        ))
+    } else if apt.recommends && lang != Lang::C {
+        // (A C program reaches TLS only through a library it links, which
+        // `-l…` and `lib…-dev` already refuse.)
+        Err(
+            "the builder may have a CA bundle from packages apt installs as \
+             recommendations; install `ca-certificates` explicitly (dslim then copies \
+             it) or add `--no-install-recommends`"
+                .into(),
+        )
+    } else {
+        Ok((None, "; the builder has no CA bundle, so none is copied"))
+    }
+}
+
+/// Where the runtime gets the binary `bin` that RUN `at` wrote: where the
+/// builder has it, or, for a program started by name from a folder only
+/// the builder's PATH has (`/go/bin`), a folder of the default PATH. `Err`:
+/// a later RUN, a `RUN --mount` or the CMD/ENTRYPOINT keeps it from being
+/// the program the runtime runs.
+fn runtime_dest(
+    f: &Facts,
+    r: &crate::data::BinaryRecipe,
+    lang: Lang,
+    at: usize,
+    bin: &str,
+) -> Result<String, String> {
+    if let Some(why) = after_build(f, at, bin) {
+        return Err(why);
+    }
+    let build_run = &f.doc.instructions()[at];
+    let mount_wd = f.workdir_at(at).unwrap_or_else(|| "/".into());
+    if runedit::mount_targets(build_run)
+        .iter()
+        .map(|t| join(&mount_wd, t))
+        .any(|t| bin == t || bin.starts_with(&format!("{}/", t.trim_end_matches('/'))))
+    {
+        return Err(
+            "the binary is written into a RUN --mount, which the image does not keep".into(),
+        );
+    }
+    let Some(prog) = program(f)? else {
+        return Err("no CMD or ENTRYPOINT runs the binary".into());
+    };
+    // Where the runtime gets the binary: where the builder has it, or, for
+    // a program started by name from a folder only the builder's PATH has
+    // (`/go/bin`), a folder of the default PATH.
+    let mut dest = bin.to_string();
+    let runs_bin = if prog.contains('/') {
+        f.cwd_at(f.end).is_some_and(|wd| join(&wd, &prog) == bin)
+    } else {
+        let (dir, name) = bin.rsplit_once('/').unwrap_or(("", bin));
+        let image_path = lang == Lang::Go && f.doc.stages()[0].image.short_name() == "golang";
+        let cargo_path = lang == Lang::Rust
+            && f.doc.stages()[0].image.short_name() == "rust"
+            && dir == RUST_IMAGE_CARGO_BIN;
+        if name == prog && (image_path && dir == "/go/bin" || cargo_path) {
+            dest = format!("/usr/local/bin/{name}");
+        }
+        name == prog && (r.path_dirs.iter().any(|d| d == dir) || dest != bin)
+    };
+    if !runs_bin {
+        return Err(format!(
+            "the CMD/ENTRYPOINT runs `{prog}`, not the built `{bin}`"
+        ));
+    }
+    Ok(dest)
+}
+
+/// What apt installs beside the build tools, which the program may use at
+/// run time: the runtime installs it too (same release, same recommends),
+/// unless a later `apt-get remove|purge` took it away again. `Err`: what
+/// cannot be carried (an unreadable install, a `-dev` package, a pinned
+/// version, apt configured by a RUN).
+fn carried_apt(
+    apt: &AptFacts,
+    builder: &crate::data::BuilderPackages,
+    lang: Lang,
+) -> Result<Vec<String>, String> {
+    // What apt installs stays in the builder: only build tools may.
+    if apt.opaque {
+        return Err(
+            "an apt install dslim cannot read may add what the program needs at run time".into(),
+        );
+    }
+    // What apt installs beside the build tools may be used at run time: the
+    // runtime installs it too (same release, same recommends), unless a
+    // later `apt-get remove|purge` took it away again.
+    let mut carry: Vec<String> = Vec::new();
+    for p in apt.packages.iter().filter(|p| {
+        !(builder.only_builds(p)
+            || p.starts_with("lib") && p.ends_with("-dev")
+            || lang == Lang::C && p.ends_with("-dev"))
+    }) {
+        if apt.removed.contains(p) || carry.contains(p) {
+            continue;
+        }
+        if p.ends_with("-dev") {
+            return Err(format!(
+                "apt installs `{p}` in the builder, which the runtime would lack (only build \
+                 tools stay behind: `[builder] packages` in transforms/stages.toml)"
+            ));
+        }
+        if apt.pinned.contains(p) {
+            return Err(format!(
+                "apt installs `{p}` in the builder with a pinned version, which the runtime \
+                 would lack (dslim carries only unpinned packages)"
+            ));
+        }
+        carry.push(p.clone());
+    }
+    if let (Some(p), Some(what)) = (carry.first(), apt.configured) {
+        return Err(format!(
+            "apt installs `{p}` in the builder, which the runtime would lack, and a RUN \
+             configures apt (`{what}`) in a way an install in the runtime stage would not see"
+        ));
+    }
+    Ok(carry)
+}

@@ -1,0 +1,397 @@
+//! Python: the pip installs go into a venv in the builder (with its
+//! compilers and `-dev` packages), which the `-slim` image gets at the same
+//! path, with the runtime libraries of those `-dev` packages installed.
+//!
+//! Applied (unsafe) when every RUN is one dslim can account for: pip
+//! installs into the venv, apt installs of build tools or mapped `-dev`
+//! packages, and file commands inside the app folder (the WORKDIR, which
+//! the runtime copies). Anything else keeps the proposal display-only and
+//! names what blocked it.
+
+use crate::buildctx::Info;
+use crate::data::{BaseImage, Stages};
+use crate::syntax::Keyword;
+
+use super::super::images::{is_variant, slim_tag, TagPlan};
+use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
+use super::{join, Facts, Split};
+use commands::{glob, inside, is_python};
+
+pub(super) mod commands;
+mod runs;
+
+use runs::{alpine_venv_at, read_runs, venv_blockers, Runs};
+
+pub(super) fn python(
+    f: &Facts,
+    data: &Stages,
+    apt: &AptFacts,
+    table: Option<&BaseImage>,
+    context: Option<&Info>,
+) -> Option<Result<Split, String>> {
+    split(f, data, apt, table, context, false)
+}
+
+/// The same on `alpine` with Alpine's `python3` (`apk add python3
+/// python3-dev build-base`, pip installs): the venv is made after the
+/// `apk add` of `python3` and copied to `alpine:<the same tag>`, which
+/// installs `python3` and the runtime packages of the builder's `apk add`
+/// (`[alpine]` in transforms/stages.toml).
+pub(super) fn alpine_python(
+    f: &Facts,
+    data: &Stages,
+    apt: &AptFacts,
+    context: Option<&Info>,
+) -> Option<Result<Split, String>> {
+    split(f, data, apt, None, context, true)
+}
+
+fn split(
+    f: &Facts,
+    data: &Stages,
+    apt: &AptFacts,
+    table: Option<&BaseImage>,
+    context: Option<&Info>,
+    alpine: bool,
+) -> Option<Result<Split, String>> {
+    let r = &data.python;
+    let img = &f.doc.stages()[0].image;
+    let tag = img.tag.as_deref();
+    if !alpine
+        && (tag.is_some_and(|t| t.contains("slim") || t.contains("alpine"))
+            || table.is_some_and(|t| tag.is_some_and(|tag| is_variant(t, tag))))
+    {
+        return None; // already a small base: DS201 has little to gain
+    }
+    let mut blockers: Vec<String> = Vec::new();
+    let mut block = |why: String| {
+        if !blockers.contains(&why) {
+            blockers.push(why);
+        }
+    };
+    let wd = f.workdir.clone().filter(|w| w != "/");
+    let Runs {
+        pip_seen,
+        from_source,
+        venv,
+        bare_pip_at,
+        first_pip_at,
+        requirements,
+        unread,
+    } = read_runs(f, context, wd.as_deref(), &mut block);
+    if !pip_seen {
+        return None;
+    }
+    // No WORKDIR: a build that only installs packages (no COPY but of
+    // the files pip reads) has no app folder, and its runtime gets only
+    // the venv; one that copies app files has an unknown app folder.
+    if wd.is_none() && !only_build_inputs(f, r) {
+        return Some(Err(
+            "no WORKDIR: the app folder is unknown (a COPY puts files other than the ones pip \
+             reads into the image)"
+                .into(),
+        ));
+    }
+    if img.digest.is_some() {
+        return Some(Err(format!(
+            "`{}` is pinned by digest; its slim variant has another digest",
+            img.text
+        )));
+    }
+    let runtime_tag = match tag {
+        _ if alpine => String::new(),
+        None | Some("latest") => r.runtime_suffix.trim_start_matches('-').to_string(),
+        Some(t) => match table.map(|tb| slim_tag(tb, t)) {
+            Some(TagPlan::Swap(s)) => s,
+            Some(TagPlan::Leave) => return None,
+            None => format!("{t}{}", r.runtime_suffix),
+        },
+    };
+    // The venv: the stage's own, or one dslim adds right after FROM.
+    let (venv_path, own) = match &venv {
+        Some((v, _)) => (v.clone(), true),
+        None => (r.venv.clone(), false),
+    };
+    let venv_at = if alpine && !own {
+        alpine_venv_at(f, bare_pip_at.or(first_pip_at), &mut block)
+    } else {
+        None
+    };
+    venv_blockers(f, &venv_path, own, venv.as_ref(), bare_pip_at, &mut block);
+    // Apt: build tools stay behind, `-dev` packages become their runtime
+    // libraries, anything else blocks.
+    let mut runtime_packages: Vec<String> = Vec::new();
+    if apt.opaque {
+        block("an apt install dslim cannot read".into());
+    }
+    for p in &apt.packages {
+        if let Some(lib) = data.builder.runtime_libraries.get(p) {
+            if !lib.is_empty() && !runtime_packages.contains(lib) {
+                runtime_packages.push(lib.clone());
+            }
+        } else if !data.builder.only_builds(p) {
+            block(format!(
+                "apt installs `{p}`, which the program may use at run time and which has no \
+                 runtime package in `[builder.runtime-libraries]` of transforms/stages.toml"
+            ));
+        }
+    }
+    // Alpine: python3, what apk installed for the program, and the runtime
+    // libraries of the `-dev` packages native modules were built against.
+    let alpine_image = if alpine {
+        match alpine_runtime(img) {
+            Some((i, _)) => Some(i),
+            None => return Some(Err("the builder's Alpine release is unknown".into())),
+        }
+    } else {
+        None
+    };
+    if let Some(image) = &alpine_image {
+        if apt.apk_opaque {
+            block("an `apk add` dslim cannot read".into());
+        }
+        if let Some(py) = data.alpine.interpreters.get("python") {
+            runtime_packages.push(py.clone());
+        }
+        let programs = started_programs(f);
+        let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
+        match alpine_runtime_packages(apt, data, image, &programs, true, &[]) {
+            Ok(p) => {
+                for p in p {
+                    if !runtime_packages.contains(&p) {
+                        runtime_packages.push(p);
+                    }
+                }
+            }
+            Err(e) => block(e),
+        }
+    }
+    // Packages PyPI has no Linux wheels of: pip compiles them against the
+    // full image's headers, and the runtime needs the library (on Alpine
+    // the `-dev` packages apk installs say which).
+    let mut source_builds: Vec<String> = Vec::new();
+    for name in requirements.iter().filter(|_| !alpine) {
+        if let Some(lib) = r.source_builds.get(name) {
+            if !source_builds.contains(name) {
+                source_builds.push(name.clone());
+            }
+            if !runtime_packages.contains(lib) {
+                runtime_packages.push(lib.clone());
+            }
+        }
+    }
+    let dev_installed = apt
+        .packages
+        .iter()
+        .chain(&apt.apk)
+        .any(|p| p.ends_with("-dev"));
+    if from_source && !dev_installed {
+        block(
+            "`pip install --no-binary` compiles against libraries of the full image, and no \
+             `-dev` package installed by apt says which the runtime needs"
+                .into(),
+        );
+    }
+    let chown = file_blockers(f, r, wd.as_deref(), &mut block);
+    let name = match &img.registry {
+        Some(reg) => format!("{reg}/{}", img.name),
+        None => img.name.clone(),
+    };
+    let path_env = format!("ENV PATH=\"{venv_path}/bin:$PATH\"");
+    let mut runtime_head = Vec::new();
+    if alpine {
+        runtime_head.push(format!(
+            "RUN apk add --no-cache {}",
+            runtime_packages.join(" ")
+        ));
+    } else if !runtime_packages.is_empty() {
+        runtime_head.push(format!(
+            "RUN {}",
+            r.runtime_apt
+                .replace("{packages}", &runtime_packages.join(" "))
+        ));
+    }
+    if !wd.as_deref().is_some_and(|wd| inside(&venv_path, wd)) {
+        runtime_head.push(format!("COPY --from={{build}} {venv_path} {venv_path}"));
+    }
+    if !own {
+        runtime_head.push(path_env.clone());
+    }
+    let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
+    if let Some(wd) = &wd {
+        runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
+    }
+    let python = if alpine { "python3" } else { "python" };
+    let builder_head = if own {
+        Vec::new()
+    } else {
+        vec![format!("RUN {python} -m venv {venv_path}"), path_env]
+    };
+    let mut note = format!(" (dependencies in the venv {venv_path}, copied to the slim image");
+    if alpine {
+        note = format!(
+            " (dependencies in the venv {venv_path}, copied to the builder's Alpine release with \
+             `apk add --no-cache {}`",
+            runtime_packages.join(" ")
+        );
+    } else if !runtime_packages.is_empty() {
+        note.push_str(&format!(
+            ", with the runtime libraries `{}` of the builder's `-dev` packages",
+            runtime_packages.join("`, `")
+        ));
+    }
+    if !source_builds.is_empty() {
+        note.push_str(&format!(
+            "; `{}` builds from source (no Linux wheels on PyPI)",
+            source_builds.join("`, `")
+        ));
+    }
+    if !unread.is_empty() && !alpine {
+        note.push_str(&format!(
+            "; `{}` was not read (no build context): a package it lists that builds from \
+             source against the full image's libraries (`psycopg2` → `libpq5`) needs that \
+             library in the runtime too",
+            unread.join("`, `")
+        ));
+    }
+    if wd.is_none() {
+        note.push_str(
+            "; no WORKDIR and no app files: the build installs packages only, so the runtime gets \
+             the venv alone",
+        );
+    }
+    note.push(')');
+    if alpine {
+        note.push_str(super::NOT_BUILT_ALPINE);
+    }
+    let applicability = super::applicability(&blockers, &mut note);
+    Some(Ok(Split {
+        lang: "Python",
+        runtime_image: alpine_image.unwrap_or_else(|| format!("{name}:{runtime_tag}")),
+        builder_head,
+        builder_head_at: venv_at,
+        builder_tail: Vec::new(),
+        runtime_head,
+        runtime_tail: Vec::new(),
+        applicability,
+        note,
+    }))
+}
+
+/// What the runtime would lack in files and programs: a COPY/ADD outside
+/// the app folder `wd` (build inputs pip reads aside), COPYs with different
+/// `--chown`, a USER before a RUN, a CMD/ENTRYPOINT running pip's scripts
+/// by their full image path, a HEALTHCHECK the slim image may not run.
+/// The `--chown` flag the app folder's copy keeps.
+fn file_blockers(
+    f: &Facts,
+    r: &crate::data::PythonRecipe,
+    wd: Option<&str>,
+    block: &mut impl FnMut(String),
+) -> Option<String> {
+    // Files: COPY/ADD into the app folder, or build inputs pip reads.
+    let mut chown: Option<String> = None;
+    for ins in f.instrs() {
+        if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {
+            continue;
+        }
+        let Some((srcs, dst)) = ins.copy_parts() else {
+            block(format!("a `{}` dslim cannot read", ins.keyword_text()));
+            continue;
+        };
+        let at = f.index(ins);
+        let target = match f.cwd_at(at) {
+            Some(w) => join(&w, dst),
+            None if dst.starts_with('/') => dst.to_string(),
+            None => {
+                block("a COPY into an unknown folder".into());
+                continue;
+            }
+        };
+        let build_input = srcs.iter().all(|s| {
+            let base = s.rsplit('/').next().unwrap_or(s);
+            r.build_inputs.iter().any(|g| glob(g, base))
+        });
+        if let Some(wd) = wd.filter(|wd| !inside(&target, wd) && !build_input) {
+            block(format!(
+                "`{}` copies outside the app folder {wd}",
+                ins.keyword_text()
+            ));
+        }
+        if let Some(c) = ins.flag("chown") {
+            if chown.as_ref().is_some_and(|x| x != &c.text) {
+                block("COPY instructions with different --chown".into());
+            }
+            chown = Some(c.text.clone());
+        }
+    }
+    // A USER after the last RUN changes nothing the build made (root owns
+    // it all, as the runtime's copies); one before a RUN runs it as that
+    // user, against a venv root made.
+    let last_run = f.runs().last().map(|i| f.index(i)).unwrap_or(0);
+    if let Some(u) = f.instrs().iter().find(|i| {
+        i.keyword == Keyword::User
+            && f.index(i) < last_run
+            && !matches!(i.args_text().trim(), "root" | "0" | "root:root" | "0:0")
+    }) {
+        block(format!(
+            "a RUN after `{}` runs as that user, and the venv is made as root",
+            f.doc.text(u.span.clone()).trim()
+        ));
+    }
+    // pip put the full image's scripts in /usr/local/bin; the split has
+    // them in the venv.
+    if let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) {
+        let prog = if i.is_exec_form() {
+            i.values().first().cloned()
+        } else {
+            i.args_text().split_whitespace().next().map(str::to_string)
+        };
+        if let Some(p) = prog.filter(|p| {
+            ["/usr/local/bin/", "/usr/bin/"]
+                .iter()
+                .any(|d| p.starts_with(d))
+                && !is_python(p)
+        }) {
+            block(format!(
+                "the {} runs `{p}`, where the full image has pip's scripts; in the split \
+                 they are in the venv",
+                i.keyword_text()
+            ));
+        }
+    }
+    if let Some(h) = f.last(Keyword::Healthcheck) {
+        let toks: Vec<&str> = h.args_text().split_whitespace().collect();
+        let prog = toks
+            .iter()
+            .skip_while(|t| t.starts_with("--"))
+            .skip_while(|t| matches!(**t, "CMD" | "CMD-SHELL"))
+            .map(|t| t.trim_matches(|c| "[\",".contains(c)))
+            .find(|t| !t.is_empty());
+        let fine = toks.first() == Some(&"NONE") || prog.is_some_and(is_python);
+        if !fine {
+            block(format!(
+                "the HEALTHCHECK runs `{}`, which the slim image may lack",
+                prog.unwrap_or("a command")
+            ));
+        }
+    }
+    chown
+}
+
+/// Whether every COPY/ADD of the stage copies only files pip reads
+/// (`requirements*.txt`: `[python] build-inputs`), or there is none.
+fn only_build_inputs(f: &Facts, r: &crate::data::PythonRecipe) -> bool {
+    f.instrs()
+        .iter()
+        .filter(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add))
+        .all(|ins| {
+            ins.copy_parts().is_some_and(|(srcs, _)| {
+                !srcs.is_empty()
+                    && srcs.iter().all(|s| {
+                        let base = s.rsplit('/').next().unwrap_or(s);
+                        r.build_inputs.iter().any(|g| glob(g, base))
+                    })
+            })
+        })
+}

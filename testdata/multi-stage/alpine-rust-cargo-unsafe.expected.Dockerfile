@@ -1,0 +1,14 @@
+# Alpine's own cargo: its target links musl and libgcc dynamically
+# (`crt-static` off by default), so the binary goes to the same release
+# with libgcc; openssl-dev stands for libssl3.
+FROM alpine:3.19 AS build
+RUN apk add --no-cache cargo openssl-dev
+WORKDIR /src
+COPY . .
+RUN cargo build --release
+
+FROM alpine:3.19 AS runtime
+RUN apk add --no-cache libssl3 libgcc
+COPY --from=build /src/target/release/app /src/target/release/app
+WORKDIR /src
+CMD ["/src/target/release/app"]

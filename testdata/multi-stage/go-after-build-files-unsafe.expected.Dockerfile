@@ -1,0 +1,25 @@
+# RUNs after the build that only make folders, copy, move, link and chmod
+# outside the build folder: the runtime copies what they made.
+FROM golang:1.22-bookworm AS build
+WORKDIR /src
+COPY . .
+COPY docker-entrypoint.sh /usr/local/bin/
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/app .
+RUN mkdir -p /data /etc/app \
+    && cp config/app.yaml /etc/app/app.yaml \
+    && mv /src/templates /usr/share/app-templates \
+    && ln -s /etc/app/app.yaml /etc/app.yaml \
+    && chmod +x /usr/local/bin/docker-entrypoint.sh
+VOLUME /data
+
+FROM scratch AS runtime
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build /usr/local/bin/app /usr/local/bin/app
+COPY --from=build /data /data
+COPY --from=build /etc/app /etc/app
+COPY --from=build /usr/share/app-templates /usr/share/app-templates
+COPY --from=build /etc/app.yaml /etc/app.yaml
+COPY --from=build /usr/local/bin/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+WORKDIR /src
+VOLUME /data
+CMD ["app"]

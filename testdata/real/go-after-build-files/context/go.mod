@@ -1,0 +1,3 @@
+module example.com/greet-files
+
+go 1.21

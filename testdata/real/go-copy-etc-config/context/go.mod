@@ -1,0 +1,3 @@
+module example.com/motd-lite
+
+go 1.21
