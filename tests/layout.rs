@@ -110,3 +110,41 @@ fn suppression_does_not_import_transform() {
     }
     assert!(code("src/suppression.rs").contains("crate::meta::Meta"));
 }
+
+/// Every `.rs` file under `src/DIR` (recursively).
+fn files_under(dir: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    let mut stack = vec![root.join("src").join(dir)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Issue 15: the transforms import the model (and the shell and syntax
+/// layers below it), never the reverse; the formatter reads scripts
+/// through the model, not through `transforms`.
+#[test]
+fn lower_layers_do_not_import_transforms() {
+    let mut checked = 0;
+    for dir in ["model", "shell", "syntax", "format"] {
+        for file in files_under(dir) {
+            let text = code(&file);
+            assert!(
+                !text.contains("crate::transforms"),
+                "{file} imports crate::transforms (the layers below the transforms must not)"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} files found");
+}

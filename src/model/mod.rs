@@ -200,12 +200,9 @@ impl<'d> Model<'d> {
         self.global_args.get_or_init(|| global_args(self.doc))
     }
 
-    /// The document uses BuildKit-only syntax (see
-    /// [`crate::transforms::runedit::uses_buildkit`]).
+    /// The document uses BuildKit-only syntax (see [`uses_buildkit`]).
     pub fn uses_buildkit(&self) -> bool {
-        *self
-            .uses_buildkit
-            .get_or_init(|| crate::transforms::runedit::uses_buildkit(self.doc))
+        *self.uses_buildkit.get_or_init(|| uses_buildkit(self.doc))
     }
 
     /// The shell view of instruction `i` when it is a shell-form RUN without
@@ -423,6 +420,19 @@ impl<'d> Model<'d> {
             .as_deref()
             .filter(|n| *n != "root" && *n != "0")
     }
+}
+
+/// The document uses what only BuildKit builds: a `# syntax=` directive, a
+/// heredoc, `RUN --mount/--network/--security`, `COPY --link/--chmod`.
+pub fn uses_buildkit(doc: &Document) -> bool {
+    doc.directive("syntax").is_some()
+        || doc.instructions().iter().any(|i| {
+            !i.heredocs.is_empty()
+                || i.flags().iter().any(|f| {
+                    matches!(f.name(), "mount" | "link" | "network" | "security")
+                        || (f.name() == "chmod" && i.keyword == Keyword::Copy)
+                })
+        })
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::config::{Config, OperatorPosition, Target};
 use crate::data::{Builder, Data, FlagSpec, PackageManager};
 use crate::edit::Edit;
 use crate::shell::{Op, Script, SimpleCommand, Word};
-use crate::syntax::{Document, Instruction, Keyword};
+use crate::syntax::{Document, Instruction};
 
 use crate::model::ShellKind;
 

@@ -50,18 +50,7 @@ pub(super) fn target_with(cfg: &Config, buildkit: impl FnOnce() -> bool) -> Targ
     }
 }
 
-/// The document uses what only BuildKit builds: a `# syntax=` directive, a
-/// heredoc, `RUN --mount/--network/--security`, `COPY --link/--chmod`.
-pub fn uses_buildkit(doc: &Document) -> bool {
-    doc.directive("syntax").is_some()
-        || doc.instructions().iter().any(|i| {
-            !i.heredocs.is_empty()
-                || i.flags().iter().any(|f| {
-                    matches!(f.name(), "mount" | "link" | "network" | "security")
-                        || (f.name() == "chmod" && i.keyword == Keyword::Copy)
-                })
-        })
-}
+pub use crate::model::uses_buildkit;
 
 /// The builder's table (`transforms/builders.toml`) when it runs
 /// `RUN --mount=type=cache`; `None` when it does not. The document scan
