@@ -268,7 +268,9 @@ pub fn diff(
     for (path, a) in before {
         match walk.counterpart(path, &before_links) {
             None => walk.add_missing(path, a),
-            Some((after_path, b)) => walk.add_changed(path, a, &after_path, b, root_before, root_after),
+            Some((after_path, b)) => {
+                walk.add_changed(path, a, &after_path, b, root_before, root_after)
+            }
         }
     }
     let (added_files, added_bytes) = added(before, after, &walk.matched);
