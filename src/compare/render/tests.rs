@@ -1,3 +1,4 @@
+
 use super::super::{tests::image, Difference, LayerRow};
 use super::*;
 
@@ -66,7 +67,7 @@ fn applied_counts_and_names() {
 fn summary_table_layout() {
     let s = summary_table(&report());
     let expected = "
-          before     after              change
+              before     after              change
 size        909.0 MB  118.0 MB  -791.0 MB (-87.0%)
 compressed  300.0 MB   45.0 MB  -255.0 MB (-85.0%)
 layers             3         2                  -1
