@@ -1,4 +1,3 @@
-
 use super::super::{tests::image, Difference, LayerRow};
 use super::*;
 
