@@ -250,7 +250,10 @@ impl Server {
         }
     }
 
-    pub(super) fn resolve(&mut self, mut a: CodeAction) -> Result<CodeAction, (ErrorCode, String)> {
+    pub(super) fn resolve_code_action(
+        &mut self,
+        mut a: CodeAction,
+    ) -> Result<CodeAction, (ErrorCode, String)> {
         let data = a.data.clone().unwrap_or_default();
         let invalid = || {
             (
