@@ -29,7 +29,7 @@ pub struct BuildContext {
 impl BuildContext {
     /// The explicit context when given, else the Dockerfile's folder, else
     /// none (stdin without a name).
-    pub fn resolve(explicit: Option<&Path>, dockerfile: Option<&Path>) -> Option<BuildContext> {
+    pub fn locate(explicit: Option<&Path>, dockerfile: Option<&Path>) -> Option<BuildContext> {
         if let Some(dir) = explicit {
             return Some(BuildContext {
                 info: info(dir),

@@ -46,7 +46,7 @@ pub const BUILDKIT_CHECKS: &[&str] = &[
 
 /// Which comment an entry comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum IgnoreComment {
     /// `# dslim ignore=` (the next instruction).
     Dslim,
     /// `# dslim global ignore=` (the whole file).
@@ -61,7 +61,7 @@ pub struct Entry {
     pub code: String,
     /// Where the code is written in the source.
     pub span: Span,
-    pub kind: Kind,
+    pub kind: IgnoreComment,
 }
 
 /// The suppressions of one document.
@@ -99,9 +99,9 @@ impl Suppressions {
                     let body = after_hash.trim_start();
                     let base = node.span.start + body_at;
                     let forms = [
-                        ("dslim global ignore=", Kind::DslimGlobal),
-                        ("dslim ignore=", Kind::Dslim),
-                        ("hadolint ignore=", Kind::Hadolint),
+                        ("dslim global ignore=", IgnoreComment::DslimGlobal),
+                        ("dslim ignore=", IgnoreComment::Dslim),
+                        ("hadolint ignore=", IgnoreComment::Hadolint),
                     ];
                     let Some((list, kind)) = forms
                         .iter()
@@ -116,7 +116,7 @@ impl Suppressions {
                             code: code.to_string(),
                             kind,
                         });
-                        if kind == Kind::DslimGlobal {
+                        if kind == IgnoreComment::DslimGlobal {
                             s.global.push(id);
                         } else {
                             pending.push(id);
@@ -187,7 +187,9 @@ impl Suppressions {
         self.entries
             .iter()
             .enumerate()
-            .filter(|(i, e)| e.kind != Kind::Hadolint && !used.get(*i).copied().unwrap_or(true))
+            .filter(|(i, e)| {
+                e.kind != IgnoreComment::Hadolint && !used.get(*i).copied().unwrap_or(true)
+            })
             .map(|(_, e)| e)
             .collect()
     }

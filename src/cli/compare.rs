@@ -2,7 +2,7 @@
 
 use super::args::{BuilderArg, CompareArgs, Format, PullArg};
 use super::{overrides, read_source, try_config_resolver, ExitStatus, Term};
-use crate::compare::{self, builder, render, Choice, Kind, Probe, Pull, Runner};
+use crate::compare::{self, builder, render, BuilderKind, Choice, Probe, Pull, Runner};
 use crate::config::Target;
 use crate::output::{display_path, text};
 use crate::pipeline::Settings;
@@ -46,9 +46,9 @@ fn prepare(
     })?;
     let choice = match a.builder {
         BuilderArg::Auto => Choice::Auto,
-        BuilderArg::Docker => Choice::Only(Kind::Docker),
-        BuilderArg::Podman => Choice::Only(Kind::Podman),
-        BuilderArg::Buildah => Choice::Only(Kind::Buildah),
+        BuilderArg::Docker => Choice::Only(BuilderKind::Docker),
+        BuilderArg::Podman => Choice::Only(BuilderKind::Podman),
+        BuilderArg::Buildah => Choice::Only(BuilderKind::Buildah),
     };
     let path = builder::env_path();
     let b = builder::detect(choice, &path).map_err(|m| {
@@ -61,7 +61,7 @@ fn prepare(
         PullArg::Missing => Pull::Missing,
         PullArg::Always => Pull::Always,
     };
-    if b.kind == Kind::Docker && pull == Pull::Never {
+    if b.kind == BuilderKind::Docker && pull == Pull::Never {
         term.err(
             "warning: `docker buildx build` has no never-pull mode: base images missing \
              locally will be pulled\n",
@@ -90,12 +90,16 @@ fn prepare(
 /// them (flags over DSLIM_* over dslim.toml), for the builder that will
 /// build them: buildah and podman get `target = "buildah"` unless
 /// `--target` says otherwise.
-fn settings_for(a: &CompareArgs, kind: Kind, term: &mut Term) -> Result<Settings, ExitStatus> {
+fn settings_for(
+    a: &CompareArgs,
+    kind: BuilderKind,
+    term: &mut Term,
+) -> Result<Settings, ExitStatus> {
     let mut layers = overrides(&a.rules).map_err(|m| {
         term.fatal(&m);
         ExitStatus::Error
     })?;
-    if a.rules.target.is_none() && matches!(kind, Kind::Buildah | Kind::Podman) {
+    if a.rules.target.is_none() && matches!(kind, BuilderKind::Buildah | BuilderKind::Podman) {
         layers.target = Some(Target::Buildah);
     }
     try_config_resolver(&a.rules.config, layers)
@@ -114,13 +118,13 @@ fn settings_for(a: &CompareArgs, kind: Kind, term: &mut Term) -> Result<Settings
 /// storage; Docker's images are out of its reach.
 fn image_runner(b: &builder::Builder, path: &std::ffi::OsStr) -> Result<Runner, String> {
     match b.kind {
-        Kind::Buildah => Ok(Runner {
+        BuilderKind::Buildah => Ok(Runner {
             program: b.program.clone(),
         }),
-        Kind::Podman => builder::find_program("buildah", path)
+        BuilderKind::Podman => builder::find_program("buildah", path)
             .map(|program| Runner { program })
             .ok_or_else(|| "buildah is not on PATH (it runs and mounts the images)".to_string()),
-        Kind::Docker => Err("built with docker: only buildah (or podman with buildah \
+        BuilderKind::Docker => Err("built with docker: only buildah (or podman with buildah \
                              installed) runs and mounts the images"
             .to_string()),
     }

@@ -169,8 +169,10 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
         super::report_leftovers(jobs, term);
     }
     let reports = par_map_progress("Fixing", jobs, |j| fix_one(j, a));
-    let mut status = ExitStatus::Success;
-    let (mut applied, mut changed, mut unsafe_more, mut failed) = (0, 0, 0, 0);
+    let mut t = Tally {
+        status: ExitStatus::Success,
+        ..Tally::default()
+    };
     // Several Dockerfiles of one context propose the same file: it is
     // written (or shown) once; a different proposal for it waits for the
     // next run.
@@ -183,43 +185,79 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
         term.out(&r.diff);
         term.err(&r.err);
         for f in &r.files {
-            let shown = shown_other(&f.path);
-            if let Some(prev) = done.iter().find(|d| d.path == f.path) {
-                if prev.new != f.new {
-                    term.err(&format!(
-                        "{shown}: note: other fixes for this file wait for the next run\n"
-                    ));
-                }
-                continue;
-            }
-            done.push(f);
-            // Refused in a diff too: the diff shows only what `--write` does.
-            let target = match fsutil::confine(&f.path, &r.roots) {
-                Ok(t) => t,
-                Err(m) => {
-                    term.err(&text::error(&shown, &m));
-                    status = status.and(ExitStatus::Error);
-                    failed += 1;
-                    continue;
-                }
-            };
-            if a.write {
-                let opts = fsutil::WriteOptions { force: a.force };
-                if let Err(e) = fsutil::write_change(&target, f.old.as_deref(), &f.new, opts) {
-                    term.err(&text::error(&shown, &e.to_string()));
-                    status = status.and(ExitStatus::Error);
-                    failed += 1;
-                }
-            } else {
-                term.out(&diff::change(&shown, f.old.as_deref(), &f.new));
-            }
+            other_file(f, r, a, &mut done, &mut t, term);
         }
-        status = status.and(r.status);
-        applied += r.applied;
-        changed += usize::from(r.changed);
-        unsafe_more += r.unsafe_left;
-        failed += usize::from(r.failed);
+        t.status = t.status.and(r.status);
+        t.applied += r.applied;
+        t.changed += usize::from(r.changed);
+        t.unsafe_more += r.unsafe_left;
+        t.failed += usize::from(r.failed);
     }
+    if !a.quiet {
+        term.err(&summary(&t, changed_docs, &done, a));
+    }
+    t.status
+}
+
+/// What a run of `dslim fix` did, over its files.
+#[derive(Default)]
+struct Tally {
+    status: ExitStatus,
+    /// Fixes applied (or that would be).
+    applied: usize,
+    /// Dockerfiles changed.
+    changed: usize,
+    /// Fixes left for `--unsafe`.
+    unsafe_more: usize,
+    /// Files that could not be written.
+    failed: usize,
+}
+
+/// Writes (or shows the diff of) one other file a fix proposes, the first
+/// time its path comes.
+fn other_file<'r>(
+    f: &'r FileChange,
+    r: &FileReport,
+    a: &FixArgs,
+    done: &mut Vec<&'r FileChange>,
+    t: &mut Tally,
+    term: &mut Term,
+) {
+    let shown = shown_other(&f.path);
+    if let Some(prev) = done.iter().find(|d| d.path == f.path) {
+        if prev.new != f.new {
+            term.err(&format!(
+                "{shown}: note: other fixes for this file wait for the next run\n"
+            ));
+        }
+        return;
+    }
+    done.push(f);
+    // Refused in a diff too: the diff shows only what `--write` does.
+    let target = match fsutil::confine(&f.path, &r.roots) {
+        Ok(t) => t,
+        Err(m) => {
+            term.err(&text::error(&shown, &m));
+            t.status = t.status.and(ExitStatus::Error);
+            t.failed += 1;
+            return;
+        }
+    };
+    if a.write {
+        let opts = fsutil::WriteOptions { force: a.force };
+        if let Err(e) = fsutil::write_change(&target, f.old.as_deref(), &f.new, opts) {
+            term.err(&text::error(&shown, &e.to_string()));
+            t.status = t.status.and(ExitStatus::Error);
+            t.failed += 1;
+        }
+    } else {
+        term.out(&diff::change(&shown, f.old.as_deref(), &f.new));
+    }
+}
+
+/// The last line: what was fixed (or would be) in which files, what was
+/// not written, what `--unsafe` would fix.
+fn summary(t: &Tally, changed_docs: Vec<String>, done: &[&FileChange], a: &FixArgs) -> String {
     // Every file the run touches counts, other files (`.dockerignore`)
     // included, and those are named.
     let others: Vec<String> = done.iter().map(|f| shown_other(&f.path)).collect();
@@ -227,7 +265,7 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
     let in_files = if others.is_empty() {
         text::files(touched)
     } else {
-        let mut names = changed_docs.clone();
+        let mut names = changed_docs;
         names.extend(others);
         if names.len() <= 4 {
             format!("{} ({})", text::files(touched), names.join(", "))
@@ -235,6 +273,7 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
             text::files(touched)
         }
     };
+    let (applied, changed, failed) = (t.applied, t.changed, t.failed);
     let mut summary = if changed == 0 && failed > 0 {
         format!(
             "Not written: {} (see the errors above).",
@@ -256,12 +295,9 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
             text::files(failed)
         ));
     }
-    if unsafe_more > 0 {
-        summary.push_str(&format!(" {unsafe_more} more fixable with `--unsafe`."));
+    if t.unsafe_more > 0 {
+        summary.push_str(&format!(" {} more fixable with `--unsafe`.", t.unsafe_more));
     }
     summary.push('\n');
-    if !a.quiet {
-        term.err(&summary);
-    }
-    status
+    summary
 }

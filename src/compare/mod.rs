@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 
 pub use build::instruction;
-pub use builder::{Builder, Choice, Kind, Pull};
+pub use builder::{Builder, BuilderKind, Choice, Pull};
 pub use probe::{Probe, Runner};
 
 use crate::pipeline::{self, Settings};

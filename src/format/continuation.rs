@@ -14,7 +14,7 @@
 use super::{Cx, Seg, View};
 use crate::config::OperatorPosition;
 use crate::edit::Edit;
-use crate::shell::Op;
+use crate::shell::{Op, Script};
 use crate::syntax::Keyword;
 
 /// How one line break is rewritten: the logical range before the escape
@@ -110,10 +110,22 @@ fn chains(cx: &Cx, v: &View, breaks: &mut [Option<Break>], out: &mut Vec<Edit>) 
         return;
     };
     let base = ins.command.args.start;
-    let text = ins.logical.text.as_bytes();
-    let esc = cx.doc.escape();
-    let line_start = cx.opts.operator_position == OperatorPosition::LineStart;
-    // A break inside a word (a quoted string) is never rewritten.
+    keep_breaks_in_words(script, base, breaks);
+    for item in &script.items {
+        let span = item.span.start + base..item.span.end + base;
+        if span.is_empty() || v.within_one(&span).is_some() {
+            continue; // on one line: never split
+        }
+        for (op, r) in &item.and_or {
+            if *op == Op::And {
+                place_and(cx, v, r.start + base..r.end + base, breaks, out);
+            }
+        }
+    }
+}
+
+/// A break inside a word (a quoted string) is never rewritten: drops it.
+fn keep_breaks_in_words(script: &Script, base: usize, breaks: &mut [Option<Break>]) {
     let mut words: Vec<_> = script
         .commands
         .iter()
@@ -139,78 +151,81 @@ fn chains(cx: &Cx, v: &View, breaks: &mut [Option<Break>], out: &mut Vec<Edit>) 
             }
         }
     }
-    for item in &script.items {
-        let span = item.span.start + base..item.span.end + base;
-        if span.is_empty() || v.within_one(&span).is_some() {
-            continue; // on one line: never split
+}
+
+/// Puts the `&&` at `op` (instruction offsets) on a line of its own, at
+/// the end or start of a line per `format.operator-position`: through the
+/// break next to it, or an edit of its own.
+fn place_and(
+    cx: &Cx,
+    v: &View,
+    op: std::ops::Range<usize>,
+    breaks: &mut [Option<Break>],
+    out: &mut Vec<Edit>,
+) {
+    let text = v.ins.logical.text.as_bytes();
+    let line_start = cx.opts.operator_position == OperatorPosition::LineStart;
+    let (a, e) = (op.start, op.end);
+    let mut p = a;
+    while p > 0 && super::is_ws(text[p - 1]) {
+        p -= 1;
+    }
+    let mut q = e;
+    while q < text.len() && super::is_ws(text[q]) {
+        q += 1;
+    }
+    let s = v.seg_of(a);
+    let seg: &Seg = &v.segs[s];
+    if seg.logical.end < e || seg.blank {
+        return; // `&` + line break + `&`: leave it
+    }
+    let at_start = s > 0 && all_ws(v, seg.logical.start..a);
+    let at_end = s + 1 < v.segs.len() && all_ws(v, e..seg.logical.end);
+    match (at_start, at_end) {
+        (true, true) => {}
+        (true, false) => {
+            // `cmd \` / `&& next`
+            let prev = breaks[..s]
+                .iter_mut()
+                .rev()
+                .flatten()
+                .next()
+                .filter(|b| b.next == s);
+            let Some(br) = prev else {
+                return;
+            };
+            if line_start {
+                out.push(Edit::replace(seg.span(e..q), " "));
+            } else {
+                br.tail_text = " && ".into();
+                br.lead = seg.logical.start..q;
+                br.lead_text = cx.indent.clone();
+            }
         }
-        for (op, r) in &item.and_or {
-            if *op != Op::And {
-                continue;
+        (false, true) => {
+            // `cmd && \` / `next`
+            let Some(br) = breaks[s].as_mut() else {
+                return;
+            };
+            if line_start {
+                br.tail = p..seg.logical.end;
+                br.tail_text = " ".into();
+                br.lead_text = format!("{}&& ", cx.indent);
+            } else {
+                out.push(Edit::replace(seg.span(p..a), " "));
             }
-            let a = r.start + base;
-            let e = r.end + base;
-            let mut p = a;
-            while p > 0 && super::is_ws(text[p - 1]) {
-                p -= 1;
+        }
+        (false, false) => {
+            if !v.all_safe(p..a) || !v.all_safe(e..q) {
+                return;
             }
-            let mut q = e;
-            while q < text.len() && super::is_ws(text[q]) {
-                q += 1;
-            }
-            let s = v.seg_of(a);
-            let seg: &Seg = &v.segs[s];
-            if seg.logical.end < e || seg.blank {
-                continue; // `&` + line break + `&`: leave it
-            }
-            let at_start = s > 0 && all_ws(v, seg.logical.start..a);
-            let at_end = s + 1 < v.segs.len() && all_ws(v, e..seg.logical.end);
-            match (at_start, at_end) {
-                (true, true) => {}
-                (true, false) => {
-                    // `cmd \` / `&& next`
-                    let prev = breaks[..s]
-                        .iter_mut()
-                        .rev()
-                        .flatten()
-                        .next()
-                        .filter(|b| b.next == s);
-                    let Some(br) = prev else {
-                        continue;
-                    };
-                    if line_start {
-                        out.push(Edit::replace(seg.span(e..q), " "));
-                    } else {
-                        br.tail_text = " && ".into();
-                        br.lead = seg.logical.start..q;
-                        br.lead_text = cx.indent.clone();
-                    }
-                }
-                (false, true) => {
-                    // `cmd && \` / `next`
-                    let Some(br) = breaks[s].as_mut() else {
-                        continue;
-                    };
-                    if line_start {
-                        br.tail = p..seg.logical.end;
-                        br.tail_text = " ".into();
-                        br.lead_text = format!("{}&& ", cx.indent);
-                    } else {
-                        out.push(Edit::replace(seg.span(p..a), " "));
-                    }
-                }
-                (false, false) => {
-                    if !v.all_safe(p..a) || !v.all_safe(e..q) {
-                        continue;
-                    }
-                    let t = if line_start {
-                        format!(" {esc}{}{}&& ", cx.nl, cx.indent)
-                    } else {
-                        format!(" && {esc}{}{}", cx.nl, cx.indent)
-                    };
-                    out.push(Edit::replace(seg.span(p..q), t));
-                }
-            }
+            let esc = cx.doc.escape();
+            let t = if line_start {
+                format!(" {esc}{}{}&& ", cx.nl, cx.indent)
+            } else {
+                format!(" && {esc}{}{}", cx.nl, cx.indent)
+            };
+            out.push(Edit::replace(seg.span(p..q), t));
         }
     }
 }

@@ -133,135 +133,151 @@ fn shell(b: &[u8]) -> Vec<bool> {
     let mut safe = vec![false; n];
     let mut stack = vec![Ctx::Top];
     let mut i = 0;
-    'scan: while i < n {
-        let c = b[i];
-        let next = b.get(i + 1).copied();
+    while i < n {
         let ctx = *stack.last().expect("the stack keeps Top");
-        match ctx {
-            Ctx::Top | Ctx::Sub(_) => match c {
-                b'\\' => {
-                    i += 2;
-                    continue;
-                }
-                b'\'' => {
-                    let Some(end) = close(b, i + 1, b'\'', false) else {
-                        return vec![false; n];
-                    };
-                    i = end + 1;
-                    continue;
-                }
-                b'"' => {
-                    stack.push(Ctx::Dq);
-                    i += 1;
-                    continue;
-                }
-                b'`' => {
-                    let Some(end) = close(b, i + 1, b'`', true) else {
-                        return vec![false; n];
-                    };
-                    i = end + 1;
-                    continue;
-                }
-                b'$' if next == Some(b'(') => {
-                    stack.push(Ctx::Sub(1));
-                    i += 2;
-                    continue;
-                }
-                b'$' if next == Some(b'{') => {
-                    stack.push(Ctx::Param(1));
-                    i += 2;
-                    continue;
-                }
-                // bash's $'…' (escapes inside), comments, here-documents
-                // and `case` patterns inside $( ) (their `)` would close
-                // the substitution early): give up on the rest.
-                b'$' if next == Some(b'\'') => break 'scan,
-                b'#' if word_start(b, i) => break 'scan,
-                b'<' if next == Some(b'<') => break 'scan,
-                b'c' if matches!(ctx, Ctx::Sub(_))
-                    && b[i..].starts_with(b"case")
-                    && word_start(b, i)
-                    && b.get(i + 4).is_none_or(|&x| is_ws(x)) =>
-                {
-                    break 'scan
-                }
-                b'(' => {
-                    if let Ctx::Sub(d) = ctx {
-                        *stack.last_mut().unwrap() = Ctx::Sub(d + 1);
-                    }
-                }
-                b')' => {
-                    if let Ctx::Sub(d) = ctx {
-                        if d == 1 {
-                            stack.pop();
-                        } else {
-                            *stack.last_mut().unwrap() = Ctx::Sub(d - 1);
-                        }
-                        i += 1;
-                        continue;
-                    }
-                }
-                _ => {}
-            },
-            Ctx::Dq => {
-                match c {
-                    b'\\' => i += 2,
-                    b'"' => {
-                        stack.pop();
-                        i += 1;
-                    }
-                    b'$' if next == Some(b'(') => {
-                        stack.push(Ctx::Sub(1));
-                        i += 2;
-                    }
-                    b'$' if next == Some(b'{') => {
-                        stack.push(Ctx::Param(1));
-                        i += 2;
-                    }
-                    b'`' => {
-                        let Some(end) = close(b, i + 1, b'`', true) else {
-                            return vec![false; n];
-                        };
-                        i = end + 1;
-                    }
-                    _ => i += 1,
-                }
-                continue;
+        let step = match ctx {
+            Ctx::Top | Ctx::Sub(_) => in_code(b, i, ctx, &mut stack),
+            Ctx::Dq => in_double_quotes(b, i, &mut stack),
+            Ctx::Param(d) => in_parameter(b, i, d, &mut stack),
+        };
+        match step {
+            Step::To(j) => i = j,
+            Step::Byte => {
+                // Whitespace inside $( ) is free for the shell, but it
+                // belongs to a word (the substitution): kept, so words
+                // compare equal as written.
+                safe[i] = ctx == Ctx::Top;
+                i += 1;
             }
-            Ctx::Param(d) => {
-                match c {
-                    b'\\' => i += 2,
-                    b'"' => {
-                        stack.push(Ctx::Dq);
-                        i += 1;
-                    }
-                    b'\'' | b'`' => break 'scan,
-                    b'{' => {
-                        *stack.last_mut().unwrap() = Ctx::Param(d + 1);
-                        i += 1;
-                    }
-                    b'}' => {
-                        if d == 1 {
-                            stack.pop();
-                        } else {
-                            *stack.last_mut().unwrap() = Ctx::Param(d - 1);
-                        }
-                        i += 1;
-                    }
-                    _ => i += 1,
-                }
-                continue;
-            }
+            Step::GiveUp => break,
+            Step::Unclosed => return vec![false; n],
         }
-        // Whitespace inside $( ) is free for the shell, but it belongs to a
-        // word (the substitution): kept, so words compare equal as written.
-        safe[i] = ctx == Ctx::Top;
-        i += 1;
     }
     if i >= n && stack != [Ctx::Top] {
         return vec![false; n];
     }
     safe
+}
+
+/// What [`shell`] does after looking at one byte.
+enum Step {
+    /// Goes on at this byte (what was passed is not safe).
+    To(usize),
+    /// The byte is an ordinary one: safe when at the top level.
+    Byte,
+    /// Stops: the rest is not safe.
+    GiveUp,
+    /// A quote is not closed: nothing is safe.
+    Unclosed,
+}
+
+/// Past the closing `quote` of what opens at `i` (`Unclosed` when there
+/// is none).
+fn past_quote(b: &[u8], i: usize, quote: u8, escapes: bool) -> Step {
+    match close(b, i + 1, quote, escapes) {
+        Some(end) => Step::To(end + 1),
+        None => Step::Unclosed,
+    }
+}
+
+/// One byte at the top level or inside `$( … )`.
+fn in_code(b: &[u8], i: usize, ctx: Ctx, stack: &mut Vec<Ctx>) -> Step {
+    let next = b.get(i + 1).copied();
+    match b[i] {
+        b'\\' => Step::To(i + 2),
+        b'\'' => past_quote(b, i, b'\'', false),
+        b'"' => {
+            stack.push(Ctx::Dq);
+            Step::To(i + 1)
+        }
+        b'`' => past_quote(b, i, b'`', true),
+        b'$' if next == Some(b'(') => {
+            stack.push(Ctx::Sub(1));
+            Step::To(i + 2)
+        }
+        b'$' if next == Some(b'{') => {
+            stack.push(Ctx::Param(1));
+            Step::To(i + 2)
+        }
+        // bash's $'…' (escapes inside), comments, here-documents and
+        // `case` patterns inside $( ) (their `)` would close the
+        // substitution early): give up on the rest.
+        b'$' if next == Some(b'\'') => Step::GiveUp,
+        b'#' if word_start(b, i) => Step::GiveUp,
+        b'<' if next == Some(b'<') => Step::GiveUp,
+        b'c' if matches!(ctx, Ctx::Sub(_))
+            && b[i..].starts_with(b"case")
+            && word_start(b, i)
+            && b.get(i + 4).is_none_or(|&x| is_ws(x)) =>
+        {
+            Step::GiveUp
+        }
+        b'(' => {
+            if let Ctx::Sub(d) = ctx {
+                *stack.last_mut().unwrap() = Ctx::Sub(d + 1);
+            }
+            Step::Byte
+        }
+        b')' => {
+            let Ctx::Sub(d) = ctx else {
+                return Step::Byte;
+            };
+            if d == 1 {
+                stack.pop();
+            } else {
+                *stack.last_mut().unwrap() = Ctx::Sub(d - 1);
+            }
+            Step::To(i + 1)
+        }
+        _ => Step::Byte,
+    }
+}
+
+/// One byte inside `"…"`.
+fn in_double_quotes(b: &[u8], i: usize, stack: &mut Vec<Ctx>) -> Step {
+    let next = b.get(i + 1).copied();
+    match b[i] {
+        b'\\' => Step::To(i + 2),
+        b'"' => {
+            stack.pop();
+            Step::To(i + 1)
+        }
+        b'$' if next == Some(b'(') => {
+            stack.push(Ctx::Sub(1));
+            Step::To(i + 2)
+        }
+        b'$' if next == Some(b'{') => {
+            stack.push(Ctx::Param(1));
+            Step::To(i + 2)
+        }
+        b'`' => past_quote(b, i, b'`', true),
+        _ => Step::To(i + 1),
+    }
+}
+
+/// One byte inside `${ … }` with `d` open braces.
+fn in_parameter(b: &[u8], i: usize, d: u32, stack: &mut Vec<Ctx>) -> Step {
+    match b[i] {
+        b'\\' => Step::To(i + 2),
+        b'"' => {
+            stack.push(Ctx::Dq);
+            Step::To(i + 1)
+        }
+        b'\'' | b'`' => Step::GiveUp,
+        b'{' => {
+            *stack.last_mut().unwrap() = Ctx::Param(d + 1);
+            Step::To(i + 1)
+        }
+        b'}' => {
+            if d == 1 {
+                stack.pop();
+            } else {
+                *stack.last_mut().unwrap() = Ctx::Param(d - 1);
+            }
+            Step::To(i + 1)
+        }
+        _ => Step::To(i + 1),
+    }
 }
 
 #[cfg(test)]

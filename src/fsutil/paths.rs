@@ -5,7 +5,7 @@ use super::*;
 
 /// The file a path designates, symlinks resolved (the path itself when it
 /// is not a symlink, so no extra system calls in the common case).
-pub(super) fn resolve(path: &Path) -> io::Result<PathBuf> {
+pub(super) fn follow_symlink(path: &Path) -> io::Result<PathBuf> {
     if fs::symlink_metadata(path)?.file_type().is_symlink() {
         fs::canonicalize(path)
     } else {

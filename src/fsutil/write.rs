@@ -80,7 +80,7 @@ pub fn write_atomic(
     contents: &[u8],
     opts: WriteOptions,
 ) -> Result<(), WriteError> {
-    let target = resolve(path)?;
+    let target = follow_symlink(path)?;
     let dir = dir_of(&target);
     let meta = fs::metadata(&target)?;
     if !meta.is_file() {

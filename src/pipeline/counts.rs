@@ -104,7 +104,7 @@ pub fn fix_counts_after(
 /// the unsafe fixes change is checked again.
 pub fn fix_and_counts(src: Source, settings: &Settings) -> Result<(Outcome, FixCounts), Error> {
     let memo = ScriptMemo::new();
-    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
+    let build = BuildContext::locate(settings.context.as_deref(), src.path);
     let ts = settings.transforms();
     let mut passes = Passes::new();
     let o = fix_loop(
@@ -143,7 +143,7 @@ fn counts_in(
     first: Option<&[Finding]>,
     memo: Arc<ScriptMemo>,
 ) -> Result<FixCounts, Error> {
-    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
+    let build = BuildContext::locate(settings.context.as_deref(), src.path);
     let ts = settings.transforms();
     let run = |min: Applicability, seen: &[Seen], record: Option<&mut Passes>| {
         let pass = Pass {

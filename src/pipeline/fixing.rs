@@ -34,7 +34,7 @@ impl Outcome {
 /// [`Source`] naming the file, whose build context transforms then read.
 pub fn fix<'a>(src: impl Into<Source<'a>>, settings: &Settings) -> Result<Outcome, Error> {
     let src = src.into();
-    let build = BuildContext::resolve(settings.context.as_deref(), src.path);
+    let build = BuildContext::locate(settings.context.as_deref(), src.path);
     fix_in(
         src,
         Pass {

@@ -184,7 +184,7 @@ pub fn check_report_with(
     settings: &Settings,
     memo: Arc<ScriptMemo>,
 ) -> Result<CheckReport, Error> {
-    let build = BuildContext::resolve(settings.context.as_deref(), path);
+    let build = BuildContext::locate(settings.context.as_deref(), path);
     let cx = Context::new(doc, &settings.config)
         .with_files(path, build)
         .with_memo(memo);

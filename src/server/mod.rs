@@ -58,32 +58,22 @@ fn serve(
     out: &mut impl Write,
     config: crate::resolver::ConfigSource,
 ) -> u8 {
-    let mut server: Option<Server> = None;
-    let mut shut_down = false;
+    let mut session = Session {
+        server: None,
+        shut_down: false,
+        config,
+    };
     loop {
-        let Ok(first) = rx.recv() else {
-            return if shut_down { 0 } else { 1 };
+        let Some(queue) = burst(&rx) else {
+            return session.exit_code();
         };
-        let mut queue = vec![first];
-        while let Ok(m) = rx.try_recv() {
-            queue.push(m);
-        }
-        let cancelled: HashSet<RequestId> = queue
-            .iter()
-            .filter_map(|m| match m {
-                Incoming::Message(Message::Notification(n)) if n.method == "$/cancelRequest" => {
-                    n.params.get("id").cloned()
-                }
-                _ => None,
-            })
-            .filter_map(|v| serde_json::from_value(v).ok())
-            .collect();
+        let cancelled = cancelled_ids(&queue);
         let mut sent: Vec<Message> = Vec::new();
         for m in queue {
             let msg = match m {
                 Incoming::End => {
-                    flush(out, &mut sent, server.as_mut());
-                    return if shut_down { 0 } else { 1 };
+                    flush(out, &mut sent, session.server.as_mut());
+                    return session.exit_code();
                 }
                 Incoming::Malformed { id, code, message } => {
                     match id {
@@ -94,85 +84,125 @@ fn serve(
                 }
                 Incoming::Message(m) => m,
             };
-            match msg {
-                Message::Notification(n) if n.method == "exit" => {
-                    flush(out, &mut sent, server.as_mut());
-                    return if shut_down { 0 } else { 1 };
-                }
-                Message::Request(r) if cancelled.contains(&r.id) => sent.push(
-                    Response::new_err(r.id, ErrorCode::RequestCanceled as i32, "cancelled".into())
-                        .into(),
-                ),
-                Message::Request(r) if shut_down => sent.push(
-                    Response::new_err(
-                        r.id,
-                        ErrorCode::InvalidRequest as i32,
-                        "the server is shut down".into(),
-                    )
-                    .into(),
-                ),
-                Message::Request(r) if r.method == "shutdown" => {
-                    shut_down = true;
-                    sent.push(Response::new_ok(r.id, serde_json::Value::Null).into());
-                }
-                Message::Request(r) if r.method == "initialize" => {
-                    if server.is_some() {
-                        sent.push(
-                            Response::new_err(
-                                r.id,
-                                ErrorCode::InvalidRequest as i32,
-                                "initialize sent twice".into(),
-                            )
-                            .into(),
-                        );
-                        continue;
-                    }
-                    // LSP 3.17 spells it `workspace.diagnostics`; lsp-types
-                    // 0.95 reads `workspace.diagnostic`.
-                    let refresh = r
-                        .params
-                        .pointer("/capabilities/workspace/diagnostics/refreshSupport")
-                        .and_then(serde_json::Value::as_bool);
-                    match serde_json::from_value::<lsp_types::InitializeParams>(r.params) {
-                        Ok(mut params) => {
-                            if let (Some(b), Some(ws)) =
-                                (refresh, params.capabilities.workspace.as_mut())
-                            {
-                                ws.diagnostic
-                                    .get_or_insert_with(Default::default)
-                                    .refresh_support = Some(b);
-                            }
-                            let (s, result) = Server::with_config(params, config.clone());
-                            server = Some(s);
-                            sent.push(Response::new_ok(r.id, result).into());
-                        }
-                        Err(e) => sent.push(
-                            Response::new_err(
-                                r.id,
-                                ErrorCode::InvalidParams as i32,
-                                format!("invalid initialize params: {e}"),
-                            )
-                            .into(),
-                        ),
-                    }
-                }
-                Message::Request(r) if server.is_none() => sent.push(
-                    Response::new_err(
-                        r.id,
-                        ErrorCode::ServerNotInitialized as i32,
-                        "initialize first".into(),
-                    )
-                    .into(),
-                ),
-                m => {
-                    if let Some(s) = server.as_mut() {
-                        s.handle(m);
-                        sent.append(&mut s.take_output());
-                    }
+            if matches!(&msg, Message::Notification(n) if n.method == "exit") {
+                flush(out, &mut sent, session.server.as_mut());
+                return session.exit_code();
+            }
+            session.handle(msg, &cancelled, &mut sent);
+        }
+        flush(out, &mut sent, session.server.as_mut());
+    }
+}
+
+/// Every message waiting (blocks for the first); `None` when the reader
+/// has ended.
+fn burst(rx: &mpsc::Receiver<Incoming>) -> Option<Vec<Incoming>> {
+    let first = rx.recv().ok()?;
+    let mut queue = vec![first];
+    while let Ok(m) = rx.try_recv() {
+        queue.push(m);
+    }
+    Some(queue)
+}
+
+/// The requests a `$/cancelRequest` in `queue` cancels.
+fn cancelled_ids(queue: &[Incoming]) -> HashSet<RequestId> {
+    queue
+        .iter()
+        .filter_map(|m| match m {
+            Incoming::Message(Message::Notification(n)) if n.method == "$/cancelRequest" => {
+                n.params.get("id").cloned()
+            }
+            _ => None,
+        })
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect()
+}
+
+/// The loop's state: the server once initialized, and whether it was
+/// shut down.
+struct Session {
+    server: Option<Server>,
+    shut_down: bool,
+    config: crate::resolver::ConfigSource,
+}
+
+fn error(id: RequestId, code: ErrorCode, message: String) -> Message {
+    Response::new_err(id, code as i32, message).into()
+}
+
+impl Session {
+    /// 0 after `shutdown`, 1 otherwise.
+    fn exit_code(&self) -> u8 {
+        if self.shut_down {
+            0
+        } else {
+            1
+        }
+    }
+
+    /// Handles one message (not `exit`), queueing what to send.
+    fn handle(&mut self, msg: Message, cancelled: &HashSet<RequestId>, sent: &mut Vec<Message>) {
+        match msg {
+            Message::Request(r) if cancelled.contains(&r.id) => {
+                sent.push(error(r.id, ErrorCode::RequestCanceled, "cancelled".into()))
+            }
+            Message::Request(r) if self.shut_down => sent.push(error(
+                r.id,
+                ErrorCode::InvalidRequest,
+                "the server is shut down".into(),
+            )),
+            Message::Request(r) if r.method == "shutdown" => {
+                self.shut_down = true;
+                sent.push(Response::new_ok(r.id, serde_json::Value::Null).into());
+            }
+            Message::Request(r) if r.method == "initialize" => sent.push(self.initialize(r)),
+            Message::Request(r) if self.server.is_none() => sent.push(error(
+                r.id,
+                ErrorCode::ServerNotInitialized,
+                "initialize first".into(),
+            )),
+            m => {
+                if let Some(s) = self.server.as_mut() {
+                    s.handle(m);
+                    sent.append(&mut s.take_output());
                 }
             }
         }
-        flush(out, &mut sent, server.as_mut());
+    }
+
+    /// `initialize`: starts the server (once), and its answer.
+    fn initialize(&mut self, r: lsp_server::Request) -> Message {
+        if self.server.is_some() {
+            return error(
+                r.id,
+                ErrorCode::InvalidRequest,
+                "initialize sent twice".into(),
+            );
+        }
+        // LSP 3.17 spells it `workspace.diagnostics`; lsp-types 0.95 reads
+        // `workspace.diagnostic`.
+        let refresh = r
+            .params
+            .pointer("/capabilities/workspace/diagnostics/refreshSupport")
+            .and_then(serde_json::Value::as_bool);
+        match serde_json::from_value::<lsp_types::InitializeParams>(r.params) {
+            Ok(mut params) => {
+                if let (Some(b), Some(ws)) = (refresh, params.capabilities.workspace.as_mut()) {
+                    ws.diagnostic
+                        .get_or_insert_with(Default::default)
+                        .refresh_support = Some(b);
+                }
+                let (s, result) = Server::with_config(params, self.config.clone());
+                self.server = Some(s);
+                Response::new_ok(r.id, result).into()
+            }
+            Err(e) => error(
+                r.id,
+                ErrorCode::InvalidParams,
+                format!("invalid initialize params: {e}"),
+            ),
+        }
     }
 }
 

@@ -175,106 +175,145 @@ impl Transform for Dockerignore {
 
         let Some(info) = cx.explicit_context() else {
             if whole.is_some() && project_without_ignore(cx) {
-                out.push(Finding {
-                    code: META.code,
-                    name: META.name,
-                    message: "no `.dockerignore` beside the Dockerfile: `COPY .` sends and copies \
-                              everything (VCS data, caches); pass `--context DIR` (or set \
-                              `context` in dslim.toml) to have one proposed"
+                out.push(finding(
+                    "no `.dockerignore` beside the Dockerfile: `COPY .` sends and copies \
+                     everything (VCS data, caches); pass `--context DIR` (or set \
+                     `context` in dslim.toml) to have one proposed"
                         .into(),
                     span,
-                    fix: None,
-                    saving_bytes: None,
-                });
+                    None,
+                ));
             }
             return;
         };
-        // Only a context some COPY reads a folder of is worth an ignore file.
-        let reads_folder = copies.iter().any(|(_, srcs)| {
-            srcs.iter()
-                .any(|s| s.is_empty() || s.contains('*') || info.dir.join(s).is_dir())
-        });
-        if !reads_folder {
+        if !reads_folder(info, &copies) {
             return;
         }
         let ignore = info.dockerignore(cx.dockerfile);
         let (mut safe, general) = missing_entries(doc, data, info, &ignore, &copies);
-        let file_name = ignore.path.file_name().map_or_else(
-            || ".dockerignore".into(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let old = ignore.text.as_deref().map(str::to_string);
-        let list = |v: &[&str]| {
-            v.iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let fix = |lines: Vec<String>, a: Applicability, title: String| {
-            Fix::file(
-                FileEdit {
-                    path: ignore.path.clone(),
-                    old: old.clone(),
-                    lines,
-                },
-                a,
-            )
-            .with_title(title)
-        };
-        if old.is_none() && !safe.is_empty() {
-            let names: Vec<&str> = safe.iter().map(String::as_str).collect();
-            out.push(Finding {
-                code: META.code,
-                name: META.name,
-                message: format!(
-                    "no `{file_name}`: {} are sent to the builder and `COPY` puts them in the \
-                     image",
-                    list(&names)
-                ),
-                span: span.clone(),
-                fix: Some(fix(
-                    safe.clone(),
-                    Applicability::Safe,
-                    format!("create {file_name} excluding language caches"),
-                )),
-                saving_bytes: None,
-            });
-            safe.clear();
+        let file = Proposal::of(&ignore);
+        if file.old.is_none() && !safe.is_empty() {
+            out.push(file.create(std::mem::take(&mut safe), span.clone()));
         }
+        if let Some(f) = file.extend(safe, &general, span) {
+            out.push(f);
+        }
+    }
+}
+
+/// Only a context some COPY reads a folder of is worth an ignore file.
+fn reads_folder(info: &Info, copies: &[(&Instruction, Vec<String>)]) -> bool {
+    copies.iter().any(|(_, srcs)| {
+        srcs.iter()
+            .any(|s| s.is_empty() || s.contains('*') || info.dir.join(s).is_dir())
+    })
+}
+
+fn finding(message: String, span: std::ops::Range<usize>, fix: Option<Fix>) -> Finding {
+    Finding {
+        code: META.code,
+        name: META.name,
+        message,
+        span,
+        fix,
+        saving_bytes: None,
+    }
+}
+
+/// `a`, `b` as `` `a`, `b` ``.
+fn quoted_list(v: &[&str]) -> String {
+    v.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The ignore file fixes write to.
+struct Proposal {
+    path: std::path::PathBuf,
+    /// Its text (`None`: there is none yet).
+    old: Option<String>,
+    file_name: String,
+}
+
+impl Proposal {
+    fn of(ignore: &IgnoreFile) -> Proposal {
+        Proposal {
+            path: ignore.path.clone(),
+            old: ignore.text.as_deref().map(str::to_string),
+            file_name: ignore.path.file_name().map_or_else(
+                || ".dockerignore".into(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+        }
+    }
+
+    fn fix(&self, lines: Vec<String>, a: Applicability, title: String) -> Fix {
+        Fix::file(
+            FileEdit {
+                path: self.path.clone(),
+                old: self.old.clone(),
+                lines,
+            },
+            a,
+        )
+        .with_title(title)
+    }
+
+    /// A new file excluding the language caches (safe).
+    fn create(&self, safe: Vec<String>, span: std::ops::Range<usize>) -> Finding {
+        let file_name = &self.file_name;
+        let names: Vec<&str> = safe.iter().map(String::as_str).collect();
+        let message = format!(
+            "no `{file_name}`: {} are sent to the builder and `COPY` puts them in the image",
+            quoted_list(&names)
+        );
+        let fix = self.fix(
+            safe.clone(),
+            Applicability::Safe,
+            format!("create {file_name} excluding language caches"),
+        );
+        finding(message, span, Some(fix))
+    }
+
+    /// The entries still missing (`safe` ones of an existing file, and the
+    /// general ones), added by an unsafe fix.
+    fn extend(
+        &self,
+        safe: Vec<String>,
+        general: &[&IgnoreEntry],
+        span: std::ops::Range<usize>,
+    ) -> Option<Finding> {
+        let file_name = &self.file_name;
         let mut lines = safe;
         lines.extend(general.iter().map(|g| g.pattern.clone()));
         if lines.is_empty() {
-            return;
+            return None;
         }
         let names: Vec<&str> = lines.iter().map(String::as_str).collect();
         let why: Vec<String> = general
             .iter()
             .map(|g| format!("`{}`: {}", g.pattern, g.why))
             .collect();
-        out.push(Finding {
-            code: META.code,
-            name: META.name,
-            message: format!(
-                "`{file_name}` {} {}{}",
-                if old.is_none() {
-                    "(new) should also exclude"
-                } else {
-                    "does not exclude"
-                },
-                list(&names),
-                if why.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", why.join("; "))
-                }
-            ),
-            span,
-            fix: Some(fix(
-                lines.clone(),
-                Applicability::Unsafe,
-                format!("add {} to {file_name}", list(&names)),
-            )),
-            saving_bytes: None,
-        });
+        let message = format!(
+            "`{file_name}` {} {}{}",
+            if self.old.is_none() {
+                "(new) should also exclude"
+            } else {
+                "does not exclude"
+            },
+            quoted_list(&names),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            }
+        );
+        let fix = self.fix(
+            lines.clone(),
+            Applicability::Unsafe,
+            format!("add {} to {file_name}", quoted_list(&names)),
+        );
+        Some(finding(message, span, Some(fix)))
     }
 }

@@ -74,7 +74,7 @@ pub fn detect(choice: Choice, path: &OsStr) -> Result<Builder, String> {
         Choice::Only(kind) => {
             let program = find_program(kind.name(), path)
                 .ok_or_else(|| format!("`{}` not found on PATH", kind.name()))?;
-            if kind == Kind::Docker {
+            if kind == BuilderKind::Docker {
                 if let Some(why) = docker_problem(&program) {
                     return Err(format!("cannot build with docker: {why}"));
                 }
@@ -85,12 +85,12 @@ pub fn detect(choice: Choice, path: &OsStr) -> Result<Builder, String> {
             if let Some(program) = find_program("docker", path) {
                 if docker_problem(&program).is_none() {
                     return Ok(Builder {
-                        kind: Kind::Docker,
+                        kind: BuilderKind::Docker,
                         program,
                     });
                 }
             }
-            for kind in [Kind::Podman, Kind::Buildah] {
+            for kind in [BuilderKind::Podman, BuilderKind::Buildah] {
                 if let Some(program) = find_program(kind.name(), path) {
                     return Ok(Builder { kind, program });
                 }

@@ -27,18 +27,18 @@ use serde_json::Value;
 
 /// A builder program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum BuilderKind {
     Docker,
     Podman,
     Buildah,
 }
 
-impl Kind {
+impl BuilderKind {
     pub fn name(self) -> &'static str {
         match self {
-            Kind::Docker => "docker",
-            Kind::Podman => "podman",
-            Kind::Buildah => "buildah",
+            BuilderKind::Docker => "docker",
+            BuilderKind::Podman => "podman",
+            BuilderKind::Buildah => "buildah",
         }
     }
 }
@@ -49,7 +49,7 @@ pub enum Choice {
     /// Docker when a daemon answers, else podman, else buildah.
     #[default]
     Auto,
-    Only(Kind),
+    Only(BuilderKind),
 }
 
 /// When base images may be pulled (`--pull`).
@@ -74,7 +74,7 @@ impl Pull {
 /// A builder found on this machine.
 #[derive(Debug, Clone)]
 pub struct Builder {
-    pub kind: Kind,
+    pub kind: BuilderKind,
     /// The resolved program path.
     pub program: PathBuf,
 }
@@ -204,14 +204,14 @@ mod tests {
         }
         let e = detect(Choice::Auto, OsStr::new("")).unwrap_err();
         assert!(e.contains("no container builder found"), "{e}");
-        let e = detect(Choice::Only(Kind::Buildah), OsStr::new("")).unwrap_err();
+        let e = detect(Choice::Only(BuilderKind::Buildah), OsStr::new("")).unwrap_err();
         assert_eq!(e, "`buildah` not found on PATH");
     }
 
     #[test]
     fn build_arguments() {
         let b = Builder {
-            kind: Kind::Buildah,
+            kind: BuilderKind::Buildah,
             program: "buildah".into(),
         };
         let a: Vec<String> = b
@@ -240,7 +240,7 @@ mod tests {
             ]
         );
         let d = Builder {
-            kind: Kind::Docker,
+            kind: BuilderKind::Docker,
             program: "docker".into(),
         };
         let a: Vec<String> = d

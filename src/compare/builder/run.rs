@@ -21,7 +21,7 @@ impl Builder {
         let mut a: Vec<OsString> = Vec::new();
         let mut push = |s: &str| a.push(s.into());
         match self.kind {
-            Kind::Docker => {
+            BuilderKind::Docker => {
                 // BuildKit keeps no intermediate images; --load puts the result
                 // in the daemon's image store whatever the buildx driver.
                 for s in [
@@ -39,8 +39,8 @@ impl Builder {
                     push("--pull");
                 }
             }
-            Kind::Podman | Kind::Buildah => {
-                push(if self.kind == Kind::Podman {
+            BuilderKind::Podman | BuilderKind::Buildah => {
+                push(if self.kind == BuilderKind::Podman {
                     "build"
                 } else {
                     "bud"
@@ -154,7 +154,7 @@ impl Builder {
     pub fn inspect(&self, tag: &str) -> Result<ImageInfo, Failure> {
         let bad = |what: &str| self.unreadable(what, tag);
         match self.kind {
-            Kind::Buildah => {
+            BuilderKind::Buildah => {
                 let out = self.output(&[
                     "inspect".as_ref(),
                     "--type".as_ref(),
@@ -163,7 +163,7 @@ impl Builder {
                 ])?;
                 parse_buildah_inspect(&out).ok_or_else(|| bad("the manifest and history"))
             }
-            Kind::Podman => {
+            BuilderKind::Podman => {
                 let layers = self.layer_count(tag)?;
                 let hist = self.output(&[
                     "history".as_ref(),
@@ -175,7 +175,7 @@ impl Builder {
                 let history = parse_podman_history(&hist).ok_or_else(|| bad("the history"))?;
                 Ok(ImageInfo { history, layers })
             }
-            Kind::Docker => {
+            BuilderKind::Docker => {
                 let layers = self.layer_count(tag)?;
                 let hist = self.output(&[
                     "history".as_ref(),
@@ -195,7 +195,7 @@ impl Builder {
     /// stores), found by pushing it to a temporary OCI layout; `None` when
     /// the builder cannot tell (Docker) or the push fails.
     pub fn compressed_size(&self, tag: &str) -> Option<u64> {
-        if self.kind == Kind::Docker {
+        if self.kind == BuilderKind::Docker {
             return None;
         }
         let dir = tempfile::Builder::new()
@@ -220,8 +220,8 @@ impl Builder {
     /// the last one).
     pub fn remove(&self, tag: &str) -> Result<(), Failure> {
         let args: &[&OsStr] = match self.kind {
-            Kind::Docker => &["image".as_ref(), "rm".as_ref(), tag.as_ref()],
-            Kind::Podman | Kind::Buildah => &["rmi".as_ref(), tag.as_ref()],
+            BuilderKind::Docker => &["image".as_ref(), "rm".as_ref(), tag.as_ref()],
+            BuilderKind::Podman | BuilderKind::Buildah => &["rmi".as_ref(), tag.as_ref()],
         };
         self.output(args).map(drop)
     }
@@ -230,14 +230,14 @@ impl Builder {
     /// behind (buildah and podman; Docker keeps no intermediate images).
     pub fn untagged_images(&self) -> Option<Vec<String>> {
         let out = match self.kind {
-            Kind::Docker => return Some(Vec::new()),
-            Kind::Buildah => self.output(&[
+            BuilderKind::Docker => return Some(Vec::new()),
+            BuilderKind::Buildah => self.output(&[
                 "images".as_ref(),
                 "--all".as_ref(),
                 "--no-trunc".as_ref(),
                 "--json".as_ref(),
             ]),
-            Kind::Podman => self.output(&[
+            BuilderKind::Podman => self.output(&[
                 "images".as_ref(),
                 "--all".as_ref(),
                 "--no-trunc".as_ref(),

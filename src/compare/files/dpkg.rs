@@ -284,58 +284,84 @@ pub fn maintainer_output(
 ) -> HashMap<String, String> {
     let mut out: HashMap<String, String> = HashMap::new();
     let pkgs: BTreeSet<&str> = owner.values().map(String::as_str).collect();
-    let info = "/var/lib/dpkg/info/";
-    // The info files of a package: `NAME.ext` or `NAME:ARCH.ext`.
-    let info_file = |pkg: &str, ext: &str| {
-        before
-            .range(format!("{info}{pkg}")..)
-            .take_while(|(p, _)| p.starts_with(&format!("{info}{pkg}")))
-            .map(|(p, _)| p.as_str())
-            .find(|p| {
-                let rest = &p[info.len() + pkg.len()..];
-                rest == format!(".{ext}")
-                    || (rest.starts_with(':')
-                        && rest.ends_with(&format!(".{ext}"))
-                        && !rest.contains('/'))
-            })
-            .map(str::to_string)
-    };
     for pkg in &pkgs {
-        if let Some(text) =
-            info_file(pkg, "postinst").and_then(|f| image_file(root_before, before, &f))
-        {
-            for w in text.split(|c: char| c.is_whitespace() || "\"'`;=()<>|&".contains(c)) {
-                let w = w.trim_end_matches(['/', ',', '.']);
-                if w.len() > 1
-                    && w.starts_with('/')
-                    && before.contains_key(w)
-                    && !owner.contains_key(w)
-                {
-                    out.entry(w.to_string()).or_insert_with(|| pkg.to_string());
-                }
-            }
-        }
-        if let Some(text) =
-            info_file(pkg, "triggers").and_then(|f| image_file(root_before, before, &f))
-        {
-            for line in text.lines() {
-                let mut w = line.split_whitespace();
-                if w.next().is_some_and(|k| k.starts_with("interest")) {
-                    if let Some(name) = w.next().filter(|n| !n.starts_with('/')) {
-                        let t = format!("/var/lib/dpkg/triggers/{name}");
-                        if before.contains_key(&t) {
-                            out.entry(t).or_insert_with(|| pkg.to_string());
-                        }
-                    }
-                }
-            }
-        }
+        postinst_paths(root_before, before, owner, pkg, &mut out);
+        trigger_files(root_before, before, pkg, &mut out);
     }
     if let Some(pkg) = owner.get("/usr/sbin/update-ca-certificates") {
         out.entry("/etc/ssl/certs/ca-certificates.crt".into())
             .or_insert_with(|| pkg.clone());
     }
-    // systemd units of the packages, by file name.
+    unit_records(before, owner, &mut out);
+    bytecode(before, owner, &mut out);
+    links_into(before, owner, &mut out);
+    out
+}
+
+const DPKG_INFO: &str = "/var/lib/dpkg/info/";
+
+/// The info file of a package: `NAME.ext` or `NAME:ARCH.ext`.
+fn info_file(before: &Tree, pkg: &str, ext: &str) -> Option<String> {
+    let info = DPKG_INFO;
+    before
+        .range(format!("{info}{pkg}")..)
+        .take_while(|(p, _)| p.starts_with(&format!("{info}{pkg}")))
+        .map(|(p, _)| p.as_str())
+        .find(|p| {
+            let rest = &p[info.len() + pkg.len()..];
+            rest == format!(".{ext}")
+                || (rest.starts_with(':')
+                    && rest.ends_with(&format!(".{ext}"))
+                    && !rest.contains('/'))
+        })
+        .map(str::to_string)
+}
+
+/// Paths `pkg`'s `postinst` names literally that no `.list` names.
+fn postinst_paths(
+    root_before: &Path,
+    before: &Tree,
+    owner: &HashMap<String, String>,
+    pkg: &str,
+    out: &mut HashMap<String, String>,
+) {
+    let Some(text) =
+        info_file(before, pkg, "postinst").and_then(|f| image_file(root_before, before, &f))
+    else {
+        return;
+    };
+    for w in text.split(|c: char| c.is_whitespace() || "\"'`;=()<>|&".contains(c)) {
+        let w = w.trim_end_matches(['/', ',', '.']);
+        if w.len() > 1 && w.starts_with('/') && before.contains_key(w) && !owner.contains_key(w) {
+            out.entry(w.to_string()).or_insert_with(|| pkg.to_string());
+        }
+    }
+}
+
+/// The trigger files `pkg` declares an interest in
+/// (`/var/lib/dpkg/triggers/NAME`).
+fn trigger_files(root_before: &Path, before: &Tree, pkg: &str, out: &mut HashMap<String, String>) {
+    let Some(text) =
+        info_file(before, pkg, "triggers").and_then(|f| image_file(root_before, before, &f))
+    else {
+        return;
+    };
+    for line in text.lines() {
+        let mut w = line.split_whitespace();
+        if w.next().is_some_and(|k| k.starts_with("interest")) {
+            if let Some(name) = w.next().filter(|n| !n.starts_with('/')) {
+                let t = format!("/var/lib/dpkg/triggers/{name}");
+                if before.contains_key(&t) {
+                    out.entry(t).or_insert_with(|| pkg.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// deb-systemd-helper's records of the packages' systemd units (by the
+/// unit's file name).
+fn unit_records(before: &Tree, owner: &HashMap<String, String>, out: &mut HashMap<String, String>) {
     let units: HashMap<&str, &str> = owner
         .iter()
         .filter(|(p, _)| p.contains("/systemd/user/") || p.contains("/systemd/system/"))
@@ -359,8 +385,11 @@ pub fn maintainer_output(
             }
         }
     }
-    // py3compile's bytecode (run by python3-* postinsts):
-    // `DIR/__pycache__/MOD.cpython-311.pyc` of their `DIR/MOD.py`.
+}
+
+/// py3compile's bytecode (run by python3-* postinsts):
+/// `DIR/__pycache__/MOD.cpython-311.pyc` of their `DIR/MOD.py`.
+fn bytecode(before: &Tree, owner: &HashMap<String, String>, out: &mut HashMap<String, String>) {
     for p in before.keys() {
         let Some((dir, file)) = p.rsplit_once("/__pycache__/") else {
             continue;
@@ -374,7 +403,11 @@ pub fn maintainer_output(
             }
         }
     }
-    // Links into what they own (or into what this made), in a few rounds.
+}
+
+/// Links into what the packages own (or into what their scripts made), in
+/// up to 8 rounds.
+fn links_into(before: &Tree, owner: &HashMap<String, String>, out: &mut HashMap<String, String>) {
     for _ in 0..8 {
         let mut more = Vec::new();
         for (p, e) in before {
@@ -395,7 +428,6 @@ pub fn maintainer_output(
         }
         out.extend(more);
     }
-    out
 }
 
 /// The packages an image records one stanza each in

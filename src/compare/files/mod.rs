@@ -253,132 +253,234 @@ pub fn diff(
     root_after: &Path,
     rules: &Rules,
 ) -> FileDiff {
-    let mut reasons: HashMap<String, Option<Reason>> = HashMap::new();
-    let mut reason_of = |p: &str| -> Option<Reason> {
-        if let Some(r) = reasons.get(p) {
-            return r.clone();
-        }
-        let r = rules.reason(p);
-        reasons.insert(p.to_string(), r.clone());
-        r
+    let mut walk = Walk {
+        before,
+        after,
+        rules,
+        reasons: HashMap::new(),
+        moves: Moves::new(before, after),
+        missing: BTreeMap::new(),
+        changed: Vec::new(),
+        matched: HashSet::new(),
+        package_bytes: HashMap::new(),
     };
-    // Missing paths, folded into their top-most missing folder with the
-    // same reason.
-    let mut missing: BTreeMap<String, (Option<Reason>, Change)> = BTreeMap::new();
-    let mut changed: Vec<(Option<Reason>, Change)> = Vec::new();
     let before_links = folder_links(before);
-    // Files only the fixed image has, by file name: where a missing file
-    // may have moved to.
-    let mut added_by_name: HashMap<&str, Vec<(&str, &Entry)>> = HashMap::new();
-    for (p, e) in after {
-        if e.kind != EntryKind::Dir && !before.contains_key(p) {
-            let name = &p[p.rfind('/').map_or(0, |i| i + 1)..];
-            added_by_name.entry(name).or_default().push((p, e));
+    for (path, a) in before {
+        match walk.counterpart(path, &before_links) {
+            None => walk.add_missing(path, a),
+            Some((after_path, b)) => {
+                walk.add_changed(path, a, &after_path, b, root_before, root_after)
+            }
         }
     }
-    // The folder a path is in, by name (`/usr/local/bin/flask` → `bin`).
-    let parent_name = |p: &str| {
-        let dir = &p[..p.rfind('/').unwrap_or(0)];
-        dir[dir.rfind('/').map_or(0, |i| i + 1)..].to_string()
-    };
-    let moved = |path: &str, a: &Entry| -> bool {
+    let (added_files, added_bytes) = added(before, after, &walk.matched);
+    drop_emptied_folders(&mut walk.missing);
+    let (mut groups, unexpected_missing, unexpected_changed) =
+        by_reason(walk.missing.into_values().chain(walk.changed));
+    name_packages(&mut groups, &walk.package_bytes);
+    let mut expected: Vec<Group> = groups.into_values().map(|(_, g)| g).collect();
+    expected.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.reason.cmp(&b.reason)));
+    FileDiff {
+        expected,
+        unexpected_missing,
+        unexpected_changed,
+        added_files,
+        added_bytes,
+    }
+}
+
+/// A difference with the reason that explains it (`None`: unexpected).
+type Explained = (Option<Reason>, Change);
+
+/// The state of one [`diff`] while it walks the original's tree.
+struct Walk<'a> {
+    before: &'a Tree,
+    after: &'a Tree,
+    rules: &'a Rules,
+    /// `rules.reason` by path, memoised.
+    reasons: HashMap<String, Option<Reason>>,
+    moves: Moves<'a>,
+    /// Missing paths, folded into their top-most missing folder with the
+    /// same reason.
+    missing: BTreeMap<String, Explained>,
+    changed: Vec<Explained>,
+    /// Paths of the fixed image found as another path's counterpart.
+    matched: HashSet<String>,
+    /// Bytes missing per package left in the builder.
+    package_bytes: HashMap<(String, &'a str), u64>,
+}
+
+impl<'a> Walk<'a> {
+    fn reason_of(&mut self, p: &str) -> Option<Reason> {
+        if let Some(r) = self.reasons.get(p) {
+            return r.clone();
+        }
+        let r = self.rules.reason(p);
+        self.reasons.insert(p.to_string(), r.clone());
+        r
+    }
+
+    /// Where `path` is in the fixed image; noted as matched when elsewhere.
+    fn counterpart(
+        &mut self,
+        path: &str,
+        before_links: &[(String, String)],
+    ) -> Option<(String, &'a Entry)> {
+        let found = counterpart(path, self.after, before_links);
+        if let Some((p, _)) = &found {
+            if p != path {
+                self.matched.insert(p.clone());
+            }
+        }
+        found
+    }
+
+    /// Adds a path the fixed image lacks to its top-most missing folder.
+    fn add_missing(&mut self, path: &'a str, a: &Entry) {
+        let reason = self
+            .reason_of(path)
+            .or_else(|| run_mount_point(path, a).then_some(Reason::RunMountPoint))
+            .or_else(|| self.moves.moved(path, a).then_some(Reason::Moved));
+        if let Some(r) = &reason {
+            if let Some(n) = self.rules.package_of(r, path) {
+                *self.package_bytes.entry((r.key(), n)).or_default() += a.size;
+            }
+        }
+        let top = self.top_missing(path, &reason);
+        let kind = self.before[top].kind;
+        let e = &mut self
+            .missing
+            .entry(top.to_string())
+            .or_insert_with(|| {
+                (
+                    reason.clone(),
+                    Change {
+                        path: top.to_string(),
+                        change: "missing",
+                        kind,
+                        before_bytes: 0,
+                        after_bytes: None,
+                        files: 0,
+                        what: Vec::new(),
+                    },
+                )
+            })
+            .1;
+        e.before_bytes += a.size;
+        if a.kind != EntryKind::Dir {
+            e.files += 1;
+        }
+    }
+
+    /// The top-most folder of `path` that is missing too, with the same
+    /// reason (`path` itself when there is none).
+    fn top_missing<'p>(&mut self, path: &'p str, reason: &Option<Reason>) -> &'p str {
+        let mut top = path;
+        let mut cur = path;
+        while let Some(i) = cur.rfind('/').filter(|&i| i > 0) {
+            cur = &cur[..i];
+            if !self.before.contains_key(cur) || self.after.contains_key(cur) {
+                break;
+            }
+            if self.reason_of(cur) != *reason {
+                break;
+            }
+            top = cur;
+        }
+        top
+    }
+
+    /// Adds `path` as changed when its counterpart differs.
+    fn add_changed(
+        &mut self,
+        path: &str,
+        a: &Entry,
+        after_path: &str,
+        b: &Entry,
+        root_before: &Path,
+        root_after: &Path,
+    ) {
+        let what = changes(
+            a,
+            b,
+            &root_before.join(path.trim_start_matches('/')),
+            &root_after.join(after_path.trim_start_matches('/')),
+        );
+        if what.is_empty() {
+            return;
+        }
+        let reason = self.reason_of(path);
+        self.changed.push((
+            reason,
+            Change {
+                path: path.to_string(),
+                change: "changed",
+                kind: a.kind,
+                before_bytes: a.size,
+                after_bytes: Some(b.size),
+                files: 1,
+                what,
+            },
+        ));
+    }
+}
+
+/// Files only the fixed image has, by file name: where a missing file may
+/// have moved to.
+struct Moves<'a> {
+    added_by_name: HashMap<&'a str, Vec<(&'a str, &'a Entry)>>,
+}
+
+impl<'a> Moves<'a> {
+    fn new(before: &Tree, after: &'a Tree) -> Self {
+        let mut added_by_name: HashMap<&str, Vec<(&str, &Entry)>> = HashMap::new();
+        for (p, e) in after {
+            if e.kind != EntryKind::Dir && !before.contains_key(p) {
+                added_by_name.entry(file_name(p)).or_default().push((p, e));
+            }
+        }
+        Moves { added_by_name }
+    }
+
+    /// Whether a file of the same name and type, and the same size or
+    /// folder name, was added.
+    fn moved(&self, path: &str, a: &Entry) -> bool {
         if a.kind == EntryKind::Dir {
             return false;
         }
-        let name = &path[path.rfind('/').map_or(0, |i| i + 1)..];
-        added_by_name.get(name).is_some_and(|v| {
+        self.added_by_name.get(file_name(path)).is_some_and(|v| {
             v.iter().any(|(q, b)| {
                 b.kind == a.kind && (b.size == a.size || parent_name(path) == parent_name(q))
             })
         })
-    };
-    let mut matched: HashSet<String> = HashSet::new();
-    // Bytes missing per package left in the builder.
-    let mut package_bytes: HashMap<(String, &str), u64> = HashMap::new();
-    for (path, a) in before {
-        let found = counterpart(path, after, &before_links);
-        if let Some((p, _)) = &found {
-            if p != path {
-                matched.insert(p.clone());
-            }
-        }
-        match found {
-            None => {
-                let reason = reason_of(path)
-                    .or_else(|| run_mount_point(path, a).then_some(Reason::RunMountPoint))
-                    .or_else(|| moved(path, a).then_some(Reason::Moved));
-                if let Some(r) = &reason {
-                    if let Some(n) = rules.package_of(r, path) {
-                        *package_bytes.entry((r.key(), n)).or_default() += a.size;
-                    }
-                }
-                let mut top = path.as_str();
-                let mut cur = path.as_str();
-                while let Some(i) = cur.rfind('/').filter(|&i| i > 0) {
-                    cur = &cur[..i];
-                    if !before.contains_key(cur) || after.contains_key(cur) {
-                        break;
-                    }
-                    if reason_of(cur) != reason {
-                        break;
-                    }
-                    top = cur;
-                }
-                let e = &mut missing
-                    .entry(top.to_string())
-                    .or_insert_with(|| {
-                        (
-                            reason.clone(),
-                            Change {
-                                path: top.to_string(),
-                                change: "missing",
-                                kind: before[top].kind,
-                                before_bytes: 0,
-                                after_bytes: None,
-                                files: 0,
-                                what: Vec::new(),
-                            },
-                        )
-                    })
-                    .1;
-                e.before_bytes += a.size;
-                if a.kind != EntryKind::Dir {
-                    e.files += 1;
-                }
-            }
-            Some((after_path, b)) => {
-                let what = changes(
-                    a,
-                    b,
-                    &root_before.join(path.trim_start_matches('/')),
-                    &root_after.join(after_path.trim_start_matches('/')),
-                );
-                if !what.is_empty() {
-                    changed.push((
-                        reason_of(path),
-                        Change {
-                            path: path.clone(),
-                            change: "changed",
-                            kind: a.kind,
-                            before_bytes: a.size,
-                            after_bytes: Some(b.size),
-                            files: 1,
-                            what,
-                        },
-                    ));
-                }
-            }
-        }
     }
-    let (mut added_files, mut added_bytes) = (0, 0);
+}
+
+/// The last part of a path (`/usr/bin/go` → `go`).
+fn file_name(p: &str) -> &str {
+    &p[p.rfind('/').map_or(0, |i| i + 1)..]
+}
+
+/// The folder a path is in, by name (`/usr/local/bin/flask` → `bin`).
+fn parent_name(p: &str) -> &str {
+    file_name(&p[..p.rfind('/').unwrap_or(0)])
+}
+
+/// Files (and their bytes) only the fixed image has.
+fn added(before: &Tree, after: &Tree, matched: &HashSet<String>) -> (usize, u64) {
+    let (mut files, mut bytes) = (0, 0);
     for (path, b) in after {
         if !before.contains_key(path) && !matched.contains(path) {
-            added_files += 1;
-            added_bytes += b.size;
+            files += 1;
+            bytes += b.size;
         }
     }
-    // A folder missing only because what was in it is (with another
-    // reason) is no entry of its own.
+    (files, bytes)
+}
+
+/// A folder missing only because what was in it is (with another reason)
+/// is no entry of its own.
+fn drop_emptied_folders(missing: &mut BTreeMap<String, Explained>) {
     let parents: HashSet<String> = missing
         .keys()
         .flat_map(|p| {
@@ -392,10 +494,16 @@ pub fn diff(
         })
         .collect();
     missing.retain(|p, (_, c)| !(c.files == 0 && parents.contains(p)));
+}
+
+/// Expected groups by reason key, then the unexpected missing and changed.
+type ByReason = (BTreeMap<String, (Reason, Group)>, Vec<Change>, Vec<Change>);
+
+fn by_reason(all: impl Iterator<Item = Explained>) -> ByReason {
     let mut groups: BTreeMap<String, (Reason, Group)> = BTreeMap::new();
     let mut unexpected_missing = Vec::new();
     let mut unexpected_changed = Vec::new();
-    for (reason, c) in missing.into_values().chain(changed) {
+    for (reason, c) in all {
         match reason {
             Some(r) => {
                 let g = &mut groups
@@ -421,6 +529,15 @@ pub fn diff(
             None => unexpected_changed.push(c),
         }
     }
+    (groups, unexpected_missing, unexpected_changed)
+}
+
+/// Names the packages left in the builder in their group's reason (the
+/// six largest) and list.
+fn name_packages(
+    groups: &mut BTreeMap<String, (Reason, Group)>,
+    package_bytes: &HashMap<(String, &str), u64>,
+) {
     for (key, (_, g)) in groups.iter_mut() {
         let mut by_size: Vec<(&str, u64)> = package_bytes
             .iter()
@@ -443,14 +560,5 @@ pub fn diff(
         );
         g.packages = by_size.iter().map(|p| p.0.to_string()).collect();
         g.packages.sort();
-    }
-    let mut expected: Vec<Group> = groups.into_values().map(|(_, g)| g).collect();
-    expected.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.reason.cmp(&b.reason)));
-    FileDiff {
-        expected,
-        unexpected_missing,
-        unexpected_changed,
-        added_files,
-        added_bytes,
     }
 }

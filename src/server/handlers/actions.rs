@@ -77,6 +77,17 @@ pub(super) fn ignore_edit(
         .then_some((k, edit))
 }
 
+/// Whether the client asked for actions of `kind` (`only`: the kinds it
+/// asked for, or their parents; `None`: all).
+fn wanted(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
+    only.is_none_or(|only| {
+        only.iter().any(|o| {
+            let o = o.as_str();
+            kind == o || kind.strip_prefix(o).is_some_and(|r| r.starts_with('.'))
+        })
+    })
+}
+
 impl Server {
     pub(super) fn code_actions(&mut self, p: lsp::CodeActionParams) -> Vec<CodeActionOrCommand> {
         let uri = p.text_document.uri;
@@ -86,80 +97,109 @@ impl Server {
         let (Ok(settings), Ok(report), Some(doc)) = (&a.settings, &a.result, &a.doc) else {
             return Vec::new();
         };
-        let d = &self.docs[&uri];
-        let want = |kind: &str| {
-            p.context.only.as_ref().is_none_or(|only| {
-                only.iter().any(|o| {
-                    let o = o.as_str();
-                    kind == o || kind.strip_prefix(o).is_some_and(|r| r.starts_with('.'))
-                })
-            })
-        };
-        let range = d.index.span(&d.text, p.range, self.enc);
-        let style = Style {
-            rules_url: self.rules_url(),
-            unsafe_fixes: settings.unsafe_fixes,
-        };
+        let want = |kind: &str| wanted(p.context.only.as_deref(), kind);
         let mut out = Vec::new();
         if want(CodeActionKind::QUICKFIX.as_str()) {
-            let mut ignored: Vec<(usize, &str)> = Vec::new();
-            for f in &report.findings {
-                let end = f.span.end.max(f.span.start + 1);
-                if !(f.span.start <= range.end && range.start <= end) {
+            let d = &self.docs[&uri];
+            let range = d.index.span(&d.text, p.range, self.enc);
+            let style = Style {
+                rules_url: self.rules_url(),
+                unsafe_fixes: settings.unsafe_fixes,
+            };
+            out = self.quick_fixes(&uri, doc, report, range, &style);
+        }
+        self.push_fix_all(&uri, settings, report, &want, &mut out);
+        out
+    }
+
+    /// Per finding in `range`: its fix, and `# dslim ignore=` (once per
+    /// instruction and code).
+    fn quick_fixes(
+        &self,
+        uri: &Url,
+        doc: &Document,
+        report: &CheckReport,
+        range: std::ops::Range<usize>,
+        style: &Style,
+    ) -> Vec<CodeActionOrCommand> {
+        let d = &self.docs[uri];
+        let mut out = Vec::new();
+        let mut ignored: Vec<(usize, &str)> = Vec::new();
+        for f in &report.findings {
+            let end = f.span.end.max(f.span.start + 1);
+            if !(f.span.start <= range.end && range.start <= end) {
+                continue;
+            }
+            let diag = diagnostic(&d.text, &d.index, self.enc, f, style);
+            if let Some(action) = self.fix_action(uri, f, &diag) {
+                out.push(CodeActionOrCommand::CodeAction(action));
+            }
+            if let Some((k, e)) = ignore_edit(doc, f) {
+                if ignored.contains(&(k, f.code)) {
                     continue;
                 }
-                let diag = diagnostic(&d.text, &d.index, self.enc, f, &style);
-                if let Some(x) = f
-                    .fix
-                    .as_ref()
-                    .filter(|x| x.applicability != Applicability::DisplayOnly && !x.is_empty())
-                {
-                    let safe = x.applicability == Applicability::Safe;
-                    let what = x.title.clone().unwrap_or_else(|| f.message.clone());
-                    let title = if safe {
-                        format!("{}: {what}", f.code)
-                    } else {
-                        format!(
-                            "{}: {what} (unsafe: may change how the image behaves)",
-                            f.code
-                        )
-                    };
-                    let edits: Vec<(std::ops::Range<usize>, String)> = x
-                        .edits
-                        .iter()
-                        .map(|e| (e.span.clone(), e.replacement.clone()))
-                        .collect();
-                    let files: Vec<FileChange> =
-                        crate::edit::merge_file_edits(x.file.as_ref().map(|f: &FileEdit| f));
-                    if let Some(edit) = self.workspace_edit(&uri, &edits, &files) {
-                        out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title,
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![diag.clone()]),
-                            edit: Some(edit),
-                            is_preferred: Some(safe),
-                            ..Default::default()
-                        }));
-                    }
-                }
-                if let Some((k, e)) = ignore_edit(doc, f) {
-                    if ignored.contains(&(k, f.code)) {
-                        continue;
-                    }
-                    ignored.push((k, f.code));
-                    if let Some(edit) = self.workspace_edit(&uri, &[e], &[]) {
-                        out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title: format!("Ignore {} for this instruction", f.code),
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![diag]),
-                            edit: Some(edit),
-                            is_preferred: Some(false),
-                            ..Default::default()
-                        }));
-                    }
+                ignored.push((k, f.code));
+                if let Some(edit) = self.workspace_edit(uri, &[e], &[]) {
+                    out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: format!("Ignore {} for this instruction", f.code),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diag]),
+                        edit: Some(edit),
+                        is_preferred: Some(false),
+                        ..Default::default()
+                    }));
                 }
             }
         }
+        out
+    }
+
+    /// The quick fix applying a finding's fix (`None`: it has none to
+    /// apply).
+    fn fix_action(&self, uri: &Url, f: &Finding, diag: &Diagnostic) -> Option<CodeAction> {
+        let x = f
+            .fix
+            .as_ref()
+            .filter(|x| x.applicability != Applicability::DisplayOnly && !x.is_empty())?;
+        let safe = x.applicability == Applicability::Safe;
+        let what = x.title.clone().unwrap_or_else(|| f.message.clone());
+        let title = if safe {
+            format!("{}: {what}", f.code)
+        } else {
+            format!(
+                "{}: {what} (unsafe: may change how the image behaves)",
+                f.code
+            )
+        };
+        let edits: Vec<(std::ops::Range<usize>, String)> = x
+            .edits
+            .iter()
+            .map(|e| (e.span.clone(), e.replacement.clone()))
+            .collect();
+        let files: Vec<FileChange> =
+            crate::edit::merge_file_edits(x.file.as_ref().map(|f: &FileEdit| f));
+        let edit = self.workspace_edit(uri, &edits, &files)?;
+        Some(CodeAction {
+            title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![diag.clone()]),
+            edit: Some(edit),
+            is_preferred: Some(safe),
+            ..Default::default()
+        })
+    }
+
+    /// The fix-all actions (safe, and unsafe included) that have a fix to
+    /// apply and are wanted.
+    fn push_fix_all(
+        &self,
+        uri: &Url,
+        settings: &Settings,
+        report: &CheckReport,
+        want: &dyn Fn(&str) -> bool,
+        out: &mut Vec<CodeActionOrCommand>,
+    ) {
+        let version = self.docs[uri].version;
         let has = |a: Applicability| {
             report.findings.iter().any(|f| {
                 f.fix
@@ -195,23 +235,25 @@ impl Server {
                 kind: Some(CodeActionKind::new(kind)),
                 data: Some(json!({
                     "uri": uri,
-                    "version": d.version,
+                    "version": version,
                     "unsafe": unsafe_fixes,
                 })),
                 ..Default::default()
             };
             if !self.lazy_edits {
-                match self.fix_all_edit(&uri, settings, unsafe_fixes) {
+                match self.fix_all_edit(uri, settings, unsafe_fixes) {
                     Some(edit) => action.edit = Some(edit),
                     None => continue,
                 }
             }
             out.push(CodeActionOrCommand::CodeAction(action));
         }
-        out
     }
 
-    pub(super) fn resolve(&mut self, mut a: CodeAction) -> Result<CodeAction, (ErrorCode, String)> {
+    pub(super) fn resolve_code_action(
+        &mut self,
+        mut a: CodeAction,
+    ) -> Result<CodeAction, (ErrorCode, String)> {
         let data = a.data.clone().unwrap_or_default();
         let invalid = || {
             (

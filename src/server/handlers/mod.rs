@@ -116,31 +116,28 @@ pub struct Server {
     out: Vec<Message>,
 }
 
-/// `path:line:col: message` of a parse error (the CLI's words).
-fn parse_message(e: &ParseError) -> String {
-    e.message.clone()
+/// What the client can do, from its `initialize` capabilities.
+struct ClientCaps {
+    enc: Encoding,
+    /// `enc` as the `positionEncoding` answered.
+    encoding_kind: PositionEncodingKind,
+    push: bool,
+    lazy_edits: bool,
+    create_files: bool,
+    watch: bool,
+    pull_config: bool,
+    apply_edit: bool,
+    refresh_diagnostics: bool,
 }
 
-impl Server {
-    /// A server for a client's `initialize` parameters, and the result to
-    /// answer it with.
-    pub fn new(params: lsp::InitializeParams) -> (Server, lsp::InitializeResult) {
-        Server::with_config(params, ConfigSource::Discover)
-    }
-
-    /// [`Server::new`] with the configuration source of `--config`/
-    /// `--no-config`.
-    pub fn with_config(
-        params: lsp::InitializeParams,
-        config: ConfigSource,
-    ) -> (Server, lsp::InitializeResult) {
-        let caps = &params.capabilities;
+impl ClientCaps {
+    fn read(caps: &lsp::ClientCapabilities) -> ClientCaps {
         let offered = caps
             .general
             .as_ref()
             .and_then(|g| g.position_encodings.clone())
             .unwrap_or_default();
-        let (enc, kind) = if offered.contains(&PositionEncodingKind::UTF8) {
+        let (enc, encoding_kind) = if offered.contains(&PositionEncodingKind::UTF8) {
             (Encoding::Utf8, PositionEncodingKind::UTF8)
         } else if offered.contains(&PositionEncodingKind::UTF32) && offered.len() == 1 {
             (Encoding::Utf32, PositionEncodingKind::UTF32)
@@ -165,46 +162,144 @@ impl Server {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
-        let mut folders: Vec<PathBuf> = params
-            .workspace_folders
-            .iter()
-            .flatten()
-            .filter_map(|f| f.uri.to_file_path().ok())
-            .collect();
-        #[allow(deprecated)]
-        if folders.is_empty() {
-            if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()) {
-                folders.push(p);
-            }
+        ClientCaps {
+            enc,
+            encoding_kind,
+            push,
+            lazy_edits,
+            create_files,
+            watch,
+            pull_config: ws.and_then(|w| w.configuration).unwrap_or(false),
+            apply_edit: ws.and_then(|w| w.apply_edit).unwrap_or(false),
+            refresh_diagnostics: ws
+                .and_then(|w| w.diagnostic.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
         }
-        let pull_config = ws.and_then(|w| w.configuration).unwrap_or(false);
-        let apply_edit = ws.and_then(|w| w.apply_edit).unwrap_or(false);
-        let refresh_diagnostics = ws
-            .and_then(|w| w.diagnostic.as_ref())
-            .and_then(|d| d.refresh_support)
-            .unwrap_or(false);
-        let mut messages = Vec::new();
-        let init_settings = match params
-            .initialization_options
-            .as_ref()
-            .and_then(ClientSettings::parse)
-        {
-            Some((s, errors)) => {
-                messages.extend(errors);
-                s
+    }
+}
+
+/// The workspace folders (the root URI when there are none).
+fn workspace_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().ok())
+        .collect();
+    #[allow(deprecated)]
+    if folders.is_empty() {
+        if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()) {
+            folders.push(p);
+        }
+    }
+    folders
+}
+
+/// `initializationOptions` (their errors to `messages`).
+fn init_settings(params: &lsp::InitializeParams, messages: &mut Vec<String>) -> ClientSettings {
+    match params
+        .initialization_options
+        .as_ref()
+        .and_then(ClientSettings::parse)
+    {
+        Some((s, errors)) => {
+            messages.extend(errors);
+            s
+        }
+        None => ClientSettings::default(),
+    }
+}
+
+/// `DSLIM_RULES_URL` (when it is not a URL: `None`, and the error to
+/// `messages`).
+fn env_rules_url(messages: &mut Vec<String>) -> Option<Url> {
+    match std::env::var(RULES_URL_ENV) {
+        Ok(u) if !u.trim().is_empty() => match Url::parse(u.trim()) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                messages.push(format!("{RULES_URL_ENV}: `{u}` is not a URL ({e})"));
+                None
             }
-            None => ClientSettings::default(),
-        };
-        let env_rules_url = match std::env::var(RULES_URL_ENV) {
-            Ok(u) if !u.trim().is_empty() => match Url::parse(u.trim()) {
-                Ok(u) => Some(u),
-                Err(e) => {
-                    messages.push(format!("{RULES_URL_ENV}: `{u}` is not a URL ({e})"));
-                    None
-                }
+        },
+        _ => None,
+    }
+}
+
+/// What the server answers `initialize` with.
+fn server_capabilities(
+    encoding_kind: PositionEncodingKind,
+    lazy_edits: bool,
+) -> lsp::ServerCapabilities {
+    let kinds = vec![
+        CodeActionKind::QUICKFIX,
+        CodeActionKind::new(FIX_ALL),
+        CodeActionKind::new(FIX_ALL_UNSAFE),
+    ];
+    lsp::ServerCapabilities {
+        position_encoding: Some(encoding_kind),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                save: Some(lsp::TextDocumentSyncSaveOptions::SaveOptions(
+                    lsp::SaveOptions {
+                        include_text: Some(false),
+                    },
+                )),
+                ..Default::default()
             },
-            _ => None,
-        };
+        )),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(kinds),
+                resolve_provider: Some(lazy_edits),
+                work_done_progress_options: Default::default(),
+            },
+        )),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_range_formatting_provider: Some(OneOf::Left(true)),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        execute_command_provider: Some(lsp::ExecuteCommandOptions {
+            commands: vec![CMD_FIX_ALL.into(), CMD_FIX_ALL_UNSAFE.into()],
+            work_done_progress_options: Default::default(),
+        }),
+        diagnostic_provider: Some(lsp::DiagnosticServerCapabilities::Options(
+            lsp::DiagnosticOptions {
+                identifier: Some("dslim".into()),
+                inter_file_dependencies: false,
+                workspace_diagnostics: false,
+                work_done_progress_options: Default::default(),
+            },
+        )),
+        ..Default::default()
+    }
+}
+
+/// `path:line:col: message` of a parse error (the CLI's words).
+fn parse_message(e: &ParseError) -> String {
+    e.message.clone()
+}
+
+impl Server {
+    /// A server for a client's `initialize` parameters, and the result to
+    /// answer it with.
+    pub fn new(params: lsp::InitializeParams) -> (Server, lsp::InitializeResult) {
+        Server::with_config(params, ConfigSource::Discover)
+    }
+
+    /// [`Server::new`] with the configuration source of `--config`/
+    /// `--no-config`.
+    pub fn with_config(
+        params: lsp::InitializeParams,
+        config: ConfigSource,
+    ) -> (Server, lsp::InitializeResult) {
+        let caps = ClientCaps::read(&params.capabilities);
+        let folders = workspace_folders(&params);
+        // Errors to show, in the order they are found.
+        let mut messages = Vec::new();
+        let init_settings = init_settings(&params, &mut messages);
+        let env_rules_url = env_rules_url(&mut messages);
         let root = folders
             .first()
             .cloned()
@@ -230,18 +325,18 @@ impl Server {
             client_settings: ClientSettings::default(),
             settings,
             env_rules_url,
-            pull_config,
+            pull_config: caps.pull_config,
             config_request: 0,
-            apply_edit,
+            apply_edit: caps.apply_edit,
             applies_sent: 0,
-            refresh_diagnostics,
+            refresh_diagnostics: caps.refresh_diagnostics,
             root,
             folders,
-            enc,
-            push,
-            lazy_edits,
-            create_files,
-            watch,
+            enc: caps.enc,
+            push: caps.push,
+            lazy_edits: caps.lazy_edits,
+            create_files: caps.create_files,
+            watch: caps.watch,
             generation: 0,
             recent: Vec::new(),
             out: Vec::new(),
@@ -249,51 +344,8 @@ impl Server {
         for e in messages {
             server.show_message(lsp::MessageType::ERROR, &format!("dslim: {e}"));
         }
-        let kinds = vec![
-            CodeActionKind::QUICKFIX,
-            CodeActionKind::new(FIX_ALL),
-            CodeActionKind::new(FIX_ALL_UNSAFE),
-        ];
-        let capabilities = lsp::ServerCapabilities {
-            position_encoding: Some(kind),
-            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
-                lsp::TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(lsp::TextDocumentSyncSaveOptions::SaveOptions(
-                        lsp::SaveOptions {
-                            include_text: Some(false),
-                        },
-                    )),
-                    ..Default::default()
-                },
-            )),
-            code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
-                lsp::CodeActionOptions {
-                    code_action_kinds: Some(kinds),
-                    resolve_provider: Some(lazy_edits),
-                    work_done_progress_options: Default::default(),
-                },
-            )),
-            document_formatting_provider: Some(OneOf::Left(true)),
-            document_range_formatting_provider: Some(OneOf::Left(true)),
-            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
-            execute_command_provider: Some(lsp::ExecuteCommandOptions {
-                commands: vec![CMD_FIX_ALL.into(), CMD_FIX_ALL_UNSAFE.into()],
-                work_done_progress_options: Default::default(),
-            }),
-            diagnostic_provider: Some(lsp::DiagnosticServerCapabilities::Options(
-                lsp::DiagnosticOptions {
-                    identifier: Some("dslim".into()),
-                    inter_file_dependencies: false,
-                    workspace_diagnostics: false,
-                    work_done_progress_options: Default::default(),
-                },
-            )),
-            ..Default::default()
-        };
         let result = lsp::InitializeResult {
-            capabilities,
+            capabilities: server_capabilities(caps.encoding_kind, caps.lazy_edits),
             server_info: Some(lsp::ServerInfo {
                 name: "dslim".into(),
                 version: Some(env!("CARGO_PKG_VERSION").into()),

@@ -42,108 +42,25 @@ pub(super) fn make_resolver(
 impl Server {
     pub(super) fn notification(&mut self, n: Notification) {
         match n.method.as_str() {
-            "initialized" => {
-                if self.pull_config {
-                    self.request_config();
-                }
-                if !self.watch {
-                    return;
-                }
-                let watchers: Vec<lsp::FileSystemWatcher> =
-                    ["**/dslim.toml", "**/.dslim.toml", "**/.dockerignore"]
-                        .iter()
-                        .map(|g| lsp::FileSystemWatcher {
-                            glob_pattern: lsp::GlobPattern::String(g.to_string()),
-                            kind: None,
-                        })
-                        .collect();
-                let reg = lsp::Registration {
-                    id: "dslim-watch".into(),
-                    method: "workspace/didChangeWatchedFiles".into(),
-                    register_options: Some(json!({ "watchers": watchers })),
-                };
-                self.out.push(
-                    Request::new(
-                        RequestId::from("dslim-watch".to_string()),
-                        "client/registerCapability".into(),
-                        lsp::RegistrationParams {
-                            registrations: vec![reg],
-                        },
-                    )
-                    .into(),
-                );
-            }
+            "initialized" => self.initialized(),
             "textDocument/didOpen" => {
-                let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                let d = p.text_document;
-                let path = d.uri.to_file_path().ok();
-                self.docs.insert(
-                    d.uri,
-                    Doc {
-                        index: LineIndex::new(&d.text),
-                        text: d.text,
-                        version: d.version,
-                        path,
-                        changed: true,
-                        analysis: None,
-                    },
-                );
+                if let Ok(p) = serde_json::from_value(n.params) {
+                    self.did_open(p);
+                }
             }
             "textDocument/didChange" => {
-                let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                let enc = self.enc;
-                let Some(d) = self.docs.get_mut(&p.text_document.uri) else {
-                    return;
-                };
-                for c in p.content_changes {
-                    match c.range {
-                        None => d.text = c.text,
-                        Some(r) => {
-                            let span = d.index.span(&d.text, r, enc);
-                            d.text.replace_range(span, &c.text);
-                        }
-                    }
-                    d.index = LineIndex::new(&d.text);
+                if let Ok(p) = serde_json::from_value(n.params) {
+                    self.did_change(p);
                 }
-                d.version = p.text_document.version;
-                d.changed = true;
-                d.analysis = None;
             }
             "textDocument/didSave" => {
-                let Ok(p) = serde_json::from_value::<lsp::DidSaveTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                if let Some(d) = self.docs.get_mut(&p.text_document.uri) {
-                    if let Some(t) = p.text {
-                        d.index = LineIndex::new(&t);
-                        d.text = t;
-                    }
-                    // The build context may have changed on disk.
-                    d.changed = true;
-                    d.analysis = None;
+                if let Ok(p) = serde_json::from_value(n.params) {
+                    self.did_save(p);
                 }
             }
             "textDocument/didClose" => {
-                let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                if self.docs.remove(&p.text_document.uri).is_some() && self.push {
-                    self.notify(
-                        "textDocument/publishDiagnostics",
-                        lsp::PublishDiagnosticsParams {
-                            uri: p.text_document.uri,
-                            diagnostics: Vec::new(),
-                            version: None,
-                        },
-                    );
+                if let Ok(p) = serde_json::from_value(n.params) {
+                    self.did_close(p);
                 }
             }
             "workspace/didChangeWatchedFiles" => self.reload(),
@@ -158,6 +75,102 @@ impl Server {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `initialized`: asks for the configuration, and registers the
+    /// watchers of configuration and `.dockerignore` files.
+    fn initialized(&mut self) {
+        if self.pull_config {
+            self.request_config();
+        }
+        if !self.watch {
+            return;
+        }
+        let watchers: Vec<lsp::FileSystemWatcher> =
+            ["**/dslim.toml", "**/.dslim.toml", "**/.dockerignore"]
+                .iter()
+                .map(|g| lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String(g.to_string()),
+                    kind: None,
+                })
+                .collect();
+        let reg = lsp::Registration {
+            id: "dslim-watch".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: Some(json!({ "watchers": watchers })),
+        };
+        self.out.push(
+            Request::new(
+                RequestId::from("dslim-watch".to_string()),
+                "client/registerCapability".into(),
+                lsp::RegistrationParams {
+                    registrations: vec![reg],
+                },
+            )
+            .into(),
+        );
+    }
+
+    fn did_open(&mut self, p: lsp::DidOpenTextDocumentParams) {
+        let d = p.text_document;
+        let path = d.uri.to_file_path().ok();
+        self.docs.insert(
+            d.uri,
+            Doc {
+                index: LineIndex::new(&d.text),
+                text: d.text,
+                version: d.version,
+                path,
+                changed: true,
+                analysis: None,
+            },
+        );
+    }
+
+    fn did_change(&mut self, p: lsp::DidChangeTextDocumentParams) {
+        let enc = self.enc;
+        let Some(d) = self.docs.get_mut(&p.text_document.uri) else {
+            return;
+        };
+        for c in p.content_changes {
+            match c.range {
+                None => d.text = c.text,
+                Some(r) => {
+                    let span = d.index.span(&d.text, r, enc);
+                    d.text.replace_range(span, &c.text);
+                }
+            }
+            d.index = LineIndex::new(&d.text);
+        }
+        d.version = p.text_document.version;
+        d.changed = true;
+        d.analysis = None;
+    }
+
+    fn did_save(&mut self, p: lsp::DidSaveTextDocumentParams) {
+        if let Some(d) = self.docs.get_mut(&p.text_document.uri) {
+            if let Some(t) = p.text {
+                d.index = LineIndex::new(&t);
+                d.text = t;
+            }
+            // The build context may have changed on disk.
+            d.changed = true;
+            d.analysis = None;
+        }
+    }
+
+    /// Forgets the document; its diagnostics are cleared (push mode).
+    fn did_close(&mut self, p: lsp::DidCloseTextDocumentParams) {
+        if self.docs.remove(&p.text_document.uri).is_some() && self.push {
+            self.notify(
+                "textDocument/publishDiagnostics",
+                lsp::PublishDiagnosticsParams {
+                    uri: p.text_document.uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                },
+            );
         }
     }
 

@@ -21,7 +21,7 @@ impl Server {
             }
             "codeAction/resolve" => {
                 let a: CodeAction = params(r.params)?;
-                let a = self.resolve(a)?;
+                let a = self.resolve_code_action(a)?;
                 to(serde_json::to_value(a))
             }
             "textDocument/formatting" => {

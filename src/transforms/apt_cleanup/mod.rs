@@ -260,50 +260,14 @@ impl ListFacts<'_> {
             .iter()
             .filter(|c| sub_in(c, &self.apt.install))
             .collect();
-        // Every reader of the lists: installs, other index subcommands
-        // (`upgrade`, `source`…) and index commands (`apt-cache`).
-        // Command index → its first call (a lookup per command, not a scan
-        // of all calls: a merged RUN has thousands of both).
-        let mut call_of: std::collections::HashMap<usize, &PmCall> =
-            std::collections::HashMap::with_capacity(calls.len());
-        for p in &calls {
-            call_of.entry(p.command).or_insert(p);
-        }
-        let readers: Vec<(std::ops::Range<usize>, bool)> = script
-            .commands
-            .iter()
-            .enumerate()
-            .filter_map(|(k, c)| {
-                if let Some(p) = call_of.get(&k) {
-                    return sub_in(p, &self.apt.index_users).then(|| (c.span.clone(), p.sudo));
-                }
-                let (w, sudo) = runedit::skip_prefixes(c)?;
-                let name = c.words[w].literal.as_deref()?;
-                let name = name.rsplit('/').next().unwrap_or(name);
-                self.apt
-                    .index_commands
-                    .iter()
-                    .any(|x| x == name)
-                    .then(|| (c.span.clone(), sudo))
-            })
-            .collect();
+        let readers = self.list_readers(script, &calls);
         if readers.is_empty() {
             return self.lone_update(i, script, &calls);
         }
-        let mut edits = Vec::new();
         let mut what = Vec::new();
-        if let Some(yes) = self.apt.flags.get("yes") {
-            for c in &installs {
-                let sc = &script.commands[c.command];
-                if !runedit::has_flag(sc, c, yes) {
-                    if let Some(e) = runedit::insert_flag(ins, sc, c, &yes.add) {
-                        edits.push(e);
-                    }
-                }
-            }
-            if !edits.is_empty() {
-                what.push(format!("add `{}`", yes.add));
-            }
+        let mut edits = self.yes_flags(ins, script, &installs);
+        if !edits.is_empty() {
+            what.push(format!("add `{}`", self.apt.flags["yes"].add));
         }
         let last_install = readers.iter().map(|r| r.0.end).max()?;
         let clean = self.cleans_after(ins, script, last_install);
@@ -351,5 +315,57 @@ impl ListFacts<'_> {
         // Fix::new keeps insertion order at equal offsets (flags, setup, update).
         let fix = Fix::new(edits, Applicability::Safe).with_title(title);
         Some(self.finding(ins, message, fix, saving))
+    }
+
+    /// Every reader of the lists, by command span (and whether it runs
+    /// under sudo): installs, other index subcommands (`upgrade`,
+    /// `source`…) and index commands (`apt-cache`).
+    fn list_readers(
+        &self,
+        script: &Script,
+        calls: &[PmCall],
+    ) -> Vec<(std::ops::Range<usize>, bool)> {
+        // Command index → its first call (a lookup per command, not a scan
+        // of all calls: a merged RUN has thousands of both).
+        let mut call_of: std::collections::HashMap<usize, &PmCall> =
+            std::collections::HashMap::with_capacity(calls.len());
+        for p in calls {
+            call_of.entry(p.command).or_insert(p);
+        }
+        script
+            .commands
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| {
+                if let Some(p) = call_of.get(&k) {
+                    return sub_in(p, &self.apt.index_users).then(|| (c.span.clone(), p.sudo));
+                }
+                let (w, sudo) = runedit::skip_prefixes(c)?;
+                let name = c.words[w].literal.as_deref()?;
+                let name = name.rsplit('/').next().unwrap_or(name);
+                self.apt
+                    .index_commands
+                    .iter()
+                    .any(|x| x == name)
+                    .then(|| (c.span.clone(), sudo))
+            })
+            .collect()
+    }
+
+    /// The `yes` flag added to the installs that lack it.
+    fn yes_flags(&self, ins: &Instruction, script: &Script, installs: &[&PmCall]) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        let Some(yes) = self.apt.flags.get("yes") else {
+            return edits;
+        };
+        for c in installs {
+            let sc = &script.commands[c.command];
+            if !runedit::has_flag(sc, c, yes) {
+                if let Some(e) = runedit::insert_flag(ins, sc, c, &yes.add) {
+                    edits.push(e);
+                }
+            }
+        }
+        edits
     }
 }

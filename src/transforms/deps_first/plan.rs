@@ -44,25 +44,6 @@ pub(super) fn plan(ins: &[Install<'_>], hint: Option<&Info>, ctx: Option<&Info>)
         blocked: None,
         always_unsafe: None,
     };
-    // `present[0]` is the manifest itself; the others are copied when the
-    // context has them.
-    let add = |p: &mut Plan, present: &[&str], fallback: &[&str]| match ctx {
-        Some(c) if c.exists(present[0]) => {
-            for m in present {
-                if c.exists(m) && !p.manifests.iter().any(|x| x == m) {
-                    p.manifests.push(m.to_string());
-                }
-            }
-        }
-        _ => {
-            p.known = false;
-            for f in fallback {
-                if !p.manifests.iter().any(|x| x == f) {
-                    p.manifests.push(f.to_string());
-                }
-            }
-        }
-    };
     for i in ins {
         if let Some(why) = &i.needs_sources {
             p.blocked = Some(why.clone());
@@ -71,33 +52,14 @@ pub(super) fn plan(ins: &[Install<'_>], hint: Option<&Info>, ctx: Option<&Info>)
             Eco::Project { table, .. } if !table.file_options.is_empty() => {
                 named_files(&mut p, &i.named, hint, ctx)
             }
-            Eco::Project {
-                table, ecosystem, ..
-            } => {
-                if table.creates.is_some() {
-                    p.creates = table.creates.clone();
-                }
-                if ecosystem == Some("node") {
-                    if let Some(why) = package_json_blocks(hint, i.ignore_scripts) {
-                        p.blocked = Some(why);
-                    }
-                }
-                let present: Vec<&str> = table.manifests.iter().map(String::as_str).collect();
-                let fallback: Vec<&str> = table.fallback.iter().map(String::as_str).collect();
-                if !present.is_empty() {
-                    add(&mut p, &present, &fallback);
-                }
-                for (path, why) in &table.not_copied {
-                    if ctx.is_some_and(|c| c.exists(path)) {
-                        p.always_unsafe = Some(why.clone());
-                    }
-                }
+            Eco::Project { table, ecosystem } => {
+                p.project(table, ecosystem, i.ignore_scripts, hint, ctx)
             }
             Eco::Go => {
                 if hint.and_then(Info::go_mod).is_some_and(|g| g.local_replace) {
                     p.blocked = Some("go.mod replaces a module with a local folder".into());
                 }
-                add(&mut p, &["go.mod", "go.sum"], &["go.*"]);
+                p.add(ctx, &["go.mod", "go.sum"], &["go.*"]);
             }
             Eco::Cargo => {
                 p.blocked = Some(
@@ -106,38 +68,94 @@ pub(super) fn plan(ins: &[Install<'_>], hint: Option<&Info>, ctx: Option<&Info>)
                         .into(),
                 );
             }
-            Eco::Bundle => {
-                if hint
-                    .and_then(|h| h.text("Gemfile"))
-                    .is_some_and(|t| t.lines().any(|l| l.trim_start().starts_with("gemspec")))
-                {
-                    p.blocked = Some("the Gemfile reads a gemspec from the sources".into());
-                }
-                add(&mut p, &["Gemfile", "Gemfile.lock"], &["Gemfile*"]);
-            }
-            Eco::Composer => {
-                p.creates = Some("vendor".into());
-                p.always_unsafe = Some(
-                    "composer install runs scripts and builds the autoloader from the sources"
-                        .into(),
-                );
-                if hint
-                    .and_then(|h| h.text("composer.json"))
-                    .is_some_and(|t| t.contains("\"scripts\""))
-                {
-                    p.blocked = Some("composer.json has scripts that may need the sources".into());
-                }
-                add(&mut p, &["composer.json", "composer.lock"], &["composer.*"]);
-            }
+            Eco::Bundle => p.bundle(hint, ctx),
+            Eco::Composer => p.composer(hint, ctx),
             Eco::Maven => {
                 if hint.and_then(Info::maven_modules) == Some(true) {
                     p.blocked = Some("a multi-module build needs every module's pom.xml".into());
                 }
-                add(&mut p, &["pom.xml"], &["pom.xml"]);
+                p.add(ctx, &["pom.xml"], &["pom.xml"]);
             }
         }
     }
     p
+}
+
+impl Plan {
+    /// Adds the manifests: `present` (`present[0]` is the manifest itself;
+    /// the others are copied when the context has them) when the context
+    /// has the manifest, else the `fallback` globs (not known).
+    fn add(&mut self, ctx: Option<&Info>, present: &[&str], fallback: &[&str]) {
+        match ctx {
+            Some(c) if c.exists(present[0]) => {
+                for m in present {
+                    if c.exists(m) && !self.manifests.iter().any(|x| x == m) {
+                        self.manifests.push(m.to_string());
+                    }
+                }
+            }
+            _ => {
+                self.known = false;
+                for f in fallback {
+                    if !self.manifests.iter().any(|x| x == f) {
+                        self.manifests.push(f.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    /// A manager with a `[<manager>.project]` table (npm, yarn, pnpm, pip).
+    fn project(
+        &mut self,
+        table: &ProjectInstall,
+        ecosystem: Option<&str>,
+        ignore_scripts: bool,
+        hint: Option<&Info>,
+        ctx: Option<&Info>,
+    ) {
+        if table.creates.is_some() {
+            self.creates = table.creates.clone();
+        }
+        if ecosystem == Some("node") {
+            if let Some(why) = package_json_blocks(hint, ignore_scripts) {
+                self.blocked = Some(why);
+            }
+        }
+        let present: Vec<&str> = table.manifests.iter().map(String::as_str).collect();
+        let fallback: Vec<&str> = table.fallback.iter().map(String::as_str).collect();
+        if !present.is_empty() {
+            self.add(ctx, &present, &fallback);
+        }
+        for (path, why) in &table.not_copied {
+            if ctx.is_some_and(|c| c.exists(path)) {
+                self.always_unsafe = Some(why.clone());
+            }
+        }
+    }
+
+    fn bundle(&mut self, hint: Option<&Info>, ctx: Option<&Info>) {
+        if hint
+            .and_then(|h| h.text("Gemfile"))
+            .is_some_and(|t| t.lines().any(|l| l.trim_start().starts_with("gemspec")))
+        {
+            self.blocked = Some("the Gemfile reads a gemspec from the sources".into());
+        }
+        self.add(ctx, &["Gemfile", "Gemfile.lock"], &["Gemfile*"]);
+    }
+
+    fn composer(&mut self, hint: Option<&Info>, ctx: Option<&Info>) {
+        self.creates = Some("vendor".into());
+        self.always_unsafe =
+            Some("composer install runs scripts and builds the autoloader from the sources".into());
+        if hint
+            .and_then(|h| h.text("composer.json"))
+            .is_some_and(|t| t.contains("\"scripts\""))
+        {
+            self.blocked = Some("composer.json has scripts that may need the sources".into());
+        }
+        self.add(ctx, &["composer.json", "composer.lock"], &["composer.*"]);
+    }
 }
 
 /// Why package.json keeps the install after the sources: lifecycle scripts
