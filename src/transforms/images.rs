@@ -222,14 +222,16 @@ pub fn has_phrase(toks: &[&str], phrase: &str) -> bool {
     let Some(head) = want.next() else {
         return false;
     };
-    let rest: Vec<&str> = want.collect();
-    toks.len() > rest.len()
-        && toks[..toks.len() - rest.len()]
-            .iter()
-            .enumerate()
-            .any(|(k, t)| {
-                base_is(t, head) && toks[k + 1..].iter().zip(&rest).all(|(a, b)| base_is(a, b))
-            })
+    // No allocation: this runs per RUN for every phrase of several tables.
+    let n = want.clone().count();
+    toks.len() > n
+        && toks[..toks.len() - n].iter().enumerate().any(|(k, t)| {
+            base_is(t, head)
+                && toks[k + 1..]
+                    .iter()
+                    .zip(want.clone())
+                    .all(|(a, b)| base_is(a, b))
+        })
 }
 
 /// The first thing in `texts` that compiles code (`gcc`, `go build`,
@@ -507,6 +509,24 @@ mod tests {
         "",
         "FOO=bar cargo-build go-build x/go build/x",
     ];
+
+    #[test]
+    fn phrases_are_consecutive_tokens_by_base_name() {
+        let t = |s| tokens(s);
+        assert!(has_phrase(&t("cd x && /usr/bin/go build ."), "go build"));
+        assert!(has_phrase(&t("npm run build"), "npm run  build"));
+        assert!(!has_phrase(&t("go test && build"), "go build"));
+        assert!(
+            !has_phrase(&t("x go"), "go build"),
+            "the phrase runs off the end"
+        );
+        assert!(!has_phrase(&t("go build"), ""));
+        assert!(
+            !has_phrase(&t("go/build x"), "go/build"),
+            "a base never holds a slash"
+        );
+        assert!(has_phrase(&t("go"), "go"));
+    }
 
     #[test]
     fn tokens_match_the_char_split() {
