@@ -70,8 +70,9 @@ impl Transform for AptNoRecommends {
             let Some(script) = cx.model().run_script(i) else {
                 continue;
             };
-            let installs: Vec<_> = runedit::find_calls(script, apt)
-                .into_iter()
+            let calls = cx.model().calls(i, "apt", apt);
+            let installs: Vec<&runedit::PmCall> = calls
+                .iter()
                 .filter(|c| {
                     // aptitude spells it `--without-recommends`.
                     c.tool != "aptitude"

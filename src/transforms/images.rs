@@ -178,10 +178,31 @@ pub fn runs<'d>(doc: &'d Document, st: &Stage) -> Vec<&'d Instruction> {
 /// Words of a text, split on anything that cannot be part of a command or
 /// package name; leading `./` is dropped.
 pub fn tokens(text: &str) -> Vec<&str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || "_.+/-=".contains(c)))
-        .filter(|t| !t.is_empty())
-        .map(|t| t.strip_prefix("./").unwrap_or(t))
-        .collect()
+    // A byte scan: every byte of a non-ASCII character is a separator, so
+    // each token is ASCII and its ends are character boundaries.
+    let keep =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'/' | b'-' | b'=');
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = None;
+    for (k, &b) in bytes.iter().enumerate() {
+        match (keep(b), start) {
+            (true, None) => start = Some(k),
+            (false, Some(s)) => {
+                out.push(&text[s..k]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(&text[s..]);
+    }
+    // As before, a lone `./` stays as an empty token.
+    for t in &mut out {
+        *t = t.strip_prefix("./").unwrap_or(t);
+    }
+    out
 }
 
 fn base(t: &str) -> &str {
@@ -201,31 +222,53 @@ pub fn has_phrase(toks: &[&str], phrase: &str) -> bool {
     let Some(head) = want.next() else {
         return false;
     };
-    let rest: Vec<&str> = want.collect();
-    toks.len() > rest.len()
-        && toks[..toks.len() - rest.len()]
-            .iter()
-            .enumerate()
-            .any(|(k, t)| {
-                base_is(t, head) && toks[k + 1..].iter().zip(&rest).all(|(a, b)| base_is(a, b))
-            })
+    // No allocation: this runs per RUN for every phrase of several tables.
+    let n = want.clone().count();
+    toks.len() > n
+        && toks[..toks.len() - n].iter().enumerate().any(|(k, t)| {
+            base_is(t, head)
+                && toks[k + 1..]
+                    .iter()
+                    .zip(want.clone())
+                    .all(|(a, b)| base_is(a, b))
+        })
 }
 
 /// The first thing in `texts` that compiles code (`gcc`, `go build`,
 /// `build-essential`), if any.
 pub fn compiles(texts: &[&str], tools: &BuildTools) -> Option<String> {
+    // One pass over each text's tokens: a command or package wins at once;
+    // else the first of `subcommands` (in table order) found anywhere. The
+    // phrases are split once, not per text (a `has_phrase` per subcommand
+    // per RUN was a fifth of DS201 on large files).
+    let phrases: Vec<(&str, Vec<&str>)> = tools
+        .subcommands
+        .iter()
+        .map(|s| {
+            let mut w = s.split_whitespace();
+            (w.next().unwrap_or(""), w.collect())
+        })
+        .collect();
     for text in texts {
         let toks = tokens(text);
-        for t in &toks {
+        let mut sub: Option<usize> = None;
+        for (k, t) in toks.iter().enumerate() {
             let b = base(t);
             if tools.commands.iter().any(|c| c == b) || tools.packages.iter().any(|p| p == t) {
                 return Some(b.to_string());
             }
-        }
-        for s in &tools.subcommands {
-            if has_phrase(&toks, s) {
-                return Some(s.clone());
+            let upto = sub.unwrap_or(phrases.len());
+            if let Some(j) = phrases[..upto].iter().position(|(head, rest)| {
+                !head.is_empty()
+                    && base_is(t, head)
+                    && k + rest.len() < toks.len()
+                    && toks[k + 1..].iter().zip(rest).all(|(a, b)| base_is(a, b))
+            }) {
+                sub = Some(j);
             }
+        }
+        if let Some(j) = sub {
+            return Some(tools.subcommands[j].clone());
         }
     }
     None
@@ -419,6 +462,98 @@ pub fn convertible(ins: &Instruction) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `tokens` as first written (a `char` split), the spec the byte scan
+    /// must match.
+    fn tokens_spec(text: &str) -> Vec<&str> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || "_.+/-=".contains(c)))
+            .filter(|t| !t.is_empty())
+            .map(|t| t.strip_prefix("./").unwrap_or(t))
+            .collect()
+    }
+
+    /// `compiles` as first written: commands and packages first, then each
+    /// subcommand in table order through `has_phrase`.
+    fn compiles_spec(texts: &[&str], tools: &BuildTools) -> Option<String> {
+        for text in texts {
+            let toks = tokens_spec(text);
+            for t in &toks {
+                let b = base(t);
+                if tools.commands.iter().any(|c| c == b) || tools.packages.iter().any(|p| p == t) {
+                    return Some(b.to_string());
+                }
+            }
+            for s in &tools.subcommands {
+                if has_phrase(&toks, s) {
+                    return Some(s.clone());
+                }
+            }
+        }
+        None
+    }
+
+    const SAMPLES: &[&str] = &[
+        "apt-get install -y build-essential",
+        "cd /src && /usr/local/go/bin/go build ./... && go install x",
+        "go install ./cmd/x && cargo build --release",
+        "cargo install ripgrep; dotnet publish -c Release",
+        "dotnet build",
+        "go",
+        "echo go; build",
+        "./configure && make -j4",
+        "./././x ./ . .. ./",
+        "pip install numpy && npm rebuild",
+        "npm  rebuild  ünïcödé  «go» build",
+        "é/usr/bin/gcc€x",
+        "a\\\n  go\\\n  build",
+        "",
+        "FOO=bar cargo-build go-build x/go build/x",
+    ];
+
+    #[test]
+    fn phrases_are_consecutive_tokens_by_base_name() {
+        let t = |s| tokens(s);
+        assert!(has_phrase(&t("cd x && /usr/bin/go build ."), "go build"));
+        assert!(has_phrase(&t("npm run build"), "npm run  build"));
+        assert!(!has_phrase(&t("go test && build"), "go build"));
+        assert!(
+            !has_phrase(&t("x go"), "go build"),
+            "the phrase runs off the end"
+        );
+        assert!(!has_phrase(&t("go build"), ""));
+        assert!(
+            !has_phrase(&t("go/build x"), "go/build"),
+            "a base never holds a slash"
+        );
+        assert!(has_phrase(&t("go"), "go"));
+    }
+
+    #[test]
+    fn tokens_match_the_char_split() {
+        for s in SAMPLES {
+            assert_eq!(tokens(s), tokens_spec(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn compiles_matches_the_per_phrase_search() {
+        let tools = &crate::data::builtin().base_images.build_tools;
+        let mut found = 0;
+        for a in SAMPLES {
+            assert_eq!(compiles(&[a], tools), compiles_spec(&[a], tools), "{a:?}");
+            found += usize::from(compiles(&[a], tools).is_some());
+            for b in SAMPLES {
+                let t = [*a, *b];
+                assert_eq!(compiles(&t, tools), compiles_spec(&t, tools), "{t:?}");
+            }
+        }
+        assert!(found > 5, "the samples exercise matches");
+        // The earlier table entry wins over the earlier position.
+        assert_eq!(
+            compiles(&["go install x && go build y"], tools).as_deref(),
+            Some("go build")
+        );
+    }
 
     fn img(name: &str) -> BaseImage {
         crate::data::builtin().base_image(name).unwrap().clone()

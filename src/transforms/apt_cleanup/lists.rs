@@ -25,7 +25,15 @@ pub(super) enum ListUse {
     Unknown,
 }
 
-pub(super) fn list_use(script: Option<&Script>, raw: &str, apt: &PackageManager) -> ListUse {
+/// `script` is the shell view of RUN (or trigger) `j`, whose calls the
+/// model keeps.
+pub(super) fn list_use(
+    model: &crate::model::Model,
+    j: usize,
+    script: Option<&Script>,
+    raw: &str,
+    apt: &PackageManager,
+) -> ListUse {
     let Some(script) = script else {
         return if mentions_apt(raw) {
             ListUse::Unknown
@@ -33,7 +41,7 @@ pub(super) fn list_use(script: Option<&Script>, raw: &str, apt: &PackageManager)
             ListUse::None
         };
     };
-    let calls = runedit::find_calls(script, apt);
+    let calls = model.calls(j, "apt", apt);
     let first_update = calls
         .iter()
         .find(|c| sub_in(c, &apt.update))
@@ -42,7 +50,7 @@ pub(super) fn list_use(script: Option<&Script>, raw: &str, apt: &PackageManager)
     // a scan of all calls).
     let mut calls_of: std::collections::HashMap<usize, Vec<&PmCall>> =
         std::collections::HashMap::new();
-    for p in &calls {
+    for p in calls.iter() {
         calls_of.entry(p.command).or_default().push(p);
     }
     let of = |k: usize| calls_of.get(&k).map_or(&[][..], Vec::as_slice);

@@ -177,12 +177,12 @@ impl Scan {
         for (j, x) in instrs.iter().enumerate() {
             match x.keyword {
                 Keyword::Run => {
-                    uses[j] = list_use(scripts[j], doc.text(x.span.clone()), apt);
-                    updates[j] = scripts[j].is_some_and(|s| {
-                        runedit::find_calls(s, apt)
+                    uses[j] = list_use(model, j, scripts[j], doc.text(x.span.clone()), apt);
+                    updates[j] = scripts[j].is_some()
+                        && model
+                            .calls(j, "apt", apt)
                             .iter()
-                            .any(|c| sub_in(c, &apt.update))
-                    });
+                            .any(|c| sub_in(c, &apt.update));
                 }
                 Keyword::Onbuild => {
                     let Some(sub) = x.onbuild() else { continue };
@@ -190,7 +190,7 @@ impl Scan {
                         continue;
                     }
                     let text = &x.logical.text[sub.args.clone()];
-                    uses[j] = list_use(model.onbuild_script(j), text, apt);
+                    uses[j] = list_use(model, j, model.onbuild_script(j), text, apt);
                 }
                 _ => {}
             }
@@ -255,7 +255,7 @@ impl ListFacts<'_> {
     fn run(&self, i: usize) -> Option<Finding> {
         let ins = self.ins(i);
         let script = self.scripts[i]?;
-        let calls = runedit::find_calls(script, self.apt);
+        let calls = self.cx.model().calls(i, "apt", self.apt);
         let installs: Vec<&PmCall> = calls
             .iter()
             .filter(|c| sub_in(c, &self.apt.install))

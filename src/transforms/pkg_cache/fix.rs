@@ -9,6 +9,8 @@ use crate::transforms::index_readers::{self, IndexUse};
 pub(super) struct ManagerCall<'c> {
     i: usize,
     script: &'c Script,
+    /// The manager's name in the data tables (`apt`).
+    name: &'c str,
     pm: &'c PackageManager,
     calls: &'c [PmCall],
     /// Its install calls.
@@ -122,7 +124,7 @@ impl CacheFacts<'_> {
     /// their own index); an ONBUILD trigger, which runs in another build,
     /// with any `index-users` call, installs included. A RUN or trigger
     /// that cannot be read and names the manager may read it.
-    fn index_use(&self, j: usize, pm: &PackageManager) -> IndexUse {
+    fn index_use(&self, j: usize, name: &str, pm: &PackageManager) -> IndexUse {
         let doc = self.doc;
         let x = &doc.instructions()[j];
         if !matches!(x.keyword, Keyword::Run | Keyword::Onbuild) {
@@ -137,7 +139,7 @@ impl CacheFacts<'_> {
                 IndexUse::None
             };
         };
-        let calls = runedit::find_calls(s, pm);
+        let calls = self.cx.model().calls(j, name, pm);
         let update = calls.iter().find(|c| sub_in(c, &pm.update));
         let read = calls
             .iter()
@@ -156,7 +158,7 @@ impl CacheFacts<'_> {
         &self,
         i: usize,
         script: &Script,
-        pm: &PackageManager,
+        (name, pm): (&str, &PackageManager),
         calls: &[PmCall],
         inst: &[&PmCall],
     ) -> Option<Edit> {
@@ -202,7 +204,7 @@ impl CacheFacts<'_> {
         // Nor after this RUN: a later RUN of the stage, a stage built on
         // it, an ONBUILD trigger (see `index_readers`).
         let model = self.cx.model();
-        let use_at = |j: usize| self.index_use(j, pm);
+        let use_at = |j: usize| self.index_use(j, name, pm);
         if index_readers::first_users(model, i, use_at, |j| j)
             .into_iter()
             .any(|j| use_at(j) != IndexUse::Refreshes)
@@ -287,11 +289,12 @@ impl CacheFacts<'_> {
         &self,
         i: usize,
         script: &Script,
+        name: &str,
         pm: &PackageManager,
     ) -> Option<ManagerFix> {
         let ins = self.ins(i);
         let code = self.meta.code;
-        let calls = runedit::find_calls(script, pm);
+        let calls = self.cx.model().calls(i, name, pm);
         let inst = installs(script, pm, &calls);
         if inst.is_empty() {
             return None;
@@ -329,7 +332,7 @@ impl CacheFacts<'_> {
         // fetched an index nothing reads may be left to remove.
         if missing.is_empty() {
             if pm.drop_update && cache_flag.is_some() {
-                if let Some(e) = self.drop_update(i, script, pm, &calls, &inst) {
+                if let Some(e) = self.drop_update(i, script, (name, pm), &calls, &inst) {
                     need.edits.push(e);
                     need.what.push(format!(
                         "`{label}` fetches its own index: remove the index update before it"
@@ -358,6 +361,7 @@ impl CacheFacts<'_> {
         let call = ManagerCall {
             i,
             script,
+            name,
             pm,
             calls: &calls,
             inst: &inst,
@@ -397,7 +401,7 @@ impl CacheFacts<'_> {
             c.label, c.leaves, flag.add
         ));
         if c.pm.drop_update {
-            if let Some(e) = self.drop_update(c.i, c.script, c.pm, c.calls, c.inst) {
+            if let Some(e) = self.drop_update(c.i, c.script, (c.name, c.pm), c.calls, c.inst) {
                 need.edits.push(e);
                 need.what
                     .push("remove the index update the install no longer needs".into());

@@ -272,7 +272,7 @@ impl CacheFacts<'_> {
         let script = self.scripts[i]?;
         let needs: Vec<ManagerFix> = managers
             .iter()
-            .filter_map(|(_, pm)| self.need(i, script, pm))
+            .filter_map(|(name, pm)| self.need(i, script, name, pm))
             .collect();
         if needs.is_empty() {
             return None;

@@ -95,7 +95,7 @@ pub(in crate::transforms::multi_stage) fn apt_facts(f: &Facts, cx: &Context) -> 
             facts.opaque = true;
             continue;
         };
-        for call in runedit::find_calls(script, apt) {
+        for call in f.model.calls(f.index(ins), "apt", apt).iter().cloned() {
             if matches!(call.sub.as_deref(), Some("remove" | "purge")) {
                 if let Some(p) = runedit::install_packages(script, &call, apt) {
                     facts.removed.extend(p);
@@ -149,7 +149,7 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
             facts.apk_opaque = true;
             continue;
         };
-        for call in runedit::find_calls(script, apk) {
+        for call in f.model.calls(f.index(ins), "apk", apk).iter().cloned() {
             // `apk del NAME…` takes packages (or a `--virtual` group's)
             // away again: the runtime does not install them.
             if call.sub.as_deref() == Some("del") {
