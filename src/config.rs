@@ -101,4 +101,47 @@ pub struct Config {
     /// like them: `extensions["package-managers"]["apt"]` is the user's
     /// `[package-managers.apt]`. See [`crate::data`].
     pub extensions: toml::Table,
+    /// The built-in data with [`Config::extensions`] merged over it, built
+    /// once per configuration (it was rebuilt for every pass over every
+    /// file); see [`Config::merged_data`].
+    pub merged: MergedData,
+}
+
+/// The user-merged data of one [`Config`], built on first use and shared
+/// by its clones. A cache, not part of the configuration: two configs
+/// compare equal whatever their caches hold.
+#[derive(Clone, Default)]
+pub struct MergedData(std::sync::Arc<std::sync::OnceLock<(toml::Table, crate::data::Data)>>);
+
+impl std::fmt::Debug for MergedData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "MergedData(built)"
+        } else {
+            "MergedData(empty)"
+        })
+    }
+}
+
+impl PartialEq for MergedData {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Config {
+    /// The data tables with the user's `extensions` merged over the
+    /// built-in ones, merged once for this config and its clones. `None`
+    /// when the tables changed since the merge (a clone whose extensions
+    /// were edited): the caller merges its own copy. A user table that does
+    /// not fit (the config loader reports it) leaves the built-in data in
+    /// force.
+    pub fn merged_data(&self) -> Option<&crate::data::Data> {
+        let (from, data) = self.merged.0.get_or_init(|| {
+            let data = crate::data::merged(&self.extensions)
+                .unwrap_or_else(|_| crate::data::builtin().clone());
+            (self.extensions.clone(), data)
+        });
+        (*from == self.extensions).then_some(data)
+    }
 }

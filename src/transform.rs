@@ -72,11 +72,16 @@ impl<'a> Context<'a> {
     }
 
     /// The transforms' data (`transforms/*.toml`) with the user's tables
-    /// merged over it. Parsed on first use only. A user table that does not
-    /// fit (the config loader reports it) leaves the built-in data in force.
+    /// merged over it: merged once per configuration
+    /// ([`crate::config::Config::merged_data`]), not once per pass. A user
+    /// table that does not fit (the config loader reports it) leaves the
+    /// built-in data in force.
     pub fn data(&self) -> &crate::data::Data {
         if self.config.extensions.is_empty() {
             return crate::data::builtin();
+        }
+        if let Some(data) = self.config.merged_data() {
+            return data;
         }
         self.merged.get_or_init(|| {
             crate::data::merged(&self.config.extensions)

@@ -364,3 +364,44 @@ fn user_tables_merge_over_builtin() {
     let bad: toml::Table = "[pkg-managers.apt]\n".parse().unwrap();
     assert!(merged(&bad).unwrap_err().contains("unknown data table"));
 }
+
+/// Issue 15: the user-merged data is built once per configuration, not once
+/// per pass; a clone whose tables were edited gets its own merge.
+#[test]
+fn merged_data_is_built_once_per_config() {
+    use crate::config::Config;
+    use crate::transform::Context;
+    let ext: toml::Table = r#"
+        [base-images.release-in-name.patterns]
+        mycorp = "registry.example.com/base/*-2024"
+    "#
+    .parse()
+    .unwrap();
+    let config = Config {
+        extensions: ext,
+        ..Config::default()
+    };
+    let doc = crate::syntax::Document::parse("FROM debian\n").unwrap();
+    let (a, b) = (Context::new(&doc, &config), Context::new(&doc, &config));
+    assert!(
+        std::ptr::eq(a.data(), b.data()),
+        "two passes merged the tables twice"
+    );
+    assert!(!std::ptr::eq(a.data(), crate::data::builtin()));
+    let p = &a.data().base_images.release_in_name.patterns;
+    assert_eq!(p["mycorp"], "registry.example.com/base/*-2024");
+
+    let mut edited = config.clone();
+    edited.extensions = r#"
+        [base-images.release-in-name.patterns]
+        other = "registry.example.com/other/*"
+    "#
+    .parse()
+    .unwrap();
+    let c = Context::new(&doc, &edited);
+    let p = &c.data().base_images.release_in_name.patterns;
+    assert!(
+        p.contains_key("other") && !p.contains_key("mycorp"),
+        "stale merge"
+    );
+}

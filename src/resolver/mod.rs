@@ -172,6 +172,7 @@ impl Project {
                     .and_then(|f| f.options().ok())
                     .unwrap_or_default(),
                 merge_runs: file.merge_runs.unwrap_or_default(),
+                merged: Default::default(),
             },
             context: o
                 .context
