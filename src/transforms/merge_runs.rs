@@ -397,21 +397,24 @@ fn flush(doc: &Document, cx: &Context, group: &mut Vec<Part>, out: &mut Vec<Find
 /// Where the joining `&&` goes and how far the joined lines are indented:
 /// as the group's RUNs already break their lines at an operator (the last
 /// such line break wins), else as `[format]` says.
-fn join_style(doc: &Document, cx: &Context, parts: &[Part]) -> (bool, String) {
+fn join_style(doc: &Document, cx: &Context, parts: &[Part]) -> runedit::LineStyle {
     let instrs = doc.instructions();
     parts
         .iter()
         .rev()
         .find_map(|p| runedit::own_line_style(doc, &instrs[p.index]))
-        .map(|(leading, indent, _)| (leading, indent))
-        .unwrap_or_else(|| runedit::configured_line_style(cx.config))
+        .unwrap_or_else(|| runedit::configured_line_style(cx.config, "\n"))
 }
 
 fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
     let instrs = doc.instructions();
     let src = doc.source();
     let esc = doc.escape();
-    let (leading, indent) = join_style(doc, cx, parts);
+    let runedit::LineStyle {
+        operator_first: leading,
+        indent,
+        ..
+    } = join_style(doc, cx, parts);
     let mut edits = Vec::new();
     let last = parts.len() - 1;
     for (k, p) in parts.iter().enumerate() {

@@ -96,10 +96,21 @@ pub(super) fn append_blocker(script: &Script) -> Option<&'static str> {
     None
 }
 
-/// How a RUN breaks its lines where it shows it: (operator at line start?,
-/// indentation, line ending), read from the last line break at an operator
-/// (`&&`, `||`, `;`); `None` when no line break stands at one.
-pub fn own_line_style(doc: &Document, ins: &Instruction) -> Option<(bool, String, &'static str)> {
+/// How a RUN breaks its lines at an operator (`&&`, `||`, `;`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineStyle {
+    /// The operator starts the continued line (`\⏎    && cmd`), rather
+    /// than ending the broken one (`&& \⏎    cmd`).
+    pub operator_first: bool,
+    /// The continued line's indentation.
+    pub indent: String,
+    /// The line ending (`\n` or `\r\n`).
+    pub newline: &'static str,
+}
+
+/// How a RUN breaks its lines where it shows it, read from the last line
+/// break at an operator; `None` when no line break stands at one.
+pub fn own_line_style(doc: &Document, ins: &Instruction) -> Option<LineStyle> {
     let src = doc.source();
     let text = &src[ins.span.clone()];
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -123,35 +134,38 @@ pub fn own_line_style(doc: &Document, ins: &Instruction) -> Option<(bool, String
         };
         let before = before.trim_end();
         if body.starts_with("&&") || body.starts_with("||") || body.starts_with(';') {
-            found = Some((true, indent.to_string(), nl));
+            found = Some(LineStyle {
+                operator_first: true,
+                indent: indent.to_string(),
+                newline: nl,
+            });
         } else if before.ends_with("&&") || before.ends_with("||") || before.ends_with(';') {
-            found = Some((false, indent.to_string(), nl));
+            found = Some(LineStyle {
+                operator_first: false,
+                indent: indent.to_string(),
+                newline: nl,
+            });
         }
     }
     found
 }
 
-/// The `[format]` options as a line style: (operator at line start?,
-/// indentation).
-pub fn configured_line_style(cfg: &Config) -> (bool, String) {
-    (
-        cfg.format.operator_position == OperatorPosition::LineStart,
-        " ".repeat(cfg.format.indent),
-    )
+/// The `[format]` options as a line style, with the line ending `newline`.
+pub fn configured_line_style(cfg: &Config, newline: &'static str) -> LineStyle {
+    LineStyle {
+        operator_first: cfg.format.operator_position == OperatorPosition::LineStart,
+        indent: " ".repeat(cfg.format.indent),
+        newline,
+    }
 }
 
 /// How the RUN breaks its lines: its own style ([`own_line_style`]), else
 /// the `[format]` options.
-pub(super) fn line_style(
-    doc: &Document,
-    ins: &Instruction,
-    cfg: &Config,
-) -> (bool, String, &'static str) {
+pub(super) fn line_style(doc: &Document, ins: &Instruction, cfg: &Config) -> LineStyle {
     own_line_style(doc, ins).unwrap_or_else(|| {
         let text = &doc.source()[ins.span.clone()];
         let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-        let (leading, indent) = configured_line_style(cfg);
-        (leading, indent, nl)
+        configured_line_style(cfg, nl)
     })
 }
 
@@ -185,8 +199,12 @@ pub fn append(
         return Ok(Edit::insert(at, format!("{sep}{cmd}")));
     }
     let esc = doc.escape();
-    let (leading, indent, nl) = line_style(doc, ins, cfg);
-    let text = if leading {
+    let LineStyle {
+        operator_first,
+        indent,
+        newline: nl,
+    } = line_style(doc, ins, cfg);
+    let text = if operator_first {
         format!(" {esc}{nl}{indent}{op} {cmd}")
     } else if semi_style {
         format!("; {esc}{nl}{indent}{cmd}")
