@@ -466,6 +466,15 @@ pub fn uses_buildkit(doc: &Document) -> bool {
         })
 }
 
+/// Whether any RUN's (or ONBUILD's) text contains `needle`: a cheap first
+/// test, so that a file that never mentions a tool costs neither shell
+/// parses nor a load of the data tables.
+pub fn any_run_mentions(doc: &Document, needle: &str) -> bool {
+    doc.instructions().iter().any(|i| {
+        matches!(i.keyword, Keyword::Run | Keyword::Onbuild) && i.logical.text.contains(needle)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,7 @@ impl Transform for AptNoRecommends {
     }
 
     fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
-        if !super::common::any_run_mentions(doc, "apt") {
+        if !crate::model::any_run_mentions(doc, "apt") {
             return;
         }
         let Some(apt) = cx.data().manager("apt") else {

@@ -3,7 +3,6 @@
 pub mod alpine_base;
 pub mod apt_cleanup;
 pub mod apt_no_recommends;
-pub mod common;
 pub mod deps_first;
 pub mod distroless_final;
 pub mod dockerignore;

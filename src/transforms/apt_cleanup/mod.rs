@@ -100,7 +100,7 @@ impl Transform for AptCleanup {
     fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Finding>) {
         // Cheap test first: most files never mention apt, and then the data
         // tables are not even parsed.
-        if !super::common::any_run_mentions(doc, "apt") {
+        if !crate::model::any_run_mentions(doc, "apt") {
             return;
         }
         let Some(apt) = cx.data().manager("apt") else {
