@@ -130,7 +130,10 @@ fn split(
     let builder_head = if own {
         Vec::new()
     } else {
-        vec![format!("RUN {python} -m venv {venv_path}"), path_env(&venv_path)]
+        vec![
+            format!("RUN {python} -m venv {venv_path}"),
+            path_env(&venv_path),
+        ]
     };
     let mut note = note(
         &venv_path,
