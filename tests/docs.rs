@@ -76,11 +76,9 @@ fn readme_realbuild_table_lists_every_case() {
 /// Each transform's documentation is one text, its module doc comment
 /// (build.rs writes it out for `Meta::doc`, see `transform_doc!`): no
 /// transform file includes a separate `.md`, and none keeps a second
-/// description in its doc comment. `merge_runs` and `multi_stage` still
-/// include theirs (`src/transforms/<name>.md`): other work edits them.
+/// description in its doc comment.
 #[test]
 fn a_transform_doc_is_its_doc_comment() {
-    const STILL_MD: &[&str] = &["merge_runs", "multi_stage"];
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/transforms");
     let mut stack = vec![dir.clone()];
     let mut seen = 0;
@@ -104,9 +102,6 @@ fn a_transform_doc_is_its_doc_comment() {
             } else {
                 stem
             };
-            if STILL_MD.contains(&name) {
-                continue;
-            }
             seen += 1;
             assert!(
                 text.contains(&format!("doc: crate::transform_doc!(\"{name}\")")),
@@ -134,5 +129,5 @@ fn a_transform_doc_is_its_doc_comment() {
             );
         }
     }
-    assert_eq!(seen + STILL_MD.len(), dslim::transforms::ALL.len());
+    assert_eq!(seen, dslim::transforms::ALL.len());
 }

@@ -1,37 +1,35 @@
-//! DS001 `merge-runs`: merge consecutive RUN instructions into one layer.
+//! Merge consecutive RUN instructions of one stage into a single RUN joined with
+//! ` && \` continuation lines, keeping the comment lines that stood between them
+//! (BuildKit leaves comment lines out of the command) and dropping blank lines
+//! between them. `[merge-runs] across-blank-lines = false` in `dslim.toml` keeps
+//! RUNs that a blank line separates apart, as the author grouped them.
 //!
-//! Every RUN adds a layer, and files deleted in a later layer still ship in
-//! the earlier one, so consecutive RUNs are joined with `&&` continuation
-//! lines: `&&` at line start or line end and the indentation as the RUNs
-//! already break their lines at an operator (the last such break in the
-//! group), else as `[format]` says (`operator-position`, `indent`), the
-//! style `dslim fmt` gives them. The joined command must fail exactly when one of the
-//! old RUNs failed and must not let one RUN's shell state leak into the next:
+//! Line style: `&&` at line start or at line end, and the indentation, as the
+//! RUNs already break their lines at an operator (the last such line break
+//! wins); otherwise as `[format]` in `dslim.toml` says (`operator-position`,
+//! `indent`; default `&&` at line start, 4 spaces), as `dslim fmt` would.
 //!
-//! - a later part that is not a plain AND-list (`;`, `||`, `|` at top level)
-//!   is wrapped in `{ …; }`: `false && echo a; echo b` would exit 0;
-//! - a part that leaves state behind (`cd`, `export`, `set`, assignments,
-//!   functions, `exit`…) is wrapped in a subshell `( … )` unless it is last;
-//! - a part that relies on errexit (`set -e`, or a SHELL with `-e` and more
-//!   than one command) may only be the last part: POSIX ignores `-e` on the
-//!   left of `&&`.
+//! Why: every RUN is a layer. Files removed by a later RUN still ship in the
+//! layer that created them, and each layer adds metadata and a cache step.
 //!
-//! Never merged: exec-form, heredoc or opaque RUNs; RUNs with different
-//! flags; a trailing background `&`; a shell comment that would swallow what
-//! follows; a RUN that replaces `/bin/sh`; a non-POSIX SHELL; `ONBUILD RUN`;
-//! RUNs separated by another instruction (or by a blank line with
-//! `[merge-runs] across-blank-lines = false`; otherwise blank lines between
-//! the RUNs are dropped and comment lines kept); a RUN carrying a
-//! suppression or `# hadolint ignore=` comment (it would end up above a
-//! different instruction).
+//! Safety: safe. The joined command fails exactly when one of the original RUNs
+//! failed and no shell state (`cd`, `export`, `set`, variables, functions) leaks
+//! from one part into the next: parts that are not plain AND-lists are wrapped
+//! in `{ …; }`, parts that change shell state in `( … )`, and a part relying on
+//! `set -e` is only ever the last one. RUNs that cannot be joined with certainty
+//! (exec form, heredocs, different `--mount`/`--network`/`--security` flags,
+//! background jobs, trailing comments, `/bin/sh` replacement, non-POSIX SHELL,
+//! suppression comments or other instructions in between) are left
+//! alone.
 //!
-//! Example:
-//! ```dockerfile
+//! Before:
+//! ```text
 //! RUN apt-get update
 //! RUN apt-get install -y curl
 //! ```
-//! becomes
-//! ```dockerfile
+//!
+//! After:
+//! ```text
 //! RUN apt-get update \
 //!     && apt-get install -y curl
 //! ```
@@ -51,7 +49,7 @@ static META: Meta = Meta {
     code: "DS001",
     name: "merge-runs",
     summary: "Merge consecutive RUN instructions into one layer",
-    doc: include_str!("merge_runs.md"),
+    doc: crate::transform_doc!("merge_runs"),
     fix: FixAvailability::Sometimes,
     safety: Applicability::Safe,
     aliases: &["DL3059"],

@@ -39,10 +39,6 @@ fn moved(k: Keyword) -> bool {
 /// The edits of a split: name the builder, add its head and tail lines,
 /// move the runtime-only instructions and append the runtime stage.
 pub(super) fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
-    let doc = f.doc;
-    let nl = doc.line_ending();
-    let instrs = doc.instructions();
-    let from = &instrs[f.from];
     let builder = name.unwrap_or("build").to_string();
     let runtime = if builder == "runtime" {
         "final"
@@ -51,37 +47,57 @@ pub(super) fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
     };
     let mut edits = Vec::new();
     if name.is_none() {
+        let from = &f.doc.instructions()[f.from];
         edits.push(Edit::insert(from.args_span().end, format!(" AS {builder}")));
     }
-    if let (false, Some(at)) = (s.builder_head.is_empty(), s.builder_head_at) {
-        // Before a later instruction, at the start of its line.
+    edits.extend(builder_head(f, s, &builder));
+    let carried_text = carry(f, &mut edits);
+    edits.extend(builder_tail(f, s));
+    edits.push(runtime_stage(f, s, &builder, runtime, &carried_text));
+    edits
+}
+
+/// Appends `lines` to `out`, one a line, `{build}` replaced by the builder's name.
+fn lines(out: &mut String, lines: &[String], builder: &str, nl: &str) {
+    for l in lines {
+        out.push_str(&l.replace("{build}", builder));
+        out.push_str(nl);
+    }
+}
+
+/// The builder's head lines: before a later instruction (at the start of
+/// its line), else right after FROM.
+fn builder_head(f: &Facts, s: &Split, builder: &str) -> Option<Edit> {
+    if s.builder_head.is_empty() {
+        return None;
+    }
+    let doc = f.doc;
+    let nl = doc.line_ending();
+    let instrs = doc.instructions();
+    let mut t = String::new();
+    if let Some(at) = s.builder_head_at {
         let start = instrs[at].span.start;
         let line = doc.source()[..start].rfind('\n').map_or(0, |n| n + 1);
-        let mut t = String::new();
-        for l in &s.builder_head {
-            t.push_str(&l.replace("{build}", &builder));
-            t.push_str(nl);
-        }
-        edits.push(Edit::insert(line, t));
-    } else if !s.builder_head.is_empty() {
-        let mut t = String::new();
-        if !doc.text(from.span.clone()).ends_with('\n') {
-            t.push_str(nl);
-        }
-        for l in &s.builder_head {
-            t.push_str(&l.replace("{build}", &builder));
-            t.push_str(nl);
-        }
-        edits.push(Edit::insert(from.span.end, t));
+        lines(&mut t, &s.builder_head, builder, nl);
+        return Some(Edit::insert(line, t));
     }
-    let mut carried_text = String::new();
-    let args = needed_args(f);
-    let src = doc.source();
-    // The comment lines right above a moved instruction are its own
-    // (lossless: a comment belongs to the instruction below it): they move
-    // with it.
+    let from = &instrs[f.from];
+    if !doc.text(from.span.clone()).ends_with('\n') {
+        t.push_str(nl);
+    }
+    lines(&mut t, &s.builder_head, builder, nl);
+    Some(Edit::insert(from.span.end, t))
+}
+
+/// Where each instruction of the stage starts with its own comment lines:
+/// the comment lines right above a moved instruction are its own
+/// (lossless: a comment belongs to the instruction below it) and move with
+/// it.
+fn own_starts(f: &Facts) -> Vec<usize> {
+    let src = f.doc.source();
+    let from = &f.doc.instructions()[f.from];
     let stage = f.instrs();
-    let own_starts: Vec<usize> = stage
+    stage
         .iter()
         .enumerate()
         .map(|(k, ins)| {
@@ -95,7 +111,19 @@ pub(super) fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
             };
             comment_lines_before(src, ins.span.start, prev_end)
         })
-        .collect();
+        .collect()
+}
+
+/// The text of the carried instructions (and the ARGs they expand) for the
+/// runtime stage; the moved ones are deleted from the builder (`edits`).
+fn carry(f: &Facts, edits: &mut Vec<Edit>) -> String {
+    let doc = f.doc;
+    let nl = doc.line_ending();
+    let src = doc.source();
+    let args = needed_args(f);
+    let stage = f.instrs();
+    let own_starts = own_starts(f);
+    let mut carried_text = String::new();
     for (k, ins) in stage.iter().enumerate() {
         if !carried(ins.keyword) && !args.contains(&k) {
             continue;
@@ -130,23 +158,37 @@ pub(super) fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
             edits.push(Edit::delete(start..ins.span.end));
         }
     }
-    // The builder's tail goes after its last RUN (same USER as the build).
-    if !s.builder_tail.is_empty() {
-        let last_run = f.runs().last().expect("a recipe with a tail has a RUN");
-        let mut t = String::new();
-        if !doc.text(last_run.span.clone()).ends_with('\n') {
-            t.push_str(nl);
-        }
-        for l in &s.builder_tail {
-            t.push_str(l);
-            t.push_str(nl);
-        }
-        edits.push(Edit::insert(last_run.span.end, t));
+    carried_text
+}
+
+/// The builder's tail goes after its last RUN (same USER as the build).
+fn builder_tail(f: &Facts, s: &Split) -> Option<Edit> {
+    if s.builder_tail.is_empty() {
+        return None;
     }
+    let doc = f.doc;
+    let nl = doc.line_ending();
+    let last_run = f.runs().last().expect("a recipe with a tail has a RUN");
+    let mut t = String::new();
+    if !doc.text(last_run.span.clone()).ends_with('\n') {
+        t.push_str(nl);
+    }
+    for l in &s.builder_tail {
+        t.push_str(l);
+        t.push_str(nl);
+    }
+    Some(Edit::insert(last_run.span.end, t))
+}
+
+/// The runtime stage appended at the end of the file: FROM, the recipe's
+/// head, the carried instructions, the recipe's tail.
+fn runtime_stage(f: &Facts, s: &Split, builder: &str, runtime: &str, carried: &str) -> Edit {
+    let doc = f.doc;
+    let nl = doc.line_ending();
     let end = doc.source().len();
     let mut t = String::new();
     // A last line without a newline: unless it moves away, end it.
-    let last_moves = instrs.last().is_some_and(|i| {
+    let last_moves = doc.instructions().last().is_some_and(|i| {
         moved(i.keyword) && i.span.end == end && doc.text(i.span.clone()).lines().count() == 1
     });
     if !doc.source().ends_with('\n') && !last_moves {
@@ -154,17 +196,10 @@ pub(super) fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
     }
     t.push_str(nl);
     t.push_str(&format!("FROM {} AS {runtime}{nl}", s.runtime_image));
-    for l in &s.runtime_head {
-        t.push_str(&l.replace("{build}", &builder));
-        t.push_str(nl);
-    }
-    t.push_str(&carried_text);
-    for l in &s.runtime_tail {
-        t.push_str(&l.replace("{build}", &builder));
-        t.push_str(nl);
-    }
-    edits.push(Edit::insert(end, t));
-    edits
+    lines(&mut t, &s.runtime_head, builder, nl);
+    t.push_str(carried);
+    lines(&mut t, &s.runtime_tail, builder, nl);
+    Edit::insert(end, t)
 }
 
 /// The start of the comment lines (`# …`, no blank line between) right

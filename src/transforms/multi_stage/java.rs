@@ -40,38 +40,8 @@ pub(super) fn java(
             img.text
         )));
     };
-    if !r.jre_majors.contains(&major) {
-        return Some(Err(format!(
-            "no JRE image of Java {major} is known (`[java] jre-majors` in transforms/stages.toml)"
-        )));
-    }
-    if f.runs().any(|i| f.index(i) > at) {
-        return Some(Err(
-            "a RUN after the build changes the image the program may need".into(),
-        ));
-    }
-    if apt.opaque {
-        return Some(Err(
-            "an apt install dslim cannot read may add what the program needs at run time".into(),
-        ));
-    }
-    if let Some(p) = apt.packages.iter().find(|p| !data.builder.only_builds(p)) {
-        return Some(Err(format!(
-            "apt installs `{p}` in the builder, which the runtime would lack (only build tools \
-             stay behind: `[builder] packages` in transforms/stages.toml)"
-        )));
-    }
-    if f.last(Keyword::Healthcheck)
-        .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
-    {
-        return Some(Err(
-            "the HEALTHCHECK may need programs of the builder the runtime lacks".into(),
-        ));
-    }
-    if named_non_root_user(f) {
-        return Some(Err(
-            "a named USER does not exist in the runtime image".into()
-        ));
+    if let Some(why) = refusal(f, data, apt, at, major) {
+        return Some(Err(why));
     }
     let cmd_jar = match java_jar_command(f) {
         Ok(j) => j,
@@ -82,53 +52,18 @@ pub(super) fn java(
     };
     let runs = join(&cwd, &cmd_jar);
     let tag = img.tag.as_deref().unwrap_or("");
-    let alpine = tag.contains("alpine");
-    let suffix = tag
-        .split('-')
-        .find(|p| r.distro_suffixes.iter().any(|s| s == p))
-        .map(|s| format!("-{s}"))
-        .unwrap_or_default();
-    let runtime_image = format!(
-        "{}{suffix}",
-        r.runtime.replace("{major}", &major.to_string())
-    );
     let mut note = format!(" (Java {major}: the builder's major");
-    if alpine {
+    if tag.contains("alpine") {
         note.push_str("; Alpine: not built here");
     }
-    let (head, applicability) = match jar {
-        Jar::Certain(path) => {
-            if path != runs {
-                return Some(Err(format!(
-                    "the CMD/ENTRYPOINT runs `java -jar {cmd_jar}`, not the jar the build wrote \
-                     (`{path}`)"
-                )));
-            }
-            note.push_str("; the CMD keeps the jar's path");
-            (
-                vec![format!("COPY --from={{build}} {path} {path}")],
-                Applicability::Unsafe,
-            )
-        }
-        Jar::Folder(dir, why) => {
-            let (d, _) = runs.rsplit_once('/').unwrap_or(("", ""));
-            if d != dir {
-                return Some(Err(format!(
-                    "the CMD/ENTRYPOINT runs `java -jar {cmd_jar}`, not a jar the build writes \
-                     into `{dir}/`"
-                )));
-            }
-            note.push_str(&format!("; {why}"));
-            (
-                vec![format!("COPY --from={{build}} {dir}/*.jar {dir}/")],
-                Applicability::DisplayOnly,
-            )
-        }
+    let (head, applicability) = match copy_jar(jar, &runs, &cmd_jar, &mut note) {
+        Ok(x) => x,
+        Err(why) => return Some(Err(why)),
     };
     note.push(')');
     Some(Ok(Split {
         lang: "Java",
-        runtime_image,
+        runtime_image: jre_image(r, tag, major),
         builder_head: Vec::new(),
         builder_head_at: None,
         builder_tail: Vec::new(),
@@ -137,6 +72,99 @@ pub(super) fn java(
         applicability,
         note,
     }))
+}
+
+/// What the JRE runtime of Java `major` would lack, or the build RUN `at`
+/// leaves unaccounted for.
+fn refusal(
+    f: &Facts,
+    data: &crate::data::Stages,
+    apt: &AptFacts,
+    at: usize,
+    major: u32,
+) -> Option<String> {
+    if !data.java.jre_majors.contains(&major) {
+        return Some(format!(
+            "no JRE image of Java {major} is known (`[java] jre-majors` in transforms/stages.toml)"
+        ));
+    }
+    if f.runs().any(|i| f.index(i) > at) {
+        return Some("a RUN after the build changes the image the program may need".into());
+    }
+    if apt.opaque {
+        return Some(
+            "an apt install dslim cannot read may add what the program needs at run time".into(),
+        );
+    }
+    if let Some(p) = apt.packages.iter().find(|p| !data.builder.only_builds(p)) {
+        return Some(format!(
+            "apt installs `{p}` in the builder, which the runtime would lack (only build tools \
+             stay behind: `[builder] packages` in transforms/stages.toml)"
+        ));
+    }
+    if f.last(Keyword::Healthcheck)
+        .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
+    {
+        return Some("the HEALTHCHECK may need programs of the builder the runtime lacks".into());
+    }
+    if named_non_root_user(f) {
+        return Some("a named USER does not exist in the runtime image".into());
+    }
+    None
+}
+
+/// The JRE image of `major`, with the builder tag's distro suffix
+/// (`-jammy`, `-alpine`).
+fn jre_image(r: &crate::data::JavaRecipe, tag: &str, major: u32) -> String {
+    let suffix = tag
+        .split('-')
+        .find(|p| r.distro_suffixes.iter().any(|s| s == p))
+        .map(|s| format!("-{s}"))
+        .unwrap_or_default();
+    format!(
+        "{}{suffix}",
+        r.runtime.replace("{major}", &major.to_string())
+    )
+}
+
+/// The runtime's COPY of the jar the CMD/ENTRYPOINT runs (`runs`, written
+/// `cmd_jar`), which must be the one the build wrote: applied for a jar at a
+/// known path, display-only for a folder of jars.
+fn copy_jar(
+    jar: Jar,
+    runs: &str,
+    cmd_jar: &str,
+    note: &mut String,
+) -> Result<(Vec<String>, Applicability), String> {
+    match jar {
+        Jar::Certain(path) => {
+            if path != runs {
+                return Err(format!(
+                    "the CMD/ENTRYPOINT runs `java -jar {cmd_jar}`, not the jar the build wrote \
+                     (`{path}`)"
+                ));
+            }
+            note.push_str("; the CMD keeps the jar's path");
+            Ok((
+                vec![format!("COPY --from={{build}} {path} {path}")],
+                Applicability::Unsafe,
+            ))
+        }
+        Jar::Folder(dir, why) => {
+            let (d, _) = runs.rsplit_once('/').unwrap_or(("", ""));
+            if d != dir {
+                return Err(format!(
+                    "the CMD/ENTRYPOINT runs `java -jar {cmd_jar}`, not a jar the build writes \
+                     into `{dir}/`"
+                ));
+            }
+            note.push_str(&format!("; {why}"));
+            Ok((
+                vec![format!("COPY --from={{build}} {dir}/*.jar {dir}/")],
+                Applicability::DisplayOnly,
+            ))
+        }
+    }
 }
 
 /// The RUN that writes the jar, and the jar. `None`: no Java build.

@@ -1,61 +1,227 @@
-//! DS201 `multi-stage`: split a single-stage build into a builder stage and
-//! a runtime stage that gets only what the program needs to run.
+//! Split a single-stage build into a builder stage (`AS build`) and a runtime
+//! stage (`AS runtime`) that gets only what the program needs. Applied for
+//! compiled programs: Go (`go build` with `-o PATH` or without, when the
+//! binary is named after the package: go.mod's module path, else the folder;
+//! `go install` and, up to Go 1.17, `go get` into `$GOBIN`, `$GOPATH/bin` or
+//! the image's `/go/bin`; `-C dir`; no WORKDIR means the image's `/go`; on a
+//! `golang` image or on Debian/Ubuntu with Debian's `golang-go`), Rust (`cargo build --release`, on
+//! a `rust` image or with Debian's `cargo`: the binary the CMD/ENTRYPOINT
+//! starts from cargo's `release` folder; `cargo install --path DIR`: the
+//! binary the CMD names, in `--root`/`CARGO_INSTALL_ROOT`/`CARGO_HOME`'s
+//! `bin`, the `rust` image's `/usr/local/cargo/bin` copied to
+//! `/usr/local/bin`, checked against Cargo.toml's `[[bin]]`/`[package]`
+//! names; a dynamic binary's shared libraries come from the `-sys` crates
+//! the context's Cargo.lock lists: `openssl-sys` → `libssl3` installed in
+//! the runtime, an unknown `-sys` crate or no Cargo.lock on the `rust` image
+//! is advice) and C-like builds (`gcc`/`g++`/`clang
+//! … -o PATH`; `make`, `make install` with `PREFIX=` or the Makefile's own
+//! `PREFIX ?=`, `cmake --build`, `cmake --install` with `--prefix` or
+//! `CMAKE_INSTALL_PREFIX`: the binary the CMD/ENTRYPOINT names, in the
+//! folder the build ran in or `<prefix>/bin`; the shared libraries from the
+//! `-dev` packages apt installs and, on the `gcc` image, which has many, the
+//! `-lNAME` of the context's Makefile: `libsqlite3-dev`/`-lsqlite3` →
+//! `libsqlite3-0` installed in the runtime, `zlib1g-dev` → nothing, the slim
+//! image has zlib; a C++ binary from the `gcc` image only with
+//! `-static-libstdc++`, since that image's libstdc++ in /usr/local/lib64 is
+//! newer than the slim runtime's). A static binary (`CGO_ENABLED=0`, `-static`, `-extldflags "-static"`, a musl target)
+//! goes onto `scratch`; a dynamic one onto the builder's own release without the toolchain
+//! (`debian:bookworm` → `debian:bookworm-slim`, `golang:1.25-trixie` →
+//! `debian:trixie-slim`, no release in the tag → `debian:stable-slim`), since a
+//! binary needs the glibc it was linked against or a newer one. Either
+//! gets the builder's CA bundle when it has one. Alpine builders are split
+//! within Alpine: Go on `golang:<v>-alpine…`, and Go or C-like builds on
+//! `alpine` itself (`apk add go` or `gcc make musl-dev`/`build-base`). A static
+//! binary goes onto `scratch` as above; a dynamic (musl) one onto the builder's
+//! Alpine release: `alpine:<tag>` runs a build from `alpine:<tag>` (the image
+//! has no compilers until `apk add`), `golang:1.21-alpine3.18` → `alpine:3.18`,
+//! and a tag that names no release (`golang:1.9-alpine`) → `alpine:3`, with a
+//! note: musl runs binaries linked against an older musl, and the newest 3.x is
+//! not older than the builder's (pin `-alpine3.NN` for the same release). A C++
+//! binary gets `RUN apk add --no-cache libstdc++`. `apk add` packages that only
+//! build (`[builder] apk-packages`: `build-base`, `gcc`, `g++`, `make`,
+//! `musl-dev`, `linux-headers`, `python3` for node-gyp, `git` …; `--virtual`
+//! group names are no packages) stay in the builder; any other package is one
+//! the program may use, and the runtime installs it too (`RUN apk add
+//! --no-cache tzdata`, so a static binary with such packages goes onto the
+//! builder's Alpine release instead of `scratch`); a tool package (`npm`,
+//! `py3-pip`: `[alpine] tools`) only when the CMD/ENTRYPOINT runs that tool.
+//! For a dynamic binary the `-dev` packages and `-lNAME`s stand for runtime
+//! libraries the runtime installs (`[alpine] runtime-libraries`: `zlib-dev` →
+//! `zlib`, `openssl-dev` → `libssl3` from Alpine 3.17 on, `postgresql-dev` →
+//! `libpq`, `sqlite-dev` → `sqlite-libs`, …, each name checked against
+//! Alpine's own APKBUILDs); an unmapped one, an older release than the name
+//! is known from, and an `apk add` dslim cannot read stay display-only,
+//! naming it. `rust:<v>-alpine…` builds for its musl host (`cargo build
+//! --release` without `--target`): static by default, so `scratch` when the
+//! build context shows nothing turning `crt-static` off (no `crt-static` in
+//! the stage or in `.cargo/config.toml`) and apk installs no `-dev` library;
+//! else the builder's Alpine release with those libraries; a glibc
+//! `--target` on Alpine is display-only. These splits are unsafe like the
+//! rest and the message says they were not built: dslim's real builds have
+//! no Alpine package mirror. Node
+//! (`npm`/`yarn`/`pnpm` install and build scripts → the app folder, dev
+//! dependencies pruned in the builder) goes onto the image's `-slim` variant,
+//! a `node:<v>-alpine` build onto the same `node:<v>-alpine` image (its
+//! `apk add g++ make python3` for native addons stays in the builder, the
+//! runtime packages and the libraries of mapped `-dev` packages are
+//! installed in the runtime, an unmapped one such as `vips-dev` is
+//! display-only: the addon may link its library),
+//! and a plain `alpine` build with Alpine's `nodejs` (`apk add nodejs npm
+//! g++ make python3`) onto `alpine:<the same tag>` with `apk add --no-cache
+//! nodejs` (and `npm` when the CMD runs npm), pruned with `npm prune
+//! --production` (Alpine's npm may be npm 6). Python on plain `alpine` (`apk
+//! add python3 python3-dev build-base …-dev` and pip installs) is the Python
+//! recipe below within Alpine: `python3 -m venv /opt/venv` and the PATH go
+//! right before the first RUN with pip (which must come after the `apk add
+//! python3`: in the same RUN it is display-only), and the runtime is
+//! `alpine:<the same tag>` with `apk add --no-cache python3` and the runtime
+//! libraries of the builder's `-dev` packages.
+//! Python (`FROM python:<tag>` that is not slim or alpine, with `pip install
+//! -r …`, `pip install .` or `pip install pkg…`): the builder gets `python -m
+//! venv /opt/venv` and `ENV PATH="/opt/venv/bin:$PATH"` before the installs
+//! (a venv the stage makes itself is kept instead), the runtime
+//! `python:<tag>-slim` (`3.12-bookworm` → `3.12-slim-bookworm`) gets the venv,
+//! the PATH, the app folder (WORKDIR) and the carried instructions. Build tools
+//! apt installs (`[builder] packages`) stay in the builder; `-dev` packages map
+//! to the runtime libraries they stand for (`[builder.runtime-libraries]`:
+//! `libpq-dev` → `libpq5`, `libyaml-dev` → `libyaml-0-2`; `""` when the slim
+//! image has the library), and so do PyPI projects that have no Linux wheels
+//! (`[python] source-builds`: `psycopg2` → `libpq5`, named in the pip
+//! arguments or in a requirements file of the build context), installed in
+//! the runtime with one `apt-get install -y --no-install-recommends … && rm
+//! -rf /var/lib/apt/lists/*` RUN. A Python build frozen by PyInstaller
+//! (`pyinstaller --onefile|--onedir app.py`, `python:<tag>` slim or not, the
+//! CMD/ENTRYPOINT running `dist/<name>` or `dist/<name>/<name>`) keeps the
+//! original as builder and copies the app folder onto `debian:<release>-slim`
+//! (the tag's codename, else `[binary] stable-release`; `[pyinstaller]`): the
+//! bootloader needs glibc and `libz.so.1`, which `scratch` and distroless
+//! lack. Java (`javac` + `jar`, or Maven when the context's pom.xml names one
+//! literal `<finalName>`) gets the jar, at the path the builder wrote it, on
+//! the JRE of the builder tag's Java major (`maven:3.8-openjdk-17`,
+//! `openjdk:17`, `gradle:8-jdk17`, `eclipse-temurin:17-jdk` →
+//! `eclipse-temurin:17-jre`; `-jammy`/`-alpine` kept), so a CMD/ENTRYPOINT
+//! `java [options] -jar JAR` stays valid as written; Gradle builds and Maven
+//! builds without a literal finalName (`build/libs/*.jar`, `target/*.jar` may
+//! match several) get the proposed Dockerfile as advice, and so does a build
+//! whose CMD is not `java -jar` of that jar (`java -cp …`, class files from
+//! `javac` alone) or whose tag names no Java major (`maven:3.9`). ENV, EXPOSE, USER, WORKDIR, LABEL, HEALTHCHECK, STOPSIGNAL, CMD and
+//! ENTRYPOINT are carried to the runtime stage, and so is VOLUME, in order.
+//! An ARG of the stage that a carried ENV, LABEL, EXPOSE, USER, WORKDIR,
+//! VOLUME or STOPSIGNAL expands (`$NAME`, `${NAME:-x}`) is declared again, as
+//! written (with its default), before its first use: a build argument is
+//! scoped to its stage, a global one (before FROM) too needs `ARG NAME`
+//! inside it; CMD, ENTRYPOINT and HEALTHCHECK are not expanded at build time,
+//! so their ARGs are not carried. What a setup RUN made outside the app or
+//! build folder (`mkdir`, `touch`, `tee`, `cp`, `mv`, `ln`, `chmod`, `> FILE`/`>> FILE` redirections;
+//! a `cp`/`mv`/`ln` into a system folder such as `/etc` copies the file it put there;
+//! not caches, logs, /tmp, the toolchains' /go and cargo folders, nor the
+//! folders of the paths the runtime already copies) is copied by a Go, Rust,
+//! C or Java split when the path is literal and root wrote it
+//! (`RUN echo … > /etc/app.conf` → `COPY --from=build /etc/app.conf
+//! /etc/app.conf`; a folder is copied once, with what is in it); a path with
+//! variables, one a non-root USER wrote or a `chown` gave away (the copy
+//! would be root's), and the accounts `useradd`/`groupadd` add make the
+//! split advice, naming them (the Python and Node recipes refuse a RUN
+//! outside the app folder on their own). A COPY from the context into a
+//! path outside the app and build folders (`COPY app.conf /etc/app/`) is
+//! made again in the runtime of such a split, as written; not a copy of the
+//! whole context, into a folder a RUN works in, or of a file a build RUN
+//! names (its source); a named `--chown`, an `ADD` of a URL, a heredoc or a
+//! file another later RUN names make the split advice. A shell-form CMD/ENTRYPOINT that is
+//! one plain command (`CMD hello --port "${PORT:-8080}"`) is kept on a
+//! Debian slim or Ubuntu runtime, which has `/bin/sh`; on `scratch` it is
+//! advice. The blank lines before a moved CMD (or other moved instruction)
+//! go with it when a blank line or the end of the file follows, so the
+//! builder ends without two blank lines before the runtime's FROM.
 //!
-//! Applied (unsafe): Go (`go build -o PATH`, on a `golang` image or on
-//! Debian/Ubuntu with Debian's `golang-go`), Rust (`cargo build --release`
-//! on a `rust` image or with Debian's `cargo`; the binary is the one the
-//! CMD/ENTRYPOINT starts from cargo's `release` folder; `cargo install
-//! --path`; the `-sys` crates of the context's Cargo.lock name the
-//! libraries a dynamic binary's runtime installs) and C-like builds
-//! (`gcc|g++|clang … -o PATH`, or `make`/`make install`/`cmake --build`/
-//! `cmake --install` with the binary the CMD/ENTRYPOINT names, on Debian,
-//! Ubuntu or `gcc`; a C++ binary from `gcc` only with `-static-libstdc++`)
-//! → the binary on
-//! `scratch` when it is static (`CGO_ENABLED=0`, `-static`, a musl target;
-//! with the CA bundle when the builder has one), else on the builder's own
-//! release without the
-//! compiler (`debian:bookworm` → `debian:bookworm-slim`, `golang:…-trixie` →
-//! `debian:trixie-slim`, no release → `debian:stable-slim`: a binary needs
-//! the glibc it was linked against or a newer one; an Alpine builder's
-//! musl binary on the builder's Alpine release, `alpine:3` when its tag
-//! names none: `facts::alpine_runtime`); Node (`npm|yarn|pnpm`
-//! install + build scripts → the app folder, pruned of dev dependencies in
-//! the builder, on the image's `-slim` variant, or on the same image for
-//! `-alpine`); Python (pip installs into
-//! a venv in the builder, copied to `python:<tag>-slim` with the app folder;
-//! the runtime libraries of the builder's `-dev` packages installed there,
-//! see `python.rs`); Java (`javac` + `jar`, or Maven with a literal
-//! `<finalName>` → the jar at the same path on `eclipse-temurin:<major>-jre`,
-//! the builder tag's major: `java.rs`). Advice only, with the proposed
-//! Dockerfile in the message: Gradle and other Maven builds, and a Python
-//! build with something the split would lose.
+//! Non-root runtime: the split adds no USER (the guides: no USER nobody
+//! asked for), and its message says when the runtime runs as root. When
+//! DS103 (distroless-final) then moves a binary's runtime to a distroless
+//! image, it adds `USER 65532` (the `nonroot` user, which those images have)
+//! before the CMD/ENTRYPOINT when nothing in the stage needs root: no USER
+//! of its own, no EXPOSE below 1024, no VOLUME (a volume made from a
+//! root-owned folder is root's), no `--chown`; else its message says why it
+//! still runs as root. `scratch` has no users, so it stays root. Recipes,
+//! and the Debian packages a builder may install only to build:
+//! `transforms/stages.toml`.
 //!
-//! What apt installs beside the build tools (`[builder]` in
-//! `transforms/stages.toml`) the program might run: the runtime stage
-//! installs it too when it can do so the same way (the builder's release,
-//! unpinned, no apt source or key of its own), else the split is refused
-//! (advice). `lib…-dev` packages
-//! are fine for a static binary; for a dynamic C or Rust one the runtime
-//! installs the library they stand for (`[binary] runtime-libraries`,
-//! `cargo-sys-libraries`), an unmapped one is refused; for Go they are
-//! refused.
+//! Why: a single-stage image ships the compiler, headers, package caches and
+//! dev dependencies the program never uses at run time: a gcc build measured
+//! 411.7 MB in one stage, 78.0 MB copied onto `debian:bookworm-slim` and
+//! 0.69 MB onto `scratch`; `node:16` with `npm install` is ~900 MB against
+//! ~200 MB on `node:16-slim`.
 //!
-//! The runtime stage gets copies of ENV, EXPOSE, USER, WORKDIR, VOLUME,
-//! LABEL, HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT in their order, the
-//! ARGs those expand, and what setup RUNs made outside the app folder
-//! ([`carry_setup_files`]); CMD,
-//! ENTRYPOINT, EXPOSE, HEALTHCHECK and STOPSIGNAL move (they mean nothing in
-//! a builder). Stages are named `build` and `runtime` unless the FROM
-//! already has a name. Recipes: `transforms/stages.toml`.
+//! Safety: unsafe. The runtime has only the binary (or the app folder): a
+//! program that reads templates or static files from the build folder or
+//! shells out to tools of the builder image breaks. Not split, with advice
+//! instead: apt installing, beside the build tools, a package the runtime
+//! cannot install the same way (pinned, from a source or key a RUN sets up,
+//! on a builder tag naming no Debian release, on Alpine; otherwise the
+//! runtime installs it too, and a static binary goes onto the builder's slim
+//! release instead of `scratch`),
+//! a `-dev` package or `-lfoo` of no known runtime package for a dynamic
+//! binary (the runtime lacks the library), a make/cmake build on the `gcc`
+//! image without its Makefile/CMakeLists.txt in the context or linking
+//! through `pkg-config`/`find_package`, `make install DESTDIR=`, an apt install dslim cannot read, a static build on Debian whose
+//! CA bundle may come from recommended packages, a RUN after the build that
+//! does more than tests (`go test|vet`, `cargo test`, `make test|check`),
+//! printing, apt, `rm` of what is not the binary, `chmod`/`strip` of the
+//! binary or build-folder files, and folders, copies, moves, links and
+//! `chmod` outside the build folder (copied as a setup RUN's; a `mv` of the
+//! binary or a write into the build folder is refused), a
+//! binary written into a `RUN --mount` (cache or tmpfs), a binary the
+//! CMD/ENTRYPOINT does not run (for Rust: one outside cargo's `release`
+//! folder), shell-form CMD/ENTRYPOINT on `scratch` (no shell there) or one that is more than one plain command, a named USER on
+//! `scratch`, a HEALTHCHECK (its tools stay in the builder), a dynamic Rust
+//! binary from the `rust` image without a Cargo.lock in the context, or with
+//! a `-sys` crate of no known library package (its -dev libraries: OpenSSL,
+//! libpq… may be linked), `cargo install` of a published crate (its binary
+//! names are unknown), a heredoc, `aptitude` or `dpkg -i` install, Node RUNs other than installs and
+//! scripts, COPY outside the app folder. For Python (display-only, the
+//! proposed Dockerfile and the reason in the message): an apt package that is
+//! neither a build tool nor a mapped `-dev` package (named), an apt install
+//! dslim cannot read, `pip install --user`, `--prefix`, `--target`, `--root`
+//! or `-e`, pip called by a path outside the venv, `pip install --no-binary`
+//! with no `-dev` package that says which libraries it links, a RUN command
+//! other than pip, apt, cache cleanup and file commands (`mkdir`, `cp`, `rm`,
+//! `chmod`, `python -m compileall` …) inside the app folder, a non-root USER
+//! (the venv is made as root), a HEALTHCHECK that runs anything but python, an
+//! `ENV PATH` that drops `$PATH`, `ENV PIP_USER`/`PIP_TARGET`/`PIP_PREFIX`, a
+//! CMD/ENTRYPOINT that runs a script by its `/usr/local/bin` path (it is in
+//! the venv after the split); no WORKDIR (the app folder is unknown) is a
+//! finding without a proposal. A COPY of `requirements*.txt` outside the app
+//! folder is no loss (`[python] build-inputs`). Without `--context` the
+//! requirements file is not read, and the message says so: a package it lists
+//! that compiles against the full image's libraries would need its library in
+//! the runtime. Files already multi-stage are left alone. No silent miss: a single-stage
+//! build that compiles or installs build tools (a compiler, `make`, `go`,
+//! `cargo`, `mvn`, a `-dev` package, `npm run build`) and cannot be split
+//! (FROM with variables, ONBUILD, SHELL, `--from`, an image that is not
+//! official, no recipe) gets a display-only finding saying why. A split wins
+//! over the base swaps (DS101–DS103) of the same stage.
 //!
-//! Nothing changes (no finding) for files that are already multi-stage,
-//! FROM with variables, or builds that are not recognised; a recognised
-//! build with something the split would lose (a RUN after the build
-//! other than tests, removals, `chmod` of the binary, apt and the
-//! folders, copies and links whose results are copied, a
-//! shell-form CMD on `scratch`, a named USER the runtime lacks, a COPY
-//! outside the app folder that cannot be made again, apt packages the
-//! program may use) gets advice instead.
+//! Before:
+//! ```text
+//! FROM golang:1.22
+//! WORKDIR /src
+//! COPY . .
+//! RUN CGO_ENABLED=0 go build -o /out/app .
+//! CMD ["/out/app"]
+//! ```
+//!
+//! After:
+//! ```text
+//! FROM golang:1.22 AS build
+//! WORKDIR /src
+//! COPY . .
+//! RUN CGO_ENABLED=0 go build -o /out/app .
+//!
+//! FROM scratch AS runtime
+//! COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+//! COPY --from=build /out/app /out/app
+//! WORKDIR /src
+//! CMD ["/out/app"]
+//! ```
 
 mod binary;
 mod carry;
@@ -96,7 +262,7 @@ static META: Meta = Meta {
     code: "DS201",
     name: "multi-stage",
     summary: "Split a single-stage build into a builder and a small runtime stage",
-    doc: include_str!("../multi_stage.md"),
+    doc: crate::transform_doc!("multi_stage"),
     fix: FixAvailability::Sometimes,
     safety: Applicability::Unsafe,
     aliases: &[],

@@ -35,6 +35,81 @@ pub(super) fn node(f: &Facts, all: &Data, apt: &AptFacts) -> Option<Result<Split
     // `alpine` itself with Alpine's `nodejs` (plain), or `node:<v>-alpine`.
     let plain = img.short_name() == "alpine";
     let alpine = plain || img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
+    let (manager, other_run) = read_runs(f, all, alpine);
+    let manager = manager?;
+    if img.tag.as_deref().is_some_and(|t| t.contains("slim")) {
+        return None; // already the small base: DS201 has little to gain
+    }
+    if let Some(why) = other_run {
+        return Some(Err(why));
+    }
+    let (runtime_image, apk_packages) = if alpine {
+        match alpine_runtime_of(f, all, apt, plain) {
+            Ok((image, packages)) => (Some(image), packages),
+            Err(why) => return Some(Err(why)),
+        }
+    } else {
+        (None, Vec::new())
+    };
+    let Some(wd) = f.workdir.clone().filter(|w| w != "/") else {
+        return Some(Err("no WORKDIR: the app folder is unknown".into()));
+    };
+    let chown = match app_copies(f, &wd)? {
+        Ok(chown) => chown,
+        Err(why) => return Some(Err(why)),
+    };
+    if let Some(u) = f.last(Keyword::User) {
+        if chown.is_none() && !u.args_text().trim().starts_with("root") {
+            return Some(Err(
+                "a USER other than root may need to own files the runtime copy gives to root"
+                    .into(),
+            ));
+        }
+    }
+    let prune = prune(r, manager, img.tag.as_deref(), plain)?;
+    let runtime_image = runtime_image.unwrap_or_else(|| {
+        let tag = match img.tag.as_deref() {
+            Some(t) => format!("{t}{}", r.runtime_suffix),
+            None => r.runtime_suffix.trim_start_matches('-').to_string(),
+        };
+        let name = match &img.registry {
+            Some(reg) => format!("{reg}/{}", img.name),
+            None => img.name.clone(),
+        };
+        format!("{name}:{tag}")
+    });
+    let mut note = format!(" with production dependencies only (`{prune}` in the builder)");
+    if alpine {
+        note.push_str("; the build tools `apk add` installed stay in the builder");
+        note.push_str(super::NOT_BUILT_ALPINE);
+    }
+    let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
+    let mut runtime_head = Vec::new();
+    if !apk_packages.is_empty() {
+        note.push_str(&format!(
+            "; the runtime installs {} as the builder did (apk)",
+            apk_packages.join(" ")
+        ));
+        runtime_head.push(format!("RUN apk add --no-cache {}", apk_packages.join(" ")));
+    }
+    runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
+    Some(Ok(Split {
+        lang: "Node",
+        runtime_image,
+        builder_head: Vec::new(),
+        builder_head_at: None,
+        builder_tail: vec![format!("RUN {prune}")],
+        runtime_head,
+        runtime_tail: Vec::new(),
+        applicability: Applicability::Unsafe,
+        note,
+    }))
+}
+
+/// The stage's RUNs: the package manager of the first project install,
+/// and the first command that is neither a package-manager call nor (on
+/// Alpine) an `apk` call, which may put files outside the app folder.
+fn read_runs<'a>(f: &Facts, all: &'a Data, alpine: bool) -> (Option<&'a str>, Option<String>) {
     let mut manager = None;
     let mut other_run = None;
     for ins in f.runs() {
@@ -65,55 +140,53 @@ pub(super) fn node(f: &Facts, all: &Data, apt: &AptFacts) -> Option<Result<Split
             }
         }
     }
-    let manager = manager?;
-    if img.tag.as_deref().is_some_and(|t| t.contains("slim")) {
-        return None; // already the small base: DS201 has little to gain
+    (manager, other_run)
+}
+
+/// `-alpine` is already the small image: the runtime is the same one,
+/// without the dev dependencies and what `apk add` installed to build;
+/// `alpine` itself (`plain`): its own release, with Alpine's `nodejs`.
+/// Returns the runtime image and what apk installed for the app (a native
+/// addon may link the library of a `-dev` package), which goes into the
+/// runtime too.
+fn alpine_runtime_of(
+    f: &Facts,
+    all: &Data,
+    apt: &AptFacts,
+    plain: bool,
+) -> Result<(String, Vec<String>), String> {
+    let data = &all.stages;
+    let img = &f.doc.stages()[0].image;
+    if apt.apk_opaque {
+        return Err("an `apk add` dslim cannot read may add what the app needs at run time".into());
     }
-    if let Some(why) = other_run {
-        return Some(Err(why));
-    }
-    // `-alpine` is already the small image: the runtime is the same one,
-    // without the dev dependencies and what `apk add` installed to build;
-    // `alpine` itself: its own release, with Alpine's `nodejs`.
-    let mut runtime_image = None;
-    let mut apk_packages = Vec::new();
-    if alpine {
-        if apt.apk_opaque {
-            return Some(Err(
-                "an `apk add` dslim cannot read may add what the app needs at run time".into(),
-            ));
+    let image = if plain {
+        match alpine_runtime(img) {
+            Some((i, _)) => i,
+            None => return Err("the builder's Alpine release is unknown".into()),
         }
-        let image = if plain {
-            match alpine_runtime(img) {
-                Some((i, _)) => i,
-                None => return Some(Err("the builder's Alpine release is unknown".into())),
-            }
-        } else {
-            img.text.clone()
-        };
-        // What apk installed for the app (a native addon may link the
-        // library of a `-dev` package) goes into the runtime too.
-        let programs = started_programs(f);
-        let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
-        apk_packages = match alpine_runtime_packages(apt, data, &image, &programs, true, &[]) {
-            Ok(p) => p,
-            Err(e) => return Some(Err(e)),
-        };
-        if plain {
-            let node = data.alpine.interpreters.get("node").map(String::as_str);
-            if !node.is_some_and(|n| apk_packages.iter().any(|p| p.starts_with(n))) {
-                return Some(Err(
-                    "no `apk add` of Alpine's `nodejs` package: which Node the app runs on is \
-                     unknown"
-                        .into(),
-                ));
-            }
-        }
-        runtime_image = Some(image);
-    }
-    let Some(wd) = f.workdir.clone().filter(|w| w != "/") else {
-        return Some(Err("no WORKDIR: the app folder is unknown".into()));
+    } else {
+        img.text.clone()
     };
+    let programs = started_programs(f);
+    let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
+    let apk_packages = alpine_runtime_packages(apt, data, &image, &programs, true, &[])?;
+    if plain {
+        let node = data.alpine.interpreters.get("node").map(String::as_str);
+        if !node.is_some_and(|n| apk_packages.iter().any(|p| p.starts_with(n))) {
+            return Err(
+                "no `apk add` of Alpine's `nodejs` package: which Node the app runs on is \
+                 unknown"
+                    .into(),
+            );
+        }
+    }
+    Ok((image, apk_packages))
+}
+
+/// Every COPY/ADD must land in the app folder `wd`, with one `--chown`
+/// (returned) or none; `None` when a COPY cannot be read.
+fn app_copies(f: &Facts, wd: &str) -> Option<Result<Option<String>, String>> {
     let mut chown: Option<String> = None;
     for ins in f.instrs() {
         if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {
@@ -139,60 +212,25 @@ pub(super) fn node(f: &Facts, all: &Data, apt: &AptFacts) -> Option<Result<Split
             chown = Some(c.text.clone());
         }
     }
-    if let Some(u) = f.last(Keyword::User) {
-        if chown.is_none() && !u.args_text().trim().starts_with("root") {
-            return Some(Err(
-                "a USER other than root may need to own files the runtime copy gives to root"
-                    .into(),
-            ));
-        }
-    }
+    Some(Ok(chown))
+}
+
+/// The builder's prune command for `manager`: npm 6 (an old Node major's,
+/// or Alpine's own npm) ignores `--omit=dev`.
+fn prune(
+    r: &crate::data::NodeRecipe,
+    manager: &str,
+    tag: Option<&str>,
+    plain: bool,
+) -> Option<String> {
     // `node:12-alpine`, `node:14.17-buster` → the major.
-    let major = img
-        .tag
-        .as_deref()
+    let major = tag
         .and_then(|t| t.split(['-', '.']).next())
         .and_then(|m| m.parse::<u32>().ok());
     let old_npm = major.is_some_and(|m| m <= r.old_npm_node_major);
-    // Alpine's own npm may be npm 6 (which ignores `--omit=dev`).
-    let prune = if manager == "npm" && (old_npm || plain) && !r.old_npm_prune.is_empty() {
-        r.old_npm_prune.clone()
+    if manager == "npm" && (old_npm || plain) && !r.old_npm_prune.is_empty() {
+        Some(r.old_npm_prune.clone())
     } else {
-        r.prune.get(manager)?.clone()
-    };
-    let tag = match img.tag.as_deref() {
-        Some(t) => format!("{t}{}", r.runtime_suffix),
-        None => r.runtime_suffix.trim_start_matches('-').to_string(),
-    };
-    let name = match &img.registry {
-        Some(reg) => format!("{reg}/{}", img.name),
-        None => img.name.clone(),
-    };
-    let runtime_image = runtime_image.unwrap_or_else(|| format!("{name}:{tag}"));
-    let mut note = format!(" with production dependencies only (`{prune}` in the builder)");
-    if alpine {
-        note.push_str("; the build tools `apk add` installed stay in the builder");
-        note.push_str(super::NOT_BUILT_ALPINE);
+        r.prune.get(manager).cloned()
     }
-    let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
-    let mut runtime_head = Vec::new();
-    if !apk_packages.is_empty() {
-        note.push_str(&format!(
-            "; the runtime installs {} as the builder did (apk)",
-            apk_packages.join(" ")
-        ));
-        runtime_head.push(format!("RUN apk add --no-cache {}", apk_packages.join(" ")));
-    }
-    runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
-    Some(Ok(Split {
-        lang: "Node",
-        runtime_image,
-        builder_head: Vec::new(),
-        builder_head_at: None,
-        builder_tail: vec![format!("RUN {prune}")],
-        runtime_head,
-        runtime_tail: Vec::new(),
-        applicability: Applicability::Unsafe,
-        note,
-    }))
 }

@@ -180,7 +180,6 @@ pub(super) fn pyinstaller(
     if tag.is_some_and(|t| t.contains("alpine")) {
         return None; // a musl build: not this recipe
     }
-    // The pyinstaller calls, with the folder each runs in.
     let mut blockers: Vec<String> = Vec::new();
     let mut block = |why: String| {
         if !blockers.contains(&why) {
@@ -188,7 +187,53 @@ pub(super) fn pyinstaller(
         }
     };
     let wd = f.workdir.clone().filter(|w| w != "/");
-    let mut outputs: Vec<(Option<String>, Result<Freeze, String>)> = Vec::new();
+    let outputs = read_freezes(f, wd.as_deref(), &mut block);
+    if outputs.is_empty() {
+        return None;
+    }
+    let frozen = match frozen_program(f, wd.as_deref(), &outputs)? {
+        Ok(fr) => fr,
+        Err(why) => return Some(Err(why)),
+    };
+    let Some(wd) = wd else {
+        return Some(Err(
+            "a PyInstaller build without WORKDIR: the app folder the program may read is unknown"
+                .into(),
+        ));
+    };
+    if img.digest.is_some() {
+        return Some(Err(format!(
+            "`{}` is pinned by digest, so its Debian release (and glibc) is unknown",
+            img.text
+        )));
+    }
+    let release = tag_release(tag).unwrap_or(&data.binary.stable_release);
+    let runtime_image = r.runtime.replace("{release}", release);
+    runtime_blockers(f, data, apt, &wd, &mut block);
+    let runtime_head = runtime_head(frozen, &wd);
+    let mut note = note(frozen, &wd, release, tag_release(tag).is_some());
+    let applicability = super::applicability(&blockers, &mut note);
+    Some(Ok(Split {
+        lang: "Python (PyInstaller)",
+        runtime_image,
+        builder_head: Vec::new(),
+        builder_head_at: None,
+        builder_tail: Vec::new(),
+        runtime_head,
+        runtime_tail: Vec::new(),
+        applicability,
+        note,
+    }))
+}
+
+/// What a pyinstaller call wrote (its program made absolute when the
+/// folder it ran in is known), or why it cannot be read.
+type Output = (Option<String>, Result<Freeze, String>);
+
+/// The pyinstaller calls, with the folder each runs in; the other commands
+/// of the RUNs go through `file_command` (pip installs and venvs aside).
+fn read_freezes(f: &Facts, wd: Option<&str>, block: &mut impl FnMut(String)) -> Vec<Output> {
+    let mut outputs: Vec<Output> = Vec::new();
     for ins in f.runs() {
         let i = f.index(ins);
         let Some(script) = f.model.script(i) else {
@@ -221,15 +266,21 @@ pub(super) fn pyinstaller(
                 // PyInstaller bundles what the program imports: where pip
                 // put it does not matter to the runtime.
                 Cmd::PipInstall { .. } | Cmd::Venv { .. } => {}
-                other => file_command(other, c, text, &mut cwd, wd.as_deref(), &mut block),
+                other => file_command(other, c, text, &mut cwd, wd, block),
             }
         }
     }
-    if outputs.is_empty() {
-        return None;
-    }
-    // The program the image runs must be the one PyInstaller wrote; else
-    // the image runs Python, and the venv recipe applies.
+    outputs
+}
+
+/// The program the image runs must be the one PyInstaller wrote; else
+/// the image runs Python, and the venv recipe applies (`None`). An
+/// unreadable call may be the one that wrote it (`Err`).
+fn frozen_program<'o>(
+    f: &Facts,
+    wd: Option<&str>,
+    outputs: &'o [Output],
+) -> Option<Result<&'o Freeze, String>> {
     let runner = f
         .last(Keyword::Entrypoint)
         .or_else(|| f.last(Keyword::Cmd))?;
@@ -245,45 +296,38 @@ pub(super) fn pyinstaller(
     let prog_path = if prog.starts_with('/') {
         join("/", &prog)
     } else if prog.contains('/') {
-        join(wd.as_deref().unwrap_or("/"), &prog)
+        join(wd.unwrap_or("/"), &prog)
     } else {
         return None;
     };
-    let freeze = outputs
+    let found = outputs
         .iter()
         .rev()
         .find(|(_, o)| o.as_ref().is_ok_and(|fr| fr.program == prog_path));
-    let freeze = match freeze {
-        Some((_, Ok(fr))) => fr,
-        _ => {
-            // An unreadable call may be the one that wrote it.
-            return outputs
-                .iter()
-                .find_map(|(_, o)| o.as_ref().err())
-                .map(|why| {
-                    Err(format!(
-                        "the {} runs `{prog}`, and {why}",
-                        runner.keyword_text()
-                    ))
-                });
-        }
-    };
-    let Some(wd) = wd else {
-        return Some(Err(
-            "a PyInstaller build without WORKDIR: the app folder the program may read is unknown"
-                .into(),
-        ));
-    };
-    if img.digest.is_some() {
-        return Some(Err(format!(
-            "`{}` is pinned by digest, so its Debian release (and glibc) is unknown",
-            img.text
-        )));
+    match found {
+        Some((_, Ok(fr))) => Some(Ok(fr)),
+        _ => outputs
+            .iter()
+            .find_map(|(_, o)| o.as_ref().err())
+            .map(|why| {
+                Err(format!(
+                    "the {} runs `{prog}`, and {why}",
+                    runner.keyword_text()
+                ))
+            }),
     }
-    let release = tag_release(tag).unwrap_or(&data.binary.stable_release);
-    let runtime_image = r.runtime.replace("{release}", release);
-    // Apt: build tools and `-dev` packages whose libraries PyInstaller
-    // bundles stay behind; anything else may be run by the program.
+}
+
+/// What the runtime would lack: apt packages other than build tools and
+/// `-dev` packages whose libraries PyInstaller bundles, copies outside the
+/// app folder `wd`, a named USER, a HEALTHCHECK.
+fn runtime_blockers(
+    f: &Facts,
+    data: &Stages,
+    apt: &AptFacts,
+    wd: &str,
+    block: &mut impl FnMut(String),
+) {
     if apt.opaque {
         block("an apt install dslim cannot read".into());
     }
@@ -307,7 +351,7 @@ pub(super) fn pyinstaller(
             .cwd_at(f.index(ins))
             .map(|w| join(&w, dst))
             .filter(|_| !dst.contains('$'));
-        if !target.as_deref().is_some_and(|t| inside(t, &wd)) {
+        if !target.as_deref().is_some_and(|t| inside(t, wd)) {
             block(format!(
                 "`{}` copies outside the app folder {wd}",
                 ins.keyword_text()
@@ -322,49 +366,48 @@ pub(super) fn pyinstaller(
             block("a HEALTHCHECK, whose command the runtime may lack (it has no Python)".into());
         }
     }
+}
+
+/// The app folder, and the program (a `--onedir` program's folder) when it
+/// is outside it.
+fn runtime_head(frozen: &Freeze, wd: &str) -> Vec<String> {
     let mut runtime_head = vec![format!("COPY --from={{build}} {wd} {wd}")];
-    if !inside(&freeze.program, &wd) {
-        let copied = if freeze.onefile {
-            freeze.program.clone()
+    if !inside(&frozen.program, wd) {
+        let copied = if frozen.onefile {
+            frozen.program.clone()
         } else {
-            freeze
+            frozen
                 .program
                 .rsplit_once('/')
-                .map_or(freeze.program.clone(), |(d, _)| d.to_string())
+                .map_or(frozen.program.clone(), |(d, _)| d.to_string())
         };
         runtime_head.push(format!("COPY --from={{build}} {copied} {copied}"));
     }
+    runtime_head
+}
+
+/// The split's message: why the runtime is Debian slim of `release`.
+fn note(frozen: &Freeze, wd: &str, release: &str, tag_names_release: bool) -> String {
     let mut note = format!(
         " (the program PyInstaller froze, `{}`, needs no Python: the runtime gets the app \
          folder {wd} with it. Not `scratch` or distroless: PyInstaller's bootloader is linked \
          against glibc and zlib (`libz.so.1`){}; the builder's Debian release `{release}` or a \
          newer one runs it",
-        freeze.program,
-        if freeze.onefile {
+        frozen.program,
+        if frozen.onefile {
             ", and a `--onefile` binary unpacks itself into /tmp"
         } else {
             ""
         }
     );
-    if tag_release(tag).is_none() {
+    if !tag_names_release {
         note.push_str(&format!(
             " (the tag names no release: `{release}`, the newest, as glibc runs binaries \
              built against an older one)"
         ));
     }
     note.push(')');
-    let applicability = super::applicability(&blockers, &mut note);
-    Some(Ok(Split {
-        lang: "Python (PyInstaller)",
-        runtime_image,
-        builder_head: Vec::new(),
-        builder_head_at: None,
-        builder_tail: Vec::new(),
-        runtime_head,
-        runtime_tail: Vec::new(),
-        applicability,
-        note,
-    }))
+    note
 }
 
 #[cfg(test)]

@@ -206,41 +206,9 @@ pub(super) fn on_alpine(
     }
     // The runtime packages apk installed, and for a dynamic binary the
     // libraries of the `-dev` packages and `-lNAME`s.
-    let links: Vec<String> = c_links
-        .iter()
-        .filter(|l| *l != "-lstdc++" && *l != "-lgcc_s")
-        .cloned()
-        .collect();
-    // A dynamic musl Rust binary unwinds with libgcc_s.
-    let mut links = links;
-    if lang == Lang::Rust && !cgo_off {
-        links.push("-lgcc_s".into());
-    }
+    let links = musl_links(c_links, lang, cgo_off);
     let mut packages = alpine_runtime_packages(apt, data, &image, programs, !cgo_off, &links)?;
-    note.push_str(match (lang, cgo_off) {
-        (_, true) => {
-            " (static binary, on the builder's Alpine release for the packages apk installed"
-        }
-        (Lang::Go, false) => {
-            " (cgo may be on: musl runtime of the builder's Alpine release; set \
-             CGO_ENABLED=0 for `scratch`"
-        }
-        (Lang::C, false) => " (musl runtime of the builder's Alpine release, without the compiler",
-        (Lang::Rust, false) if static_here.is_none() && img.short_name() == "alpine" => {
-            " (musl runtime of the builder's Alpine release, without the toolchain: Alpine's \
-             own Rust links dynamically (`crt-static` is off by default for its \
-             `*-alpine-linux-musl` target), so the runtime installs libgcc"
-        }
-        (Lang::Rust, false) if static_here.is_none() => {
-            " (musl runtime of the builder's Alpine release, without the toolchain: the \
-             binary is static unless `crt-static` is turned off, which dslim cannot rule \
-             out without the build context's `.cargo/config.toml` or with `-dev` libraries, \
-             so it runs where musl and those libraries are"
-        }
-        (Lang::Rust, false) => {
-            " (musl runtime of the builder's Alpine release, without the toolchain"
-        }
-    });
+    note.push_str(musl_note(lang, cgo_off, static_here, img));
     // The Alpine image has its own CA bundle (`ca-certificates-bundle`).
     head.retain(|l| !l.contains(r.certificates.as_str()));
     if lang == Lang::C && *cxx {
@@ -265,6 +233,54 @@ pub(super) fn on_alpine(
     note.push_str(cert_note);
     note.push(')');
     Ok((image, note))
+}
+
+/// The `-lNAME`s whose libraries a musl runtime installs: not libstdc++
+/// (the C++ case installs it itself) nor libgcc_s, unless a dynamic musl
+/// Rust binary unwinds with it.
+fn musl_links(c_links: &[String], lang: Lang, cgo_off: bool) -> Vec<String> {
+    let mut links: Vec<String> = c_links
+        .iter()
+        .filter(|l| *l != "-lstdc++" && *l != "-lgcc_s")
+        .cloned()
+        .collect();
+    if lang == Lang::Rust && !cgo_off {
+        links.push("-lgcc_s".into());
+    }
+    links
+}
+
+/// The opening of a musl split's note: static or not, and why.
+fn musl_note(
+    lang: Lang,
+    cgo_off: bool,
+    static_here: Option<bool>,
+    img: &crate::syntax::ImageRef,
+) -> &'static str {
+    match (lang, cgo_off) {
+        (_, true) => {
+            " (static binary, on the builder's Alpine release for the packages apk installed"
+        }
+        (Lang::Go, false) => {
+            " (cgo may be on: musl runtime of the builder's Alpine release; set \
+         CGO_ENABLED=0 for `scratch`"
+        }
+        (Lang::C, false) => " (musl runtime of the builder's Alpine release, without the compiler",
+        (Lang::Rust, false) if static_here.is_none() && img.short_name() == "alpine" => {
+            " (musl runtime of the builder's Alpine release, without the toolchain: Alpine's \
+         own Rust links dynamically (`crt-static` is off by default for its \
+         `*-alpine-linux-musl` target), so the runtime installs libgcc"
+        }
+        (Lang::Rust, false) if static_here.is_none() => {
+            " (musl runtime of the builder's Alpine release, without the toolchain: the \
+         binary is static unless `crt-static` is turned off, which dslim cannot rule \
+         out without the build context's `.cargo/config.toml` or with `-dev` libraries, \
+         so it runs where musl and those libraries are"
+        }
+        (Lang::Rust, false) => {
+            " (musl runtime of the builder's Alpine release, without the toolchain"
+        }
+    }
 }
 
 /// A glibc binary (or a static one beside packages to install): the slim

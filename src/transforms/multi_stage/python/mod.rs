@@ -20,7 +20,7 @@ use commands::{glob, inside, is_python};
 pub(super) mod commands;
 mod runs;
 
-use runs::{alpine_venv_at, read_runs, venv_blockers, Runs};
+use runs::{alpine_venv_at, read_runs, venv_blockers};
 
 pub(super) fn python(
     f: &Facts,
@@ -56,11 +56,7 @@ fn split(
 ) -> Option<Result<Split, String>> {
     let r = &data.python;
     let img = &f.doc.stages()[0].image;
-    let tag = img.tag.as_deref();
-    if !alpine
-        && (tag.is_some_and(|t| t.contains("slim") || t.contains("alpine"))
-            || table.is_some_and(|t| tag.is_some_and(|tag| is_variant(t, tag))))
-    {
+    if !alpine && already_small(img.tag.as_deref(), table) {
         return None; // already a small base: DS201 has little to gain
     }
     let mut blockers: Vec<String> = Vec::new();
@@ -70,56 +66,160 @@ fn split(
         }
     };
     let wd = f.workdir.clone().filter(|w| w != "/");
-    let Runs {
-        pip_seen,
-        from_source,
-        venv,
-        bare_pip_at,
-        first_pip_at,
-        requirements,
-        unread,
-    } = read_runs(f, context, wd.as_deref(), &mut block);
-    if !pip_seen {
+    let runs = read_runs(f, context, wd.as_deref(), &mut block);
+    if !runs.pip_seen {
         return None;
     }
+    if let Some(why) = refusal(f, r, wd.as_deref(), img) {
+        return Some(Err(why));
+    }
+    let runtime_tag = if alpine {
+        String::new()
+    } else {
+        runtime_tag(r, img.tag.as_deref(), table)?
+    };
+    // The venv: the stage's own, or one dslim adds right after FROM.
+    let (venv_path, own) = match &runs.venv {
+        Some((v, _)) => (v.clone(), true),
+        None => (r.venv.clone(), false),
+    };
+    let venv_at = if alpine && !own {
+        alpine_venv_at(f, runs.bare_pip_at.or(runs.first_pip_at), &mut block)
+    } else {
+        None
+    };
+    venv_blockers(
+        f,
+        &venv_path,
+        own,
+        runs.venv.as_ref(),
+        runs.bare_pip_at,
+        &mut block,
+    );
+    let mut runtime_packages = apt_runtime_packages(apt, data, &mut block);
+    let alpine_image = if alpine {
+        match alpine_runtime(img) {
+            Some((i, _)) => Some(i),
+            None => return Some(Err("the builder's Alpine release is unknown".into())),
+        }
+    } else {
+        None
+    };
+    if let Some(image) = &alpine_image {
+        add_alpine_packages(f, apt, data, image, &mut runtime_packages, &mut block);
+    }
+    let source_builds = if alpine {
+        Vec::new()
+    } else {
+        source_builds(r, &runs.requirements, &mut runtime_packages)
+    };
+    if runs.from_source && !dev_installed(apt) {
+        block(
+            "`pip install --no-binary` compiles against libraries of the full image, and no \
+             `-dev` package installed by apt says which the runtime needs"
+                .into(),
+        );
+    }
+    let chown = file_blockers(f, r, wd.as_deref(), &mut block);
+    let venv = Venv {
+        path: &venv_path,
+        own,
+    };
+    let runtime_head = runtime_head(r, alpine, &runtime_packages, venv, wd.as_deref(), chown);
+    let python = if alpine { "python3" } else { "python" };
+    let builder_head = if own {
+        Vec::new()
+    } else {
+        vec![
+            format!("RUN {python} -m venv {venv_path}"),
+            path_env(&venv_path),
+        ]
+    };
+    let mut note = note(
+        &venv_path,
+        alpine,
+        &runtime_packages,
+        &source_builds,
+        &runs.unread,
+        wd.is_none(),
+    );
+    let applicability = super::applicability(&blockers, &mut note);
+    let runtime_image = alpine_image.unwrap_or_else(|| {
+        let name = match &img.registry {
+            Some(reg) => format!("{reg}/{}", img.name),
+            None => img.name.clone(),
+        };
+        format!("{name}:{runtime_tag}")
+    });
+    Some(Ok(Split {
+        lang: "Python",
+        runtime_image,
+        builder_head,
+        builder_head_at: venv_at,
+        builder_tail: Vec::new(),
+        runtime_head,
+        runtime_tail: Vec::new(),
+        applicability,
+        note,
+    }))
+}
+
+/// A slim or Alpine tag, or one the table knows as a variant: the image is
+/// already small.
+fn already_small(tag: Option<&str>, table: Option<&BaseImage>) -> bool {
+    tag.is_some_and(|t| t.contains("slim") || t.contains("alpine"))
+        || table.is_some_and(|t| tag.is_some_and(|tag| is_variant(t, tag)))
+}
+
+/// Why no split can be proposed at all, whatever the RUNs hold.
+fn refusal(
+    f: &Facts,
+    r: &crate::data::PythonRecipe,
+    wd: Option<&str>,
+    img: &crate::syntax::ImageRef,
+) -> Option<String> {
     // No WORKDIR: a build that only installs packages (no COPY but of
     // the files pip reads) has no app folder, and its runtime gets only
     // the venv; one that copies app files has an unknown app folder.
     if wd.is_none() && !only_build_inputs(f, r) {
-        return Some(Err(
+        return Some(
             "no WORKDIR: the app folder is unknown (a COPY puts files other than the ones pip \
              reads into the image)"
                 .into(),
-        ));
+        );
     }
-    if img.digest.is_some() {
-        return Some(Err(format!(
+    img.digest.as_ref().map(|_| {
+        format!(
             "`{}` is pinned by digest; its slim variant has another digest",
             img.text
-        )));
-    }
-    let runtime_tag = match tag {
-        _ if alpine => String::new(),
+        )
+    })
+}
+
+/// The slim tag of a Debian builder's `tag`; `None` when the table says to
+/// leave the image alone.
+fn runtime_tag(
+    r: &crate::data::PythonRecipe,
+    tag: Option<&str>,
+    table: Option<&BaseImage>,
+) -> Option<String> {
+    Some(match tag {
         None | Some("latest") => r.runtime_suffix.trim_start_matches('-').to_string(),
         Some(t) => match table.map(|tb| slim_tag(tb, t)) {
             Some(TagPlan::Swap(s)) => s,
             Some(TagPlan::Leave) => return None,
             None => format!("{t}{}", r.runtime_suffix),
         },
-    };
-    // The venv: the stage's own, or one dslim adds right after FROM.
-    let (venv_path, own) = match &venv {
-        Some((v, _)) => (v.clone(), true),
-        None => (r.venv.clone(), false),
-    };
-    let venv_at = if alpine && !own {
-        alpine_venv_at(f, bare_pip_at.or(first_pip_at), &mut block)
-    } else {
-        None
-    };
-    venv_blockers(f, &venv_path, own, venv.as_ref(), bare_pip_at, &mut block);
-    // Apt: build tools stay behind, `-dev` packages become their runtime
-    // libraries, anything else blocks.
+    })
+}
+
+/// Apt: build tools stay behind, `-dev` packages become their runtime
+/// libraries (returned), anything else blocks.
+fn apt_runtime_packages(
+    apt: &AptFacts,
+    data: &Stages,
+    block: &mut impl FnMut(String),
+) -> Vec<String> {
     let mut runtime_packages: Vec<String> = Vec::new();
     if apt.opaque {
         block("an apt install dslim cannot read".into());
@@ -136,41 +236,49 @@ fn split(
             ));
         }
     }
-    // Alpine: python3, what apk installed for the program, and the runtime
-    // libraries of the `-dev` packages native modules were built against.
-    let alpine_image = if alpine {
-        match alpine_runtime(img) {
-            Some((i, _)) => Some(i),
-            None => return Some(Err("the builder's Alpine release is unknown".into())),
-        }
-    } else {
-        None
-    };
-    if let Some(image) = &alpine_image {
-        if apt.apk_opaque {
-            block("an `apk add` dslim cannot read".into());
-        }
-        if let Some(py) = data.alpine.interpreters.get("python") {
-            runtime_packages.push(py.clone());
-        }
-        let programs = started_programs(f);
-        let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
-        match alpine_runtime_packages(apt, data, image, &programs, true, &[]) {
-            Ok(p) => {
-                for p in p {
-                    if !runtime_packages.contains(&p) {
-                        runtime_packages.push(p);
-                    }
+    runtime_packages
+}
+
+/// Alpine: python3, what apk installed for the program, and the runtime
+/// libraries of the `-dev` packages native modules were built against.
+fn add_alpine_packages(
+    f: &Facts,
+    apt: &AptFacts,
+    data: &Stages,
+    image: &str,
+    runtime_packages: &mut Vec<String>,
+    block: &mut impl FnMut(String),
+) {
+    if apt.apk_opaque {
+        block("an `apk add` dslim cannot read".into());
+    }
+    if let Some(py) = data.alpine.interpreters.get("python") {
+        runtime_packages.push(py.clone());
+    }
+    let programs = started_programs(f);
+    let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
+    match alpine_runtime_packages(apt, data, image, &programs, true, &[]) {
+        Ok(p) => {
+            for p in p {
+                if !runtime_packages.contains(&p) {
+                    runtime_packages.push(p);
                 }
             }
-            Err(e) => block(e),
         }
+        Err(e) => block(e),
     }
-    // Packages PyPI has no Linux wheels of: pip compiles them against the
-    // full image's headers, and the runtime needs the library (on Alpine
-    // the `-dev` packages apk installs say which).
+}
+
+/// Packages PyPI has no Linux wheels of (returned): pip compiles them
+/// against the full image's headers, and the runtime needs the library
+/// (on Alpine the `-dev` packages apk installs say which).
+fn source_builds(
+    r: &crate::data::PythonRecipe,
+    requirements: &[String],
+    runtime_packages: &mut Vec<String>,
+) -> Vec<String> {
     let mut source_builds: Vec<String> = Vec::new();
-    for name in requirements.iter().filter(|_| !alpine) {
+    for name in requirements {
         if let Some(lib) = r.source_builds.get(name) {
             if !source_builds.contains(name) {
                 source_builds.push(name.clone());
@@ -180,24 +288,39 @@ fn split(
             }
         }
     }
-    let dev_installed = apt
-        .packages
+    source_builds
+}
+
+/// Whether apt or apk installs a `-dev` package.
+fn dev_installed(apt: &AptFacts) -> bool {
+    apt.packages
         .iter()
         .chain(&apt.apk)
-        .any(|p| p.ends_with("-dev"));
-    if from_source && !dev_installed {
-        block(
-            "`pip install --no-binary` compiles against libraries of the full image, and no \
-             `-dev` package installed by apt says which the runtime needs"
-                .into(),
-        );
-    }
-    let chown = file_blockers(f, r, wd.as_deref(), &mut block);
-    let name = match &img.registry {
-        Some(reg) => format!("{reg}/{}", img.name),
-        None => img.name.clone(),
-    };
-    let path_env = format!("ENV PATH=\"{venv_path}/bin:$PATH\"");
+        .any(|p| p.ends_with("-dev"))
+}
+
+/// The venv the runtime gets: its path, and whether the stage made it.
+#[derive(Clone, Copy)]
+struct Venv<'a> {
+    path: &'a str,
+    own: bool,
+}
+
+fn path_env(venv_path: &str) -> String {
+    format!("ENV PATH=\"{venv_path}/bin:$PATH\"")
+}
+
+/// The runtime's lines after FROM: its packages, the venv, the PATH and
+/// the app folder.
+fn runtime_head(
+    r: &crate::data::PythonRecipe,
+    alpine: bool,
+    runtime_packages: &[String],
+    venv: Venv,
+    wd: Option<&str>,
+    chown: Option<String>,
+) -> Vec<String> {
+    let venv_path = venv.path;
     let mut runtime_head = Vec::new();
     if alpine {
         runtime_head.push(format!(
@@ -211,22 +334,29 @@ fn split(
                 .replace("{packages}", &runtime_packages.join(" "))
         ));
     }
-    if !wd.as_deref().is_some_and(|wd| inside(&venv_path, wd)) {
+    if !wd.is_some_and(|wd| inside(venv_path, wd)) {
         runtime_head.push(format!("COPY --from={{build}} {venv_path} {venv_path}"));
     }
-    if !own {
-        runtime_head.push(path_env.clone());
+    if !venv.own {
+        runtime_head.push(path_env(venv_path));
     }
     let flag = chown.map(|c| format!(" {c}")).unwrap_or_default();
-    if let Some(wd) = &wd {
+    if let Some(wd) = wd {
         runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
     }
-    let python = if alpine { "python3" } else { "python" };
-    let builder_head = if own {
-        Vec::new()
-    } else {
-        vec![format!("RUN {python} -m venv {venv_path}"), path_env]
-    };
+    runtime_head
+}
+
+/// The split's message after "split into …": where the dependencies go and
+/// what the runtime installs, reads or lacks.
+fn note(
+    venv_path: &str,
+    alpine: bool,
+    runtime_packages: &[String],
+    source_builds: &[String],
+    unread: &[String],
+    no_workdir: bool,
+) -> String {
     let mut note = format!(" (dependencies in the venv {venv_path}, copied to the slim image");
     if alpine {
         note = format!(
@@ -254,7 +384,7 @@ fn split(
             unread.join("`, `")
         ));
     }
-    if wd.is_none() {
+    if no_workdir {
         note.push_str(
             "; no WORKDIR and no app files: the build installs packages only, so the runtime gets \
              the venv alone",
@@ -264,18 +394,7 @@ fn split(
     if alpine {
         note.push_str(super::NOT_BUILT_ALPINE);
     }
-    let applicability = super::applicability(&blockers, &mut note);
-    Some(Ok(Split {
-        lang: "Python",
-        runtime_image: alpine_image.unwrap_or_else(|| format!("{name}:{runtime_tag}")),
-        builder_head,
-        builder_head_at: venv_at,
-        builder_tail: Vec::new(),
-        runtime_head,
-        runtime_tail: Vec::new(),
-        applicability,
-        note,
-    }))
+    note
 }
 
 /// What the runtime would lack in files and programs: a COPY/ADD outside
