@@ -20,7 +20,7 @@ pub(super) fn root_image(doc: &Document) -> Option<String> {
     while let Some(p) = doc.parent_stage(st) {
         st = p;
     }
-    let img = crate::transforms::images::resolved_image(doc, st).text;
+    let img = crate::transforms::base_images::resolved_image(doc, st).text;
     (!img.eq_ignore_ascii_case("scratch")).then_some(img)
 }
 

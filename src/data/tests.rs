@@ -271,7 +271,7 @@ fn base_images_are_used_and_sourced() {
 #[test]
 fn distroless_targets_carry_their_release_in_the_name() {
     use crate::syntax::ImageRef;
-    use crate::transforms::images::release_in_name;
+    use crate::transforms::base_images::release_in_name;
     let b = &builtin().base_images;
     assert!(!b.release_in_name.patterns.is_empty());
     for p in b.release_in_name.patterns.values() {

@@ -56,11 +56,11 @@ use crate::finding::Finding;
 use crate::syntax::{Document, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::images::{
+use super::base_images::{
     alpine_tag, compiles, final_stages, is_stage_ref, native_install, resolved_image, run_texts,
     slim_tag, tokens, TagPlan,
 };
-use super::runedit;
+use super::run_edits;
 use super::slim_base::{table_for, written};
 
 pub struct AlpineBase;
@@ -145,7 +145,7 @@ fn apt_advice(doc: &Document, cx: &Context, st: &Stage, new: &str) -> Option<Str
             if c.sub.as_deref() != Some("install") {
                 continue;
             }
-            match runedit::install_packages(script, c, apt) {
+            match run_edits::install_packages(script, c, apt) {
                 Some(p) => packages.extend(p),
                 None => opaque = true,
             }

@@ -26,7 +26,7 @@ use crate::finding::Finding;
 use crate::syntax::{Document, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::runedit;
+use super::run_edits;
 
 pub struct AptNoRecommends;
 
@@ -71,7 +71,7 @@ impl Transform for AptNoRecommends {
                 continue;
             };
             let calls = cx.model().calls(i, "apt", apt);
-            let installs: Vec<&runedit::PmCall> = calls
+            let installs: Vec<&run_edits::PmCall> = calls
                 .iter()
                 .filter(|c| {
                     // aptitude spells it `--without-recommends`.
@@ -90,9 +90,9 @@ impl Transform for AptNoRecommends {
             }
             let edits: Vec<_> = installs
                 .iter()
-                .filter(|c| !runedit::has_flag(&script.commands[c.command], c, flag))
+                .filter(|c| !run_edits::has_flag(&script.commands[c.command], c, flag))
                 .filter_map(|c| {
-                    runedit::insert_flag(ins, &script.commands[c.command], c, &flag.add)
+                    run_edits::insert_flag(ins, &script.commands[c.command], c, &flag.add)
                 })
                 .collect();
             if edits.is_empty() {
@@ -103,7 +103,7 @@ impl Transform for AptNoRecommends {
             // packages it is named as what it is, and no figure is claimed.
             let packages: Option<Vec<String>> = installs
                 .iter()
-                .map(|c| runedit::install_packages(script, c, apt))
+                .map(|c| run_edits::install_packages(script, c, apt))
                 .collect::<Option<Vec<_>>>()
                 .map(|v| v.concat());
             let only_curl = packages.as_deref().is_some_and(|p| {

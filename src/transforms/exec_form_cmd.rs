@@ -32,7 +32,7 @@ use crate::finding::Finding;
 use crate::syntax::{Document, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::images::{convertible, json_array, referenced};
+use super::base_images::{convertible, json_array, referenced};
 
 pub struct ExecFormCmd;
 

@@ -56,7 +56,7 @@ use crate::finding::Finding;
 use crate::syntax::Document;
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::images::{is_stage_ref, release_in_name, release_names, resolved_image};
+use super::base_images::{is_stage_ref, release_in_name, release_names, resolved_image};
 
 pub struct LatestTag;
 

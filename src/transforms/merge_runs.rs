@@ -40,7 +40,7 @@ use crate::shell::{Op, Script};
 use crate::syntax::{Document, Instruction, Keyword, NodeKind};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::runedit;
+use super::run_edits;
 use crate::model::ShellKind;
 
 pub struct MergeRuns;
@@ -395,20 +395,20 @@ fn flush(doc: &Document, cx: &Context, group: &mut Vec<Part>, out: &mut Vec<Find
 /// Where the joining `&&` goes and how far the joined lines are indented:
 /// as the group's RUNs already break their lines at an operator (the last
 /// such line break wins), else as `[format]` says.
-fn join_style(doc: &Document, cx: &Context, parts: &[Part]) -> runedit::LineStyle {
+fn join_style(doc: &Document, cx: &Context, parts: &[Part]) -> run_edits::LineStyle {
     let instrs = doc.instructions();
     parts
         .iter()
         .rev()
-        .find_map(|p| runedit::own_line_style(doc, &instrs[p.index]))
-        .unwrap_or_else(|| runedit::configured_line_style(cx.config, "\n"))
+        .find_map(|p| run_edits::own_line_style(doc, &instrs[p.index]))
+        .unwrap_or_else(|| run_edits::configured_line_style(cx.config, "\n"))
 }
 
 fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
     let instrs = doc.instructions();
     let src = doc.source();
     let esc = doc.escape();
-    let runedit::LineStyle {
+    let run_edits::LineStyle {
         operator_first: leading,
         indent,
         ..

@@ -3,17 +3,17 @@
 pub mod alpine_base;
 pub mod apt_cleanup;
 pub mod apt_no_recommends;
+pub mod base_images;
 pub mod deps_first;
 pub mod distroless_final;
 pub mod dockerignore;
 pub mod exec_form_cmd;
-pub mod images;
 pub mod index_readers;
 pub mod latest_tag;
 pub mod merge_runs;
 pub mod multi_stage;
 pub mod packages;
-pub mod runedit;
+pub mod run_edits;
 pub mod slim_base;
 
 pub mod apk_no_cache;

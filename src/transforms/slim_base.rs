@@ -65,7 +65,7 @@ use crate::finding::Finding;
 use crate::syntax::{Document, ImageRef, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::images::{
+use super::base_images::{
     compiles, final_stages, is_stage_ref, is_variant, jre_image, native_install, resolved_image,
     run_texts, slim_tag, tokens, TagPlan,
 };

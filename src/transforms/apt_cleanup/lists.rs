@@ -60,7 +60,7 @@ pub(super) fn list_use(
         .enumerate()
         .filter(|(k, c)| {
             of(*k).iter().any(|p| sub_in(p, &apt.index_users))
-                || runedit::skip_prefixes(c)
+                || run_edits::skip_prefixes(c)
                     .and_then(|(i, _)| c.words[i].literal.as_deref())
                     .is_some_and(|n| apt.index_commands.iter().any(|x| x == n))
         })
@@ -88,16 +88,16 @@ impl ListFacts<'_> {
     /// script on: a cache mount covers them, or a command at or after `from`
     /// removes them (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`…).
     pub(super) fn cleans_after(&self, ins: &Instruction, script: &Script, from: usize) -> bool {
-        runedit::mounts_cover(ins, &self.apt.clean.mounts)
+        run_edits::mounts_cover(ins, &self.apt.clean.mounts)
             || script.commands.iter().any(|c| {
                 c.span.start >= from
-                    && (runedit::removes_path(c, &self.apt.clean.paths)
+                    && (run_edits::removes_path(c, &self.apt.clean.paths)
                         || self
                             .apt
                             .clean
                             .commands
                             .iter()
-                            .any(|x| runedit::matches_command(c, x)))
+                            .any(|x| run_edits::matches_command(c, x)))
             })
     }
 
@@ -109,10 +109,10 @@ impl ListFacts<'_> {
         let doc = self.doc;
         let ins = self.ins(i);
         let archives = ["/var/cache/apt/archives".to_string()];
-        if runedit::mounts_cover(ins, &archives)
+        if run_edits::mounts_cover(ins, &archives)
             || script.commands.iter().any(|c| {
                 c.span.start >= last_install
-                    && (runedit::removes_path(c, &archives)
+                    && (run_edits::removes_path(c, &archives)
                         || [
                             "apt-get clean",
                             "apt clean",
@@ -120,7 +120,7 @@ impl ListFacts<'_> {
                             "apt dist-clean",
                         ]
                         .iter()
-                        .any(|x| runedit::matches_command(c, x)))
+                        .any(|x| run_edits::matches_command(c, x)))
             })
         {
             return false;
@@ -183,7 +183,7 @@ impl ListFacts<'_> {
                 ListUse::Reads(sudo) => {
                     let s = self.scripts[j].ok_or("opaque")?;
                     let update = format!("{}apt-get update", if sudo { "sudo " } else { "" });
-                    match runedit::prepend(x, s, &update) {
+                    match run_edits::prepend(x, s, &update) {
                         Ok(e) => edits.push(e),
                         Err(why) => {
                             return Err(format!(

@@ -72,7 +72,7 @@ use crate::shell::Script;
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::runedit::{self, PmCall};
+use super::run_edits::{self, PmCall};
 
 mod lists;
 mod update;
@@ -340,7 +340,7 @@ impl ListFacts<'_> {
                 if let Some(p) = call_of.get(&k) {
                     return sub_in(p, &self.apt.index_users).then(|| (c.span.clone(), p.sudo));
                 }
-                let (w, sudo) = runedit::skip_prefixes(c)?;
+                let (w, sudo) = run_edits::skip_prefixes(c)?;
                 let name = c.words[w].literal.as_deref()?;
                 let name = name.rsplit('/').next().unwrap_or(name);
                 self.apt
@@ -360,8 +360,8 @@ impl ListFacts<'_> {
         };
         for c in installs {
             let sc = &script.commands[c.command];
-            if !runedit::has_flag(sc, c, yes) {
-                if let Some(e) = runedit::insert_flag(ins, sc, c, &yes.add) {
+            if !run_edits::has_flag(sc, c, yes) {
+                if let Some(e) = run_edits::insert_flag(ins, sc, c, &yes.add) {
                     edits.push(e);
                 }
             }

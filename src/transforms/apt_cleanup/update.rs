@@ -68,7 +68,7 @@ impl ListFacts<'_> {
         } else {
             let prefix = if sudo { "sudo " } else { "" };
             let cleanup = self.apt.cleanup.clone().unwrap_or_default();
-            let e = runedit::append(
+            let e = run_edits::append(
                 doc,
                 ins,
                 script,
@@ -133,15 +133,15 @@ impl ListFacts<'_> {
             Err(why) => return Plan::Refuse(why),
         };
         let mounts = if cfg.cache_style == CacheStyle::Mount && !sudo && !self.is_trigger(i) {
-            runedit::mount_builder(self.cx.model(), cfg, self.cx.data()).and_then(|b| {
-                let flags = runedit::cache_mount_flags(
+            run_edits::mount_builder(self.cx.model(), cfg, self.cx.data()).and_then(|b| {
+                let flags = run_edits::cache_mount_flags(
                     b,
                     ins,
                     &self.apt.mount.targets,
                     "",
                     self.apt.mount.sharing.as_deref(),
                 )?;
-                Some((runedit::mount_insert_at(b, ins), flags))
+                Some((run_edits::mount_insert_at(b, ins), flags))
             })
         } else {
             None
@@ -150,14 +150,14 @@ impl ListFacts<'_> {
             let text: String = flags.iter().map(|f| format!("{f} ")).collect();
             edits.push(Edit::insert(at, text));
             if let Some(setup) = &self.apt.mount.setup {
-                match runedit::prepend(ins, script, setup) {
+                match run_edits::prepend(ins, script, setup) {
                     Ok(e) => edits.push(e),
                     Err(why) => return Plan::Refuse(why.to_string()),
                 }
             }
         } else {
             let cleanup = self.apt.cleanup.clone().unwrap_or_default();
-            match runedit::append(
+            match run_edits::append(
                 doc,
                 ins,
                 script,
@@ -229,7 +229,7 @@ impl ListFacts<'_> {
             }
         }
         let update_text = uins.args_text().trim();
-        let add = runedit::prepend(ins, script, update_text).map_err(|why| {
+        let add = run_edits::prepend(ins, script, update_text).map_err(|why| {
             format!(
                 "`apt-get update` runs in the RUN at line {line} and cannot be moved here: {why}"
             )

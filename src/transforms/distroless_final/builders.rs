@@ -5,8 +5,8 @@
 use crate::syntax::{Document, Instruction, Keyword, Stage};
 use crate::transform::Context;
 
+use super::super::base_images::tokens;
 use super::super::exec_form_cmd::stage_chain;
-use super::super::images::tokens;
 use super::super::packages;
 
 /// What the builder stages produce.

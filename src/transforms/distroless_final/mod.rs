@@ -98,7 +98,7 @@ use crate::finding::Finding;
 use crate::syntax::{Document, Instruction, Keyword, Stage};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::images::{final_stages, is_stage_ref};
+use super::base_images::{final_stages, is_stage_ref};
 
 mod builders;
 mod runs;

@@ -5,7 +5,7 @@ use crate::data::Distroless;
 use crate::edit::Edit;
 use crate::syntax::{Document, Instruction, Keyword};
 
-use super::super::images::{convertible, json_array};
+use super::super::base_images::{convertible, json_array};
 use super::Candidate;
 
 /// The user part of `USER` or `--chown` (`app:app` → `app`) is fine for an

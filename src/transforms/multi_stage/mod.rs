@@ -239,7 +239,7 @@ use crate::shell::SimpleCommand;
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::images::{compiles, has_phrase, run_texts, tokens};
+use super::base_images::{compiles, has_phrase, run_texts, tokens};
 use crate::data::BuildTools;
 use crate::model::Model;
 use binary::{binary, Lang};

@@ -56,7 +56,7 @@ impl CacheFacts<'_> {
         {
             return None;
         }
-        let builder = runedit::mount_builder(self.cx.model(), cfg, self.cx.data())?;
+        let builder = run_edits::mount_builder(self.cx.model(), cfg, self.cx.data())?;
         if !pm.mount.images.is_empty() {
             let image = self.base_image(i);
             if !pm
@@ -109,7 +109,7 @@ impl CacheFacts<'_> {
                     format!(",uid={uid},gid={}", if gid.is_empty() { uid } else { gid })
                 }
             };
-        runedit::cache_mount_flags(
+        run_edits::cache_mount_flags(
             builder,
             self.ins(i),
             &pm.mount.targets,
@@ -244,7 +244,7 @@ impl CacheFacts<'_> {
             pm.clean
                 .commands
                 .iter()
-                .any(|x| runedit::matches_command(c, x))
+                .any(|x| run_edits::matches_command(c, x))
         };
         if !script
             .commands
@@ -391,7 +391,7 @@ impl CacheFacts<'_> {
         let ins = self.ins(c.i);
         for call in missing {
             if let Some(e) =
-                runedit::insert_flag(ins, &c.script.commands[call.command], call, &flag.add)
+                run_edits::insert_flag(ins, &c.script.commands[call.command], call, &flag.add)
             {
                 need.edits.push(e);
             }
@@ -459,7 +459,7 @@ impl CacheFacts<'_> {
                 }
                 if spec.global {
                     need.edits.push(insert_global(ins, sc, c, &spec.add));
-                } else if let Some(e) = runedit::insert_flag(ins, sc, c, &spec.add) {
+                } else if let Some(e) = run_edits::insert_flag(ins, sc, c, &spec.add) {
                     need.edits.push(e);
                 }
             }
@@ -481,16 +481,16 @@ impl CacheFacts<'_> {
         cache_flag: Option<&FlagSpec>,
         last_install: usize,
     ) -> bool {
-        runedit::mounts_cover(self.ins(i), &pm.clean.mounts)
+        run_edits::mounts_cover(self.ins(i), &pm.clean.mounts)
             || self.configured(i, pm, cache_flag)
             || script.commands.iter().any(|c| {
                 c.span.start >= last_install
-                    && (runedit::removes_path(c, &pm.clean.paths)
+                    && (run_edits::removes_path(c, &pm.clean.paths)
                         || pm
                             .clean
                             .commands
                             .iter()
-                            .any(|x| runedit::matches_command(c, x)))
+                            .any(|x| run_edits::matches_command(c, x)))
             })
     }
 }

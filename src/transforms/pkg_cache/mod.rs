@@ -22,7 +22,7 @@
 //!    `mount.targets`; else the `cache-flag` after each install's subcommand
 //!    (and with `drop-update` the `update` right before the first install,
 //!    when nothing else reads the index); else `cleanup` appended in the
-//!    RUN's own style (`runedit::append`), under `sudo` when the install ran
+//!    RUN's own style (`run_edits::append`), under `sudo` when the install ran
 //!    under sudo.
 //!
 //! One finding per RUN carries the edits of all its managers and the summed
@@ -42,7 +42,7 @@ use crate::shell::{self, Script, SimpleCommand};
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, Meta};
 
-use super::runedit::{self, PmCall};
+use super::run_edits::{self, PmCall};
 use crate::model::ShellKind;
 
 /// Runs the recipe of every manager whose `used-by` names `meta.code`.
@@ -184,7 +184,7 @@ pub fn flag_present(c: &SimpleCommand, call: &PmCall, spec: &FlagSpec) -> bool {
             aliases,
             ..spec.clone()
         };
-        runedit::has_flag(&cut, call, &s)
+        run_edits::has_flag(&cut, call, &s)
     };
     let plain: Vec<String> = spec
         .aliases
@@ -216,7 +216,7 @@ pub fn flag_present(c: &SimpleCommand, call: &PmCall, spec: &FlagSpec) -> bool {
         aliases: after,
         ..spec.clone()
     };
-    runedit::has_flag(&tail, call, &s)
+    run_edits::has_flag(&tail, call, &s)
 }
 
 impl CacheFacts<'_> {
@@ -293,14 +293,14 @@ impl CacheFacts<'_> {
                 saving = Some(saving.unwrap_or(0) + s);
             }
         }
-        if let Some(b) = runedit::mount_builder(self.cx.model(), self.cx.config, self.cx.data())
+        if let Some(b) = run_edits::mount_builder(self.cx.model(), self.cx.config, self.cx.data())
             .filter(|_| !mounts.is_empty())
         {
             let text: String = mounts.iter().map(|m| format!("{m} ")).collect();
-            edits.push(Edit::insert(runedit::mount_insert_at(b, ins), text));
+            edits.push(Edit::insert(run_edits::mount_insert_at(b, ins), text));
         }
         if !cleanups.is_empty() {
-            match runedit::append(
+            match run_edits::append(
                 doc,
                 ins,
                 script,
@@ -357,7 +357,7 @@ mod tests {
     fn present(text: &str, manager: &str, flag: &str) -> bool {
         let pm = crate::data::builtin().manager(manager).unwrap();
         let s = shell::parse(text).unwrap();
-        let c = &runedit::find_calls(&s, pm)[0];
+        let c = &run_edits::find_calls(&s, pm)[0];
         flag_present(&s.commands[c.command], c, &pm.flags[flag])
     }
 

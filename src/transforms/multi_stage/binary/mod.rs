@@ -3,7 +3,7 @@
 use crate::edit::Applicability;
 use crate::syntax::Keyword;
 
-use super::super::runedit;
+use super::super::run_edits;
 use super::facts::{alpine_carries_packages, program, started_programs, AptFacts};
 use super::{join, words, Facts, Split};
 use after::after_build;
@@ -451,7 +451,7 @@ fn runtime_dest(
     }
     let build_run = &f.doc.instructions()[at];
     let mount_wd = f.workdir_at(at).unwrap_or_else(|| "/".into());
-    if runedit::mount_targets(build_run)
+    if run_edits::mount_targets(build_run)
         .iter()
         .map(|t| join(&mount_wd, t))
         .any(|t| bin == t || bin.starts_with(&format!("{}/", t.trim_end_matches('/'))))

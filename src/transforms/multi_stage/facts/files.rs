@@ -458,7 +458,7 @@ pub(in crate::transforms::multi_stage) fn context_copies(
             .runs()
             .find(|r| f.index(r) > at && files.iter().any(|p| r.args_text().contains(p.as_str())));
         if naming.is_some_and(|r| {
-            super::super::super::images::compiles(&[r.args_text()], tools).is_some()
+            super::super::super::base_images::compiles(&[r.args_text()], tools).is_some()
         }) {
             continue;
         }

@@ -5,7 +5,7 @@ use crate::shell::SimpleCommand;
 use crate::syntax::ImageRef;
 use crate::transform::Context;
 
-use super::super::super::runedit;
+use super::super::super::run_edits;
 use super::super::Facts;
 
 /// What the stage's `apt-get install`s say about the builder.
@@ -97,7 +97,7 @@ pub(in crate::transforms::multi_stage) fn apt_facts(f: &Facts, cx: &Context) -> 
         };
         for call in f.model.calls(f.index(ins), "apt", apt).iter().cloned() {
             if matches!(call.sub.as_deref(), Some("remove" | "purge")) {
-                if let Some(p) = runedit::install_packages(script, &call, apt) {
+                if let Some(p) = run_edits::install_packages(script, &call, apt) {
                     facts.removed.extend(p);
                 }
                 continue;
@@ -109,7 +109,7 @@ pub(in crate::transforms::multi_stage) fn apt_facts(f: &Facts, cx: &Context) -> 
             {
                 continue;
             }
-            match runedit::install_packages(script, &call, apt) {
+            match run_edits::install_packages(script, &call, apt) {
                 Some(p) => facts.packages.extend(p.into_iter().map(|p| {
                     let name = p.split('=').next().unwrap_or_default().to_string();
                     if p.contains('=') {
@@ -119,8 +119,9 @@ pub(in crate::transforms::multi_stage) fn apt_facts(f: &Facts, cx: &Context) -> 
                 })),
                 None => facts.opaque = true,
             }
-            facts.recommends |= !no_recommends
-                .is_some_and(|flag| runedit::has_flag(&script.commands[call.command], &call, flag));
+            facts.recommends |= !no_recommends.is_some_and(|flag| {
+                run_edits::has_flag(&script.commands[call.command], &call, flag)
+            });
         }
     }
     facts
@@ -153,7 +154,7 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
             // `apk del NAME…` takes packages (or a `--virtual` group's)
             // away again: the runtime does not install them.
             if call.sub.as_deref() == Some("del") {
-                match runedit::install_packages(script, &call, apk) {
+                match run_edits::install_packages(script, &call, apk) {
                     Some(names) => {
                         for n in names {
                             let members = groups
@@ -179,7 +180,7 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
             {
                 continue;
             }
-            match runedit::install_packages(script, &call, apk) {
+            match run_edits::install_packages(script, &call, apk) {
                 Some(p) => {
                     let names: Vec<String> = p
                         .into_iter()

@@ -12,7 +12,7 @@ use crate::buildctx::Info;
 use crate::data::{BaseImage, Stages};
 use crate::syntax::Keyword;
 
-use super::super::images::{is_variant, slim_tag, TagPlan};
+use super::super::base_images::{is_variant, slim_tag, TagPlan};
 use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
 use super::{join, Facts, Split};
 use commands::{glob, inside, is_python};
