@@ -50,17 +50,9 @@ pub fn dpkg_installed(root: &Path, tree: &Tree) -> Option<BTreeSet<String>> {
         found = true;
         stanza_packages(&t, true, &mut out);
     }
-    let dir = "/var/lib/dpkg/status.d/";
-    for (p, e) in tree.range(dir.to_string()..) {
-        if !p.starts_with(dir) {
-            break;
-        }
-        if e.kind == EntryKind::File && !p[dir.len()..].contains('/') && !p.ends_with(".md5sums") {
-            if let Some(t) = image_file(root, tree, p) {
-                found = true;
-                stanza_packages(&t, false, &mut out);
-            }
-        }
+    for t in status_d_stanzas(root, tree) {
+        found = true;
+        stanza_packages(&t, false, &mut out);
     }
     found.then_some(out)
 }
@@ -435,18 +427,23 @@ fn links_into(before: &Tree, owner: &HashMap<String, String>, out: &mut HashMap<
 /// no maintainer script run, no `info` files, docs or man pages).
 pub fn dpkg_status_d(root: &Path, tree: &Tree) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let dir = "/var/lib/dpkg/status.d/";
-    for (p, e) in tree.range(dir.to_string()..) {
-        if !p.starts_with(dir) {
-            break;
-        }
-        if e.kind == EntryKind::File && !p[dir.len()..].contains('/') && !p.ends_with(".md5sums") {
-            if let Some(t) = image_file(root, tree, p) {
-                stanza_packages(&t, false, &mut out);
-            }
-        }
+    for t in status_d_stanzas(root, tree) {
+        stanza_packages(&t, false, &mut out);
     }
     out
+}
+
+/// The texts of the stanza files in `/var/lib/dpkg/status.d/` (one per
+/// package; their `.md5sums` beside them left out).
+fn status_d_stanzas(root: &Path, tree: &Tree) -> Vec<String> {
+    let dir = "/var/lib/dpkg/status.d/";
+    tree.range(dir.to_string()..)
+        .take_while(|(p, _)| p.starts_with(dir))
+        .filter(|(p, e)| {
+            e.kind == EntryKind::File && !p[dir.len()..].contains('/') && !p.ends_with(".md5sums")
+        })
+        .filter_map(|(p, _)| image_file(root, tree, p))
+        .collect()
 }
 
 /// For packages the fixed image records in `status.d` (`unpacked`,
