@@ -138,9 +138,10 @@ impl Config {
     /// force.
     pub fn merged_data(&self) -> Option<&crate::data::Data> {
         let (from, data) = self.merged.0.get_or_init(|| {
-            let data = crate::data::merged(&self.extensions)
-                .unwrap_or_else(|_| crate::data::builtin().clone());
-            (self.extensions.clone(), data)
+            (
+                self.extensions.clone(),
+                crate::data::merged_or_builtin(&self.extensions),
+            )
         });
         (*from == self.extensions).then_some(data)
     }

@@ -83,10 +83,8 @@ impl<'a> Context<'a> {
         if let Some(data) = self.config.merged_data() {
             return data;
         }
-        self.merged.get_or_init(|| {
-            crate::data::merged(&self.config.extensions)
-                .unwrap_or_else(|_| crate::data::builtin().clone())
-        })
+        self.merged
+            .get_or_init(|| crate::data::merged_or_builtin(&self.config.extensions))
     }
 }
 

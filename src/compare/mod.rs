@@ -435,13 +435,16 @@ fn build_both(
 /// Package-manager caches from the transforms' data (with the
 /// configuration's extensions).
 fn cache_rules(o: &Options) -> Vec<(String, String)> {
-    let data = if o.settings.config.extensions.is_empty() {
-        crate::data::builtin().clone()
-    } else {
-        crate::data::merged(&o.settings.config.extensions)
-            .unwrap_or_else(|_| crate::data::builtin().clone())
-    };
-    files::Rules::with_caches(&data).caches
+    let config = &o.settings.config;
+    if config.extensions.is_empty() {
+        return files::Rules::with_caches(crate::data::builtin()).caches;
+    }
+    match config.merged_data() {
+        Some(data) => files::Rules::with_caches(data).caches,
+        None => {
+            files::Rules::with_caches(&crate::data::merged_or_builtin(&config.extensions)).caches
+        }
+    }
 }
 
 /// Removes this run's images (a failure is a warning).

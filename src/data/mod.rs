@@ -112,6 +112,12 @@ pub fn builtin() -> &'static Data {
     })
 }
 
+/// [`merged`], or the built-in data when a user table does not fit (the
+/// config loader reports that error; the transforms keep working).
+pub fn merged_or_builtin(extensions: &toml::Table) -> Data {
+    merged(extensions).unwrap_or_else(|_| builtin().clone())
+}
+
 /// The built-in data with `extensions` (top-level keys: data file names,
 /// e.g. `package-managers`) merged over it. An error names the bad table;
 /// the config loader reports it.
