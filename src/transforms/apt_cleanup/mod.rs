@@ -341,8 +341,7 @@ impl ListFacts<'_> {
                     return sub_in(p, &self.apt.index_users).then(|| (c.span.clone(), p.sudo));
                 }
                 let (w, sudo) = run_edits::skip_prefixes(c)?;
-                let name = c.words[w].literal.as_deref()?;
-                let name = name.rsplit('/').next().unwrap_or(name);
+                let name = crate::model::calls::base(&c.words[w])?;
                 self.apt
                     .index_commands
                     .iter()
