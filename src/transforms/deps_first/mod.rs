@@ -286,12 +286,7 @@ struct RunInstalls<'a> {
 /// The installs of the RUN at `ri` (`args` its text). A RUN holding more
 /// than the install is split after it when it starts with the install
 /// (`npm ci && npm run build`): what DS001 merged stays movable.
-fn installs_in_run<'a>(
-    cx: &'a Context,
-    ri: usize,
-    script: &Script,
-    args: &str,
-) -> RunInstalls<'a> {
+fn installs_in_run<'a>(cx: &'a Context, ri: usize, script: &Script, args: &str) -> RunInstalls<'a> {
     let is_install = |k: usize| install_of(cx.model(), cx.data(), ri, script, k).is_some();
     let own = own_run(script, is_install);
     let split = (!own)
