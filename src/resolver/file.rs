@@ -133,93 +133,15 @@ pub(super) fn parse(
     src: &str,
     overrides: &Overrides,
 ) -> Result<Project, ConfigError> {
-    let at = |span: std::ops::Range<usize>, message: String| {
-        let (line, col) = crate::syntax::line_col(src, span.start);
-        ConfigError {
-            location: format!("{shown}:{line}:{col}"),
-            message,
-        }
-    };
-    let mut file: FileConfig = toml::from_str(src).map_err(|e| {
-        let (span, message) = toml_message(src, &e);
-        match span {
-            Some(s) => at(s, message),
-            None => ConfigError {
-                location: shown.to_string(),
-                message,
-            },
-        }
-    })?;
-    // User data tables must fit the built-in ones they extend.
-    let ext = extensions(&file);
-    if let Err(message) = crate::data::merged(&ext) {
-        return Err(match data_error_span(src, &ext) {
-            Some(offset) => at(offset..offset, message),
-            None => ConfigError {
-                location: shown.to_string(),
-                message,
-            },
-        });
-    }
-    let check_rules = |list: &[Spanned<String>], key: &str| -> Result<(), ConfigError> {
-        for s in list {
-            let v = s.get_ref().trim();
-            if !v.is_empty() && !pipeline::selector_is_known(v) {
-                return Err(at(
-                    s.span(),
-                    format!("unknown rule selector `{v}` in `{key}` (see `dslim rules`)"),
-                ));
-            }
-        }
-        Ok(())
-    };
-    let patterns = |list: &[Spanned<String>], key: &str| -> Result<Vec<Pattern>, ConfigError> {
-        list.iter()
-            .map(|s| {
-                Pattern::new(s.get_ref())
-                    .map_err(|m| at(s.span(), format!("bad value for `{key}`: {m}")))
-            })
-            .collect()
-    };
-    check_rules(file.select.as_deref().unwrap_or_default(), "select")?;
-    check_rules(file.ignore.as_deref().unwrap_or_default(), "ignore")?;
-    let mut per_file = Vec::new();
-    for (glob, codes) in file.per_file_ignores.take().unwrap_or_default() {
-        check_rules(&codes, "per-file-ignores")?;
-        let p = Pattern::new(glob.get_ref())
-            .map_err(|m| at(glob.span(), format!("bad key in `per-file-ignores`: {m}")))?;
-        let codes = codes
-            .into_iter()
-            .map(|c| c.into_inner().trim().to_string())
-            .filter(|c| !c.is_empty())
-            .collect();
-        per_file.push((p, codes));
-    }
-    if let Some(f) = &file.format {
-        f.options().map_err(|(span, m)| at(span, m))?;
-    }
-    if let Some(v) = &file.max_file_size {
-        parse_size(v.get_ref())
-            .map_err(|m| at(v.span(), format!("bad value for `max-file-size`: {m}")))?;
-    }
+    let text = Text { shown, src };
+    let mut file = read_toml(&text)?;
+    check_data_tables(&text, &file)?;
+    check_rules(&text, file.select.as_deref().unwrap_or_default(), "select")?;
+    check_rules(&text, file.ignore.as_deref().unwrap_or_default(), "ignore")?;
+    let per_file = per_file_ignores(&text, file.per_file_ignores.take().unwrap_or_default())?;
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    if let Some(c) = &file.context {
-        let dir = root.join(c.get_ref());
-        if let Err(m) = context_dir(&dir) {
-            return Err(at(
-                c.span(),
-                format!("bad value for `context`: `{}` {m}", c.get_ref().display()),
-            ));
-        }
-    }
-    let mut exclude = match file.exclude.take() {
-        Some(list) => patterns(&list, "exclude")?,
-        None => default_exclude(),
-    };
-    exclude.extend(patterns(
-        file.extend_exclude.take().as_deref().unwrap_or_default(),
-        "extend-exclude",
-    )?);
+    check_values(&text, &file, &root)?;
+    let exclude = exclude_patterns(&text, &mut file)?;
     Ok(Project::build(
         Some(path.to_path_buf()),
         root,
@@ -228,6 +150,137 @@ pub(super) fn parse(
         exclude,
         overrides,
     ))
+}
+
+/// The configuration text and the name it is shown by, for errors that
+/// point into it.
+struct Text<'a> {
+    shown: &'a str,
+    src: &'a str,
+}
+
+impl Text<'_> {
+    /// An error at `span`: `shown:line:col`.
+    fn at(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
+        let (line, col) = crate::syntax::line_col(self.src, span.start);
+        ConfigError {
+            location: format!("{}:{line}:{col}", self.shown),
+            message,
+        }
+    }
+
+    /// An error at `span` when known, else about the whole file.
+    fn at_or_file(&self, span: Option<std::ops::Range<usize>>, message: String) -> ConfigError {
+        match span {
+            Some(s) => self.at(s, message),
+            None => ConfigError {
+                location: self.shown.to_string(),
+                message,
+            },
+        }
+    }
+}
+
+/// The file's keys, or the TOML or schema error worded by [`toml_message`].
+fn read_toml(text: &Text) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text.src).map_err(|e| {
+        let (span, message) = toml_message(text.src, &e);
+        text.at_or_file(span, message)
+    })
+}
+
+/// User data tables must fit the built-in ones they extend.
+fn check_data_tables(text: &Text, file: &FileConfig) -> Result<(), ConfigError> {
+    let ext = extensions(file);
+    match crate::data::merged(&ext) {
+        Ok(_) => Ok(()),
+        Err(message) => {
+            let span = data_error_span(text.src, &ext).map(|offset| offset..offset);
+            Err(text.at_or_file(span, message))
+        }
+    }
+}
+
+/// Every rule selector in `list` (the value of `key`) names known rules.
+fn check_rules(text: &Text, list: &[Spanned<String>], key: &str) -> Result<(), ConfigError> {
+    for s in list {
+        let v = s.get_ref().trim();
+        if !v.is_empty() && !pipeline::selector_is_known(v) {
+            return Err(text.at(
+                s.span(),
+                format!("unknown rule selector `{v}` in `{key}` (see `dslim rules`)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `per-file-ignores`: each glob with the (non-empty, trimmed) selectors it
+/// ignores.
+fn per_file_ignores(
+    text: &Text,
+    table: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+) -> Result<Vec<(Pattern, Vec<String>)>, ConfigError> {
+    let mut per_file = Vec::new();
+    for (glob, codes) in table {
+        check_rules(text, &codes, "per-file-ignores")?;
+        let p = Pattern::new(glob.get_ref())
+            .map_err(|m| text.at(glob.span(), format!("bad key in `per-file-ignores`: {m}")))?;
+        let codes = codes
+            .into_iter()
+            .map(|c| c.into_inner().trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+        per_file.push((p, codes));
+    }
+    Ok(per_file)
+}
+
+/// The values checked here and read later by [`Project::build`]: `[format]`,
+/// `max-file-size` and `context` (a folder, relative to `root`).
+fn check_values(text: &Text, file: &FileConfig, root: &Path) -> Result<(), ConfigError> {
+    if let Some(f) = &file.format {
+        f.options().map_err(|(span, m)| text.at(span, m))?;
+    }
+    if let Some(v) = &file.max_file_size {
+        parse_size(v.get_ref())
+            .map_err(|m| text.at(v.span(), format!("bad value for `max-file-size`: {m}")))?;
+    }
+    if let Some(c) = &file.context {
+        let dir = root.join(c.get_ref());
+        if let Err(m) = context_dir(&dir) {
+            return Err(text.at(
+                c.span(),
+                format!("bad value for `context`: `{}` {m}", c.get_ref().display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `exclude` (or the default list) followed by `extend-exclude`, taken out
+/// of `file`.
+fn exclude_patterns(text: &Text, file: &mut FileConfig) -> Result<Vec<Pattern>, ConfigError> {
+    let mut exclude = match file.exclude.take() {
+        Some(list) => patterns(text, &list, "exclude")?,
+        None => default_exclude(),
+    };
+    exclude.extend(patterns(
+        text,
+        file.extend_exclude.take().as_deref().unwrap_or_default(),
+        "extend-exclude",
+    )?);
+    Ok(exclude)
+}
+
+/// The globs in `list`, the value of `key`.
+fn patterns(text: &Text, list: &[Spanned<String>], key: &str) -> Result<Vec<Pattern>, ConfigError> {
+    list.iter()
+        .map(|s| {
+            Pattern::new(s.get_ref())
+                .map_err(|m| text.at(s.span(), format!("bad value for `{key}`: {m}")))
+        })
+        .collect()
 }
 
 /// Where the user data table that breaks the merge starts: each

@@ -131,6 +131,8 @@ fn is_pattern(unquoted: &str) -> bool {
     false
 }
 
+/// Adds piece `p` of word `raw` to the literal and lists the command
+/// substitutions it holds.
 fn piece(
     raw: &str,
     p: &WordPieceWithSource,
@@ -140,40 +142,14 @@ fn piece(
     options: &ParserOptions,
 ) -> Result<(), Opaque> {
     match &p.piece {
-        WordPiece::Text(s) => {
-            if in_double_quotes {
-                if s.contains("\\\n") {
-                    lit.expanded = true;
-                }
-                lit.quoted_text(s);
-            } else {
-                lit.unquoted_text(s);
-            }
-        }
+        WordPiece::Text(s) => text(s, in_double_quotes, lit),
         WordPiece::SingleQuotedText(s) => lit.quoted_text(s),
         WordPiece::AnsiCQuotedText(s) => {
-            // `$'…'` is not POSIX: dash reads it as `$` and a quoted string.
-            // A `\'` inside makes the two readings disagree on where the
-            // word ends.
-            if s.contains("\\'") {
-                return Err(Opaque {
-                    reason: "ANSI-C quoted string with an escaped quote".into(),
-                });
-            }
+            ansi_c_quoted(s)?;
             lit.expanded = true;
         }
         WordPiece::DoubleQuotedSequence(inner) => {
-            if inner.is_empty() {
-                lit.quoted_text("");
-            }
-            for q in inner {
-                if q.start_index < p.start_index || q.end_index > p.end_index {
-                    return Err(Opaque {
-                        reason: format!("word pieces nest badly in `{raw}`"),
-                    });
-                }
-                piece(raw, q, true, lit, subs, options)?;
-            }
+            double_quoted(raw, p, inner, lit, subs, options)?;
         }
         WordPiece::GettextDoubleQuotedSequence(inner) => {
             lit.expanded = true;
@@ -181,91 +157,168 @@ fn piece(
                 piece(raw, q, true, lit, subs, options)?;
             }
         }
-        WordPiece::EscapeSequence(s) => {
-            let mut chars = s.chars();
-            if chars.next() != Some('\\') {
-                lit.expanded = true;
-                return Ok(());
-            }
-            match chars.next() {
-                // A line continuation vanishes.
-                Some('\n') => lit.quoted_text(""),
-                Some(c) => {
-                    let mut buf = [0u8; 4];
-                    lit.quoted_text(c.encode_utf8(&mut buf));
-                }
-                None => lit.expanded = true,
-            }
-        }
+        WordPiece::EscapeSequence(s) => escape(s, lit),
         WordPiece::TildeExpansion(_) | WordPiece::ParameterExpansion(_) => {
             // Command substitutions inside `${x:-$(cmd)}` are not listed.
             lit.expanded = true;
         }
         WordPiece::CommandSubstitution(c) => {
             lit.expanded = true;
-            let start = p.start_index + 2;
-            if raw.get(start..start + c.len()) != Some(c.as_str())
-                || !raw[p.start_index..].starts_with("$(")
-            {
-                return Err(Opaque {
-                    reason: format!("cannot locate command substitution in `{raw}`"),
-                });
-            }
-            subs.push(Substitution {
-                start,
-                len: c.len(),
-            });
+            subs.push(command_substitution(raw, p, c)?);
         }
         WordPiece::BackquotedCommandSubstitution(c) => {
             lit.expanded = true;
-            let start = p.start_index + 1;
-            let end = p.end_index.saturating_sub(1);
-            let inner = raw.get(start..end).unwrap_or_default();
-            if inner.contains('\\') {
-                return Err(Opaque {
-                    reason: "backslash inside backquoted command substitution".into(),
-                });
-            }
-            if inner != c || !raw[p.start_index..].starts_with('`') {
-                return Err(Opaque {
-                    reason: format!("cannot locate backquoted substitution in `{raw}`"),
-                });
-            }
-            subs.push(Substitution {
-                start,
-                len: c.len(),
-            });
+            subs.push(backquoted_substitution(raw, p, c)?);
         }
         WordPiece::ArithmeticExpression(e) => {
             lit.expanded = true;
-            // `$(( … ))`: substitutions inside the expression are still run.
-            let piece_text = &raw[p.start_index..p.end_index];
-            let start = p.start_index + 3;
-            if piece_text.starts_with("$((")
-                && raw.get(start..start + e.value.len()) == Some(e.value.as_str())
-            {
-                let inner = super::brush::guarded(|| {
-                    word::parse(&e.value, options).map_err(|_| Opaque {
-                        reason: String::new(),
-                    })
-                });
-                if let Ok(inner) = inner {
-                    let mut ignored = Literal::default();
-                    let mut found = Vec::new();
-                    for q in &inner {
-                        // Positions here are relative to the expression text.
-                        if piece(&e.value, q, false, &mut ignored, &mut found, options).is_err() {
-                            found.clear();
-                            break;
-                        }
-                    }
-                    subs.extend(found.into_iter().map(|s| Substitution {
-                        start: s.start + start,
-                        len: s.len,
-                    }));
-                }
-            }
+            arithmetic_substitutions(raw, p, &e.value, subs, options);
         }
     }
     Ok(())
+}
+
+/// Plain text; inside double quotes a line continuation is removed by the
+/// shell, so the text is no longer the literal value.
+fn text(s: &str, in_double_quotes: bool, lit: &mut Literal) {
+    if in_double_quotes {
+        if s.contains("\\\n") {
+            lit.expanded = true;
+        }
+        lit.quoted_text(s);
+    } else {
+        lit.unquoted_text(s);
+    }
+}
+
+/// `$'…'` is not POSIX: dash reads it as `$` and a quoted string. A `\'`
+/// inside makes the two readings disagree on where the word ends.
+fn ansi_c_quoted(s: &str) -> Result<(), Opaque> {
+    if s.contains("\\'") {
+        return Err(Opaque {
+            reason: "ANSI-C quoted string with an escaped quote".into(),
+        });
+    }
+    Ok(())
+}
+
+/// `"…"`: each inner piece, which must lie inside the quotes.
+fn double_quoted(
+    raw: &str,
+    p: &WordPieceWithSource,
+    inner: &[WordPieceWithSource],
+    lit: &mut Literal,
+    subs: &mut Vec<Substitution>,
+    options: &ParserOptions,
+) -> Result<(), Opaque> {
+    if inner.is_empty() {
+        lit.quoted_text("");
+    }
+    for q in inner {
+        if q.start_index < p.start_index || q.end_index > p.end_index {
+            return Err(Opaque {
+                reason: format!("word pieces nest badly in `{raw}`"),
+            });
+        }
+        piece(raw, q, true, lit, subs, options)?;
+    }
+    Ok(())
+}
+
+/// `\c` stands for `c`; a line continuation vanishes.
+fn escape(s: &str, lit: &mut Literal) {
+    let mut chars = s.chars();
+    if chars.next() != Some('\\') {
+        lit.expanded = true;
+        return;
+    }
+    match chars.next() {
+        Some('\n') => lit.quoted_text(""),
+        Some(c) => {
+            let mut buf = [0u8; 4];
+            lit.quoted_text(c.encode_utf8(&mut buf));
+        }
+        None => lit.expanded = true,
+    }
+}
+
+/// `$(cmd)`, checked to sit where brush says it does.
+fn command_substitution(
+    raw: &str,
+    p: &WordPieceWithSource,
+    c: &str,
+) -> Result<Substitution, Opaque> {
+    let start = p.start_index + 2;
+    if raw.get(start..start + c.len()) != Some(c) || !raw[p.start_index..].starts_with("$(") {
+        return Err(Opaque {
+            reason: format!("cannot locate command substitution in `{raw}`"),
+        });
+    }
+    Ok(Substitution {
+        start,
+        len: c.len(),
+    })
+}
+
+/// `` `cmd` ``, checked to sit where brush says it does. A backslash inside
+/// is unescaped by the shell before the command is read, so the text is not
+/// the command.
+fn backquoted_substitution(
+    raw: &str,
+    p: &WordPieceWithSource,
+    c: &str,
+) -> Result<Substitution, Opaque> {
+    let start = p.start_index + 1;
+    let end = p.end_index.saturating_sub(1);
+    let inner = raw.get(start..end).unwrap_or_default();
+    if inner.contains('\\') {
+        return Err(Opaque {
+            reason: "backslash inside backquoted command substitution".into(),
+        });
+    }
+    if inner != c || !raw[p.start_index..].starts_with('`') {
+        return Err(Opaque {
+            reason: format!("cannot locate backquoted substitution in `{raw}`"),
+        });
+    }
+    Ok(Substitution {
+        start,
+        len: c.len(),
+    })
+}
+
+/// `$(( … ))`: substitutions inside the expression are still run. They are
+/// listed when the expression can be split and located; otherwise none are.
+fn arithmetic_substitutions(
+    raw: &str,
+    p: &WordPieceWithSource,
+    expr: &str,
+    subs: &mut Vec<Substitution>,
+    options: &ParserOptions,
+) {
+    let piece_text = &raw[p.start_index..p.end_index];
+    let start = p.start_index + 3;
+    if !piece_text.starts_with("$((") || raw.get(start..start + expr.len()) != Some(expr) {
+        return;
+    }
+    let Ok(inner) = super::brush::guarded(|| {
+        word::parse(expr, options).map_err(|_| Opaque {
+            reason: String::new(),
+        })
+    }) else {
+        return;
+    };
+    let mut ignored = Literal::default();
+    let mut found = Vec::new();
+    for q in &inner {
+        // Positions here are relative to the expression text.
+        if piece(expr, q, false, &mut ignored, &mut found, options).is_err() {
+            found.clear();
+            break;
+        }
+    }
+    subs.extend(found.into_iter().map(|s| Substitution {
+        start: s.start + start,
+        len: s.len,
+    }));
 }

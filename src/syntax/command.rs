@@ -173,105 +173,74 @@ fn lossy(b: &[u8]) -> String {
 /// `extractBuilderFlags`: leading `--flag` words. Returns the offset (in the
 /// logical line) where the arguments begin.
 fn extract_flags(s: &str, base: usize, escape: char, out: &mut Vec<Flag>) -> usize {
-    #[derive(PartialEq)]
-    enum Phase {
-        Spaces,
-        Word,
-        Quote,
-    }
     let b = s.as_bytes();
-    let mut phase = Phase::Spaces;
-    let mut word = String::new();
-    let mut word_start = 0;
-    let mut quote = 0u8;
-    let mut blank_ok = false;
-    let mut pos = 0;
     // BuildKit reads bytes and widens each to a rune; only ASCII escapes
     // matter in practice, non-ASCII bytes are widened the same way here.
     let esc = if escape.is_ascii() { escape as u8 } else { 0 };
+    let mut pos = 0;
     loop {
-        if phase == Phase::Spaces {
-            if pos == b.len() {
-                return base + pos;
-            }
-            let ch = b[pos];
-            if is_space(ch as char) {
+        while pos < b.len() && is_space(b[pos] as char) {
+            pos += 1;
+        }
+        if !b[pos..].starts_with(b"--") {
+            return base + pos;
+        }
+        let (text, end, quoted) = flag_word(b, pos, esc);
+        // A bare `--` ends the flags and is not one.
+        if text == "--" {
+            return base + end;
+        }
+        if quoted || !text.is_empty() {
+            out.push(Flag {
+                span: base + pos..base + end,
+                text,
+            });
+        }
+        if end == b.len() {
+            return base + end;
+        }
+        // Past the space that ended the word.
+        pos = end + 1;
+    }
+}
+
+/// The flag word starting at `pos`, read up to the first unquoted space or
+/// the end as BuildKit reads it: quotes removed, the escape character
+/// dropped before the byte it escapes (and at the very end). Returns the
+/// text, where the word ends, and whether it held quotes (a quoted empty
+/// word still counts).
+fn flag_word(b: &[u8], mut pos: usize, esc: u8) -> (String, usize, bool) {
+    let mut text = String::new();
+    let mut quote = None;
+    let mut quoted = false;
+    while pos < b.len() {
+        let mut ch = b[pos];
+        match quote {
+            None if is_space(ch as char) => break,
+            None if ch == b'\'' || ch == b'"' => {
+                quote = Some(ch);
+                quoted = true;
                 pos += 1;
                 continue;
             }
-            if ch != b'-' || pos + 1 == b.len() || b[pos + 1] != b'-' {
-                return base + pos;
-            }
-            phase = Phase::Word;
-            word_start = pos;
-        }
-        if pos == b.len() {
-            if word != "--" && (blank_ok || !word.is_empty()) {
-                out.push(Flag {
-                    span: base + word_start..base + pos,
-                    text: std::mem::take(&mut word),
-                });
-            }
-            return base + pos;
-        }
-        let mut ch = b[pos];
-        match phase {
-            Phase::Word => {
-                if is_space(ch as char) {
-                    phase = Phase::Spaces;
-                    if word == "--" {
-                        return base + pos;
-                    }
-                    if blank_ok || !word.is_empty() {
-                        out.push(Flag {
-                            span: base + word_start..base + pos,
-                            text: std::mem::take(&mut word),
-                        });
-                    }
-                    word.clear();
-                    blank_ok = false;
-                    pos += 1;
-                    continue;
-                }
-                if ch == b'\'' || ch == b'"' {
-                    quote = ch;
-                    blank_ok = true;
-                    phase = Phase::Quote;
-                    pos += 1;
-                    continue;
-                }
-                if ch == esc {
-                    if pos + 1 == b.len() {
-                        pos += 1;
-                        continue;
-                    }
-                    pos += 1;
-                    ch = b[pos];
-                }
-                word.push(ch as char);
+            Some(q) if ch == q => {
+                quote = None;
                 pos += 1;
+                continue;
             }
-            Phase::Quote => {
-                if ch == quote {
-                    phase = Phase::Word;
-                    pos += 1;
-                    continue;
-                }
-                if ch == esc {
-                    if pos + 1 == b.len() {
-                        phase = Phase::Word;
-                        pos += 1;
-                        continue;
-                    }
-                    pos += 1;
-                    ch = b[pos];
-                }
-                word.push(ch as char);
-                pos += 1;
-            }
-            Phase::Spaces => unreachable!(),
+            _ => {}
         }
+        if ch == esc {
+            pos += 1;
+            if pos == b.len() {
+                break;
+            }
+            ch = b[pos];
+        }
+        text.push(ch as char);
+        pos += 1;
     }
+    (text, pos, quoted)
 }
 
 /// `parseWords`: words split on whitespace, quotes kept, the escape

@@ -406,82 +406,23 @@ fn join_style(doc: &Document, cx: &Context, parts: &[Part]) -> run_edits::LineSt
 
 fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
     let instrs = doc.instructions();
-    let src = doc.source();
-    let esc = doc.escape();
-    let run_edits::LineStyle {
-        operator_first: leading,
-        indent,
-        ..
-    } = join_style(doc, cx, parts);
+    let style = join_style(doc, cx, parts);
     let mut edits = Vec::new();
     let last = parts.len() - 1;
     for (k, p) in parts.iter().enumerate() {
         let ins = &instrs[p.index];
         let args = ins.args_span();
-        let subshell = p.stateful && k != last;
-        // Later parts that are not plain AND-lists need braces; the first
-        // part only when it ends in `;` (which cannot precede `&&`).
-        // A later part that assigns variables gets them too (see `assigns`).
-        let braces =
-            !subshell && ((k != 0 && (p.compound || p.assigns)) || (k == 0 && p.ends_with_semi));
         if k > 0 {
-            // Close the previous part's last line with a continuation.
             let prev = &instrs[parts[k - 1].index];
-            let prev_end = prev.args_span().end;
-            let line_end = prev.span.end;
-            let ws_end = src[prev_end..line_end]
-                .find(['\r', '\n'])
-                .map_or(line_end, |i| prev_end + i);
-            let tail = if leading {
-                format!(" {esc}")
-            } else {
-                format!(" && {esc}")
-            };
-            edits.push(Edit::replace(prev_end..ws_end, tail));
-            // Blank lines between them would become empty continuation
-            // lines (BuildKit warns about those): drop them; comment lines
-            // stay, BuildKit leaves them out of the command.
-            // Nodes are in source order: only those from the first one
-            // starting at `prev`'s end up to this RUN are looked at, so a
-            // group of thousands of RUNs is not quadratic.
-            let nodes = doc.nodes();
-            let from = nodes.partition_point(|n| n.span.start < prev.span.end);
-            for n in nodes[from..]
-                .iter()
-                .take_while(|n| n.span.end <= ins.span.start)
-            {
-                if n.kind == NodeKind::Blank {
-                    edits.push(Edit::delete(n.span.clone()));
-                }
-            }
+            edits.push(continue_line(doc, prev, style.operator_first));
+            drop_blank_lines(doc, prev, ins, &mut edits);
         }
-        let open = if subshell {
-            if src[args.clone()].starts_with('(') {
-                "( "
-            } else {
-                "("
-            }
-        } else if braces {
-            "{ "
-        } else {
-            ""
-        };
-        let close = if subshell {
-            ")"
-        } else if braces {
-            if p.ends_with_semi {
-                " }"
-            } else {
-                "; }"
-            }
-        } else {
-            ""
-        };
+        let (open, close) = wrapping(&doc.source()[args.clone()], p, k == 0, k == last);
         if k > 0 {
-            let lead = if leading {
-                format!("{indent}&& {open}")
+            let lead = if style.operator_first {
+                format!("{}&& {open}", style.indent)
             } else {
-                format!("{indent}{open}")
+                format!("{}{open}", style.indent)
             };
             edits.push(Edit::replace(ins.span.start..args.start, lead));
         } else if !open.is_empty() {
@@ -506,6 +447,61 @@ fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
         fix: Some(fix),
         saving_bytes: None,
     })
+}
+
+/// Closes the last line of `prev` with a continuation (and the `&&` when it
+/// goes at line end), replacing the whitespace after its arguments.
+fn continue_line(doc: &Document, prev: &Instruction, operator_first: bool) -> Edit {
+    let esc = doc.escape();
+    let prev_end = prev.args_span().end;
+    let line_end = prev.span.end;
+    let ws_end = doc.source()[prev_end..line_end]
+        .find(['\r', '\n'])
+        .map_or(line_end, |i| prev_end + i);
+    let tail = if operator_first {
+        format!(" {esc}")
+    } else {
+        format!(" && {esc}")
+    };
+    Edit::replace(prev_end..ws_end, tail)
+}
+
+/// Blank lines between `prev` and `ins` would become empty continuation
+/// lines (BuildKit warns about those): drop them; comment lines stay,
+/// BuildKit leaves them out of the command.
+fn drop_blank_lines(doc: &Document, prev: &Instruction, ins: &Instruction, edits: &mut Vec<Edit>) {
+    // Nodes are in source order: only those from the first one starting at
+    // `prev`'s end up to this RUN are looked at, so a group of thousands of
+    // RUNs is not quadratic.
+    let nodes = doc.nodes();
+    let from = nodes.partition_point(|n| n.span.start < prev.span.end);
+    for n in nodes[from..]
+        .iter()
+        .take_while(|n| n.span.end <= ins.span.start)
+    {
+        if n.kind == NodeKind::Blank {
+            edits.push(Edit::delete(n.span.clone()));
+        }
+    }
+}
+
+/// The text put before and after a part's arguments (`args`) so that it
+/// joins safely: `( … )` when it leaves shell state behind and is not last;
+/// `{ …; }` when it is a later part that is not a plain AND-list or assigns
+/// variables (see [`Part::assigns`]), or the first part ending in `;`
+/// (which cannot precede `&&`); else nothing.
+fn wrapping(args: &str, p: &Part, first: bool, last: bool) -> (&'static str, &'static str) {
+    if p.stateful && !last {
+        // `((` would start an arithmetic command.
+        let open = if args.starts_with('(') { "( " } else { "(" };
+        return (open, ")");
+    }
+    let braces = (!first && (p.compound || p.assigns)) || (first && p.ends_with_semi);
+    if !braces {
+        return ("", "");
+    }
+    let close = if p.ends_with_semi { " }" } else { "; }" };
+    ("{ ", close)
 }
 
 #[cfg(test)]

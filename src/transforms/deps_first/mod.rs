@@ -246,95 +246,133 @@ impl DepsFirst {
         let Some(script) = cx.model().script(ri) else {
             return;
         };
-        // A RUN holding more than the install is split after it when it
-        // starts with the install (`npm ci && npm run build`): what DS001
-        // merged stays movable.
-        let is_install = |k: usize| install_of(cx.model(), cx.data(), ri, script, k).is_some();
-        let own = own_run(script, is_install);
-        let split = (!own)
-            .then(|| split_point(script, run.args_text(), is_install))
-            .flatten();
-        let installs: Vec<Install> = (0..script.commands.len())
-            .filter(|&k| {
-                split
-                    .as_ref()
-                    .is_none_or(|s| script.commands[k].span.end <= s.prefix_end)
-            })
-            .filter_map(|k| install_of(cx.model(), cx.data(), ri, script, k))
-            .collect();
-        if installs.is_empty() {
+        let found = installs_in_run(cx, ri, script, run.args_text());
+        if found.installs.is_empty() {
             return;
         }
         let span = copy.span.start..copy.span.start + copy.keyword_text().len();
-        let advice = |why: String| Finding {
-            code: META.code,
-            name: META.name,
-            message: format!(
-                "the dependency install after `COPY . .` re-runs on every code change, but it \
-                 cannot be moved before it: {why}"
-            ),
-            span: span.clone(),
-            fix: Some(Fix::display_only(Vec::new())),
-            saving_bytes: None,
-        };
-        let p = plan(&installs, cx.hint_context(), cx.explicit_context());
-        if let Some(why) = p.blocked {
-            out.push(advice(why));
-            return;
-        }
-        if !own && split.is_none() {
-            out.push(advice(
-                "the install shares its RUN with other commands that run before it or are not \
-                 joined with `&&`; give it a RUN of its own and dslim can move it"
-                    .into(),
-            ));
+        let p = plan(&found.installs, cx.hint_context(), cx.explicit_context());
+        if let Some(why) = cannot_move(&p, &found) {
+            out.push(advice(span, why));
             return;
         }
         let (_, dst) = copy.copy_parts().expect("a COPY");
         let Some(dest) = dest_for(doc, ci, dst) else {
             return;
         };
-        let unsafe_why = unsafe_reasons(cx, &installs, &p);
+        let unsafe_why = unsafe_reasons(cx, &found.installs, &p);
         let mut text = manifest_copies(doc, copy, &p.manifests, &dest);
-        let run_edit = match move_run(doc, run, split.as_ref(), &mut text) {
-            Ok(e) => e,
-            Err(why) => {
-                out.push(advice(why));
-                return;
+        match move_run(doc, run, found.split.as_ref(), &mut text) {
+            Ok(run_edit) => {
+                let edits = vec![Edit::insert(copy.span.start, text), run_edit];
+                let split = found.split.is_some();
+                out.push(fix_finding(span, &p.manifests, split, &unsafe_why, edits));
             }
-        };
-        let edits = vec![Edit::insert(copy.span.start, text), run_edit];
-        let applicability = if unsafe_why.is_empty() {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        };
-        let shown: Vec<&str> = p.manifests.iter().map(String::as_str).collect();
-        out.push(Finding {
-            code: META.code,
-            name: META.name,
-            message: format!(
-                "the dependency install after `COPY . .` re-runs on every code change; copy {} \
-                 and install first{}{}",
-                shown.join(" "),
-                if split.is_some() {
-                    " (the RUN is split: the install before the copy, the rest after it)"
-                } else {
-                    ""
-                },
-                if unsafe_why.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (unsafe: {})", unsafe_why.join("; "))
-                }
-            ),
-            span,
-            fix: Some(
-                Fix::new(edits, applicability)
-                    .with_title("install from the manifests before `COPY . .`"),
-            ),
-            saving_bytes: None,
-        });
+            Err(why) => out.push(advice(span, why)),
+        }
+    }
+}
+
+/// The installs of a RUN and how they sit in it.
+struct RunInstalls<'a> {
+    /// The installs that move: all of them, or those before the split.
+    installs: Vec<Install<'a>>,
+    /// The RUN holds only installs (and what may run with them).
+    own: bool,
+    /// Where a RUN that starts with the install is cut.
+    split: Option<Split>,
+}
+
+/// The installs of the RUN at `ri` (`args` its text). A RUN holding more
+/// than the install is split after it when it starts with the install
+/// (`npm ci && npm run build`): what DS001 merged stays movable.
+fn installs_in_run<'a>(cx: &'a Context, ri: usize, script: &Script, args: &str) -> RunInstalls<'a> {
+    let is_install = |k: usize| install_of(cx.model(), cx.data(), ri, script, k).is_some();
+    let own = own_run(script, is_install);
+    let split = (!own)
+        .then(|| split_point(script, args, is_install))
+        .flatten();
+    let installs = (0..script.commands.len())
+        .filter(|&k| {
+            split
+                .as_ref()
+                .is_none_or(|s| script.commands[k].span.end <= s.prefix_end)
+        })
+        .filter_map(|k| install_of(cx.model(), cx.data(), ri, script, k))
+        .collect();
+    RunInstalls {
+        installs,
+        own,
+        split,
+    }
+}
+
+/// Why the install cannot be moved at all: the plan says so, or it shares
+/// its RUN with commands that cannot be split off.
+fn cannot_move(p: &Plan, found: &RunInstalls) -> Option<String> {
+    if let Some(why) = &p.blocked {
+        return Some(why.clone());
+    }
+    (!found.own && found.split.is_none()).then(|| {
+        "the install shares its RUN with other commands that run before it or are not \
+         joined with `&&`; give it a RUN of its own and dslim can move it"
+            .into()
+    })
+}
+
+/// The advice-only finding on the copy's keyword (`span`).
+fn advice(span: std::ops::Range<usize>, why: String) -> Finding {
+    Finding {
+        code: META.code,
+        name: META.name,
+        message: format!(
+            "the dependency install after `COPY . .` re-runs on every code change, but it \
+             cannot be moved before it: {why}"
+        ),
+        span,
+        fix: Some(Fix::display_only(Vec::new())),
+        saving_bytes: None,
+    }
+}
+
+/// The finding with the fix: safe when `unsafe_why` is empty.
+fn fix_finding(
+    span: std::ops::Range<usize>,
+    manifests: &[String],
+    split: bool,
+    unsafe_why: &[String],
+    edits: Vec<Edit>,
+) -> Finding {
+    let applicability = if unsafe_why.is_empty() {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe
+    };
+    let shown: Vec<&str> = manifests.iter().map(String::as_str).collect();
+    Finding {
+        code: META.code,
+        name: META.name,
+        message: format!(
+            "the dependency install after `COPY . .` re-runs on every code change; copy {} \
+             and install first{}{}",
+            shown.join(" "),
+            if split {
+                " (the RUN is split: the install before the copy, the rest after it)"
+            } else {
+                ""
+            },
+            if unsafe_why.is_empty() {
+                String::new()
+            } else {
+                format!(" (unsafe: {})", unsafe_why.join("; "))
+            }
+        ),
+        span,
+        fix: Some(
+            Fix::new(edits, applicability)
+                .with_title("install from the manifests before `COPY . .`"),
+        ),
+        saving_bytes: None,
     }
 }
 
