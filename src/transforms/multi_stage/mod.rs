@@ -325,6 +325,11 @@ impl<'d> Facts<'d> {
     fn last(&self, k: Keyword) -> Option<&'d Instruction> {
         self.instrs().iter().rev().find(|i| i.keyword == k)
     }
+    /// Whether the stage's last HEALTHCHECK runs a command (is not `NONE`).
+    fn healthcheck_runs(&self) -> bool {
+        self.last(Keyword::Healthcheck)
+            .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
+    }
     /// The folder RUNs before instruction `at` run in: the literal absolute
     /// WORKDIR, or the base image's own when the stage sets none (`/go` in
     /// the `golang` images).
@@ -387,6 +392,25 @@ fn words(c: &SimpleCommand) -> Vec<&str> {
         .iter()
         .map(|w| w.literal.as_deref().unwrap_or("\u{0}"))
         .collect()
+}
+
+/// Whether a command of the RUN's script changes folder (`cd`): a relative
+/// path after it is relative to a folder dslim does not follow.
+fn has_cd(script: &crate::shell::Script) -> bool {
+    script.commands.iter().any(|c| c.name() == Some("cd"))
+}
+
+/// The absolute path of `path`, which RUN `at` writes: as written when
+/// absolute, else in the RUN's folder. `Err` (naming `what`) when that
+/// folder is unknown or a `cd` in the RUN (`cd`) changed it.
+fn written_path(f: &Facts, at: usize, cd: bool, path: &str, what: &str) -> Result<String, String> {
+    if path.starts_with('/') {
+        return Ok(path.to_string());
+    }
+    match f.cwd_at(at) {
+        Some(wd) if !cd => Ok(join(&wd, path)),
+        _ => Err(format!("{what} is relative to an unknown folder")),
+    }
 }
 
 /// A recipe that collects what blocks it: unsafe when nothing does, else

@@ -2,8 +2,6 @@
 //! install, the builder's Alpine release for a musl one, else the slim
 //! image of the builder's release with the libraries and packages it needs.
 
-use crate::syntax::Keyword;
-
 use super::super::facts::{
     alpine_runtime, alpine_runtime_packages, glibc_runtime, named_non_root_user, numeric_user,
     shell_form, AptFacts,
@@ -126,9 +124,7 @@ pub(super) fn on_scratch_runtime(x: &Choice) -> Result<(String, String), String>
     } = *x;
     let r = &data.binary;
     let mut note = String::new();
-    if f.last(Keyword::Healthcheck)
-        .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
-    {
+    if f.healthcheck_runs() {
         return Err("the HEALTHCHECK needs programs a `scratch` runtime lacks".into());
     }
     if let Some(k) = shell_form(f) {
