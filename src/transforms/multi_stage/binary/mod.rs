@@ -345,19 +345,10 @@ fn split(
         cargo_lock,
         programs: &programs,
     };
-    let mut cxx = b.cxx;
     // A static binary beside packages the program may run goes onto the
     // builder's slim (or Alpine) release, which can install them.
-    let (image, mut note) = if cgo_off && carry.is_empty() && !apk_carried {
-        on_scratch_runtime(&x)
-    } else if alpine {
-        on_alpine(&x, &mut head, &mut lib_keys, &mut cxx)
-    } else {
-        on_glibc(&x, &mut head, &mut lib_keys, &mut cxx)
-    }?;
-    if alpine {
-        note.push_str(super::NOT_BUILT_ALPINE);
-    }
+    let on_scratch = cgo_off && carry.is_empty() && !apk_carried;
+    let (image, note) = choose_runtime(&x, on_scratch, &mut head, &mut lib_keys, b.cxx)?;
     head.push(format!("COPY --from={{build}} {} {dest}", b.bin));
     head.extend(image_workdir(f));
     Ok(Split {
@@ -371,6 +362,29 @@ fn split(
         applicability: Applicability::Unsafe,
         note,
     })
+}
+
+/// The runtime image and the note: `scratch` (`on_scratch`), the
+/// builder's Alpine release, or the slim image of its glibc release; their
+/// lines go into `head`.
+fn choose_runtime(
+    x: &Choice,
+    on_scratch: bool,
+    head: &mut Vec<String>,
+    lib_keys: &mut Vec<String>,
+    mut cxx: bool,
+) -> Result<(String, String), String> {
+    let (image, mut note) = if on_scratch {
+        on_scratch_runtime(x)
+    } else if x.alpine {
+        on_alpine(x, head, lib_keys, &mut cxx)
+    } else {
+        on_glibc(x, head, lib_keys, &mut cxx)
+    }?;
+    if x.alpine {
+        note.push_str(super::NOT_BUILT_ALPINE);
+    }
+    Ok((image, note))
 }
 
 /// An Alpine builder (`alpine`, `golang:…-alpine`): its binary links musl.

@@ -78,24 +78,7 @@ fn split(
     } else {
         runtime_tag(r, img.tag.as_deref(), table)?
     };
-    // The venv: the stage's own, or one dslim adds right after FROM.
-    let (venv_path, own) = match &runs.venv {
-        Some((v, _)) => (v.clone(), true),
-        None => (r.venv.clone(), false),
-    };
-    let venv_at = if alpine && !own {
-        alpine_venv_at(f, runs.bare_pip_at.or(runs.first_pip_at), &mut block)
-    } else {
-        None
-    };
-    venv_blockers(
-        f,
-        &venv_path,
-        own,
-        runs.venv.as_ref(),
-        runs.bare_pip_at,
-        &mut block,
-    );
+    let (venv_path, own, venv_at) = choose_venv(f, r, &runs, alpine, &mut block);
     let packages = match runtime_packages(f, data, apt, alpine, &runs, &mut block) {
         Ok(p) => p,
         Err(e) => return Some(Err(e)),
@@ -129,6 +112,36 @@ fn split(
         applicability,
         note,
     }))
+}
+
+/// The venv: the stage's own, or one dslim adds right after FROM (on
+/// Alpine right before the first RUN with pip, [`alpine_venv_at`]). (Its
+/// path, whether the stage made it, the instruction it is made before.)
+fn choose_venv(
+    f: &Facts,
+    r: &crate::data::PythonRecipe,
+    runs: &runs::Runs,
+    alpine: bool,
+    block: &mut impl FnMut(String),
+) -> (String, bool, Option<usize>) {
+    let (venv_path, own) = match &runs.venv {
+        Some((v, _)) => (v.clone(), true),
+        None => (r.venv.clone(), false),
+    };
+    let venv_at = if alpine && !own {
+        alpine_venv_at(f, runs.bare_pip_at.or(runs.first_pip_at), block)
+    } else {
+        None
+    };
+    venv_blockers(
+        f,
+        &venv_path,
+        own,
+        runs.venv.as_ref(),
+        runs.bare_pip_at,
+        block,
+    );
+    (venv_path, own, venv_at)
 }
 
 /// What the runtime installs (see [`runtime_packages`]).
