@@ -413,6 +413,21 @@ fn written_path(f: &Facts, at: usize, cd: bool, path: &str, what: &str) -> Resul
     }
 }
 
+/// An Alpine builder (`alpine`, `golang:…-alpine`, `node:…-alpine`): what
+/// it builds links musl.
+fn alpine_builder(img: &crate::syntax::ImageRef) -> bool {
+    img.short_name() == "alpine" || img.tag.as_deref().is_some_and(|t| t.contains("alpine"))
+}
+
+/// The image `img` (its registry and name) with the tag `tag`.
+fn image_with_tag(img: &crate::syntax::ImageRef, tag: &str) -> String {
+    let name = match &img.registry {
+        Some(reg) => format!("{reg}/{}", img.name),
+        None => img.name.clone(),
+    };
+    format!("{name}:{tag}")
+}
+
 /// A recipe that collects what blocks it: unsafe when nothing does, else
 /// display-only with the blockers named in the note.
 fn applicability(blockers: &[String], note: &mut String) -> Applicability {

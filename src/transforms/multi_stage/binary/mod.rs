@@ -6,7 +6,7 @@ use crate::syntax::Keyword;
 
 use super::super::run_edits;
 use super::facts::{alpine_carries_packages, program, started_programs, AptFacts};
-use super::{has_cd, join, words, written_path, Facts, Split};
+use super::{alpine_builder, has_cd, join, words, written_path, Facts, Split};
 use after::{after_build, is_or_holds};
 use c::{c_build_binary, c_build_call, CBuild, C_BASE_LIBS, C_COMPILERS};
 use go::{go_call, go_output};
@@ -298,7 +298,7 @@ fn split(
     let builder = &data.builder;
     let dest = runtime_dest(f, r, lang, b.at, &b.bin)?;
     let img = &f.doc.stages()[0].image;
-    let alpine = musl_builder(img);
+    let alpine = alpine_builder(img);
     let cgo_off = static_binary(f, apt, builder, lang, &b, alpine);
     if lang == Lang::Rust && alpine && b.static_here == Some(false) {
         return Err("`cargo build --target` of a glibc target on an Alpine (musl) builder".into());
@@ -385,11 +385,6 @@ fn choose_runtime(
         note.push_str(super::NOT_BUILT_ALPINE);
     }
     Ok((image, note))
-}
-
-/// An Alpine builder (`alpine`, `golang:…-alpine`): its binary links musl.
-fn musl_builder(img: &crate::syntax::ImageRef) -> bool {
-    img.short_name() == "alpine" || img.tag.as_deref().is_some_and(|t| t.contains("alpine"))
 }
 
 /// Whether the binary of `b` is static: as its command says, else for Rust

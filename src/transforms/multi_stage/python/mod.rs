@@ -14,7 +14,7 @@ use crate::syntax::Keyword;
 
 use super::super::base_images::{is_variant, slim_tag, TagPlan};
 use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
-use super::{join, Facts, Split};
+use super::{image_with_tag, join, Facts, Split};
 use commands::{glob, inside, is_python};
 
 pub(super) mod commands;
@@ -100,7 +100,7 @@ fn split(
     let applicability = super::applicability(&blockers, &mut note);
     let runtime_image = packages
         .alpine_image
-        .unwrap_or_else(|| slim_image(img, &runtime_tag));
+        .unwrap_or_else(|| image_with_tag(img, &runtime_tag));
     Some(Ok(Split {
         lang: "Python",
         runtime_image,
@@ -208,15 +208,6 @@ fn builder_venv(venv: Venv, alpine: bool) -> Vec<String> {
         format!("RUN {python} -m venv {}", venv.path),
         path_env(venv.path),
     ]
-}
-
-/// The builder's image with the slim tag `tag`.
-fn slim_image(img: &crate::syntax::ImageRef, tag: &str) -> String {
-    let name = match &img.registry {
-        Some(reg) => format!("{reg}/{}", img.name),
-        None => img.name.clone(),
-    };
-    format!("{name}:{tag}")
 }
 
 /// A slim or Alpine tag, or one the table knows as a variant: the image is
