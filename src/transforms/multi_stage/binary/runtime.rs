@@ -186,13 +186,9 @@ pub(super) fn on_alpine(
         ));
     };
     if lang == Lang::C {
-        match c_libraries(f, &AptFacts::default(), &[], c_build) {
-            Ok((keys, cpp)) => {
-                lib_keys.extend(keys);
-                *cxx |= cpp || c_links.iter().any(|l| l == "-lstdc++");
-            }
-            Err(e) => return Err(e),
-        }
+        let (keys, cpp) = c_libraries(f, &AptFacts::default(), &[], c_build)?;
+        lib_keys.extend(keys);
+        *cxx |= cpp || c_links.iter().any(|l| l == "-lstdc++");
     }
     if let Some(k) = lib_keys.first() {
         return Err(format!("the binary links `{k}`, a library `{image}` lacks"));
@@ -211,17 +207,7 @@ pub(super) fn on_alpine(
         packages.insert(0, "libstdc++".to_string());
         note.push_str("; installs libstdc++ for the C++ binary");
     }
-    let carried: Vec<&str> = packages
-        .iter()
-        .map(String::as_str)
-        .filter(|p| *p != "libstdc++")
-        .collect();
-    if !carried.is_empty() {
-        note.push_str(&format!(
-            "; installs {} as the builder did (apk)",
-            carried.join(" ")
-        ));
-    }
+    note.push_str(&apk_carried_note(&packages));
     if !packages.is_empty() {
         head.insert(0, format!("RUN apk add --no-cache {}", packages.join(" ")));
     }
@@ -229,6 +215,20 @@ pub(super) fn on_alpine(
     note.push_str(cert_note);
     note.push(')');
     Ok((image, note))
+}
+
+/// The note's account of the packages the musl runtime installs as the
+/// builder did (all but the libstdc++ of a C++ binary).
+fn apk_carried_note(packages: &[String]) -> String {
+    let carried: Vec<&str> = packages
+        .iter()
+        .map(String::as_str)
+        .filter(|p| *p != "libstdc++")
+        .collect();
+    if carried.is_empty() {
+        return String::new();
+    }
+    format!("; installs {} as the builder did (apk)", carried.join(" "))
 }
 
 /// The `-lNAME`s whose libraries a musl runtime installs: not libstdc++
