@@ -200,7 +200,8 @@ impl BuildScan<'_, '_> {
             .iter()
             .filter(|a| a.starts_with('-'))
             .all(|a| matches!(*a, "-v" | "-f" | "-p" | "-s" | "-m" | "-D"));
-        if !(literal && plain_flags && !srcs.is_empty() && !w.contains(&"-t")) {
+        let readable = literal && plain_flags && !srcs.is_empty() && !w.contains(&"-t");
+        if !readable {
             return;
         }
         for src in srcs.iter().filter(|s| !s.contains('\u{0}')) {
