@@ -13,7 +13,7 @@ use crate::edit::Applicability;
 use crate::syntax::{ImageRef, Keyword};
 
 use super::facts::{named_non_root_user, AptFacts};
-use super::{join, words, Facts, Split};
+use super::{has_cd, join, words, written_path, Facts, Split};
 
 /// How the build writes its jar.
 enum Jar {
@@ -102,9 +102,7 @@ fn refusal(
              stay behind: `[builder] packages` in transforms/stages.toml)"
         ));
     }
-    if f.last(Keyword::Healthcheck)
-        .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
-    {
+    if f.healthcheck_runs() {
         return Some("the HEALTHCHECK may need programs of the builder the runtime lacks".into());
     }
     if named_non_root_user(f) {
@@ -169,105 +167,101 @@ fn copy_jar(
 
 /// The RUN that writes the jar, and the jar. `None`: no Java build.
 fn built_jar(f: &Facts) -> Option<Result<(usize, Jar), String>> {
+    last_jar_build(f).transpose()
+}
+
+/// The last build of a jar in the stage's RUNs (see [`built_jar`]).
+fn last_jar_build(f: &Facts) -> Result<Option<(usize, Jar)>, String> {
     let mut found = None;
     let mut javac = false;
     for ins in f.runs() {
         let i = f.index(ins);
-        let text = &ins.logical.text;
         let Some(script) = f.model.script(i) else {
             if ["mvn", "gradle", "javac", "jar "]
                 .iter()
-                .any(|w| text.contains(w))
+                .any(|w| ins.logical.text.contains(w))
             {
-                return Some(Err("the RUN that builds the jar cannot be read".into()));
+                return Err("the RUN that builds the jar cannot be read".into());
             }
             continue;
         };
-        let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
+        let cd = has_cd(script);
         for c in &script.commands {
             let w = words(c);
             let Some(&name) = w.first() else { continue };
             let tool = name.rsplit('/').next().unwrap_or(name);
-            match tool {
-                "javac" => javac = true,
-                "jar" => {
-                    let file = match jar_file(&w[1..]) {
-                        Ok(Some(file)) => file,
-                        Ok(None) => continue, // lists or extracts
-                        Err(e) => return Some(Err(e)),
-                    };
-                    let path = if file.starts_with('/') {
-                        file
-                    } else {
-                        match f.cwd_at(i) {
-                            Some(wd) if !cd => join(&wd, &file),
-                            _ => {
-                                return Some(Err(
-                                    "the jar's path is relative to an unknown folder".into()
-                                ))
-                            }
-                        }
-                    };
-                    found = Some((i, Jar::Certain(path)));
-                }
-                "mvn" | "mvnw" => {
-                    if !w
-                        .iter()
-                        .any(|a| matches!(*a, "package" | "install" | "verify"))
-                    {
-                        continue;
-                    }
-                    if w.iter()
-                        .any(|a| matches!(*a, "-f" | "--file" | "-pl" | "--projects"))
-                    {
-                        return Some(Err(
-                            "`mvn -f`/`-pl` builds another project: the jar's folder is unknown"
-                                .into(),
-                        ));
-                    }
-                    let Some(wd) = f.cwd_at(i).filter(|_| !cd) else {
-                        return Some(Err(
-                            "Maven runs in an unknown folder: the jar's path is unknown".into(),
-                        ));
-                    };
-                    let target = join(&wd, "target");
-                    found = Some((i, maven_jar(f, target)));
-                }
-                "gradle" | "gradlew" => {
-                    if !w
-                        .iter()
-                        .any(|a| matches!(*a, "build" | "bootJar" | "jar" | "assemble"))
-                    {
-                        continue;
-                    }
-                    let Some(wd) = f.cwd_at(i).filter(|_| !cd) else {
-                        return Some(Err(
-                            "Gradle runs in an unknown folder: the jar's path is unknown".into(),
-                        ));
-                    };
-                    found = Some((
-                        i,
-                        Jar::Folder(
-                            join(&wd, "build/libs"),
-                            "the jar's name comes from the Gradle build script, which dslim \
-                             does not evaluate, and `build/libs/` may hold several (`-plain`); \
-                             the Gradle recipe is not proven by a real build (dslim's test builds have no Maven Central)"
-                                .into(),
-                        ),
-                    ));
-                }
-                _ => {}
+            javac |= tool == "javac";
+            if let Some(jar) = jar_written(f, tool, &w, i, cd)? {
+                found = Some((i, jar));
             }
         }
     }
     match found {
-        Some(x) => Some(Ok(x)),
-        None if javac => Some(Err(
+        Some(x) => Ok(Some(x)),
+        None if javac => Err(
             "`javac` without `jar`: the program runs from class files, which dslim does not \
              follow (package them with `jar --create --file app.jar …`)"
                 .into(),
-        )),
-        None => None,
+        ),
+        None => Ok(None),
+    }
+}
+
+/// The jar the command `w` (its program `tool`) of RUN `at` writes, if it
+/// builds one (`cd`: the RUN changes folder).
+fn jar_written(
+    f: &Facts,
+    tool: &str,
+    w: &[&str],
+    at: usize,
+    cd: bool,
+) -> Result<Option<Jar>, String> {
+    match tool {
+        "jar" => {
+            let Some(file) = jar_file(&w[1..])? else {
+                return Ok(None); // lists or extracts
+            };
+            let path = written_path(f, at, cd, &file, "the jar's path")?;
+            Ok(Some(Jar::Certain(path)))
+        }
+        "mvn" | "mvnw" => {
+            if !w
+                .iter()
+                .any(|a| matches!(*a, "package" | "install" | "verify"))
+            {
+                return Ok(None);
+            }
+            if w.iter()
+                .any(|a| matches!(*a, "-f" | "--file" | "-pl" | "--projects"))
+            {
+                return Err(
+                    "`mvn -f`/`-pl` builds another project: the jar's folder is unknown".into(),
+                );
+            }
+            let Some(wd) = f.cwd_at(at).filter(|_| !cd) else {
+                return Err("Maven runs in an unknown folder: the jar's path is unknown".into());
+            };
+            Ok(Some(maven_jar(f, join(&wd, "target"))))
+        }
+        "gradle" | "gradlew" => {
+            if !w
+                .iter()
+                .any(|a| matches!(*a, "build" | "bootJar" | "jar" | "assemble"))
+            {
+                return Ok(None);
+            }
+            let Some(wd) = f.cwd_at(at).filter(|_| !cd) else {
+                return Err("Gradle runs in an unknown folder: the jar's path is unknown".into());
+            };
+            Ok(Some(Jar::Folder(
+                join(&wd, "build/libs"),
+                "the jar's name comes from the Gradle build script, which dslim \
+                 does not evaluate, and `build/libs/` may hold several (`-plain`); \
+                 the Gradle recipe is not proven by a real build (dslim's test builds have no Maven Central)"
+                    .into(),
+            )))
+        }
+        _ => Ok(None),
     }
 }
 

@@ -325,6 +325,11 @@ impl<'d> Facts<'d> {
     fn last(&self, k: Keyword) -> Option<&'d Instruction> {
         self.instrs().iter().rev().find(|i| i.keyword == k)
     }
+    /// Whether the stage's last HEALTHCHECK runs a command (is not `NONE`).
+    fn healthcheck_runs(&self) -> bool {
+        self.last(Keyword::Healthcheck)
+            .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
+    }
     /// The folder RUNs before instruction `at` run in: the literal absolute
     /// WORKDIR, or the base image's own when the stage sets none (`/go` in
     /// the `golang` images).
@@ -389,6 +394,40 @@ fn words(c: &SimpleCommand) -> Vec<&str> {
         .collect()
 }
 
+/// Whether a command of the RUN's script changes folder (`cd`): a relative
+/// path after it is relative to a folder dslim does not follow.
+fn has_cd(script: &crate::shell::Script) -> bool {
+    script.commands.iter().any(|c| c.name() == Some("cd"))
+}
+
+/// The absolute path of `path`, which RUN `at` writes: as written when
+/// absolute, else in the RUN's folder. `Err` (naming `what`) when that
+/// folder is unknown or a `cd` in the RUN (`cd`) changed it.
+fn written_path(f: &Facts, at: usize, cd: bool, path: &str, what: &str) -> Result<String, String> {
+    if path.starts_with('/') {
+        return Ok(path.to_string());
+    }
+    match f.cwd_at(at) {
+        Some(wd) if !cd => Ok(join(&wd, path)),
+        _ => Err(format!("{what} is relative to an unknown folder")),
+    }
+}
+
+/// An Alpine builder (`alpine`, `golang:…-alpine`, `node:…-alpine`): what
+/// it builds links musl.
+fn alpine_builder(img: &crate::syntax::ImageRef) -> bool {
+    img.short_name() == "alpine" || img.tag.as_deref().is_some_and(|t| t.contains("alpine"))
+}
+
+/// The image `img` (its registry and name) with the tag `tag`.
+fn image_with_tag(img: &crate::syntax::ImageRef, tag: &str) -> String {
+    let name = match &img.registry {
+        Some(reg) => format!("{reg}/{}", img.name),
+        None => img.name.clone(),
+    };
+    format!("{name}:{tag}")
+}
+
 /// A recipe that collects what blocks it: unsafe when nothing does, else
 /// display-only with the blockers named in the note.
 fn applicability(blockers: &[String], note: &mut String) -> Applicability {
@@ -427,8 +466,7 @@ impl Transform for MultiStage {
         if stage.image.is_scratch() {
             return;
         }
-        let instrs = doc.instructions();
-        let from_ins = &instrs[stage.from];
+        let from_ins = &doc.instructions()[stage.from];
         let span = from_ins.span.start..from_ins.span.start + from_ins.keyword_text().len();
         // No silent miss: a build dslim cannot split still gets a finding
         // that says why.
@@ -440,81 +478,82 @@ impl Transform for MultiStage {
                 ));
             }
         };
-        if stage.image.has_variables() {
-            return blocked(
-                "the FROM image has variables, so its variants are unknown".into(),
-                out,
-            );
+        if let Some(why) = unsplittable(doc, stage) {
+            return blocked(why, out);
         }
-        if let Some(i) = instrs.iter().find(|i| {
-            i.keyword == Keyword::Onbuild || i.flag("from").is_some() || i.keyword == Keyword::Shell
-        }) {
-            let what = if i.flag("from").is_some() {
-                "a `--from` (another image's files)".to_string()
-            } else {
-                format!("`{}`", i.keyword_text())
-            };
-            return blocked(format!("{what} is not carried into a split"), out);
-        }
-        let mut f = Facts {
-            doc,
-            from: stage.from,
-            end: stage.instructions.end,
-            model: cx.model(),
-            workdir: None,
-            go_module: cx
-                .build
-                .as_ref()
-                .and_then(|b| b.info.go_mod())
-                .and_then(|g| g.module.clone()),
-            build: cx.build.as_ref().map(|b| &*b.info),
-        };
-        f.workdir = f.workdir_at(f.end);
-        // Official images only: their variants (`-slim`) are known to exist.
-        let official = stage.image.registry.is_none()
-            && (!stage.image.name.contains('/') || stage.image.name.starts_with("library/"));
-        if !official {
-            return blocked(
-                format!(
-                    "`{}` is not an official image, whose runtime variants dslim knows",
-                    stage.image.text
-                ),
-                out,
-            );
-        }
+        let f = stage_facts(doc, stage, cx);
         let base = stage.image.name.rsplit('/').next().unwrap_or("");
-        let result = recipe(&f, base, cx);
-        let Some(result) = result else {
-            // A compiled-language image whose RUNs compile nothing the
-            // binary recipes follow: its tools may be the image's purpose
-            // (a toolchain or desktop app image), not a build step.
-            if matches!(base, "debian" | "ubuntu" | "gcc" | "golang" | "rust") {
-                return blocked(
-                    format!(
-                        "no RUN of this `{base}` build compiles a program dslim can follow (`go \
-                         build|install`, `cargo build|install`, a compiler with `-o`, make or \
-                         cmake), so what the image runs is not a build output: the tools it \
-                         installs may be what it is for"
-                    ),
-                    out,
-                );
-            }
-            return blocked(
-                format!("no recipe of dslim (`transforms/stages.toml`) matches a `{base}` build"),
-                out,
-            );
+        let Some(result) = recipe(&f, base, cx) else {
+            return blocked(no_recipe(base), out);
         };
-        let from_ins = &instrs[stage.from];
-        let span = from_ins.span.start..from_ins.span.start + from_ins.keyword_text().len();
-        let split = match result {
-            Err(why) => {
-                out.push(blocked_finding(span, why));
-                return;
-            }
-            Ok(s) => s,
-        };
-        out.push(split_finding(&f, stage.name.as_deref(), span, split, cx));
+        match result {
+            Err(why) => out.push(blocked_finding(span, why)),
+            Ok(split) => out.push(split_finding(&f, stage.name.as_deref(), span, split, cx)),
+        }
     }
+}
+
+/// Why the single stage cannot be split whatever its RUNs do: an image
+/// with variables, what a split does not carry (`ONBUILD`, `--from`,
+/// `SHELL`), an image that is not official.
+fn unsplittable(doc: &Document, stage: &crate::syntax::Stage) -> Option<String> {
+    if stage.image.has_variables() {
+        return Some("the FROM image has variables, so its variants are unknown".into());
+    }
+    if let Some(i) = doc.instructions().iter().find(|i| {
+        i.keyword == Keyword::Onbuild || i.flag("from").is_some() || i.keyword == Keyword::Shell
+    }) {
+        let what = if i.flag("from").is_some() {
+            "a `--from` (another image's files)".to_string()
+        } else {
+            format!("`{}`", i.keyword_text())
+        };
+        return Some(format!("{what} is not carried into a split"));
+    }
+    // Official images only: their variants (`-slim`) are known to exist.
+    let official = stage.image.registry.is_none()
+        && (!stage.image.name.contains('/') || stage.image.name.starts_with("library/"));
+    (!official).then(|| {
+        format!(
+            "`{}` is not an official image, whose runtime variants dslim knows",
+            stage.image.text
+        )
+    })
+}
+
+/// What every recipe reads of the stage.
+fn stage_facts<'d>(doc: &'d Document, stage: &crate::syntax::Stage, cx: &'d Context) -> Facts<'d> {
+    let mut f = Facts {
+        doc,
+        from: stage.from,
+        end: stage.instructions.end,
+        model: cx.model(),
+        workdir: None,
+        go_module: cx
+            .build
+            .as_ref()
+            .and_then(|b| b.info.go_mod())
+            .and_then(|g| g.module.clone()),
+        build: cx.build.as_ref().map(|b| &*b.info),
+    };
+    f.workdir = f.workdir_at(f.end);
+    f
+}
+
+/// Why no recipe matches a build on the image `base`.
+fn no_recipe(base: &str) -> String {
+    // A compiled-language image whose RUNs compile nothing the
+    // binary recipes follow: its tools may be the image's purpose
+    // (a toolchain or desktop app image), not a build step.
+    if matches!(base, "debian" | "ubuntu" | "gcc" | "golang" | "rust") {
+        return format!(
+            "no RUN of this `{base}` build compiles a program dslim can follow (`go \
+             build|install`, `cargo build|install`, a compiler with `-o`, make or \
+             cmake), so what the image runs is not a build output: the tools it \
+             installs may be what it is for"
+        );
+    }
+    format!("no recipe of dslim (`transforms/stages.toml`) matches a `{base}` build")
 }
 
 /// The finding of a split: what a binary split's runtime needs beside the

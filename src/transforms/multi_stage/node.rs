@@ -6,7 +6,7 @@ use crate::syntax::Keyword;
 use crate::transforms::packages;
 
 use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
-use super::{join, words, Facts, Split};
+use super::{alpine_builder, image_with_tag, join, words, Facts, Split};
 
 /// The Node package manager (a manager whose `ecosystem` is `node`) that
 /// command `k` of the RUN at `i` calls, and whether the call installs the
@@ -34,7 +34,7 @@ pub(super) fn node(f: &Facts, all: &Data, apt: &AptFacts) -> Option<Result<Split
     let img = &f.doc.stages()[0].image;
     // `alpine` itself with Alpine's `nodejs` (plain), or `node:<v>-alpine`.
     let plain = img.short_name() == "alpine";
-    let alpine = plain || img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
+    let alpine = alpine_builder(img);
     let (manager, other_run) = read_runs(f, all, alpine);
     let manager = manager?;
     if img.tag.as_deref().is_some_and(|t| t.contains("slim")) {
@@ -72,12 +72,32 @@ pub(super) fn node(f: &Facts, all: &Data, apt: &AptFacts) -> Option<Result<Split
             Some(t) => format!("{t}{}", r.runtime_suffix),
             None => r.runtime_suffix.trim_start_matches('-').to_string(),
         };
-        let name = match &img.registry {
-            Some(reg) => format!("{reg}/{}", img.name),
-            None => img.name.clone(),
-        };
-        format!("{name}:{tag}")
+        image_with_tag(img, &tag)
     });
+    let (note, runtime_head) = note_and_head(&prune, alpine, &apk_packages, chown, &wd);
+    Some(Ok(Split {
+        lang: "Node",
+        runtime_image,
+        builder_head: Vec::new(),
+        builder_head_at: None,
+        builder_tail: vec![format!("RUN {prune}")],
+        runtime_head,
+        runtime_tail: Vec::new(),
+        applicability: Applicability::Unsafe,
+        note,
+    }))
+}
+
+/// The split's note, and the runtime's lines after FROM: the packages apk
+/// installed for the app (`apk_packages`), and the app folder `wd` (owned
+/// as `chown` says).
+fn note_and_head(
+    prune: &str,
+    alpine: bool,
+    apk_packages: &[String],
+    chown: Option<String>,
+    wd: &str,
+) -> (String, Vec<String>) {
     let mut note = format!(" with production dependencies only (`{prune}` in the builder)");
     if alpine {
         note.push_str("; the build tools `apk add` installed stay in the builder");
@@ -93,17 +113,7 @@ pub(super) fn node(f: &Facts, all: &Data, apt: &AptFacts) -> Option<Result<Split
         runtime_head.push(format!("RUN apk add --no-cache {}", apk_packages.join(" ")));
     }
     runtime_head.push(format!("COPY --from={{build}}{flag} {wd} {wd}"));
-    Some(Ok(Split {
-        lang: "Node",
-        runtime_image,
-        builder_head: Vec::new(),
-        builder_head_at: None,
-        builder_tail: vec![format!("RUN {prune}")],
-        runtime_head,
-        runtime_tail: Vec::new(),
-        applicability: Applicability::Unsafe,
-        note,
-    }))
+    (note, runtime_head)
 }
 
 /// The stage's RUNs: the package manager of the first project install,

@@ -361,10 +361,8 @@ fn runtime_blockers(
     if super::facts::named_non_root_user(f) {
         block("a USER given by name: the slim runtime lacks the account the builder made".into());
     }
-    if let Some(h) = f.last(Keyword::Healthcheck) {
-        if !h.args_text().trim().eq_ignore_ascii_case("none") {
-            block("a HEALTHCHECK, whose command the runtime may lack (it has no Python)".into());
-        }
+    if f.healthcheck_runs() {
+        block("a HEALTHCHECK, whose command the runtime may lack (it has no Python)".into());
     }
 }
 

@@ -71,7 +71,19 @@ pub(super) fn c_build_call(
     if b.cwd.is_none() {
         b.cwd = f.cwd_at(at);
     }
-    // Parallelism (`-j"$(nproc)"`) changes nothing the build writes.
+    let args = build_args(tool, w, raw)?;
+    if tool == "cmake" {
+        cmake_step(&mut b, &args)?;
+    } else {
+        make_step(f, &mut b, &args)?;
+    }
+    Ok(Some(b))
+}
+
+/// The arguments of the build tool `tool` (its words `w`, as written
+/// `raw`), without parallelism (`-j"$(nproc)"` changes nothing the build
+/// writes). `Err`: arguments that are not literal, or a `DESTDIR=`.
+fn build_args<'w>(tool: &str, w: &[&'w str], raw: &[&str]) -> Result<Vec<&'w str>, String> {
     let jobs = |k: usize| {
         let r = raw.get(k).copied().unwrap_or("");
         ["-j", "--jobs", "-l", "--load-average", "--parallel"]
@@ -88,7 +100,6 @@ pub(super) fn c_build_call(
         .filter(|(k, a)| !(a.contains('\u{0}') && jobs(*k)))
         .map(|(_, a)| *a)
         .collect();
-    let args = &args[..];
     if args.iter().any(|a| a.contains('\u{0}')) {
         return Err(format!(
             "`{tool}` has arguments that are not literal: what it builds is unknown"
@@ -99,51 +110,56 @@ pub(super) fn c_build_call(
             "`{tool} install DESTDIR=…` stages the files elsewhere: where the program runs from is unknown"
         ));
     }
-    match tool {
-        "make" | "gmake" | "ninja" => {
-            b.built = true;
-            b.static_ |= args
-                .iter()
-                .any(|a| a.contains("-static") && !a.contains("-static-"));
-            if args.contains(&"install") {
-                let prefix = args
-                    .iter()
-                    .find_map(|a| {
-                        a.strip_prefix("PREFIX=")
-                            .or_else(|| a.strip_prefix("prefix="))
-                    })
-                    .map(str::to_string)
-                    .or_else(|| b.cmake_prefix.clone())
-                    .unwrap_or_else(|| make_prefix(f));
-                if !prefix.starts_with('/') {
-                    return Err("the install PREFIX is not a literal absolute path".into());
-                }
-                b.installed = Some(prefix);
-            }
+    Ok(args)
+}
+
+/// A `make`/`ninja` call: it builds (static with `-static`), and with
+/// `install` installs under its PREFIX (else cmake's, else the Makefile's).
+fn make_step(f: &Facts, b: &mut CBuild, args: &[&str]) -> Result<(), String> {
+    b.built = true;
+    b.static_ |= args
+        .iter()
+        .any(|a| a.contains("-static") && !a.contains("-static-"));
+    if args.contains(&"install") {
+        let prefix = args
+            .iter()
+            .find_map(|a| {
+                a.strip_prefix("PREFIX=")
+                    .or_else(|| a.strip_prefix("prefix="))
+            })
+            .map(str::to_string)
+            .or_else(|| b.cmake_prefix.clone())
+            .unwrap_or_else(|| make_prefix(f));
+        if !prefix.starts_with('/') {
+            return Err("the install PREFIX is not a literal absolute path".into());
         }
-        _ => {
-            if args.contains(&"--build") {
-                b.built = true;
-            } else if args.contains(&"--install") {
-                let prefix = flag_value(args, "--prefix")
-                    .map(str::to_string)
-                    .or_else(|| b.cmake_prefix.clone())
-                    .unwrap_or_else(|| "/usr/local".into());
-                if !prefix.starts_with('/') {
-                    return Err(
-                        "the `cmake --install --prefix` is not a literal absolute path".into(),
-                    );
-                }
-                b.installed = Some(prefix);
-            } else if let Some(p) = args
-                .iter()
-                .find_map(|a| a.strip_prefix("-DCMAKE_INSTALL_PREFIX="))
-            {
-                b.cmake_prefix = Some(p.to_string());
-            }
-        }
+        b.installed = Some(prefix);
     }
-    Ok(Some(b))
+    Ok(())
+}
+
+/// A `cmake` call: `--build` builds, `--install` installs under its
+/// `--prefix` (else the configured one, else /usr/local), a configure may
+/// set `CMAKE_INSTALL_PREFIX`.
+fn cmake_step(b: &mut CBuild, args: &[&str]) -> Result<(), String> {
+    if args.contains(&"--build") {
+        b.built = true;
+    } else if args.contains(&"--install") {
+        let prefix = flag_value(args, "--prefix")
+            .map(str::to_string)
+            .or_else(|| b.cmake_prefix.clone())
+            .unwrap_or_else(|| "/usr/local".into());
+        if !prefix.starts_with('/') {
+            return Err("the `cmake --install --prefix` is not a literal absolute path".into());
+        }
+        b.installed = Some(prefix);
+    } else if let Some(p) = args
+        .iter()
+        .find_map(|a| a.strip_prefix("-DCMAKE_INSTALL_PREFIX="))
+    {
+        b.cmake_prefix = Some(p.to_string());
+    }
+    Ok(())
 }
 
 /// The binary a make/cmake build wrote, as the CMD/ENTRYPOINT names it: a

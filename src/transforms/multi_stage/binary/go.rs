@@ -155,29 +155,50 @@ pub(super) fn go_output(
     at: usize,
     cd: bool,
 ) -> Result<(String, Option<bool>), String> {
-    let assigned = |key: &str| {
-        c.assignments.iter().rev().find_map(|a| {
-            let (k, _) = a.raw.split_once('=')?;
-            (k == key).then(|| {
-                a.literal
-                    .as_deref()
-                    .and_then(|l| l.split_once('='))
-                    .map(|(_, v)| v.to_string())
-            })
-        })
-    };
     let static_ = if g.static_ldflags {
         Some(true)
     } else {
-        assigned("CGO_ENABLED").map(|v| v.as_deref() == Some("0"))
+        assigned(c, "CGO_ENABLED").map(|v| v.as_deref() == Some("0"))
     };
-    let unknown_dir = || "the binary's path is relative to an unknown folder".to_string();
     let mut cwd = f.cwd_at(at).ok_or_else(unknown_dir)?;
     if let Some(d) = g.dir {
         if d.contains('\u{0}') {
             return Err("`go -C` names a folder that is not literal".into());
         }
         cwd = join(&cwd, d).trim_end_matches('/').to_string();
+    }
+    if g.sub == "build" {
+        return Ok((build_output(f, g, &cwd, cd)?, static_));
+    }
+    let bindir = install_dir(f, g, c, at)?;
+    Ok((join(&bindir, &package_binary(f, g, &cwd)?), static_))
+}
+
+fn unknown_dir() -> String {
+    "the binary's path is relative to an unknown folder".to_string()
+}
+
+/// The value the command `c` assigns to `key` (`VAR=value go build`):
+/// `Some(None)` when it is not literal.
+fn assigned(c: &SimpleCommand, key: &str) -> Option<Option<String>> {
+    c.assignments.iter().rev().find_map(|a| {
+        let (k, _) = a.raw.split_once('=')?;
+        (k == key).then(|| {
+            a.literal
+                .as_deref()
+                .and_then(|l| l.split_once('='))
+                .map(|(_, v)| v.to_string())
+        })
+    })
+}
+
+/// The name of the binary of the package `g` builds in `cwd`.
+fn package_binary(f: &Facts, g: &GoCall, cwd: &str) -> Result<String, String> {
+    if g.packages.len() > 1 {
+        return Err(format!(
+            "`go {}` of several packages: which binary the program is, is unknown",
+            g.sub
+        ));
     }
     // go.mod names the module of the context's root, the folder a
     // `COPY . .` fills; `-C` builds another folder.
@@ -186,46 +207,46 @@ pub(super) fn go_output(
     } else {
         None
     };
-    let name = || -> Result<String, String> {
-        if g.packages.len() > 1 {
-            return Err(format!(
-                "`go {}` of several packages: which binary the program is, is unknown",
-                g.sub
-            ));
-        }
-        // `go install ./...` writes a binary per main package into GOBIN,
-        // each named after its folder: the root package's is the one a
-        // CMD running that name starts (the check below compares them).
-        let pkg = match g.packages.first().copied() {
-            Some("./...") if g.sub != "build" => None,
-            p => p,
-        };
-        binary_name(pkg, module, &cwd).ok_or_else(|| {
-            format!(
-                "the name of the binary `go {}` writes is unknown (give it `-o FILE`)",
-                g.sub
-            )
-        })
+    // `go install ./...` writes a binary per main package into GOBIN,
+    // each named after its folder: the root package's is the one a
+    // CMD running that name starts (the check below compares them).
+    let pkg = match g.packages.first().copied() {
+        Some("./...") if g.sub != "build" => None,
+        p => p,
     };
-    if g.sub == "build" {
-        // After a `cd` only an absolute, literal `-o FILE` is known
-        // (`cd /src && go build -o /usr/local/bin/app .`).
-        let absolute = g
-            .out
-            .is_some_and(|o| o.starts_with('/') && !o.contains('\u{0}') && !o.ends_with('/'));
-        if cd && !absolute {
-            return Err(unknown_dir());
-        }
-        return match g.out {
-            Some(o) if o.contains('\u{0}') => Err(
-                "`go build -o` names a path that is not literal: the binary's path is unknown"
-                    .into(),
-            ),
-            Some(o) if o.ends_with('/') => Ok((join(&join(&cwd, o), &name()?), static_)),
-            Some(o) => Ok((join(&cwd, o), static_)),
-            None => Ok((join(&cwd, &name()?), static_)),
-        };
+    binary_name(pkg, module, cwd).ok_or_else(|| {
+        format!(
+            "the name of the binary `go {}` writes is unknown (give it `-o FILE`)",
+            g.sub
+        )
+    })
+}
+
+/// The binary `go build` writes in `cwd`: its `-o FILE` (into `-o DIR/`
+/// named after the package), else named after the package.
+fn build_output(f: &Facts, g: &GoCall, cwd: &str, cd: bool) -> Result<String, String> {
+    // After a `cd` only an absolute, literal `-o FILE` is known
+    // (`cd /src && go build -o /usr/local/bin/app .`).
+    let absolute = g
+        .out
+        .is_some_and(|o| o.starts_with('/') && !o.contains('\u{0}') && !o.ends_with('/'));
+    if cd && !absolute {
+        return Err(unknown_dir());
     }
+    match g.out {
+        Some(o) if o.contains('\u{0}') => Err(
+            "`go build -o` names a path that is not literal: the binary's path is unknown".into(),
+        ),
+        Some(o) if o.ends_with('/') => Ok(join(&join(cwd, o), &package_binary(f, g, cwd)?)),
+        Some(o) => Ok(join(cwd, o)),
+        None => Ok(join(cwd, &package_binary(f, g, cwd)?)),
+    }
+}
+
+/// The folder `go install|get` writes its binary into: `$GOBIN`, else
+/// `$GOPATH/bin` (set on the command `c` or by an ENV before RUN `at`),
+/// else the image's GOPATH's.
+fn install_dir(f: &Facts, g: &GoCall, c: &SimpleCommand, at: usize) -> Result<String, String> {
     let img = &f.doc.stages()[0].image;
     let golang = img.short_name() == "golang";
     if g.sub == "get" && !(golang && tag_version(img.tag.as_deref()).is_some_and(|v| v <= (1, 17)))
@@ -237,30 +258,29 @@ pub(super) fn go_output(
         );
     }
     for key in ["GOOS", "GOARCH"] {
-        if assigned(key).is_some() || f.env_before(at, key).is_some() {
+        if assigned(c, key).is_some() || f.env_before(at, key).is_some() {
             return Err(format!(
                 "`go {}` with {key} set writes into a folder named after the target",
                 g.sub
             ));
         }
     }
-    let var = |key: &str| assigned(key).or_else(|| f.env_before(at, key));
-    let bindir = match (var("GOBIN"), var("GOPATH")) {
-        (Some(Some(b)), _) if b.starts_with('/') => b,
-        (Some(_), _) => return Err("GOBIN is not a literal absolute path".into()),
+    let var = |key: &str| assigned(c, key).or_else(|| f.env_before(at, key));
+    match (var("GOBIN"), var("GOPATH")) {
+        (Some(Some(b)), _) if b.starts_with('/') => Ok(b),
+        (Some(_), _) => Err("GOBIN is not a literal absolute path".into()),
         (None, Some(Some(p))) if p.starts_with('/') && !p.contains(':') => {
-            join(p.trim_end_matches('/'), "bin")
+            Ok(join(p.trim_end_matches('/'), "bin"))
         }
-        (None, Some(_)) => return Err("GOPATH is not one literal absolute path".into()),
-        (None, None) if golang => "/go/bin".into(),
+        (None, Some(_)) => Err("GOPATH is not one literal absolute path".into()),
+        (None, None) if golang => Ok("/go/bin".into()),
         (None, None) => {
             if f.instrs().iter().any(|i| i.keyword == Keyword::User) {
                 return Err("GOPATH is the home folder of a USER dslim does not know".into());
             }
-            "/root/go/bin".into()
+            Ok("/root/go/bin".into())
         }
-    };
-    Ok((join(&bindir, &name()?), static_))
+    }
 }
 
 #[cfg(test)]

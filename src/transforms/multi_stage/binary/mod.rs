@@ -1,12 +1,13 @@
 //! Compiled programs (Go, C-like, Rust): the binary, not the toolchain, goes to the runtime.
 
 use crate::edit::Applicability;
+use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
 
 use super::super::run_edits;
 use super::facts::{alpine_carries_packages, program, started_programs, AptFacts};
-use super::{join, words, Facts, Split};
-use after::after_build;
+use super::{alpine_builder, has_cd, join, words, written_path, Facts, Split};
+use after::{after_build, is_or_holds};
 use c::{c_build_binary, c_build_call, CBuild, C_BASE_LIBS, C_COMPILERS};
 use go::{go_call, go_output};
 use runtime::{on_alpine, on_glibc, on_scratch_runtime, Choice};
@@ -67,170 +68,211 @@ fn find_build(
     r: &crate::data::BinaryRecipe,
     lang: Lang,
 ) -> Result<Option<Build>, String> {
-    // C: `-lNAME` of the compiler calls, a C++ compiler, a make/cmake
-    // build (whose binary the CMD names).
-    let mut c_links: Vec<String> = Vec::new();
-    let mut cxx = false;
-    let mut c_build: Option<(usize, CBuild)> = None;
-    // The RUN that writes the binary, and the binary's path.
-    let mut found = None;
+    let mut scan = BuildScan {
+        f,
+        r,
+        lang,
+        found: None,
+        c_links: Vec::new(),
+        cxx: false,
+        c_build: None,
+    };
     for ins in f.runs() {
         let i = f.index(ins);
         let Some(script) = f.model.script(i) else {
-            for (l, cmd) in [
-                (Lang::Go, "go build"),
-                (Lang::Go, "go install"),
-                (Lang::Rust, "cargo build"),
-                (Lang::Rust, "cargo install"),
-            ] {
-                if lang == l && ins.logical.text.contains(cmd) {
-                    return Err(format!("the RUN with `{cmd}` cannot be read"));
-                }
-            }
+            unreadable_build(lang, &ins.logical.text)?;
             continue;
         };
-        let cd = script.commands.iter().any(|c| c.name() == Some("cd"));
+        let cd = has_cd(script);
         for c in &script.commands {
-            let w = words(c);
-            if lang == Lang::Go {
-                let Some(g) = go_call(&w) else {
-                    continue;
-                };
-                match go_output(f, &g, c, i, cd) {
-                    Ok((bin, static_)) => found = Some((i, bin, static_)),
-                    Err(e) => return Err(e),
-                }
-                continue;
-            }
-            if lang == Lang::Rust && w.first() == Some(&"cargo") && w.get(1) == Some(&"install") {
-                match cargo_install(f, &w, i, cd) {
-                    Ok((path, static_)) => found = Some((i, path, static_)),
-                    Err(e) => return Err(e),
-                }
-                continue;
-            }
-            // `make && install app /usr/local/bin/`: a built file put by
-            // its absolute path.
-            if lang == Lang::C && matches!(w.first(), Some(&("cp" | "mv" | "install"))) {
-                if let Some((_, b)) = c_build.as_mut().filter(|(_, b)| b.built) {
-                    // (`install -m MODE`: the mode is no file.)
-                    let args: Vec<&str> = w[1..]
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, a)| !a.starts_with('-') && (*k == 0 || w[*k] != "-m"))
-                        .map(|(_, a)| *a)
-                        .collect();
-                    if let [srcs @ .., dest] = &args[..] {
-                        let literal = !dest.contains('\u{0}') && dest.starts_with('/');
-                        let plain_flags = w[1..]
-                            .iter()
-                            .filter(|a| a.starts_with('-'))
-                            .all(|a| matches!(*a, "-v" | "-f" | "-p" | "-s" | "-m" | "-D"));
-                        if literal && plain_flags && !srcs.is_empty() && !w.contains(&"-t") {
-                            for src in srcs.iter().filter(|s| !s.contains('\u{0}')) {
-                                let name = src.rsplit('/').next().unwrap_or(src);
-                                let into_dir = dest.ends_with('/')
-                                    || srcs.len() > 1
-                                    || r.path_dirs.iter().any(|d| d == dest.trim_end_matches('/'));
-                                let to = if into_dir {
-                                    join(dest, name)
-                                } else {
-                                    join("/", dest)
-                                };
-                                b.placed.push(to);
-                            }
-                        }
-                    }
+            scan.command(c, i, cd)?;
+        }
+    }
+    scan.finish()
+}
+
+/// `Err` when a RUN dslim cannot read (`text`) may hold the build of `lang`.
+fn unreadable_build(lang: Lang, text: &str) -> Result<(), String> {
+    for (l, cmd) in [
+        (Lang::Go, "go build"),
+        (Lang::Go, "go install"),
+        (Lang::Rust, "cargo build"),
+        (Lang::Rust, "cargo install"),
+    ] {
+        if lang == l && text.contains(cmd) {
+            return Err(format!("the RUN with `{cmd}` cannot be read"));
+        }
+    }
+    Ok(())
+}
+
+/// What [`find_build`] has read of the stage's RUNs so far.
+struct BuildScan<'a, 'd> {
+    f: &'a Facts<'d>,
+    r: &'a crate::data::BinaryRecipe,
+    lang: Lang,
+    /// The RUN that writes the binary, the binary's path, whether the
+    /// command says it is static.
+    found: Option<(usize, String, Option<bool>)>,
+    /// C: `-lNAME` of the compiler calls.
+    c_links: Vec<String>,
+    /// C: a C++ compiler ran.
+    cxx: bool,
+    /// C: a make/cmake build (whose binary the CMD names), and its RUN.
+    c_build: Option<(usize, CBuild)>,
+}
+
+impl BuildScan<'_, '_> {
+    /// Reads the command `c` of RUN `at` (`cd`: the RUN changes folder).
+    fn command(&mut self, c: &SimpleCommand, at: usize, cd: bool) -> Result<(), String> {
+        let w = words(c);
+        match self.lang {
+            Lang::Go => {
+                if let Some(g) = go_call(&w) {
+                    let (bin, static_) = go_output(self.f, &g, c, at, cd)?;
+                    self.found = Some((at, bin, static_));
                 }
             }
-            if lang == Lang::C {
-                match c_build_call(
-                    f,
-                    &w,
-                    &c.words.iter().map(|x| x.raw.as_str()).collect::<Vec<_>>(),
-                    i,
-                    c_build.clone().map(|(_, b)| b),
-                ) {
-                    Ok(Some(b)) => {
-                        c_build = Some((i, b));
-                        continue;
-                    }
-                    Ok(None) => {}
-                    Err(e) => return Err(e),
-                }
+            Lang::Rust if w.first() == Some(&"cargo") && w.get(1) == Some(&"install") => {
+                let (path, static_) = cargo_install(self.f, &w, at, cd)?;
+                self.found = Some((at, path, static_));
             }
-            if !compile_call(lang, &w) {
-                continue;
+            Lang::Rust if compile_call(Lang::Rust, &w) => {
+                // An absolute path: `cd` in the RUN does not matter.
+                let (path, static_) = cargo_binary(self.f, &w)?;
+                self.found = Some((at, path, static_));
             }
-            if lang == Lang::C {
-                if w.iter().any(|a| a.contains('\u{0}')) {
-                    return Err(
-                        "the compiler call has words that are not literal (`$(pkg-config …)`): \
-                         what it links is unknown"
-                            .into(),
-                    );
-                }
-                cxx |= matches!(w[0], "g++" | "c++" | "clang++");
-                // `-lfoo` (not Go's `-ldflags`).
-                c_links.extend(
-                    w.iter()
-                        .filter(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a))
-                        .map(|a| a.to_string()),
-                );
-            }
-            if lang == Lang::C && !w.contains(&"-o") {
-                continue; // an object file, or a.out
-            }
-            if lang == Lang::Rust {
-                match cargo_binary(f, &w) {
-                    // An absolute path: `cd` in the RUN does not matter.
-                    Ok((path, static_)) => found = Some((i, path, static_)),
-                    Err(e) => return Err(e),
-                }
-                continue;
-            }
-            let out = w.iter().enumerate().find_map(|(k, a)| {
-                if *a == "-o" {
-                    w.get(k + 1).copied()
-                } else {
-                    a.strip_prefix("-o=")
-                }
-            });
-            let Some(out) = out.filter(|o| !o.contains('\u{0}') && !o.ends_with('/')) else {
-                return Err(
-                    "the compiler has no literal `-o FILE`: the binary's path is unknown".into(),
-                );
-            };
-            let bin = if out.starts_with('/') {
-                out.to_string()
+            Lang::Rust => {}
+            Lang::C => self.c_command(c, &w, at, cd)?,
+        }
+        Ok(())
+    }
+
+    /// A C command: a copy of what a make/cmake build made, a step of that
+    /// build, or a compiler call.
+    fn c_command(
+        &mut self,
+        c: &SimpleCommand,
+        w: &[&str],
+        at: usize,
+        cd: bool,
+    ) -> Result<(), String> {
+        if matches!(w.first(), Some(&("cp" | "mv" | "install"))) {
+            self.note_installed_copy(w);
+        }
+        let raw: Vec<&str> = c.words.iter().map(|x| x.raw.as_str()).collect();
+        let prev = self.c_build.clone().map(|(_, b)| b);
+        if let Some(b) = c_build_call(self.f, w, &raw, at, prev)? {
+            self.c_build = Some((at, b));
+            return Ok(());
+        }
+        if !compile_call(Lang::C, w) {
+            return Ok(());
+        }
+        self.note_compiler_call(w)?;
+        if !w.contains(&"-o") {
+            return Ok(()); // an object file, or a.out
+        }
+        let bin = compiler_output(self.f, w, at, cd)?;
+        self.found = Some((at, bin, Some(w.contains(&"-static"))));
+        Ok(())
+    }
+
+    /// `make && install app /usr/local/bin/`: after a make/cmake build, a
+    /// built file put by its absolute path.
+    fn note_installed_copy(&mut self, w: &[&str]) {
+        let path_dirs = &self.r.path_dirs;
+        let Some((_, b)) = self.c_build.as_mut().filter(|(_, b)| b.built) else {
+            return;
+        };
+        // (`install -m MODE`: the mode is no file.)
+        let args: Vec<&str> = w[1..]
+            .iter()
+            .enumerate()
+            .filter(|(k, a)| !a.starts_with('-') && (*k == 0 || w[*k] != "-m"))
+            .map(|(_, a)| *a)
+            .collect();
+        let [srcs @ .., dest] = &args[..] else {
+            return;
+        };
+        let literal = !dest.contains('\u{0}') && dest.starts_with('/');
+        let plain_flags = w[1..]
+            .iter()
+            .filter(|a| a.starts_with('-'))
+            .all(|a| matches!(*a, "-v" | "-f" | "-p" | "-s" | "-m" | "-D"));
+        let readable = literal && plain_flags && !srcs.is_empty() && !w.contains(&"-t");
+        if !readable {
+            return;
+        }
+        for src in srcs.iter().filter(|s| !s.contains('\u{0}')) {
+            let name = src.rsplit('/').next().unwrap_or(src);
+            let into_dir = dest.ends_with('/')
+                || srcs.len() > 1
+                || path_dirs.iter().any(|d| d == dest.trim_end_matches('/'));
+            let to = if into_dir {
+                join(dest, name)
             } else {
-                match f.cwd_at(i) {
-                    Some(w) if !cd => join(&w, out),
-                    _ => return Err("the binary's path is relative to an unknown folder".into()),
-                }
+                join("/", dest)
             };
-            found = Some((i, bin, Some(w.contains(&"-static"))));
+            b.placed.push(to);
         }
     }
-    if let Some((ci, cb)) = &c_build {
-        if found.as_ref().is_none_or(|(fi, _, _)| ci >= fi) {
-            match c_build_binary(f, cb, r) {
-                Ok(bin) => found = Some((*ci, bin, Some(cb.static_))),
-                Err(e) => return Err(e),
+
+    /// What a C compiler call links: its `-lNAME`s, and whether it is a C++
+    /// compiler. `Err` when its words are not literal.
+    fn note_compiler_call(&mut self, w: &[&str]) -> Result<(), String> {
+        if w.iter().any(|a| a.contains('\u{0}')) {
+            return Err(
+                "the compiler call has words that are not literal (`$(pkg-config …)`): \
+                 what it links is unknown"
+                    .into(),
+            );
+        }
+        self.cxx |= matches!(w[0], "g++" | "c++" | "clang++");
+        // `-lfoo` (not Go's `-ldflags`).
+        self.c_links.extend(
+            w.iter()
+                .filter(|a| a.starts_with("-l") && !C_BASE_LIBS.contains(a))
+                .map(|a| a.to_string()),
+        );
+        Ok(())
+    }
+
+    /// The build: a make/cmake build's binary when it comes last.
+    fn finish(mut self) -> Result<Option<Build>, String> {
+        if let Some((ci, cb)) = &self.c_build {
+            if self.found.as_ref().is_none_or(|(fi, _, _)| ci >= fi) {
+                let bin = c_build_binary(self.f, cb, self.r)?;
+                self.found = Some((*ci, bin, Some(cb.static_)));
             }
         }
+        let Some((at, bin, static_here)) = self.found else {
+            return Ok(None);
+        };
+        Ok(Some(Build {
+            at,
+            bin,
+            static_here,
+            c_links: self.c_links,
+            cxx: self.cxx,
+            c_build: self.c_build,
+        }))
     }
-    let Some((at, bin, static_here)) = found else {
-        return Ok(None);
+}
+
+/// The binary a C compiler call of RUN `at` writes: its literal `-o FILE`.
+fn compiler_output(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<String, String> {
+    let out = w.iter().enumerate().find_map(|(k, a)| {
+        if *a == "-o" {
+            w.get(k + 1).copied()
+        } else {
+            a.strip_prefix("-o=")
+        }
+    });
+    let Some(out) = out.filter(|o| !o.contains('\u{0}') && !o.ends_with('/')) else {
+        return Err("the compiler has no literal `-o FILE`: the binary's path is unknown".into());
     };
-    Ok(Some(Build {
-        at,
-        bin,
-        static_here,
-        c_links,
-        cxx,
-        c_build,
-    }))
+    written_path(f, at, cd, out, "the binary's path")
 }
 
 /// A compiled program: the binary, not the toolchain, goes to the runtime.
@@ -240,51 +282,34 @@ pub(super) fn binary(
     lang: Lang,
     apt: &AptFacts,
 ) -> Option<Result<Split, String>> {
+    find_build(f, &data.binary, lang)
+        .transpose()
+        .map(|b| b.and_then(|b| split(f, data, lang, apt, b)))
+}
+
+/// The split of the build `b`: the runtime it gets, and what it copies.
+fn split(
+    f: &Facts,
+    data: &crate::data::Stages,
+    lang: Lang,
+    apt: &AptFacts,
+    b: Build,
+) -> Result<Split, String> {
     let r = &data.binary;
-    let Build {
-        at,
-        bin,
-        static_here,
-        c_links,
-        mut cxx,
-        c_build,
-    } = match find_build(f, r, lang) {
-        Ok(b) => b?,
-        Err(e) => return Some(Err(e)),
-    };
-    let dest = match runtime_dest(f, r, lang, at, &bin) {
-        Ok(d) => d,
-        Err(e) => return Some(Err(e)),
-    };
-    // CGO_ENABLED: set on the build command, else the last ENV before it.
-    let env_cgo_off = || {
-        f.env_before(at, "CGO_ENABLED")
-            .is_some_and(|v| v.as_deref() == Some("0"))
-    };
-    let img = &f.doc.stages()[0].image;
-    // An Alpine builder (`alpine`, `golang:…-alpine`): its binary links musl.
-    let alpine =
-        img.short_name() == "alpine" || img.tag.as_deref().is_some_and(|t| t.contains("alpine"));
     let builder = &data.builder;
-    let cgo_off = match (lang, static_here) {
-        (_, Some(s)) => s,
-        (Lang::Rust, None) => alpine && rust_alpine_static(f, apt, builder),
-        (_, None) => env_cgo_off(),
-    };
-    if lang == Lang::Rust && alpine && static_here == Some(false) {
-        return Some(Err(
-            "`cargo build --target` of a glibc target on an Alpine (musl) builder".into(),
-        ));
+    let dest = runtime_dest(f, r, lang, b.at, &b.bin)?;
+    let img = &f.doc.stages()[0].image;
+    let alpine = alpine_builder(img);
+    let cgo_off = static_binary(f, apt, builder, lang, &b, alpine);
+    if lang == Lang::Rust && alpine && b.static_here == Some(false) {
+        return Err("`cargo build --target` of a glibc target on an Alpine (musl) builder".into());
     }
-    let carry = match carried_apt(apt, builder, lang) {
-        Ok(c) => c,
-        Err(e) => return Some(Err(e)),
-    };
+    let carry = carried_apt(apt, builder, lang)?;
     // The same for `apk add` (Alpine).
     if apt.apk_opaque {
-        return Some(Err(
+        return Err(
             "an `apk add` dslim cannot read may add what the program needs at run time".into(),
-        ));
+        );
     }
     // Packages `apk add` installed for the program (not only to build):
     // the runtime installs them too, so a static binary with some goes
@@ -292,34 +317,18 @@ pub(super) fn binary(
     let programs = started_programs(f);
     let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
     let apk_carried = alpine && alpine_carries_packages(apt, data, &programs);
-    if f.last(Keyword::Healthcheck)
-        .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
-    {
-        return Some(Err(
-            "the HEALTHCHECK may need programs of the builder the runtime lacks".into(),
+    if f.healthcheck_runs() {
+        return Err("the HEALTHCHECK may need programs of the builder the runtime lacks".into());
+    }
+    let (mut lib_keys, cargo_lock) = rust_sys_libraries(f, lang, cgo_off, alpine)?;
+    let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
+    let (cert_copy, cert_note) = certificates(r, apt, lang, has_certificates)?;
+    let mut head: Vec<String> = cert_copy.into_iter().collect();
+    if let Some(p) = carry.first().filter(|_| alpine) {
+        return Err(format!(
+            "apt installs `{p}` in the builder, which the musl runtime would lack"
         ));
     }
-    let (mut lib_keys, cargo_lock) = match rust_sys_libraries(f, lang, cgo_off, alpine) {
-        Ok(l) => l,
-        Err(e) => return Some(Err(e)),
-    };
-    let has_certificates = r.certificate_images.iter().any(|i| i == img.short_name());
-    let mut head = Vec::new();
-    let cert_note = match certificates(r, apt, lang, has_certificates) {
-        Ok((copy, note)) => {
-            head.extend(copy);
-            note
-        }
-        Err(e) => return Some(Err(e)),
-    };
-    if let Some(p) = carry.first().filter(|_| alpine) {
-        return Some(Err(format!(
-            "apt installs `{p}` in the builder, which the musl runtime would lack"
-        )));
-    }
-    // A static binary beside packages the program may run goes onto the
-    // builder's slim (or Alpine) release, which can install them.
-    let on_scratch = cgo_off && carry.is_empty() && !apk_carried;
     let x = Choice {
         f,
         data,
@@ -328,37 +337,22 @@ pub(super) fn binary(
         img,
         alpine,
         cgo_off,
-        static_here,
-        c_links: &c_links,
-        c_build: c_build.as_ref().map(|(_, b)| b),
+        static_here: b.static_here,
+        c_links: &b.c_links,
+        c_build: b.c_build.as_ref().map(|(_, b)| b),
         carry: &carry,
         has_certificates,
         cert_note,
         cargo_lock,
         programs: &programs,
     };
-    let chosen = if on_scratch {
-        on_scratch_runtime(&x)
-    } else if alpine {
-        on_alpine(&x, &mut head, &mut lib_keys, &mut cxx)
-    } else {
-        on_glibc(&x, &mut head, &mut lib_keys, &mut cxx)
-    };
-    let (image, note) = match chosen {
-        Ok(c) => c,
-        Err(e) => return Some(Err(e)),
-    };
-    let mut note = note;
-    if alpine {
-        note.push_str(super::NOT_BUILT_ALPINE);
-    }
-    head.push(format!("COPY --from={{build}} {bin} {dest}"));
-    // The program ran in the image's own WORKDIR (`/go`): so it does here.
-    let image_wd = f.image_workdir();
-    if image_wd != "/" && !f.instrs().iter().any(|i| i.keyword == Keyword::Workdir) {
-        head.push(format!("WORKDIR {image_wd}"));
-    }
-    Some(Ok(Split {
+    // A static binary beside packages the program may run goes onto the
+    // builder's slim (or Alpine) release, which can install them.
+    let on_scratch = cgo_off && carry.is_empty() && !apk_carried;
+    let (image, note) = choose_runtime(&x, on_scratch, &mut head, &mut lib_keys, b.cxx)?;
+    head.push(format!("COPY --from={{build}} {} {dest}", b.bin));
+    head.extend(image_workdir(f));
+    Ok(Split {
         lang: lang.name(),
         runtime_image: image,
         builder_head: Vec::new(),
@@ -368,7 +362,58 @@ pub(super) fn binary(
         runtime_tail: Vec::new(),
         applicability: Applicability::Unsafe,
         note,
-    }))
+    })
+}
+
+/// The runtime image and the note: `scratch` (`on_scratch`), the
+/// builder's Alpine release, or the slim image of its glibc release; their
+/// lines go into `head`.
+fn choose_runtime(
+    x: &Choice,
+    on_scratch: bool,
+    head: &mut Vec<String>,
+    lib_keys: &mut Vec<String>,
+    mut cxx: bool,
+) -> Result<(String, String), String> {
+    let (image, mut note) = if on_scratch {
+        on_scratch_runtime(x)
+    } else if x.alpine {
+        on_alpine(x, head, lib_keys, &mut cxx)
+    } else {
+        on_glibc(x, head, lib_keys, &mut cxx)
+    }?;
+    if x.alpine {
+        note.push_str(super::NOT_BUILT_ALPINE);
+    }
+    Ok((image, note))
+}
+
+/// Whether the binary of `b` is static: as its command says, else for Rust
+/// the musl host target of an Alpine builder, else the CGO_ENABLED of the
+/// last ENV before the build.
+fn static_binary(
+    f: &Facts,
+    apt: &AptFacts,
+    builder: &crate::data::BuilderPackages,
+    lang: Lang,
+    b: &Build,
+    alpine: bool,
+) -> bool {
+    match (lang, b.static_here) {
+        (_, Some(s)) => s,
+        (Lang::Rust, None) => alpine && rust_alpine_static(f, apt, builder),
+        (_, None) => f
+            .env_before(b.at, "CGO_ENABLED")
+            .is_some_and(|v| v.as_deref() == Some("0")),
+    }
+}
+
+/// The program ran in the image's own WORKDIR (`/go`): so it does in the
+/// runtime, unless the stage sets one.
+fn image_workdir(f: &Facts) -> Option<String> {
+    let image_wd = f.image_workdir();
+    (image_wd != "/" && !f.instrs().iter().any(|i| i.keyword == Keyword::Workdir))
+        .then(|| format!("WORKDIR {image_wd}"))
 }
 
 /// What a dynamic Rust binary links comes from its `-sys` crates, read
@@ -454,7 +499,7 @@ fn runtime_dest(
     if run_edits::mount_targets(build_run)
         .iter()
         .map(|t| join(&mount_wd, t))
-        .any(|t| bin == t || bin.starts_with(&format!("{}/", t.trim_end_matches('/'))))
+        .any(|t| is_or_holds(&t, bin))
     {
         return Err(
             "the binary is written into a RUN --mount, which the image does not keep".into(),

@@ -2,8 +2,6 @@
 //! install, the builder's Alpine release for a musl one, else the slim
 //! image of the builder's release with the libraries and packages it needs.
 
-use crate::syntax::Keyword;
-
 use super::super::facts::{
     alpine_runtime, alpine_runtime_packages, glibc_runtime, named_non_root_user, numeric_user,
     shell_form, AptFacts,
@@ -126,9 +124,7 @@ pub(super) fn on_scratch_runtime(x: &Choice) -> Result<(String, String), String>
     } = *x;
     let r = &data.binary;
     let mut note = String::new();
-    if f.last(Keyword::Healthcheck)
-        .is_some_and(|h| !h.args_text().trim().eq_ignore_ascii_case("none"))
-    {
+    if f.healthcheck_runs() {
         return Err("the HEALTHCHECK needs programs a `scratch` runtime lacks".into());
     }
     if let Some(k) = shell_form(f) {
@@ -190,13 +186,9 @@ pub(super) fn on_alpine(
         ));
     };
     if lang == Lang::C {
-        match c_libraries(f, &AptFacts::default(), &[], c_build) {
-            Ok((keys, cpp)) => {
-                lib_keys.extend(keys);
-                *cxx |= cpp || c_links.iter().any(|l| l == "-lstdc++");
-            }
-            Err(e) => return Err(e),
-        }
+        let (keys, cpp) = c_libraries(f, &AptFacts::default(), &[], c_build)?;
+        lib_keys.extend(keys);
+        *cxx |= cpp || c_links.iter().any(|l| l == "-lstdc++");
     }
     if let Some(k) = lib_keys.first() {
         return Err(format!("the binary links `{k}`, a library `{image}` lacks"));
@@ -215,17 +207,7 @@ pub(super) fn on_alpine(
         packages.insert(0, "libstdc++".to_string());
         note.push_str("; installs libstdc++ for the C++ binary");
     }
-    let carried: Vec<&str> = packages
-        .iter()
-        .map(String::as_str)
-        .filter(|p| *p != "libstdc++")
-        .collect();
-    if !carried.is_empty() {
-        note.push_str(&format!(
-            "; installs {} as the builder did (apk)",
-            carried.join(" ")
-        ));
-    }
+    note.push_str(&apk_carried_note(&packages));
     if !packages.is_empty() {
         head.insert(0, format!("RUN apk add --no-cache {}", packages.join(" ")));
     }
@@ -233,6 +215,20 @@ pub(super) fn on_alpine(
     note.push_str(cert_note);
     note.push(')');
     Ok((image, note))
+}
+
+/// The note's account of the packages the musl runtime installs as the
+/// builder did (all but the libstdc++ of a C++ binary).
+fn apk_carried_note(packages: &[String]) -> String {
+    let carried: Vec<&str> = packages
+        .iter()
+        .map(String::as_str)
+        .filter(|p| *p != "libstdc++")
+        .collect();
+    if carried.is_empty() {
+        return String::new();
+    }
+    format!("; installs {} as the builder did (apk)", carried.join(" "))
 }
 
 /// The `-lNAME`s whose libraries a musl runtime installs: not libstdc++
@@ -299,33 +295,13 @@ pub(super) fn on_glibc(
         apt,
         img,
         cgo_off,
-        c_links,
-        c_build,
-        carry,
         has_certificates,
         cert_note,
         cargo_lock,
         ..
     } = *x;
-    let r = &data.binary;
-    let mut note = String::new();
     if lang == Lang::C {
-        match c_libraries(f, apt, c_links, c_build) {
-            Ok((keys, cpp)) => {
-                lib_keys.extend(keys);
-                *cxx |= cpp;
-            }
-            Err(e) => return Err(e),
-        }
-        if img.short_name() == "gcc" && *cxx && !cgo_off && !c_static_libstdcxx(f) {
-            return Err(
-                "a C++ binary from the `gcc` image links its newer libstdc++ (in \
-                 /usr/local/lib64), which a Debian slim runtime has only in an older \
-                 version (`GLIBCXX_…` not found at start): link with `-static-libstdc++`, \
-                 or build on `debian:<release>` with its `g++`"
-                    .into(),
-            );
-        }
+        c_glibc_libraries(x, lib_keys, cxx)?;
     }
     if let Some(dev) = apt
         .dev_library()
@@ -339,29 +315,13 @@ pub(super) fn on_glibc(
     if named_non_root_user(f) {
         return Err("a named USER does not exist in the runtime image".into());
     }
-    let Some(image) = glibc_runtime(img, r) else {
+    let Some(image) = glibc_runtime(img, &data.binary) else {
         return Err(format!(
             "no slim image of the builder's release (`{}`) is known",
             img.text
         ));
     };
-    let mut packages = runtime_packages(lib_keys, r, &data.builder, &image)?;
-    if let Some(p) = carry.first() {
-        // The same package names exist only in the builder's own release.
-        if !same_release(img) {
-            return Err(format!(
-                "apt installs `{p}` in the builder, which the runtime would lack, and the \
-                 builder's tag names no Debian release, so the runtime `{image}` may not \
-                 have the same packages"
-            ));
-        }
-    }
-    let carried: Vec<String> = carry
-        .iter()
-        .filter(|p| !packages.contains(p))
-        .cloned()
-        .collect();
-    packages.extend(carried.iter().cloned());
+    let (packages, carried) = glibc_packages(x, lib_keys, &image)?;
     if lang == Lang::C && !packages.is_empty() && apt.recommends && !has_certificates {
         return Err(
             "the builder may have a CA bundle from packages apt installs as \
@@ -371,7 +331,72 @@ pub(super) fn on_glibc(
                 .into(),
         );
     }
-    note.push_str(match lang {
+    let mut note = glibc_note(lang, cgo_off).to_string();
+    if !packages.is_empty() {
+        note.push_str(&glibc_installs_note(&packages, &carried, lib_keys));
+        // Carried packages come with their recommendations when the
+        // builder's did.
+        let recommends = !carried.is_empty() && apt.recommends;
+        head.insert(0, apt_install_line(&packages, recommends));
+    }
+    note.push_str(cert_note);
+    note.push(')');
+    Ok((image, note))
+}
+
+/// The libraries a C binary links (into `lib_keys`), and whether it is
+/// C++. `Err`: one the runtime cannot get, or a C++ binary of the `gcc`
+/// image linking its newer libstdc++.
+fn c_glibc_libraries(x: &Choice, lib_keys: &mut Vec<String>, cxx: &mut bool) -> Result<(), String> {
+    let (keys, cpp) = c_libraries(x.f, x.apt, x.c_links, x.c_build)?;
+    lib_keys.extend(keys);
+    *cxx |= cpp;
+    if x.img.short_name() == "gcc" && *cxx && !x.cgo_off && !c_static_libstdcxx(x.f) {
+        return Err(
+            "a C++ binary from the `gcc` image links its newer libstdc++ (in \
+             /usr/local/lib64), which a Debian slim runtime has only in an older \
+             version (`GLIBCXX_…` not found at start): link with `-static-libstdc++`, \
+             or build on `debian:<release>` with its `g++`"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// What the glibc runtime `image` installs: the packages of the libraries
+/// `lib_keys`, then what apt installs beside the build tools (the second
+/// list: those of them not already among the libraries'). `Err`: a library
+/// without a known package, or carried packages the runtime's release may
+/// not have.
+fn glibc_packages(
+    x: &Choice,
+    lib_keys: &[String],
+    image: &str,
+) -> Result<(Vec<String>, Vec<String>), String> {
+    let mut packages = runtime_packages(lib_keys, &x.data.binary, &x.data.builder, image)?;
+    if let Some(p) = x.carry.first() {
+        // The same package names exist only in the builder's own release.
+        if !same_release(x.img) {
+            return Err(format!(
+                "apt installs `{p}` in the builder, which the runtime would lack, and the \
+                 builder's tag names no Debian release, so the runtime `{image}` may not \
+                 have the same packages"
+            ));
+        }
+    }
+    let carried: Vec<String> = x
+        .carry
+        .iter()
+        .filter(|p| !packages.contains(p))
+        .cloned()
+        .collect();
+    packages.extend(carried.iter().cloned());
+    Ok((packages, carried))
+}
+
+/// The opening of a glibc split's note: static or not.
+fn glibc_note(lang: Lang, cgo_off: bool) -> &'static str {
+    match lang {
         _ if cgo_off => {
             " (static binary, on the builder's release for the packages apt installs \
              beside the build tools"
@@ -379,46 +404,49 @@ pub(super) fn on_glibc(
         Lang::Go => " (cgo may be on: glibc runtime; set CGO_ENABLED=0 for `scratch`",
         Lang::C => " (glibc runtime without the compiler",
         Lang::Rust => " (glibc runtime without the toolchain",
-    });
-    if !packages.is_empty() {
-        let libs: Vec<&String> = packages.iter().filter(|p| !carried.contains(p)).collect();
-        if !libs.is_empty() {
-            note.push_str(&format!(
-                "; installs {} for {}",
-                libs.iter()
-                    .map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                lib_keys.join(", ")
-            ));
-        }
-        if !carried.is_empty() {
-            note.push_str(&format!(
-                "; installs {} as the builder does (apt installs {} there beside the build \
-                 tools; the program may use {})",
-                carried.join(" "),
-                if carried.len() == 1 { "it" } else { "them" },
-                if carried.len() == 1 { "it" } else { "them" },
-            ));
-        }
-        // Carried packages come with their recommendations when the
-        // builder's did.
-        let flag = if !carried.is_empty() && apt.recommends {
-            ""
-        } else {
-            " --no-install-recommends"
-        };
-        head.insert(
-            0,
-            format!(
-                "RUN apt-get update && apt-get install -y{flag} {} && rm -rf /var/lib/apt/lists/*",
-                packages.join(" ")
-            ),
-        );
     }
-    note.push_str(cert_note);
-    note.push(')');
-    Ok((image, note))
+}
+
+/// The note's account of what the glibc runtime installs: the libraries
+/// (for `lib_keys`), and the `carried` packages apt installs beside the
+/// build tools.
+fn glibc_installs_note(packages: &[String], carried: &[String], lib_keys: &[String]) -> String {
+    let mut note = String::new();
+    let libs: Vec<&String> = packages.iter().filter(|p| !carried.contains(p)).collect();
+    if !libs.is_empty() {
+        note.push_str(&format!(
+            "; installs {} for {}",
+            libs.iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            lib_keys.join(", ")
+        ));
+    }
+    if !carried.is_empty() {
+        note.push_str(&format!(
+            "; installs {} as the builder does (apt installs {} there beside the build \
+             tools; the program may use {})",
+            carried.join(" "),
+            if carried.len() == 1 { "it" } else { "them" },
+            if carried.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    note
+}
+
+/// The runtime's RUN installing `packages` with apt (`recommends`: with
+/// their recommended packages).
+fn apt_install_line(packages: &[String], recommends: bool) -> String {
+    let flag = if recommends {
+        ""
+    } else {
+        " --no-install-recommends"
+    };
+    format!(
+        "RUN apt-get update && apt-get install -y{flag} {} && rm -rf /var/lib/apt/lists/*",
+        packages.join(" ")
+    )
 }
 
 #[cfg(test)]

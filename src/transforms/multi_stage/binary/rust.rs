@@ -123,29 +123,7 @@ pub(super) fn cargo_install(
         );
     };
     let static_ = flag_value(w, "--target").map(|t| t.contains("musl"));
-    let var = |k: &str| f.env_before(at, k);
-    let abs = |v: &str| v.starts_with('/') && !v.contains('\u{0}');
-    let bindir = match flag_value(w, "--root") {
-        Some(r) if abs(r) => join(r, "bin"),
-        Some(_) => return Err("`cargo install --root` is not a literal absolute path".into()),
-        None => match (var("CARGO_INSTALL_ROOT"), var("CARGO_HOME")) {
-            (Some(Some(r)), _) if abs(&r) => join(&r, "bin"),
-            (Some(_), _) => return Err("CARGO_INSTALL_ROOT is not a literal absolute path".into()),
-            (None, Some(Some(h))) if abs(&h) => join(&h, "bin"),
-            (None, Some(_)) => return Err("CARGO_HOME is not a literal absolute path".into()),
-            (None, None) if f.doc.stages()[0].image.short_name() == "rust" => {
-                RUST_IMAGE_CARGO_BIN.into()
-            }
-            (None, None) => {
-                if f.instrs().iter().any(|i| i.keyword == Keyword::User) {
-                    return Err(
-                        "CARGO_HOME is the home folder of a USER dslim does not know".into(),
-                    );
-                }
-                "/root/.cargo/bin".into()
-            }
-        },
-    };
+    let bindir = cargo_bin_dir(f, w, at)?;
     let prog = match program(f)? {
         Some(p) => p,
         None => return Err("no CMD or ENTRYPOINT runs the binary".into()),
@@ -165,26 +143,62 @@ pub(super) fn cargo_install(
     };
     // The crate in the context's root: its binaries' names.
     if dir == "." && !cd {
-        if let Some(c) = f
-            .build
-            .and_then(|b| b.cargo_toml())
-            .filter(|c| !c.workspace)
-        {
-            let names: Vec<&String> = c.bins.iter().chain(c.package.iter()).collect();
-            if !names.iter().any(|n| **n == name) {
-                return Err(format!(
-                    "the CMD/ENTRYPOINT runs `{name}`, which Cargo.toml does not build (it names \
-                     {})",
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-        }
+        context_crate_builds(f, &name)?;
     }
     Ok((format!("{bindir}/{name}"), static_))
+}
+
+/// The folder `cargo install` (its words `w`, in RUN `at`) writes into:
+/// `--root`'s, else CARGO_INSTALL_ROOT's or CARGO_HOME's `bin`, else the
+/// image's or root's cargo home.
+fn cargo_bin_dir(f: &Facts, w: &[&str], at: usize) -> Result<String, String> {
+    let var = |k: &str| f.env_before(at, k);
+    let abs = |v: &str| v.starts_with('/') && !v.contains('\u{0}');
+    Ok(match flag_value(w, "--root") {
+        Some(r) if abs(r) => join(r, "bin"),
+        Some(_) => return Err("`cargo install --root` is not a literal absolute path".into()),
+        None => match (var("CARGO_INSTALL_ROOT"), var("CARGO_HOME")) {
+            (Some(Some(r)), _) if abs(&r) => join(&r, "bin"),
+            (Some(_), _) => return Err("CARGO_INSTALL_ROOT is not a literal absolute path".into()),
+            (None, Some(Some(h))) if abs(&h) => join(&h, "bin"),
+            (None, Some(_)) => return Err("CARGO_HOME is not a literal absolute path".into()),
+            (None, None) if f.doc.stages()[0].image.short_name() == "rust" => {
+                RUST_IMAGE_CARGO_BIN.into()
+            }
+            (None, None) => {
+                if f.instrs().iter().any(|i| i.keyword == Keyword::User) {
+                    return Err(
+                        "CARGO_HOME is the home folder of a USER dslim does not know".into(),
+                    );
+                }
+                "/root/.cargo/bin".into()
+            }
+        },
+    })
+}
+
+/// `Err` when the build context's Cargo.toml (not a workspace) does not
+/// build the binary `name`.
+fn context_crate_builds(f: &Facts, name: &str) -> Result<(), String> {
+    let Some(c) = f
+        .build
+        .and_then(|b| b.cargo_toml())
+        .filter(|c| !c.workspace)
+    else {
+        return Ok(());
+    };
+    let names: Vec<&String> = c.bins.iter().chain(c.package.iter()).collect();
+    if names.iter().any(|n| *n == name) {
+        return Ok(());
+    }
+    Err(format!(
+        "the CMD/ENTRYPOINT runs `{name}`, which Cargo.toml does not build (it names {})",
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// The `-sys` crates a Cargo.lock lists: each may link a shared library.

@@ -53,11 +53,6 @@ pub(in crate::transforms::multi_stage) fn setup_writes(f: &Facts, keep: &[String
     let mut out: Vec<Written> = Vec::new();
     let mut user_set = false;
     let mut chowned: Vec<String> = Vec::new();
-    let push = |w: Written, out: &mut Vec<Written>| {
-        if !out.contains(&w) {
-            out.push(w);
-        }
-    };
     for ins in f.instrs() {
         if ins.keyword == Keyword::User {
             let u = ins.args_text().trim();
@@ -68,98 +63,138 @@ pub(in crate::transforms::multi_stage) fn setup_writes(f: &Facts, keep: &[String
             continue;
         }
         let at = f.index(ins);
-        let cwd = f.cwd_at(at);
+        let mut run = RunWrites {
+            cwd: f.cwd_at(at),
+            paths: Vec::new(),
+        };
         let Some(script) = f.model.script(at) else {
             continue;
         };
-        let text = ins.args_text();
-        let mut paths: Vec<Option<String>> = Vec::new();
-        let mut as_written: Vec<String> = Vec::new();
-        let mut add = |raw: &str, literal: Option<&str>, paths: &mut Vec<Option<String>>| {
-            let p = literal.and_then(|l| {
-                if l.contains(['*', '?', '[']) {
-                    None
-                } else if l.starts_with('/') {
-                    Some(super::super::join("/", l))
-                } else {
-                    cwd.as_deref().map(|c| super::super::join(c, l))
-                }
-            });
-            paths.push(p);
-            as_written.push(raw.to_string());
-        };
         for c in &script.commands {
-            let w = &c.words;
             match c.name() {
-                Some("mkdir" | "touch" | "tee") => {
-                    let mut skip = false;
-                    for a in &w[1..] {
-                        if skip {
-                            skip = false;
-                            continue;
-                        }
-                        match a.literal.as_deref() {
-                            Some("-m" | "--mode") => skip = true,
-                            Some(l) if l.starts_with('-') => {}
-                            l => add(&a.raw, l, &mut paths),
-                        }
-                    }
-                }
-                Some("cp" | "mv" | "ln" | "chmod") => match placed(c, cwd.as_deref()) {
+                Some("mkdir" | "touch" | "tee") => run.add_operands(c),
+                Some("cp" | "mv" | "ln" | "chmod") => match placed(c, run.cwd.as_deref()) {
                     Ok(ps) => {
                         for p in ps {
-                            add(&p, Some(&p), &mut paths);
+                            run.add(&p, Some(&p));
                         }
                     }
-                    Err(raw) => add(&raw, None, &mut paths),
+                    Err(raw) => run.add(&raw, None),
                 },
-                Some("chown") => chowned.extend(
-                    w[1..]
-                        .iter()
-                        .skip(1)
-                        .filter_map(|a| a.literal.clone())
-                        .filter(|l| !l.starts_with('-'))
-                        .map(|l| match &cwd {
-                            Some(c) => super::super::join(c, &l),
-                            None => l,
-                        }),
-                ),
+                Some("chown") => chowned.extend(chown_targets(c, run.cwd.as_deref())),
                 Some(
                     n @ ("useradd" | "adduser" | "groupadd" | "addgroup" | "usermod" | "groupmod"),
-                ) => push(
+                ) => push_new(
+                    &mut out,
                     Written::Unsure(format!(
                         "the account `{n}` adds (/etc/passwd, /etc/group, /etc/shadow)"
                     )),
-                    &mut out,
                 ),
                 _ => {}
             }
         }
-        for (raw, lit) in redirections(text) {
-            add(&raw, lit.as_deref(), &mut paths);
+        for (raw, lit) in redirections(ins.args_text()) {
+            run.add(&raw, lit.as_deref());
         }
-        for (p, raw) in paths.into_iter().zip(as_written) {
-            let w = match p {
-                Some(p) if SCRATCH_DIRS.iter().any(|d| under(&p, d)) => continue,
-                Some(p) if keep.iter().any(|k| under(&p, k) || under(k, &p)) => continue,
-                Some(p) if user_set => Written::Unsure(format!("`{p}` (a non-root USER owns it)")),
-                Some(p) => Written::Path(p),
-                None => Written::Unsure(format!("`{raw}`")),
-            };
-            push(w, &mut out);
+        for (p, raw) in run.paths {
+            if let Some(w) = written(p, &raw, keep, user_set) {
+                push_new(&mut out, w);
+            }
         }
     }
-    // A path a `chown` gave to another user: the copy would be root's.
-    let out: Vec<Written> = out
-        .into_iter()
+    drop_contained(mark_chowned(out, &chowned))
+}
+
+fn push_new(out: &mut Vec<Written>, w: Written) {
+    if !out.contains(&w) {
+        out.push(w);
+    }
+}
+
+/// What one RUN writes: each path (`None`: not literal, a glob, or
+/// relative to an unknown folder) with the word as written.
+struct RunWrites {
+    /// The folder the RUN runs in.
+    cwd: Option<String>,
+    paths: Vec<(Option<String>, String)>,
+}
+
+impl RunWrites {
+    /// A word `raw` (its literal value `literal`) naming a path written.
+    fn add(&mut self, raw: &str, literal: Option<&str>) {
+        let p = literal.and_then(|l| {
+            if l.contains(['*', '?', '[']) {
+                None
+            } else if l.starts_with('/') {
+                Some(super::super::join("/", l))
+            } else {
+                self.cwd.as_deref().map(|c| super::super::join(c, l))
+            }
+        });
+        self.paths.push((p, raw.to_string()));
+    }
+
+    /// The operands of a `mkdir`, `touch` or `tee` (not a `-m MODE`).
+    fn add_operands(&mut self, c: &SimpleCommand) {
+        let mut skip = false;
+        for a in &c.words[1..] {
+            if skip {
+                skip = false;
+                continue;
+            }
+            match a.literal.as_deref() {
+                Some("-m" | "--mode") => skip = true,
+                Some(l) if l.starts_with('-') => {}
+                l => self.add(&a.raw, l),
+            }
+        }
+    }
+}
+
+/// The literal paths a `chown` `c` gives to another owner (relative ones
+/// resolved against `cwd` when known).
+fn chown_targets(c: &SimpleCommand, cwd: Option<&str>) -> Vec<String> {
+    c.words[1..]
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.literal.clone())
+        .filter(|l| !l.starts_with('-'))
+        .map(|l| match cwd {
+            Some(c) => super::super::join(c, &l),
+            None => l,
+        })
+        .collect()
+}
+
+/// What the runtime makes of the path `p` (as written `raw`) a setup RUN
+/// wrote: nothing when it is in a scratch folder or overlaps `keep`; else
+/// a path to copy, unless a non-root USER (`user_set`) owns it or it is
+/// not literal.
+fn written(p: Option<String>, raw: &str, keep: &[String], user_set: bool) -> Option<Written> {
+    Some(match p {
+        Some(p) if SCRATCH_DIRS.iter().any(|d| under(&p, d)) => return None,
+        Some(p) if keep.iter().any(|k| under(&p, k) || under(k, &p)) => return None,
+        Some(p) if user_set => Written::Unsure(format!("`{p}` (a non-root USER owns it)")),
+        Some(p) => Written::Path(p),
+        None => Written::Unsure(format!("`{raw}`")),
+    })
+}
+
+/// A path a `chown` gave to another user (`chowned`): the copy would be
+/// root's.
+fn mark_chowned(out: Vec<Written>, chowned: &[String]) -> Vec<Written> {
+    out.into_iter()
         .map(|w| match w {
             Written::Path(p) if chowned.iter().any(|c| under(&p, c) || under(c, &p)) => {
                 Written::Unsure(format!("`{p}` (a `chown` changed its owner)"))
             }
             w => w,
         })
-        .collect();
-    // A path inside another one that is copied goes along with it.
+        .collect()
+}
+
+/// A path inside another one that is copied goes along with it.
+fn drop_contained(out: Vec<Written>) -> Vec<Written> {
     let dirs: Vec<String> = out
         .iter()
         .filter_map(|w| match w {
@@ -374,6 +409,62 @@ pub(in crate::transforms::multi_stage) fn context_copies(
     keep: &[String],
     tools: &crate::data::BuildTools,
 ) -> Vec<ContextCopy> {
+    let work = work_dirs(f);
+    let mut out = Vec::new();
+    for ins in f.instrs() {
+        if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {
+            continue;
+        }
+        let Some((srcs, dst)) = ins.copy_parts() else {
+            continue;
+        };
+        if srcs.iter().any(|s| matches!(s.as_str(), "." | "./")) {
+            continue;
+        }
+        let at = f.index(ins);
+        let target = if dst.starts_with('/') {
+            Some(super::super::join("/", dst))
+        } else {
+            f.cwd_at(at).map(|w| super::super::join(&w, dst))
+        };
+        let Some(target) = target.filter(|_| !dst.contains('$')) else {
+            if dst.starts_with('/') || dst.contains('$') {
+                out.push(ContextCopy {
+                    line: String::new(),
+                    files: Vec::new(),
+                    unsure: Some(format!(
+                        "{} (its destination is not literal)",
+                        shown(f, ins)
+                    )),
+                });
+            }
+            continue;
+        };
+        let files = copied_files(srcs, dst, &target);
+        if files.iter().any(|p| stays_behind(p, keep, &work)) {
+            continue;
+        }
+        let naming = f
+            .runs()
+            .find(|r| f.index(r) > at && files.iter().any(|p| r.args_text().contains(p.as_str())));
+        if naming.is_some_and(|r| {
+            super::super::super::base_images::compiles(&[r.args_text()], tools).is_some()
+        }) {
+            continue;
+        }
+        out.push(ContextCopy {
+            line: f.doc.text(ins.span.clone()).trim_end().to_string(),
+            files,
+            unsure: unsure_copy(ins, srcs, naming.is_some())
+                .map(|w| format!("{} ({w})", shown(f, ins))),
+        });
+    }
+    out
+}
+
+/// The folders the stage's RUNs work in (their WORKDIR, `cd DIR`), not `/`:
+/// the sources the build reads.
+fn work_dirs(f: &Facts) -> Vec<String> {
     let mut work: Vec<String> = Vec::new();
     for ins in f.runs() {
         let at = f.index(ins);
@@ -395,92 +486,66 @@ pub(in crate::transforms::multi_stage) fn context_copies(
             }
         }
     }
-    let mut out = Vec::new();
-    for ins in f.instrs() {
-        if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {
-            continue;
-        }
-        let at = f.index(ins);
-        let shown = || {
-            let t = f.doc.text(ins.span.clone()).trim();
-            format!("`{}`", t.lines().next().unwrap_or(t))
-        };
-        let Some((srcs, dst)) = ins.copy_parts() else {
-            continue;
-        };
-        if srcs.iter().any(|s| matches!(s.as_str(), "." | "./")) {
-            continue;
-        }
-        let target = if dst.starts_with('/') {
-            Some(super::super::join("/", dst))
-        } else {
-            f.cwd_at(at).map(|w| super::super::join(&w, dst))
-        };
-        let Some(target) = target.filter(|_| !dst.contains('$')) else {
-            if dst.starts_with('/') || dst.contains('$') {
-                out.push(ContextCopy {
-                    line: String::new(),
-                    files: Vec::new(),
-                    unsure: Some(format!("{} (its destination is not literal)", shown())),
-                });
-            }
-            continue;
-        };
-        let t = target.trim_end_matches('/');
-        let t = if t.is_empty() { "/" } else { t };
-        // The files it writes: into a folder (`DEST/`, several sources)
-        // each source's name there (a glob: the folder).
-        let files: Vec<String> = if dst.ends_with('/') || srcs.len() > 1 {
-            srcs.iter()
-                .map(|s| match s.trim_end_matches('/').rsplit('/').next() {
-                    Some(n) if !n.is_empty() && !n.contains(['*', '?', '[']) => {
-                        super::super::join(t, n)
-                    }
-                    _ => t.to_string(),
-                })
-                .collect()
-        } else {
-            vec![t.to_string()]
-        };
-        if files.iter().any(|p| {
-            p == "/"
-                || SCRATCH_DIRS.iter().any(|d| under(p, d))
-                || keep.iter().any(|k| under(p, k))
-                || work.iter().any(|w| under(p, w) || under(w, p))
-        }) {
-            continue;
-        }
-        let named_chown = ins.flag("chown").and_then(|c| c.value()).is_some_and(|v| {
-            !v.split(':')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        });
-        let naming = f
-            .runs()
-            .find(|r| f.index(r) > at && files.iter().any(|p| r.args_text().contains(p.as_str())));
-        if naming.is_some_and(|r| {
-            super::super::super::base_images::compiles(&[r.args_text()], tools).is_some()
-        }) {
-            continue;
-        }
-        let later_names = naming.is_some();
-        let why = if named_chown {
-            Some("a named `--chown` the runtime may lack")
-        } else if !ins.heredocs.is_empty() {
-            Some("a heredoc")
-        } else if ins.keyword == Keyword::Add && srcs.iter().any(|s| s.contains("://")) {
-            Some("a download")
-        } else if later_names {
-            Some("a later RUN names it")
-        } else {
-            None
-        };
-        out.push(ContextCopy {
-            line: f.doc.text(ins.span.clone()).trim_end().to_string(),
-            files,
-            unsure: why.map(|w| format!("{} ({w})", shown())),
-        });
+    work
+}
+
+/// The instruction's first line as shown in a note.
+fn shown(f: &Facts, ins: &crate::syntax::Instruction) -> String {
+    let t = f.doc.text(ins.span.clone()).trim();
+    format!("`{}`", t.lines().next().unwrap_or(t))
+}
+
+/// The files a COPY of `srcs` to `dst` (resolved: `target`) writes: into a
+/// folder (`DEST/`, several sources) each source's name there (a glob: the
+/// folder).
+fn copied_files(srcs: &[String], dst: &str, target: &str) -> Vec<String> {
+    let t = target.trim_end_matches('/');
+    let t = if t.is_empty() { "/" } else { t };
+    if dst.ends_with('/') || srcs.len() > 1 {
+        srcs.iter()
+            .map(|s| match s.trim_end_matches('/').rsplit('/').next() {
+                Some(n) if !n.is_empty() && !n.contains(['*', '?', '[']) => {
+                    super::super::join(t, n)
+                }
+                _ => t.to_string(),
+            })
+            .collect()
+    } else {
+        vec![t.to_string()]
     }
-    out
+}
+
+/// Whether a copied file `p` stays in the builder: `/`, a scratch folder,
+/// inside `keep`, or overlapping a folder a RUN works in (`work`).
+fn stays_behind(p: &str, keep: &[String], work: &[String]) -> bool {
+    p == "/"
+        || SCRATCH_DIRS.iter().any(|d| under(p, d))
+        || keep.iter().any(|k| under(p, k))
+        || work.iter().any(|w| under(p, w) || under(w, p))
+}
+
+/// Why the COPY or ADD `ins` of `srcs` cannot be made again for certain
+/// (`later_names`: a later RUN other than a build names what it wrote).
+fn unsure_copy(
+    ins: &crate::syntax::Instruction,
+    srcs: &[String],
+    later_names: bool,
+) -> Option<&'static str> {
+    let named_chown = ins.flag("chown").and_then(|c| c.value()).is_some_and(|v| {
+        !v.split(':')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    });
+    if named_chown {
+        Some("a named `--chown` the runtime may lack")
+    } else if !ins.heredocs.is_empty() {
+        Some("a heredoc")
+    } else if ins.keyword == Keyword::Add && srcs.iter().any(|s| s.contains("://")) {
+        Some("a download")
+    } else if later_names {
+        Some("a later RUN names it")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

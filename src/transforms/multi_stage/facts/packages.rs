@@ -53,25 +53,9 @@ pub(in crate::transforms::multi_stage) fn apt_facts(f: &Facts, cx: &Context) -> 
     let Some(apt) = cx.data().manager("apt") else {
         return facts;
     };
-    let no_recommends = apt.flags.get("no-recommends");
     for ins in f.runs() {
         let text = &ins.logical.text;
-        let other_installer = [
-            "aptitude",
-            "dpkg -i",
-            "dpkg --install",
-            // (not `.build-deps`, an `apk add --virtual` group name)
-            "apt-get build-dep",
-            "apt build-dep",
-            "gdebi",
-        ]
-        .iter()
-        .any(|w| text.contains(w));
-        let in_heredoc = ins.heredocs.iter().any(|h| {
-            let b = f.doc.text(h.body.clone());
-            b.contains("apt") || b.contains("dpkg")
-        });
-        if other_installer || in_heredoc {
+        if installs_unseen(f, ins) {
             facts.opaque = true;
             continue;
         }
@@ -79,52 +63,94 @@ pub(in crate::transforms::multi_stage) fn apt_facts(f: &Facts, cx: &Context) -> 
             continue;
         }
         if facts.configured.is_none() {
-            facts.configured = [
-                "sources.list",
-                "add-apt-repository",
-                "apt-key",
-                "/etc/apt/",
-                "keyrings",
-                "debconf-set-selections",
-                "dpkg --add-architecture",
-            ]
-            .into_iter()
-            .find(|m| text.contains(m));
+            facts.configured = apt_configuration(text);
         }
         let Some(script) = f.model.script(f.index(ins)) else {
             facts.opaque = true;
             continue;
         };
-        for call in f.model.calls(f.index(ins), "apt", apt).iter().cloned() {
-            if matches!(call.sub.as_deref(), Some("remove" | "purge")) {
-                if let Some(p) = run_edits::install_packages(script, &call, apt) {
-                    facts.removed.extend(p);
-                }
-                continue;
-            }
-            if !call
-                .sub
-                .as_deref()
-                .is_some_and(|s| apt.install.iter().any(|x| x == s))
-            {
-                continue;
-            }
-            match run_edits::install_packages(script, &call, apt) {
-                Some(p) => facts.packages.extend(p.into_iter().map(|p| {
-                    let name = p.split('=').next().unwrap_or_default().to_string();
-                    if p.contains('=') {
-                        facts.pinned.push(name.clone());
-                    }
-                    name
-                })),
-                None => facts.opaque = true,
-            }
-            facts.recommends |= !no_recommends.is_some_and(|flag| {
-                run_edits::has_flag(&script.commands[call.command], &call, flag)
-            });
+        for call in f.model.calls(f.index(ins), "apt", apt).iter() {
+            facts.read_apt_call(script, call, apt);
         }
     }
     facts
+}
+
+/// Whether the RUN `ins` installs packages apt's calls do not show: with
+/// another installer (`dpkg -i`, `apt-get build-dep`, …) or in a heredoc.
+fn installs_unseen(f: &Facts, ins: &crate::syntax::Instruction) -> bool {
+    let text = &ins.logical.text;
+    let other_installer = [
+        "aptitude",
+        "dpkg -i",
+        "dpkg --install",
+        // (not `.build-deps`, an `apk add --virtual` group name)
+        "apt-get build-dep",
+        "apt build-dep",
+        "gdebi",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+    let in_heredoc = ins.heredocs.iter().any(|h| {
+        let b = f.doc.text(h.body.clone());
+        b.contains("apt") || b.contains("dpkg")
+    });
+    other_installer || in_heredoc
+}
+
+/// What in a RUN's `text` configures apt (sources, keys, debconf, an
+/// architecture), if anything.
+fn apt_configuration(text: &str) -> Option<&'static str> {
+    [
+        "sources.list",
+        "add-apt-repository",
+        "apt-key",
+        "/etc/apt/",
+        "keyrings",
+        "debconf-set-selections",
+        "dpkg --add-architecture",
+    ]
+    .into_iter()
+    .find(|m| text.contains(m))
+}
+
+impl AptFacts {
+    /// One apt call of the RUN's `script`: what it removes, or installs
+    /// (pinned or not, with recommended packages or not).
+    fn read_apt_call(
+        &mut self,
+        script: &crate::shell::Script,
+        call: &crate::model::calls::PmCall,
+        apt: &crate::data::PackageManager,
+    ) {
+        if matches!(call.sub.as_deref(), Some("remove" | "purge")) {
+            if let Some(p) = run_edits::install_packages(script, call, apt) {
+                self.removed.extend(p);
+            }
+            return;
+        }
+        if !call
+            .sub
+            .as_deref()
+            .is_some_and(|s| apt.install.iter().any(|x| x == s))
+        {
+            return;
+        }
+        match run_edits::install_packages(script, call, apt) {
+            Some(p) => self.packages.extend(p.into_iter().map(|p| {
+                let name = p.split('=').next().unwrap_or_default().to_string();
+                if p.contains('=') {
+                    self.pinned.push(name.clone());
+                }
+                name
+            })),
+            None => self.opaque = true,
+        }
+        self.recommends |= !apt
+            .flags
+            .get("no-recommends")
+            .is_some_and(|flag| run_edits::has_flag(&script.commands[call.command], call, flag));
+    }
 }
 
 /// What `apk add` installs (`--virtual NAME`, `-t`, names a group, not a

@@ -109,59 +109,79 @@ pub(in crate::transforms::multi_stage) fn classify(c: &SimpleCommand) -> Cmd {
     let Some(&name) = w.first() else {
         return Cmd::Files(Vec::new()); // a bare assignment
     };
-    let other = || Cmd::Other(name.to_string());
-    // Path arguments; a glob (`/var/lib/apt/lists/*`) as written.
-    let paths = |args: &[&str]| -> Vec<String> {
-        args.iter()
-            .zip(&c.words[w.len() - args.len()..])
-            .filter(|(a, _)| !a.starts_with('-'))
-            .map(|(a, word)| match *a {
-                "\u{0}" if !word.raw.contains(['$', '`', '"', '\'']) => word.raw.clone(),
-                _ => a.to_string(),
-            })
-            .collect()
-    };
     // `pip …` or `python -m pip …`: the words after the program.
-    let pip_rest = if is_pip(name) {
-        Some((bin_dir(name), &w[1..]))
-    } else if is_python(name) && w.get(1) == Some(&"-m") {
-        match w.get(2).copied() {
-            Some(m) if is_pip(m) => Some((bin_dir(name), &w[3..])),
-            // Byte-compiles the folders named (none: all of sys.path).
-            Some("compileall") => {
-                let p = paths(&w[3..]);
-                return if p.is_empty() { other() } else { Cmd::Files(p) };
-            }
-            Some("venv") => {
-                let p = paths(&w[3..]);
-                return match p.as_slice() {
-                    [path] => Cmd::Venv {
-                        path: path.clone(),
-                        system: w.contains(&"--system-site-packages"),
-                    },
-                    _ => other(),
-                };
-            }
-            _ => None,
-        }
-    } else {
-        None
-    };
-    if let Some((bin, rest)) = pip_rest {
-        // Global options may stand before the subcommand.
-        let sub = rest.iter().position(|a| !a.starts_with('-'));
-        return match sub.map(|i| (rest[i], &rest[i + 1..])) {
-            Some(("install", args)) => Cmd::PipInstall {
-                bin,
-                args: args.iter().map(|a| a.to_string()).collect(),
-            },
-            Some(("list" | "freeze" | "check" | "show" | "help", _)) => Cmd::Files(Vec::new()),
-            None if rest.iter().any(|a| matches!(*a, "--version" | "-V")) => Cmd::Files(Vec::new()),
-            _ => Cmd::Other(format!("{name} {}", rest.join(" "))),
+    if is_pip(name) {
+        return pip_command(name, &w[1..]);
+    }
+    if is_python(name) && w.get(1) == Some(&"-m") {
+        return match w.get(2).copied() {
+            Some(m) if is_pip(m) => pip_command(name, &w[3..]),
+            m => python_module(c, &w, m),
         };
     }
+    simple_command(c, &w, name)
+}
+
+/// The path arguments `args` (a tail of the command's words `w`); a glob
+/// (`/var/lib/apt/lists/*`) as written.
+fn path_args(c: &SimpleCommand, w: &[&str], args: &[&str]) -> Vec<String> {
+    args.iter()
+        .zip(&c.words[w.len() - args.len()..])
+        .filter(|(a, _)| !a.starts_with('-'))
+        .map(|(a, word)| match *a {
+            "\u{0}" if !word.raw.contains(['$', '`', '"', '\'']) => word.raw.clone(),
+            _ => a.to_string(),
+        })
+        .collect()
+}
+
+/// The pip called as `name` with the words `rest` after it.
+fn pip_command(name: &str, rest: &[&str]) -> Cmd {
+    let bin = bin_dir(name);
+    // Global options may stand before the subcommand.
+    let sub = rest.iter().position(|a| !a.starts_with('-'));
+    match sub.map(|i| (rest[i], &rest[i + 1..])) {
+        Some(("install", args)) => Cmd::PipInstall {
+            bin,
+            args: args.iter().map(|a| a.to_string()).collect(),
+        },
+        Some(("list" | "freeze" | "check" | "show" | "help", _)) => Cmd::Files(Vec::new()),
+        None if rest.iter().any(|a| matches!(*a, "--version" | "-V")) => Cmd::Files(Vec::new()),
+        _ => Cmd::Other(format!("{name} {}", rest.join(" "))),
+    }
+}
+
+/// `python -m MODULE …` (the command's words `w`) of a module other than
+/// pip.
+fn python_module(c: &SimpleCommand, w: &[&str], module: Option<&str>) -> Cmd {
+    let other = || Cmd::Other(w[0].to_string());
+    match module {
+        // Byte-compiles the folders named (none: all of sys.path).
+        Some("compileall") => {
+            let p = path_args(c, w, &w[3..]);
+            if p.is_empty() {
+                other()
+            } else {
+                Cmd::Files(p)
+            }
+        }
+        Some("venv") => match path_args(c, w, &w[3..]).as_slice() {
+            [path] => Cmd::Venv {
+                path: path.clone(),
+                system: w.contains(&"--system-site-packages"),
+            },
+            _ => other(),
+        },
+        _ => other(),
+    }
+}
+
+/// Any command but pip and `python -m` (its words `w`, its program
+/// `name`).
+fn simple_command(c: &SimpleCommand, w: &[&str], name: &str) -> Cmd {
+    let other = || Cmd::Other(name.to_string());
     match name {
-        "virtualenv" => match paths(&w[1..]).as_slice() {
+        "virtualenv" => match path_args(c, w, &w[1..]).as_slice() {
             [path] => Cmd::Venv {
                 path: path.clone(),
                 system: w.contains(&"--system-site-packages"),
@@ -189,9 +209,9 @@ pub(in crate::transforms::multi_stage) fn classify(c: &SimpleCommand) -> Cmd {
             Some(d) if !d.starts_with('-') => Cmd::Cd(d.to_string()),
             _ => other(),
         },
-        "rm" | "mkdir" | "touch" | "cp" | "mv" | "ln" => Cmd::Files(paths(&w[1..])),
+        "rm" | "mkdir" | "touch" | "cp" | "mv" | "ln" => Cmd::Files(path_args(c, w, &w[1..])),
         // The first word after the flags is a mode or an owner.
-        "chmod" | "chown" => Cmd::Files(paths(&w[1..]).into_iter().skip(1).collect()),
+        "chmod" | "chown" => Cmd::Files(path_args(c, w, &w[1..]).into_iter().skip(1).collect()),
         _ if is_python(name) && w[1..].iter().all(|a| matches!(*a, "--version" | "-V")) => {
             Cmd::Files(Vec::new())
         }

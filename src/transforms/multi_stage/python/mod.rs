@@ -14,7 +14,7 @@ use crate::syntax::Keyword;
 
 use super::super::base_images::{is_variant, slim_tag, TagPlan};
 use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
-use super::{join, Facts, Split};
+use super::{image_with_tag, join, Facts, Split};
 use commands::{glob, inside, is_python};
 
 pub(super) mod commands;
@@ -78,13 +78,58 @@ fn split(
     } else {
         runtime_tag(r, img.tag.as_deref(), table)?
     };
-    // The venv: the stage's own, or one dslim adds right after FROM.
+    let (venv_path, own, venv_at) = choose_venv(f, r, &runs, alpine, &mut block);
+    let packages = match runtime_packages(f, data, apt, alpine, &runs, &mut block) {
+        Ok(p) => p,
+        Err(e) => return Some(Err(e)),
+    };
+    let chown = file_blockers(f, r, wd.as_deref(), &mut block);
+    let venv = Venv {
+        path: &venv_path,
+        own,
+    };
+    let runtime_head = runtime_head(r, alpine, &packages.runtime, venv, wd.as_deref(), chown);
+    let mut note = note(
+        &venv_path,
+        alpine,
+        &packages.runtime,
+        &packages.source_builds,
+        &runs.unread,
+        wd.is_none(),
+    );
+    let applicability = super::applicability(&blockers, &mut note);
+    let runtime_image = packages
+        .alpine_image
+        .unwrap_or_else(|| image_with_tag(img, &runtime_tag));
+    Some(Ok(Split {
+        lang: "Python",
+        runtime_image,
+        builder_head: builder_venv(venv, alpine),
+        builder_head_at: venv_at,
+        builder_tail: Vec::new(),
+        runtime_head,
+        runtime_tail: Vec::new(),
+        applicability,
+        note,
+    }))
+}
+
+/// The venv: the stage's own, or one dslim adds right after FROM (on
+/// Alpine right before the first RUN with pip, [`alpine_venv_at`]). (Its
+/// path, whether the stage made it, the instruction it is made before.)
+fn choose_venv(
+    f: &Facts,
+    r: &crate::data::PythonRecipe,
+    runs: &runs::Runs,
+    alpine: bool,
+    block: &mut impl FnMut(String),
+) -> (String, bool, Option<usize>) {
     let (venv_path, own) = match &runs.venv {
         Some((v, _)) => (v.clone(), true),
         None => (r.venv.clone(), false),
     };
     let venv_at = if alpine && !own {
-        alpine_venv_at(f, runs.bare_pip_at.or(runs.first_pip_at), &mut block)
+        alpine_venv_at(f, runs.bare_pip_at.or(runs.first_pip_at), block)
     } else {
         None
     };
@@ -94,24 +139,49 @@ fn split(
         own,
         runs.venv.as_ref(),
         runs.bare_pip_at,
-        &mut block,
+        block,
     );
-    let mut runtime_packages = apt_runtime_packages(apt, data, &mut block);
+    (venv_path, own, venv_at)
+}
+
+/// What the runtime installs (see [`runtime_packages`]).
+struct Packages {
+    /// The runtime image of an Alpine builder (its release).
+    alpine_image: Option<String>,
+    /// The packages the runtime installs.
+    runtime: Vec<String>,
+    /// The packages pip builds from source (no Linux wheels on PyPI).
+    source_builds: Vec<String>,
+}
+
+/// What the runtime installs: the runtime libraries of the builder's apt
+/// packages, on Alpine python3 and what apk installed, and the libraries
+/// of the packages pip builds from source. `Err`: the builder's Alpine
+/// release is unknown.
+fn runtime_packages(
+    f: &Facts,
+    data: &Stages,
+    apt: &AptFacts,
+    alpine: bool,
+    runs: &runs::Runs,
+    block: &mut impl FnMut(String),
+) -> Result<Packages, String> {
+    let mut runtime = apt_runtime_packages(apt, data, block);
     let alpine_image = if alpine {
-        match alpine_runtime(img) {
+        match alpine_runtime(&f.doc.stages()[0].image) {
             Some((i, _)) => Some(i),
-            None => return Some(Err("the builder's Alpine release is unknown".into())),
+            None => return Err("the builder's Alpine release is unknown".into()),
         }
     } else {
         None
     };
     if let Some(image) = &alpine_image {
-        add_alpine_packages(f, apt, data, image, &mut runtime_packages, &mut block);
+        add_alpine_packages(f, apt, data, image, &mut runtime, block);
     }
     let source_builds = if alpine {
         Vec::new()
     } else {
-        source_builds(r, &runs.requirements, &mut runtime_packages)
+        source_builds(&data.python, &runs.requirements, &mut runtime)
     };
     if runs.from_source && !dev_installed(apt) {
         block(
@@ -120,48 +190,24 @@ fn split(
                 .into(),
         );
     }
-    let chown = file_blockers(f, r, wd.as_deref(), &mut block);
-    let venv = Venv {
-        path: &venv_path,
-        own,
-    };
-    let runtime_head = runtime_head(r, alpine, &runtime_packages, venv, wd.as_deref(), chown);
+    Ok(Packages {
+        alpine_image,
+        runtime,
+        source_builds,
+    })
+}
+
+/// The builder's lines after FROM: the venv dslim adds, unless the stage
+/// makes its own.
+fn builder_venv(venv: Venv, alpine: bool) -> Vec<String> {
+    if venv.own {
+        return Vec::new();
+    }
     let python = if alpine { "python3" } else { "python" };
-    let builder_head = if own {
-        Vec::new()
-    } else {
-        vec![
-            format!("RUN {python} -m venv {venv_path}"),
-            path_env(&venv_path),
-        ]
-    };
-    let mut note = note(
-        &venv_path,
-        alpine,
-        &runtime_packages,
-        &source_builds,
-        &runs.unread,
-        wd.is_none(),
-    );
-    let applicability = super::applicability(&blockers, &mut note);
-    let runtime_image = alpine_image.unwrap_or_else(|| {
-        let name = match &img.registry {
-            Some(reg) => format!("{reg}/{}", img.name),
-            None => img.name.clone(),
-        };
-        format!("{name}:{runtime_tag}")
-    });
-    Some(Ok(Split {
-        lang: "Python",
-        runtime_image,
-        builder_head,
-        builder_head_at: venv_at,
-        builder_tail: Vec::new(),
-        runtime_head,
-        runtime_tail: Vec::new(),
-        applicability,
-        note,
-    }))
+    vec![
+        format!("RUN {python} -m venv {}", venv.path),
+        path_env(venv.path),
+    ]
 }
 
 /// A slim or Alpine tag, or one the table knows as a variant: the image is
@@ -408,7 +454,21 @@ fn file_blockers(
     wd: Option<&str>,
     block: &mut impl FnMut(String),
 ) -> Option<String> {
-    // Files: COPY/ADD into the app folder, or build inputs pip reads.
+    let chown = copy_blockers(f, r, wd, block);
+    user_blocker(f, block);
+    script_path_blocker(f, block);
+    healthcheck_blocker(f, block);
+    chown
+}
+
+/// Files: COPY/ADD into the app folder `wd`, or build inputs pip reads,
+/// all with the same `--chown` (returned).
+fn copy_blockers(
+    f: &Facts,
+    r: &crate::data::PythonRecipe,
+    wd: Option<&str>,
+    block: &mut impl FnMut(String),
+) -> Option<String> {
     let mut chown: Option<String> = None;
     for ins in f.instrs() {
         if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {
@@ -444,9 +504,13 @@ fn file_blockers(
             chown = Some(c.text.clone());
         }
     }
-    // A USER after the last RUN changes nothing the build made (root owns
-    // it all, as the runtime's copies); one before a RUN runs it as that
-    // user, against a venv root made.
+    chown
+}
+
+/// A USER after the last RUN changes nothing the build made (root owns
+/// it all, as the runtime's copies); one before a RUN runs it as that
+/// user, against a venv root made.
+fn user_blocker(f: &Facts, block: &mut impl FnMut(String)) {
     let last_run = f.runs().last().map(|i| f.index(i)).unwrap_or(0);
     if let Some(u) = f.instrs().iter().find(|i| {
         i.keyword == Keyword::User
@@ -458,44 +522,53 @@ fn file_blockers(
             f.doc.text(u.span.clone()).trim()
         ));
     }
-    // pip put the full image's scripts in /usr/local/bin; the split has
-    // them in the venv.
-    if let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) {
-        let prog = if i.is_exec_form() {
-            i.values().first().cloned()
-        } else {
-            i.args_text().split_whitespace().next().map(str::to_string)
-        };
-        if let Some(p) = prog.filter(|p| {
-            ["/usr/local/bin/", "/usr/bin/"]
-                .iter()
-                .any(|d| p.starts_with(d))
-                && !is_python(p)
-        }) {
-            block(format!(
-                "the {} runs `{p}`, where the full image has pip's scripts; in the split \
-                 they are in the venv",
-                i.keyword_text()
-            ));
-        }
-    }
-    if let Some(h) = f.last(Keyword::Healthcheck) {
-        let toks: Vec<&str> = h.args_text().split_whitespace().collect();
-        let prog = toks
+}
+
+/// pip put the full image's scripts in /usr/local/bin; the split has
+/// them in the venv: a CMD/ENTRYPOINT running one by that path.
+fn script_path_blocker(f: &Facts, block: &mut impl FnMut(String)) {
+    let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) else {
+        return;
+    };
+    let prog = if i.is_exec_form() {
+        i.values().first().cloned()
+    } else {
+        i.args_text().split_whitespace().next().map(str::to_string)
+    };
+    if let Some(p) = prog.filter(|p| {
+        ["/usr/local/bin/", "/usr/bin/"]
             .iter()
-            .skip_while(|t| t.starts_with("--"))
-            .skip_while(|t| matches!(**t, "CMD" | "CMD-SHELL"))
-            .map(|t| t.trim_matches(|c| "[\",".contains(c)))
-            .find(|t| !t.is_empty());
-        let fine = toks.first() == Some(&"NONE") || prog.is_some_and(is_python);
-        if !fine {
-            block(format!(
-                "the HEALTHCHECK runs `{}`, which the slim image may lack",
-                prog.unwrap_or("a command")
-            ));
-        }
+            .any(|d| p.starts_with(d))
+            && !is_python(p)
+    }) {
+        block(format!(
+            "the {} runs `{p}`, where the full image has pip's scripts; in the split \
+             they are in the venv",
+            i.keyword_text()
+        ));
     }
-    chown
+}
+
+/// A HEALTHCHECK running anything but Python, which the slim image may
+/// lack.
+fn healthcheck_blocker(f: &Facts, block: &mut impl FnMut(String)) {
+    let Some(h) = f.last(Keyword::Healthcheck) else {
+        return;
+    };
+    let toks: Vec<&str> = h.args_text().split_whitespace().collect();
+    let prog = toks
+        .iter()
+        .skip_while(|t| t.starts_with("--"))
+        .skip_while(|t| matches!(**t, "CMD" | "CMD-SHELL"))
+        .map(|t| t.trim_matches(|c| "[\",".contains(c)))
+        .find(|t| !t.is_empty());
+    let fine = toks.first() == Some(&"NONE") || prog.is_some_and(is_python);
+    if !fine {
+        block(format!(
+            "the HEALTHCHECK runs `{}`, which the slim image may lack",
+            prog.unwrap_or("a command")
+        ));
+    }
 }
 
 /// Whether every COPY/ADD of the stage copies only files pip reads

@@ -2,6 +2,7 @@
 //! from installing into the venv.
 
 use crate::buildctx::Info;
+use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
 
 use super::super::{join, words, Facts};
@@ -10,6 +11,7 @@ use super::commands::{
 };
 
 /// What a Python build's RUNs do, for the split.
+#[derive(Default)]
 pub(super) struct Runs {
     /// A pip install ran (else the recipe does not apply).
     pub(super) pip_seen: bool,
@@ -36,21 +38,12 @@ pub(super) fn read_runs(
     wd: Option<&str>,
     block: &mut impl FnMut(String),
 ) -> Runs {
-    let mut pip_seen = false;
-    let mut from_source = false;
-    let mut venv: Option<(String, usize)> = None;
-    let mut bare_pip_at: Option<usize> = None;
-    let mut first_pip_at: Option<usize> = None;
-    // What the pip installs name: packages, and requirement files (read
-    // from the build context when there is one).
-    let mut requirements: Vec<String> = Vec::new();
-    let mut unread: Vec<String> = Vec::new();
+    let mut runs = Runs::default();
     for ins in f.runs() {
         let i = f.index(ins);
         let Some(script) = f.model.script(i) else {
-            let t = &ins.logical.text;
-            if t.contains("pip") {
-                pip_seen = true;
+            if ins.logical.text.contains("pip") {
+                runs.pip_seen = true;
             }
             block("a RUN that dslim cannot read (exec form, heredoc or shell syntax it does not parse)".into());
             continue;
@@ -60,68 +53,94 @@ pub(super) fn read_runs(
             let text = &ins.args_text()[c.span.clone()];
             match classify(c) {
                 Cmd::PipInstall { bin, args } => {
-                    pip_seen = true;
-                    first_pip_at.get_or_insert(i);
-                    if let Some(why) = pip_blocker(&args) {
-                        block(why.into());
-                    }
-                    from_source |= builds_from_source(&args);
-                    let (pkgs, files) = pip_names(&args);
-                    requirements.extend(pkgs);
-                    for file in files {
-                        let text = context.and_then(|c| {
-                            let rel = file.trim_start_matches("./");
-                            c.requirements(rel)
-                                .or_else(|| c.requirements(rel.rsplit('/').next().unwrap_or(rel)))
-                        });
-                        match text {
-                            Some(t) => requirements.extend(t.lines().filter_map(requirement_name)),
-                            None => unread.push(file),
-                        }
-                    }
-                    match bin {
-                        None => {
-                            bare_pip_at.get_or_insert(i);
-                        }
-                        Some(b) => {
-                            let in_venv = venv.as_ref().is_some_and(|(v, _)| {
-                                cwd.as_deref().map(|d| join(d, &b)) == Some(format!("{v}/bin"))
-                            });
-                            if !in_venv {
-                                block(format!(
-                                    "`{}` calls pip by its path, which bypasses the venv",
-                                    words(c)[0]
-                                ));
-                            }
-                        }
+                    runs.pip_install(i, &args, context, block);
+                    if let Some(b) = bin {
+                        runs.pip_by_path(c, &b, cwd.as_deref(), block);
+                    } else {
+                        runs.bare_pip_at.get_or_insert(i);
                     }
                 }
                 Cmd::Venv { path, system } => {
-                    if system {
-                        block(
-                            "a venv with `--system-site-packages` needs the full image's packages"
-                                .into(),
-                        );
-                    }
-                    match cwd.as_deref() {
-                        Some(d) if path != "\u{0}" && venv.is_none() => {
-                            venv = Some((join(d, &path), i))
-                        }
-                        _ => block("a second venv, or one at a path dslim cannot read".into()),
-                    }
+                    runs.venv_made(i, &path, system, cwd.as_deref(), block)
                 }
                 other => file_command(other, c, text, &mut cwd, wd, block),
             }
         }
     }
-    Runs {
-        pip_seen,
-        from_source,
-        venv,
-        bare_pip_at,
-        first_pip_at,
-        requirements,
-        unread,
+    runs
+}
+
+impl Runs {
+    /// A `pip install` of `args` in RUN `at`: what it installs and how.
+    fn pip_install(
+        &mut self,
+        at: usize,
+        args: &[String],
+        context: Option<&Info>,
+        block: &mut impl FnMut(String),
+    ) {
+        self.pip_seen = true;
+        self.first_pip_at.get_or_insert(at);
+        if let Some(why) = pip_blocker(args) {
+            block(why.into());
+        }
+        self.from_source |= builds_from_source(args);
+        let (pkgs, files) = pip_names(args);
+        self.requirements.extend(pkgs);
+        for file in files {
+            let text = context.and_then(|c| {
+                let rel = file.trim_start_matches("./");
+                c.requirements(rel)
+                    .or_else(|| c.requirements(rel.rsplit('/').next().unwrap_or(rel)))
+            });
+            match text {
+                Some(t) => self
+                    .requirements
+                    .extend(t.lines().filter_map(requirement_name)),
+                None => self.unread.push(file),
+            }
+        }
+    }
+
+    /// A pip `c` called by its path from the folder `bin`: only the venv's.
+    fn pip_by_path(
+        &self,
+        c: &SimpleCommand,
+        bin: &str,
+        cwd: Option<&str>,
+        block: &mut impl FnMut(String),
+    ) {
+        let in_venv = self
+            .venv
+            .as_ref()
+            .is_some_and(|(v, _)| cwd.map(|d| join(d, bin)) == Some(format!("{v}/bin")));
+        if !in_venv {
+            block(format!(
+                "`{}` calls pip by its path, which bypasses the venv",
+                words(c)[0]
+            ));
+        }
+    }
+
+    /// A venv made at `path` (`system`: with the system's site packages) in
+    /// RUN `at`: the stage's own, when it is the first and literal.
+    fn venv_made(
+        &mut self,
+        at: usize,
+        path: &str,
+        system: bool,
+        cwd: Option<&str>,
+        block: &mut impl FnMut(String),
+    ) {
+        if system {
+            block("a venv with `--system-site-packages` needs the full image's packages".into());
+        }
+        match cwd {
+            Some(d) if path != "\u{0}" && self.venv.is_none() => {
+                self.venv = Some((join(d, path), at))
+            }
+            _ => block("a second venv, or one at a path dslim cannot read".into()),
+        }
     }
 }
 
