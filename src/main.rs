@@ -37,3 +37,6 @@ fn is_stdin_filter(args: impl Iterator<Item = String>) -> bool {
             .iter()
             .any(|a| a == "-" || a.starts_with("--stdin-filename"))
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
