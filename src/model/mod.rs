@@ -238,7 +238,7 @@ impl<'d> Model<'d> {
         self.scripts[i]
             .get_or_init(|| {
                 if ins.is_exec_form()
-                    || !ins.heredocs.is_empty()
+                    || !ins.heredocs().is_empty()
                     || !self.shell(i).is_posix()
                     || ins.args_text().is_empty()
                 {
@@ -263,7 +263,7 @@ impl<'d> Model<'d> {
             .get_or_init(|| {
                 let sub = ins.onbuild()?;
                 let kw = Keyword::from_keyword(&ins.logical.text[sub.keyword.clone()]);
-                if kw != Keyword::Run || !ins.heredocs.is_empty() {
+                if kw != Keyword::Run || !ins.heredocs().is_empty() {
                     return None;
                 }
                 let mut t = ins.clone();
@@ -304,7 +304,7 @@ impl<'d> Model<'d> {
                 let sub = ins.onbuild()?;
                 if sub.json
                     || Keyword::from_keyword(&ins.logical.text[sub.keyword.clone()]) != Keyword::Run
-                    || !ins.heredocs.is_empty()
+                    || !ins.heredocs().is_empty()
                     || !self.shell(i).is_posix()
                 {
                     return None;
@@ -460,7 +460,7 @@ impl<'d> Model<'d> {
 pub fn uses_buildkit(doc: &Document) -> bool {
     doc.directive("syntax").is_some()
         || doc.instructions().iter().any(|i| {
-            !i.heredocs.is_empty()
+            !i.heredocs().is_empty()
                 || i.flags().iter().any(|f| {
                     matches!(f.name(), "mount" | "link" | "network" | "security")
                         || (f.name() == "chmod" && i.keyword == Keyword::Copy)
