@@ -85,18 +85,18 @@ pub struct BuildTools {
 #[derive(Debug, Clone, Default)]
 pub struct ToolIndex {
     /// `commands` and `packages`.
-    pub commands: std::collections::HashSet<String>,
-    pub packages: std::collections::HashSet<String>,
+    pub commands: rustc_hash::FxHashSet<String>,
+    pub packages: rustc_hash::FxHashSet<String>,
     /// By first word: the number of each `subcommands` phrase starting with
     /// it (in table order) and its other words.
-    pub phrases: std::collections::HashMap<String, Vec<(usize, Vec<String>)>>,
+    pub phrases: rustc_hash::FxHashMap<String, Vec<(usize, Vec<String>)>>,
 }
 
 impl BuildTools {
     /// The lists as lookups (see [`ToolIndex`]).
     pub fn index(&self) -> &ToolIndex {
         self.index.get_or_init(|| {
-            let mut phrases: std::collections::HashMap<String, Vec<(usize, Vec<String>)>> =
+            let mut phrases: rustc_hash::FxHashMap<String, Vec<(usize, Vec<String>)>> =
                 Default::default();
             for (j, s) in self.subcommands.iter().enumerate() {
                 let mut w = s.split_whitespace();

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// function of the text alone, so a remembered view is the one a parse
 /// would give.
 #[derive(Debug, Default)]
-pub struct ScriptMemo(Mutex<HashMap<Box<str>, Option<Arc<Script>>>>);
+pub struct ScriptMemo(Mutex<rustc_hash::FxHashMap<Box<str>, Option<Arc<Script>>>>);
 
 impl ScriptMemo {
     pub fn new() -> Arc<Self> {
@@ -41,7 +41,7 @@ impl ScriptMemo {
         if map.is_empty() {
             return;
         }
-        let live: std::collections::HashSet<&str> = doc
+        let live: rustc_hash::FxHashSet<&str> = doc
             .instructions()
             .iter()
             .filter_map(|ins| match ins.keyword {
@@ -141,7 +141,7 @@ struct CallMemo(Mutex<CallTable>);
 #[derive(Debug, Default, Clone)]
 struct CallTable {
     names: Vec<Box<str>>,
-    found: HashMap<(usize, usize), Arc<[calls::PmCall]>>,
+    found: rustc_hash::FxHashMap<(usize, usize), Arc<[calls::PmCall]>>,
     empty: Option<Arc<[calls::PmCall]>>,
 }
 
