@@ -41,6 +41,11 @@ impl ScriptMemo {
         if map.is_empty() {
             return;
         }
+        // Only texts as long as a remembered one can be one: the `--unsafe`
+        // loop starts again on a file of 100k RUNs while the memo holds the
+        // one RUN they were merged into, and hashing every text was then
+        // a twentieth of `fix`.
+        let lens: rustc_hash::FxHashSet<usize> = map.keys().map(|k| k.len()).collect();
         let live: rustc_hash::FxHashSet<&str> = doc
             .instructions()
             .iter()
@@ -49,6 +54,7 @@ impl ScriptMemo {
                 Keyword::Onbuild => ins.onbuild().map(|sub| &ins.logical.text[sub.args.clone()]),
                 _ => None,
             })
+            .filter(|t| lens.contains(&t.len()))
             .collect();
         map.retain(|k, _| live.contains(&**k));
         map.shrink_to_fit();
