@@ -402,7 +402,7 @@ fn check_shell_syntax(
         })
         .unwrap_or_default();
     for (k, ins) in doc.instructions().iter().enumerate() {
-        if ins.keyword != Keyword::Run || ins.is_exec_form() || !ins.heredocs.is_empty() {
+        if ins.keyword != Keyword::Run || ins.is_exec_form() || !ins.heredocs().is_empty() {
             continue;
         }
         let shell = shell_of(&doc, k);

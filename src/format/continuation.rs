@@ -98,7 +98,7 @@ fn chains(cx: &Cx, v: &View, breaks: &mut [Option<Break>], out: &mut Vec<Edit>) 
     let ins = v.ins;
     if ins.keyword != Keyword::Run
         || ins.is_exec_form()
-        || !ins.heredocs.is_empty()
+        || !ins.heredocs().is_empty()
         || !v.shell.is_posix()
         || v.segs.len() < 2
     {

@@ -70,10 +70,10 @@ fn instruction(
         (mb, &b.logical.text, &b.command),
         st,
     )?;
-    if a.heredocs.len() != b.heredocs.len() {
+    if a.heredocs().len() != b.heredocs().len() {
         return Err("heredoc count".into());
     }
-    for (x, y) in a.heredocs.iter().zip(&b.heredocs) {
+    for (x, y) in a.heredocs().iter().zip(b.heredocs()) {
         if x.marker != y.marker || da.text(x.body.clone()) != db.text(y.body.clone()) {
             return Err(format!("heredoc {}", x.marker.name));
         }

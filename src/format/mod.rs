@@ -266,7 +266,7 @@ fn safe_map(doc: &Document, ins: &Instruction, shell: &ShellKind) -> Vec<bool> {
     for s in &mut safe[c.args.end..] {
         *s = true;
     }
-    if !ins.heredocs.is_empty() || c.args.is_empty() {
+    if !ins.heredocs().is_empty() || c.args.is_empty() {
         return safe;
     }
     let args = &text[c.args.clone()];

@@ -44,7 +44,7 @@ pub(super) fn edits(cx: &Cx, v: &View, out: &mut Vec<Edit>) {
     }
 
     // Comment lines inside the continuation.
-    for span in &ins.comment_lines {
+    for span in ins.comment_lines() {
         let line = cx.line_of(span.start);
         let t = &src.as_bytes()[line.start..line.content_end];
         let lead = t.iter().take_while(|&&b| is_ws(b)).count();
@@ -63,7 +63,7 @@ pub(super) fn edits(cx: &Cx, v: &View, out: &mut Vec<Edit>) {
 
     // Empty lines inside the continuation.
     let mut prev_end = None;
-    for span in &ins.empty_continuation_lines {
+    for span in ins.empty_continuation_lines() {
         let line = cx.line_of(span.start);
         if prev_end == Some(line.start) {
             out.push(Edit::delete(line.start..line.end));

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// function of the text alone, so a remembered view is the one a parse
 /// would give.
 #[derive(Debug, Default)]
-pub struct ScriptMemo(Mutex<HashMap<Box<str>, Option<Arc<Script>>>>);
+pub struct ScriptMemo(Mutex<rustc_hash::FxHashMap<Box<str>, Option<Arc<Script>>>>);
 
 impl ScriptMemo {
     pub fn new() -> Arc<Self> {
@@ -41,7 +41,12 @@ impl ScriptMemo {
         if map.is_empty() {
             return;
         }
-        let live: std::collections::HashSet<&str> = doc
+        // Only texts as long as a remembered one can be one: the `--unsafe`
+        // loop starts again on a file of 100k RUNs while the memo holds the
+        // one RUN they were merged into, and hashing every text was then
+        // a twentieth of `fix`.
+        let lens: rustc_hash::FxHashSet<usize> = map.keys().map(|k| k.len()).collect();
+        let live: rustc_hash::FxHashSet<&str> = doc
             .instructions()
             .iter()
             .filter_map(|ins| match ins.keyword {
@@ -49,6 +54,7 @@ impl ScriptMemo {
                 Keyword::Onbuild => ins.onbuild().map(|sub| &ins.logical.text[sub.args.clone()]),
                 _ => None,
             })
+            .filter(|t| lens.contains(&t.len()))
             .collect();
         map.retain(|k, _| live.contains(&**k));
         map.shrink_to_fit();
@@ -113,8 +119,10 @@ pub struct Model<'d> {
     scripts: Vec<OnceLock<Option<Arc<Script>>>>,
     /// Views of earlier passes over the same file, when there were any.
     memo: Option<Arc<ScriptMemo>>,
-    /// Per instruction: an `ONBUILD RUN …` seen as the RUN it registers.
-    triggers: Vec<OnceLock<Option<Instruction>>>,
+    /// Per instruction: an `ONBUILD RUN …` seen as the RUN it registers
+    /// (boxed: an unboxed `Instruction` per instruction of the document,
+    /// nearly all of them no ONBUILD, was a tenth of peak memory).
+    triggers: Vec<OnceLock<Option<Box<Instruction>>>>,
     /// Per stage: the earlier stage its FROM names (see [`Model::parents`]).
     parents: OnceLock<Vec<Option<usize>>>,
     /// Per instruction: the last USER value in force there, `None` before
@@ -139,7 +147,7 @@ struct CallMemo(Mutex<CallTable>);
 #[derive(Debug, Default, Clone)]
 struct CallTable {
     names: Vec<Box<str>>,
-    found: HashMap<(usize, usize), Arc<[calls::PmCall]>>,
+    found: rustc_hash::FxHashMap<(usize, usize), Arc<[calls::PmCall]>>,
     empty: Option<Arc<[calls::PmCall]>>,
 }
 
@@ -236,7 +244,7 @@ impl<'d> Model<'d> {
         self.scripts[i]
             .get_or_init(|| {
                 if ins.is_exec_form()
-                    || !ins.heredocs.is_empty()
+                    || !ins.heredocs().is_empty()
                     || !self.shell(i).is_posix()
                     || ins.args_text().is_empty()
                 {
@@ -261,15 +269,15 @@ impl<'d> Model<'d> {
             .get_or_init(|| {
                 let sub = ins.onbuild()?;
                 let kw = Keyword::from_keyword(&ins.logical.text[sub.keyword.clone()]);
-                if kw != Keyword::Run || !ins.heredocs.is_empty() {
+                if kw != Keyword::Run || !ins.heredocs().is_empty() {
                     return None;
                 }
                 let mut t = ins.clone();
                 t.command = sub.clone();
                 t.keyword = Keyword::Run;
-                Some(t)
+                Some(Box::new(t))
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// Instruction `i` as a RUN: the RUN itself, or the RUN an `ONBUILD RUN`
@@ -302,7 +310,7 @@ impl<'d> Model<'d> {
                 let sub = ins.onbuild()?;
                 if sub.json
                     || Keyword::from_keyword(&ins.logical.text[sub.keyword.clone()]) != Keyword::Run
-                    || !ins.heredocs.is_empty()
+                    || !ins.heredocs().is_empty()
                     || !self.shell(i).is_posix()
                 {
                     return None;
@@ -458,7 +466,7 @@ impl<'d> Model<'d> {
 pub fn uses_buildkit(doc: &Document) -> bool {
     doc.directive("syntax").is_some()
         || doc.instructions().iter().any(|i| {
-            !i.heredocs.is_empty()
+            !i.heredocs().is_empty()
                 || i.flags().iter().any(|f| {
                     matches!(f.name(), "mount" | "link" | "network" | "security")
                         || (f.name() == "chmod" && i.keyword == Keyword::Copy)

@@ -1,6 +1,5 @@
 //! Unified diffs, `git diff` style.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use similar::algorithms::{myers, Capture, Compact, DiffHook, Replace};
@@ -101,7 +100,8 @@ fn lines(s: &str) -> Vec<&str> {
 /// script stays minimal, and Myers runs on the lines both sides share,
 /// whose differences are few. Equal lines are compared as interned ids.
 fn line_ops<'a>(old: &[&'a str], new: &[&'a str]) -> Vec<DiffOp> {
-    let mut ids: HashMap<&'a str, u32> = HashMap::with_capacity(old.len() + new.len());
+    let mut ids: rustc_hash::FxHashMap<&'a str, u32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(old.len() + new.len(), Default::default());
     let mut intern = |l: &'a str| {
         let n = ids.len() as u32;
         *ids.entry(l).or_insert(n)

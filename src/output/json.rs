@@ -183,7 +183,7 @@ pub fn parse_record(path: &str, doc: &Document) -> String {
                 flags: ins.command.flags.iter().map(|f| f.text.as_str()).collect(),
                 value: &inner.values,
                 heredocs: ins
-                    .heredocs
+                    .heredocs()
                     .iter()
                     .map(|h| HeredocRecord {
                         name: &h.marker.name,

@@ -9,7 +9,7 @@ use super::command::{parse_command, Command};
 use super::heredoc::markers;
 use super::lines::{continuation_cut, is_comment, leading_ws, split_lines};
 use super::{
-    Directive, Document, Heredoc, Instruction, Keyword, Logical, Node, NodeKind, ParseError,
+    Directive, Document, Extra, Heredoc, Instruction, Keyword, Logical, Node, NodeKind, ParseError,
 };
 
 const BOM: &str = "\u{feff}";
@@ -199,9 +199,12 @@ pub(super) fn parse(src: &str) -> Result<Document, ParseError> {
             logical,
             command,
             keyword,
-            heredocs,
-            comment_lines,
-            empty_continuation_lines,
+            extra: Extra {
+                heredocs,
+                comment_lines,
+                empty_continuation_lines,
+            }
+            .boxed(),
         });
         nodes.push(Node {
             kind: NodeKind::Instruction(idx),

@@ -100,8 +100,8 @@ fn continuations_with_trailing_ws_comments_and_empty_lines() {
         "apt-get update     && apt-get install -y x     && echo done"
     );
     assert_eq!((i[0].start_line, i[0].end_line), (1, 6));
-    assert_eq!(i[0].comment_lines.len(), 1);
-    assert_eq!(i[0].empty_continuation_lines.len(), 2);
+    assert_eq!(i[0].comment_lines().len(), 1);
+    assert_eq!(i[0].empty_continuation_lines().len(), 2);
     // Logical offsets map back to the source.
     let at = i[0].args_text().find("&& apt-get").unwrap() + i[0].command.args.start;
     let src_off = i[0].logical.to_source(at);
@@ -132,23 +132,23 @@ fn heredocs_all_forms() {
     let d = parse(src);
     let i = d.instructions();
     assert_eq!(i.len(), 7);
-    let h = &i[1].heredocs[0];
+    let h = &i[1].heredocs()[0];
     assert_eq!(h.marker.name, "EOF");
     assert_eq!(d.text(h.body.clone()), "echo hi\n");
     assert_eq!(d.text(h.terminator.clone()), "EOF\n");
     assert_eq!((i[1].start_line, i[1].end_line), (2, 4));
-    assert!(i[2].heredocs[0].marker.chomp);
-    assert_eq!(d.text(i[2].heredocs[0].body.clone()), "\techo $x\n");
-    assert!(!i[3].heredocs[0].marker.expand);
+    assert!(i[2].heredocs()[0].marker.chomp);
+    assert_eq!(d.text(i[2].heredocs()[0].body.clone()), "\techo $x\n");
+    assert!(!i[3].heredocs()[0].marker.expand);
     let names: Vec<_> = i[4]
-        .heredocs
+        .heredocs()
         .iter()
         .map(|h| h.marker.name.as_str())
         .collect();
     assert_eq!(names, ["a", "b"]);
-    assert_eq!(d.text(i[4].heredocs[1].body.clone()), "y\n");
+    assert_eq!(d.text(i[4].heredocs()[1].body.clone()), "y\n");
     assert_eq!(i[4].values(), ["<<a", "<<b", "/dst/"]);
-    assert_eq!(d.text(i[5].heredocs[0].body.clone()), "");
+    assert_eq!(d.text(i[5].heredocs()[0].body.clone()), "");
     // A heredoc followed directly by an instruction.
     assert_eq!(i[6].args_text(), "next");
     assert_eq!(i[6].start_line, 18);
@@ -164,7 +164,7 @@ fn unterminated_heredoc_is_an_error() {
 #[test]
 fn heredoc_not_in_exec_form_or_other_instructions() {
     let d = parse("FROM a\nRUN [\"sh\", \"-c\", \"cat <<EOF\"]\nENV A=<<B\nRUN x\n");
-    assert!(d.instructions().iter().all(|i| i.heredocs.is_empty()));
+    assert!(d.instructions().iter().all(|i| i.heredocs().is_empty()));
     assert_eq!(d.instructions().len(), 4);
 }
 

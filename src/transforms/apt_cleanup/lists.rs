@@ -48,8 +48,7 @@ pub(super) fn list_use(
         .map(|c| c.span(script).start);
     // Command index → its calls, in order (a lookup per command rather than
     // a scan of all calls).
-    let mut calls_of: std::collections::HashMap<usize, Vec<&PmCall>> =
-        std::collections::HashMap::new();
+    let mut calls_of: rustc_hash::FxHashMap<usize, Vec<&PmCall>> = Default::default();
     for p in calls.iter() {
         calls_of.entry(p.command).or_default().push(p);
     }

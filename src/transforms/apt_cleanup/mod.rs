@@ -327,8 +327,8 @@ impl ListFacts<'_> {
     ) -> Vec<(std::ops::Range<usize>, bool)> {
         // Command index → its first call (a lookup per command, not a scan
         // of all calls: a merged RUN has thousands of both).
-        let mut call_of: std::collections::HashMap<usize, &PmCall> =
-            std::collections::HashMap::with_capacity(calls.len());
+        let mut call_of: rustc_hash::FxHashMap<usize, &PmCall> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(calls.len(), Default::default());
         for p in calls {
             call_of.entry(p.command).or_insert(p);
         }

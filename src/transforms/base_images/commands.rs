@@ -67,30 +67,24 @@ pub fn has_phrase(toks: &[&str], phrase: &str) -> bool {
 pub fn compiles(texts: &[&str], tools: &BuildTools) -> Option<String> {
     // One pass over each text's tokens: a command or package wins at once;
     // else the first of `subcommands` (in table order) found anywhere. The
-    // phrases are split once, not per text (a `has_phrase` per subcommand
-    // per RUN was a fifth of DS201 on large files).
-    let phrases: Vec<(&str, Vec<&str>)> = tools
-        .subcommands
-        .iter()
-        .map(|s| {
-            let mut w = s.split_whitespace();
-            (w.next().unwrap_or(""), w.collect())
-        })
-        .collect();
+    // lists are looked up in `tools.index()`, not searched per token.
+    let ix = tools.index();
     for text in texts {
         let toks = tokens(text);
         let mut sub: Option<usize> = None;
         for (k, t) in toks.iter().enumerate() {
             let b = base(t);
-            if tools.commands.iter().any(|c| c == b) || tools.packages.iter().any(|p| p == t) {
+            if ix.commands.contains(b) || ix.packages.contains(*t) {
                 return Some(b.to_string());
             }
-            let upto = sub.unwrap_or(phrases.len());
-            if let Some(j) = phrases[..upto].iter().position(|(head, rest)| {
-                !head.is_empty()
-                    && base_is(t, head)
-                    && k + rest.len() < toks.len()
-                    && toks[k + 1..].iter().zip(rest).all(|(a, b)| base_is(a, b))
+            // A phrase's first word is a base (`base_is` never matches a
+            // word holding a `/`), so the token's base finds its phrases.
+            let upto = sub.unwrap_or(usize::MAX);
+            if let Some(&(j, _)) = ix.phrases.get(b).and_then(|ps| {
+                ps.iter().take_while(|(j, _)| *j < upto).find(|(_, rest)| {
+                    k + rest.len() < toks.len()
+                        && toks[k + 1..].iter().zip(rest).all(|(a, b)| base_is(a, b))
+                })
             }) {
                 sub = Some(j);
             }

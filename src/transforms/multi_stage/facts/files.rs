@@ -537,7 +537,7 @@ fn unsure_copy(
     });
     if named_chown {
         Some("a named `--chown` the runtime may lack")
-    } else if !ins.heredocs.is_empty() {
+    } else if !ins.heredocs().is_empty() {
         Some("a heredoc")
     } else if ins.keyword == Keyword::Add && srcs.iter().any(|s| s.contains("://")) {
         Some("a download")

@@ -91,7 +91,7 @@ fn installs_unseen(f: &Facts, ins: &crate::syntax::Instruction) -> bool {
     ]
     .iter()
     .any(|w| text.contains(w));
-    let in_heredoc = ins.heredocs.iter().any(|h| {
+    let in_heredoc = ins.heredocs().iter().any(|h| {
         let b = f.doc.text(h.body.clone());
         b.contains("apt") || b.contains("dpkg")
     });
@@ -162,7 +162,7 @@ fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for ins in f.runs() {
         let in_heredoc = ins
-            .heredocs
+            .heredocs()
             .iter()
             .any(|h| f.doc.text(h.body.clone()).contains("apk"));
         if in_heredoc {
