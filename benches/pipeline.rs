@@ -5,7 +5,10 @@
 //! (`scaling/*`; criterion's throughput column stays flat). With
 //! `DSLIM_CORPUS=DIR`, `corpus/check` checks every file under DIR in one
 //! thread (`scripts/bench DIR` measures it with the CLI, files in
-//! parallel).
+//! parallel), and `corpus/slowest` times the file of DIR that takes
+//! longest to check the way `dslim check` does (parse, findings, the fix
+//! counts of its summary), without the process start (issue 15's
+//! "slowest single file ≤ 2 ms").
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use dslim::pipeline::{self, Settings};
@@ -137,6 +140,7 @@ fn corpus(c: &mut Criterion) {
     };
     let mut stack = vec![std::path::PathBuf::from(dir)];
     let mut docs = Vec::new();
+    let mut srcs = Vec::new();
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             let p = e.path();
@@ -145,13 +149,28 @@ fn corpus(c: &mut Criterion) {
             } else if let Ok(src) = std::fs::read_to_string(&p) {
                 if let Ok(doc) = pipeline::parse(&src) {
                     docs.push(doc);
+                    srcs.push(src);
                 }
             }
         }
     }
     let settings = Settings::default();
+    // The slowest file, by one timed run of each.
+    let slowest = srcs
+        .iter()
+        .max_by_key(|src| {
+            let t = std::time::Instant::now();
+            check_like_cli(src, &settings);
+            t.elapsed()
+        })
+        .cloned();
     let mut g = c.benchmark_group("corpus");
     g.sample_size(10);
+    if let Some(src) = slowest {
+        g.bench_function(format!("slowest/{}bytes", src.len()), |b| {
+            b.iter(|| check_like_cli(&src, &settings))
+        });
+    }
     g.bench_function(format!("check/{}files", docs.len()), |b| {
         b.iter(|| {
             for d in &docs {
@@ -160,6 +179,30 @@ fn corpus(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// What `dslim check` does for one file: parse, findings, and the fix
+/// counts of the summary when a finding has a fix.
+fn check_like_cli(src: &str, settings: &Settings) {
+    let memo = dslim::model::ScriptMemo::new();
+    let Ok(doc) = pipeline::parse(src) else {
+        return;
+    };
+    let Ok(report) = pipeline::check_report_with(&doc, None, settings, memo.clone()) else {
+        return;
+    };
+    if report
+        .findings
+        .iter()
+        .any(|f| f.fix.as_ref().is_some_and(|x| !x.is_empty()))
+    {
+        let _ = pipeline::fix_counts_after(
+            pipeline::Source::new(src, None),
+            settings,
+            &report.findings,
+            memo,
+        );
+    }
 }
 
 criterion_group!(benches, bench, scaling, corpus);

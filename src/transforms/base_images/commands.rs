@@ -6,31 +6,44 @@ use crate::data::BuildTools;
 /// Words of a text, split on anything that cannot be part of a command or
 /// package name; leading `./` is dropped.
 pub fn tokens(text: &str) -> Vec<&str> {
-    // A byte scan: every byte of a non-ASCII character is a separator, so
-    // each token is ASCII and its ends are character boundaries.
-    let keep =
-        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'/' | b'-' | b'=');
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut start = None;
-    for (k, &b) in bytes.iter().enumerate() {
-        match (keep(b), start) {
-            (true, None) => start = Some(k),
-            (false, Some(s)) => {
-                out.push(&text[s..k]);
-                start = None;
-            }
-            _ => {}
-        }
+    token_iter(text).collect()
+}
+
+/// [`tokens`] one at a time, without a list: a RUN of megabytes has
+/// millions of tokens, and most callers stop at the first that matters.
+/// Cloning the iterator is cheap (a position), which is how phrases look
+/// ahead.
+pub fn token_iter(text: &str) -> Tokens<'_> {
+    Tokens { text, at: 0 }
+}
+
+/// The iterator of [`token_iter`].
+#[derive(Debug, Clone)]
+pub struct Tokens<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        // A byte scan: every byte of a non-ASCII character is a separator,
+        // so each token is ASCII and its ends are character boundaries.
+        let keep = |b: u8| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'/' | b'-' | b'=')
+        };
+        let bytes = self.text.as_bytes();
+        let start = self.at + bytes[self.at..].iter().position(|&b| keep(b))?;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| !keep(b))
+            .map_or(bytes.len(), |n| start + n);
+        self.at = end;
+        let t = &self.text[start..end];
+        // As before, a lone `./` stays as an empty token.
+        Some(t.strip_prefix("./").unwrap_or(t))
     }
-    if let Some(s) = start {
-        out.push(&text[s..]);
-    }
-    // As before, a lone `./` stays as an empty token.
-    for t in &mut out {
-        *t = t.strip_prefix("./").unwrap_or(t);
-    }
-    out
 }
 
 pub(super) fn base(t: &str) -> &str {
@@ -62,6 +75,29 @@ pub fn has_phrase(toks: &[&str], phrase: &str) -> bool {
         })
 }
 
+/// [`has_phrase`] over the tokens of `text`, without listing them.
+fn text_has_phrase(text: &str, phrase: &str) -> bool {
+    let mut want = phrase.split_whitespace();
+    let Some(head) = want.next() else {
+        return false;
+    };
+    let mut it = token_iter(text);
+    while let Some(t) = it.next() {
+        if base_is(t, head) && follows(&it, want.clone()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the tokens after `it` start with bases `want` (all of them:
+/// a text that ends first does not match).
+fn follows<'w>(it: &Tokens, want: impl IntoIterator<Item = &'w str>) -> bool {
+    let mut next = it.clone();
+    want.into_iter()
+        .all(|b| next.next().is_some_and(|a| base_is(a, b)))
+}
+
 /// The first thing in `texts` that compiles code (`gcc`, `go build`,
 /// `build-essential`), if any.
 pub fn compiles(texts: &[&str], tools: &BuildTools) -> Option<String> {
@@ -70,21 +106,20 @@ pub fn compiles(texts: &[&str], tools: &BuildTools) -> Option<String> {
     // lists are looked up in `tools.index()`, not searched per token.
     let ix = tools.index();
     for text in texts {
-        let toks = tokens(text);
         let mut sub: Option<usize> = None;
-        for (k, t) in toks.iter().enumerate() {
+        let mut it = token_iter(text);
+        while let Some(t) = it.next() {
             let b = base(t);
-            if ix.commands.contains(b) || ix.packages.contains(*t) {
+            if ix.commands.contains(b) || ix.packages.contains(t) {
                 return Some(b.to_string());
             }
             // A phrase's first word is a base (`base_is` never matches a
             // word holding a `/`), so the token's base finds its phrases.
             let upto = sub.unwrap_or(usize::MAX);
             if let Some(&(j, _)) = ix.phrases.get(b).and_then(|ps| {
-                ps.iter().take_while(|(j, _)| *j < upto).find(|(_, rest)| {
-                    k + rest.len() < toks.len()
-                        && toks[k + 1..].iter().zip(rest).all(|(a, b)| base_is(a, b))
-                })
+                ps.iter()
+                    .take_while(|(j, _)| *j < upto)
+                    .find(|(_, rest)| follows(&it, rest.iter().map(String::as_str)))
             }) {
                 sub = Some(j);
             }
@@ -99,11 +134,10 @@ pub fn compiles(texts: &[&str], tools: &BuildTools) -> Option<String> {
 /// The first install that may compile native code (`pip install`).
 pub fn native_install(texts: &[&str], tools: &BuildTools) -> Option<String> {
     texts.iter().find_map(|text| {
-        let toks = tokens(text);
         tools
             .native_installs
             .iter()
-            .find(|p| has_phrase(&toks, p))
+            .find(|p| text_has_phrase(text, p))
             .cloned()
     })
 }
