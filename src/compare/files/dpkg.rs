@@ -44,17 +44,39 @@ fn stanza_packages(text: &str, need_status: bool, out: &mut BTreeSet<String>) {
 /// and distroless's `/var/lib/dpkg/status.d/*`); `None` when it has
 /// neither (not a dpkg image: `scratch`, alpine).
 pub fn dpkg_installed(root: &Path, tree: &Tree) -> Option<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
-    let mut found = false;
-    if let Some(t) = image_file(root, tree, "/var/lib/dpkg/status") {
-        found = true;
-        stanza_packages(&t, true, &mut out);
+    dpkg_packages(root, tree).installed
+}
+
+/// An image's dpkg package sets, read once ([`dpkg_packages`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DpkgPackages {
+    /// What [`dpkg_installed`] returns.
+    pub installed: Option<BTreeSet<String>>,
+    /// What [`dpkg_status_d`] returns.
+    pub status_d: BTreeSet<String>,
+}
+
+/// Reads an image's dpkg `status` and `status.d` once: the packages it has
+/// installed and those recorded in `status.d`.
+pub fn dpkg_packages(root: &Path, tree: &Tree) -> DpkgPackages {
+    let status = image_file(root, tree, "/var/lib/dpkg/status");
+    let stanzas = status_d_stanzas(root, tree);
+    let mut status_d = BTreeSet::new();
+    for t in &stanzas {
+        stanza_packages(t, false, &mut status_d);
     }
-    for t in status_d_stanzas(root, tree) {
-        found = true;
-        stanza_packages(&t, false, &mut out);
+    let installed = (status.is_some() || !stanzas.is_empty()).then(|| {
+        let mut out = BTreeSet::new();
+        if let Some(t) = &status {
+            stanza_packages(t, true, &mut out);
+        }
+        out.extend(status_d.iter().cloned());
+        out
+    });
+    DpkgPackages {
+        installed,
+        status_d,
     }
-    found.then_some(out)
 }
 
 /// The original's paths of packages the fixed image installs too (`after`)
@@ -138,7 +160,20 @@ pub fn builder_packages(
     after: Option<&BTreeSet<String>>,
     base: Option<&BTreeSet<String>>,
 ) -> HashMap<String, String> {
-    let Some(installed) = dpkg_installed(root_before, before) else {
+    let installed = dpkg_installed(root_before, before);
+    builder_packages_of(root_before, before, installed.as_ref(), after, base)
+}
+
+/// [`builder_packages`] with the original's installed packages already
+/// read (`installed`: [`dpkg_installed`] of `before`).
+pub fn builder_packages_of(
+    root_before: &Path,
+    before: &Tree,
+    installed: Option<&BTreeSet<String>>,
+    after: Option<&BTreeSet<String>>,
+    base: Option<&BTreeSet<String>>,
+) -> HashMap<String, String> {
+    let Some(installed) = installed else {
         return HashMap::new();
     };
     let left = |n: &str| {
@@ -458,7 +493,22 @@ pub fn unpacked_only(
     before: &Tree,
     unpacked: &BTreeSet<String>,
 ) -> HashMap<String, String> {
-    if unpacked.is_empty() || dpkg_installed(root_before, before).is_none() {
+    if unpacked.is_empty() {
+        return HashMap::new();
+    }
+    let installed = dpkg_installed(root_before, before);
+    unpacked_only_of(root_before, before, installed.as_ref(), unpacked)
+}
+
+/// [`unpacked_only`] with the original's installed packages already read
+/// (`installed`: [`dpkg_installed`] of `before`).
+pub fn unpacked_only_of(
+    root_before: &Path,
+    before: &Tree,
+    installed: Option<&BTreeSet<String>>,
+    unpacked: &BTreeSet<String>,
+) -> HashMap<String, String> {
+    if unpacked.is_empty() || installed.is_none() {
         return HashMap::new();
     }
     let all = package_paths(root_before, before, &|n| unpacked.contains(n));
