@@ -291,58 +291,7 @@ impl SlimBase {
         }
         out.extend(slim_swap(doc, st, table, tag, &texts, tools));
     }
-}
 
-/// The unsafe swap of a final stage's image (written with its tag `tag`)
-/// to its slim variant, with what the slim image leaves out.
-fn slim_swap(
-    doc: &Document,
-    st: &Stage,
-    table: &BaseImage,
-    tag: &str,
-    texts: &[&str],
-    tools: &BuildTools,
-) -> Option<Finding> {
-    let w = written(doc, st)?;
-    let TagPlan::Swap(new_tag) = slim_tag(table, &w.tag) else {
-        return None;
-    };
-    // With `${VAR}` in the tag, its default must not be a variant.
-    if w.tag.contains('$') && is_variant(table, tag) {
-        return None;
-    }
-    let shown = &st.image.text;
-    let new = format!("{}{new_tag}", w.prefix);
-    let drops = drops(table);
-    let save = match slim_tag(table, tag) {
-        TagPlan::Swap(t) => saving(table, tag, &t),
-        TagPlan::Leave => None,
-    };
-    let native = native_install(texts, tools).filter(|_| !table.slim_same_packages);
-    let warn = native.map_or(String::new(), |n| {
-        format!(
-            "; note: `{n}` may build native extensions, which the slim image \
-             cannot compile (install build tools in a builder stage if it fails)"
-        )
-    });
-    Some(Finding {
-        code: META.code,
-        name: META.name,
-        message: format!(
-            "final stage uses the full image `{shown}`; its slim variant `{new}`{} \
-             leaves out {drops}{warn}",
-            save.map_or(String::new(), |b| format!(" (~{} smaller)", mb(b)))
-        ),
-        span: w.span.clone(),
-        fix: Some(
-            Fix::unsafe_(vec![Edit::replace(w.span.clone(), new.clone())])
-                .with_title(format!("use `{new}`")),
-        ),
-        saving_bytes: save,
-    })
-}
-
-impl SlimBase {
     /// JDK → JRE, when the stage only runs a jar.
     #[allow(clippy::too_many_arguments)]
     fn jre(
@@ -423,4 +372,53 @@ impl SlimBase {
             (None, None) => {}
         }
     }
+}
+
+/// The unsafe swap of a final stage's image (written with its tag `tag`)
+/// to its slim variant, with what the slim image leaves out.
+fn slim_swap(
+    doc: &Document,
+    st: &Stage,
+    table: &BaseImage,
+    tag: &str,
+    texts: &[&str],
+    tools: &BuildTools,
+) -> Option<Finding> {
+    let w = written(doc, st)?;
+    let TagPlan::Swap(new_tag) = slim_tag(table, &w.tag) else {
+        return None;
+    };
+    // With `${VAR}` in the tag, its default must not be a variant.
+    if w.tag.contains('$') && is_variant(table, tag) {
+        return None;
+    }
+    let shown = &st.image.text;
+    let new = format!("{}{new_tag}", w.prefix);
+    let drops = drops(table);
+    let save = match slim_tag(table, tag) {
+        TagPlan::Swap(t) => saving(table, tag, &t),
+        TagPlan::Leave => None,
+    };
+    let native = native_install(texts, tools).filter(|_| !table.slim_same_packages);
+    let warn = native.map_or(String::new(), |n| {
+        format!(
+            "; note: `{n}` may build native extensions, which the slim image \
+             cannot compile (install build tools in a builder stage if it fails)"
+        )
+    });
+    Some(Finding {
+        code: META.code,
+        name: META.name,
+        message: format!(
+            "final stage uses the full image `{shown}`; its slim variant `{new}`{} \
+             leaves out {drops}{warn}",
+            save.map_or(String::new(), |b| format!(" (~{} smaller)", mb(b)))
+        ),
+        span: w.span.clone(),
+        fix: Some(
+            Fix::unsafe_(vec![Edit::replace(w.span.clone(), new.clone())])
+                .with_title(format!("use `{new}`")),
+        ),
+        saving_bytes: save,
+    })
 }
