@@ -136,25 +136,39 @@ fn package_rules(
     a: &Mounted,
     base_packages: Option<&BTreeSet<String>>,
 ) {
-    let after_packages = files::dpkg_installed(&a.root, &a.tree);
+    // Each image's dpkg records are read once; the original's only when a
+    // rule below needs them.
+    let after = files::dpkg_packages(&a.root, &a.tree);
     let split = match (&docs.original, &docs.fixed) {
         (Some(o), Some(f)) => split_off_builder(o, f),
         _ => false,
     };
     rules.one_stage = !split;
+    let gone_needed = split || docs.applied.contains(&"DS003");
+    let before_installed = (gone_needed || !after.status_d.is_empty())
+        .then(|| files::dpkg_installed(&b.root, &b.tree))
+        .flatten();
     // The packages the original installed and the fixed image does not:
     // left in the builder stage of a split, or (one stage) no longer
     // pulled in as recommends once DS003 added --no-install-recommends.
-    let gone = || files::builder_packages(&b.root, &b.tree, after_packages.as_ref(), base_packages);
+    let gone = || {
+        files::builder_packages_of(
+            &b.root,
+            &b.tree,
+            before_installed.as_ref(),
+            after.installed.as_ref(),
+            base_packages,
+        )
+    };
     if split {
         rules.builder_packages = gone();
-    } else if docs.applied.contains(&"DS003") {
+    } else if gone_needed {
         rules.not_installed = gone();
     }
     rules.dpkg_excluded =
-        files::dpkg_excluded(&b.root, &b.tree, &a.root, &a.tree, after_packages.as_ref());
+        files::dpkg_excluded(&b.root, &b.tree, &a.root, &a.tree, after.installed.as_ref());
     rules.unpacked_only =
-        files::unpacked_only(&b.root, &b.tree, &files::dpkg_status_d(&a.root, &a.tree));
+        files::unpacked_only_of(&b.root, &b.tree, before_installed.as_ref(), &after.status_d);
 }
 
 /// Runs the probe in both containers (again while two finished runs

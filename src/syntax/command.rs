@@ -61,28 +61,7 @@ pub struct ArgError {
 /// Parses `line[range]` as one command. Offsets in the result are relative to
 /// `line`, so an `ONBUILD` sub-command shares its parent's coordinates.
 pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Command, ArgError> {
-    let text = &line[range.clone()];
-    // strings.TrimSpace, then split once on a run of [\t\v\f\r ].
-    let lead = text.len() - text.trim_start_matches(is_space).len();
-    let trimmed_end = text.trim_end_matches(is_space).len();
-    let start = range.start + lead;
-    let end = range.start + trimmed_end.max(lead);
-    let body = &line[start..end];
-    let kw_len = body.find(is_arg_ws).unwrap_or(body.len());
-    let keyword = start..start + kw_len;
-    let mut flags = Vec::new();
-    let mut args = end..end;
-    if kw_len < body.len() {
-        let after_ws = body[kw_len..]
-            .find(|c: char| !is_arg_ws(c))
-            .map_or(body.len(), |i| kw_len + i);
-        let rest_start = start + after_ws;
-        let rest_off = extract_flags(&line[rest_start..end], rest_start, escape, &mut flags);
-        let rest = &line[rest_off..end];
-        let l = rest.len() - rest.trim_start_matches(is_space).len();
-        let r = rest.trim_end_matches(is_space).len().max(l);
-        args = rest_off + l..rest_off + r;
-    }
+    let (keyword, flags, args) = split_command(line, range, escape);
     let kw = line[keyword.clone()].to_ascii_lowercase();
     let rest = &line[args.clone()];
     let err = |message: String| ArgError {
@@ -124,31 +103,7 @@ pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Co
         },
         "env" | "label" => cmd.values = parse_name_val(rest, &kw, escape).map_err(err)?,
         "expose" | "from" => cmd.values = split_ws(rest),
-        "healthcheck" => {
-            let b = rest.as_bytes();
-            // BuildKit walks bytes here, treating each as a rune.
-            let sep = b
-                .iter()
-                .position(|&c| is_space(c as char))
-                .unwrap_or(b.len());
-            if sep > 0 {
-                let next = b[sep..]
-                    .iter()
-                    .position(|&c| !is_space(c as char))
-                    .map_or(b.len(), |i| sep + i);
-                cmd.values.push(lossy(&b[..sep]));
-                let tail = &rest[char_boundary(rest, next)..];
-                if !tail.is_empty() {
-                    match parse_json(tail).map_err(err)? {
-                        Some(v) => {
-                            cmd.json = true;
-                            cmd.values.extend(v);
-                        }
-                        None => cmd.values.push(tail.to_string()),
-                    }
-                }
-            }
-        }
+        "healthcheck" => healthcheck_values(rest, &mut cmd).map_err(err)?,
         "maintainer" | "stopsignal" | "user" | "workdir" => cmd.values.push(rest.to_string()),
         "onbuild" => {
             let sub = parse_command(line, args.clone(), escape)?;
@@ -157,6 +112,68 @@ pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Co
         _ => {}
     }
     Ok(cmd)
+}
+
+/// Splits `line[range]` (trimmed) into its keyword, its `--flags` and its
+/// arguments (trimmed), as BuildKit does: once on a run of blanks after the
+/// keyword.
+fn split_command(
+    line: &str,
+    range: Range<usize>,
+    escape: char,
+) -> (Range<usize>, Vec<Flag>, Range<usize>) {
+    let text = &line[range.clone()];
+    // strings.TrimSpace, then split once on a run of [\t\v\f\r ].
+    let lead = text.len() - text.trim_start_matches(is_space).len();
+    let trimmed_end = text.trim_end_matches(is_space).len();
+    let start = range.start + lead;
+    let end = range.start + trimmed_end.max(lead);
+    let body = &line[start..end];
+    let kw_len = body.find(is_arg_ws).unwrap_or(body.len());
+    let keyword = start..start + kw_len;
+    let mut flags = Vec::new();
+    let mut args = end..end;
+    if kw_len < body.len() {
+        let after_ws = body[kw_len..]
+            .find(|c: char| !is_arg_ws(c))
+            .map_or(body.len(), |i| kw_len + i);
+        let rest_start = start + after_ws;
+        let rest_off = extract_flags(&line[rest_start..end], rest_start, escape, &mut flags);
+        let rest = &line[rest_off..end];
+        let l = rest.len() - rest.trim_start_matches(is_space).len();
+        let r = rest.trim_end_matches(is_space).len().max(l);
+        args = rest_off + l..rest_off + r;
+    }
+    (keyword, flags, args)
+}
+
+/// HEALTHCHECK's values: its first word (`CMD`, `NONE`), then the rest as
+/// a JSON array or one string.
+fn healthcheck_values(rest: &str, cmd: &mut Command) -> Result<(), String> {
+    let b = rest.as_bytes();
+    // BuildKit walks bytes here, treating each as a rune.
+    let sep = b
+        .iter()
+        .position(|&c| is_space(c as char))
+        .unwrap_or(b.len());
+    if sep > 0 {
+        let next = b[sep..]
+            .iter()
+            .position(|&c| !is_space(c as char))
+            .map_or(b.len(), |i| sep + i);
+        cmd.values.push(lossy(&b[..sep]));
+        let tail = &rest[char_boundary(rest, next)..];
+        if !tail.is_empty() {
+            match parse_json(tail)? {
+                Some(v) => {
+                    cmd.json = true;
+                    cmd.values.extend(v);
+                }
+                None => cmd.values.push(tail.to_string()),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn char_boundary(s: &str, mut i: usize) -> usize {

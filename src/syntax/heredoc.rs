@@ -26,40 +26,12 @@ fn raw_words(line: &str) -> Option<Vec<String>> {
         match ch {
             '\'' => {
                 it.next();
-                buf.push('\'');
-                loop {
-                    match it.next() {
-                        None => return None,
-                        Some('\'') => break,
-                        Some(c) => buf.push(c),
-                    }
-                }
-                buf.push('\'');
+                single_quoted(&mut it, &mut buf)?;
                 in_word = true;
             }
             '"' => {
                 it.next();
-                buf.push('"');
-                loop {
-                    match it.next() {
-                        None => return None,
-                        Some('"') => break,
-                        Some('\\') => {
-                            buf.push('\\');
-                            match it.peek() {
-                                None => {}
-                                Some(&c) if matches!(c, '"' | '$' | '\\') => {
-                                    it.next();
-                                    buf.push(c);
-                                }
-                                Some(_) => {}
-                            }
-                        }
-                        Some('$') => dollar(&mut it, &mut buf)?,
-                        Some(c) => buf.push(c),
-                    }
-                }
-                buf.push('"');
+                double_quoted(&mut it, &mut buf)?;
                 in_word = true;
             }
             '$' => {
@@ -72,20 +44,7 @@ fn raw_words(line: &str) -> Option<Vec<String>> {
             }
             '<' => {
                 it.next();
-                if it.peek() == Some(&'<') {
-                    it.next();
-                    buf.push_str("<<");
-                    while let Some(&c) = it.peek() {
-                        if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
-                            buf.push(c);
-                            it.next();
-                        } else {
-                            break;
-                        }
-                    }
-                } else {
-                    buf.push('<');
-                }
+                redirection(&mut it, &mut buf);
                 in_word = true;
             }
             '\\' => {
@@ -107,6 +66,70 @@ fn raw_words(line: &str) -> Option<Vec<String>> {
         words.push(buf);
     }
     Some(words)
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// A single-quoted string, its opening quote read: kept raw with its
+/// quotes. `None` when it is not closed.
+fn single_quoted(it: &mut Chars, buf: &mut String) -> Option<()> {
+    buf.push('\'');
+    loop {
+        match it.next() {
+            None => return None,
+            Some('\'') => break,
+            Some(c) => buf.push(c),
+        }
+    }
+    buf.push('\'');
+    Some(())
+}
+
+/// A double-quoted string, its opening quote read: kept raw with its
+/// quotes and escapes, variables read as [`dollar`] does. `None` when it is
+/// not closed (or a variable in it does not lex).
+fn double_quoted(it: &mut Chars, buf: &mut String) -> Option<()> {
+    buf.push('"');
+    loop {
+        match it.next() {
+            None => return None,
+            Some('"') => break,
+            Some('\\') => {
+                buf.push('\\');
+                match it.peek() {
+                    None => {}
+                    Some(&c) if matches!(c, '"' | '$' | '\\') => {
+                        it.next();
+                        buf.push(c);
+                    }
+                    Some(_) => {}
+                }
+            }
+            Some('$') => dollar(it, buf)?,
+            Some(c) => buf.push(c),
+        }
+    }
+    buf.push('"');
+    Some(())
+}
+
+/// A `<`, read: `<<` with the blanks after it stays in the word (so
+/// `<< EOF` reads as one heredoc word), a lone `<` is a character.
+fn redirection(it: &mut Chars, buf: &mut String) {
+    if it.peek() == Some(&'<') {
+        it.next();
+        buf.push_str("<<");
+        while let Some(&c) = it.peek() {
+            if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+                buf.push(c);
+                it.next();
+            } else {
+                break;
+            }
+        }
+    } else {
+        buf.push('<');
+    }
 }
 
 fn add_char(c: char, buf: &mut String, in_word: &mut bool, words: &mut Vec<String>) {

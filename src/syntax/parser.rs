@@ -6,11 +6,12 @@
 //! heredoc bodies, line terminators included).
 
 use super::command::{parse_command, Command};
-use super::heredoc::markers;
-use super::lines::{continuation_cut, is_comment, leading_ws, split_lines};
+use super::heredoc::{markers, Marker};
+use super::lines::{continuation_cut, is_comment, leading_ws, split_lines, Line};
 use super::{
     Directive, Document, Extra, Heredoc, Instruction, Keyword, Logical, Node, NodeKind, ParseError,
 };
+use std::ops::Range;
 
 const BOM: &str = "\u{feff}";
 
@@ -62,86 +63,212 @@ impl DirectiveState {
 }
 
 pub(super) fn parse(src: &str) -> Result<Document, ParseError> {
-    let lines = split_lines(src);
-    let mut escape = '\\';
-    let mut nodes = Vec::new();
-    let mut instructions = Vec::new();
-    let mut directives = Vec::new();
-    let mut dstate = DirectiveState {
-        done: false,
-        seen: Vec::new(),
-    };
-    let bom = if src.starts_with(BOM) { BOM.len() } else { 0 };
-    if bom > 0 {
-        nodes.push(Node {
-            kind: NodeKind::Bom,
-            span: 0..bom,
-        });
-    }
-    let err_at = |off: usize, message: String| ParseError::at(src, off, message);
-
+    let mut p = Parser::new(src);
     let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        let start = if i == 0 { line.start + bom } else { line.start };
+    while i < p.lines.len() {
+        i = p.node_at(i)?;
+    }
+    Ok(p.finish())
+}
+
+/// One parse in progress: the source split into physical lines and the
+/// nodes, instructions and directives found so far.
+struct Parser<'s> {
+    src: &'s str,
+    lines: Vec<Line>,
+    escape: char,
+    /// Length of the byte-order mark at the start of `src` (0 or 3).
+    bom: usize,
+    nodes: Vec<Node>,
+    instructions: Vec<Instruction>,
+    directives: Vec<Directive>,
+    dstate: DirectiveState,
+}
+
+/// Where an instruction's first line starts: the line's start (after any
+/// BOM) and the length of its leading whitespace.
+#[derive(Clone, Copy)]
+struct FirstLine {
+    index: usize,
+    start: usize,
+    lead: usize,
+}
+
+/// An instruction's logical line and the physical lines it was gathered from.
+struct Gathered {
+    logical: Logical,
+    /// Index of the last physical line read.
+    last: usize,
+    comment_lines: Vec<Range<usize>>,
+    empty_continuation_lines: Vec<Range<usize>>,
+}
+
+impl<'s> Parser<'s> {
+    fn new(src: &'s str) -> Self {
+        let bom = if src.starts_with(BOM) { BOM.len() } else { 0 };
+        let mut nodes = Vec::new();
+        if bom > 0 {
+            nodes.push(Node {
+                kind: NodeKind::Bom,
+                span: 0..bom,
+            });
+        }
+        Parser {
+            src,
+            lines: split_lines(src),
+            escape: '\\',
+            bom,
+            nodes,
+            instructions: Vec::new(),
+            directives: Vec::new(),
+            dstate: DirectiveState {
+                done: false,
+                seen: Vec::new(),
+            },
+        }
+    }
+
+    fn finish(self) -> Document {
+        Document::assemble(
+            self.src.to_string(),
+            self.escape,
+            self.bom > 0,
+            self.nodes,
+            self.instructions,
+            self.directives,
+        )
+    }
+
+    fn err_at(&self, off: usize, message: String) -> ParseError {
+        ParseError::at(self.src, off, message)
+    }
+
+    fn push_node(&mut self, kind: NodeKind, span: Range<usize>) {
+        self.nodes.push(Node { kind, span });
+    }
+
+    /// Reads the node starting at physical line `i`: a directive, a
+    /// comment, a blank line or an instruction. Returns the next line.
+    fn node_at(&mut self, i: usize) -> Result<usize, ParseError> {
+        let src = self.src;
+        let line = self.lines[i];
+        let start = if i == 0 {
+            line.start + self.bom
+        } else {
+            line.start
+        };
         let content = &src[start..line.content_end];
         let lead = leading_ws(content);
         let trimmed = &content[lead..];
-        match dstate.parse(trimmed) {
-            Err(e) => return Err(err_at(start + lead, e)),
-            Ok(Some((name, value))) => {
-                if name == "escape" {
-                    escape = match value.as_str() {
-                        "`" => '`',
-                        "\\" => '\\',
-                        v => {
-                            return Err(err_at(
-                                start + lead,
-                                format!("invalid escape token '{v}' does not match ` or \\"),
-                            ))
-                        }
-                    };
-                }
-                directives.push(Directive {
-                    name,
-                    value,
-                    span: start..line.end,
-                });
-                nodes.push(Node {
-                    kind: NodeKind::Directive,
-                    span: start..line.end,
-                });
-                i += 1;
-                continue;
-            }
-            Ok(None) => {}
+        if self.directive(trimmed, start, lead, line.end)? {
+            return Ok(i + 1);
         }
         if trimmed.starts_with('#') {
-            nodes.push(Node {
-                kind: NodeKind::Comment,
-                span: start..line.end,
-            });
-            i += 1;
-            continue;
+            self.push_node(NodeKind::Comment, start..line.end);
+            return Ok(i + 1);
         }
-        let cut = continuation_cut(trimmed, escape);
+        let cut = continuation_cut(trimmed, self.escape);
         if cut.is_none() && trimmed.is_empty() {
-            nodes.push(Node {
-                kind: NodeKind::Blank,
-                span: start..line.end,
-            });
-            i += 1;
-            continue;
+            self.push_node(NodeKind::Blank, start..line.end);
+            return Ok(i + 1);
         }
-        // An instruction starts here.
+        let first = FirstLine {
+            index: i,
+            start,
+            lead,
+        };
+        self.instruction(first, trimmed, cut)
+    }
+
+    /// Records `trimmed` as a parser directive if it is one (an `escape`
+    /// directive also sets the escape character); says whether it was.
+    fn directive(
+        &mut self,
+        trimmed: &str,
+        start: usize,
+        lead: usize,
+        end: usize,
+    ) -> Result<bool, ParseError> {
+        let (name, value) = match self.dstate.parse(trimmed) {
+            Err(e) => return Err(self.err_at(start + lead, e)),
+            Ok(None) => return Ok(false),
+            Ok(Some(d)) => d,
+        };
+        if name == "escape" {
+            self.escape = match value.as_str() {
+                "`" => '`',
+                "\\" => '\\',
+                v => {
+                    return Err(self.err_at(
+                        start + lead,
+                        format!("invalid escape token '{v}' does not match ` or \\"),
+                    ))
+                }
+            };
+        }
+        self.directives.push(Directive {
+            name,
+            value,
+            span: start..end,
+        });
+        self.push_node(NodeKind::Directive, start..end);
+        Ok(true)
+    }
+
+    /// Parses the instruction whose first line is `first` (its text
+    /// `trimmed`, continued if `cut` is set), with its continuation lines
+    /// and heredoc bodies. Returns the line after it.
+    fn instruction(
+        &mut self,
+        first: FirstLine,
+        trimmed: &str,
+        cut: Option<usize>,
+    ) -> Result<usize, ParseError> {
+        let g = self.gather(first, trimmed, cut);
+        let logical = g.logical;
+        let command = parse_command(&logical.text, 0..logical.text.len(), self.escape)
+            .map_err(|e| self.err_at(logical.to_source(e.offset), e.message))?;
+        let keyword = Keyword::from_keyword(&logical.text[command.keyword.clone()]);
+        let mut heredocs = Vec::new();
+        let mut last = g.last;
+        if can_contain_heredoc(&logical.text, &command) {
+            last = self.heredoc_bodies(&logical.text, first, last, &mut heredocs)?;
+        }
+        let span = first.start..self.lines[last].end;
+        let idx = self.instructions.len();
+        self.instructions.push(Instruction {
+            span: span.clone(),
+            start_line: first.index + 1,
+            end_line: last + 1,
+            logical,
+            command,
+            keyword,
+            extra: Extra {
+                heredocs,
+                comment_lines: g.comment_lines,
+                empty_continuation_lines: g.empty_continuation_lines,
+            }
+            .boxed(),
+        });
+        self.push_node(NodeKind::Instruction(idx), span);
+        Ok(last + 1)
+    }
+
+    /// Joins the instruction's first line with its continuation lines into
+    /// one logical line; comment and empty lines inside it are set aside.
+    fn gather(&self, first: FirstLine, trimmed: &str, cut: Option<usize>) -> Gathered {
+        let src = self.src;
         let mut logical = Logical::default();
-        logical.push(start + lead, &trimmed[..cut.unwrap_or(trimmed.len())]);
+        logical.push(
+            first.start + first.lead,
+            &trimmed[..cut.unwrap_or(trimmed.len())],
+        );
         let mut continued = cut.is_some();
         let mut comment_lines = Vec::new();
         let mut empty_continuation_lines = Vec::new();
-        let mut j = i + 1;
-        while continued && j < lines.len() {
-            let l = lines[j];
+        let mut j = first.index + 1;
+        while continued && j < self.lines.len() {
+            let l = self.lines[j];
             let raw = &src[l.start..l.content_end];
             j += 1;
             if is_comment(raw) {
@@ -152,74 +279,59 @@ pub(super) fn parse(src: &str) -> Result<Document, ParseError> {
                 empty_continuation_lines.push(l.start..l.end);
                 continue;
             }
-            let cut = continuation_cut(raw, escape);
+            let cut = continuation_cut(raw, self.escape);
             logical.push(l.start, &raw[..cut.unwrap_or(raw.len())]);
             continued = cut.is_some();
         }
-        let mut last = j - 1;
-        let text_len = logical.text.len();
-        let command = parse_command(&logical.text, 0..text_len, escape)
-            .map_err(|e| err_at(logical.to_source(e.offset), e.message))?;
-        let keyword = Keyword::from_keyword(&logical.text[command.keyword.clone()]);
-        let mut heredocs = Vec::new();
-        if can_contain_heredoc(&logical.text, &command) {
-            for m in markers(&logical.text) {
-                let body_start = lines.get(last + 1).map_or(src.len(), |l| l.start);
-                let mut k = last + 1;
-                let mut found = None;
-                while k < lines.len() {
-                    let l = lines[k];
-                    let mut t = &src[l.start..l.content_end];
-                    if m.chomp {
-                        t = t.trim_start_matches('\t');
-                    }
-                    if t == m.name {
-                        found = Some(l);
-                        break;
-                    }
-                    k += 1;
-                }
-                let Some(term) = found else {
-                    return Err(err_at(start + lead, "unterminated heredoc".to_string()));
-                };
-                heredocs.push(Heredoc {
-                    marker: m,
-                    body: body_start..term.start,
-                    terminator: term.start..term.end,
-                });
-                last = k;
-            }
-        }
-        let span = start..lines[last].end;
-        let idx = instructions.len();
-        instructions.push(Instruction {
-            span: span.clone(),
-            start_line: i + 1,
-            end_line: last + 1,
+        Gathered {
             logical,
-            command,
-            keyword,
-            extra: Extra {
-                heredocs,
-                comment_lines,
-                empty_continuation_lines,
-            }
-            .boxed(),
-        });
-        nodes.push(Node {
-            kind: NodeKind::Instruction(idx),
-            span,
-        });
-        i = last + 1;
+            last: j - 1,
+            comment_lines,
+            empty_continuation_lines,
+        }
     }
-    Ok(Document::assemble(
-        src.to_string(),
-        escape,
-        bom > 0,
-        nodes,
-        instructions,
-        directives,
-    ))
+
+    /// Finds the body and terminator of each heredoc opened on the logical
+    /// line `text`, reading from the line after `last`. Returns the index of
+    /// the last terminator line.
+    fn heredoc_bodies(
+        &self,
+        text: &str,
+        first: FirstLine,
+        mut last: usize,
+        heredocs: &mut Vec<Heredoc>,
+    ) -> Result<usize, ParseError> {
+        for m in markers(text) {
+            let body_start = self.lines.get(last + 1).map_or(self.src.len(), |l| l.start);
+            let Some(k) = self.terminator(last + 1, &m) else {
+                let at = first.start + first.lead;
+                return Err(self.err_at(at, "unterminated heredoc".to_string()));
+            };
+            let term = self.lines[k];
+            heredocs.push(Heredoc {
+                marker: m,
+                body: body_start..term.start,
+                terminator: term.start..term.end,
+            });
+            last = k;
+        }
+        Ok(last)
+    }
+
+    /// The first line from `from` on that ends the heredoc `m` (tabs
+    /// stripped first for `<<-`).
+    fn terminator(&self, from: usize, m: &Marker) -> Option<usize> {
+        (from..self.lines.len()).find(|&k| {
+            let l = self.lines[k];
+            let t = &self.src[l.start..l.content_end];
+            let t = if m.chomp {
+                t.trim_start_matches('\t')
+            } else {
+                t
+            };
+            t == m.name
+        })
+    }
 }
 
 fn can_contain_heredoc(text: &str, c: &Command) -> bool {

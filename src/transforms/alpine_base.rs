@@ -210,98 +210,113 @@ impl Transform for AlpineBase {
             return;
         }
         let finals = final_stages(doc, cx.config);
-        let tools = &cx.data().base_images.build_tools;
         for st in doc.stages() {
             if !finals[st.index] || st.image.is_scratch() || is_stage_ref(cx.model(), st) {
                 continue;
             }
-            let img = resolved_image(doc, st);
-            let Some(table) = table_for(cx, &img.name) else {
-                continue;
-            };
-            let Some(w) = written(doc, st) else {
-                continue; // no tag, `latest` or a digest: DS101/DS205 report it
-            };
-            let tag = img.tag.clone().unwrap_or_default();
-            if tag.eq_ignore_ascii_case("latest") {
-                continue;
+            if let Some(f) = stage_finding(doc, cx, st) {
+                out.push(f);
             }
-            let (TagPlan::Swap(_), TagPlan::Swap(new_tag)) =
-                (alpine_tag(table, &tag), alpine_tag(table, &w.tag))
-            else {
-                continue;
-            };
-            let new = format!("{}{new_tag}", w.prefix);
-            let shown = &st.image.text;
-            let span = w.span.clone();
-            let advise = |why: String| Finding {
-                code: META.code,
-                name: META.name,
-                message: format!(
-                    "`{new}` (musl, apk) would be smaller than `{shown}`; not changed: {why}"
-                ),
-                span: span.clone(),
-                fix: Some(Fix::display_only(vec![])),
-                saving_bytes: None,
-            };
-            let texts = run_texts(doc, st);
-            let why = glibc_copy(doc, st)
-                .map(|from| {
-                    format!(
-                        "the stage copies files from `{from}`, which may hold binaries built \
-                         against glibc (native modules, a venv); `--unsafe` keeps the glibc image"
-                    )
-                })
-                .or_else(|| glibc_build(&texts, tools))
-                // apt installs: advice with the apk equivalent.
-                .or_else(|| apt_advice(doc, cx, st, &new))
-                .or_else(|| {
-                    texts
-                        .iter()
-                        .flat_map(|t| tokens(t))
-                        .find(|t| tools.glibc.iter().any(|g| t.contains(g.as_str())))
-                        .map(|g| format!("the stage uses `{g}`, which suggests glibc binaries"))
-                });
-            if let Some(why) = why {
-                out.push(advise(why));
-                continue;
-            }
-            let warn = musl_notes(&texts, tools);
-            // Slim and Alpine both apply: `--unsafe` takes the slim variant
-            // (DS101), which keeps glibc; Alpine stays the alternative the
-            // message names. Also for a tag that already is slim, or the fix
-            // loop would go on from DS101's slim image to Alpine.
-            if let Some(slim) = table.slim.as_deref() {
-                let instead = match slim_tag(table, &w.tag) {
-                    TagPlan::Swap(t) => {
-                        format!("`--unsafe` uses `{}{t}` instead (DS101)", w.prefix)
-                    }
-                    TagPlan::Leave if tag.split('-').any(|x| x == slim) => {
-                        "`--unsafe` keeps the slim image".to_string()
-                    }
-                    TagPlan::Leave => "`--unsafe` leaves it".to_string(),
-                };
-                out.push(advise(format!(
-                    "nothing in the stage needs glibc or apt, but musl differs from glibc \
-                     (prebuilt binaries and wheels, DNS, locales) and dslim did not build it; \
-                     {instead}{warn}"
-                )));
-                continue;
-            }
-            out.push(Finding {
-                code: META.code,
-                name: META.name,
-                message: format!(
-                    "final stage needs nothing from glibc or apt; the Alpine variant `{new}` is \
-                     smaller than `{shown}` (dslim did not build it){warn}"
-                ),
-                span: span.clone(),
-                fix: Some(
-                    Fix::unsafe_(vec![Edit::replace(span.clone(), new.clone())])
-                        .with_title(format!("use `{new}`")),
-                ),
-                saving_bytes: None,
-            });
         }
     }
+}
+
+/// The finding for a final stage whose image has an Alpine variant: advice
+/// when something in the stage may need glibc (or it has a slim variant
+/// `--unsafe` takes instead), else the unsafe swap to Alpine.
+fn stage_finding(doc: &Document, cx: &Context, st: &Stage) -> Option<Finding> {
+    let tools = &cx.data().base_images.build_tools;
+    let img = resolved_image(doc, st);
+    let table = table_for(cx, &img.name)?;
+    // No tag, `latest` or a digest: DS101/DS205 report it.
+    let w = written(doc, st)?;
+    let tag = img.tag.clone().unwrap_or_default();
+    if tag.eq_ignore_ascii_case("latest") {
+        return None;
+    }
+    let (TagPlan::Swap(_), TagPlan::Swap(new_tag)) =
+        (alpine_tag(table, &tag), alpine_tag(table, &w.tag))
+    else {
+        return None;
+    };
+    let new = format!("{}{new_tag}", w.prefix);
+    let shown = &st.image.text;
+    let span = w.span.clone();
+    let advise = |why: String| Finding {
+        code: META.code,
+        name: META.name,
+        message: format!("`{new}` (musl, apk) would be smaller than `{shown}`; not changed: {why}"),
+        span: span.clone(),
+        fix: Some(Fix::display_only(vec![])),
+        saving_bytes: None,
+    };
+    let texts = run_texts(doc, st);
+    if let Some(why) = glibc_reason(doc, cx, st, &texts, &new) {
+        return Some(advise(why));
+    }
+    let warn = musl_notes(&texts, tools);
+    // Slim and Alpine both apply: `--unsafe` takes the slim variant
+    // (DS101), which keeps glibc; Alpine stays the alternative the
+    // message names. Also for a tag that already is slim, or the fix
+    // loop would go on from DS101's slim image to Alpine.
+    if let Some(slim) = table.slim.as_deref() {
+        let instead = match slim_tag(table, &w.tag) {
+            TagPlan::Swap(t) => {
+                format!("`--unsafe` uses `{}{t}` instead (DS101)", w.prefix)
+            }
+            TagPlan::Leave if tag.split('-').any(|x| x == slim) => {
+                "`--unsafe` keeps the slim image".to_string()
+            }
+            TagPlan::Leave => "`--unsafe` leaves it".to_string(),
+        };
+        return Some(advise(format!(
+            "nothing in the stage needs glibc or apt, but musl differs from glibc \
+             (prebuilt binaries and wheels, DNS, locales) and dslim did not build it; \
+             {instead}{warn}"
+        )));
+    }
+    Some(Finding {
+        code: META.code,
+        name: META.name,
+        message: format!(
+            "final stage needs nothing from glibc or apt; the Alpine variant `{new}` is \
+             smaller than `{shown}` (dslim did not build it){warn}"
+        ),
+        span: span.clone(),
+        fix: Some(
+            Fix::unsafe_(vec![Edit::replace(span.clone(), new.clone())])
+                .with_title(format!("use `{new}`")),
+        ),
+        saving_bytes: None,
+    })
+}
+
+/// Why the stage may need glibc (or apt), if anything says so: files copied
+/// from a glibc stage, a glibc build, apt installs (with the apk
+/// equivalent), a glibc tool named in a RUN.
+fn glibc_reason(
+    doc: &Document,
+    cx: &Context,
+    st: &Stage,
+    texts: &[&str],
+    new: &str,
+) -> Option<String> {
+    let tools = &cx.data().base_images.build_tools;
+    glibc_copy(doc, st)
+        .map(|from| {
+            format!(
+                "the stage copies files from `{from}`, which may hold binaries built \
+                 against glibc (native modules, a venv); `--unsafe` keeps the glibc image"
+            )
+        })
+        .or_else(|| glibc_build(texts, tools))
+        // apt installs: advice with the apk equivalent.
+        .or_else(|| apt_advice(doc, cx, st, new))
+        .or_else(|| {
+            texts
+                .iter()
+                .flat_map(|t| tokens(t))
+                .find(|t| tools.glibc.iter().any(|g| t.contains(g.as_str())))
+                .map(|g| format!("the stage uses `{g}`, which suggests glibc binaries"))
+        })
 }

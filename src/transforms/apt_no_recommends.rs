@@ -21,8 +21,10 @@
 //! RUN apt-get install --no-install-recommends -y curl
 //! ```
 
+use crate::data::PackageManager;
 use crate::edit::{Applicability, Fix};
 use crate::finding::Finding;
+use crate::shell::Script;
 use crate::syntax::{Document, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
@@ -98,36 +100,7 @@ impl Transform for AptNoRecommends {
             if edits.is_empty() {
                 continue;
             }
-            // The measured figure is for `curl` on debian:bookworm: it is
-            // the saving only when curl is what the RUN installs; for other
-            // packages it is named as what it is, and no figure is claimed.
-            let packages: Option<Vec<String>> = installs
-                .iter()
-                .map(|c| run_edits::install_packages(script, c, apt))
-                .collect::<Option<Vec<_>>>()
-                .map(|v| v.concat());
-            let only_curl = packages.as_deref().is_some_and(|p| {
-                !p.is_empty() && p.iter().all(|n| n.split('=').next() == Some("curl"))
-            });
-            let measured = apt.saving("no-recommends");
-            let (note, saving) = match measured {
-                Some(b) if only_curl => (
-                    format!(
-                        " (saves ~{:.1} MB, measured for curl on debian:bookworm)",
-                        b as f64 / 1e6
-                    ),
-                    Some(b),
-                ),
-                Some(b) => (
-                    format!(
-                        " (how much depends on the packages: measured for curl alone on \
-                         debian:bookworm, ~{:.1} MB)",
-                        b as f64 / 1e6
-                    ),
-                    None,
-                ),
-                None => (String::new(), None),
-            };
+            let (note, saving) = saving_note(script, &installs, apt);
             out.push(Finding {
                 code: META.code,
                 name: META.name,
@@ -140,6 +113,43 @@ impl Transform for AptNoRecommends {
                 saving_bytes: saving,
             });
         }
+    }
+}
+
+/// The saving the message names, and claims, for these install calls.
+fn saving_note(
+    script: &Script,
+    installs: &[&run_edits::PmCall],
+    apt: &PackageManager,
+) -> (String, Option<u64>) {
+    // The measured figure is for `curl` on debian:bookworm: it is
+    // the saving only when curl is what the RUN installs; for other
+    // packages it is named as what it is, and no figure is claimed.
+    let packages: Option<Vec<String>> = installs
+        .iter()
+        .map(|c| run_edits::install_packages(script, c, apt))
+        .collect::<Option<Vec<_>>>()
+        .map(|v| v.concat());
+    let only_curl = packages
+        .as_deref()
+        .is_some_and(|p| !p.is_empty() && p.iter().all(|n| n.split('=').next() == Some("curl")));
+    match apt.saving("no-recommends") {
+        Some(b) if only_curl => (
+            format!(
+                " (saves ~{:.1} MB, measured for curl on debian:bookworm)",
+                b as f64 / 1e6
+            ),
+            Some(b),
+        ),
+        Some(b) => (
+            format!(
+                " (how much depends on the packages: measured for curl alone on \
+                 debian:bookworm, ~{:.1} MB)",
+                b as f64 / 1e6
+            ),
+            None,
+        ),
+        None => (String::new(), None),
     }
 }
 

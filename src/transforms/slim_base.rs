@@ -246,80 +246,52 @@ impl Transform for SlimBase {
             if table.slim.is_none() && table.jre.is_none() {
                 continue;
             }
-            let tools = &cx.data().base_images.build_tools;
-            let span = st.image.span.clone();
-            let advise = |message: String| Finding {
-                code: META.code,
-                name: META.name,
-                message,
-                span: span.clone(),
-                fix: Some(Fix::display_only(vec![])),
-                saving_bytes: None,
-            };
-            let shown = &st.image.text;
-            let tag = img.tag.as_deref().unwrap_or("latest");
-            match tag_advice(shown, &img, table, tag) {
-                TagVerdict::Go => {}
-                TagVerdict::Skip => continue,
-                TagVerdict::Advise(m) => {
-                    out.push(advise(m));
-                    continue;
-                }
-            }
-            let texts = run_texts(doc, st);
-            if !table.slim_same_packages {
-                if let Some(m) = build_advice(doc, st, table, tools, &texts) {
-                    out.push(advise(m));
-                    continue;
-                }
-            }
-            if table.jre.is_some() {
-                self.jre(doc, st, cx, table, &img.text, tag, &texts, out);
-                continue;
-            }
-            let Some(w) = written(doc, st) else {
-                continue;
-            };
-            let TagPlan::Swap(new_tag) = slim_tag(table, &w.tag) else {
-                continue;
-            };
-            // With `${VAR}` in the tag, its default must not be a variant.
-            if w.tag.contains('$') && is_variant(table, tag) {
-                continue;
-            }
-            let new = format!("{}{new_tag}", w.prefix);
-            let drops = drops(table);
-            let save = match slim_tag(table, tag) {
-                TagPlan::Swap(t) => saving(table, tag, &t),
-                TagPlan::Leave => None,
-            };
-            let native = native_install(&texts, tools).filter(|_| !table.slim_same_packages);
-            let warn = native.map_or(String::new(), |n| {
-                format!(
-                    "; note: `{n}` may build native extensions, which the slim image \
-                     cannot compile (install build tools in a builder stage if it fails)"
-                )
-            });
-            out.push(Finding {
-                code: META.code,
-                name: META.name,
-                message: format!(
-                    "final stage uses the full image `{shown}`; its slim variant `{new}`{} \
-                     leaves out {drops}{warn}",
-                    save.map_or(String::new(), |b| format!(" (~{} smaller)", mb(b)))
-                ),
-                span: w.span.clone(),
-                fix: Some(
-                    Fix::unsafe_(vec![Edit::replace(w.span.clone(), new.clone())])
-                        .with_title(format!("use `{new}`")),
-                ),
-                saving_bytes: save,
-            });
+            self.check_stage(doc, cx, st, &img, table, out);
         }
     }
 }
 
 impl SlimBase {
+    /// A final stage whose image has a slim or JRE variant: advice about
+    /// its tag or its build, the JRE swap ([`Self::jre`]), or the slim swap.
+    fn check_stage(
+        &self,
+        doc: &Document,
+        cx: &Context,
+        st: &Stage,
+        img: &ImageRef,
+        table: &BaseImage,
+        out: &mut Vec<Finding>,
+    ) {
+        let tools = &cx.data().base_images.build_tools;
+        let span = st.image.span.clone();
+        let advise = |message: String| Finding {
+            code: META.code,
+            name: META.name,
+            message,
+            span: span.clone(),
+            fix: Some(Fix::display_only(vec![])),
+            saving_bytes: None,
+        };
+        let shown = &st.image.text;
+        let tag = img.tag.as_deref().unwrap_or("latest");
+        match tag_advice(shown, img, table, tag) {
+            TagVerdict::Go => {}
+            TagVerdict::Skip => return,
+            TagVerdict::Advise(m) => return out.push(advise(m)),
+        }
+        let texts = run_texts(doc, st);
+        if !table.slim_same_packages {
+            if let Some(m) = build_advice(doc, st, table, tools, &texts) {
+                return out.push(advise(m));
+            }
+        }
+        if table.jre.is_some() {
+            return self.jre(doc, st, cx, table, &img.text, tag, &texts, out);
+        }
+        out.extend(slim_swap(doc, st, table, tag, &texts, tools));
+    }
+
     /// JDK → JRE, when the stage only runs a jar.
     #[allow(clippy::too_many_arguments)]
     fn jre(
@@ -400,4 +372,53 @@ impl SlimBase {
             (None, None) => {}
         }
     }
+}
+
+/// The unsafe swap of a final stage's image (written with its tag `tag`)
+/// to its slim variant, with what the slim image leaves out.
+fn slim_swap(
+    doc: &Document,
+    st: &Stage,
+    table: &BaseImage,
+    tag: &str,
+    texts: &[&str],
+    tools: &BuildTools,
+) -> Option<Finding> {
+    let w = written(doc, st)?;
+    let TagPlan::Swap(new_tag) = slim_tag(table, &w.tag) else {
+        return None;
+    };
+    // With `${VAR}` in the tag, its default must not be a variant.
+    if w.tag.contains('$') && is_variant(table, tag) {
+        return None;
+    }
+    let shown = &st.image.text;
+    let new = format!("{}{new_tag}", w.prefix);
+    let drops = drops(table);
+    let save = match slim_tag(table, tag) {
+        TagPlan::Swap(t) => saving(table, tag, &t),
+        TagPlan::Leave => None,
+    };
+    let native = native_install(texts, tools).filter(|_| !table.slim_same_packages);
+    let warn = native.map_or(String::new(), |n| {
+        format!(
+            "; note: `{n}` may build native extensions, which the slim image \
+             cannot compile (install build tools in a builder stage if it fails)"
+        )
+    });
+    Some(Finding {
+        code: META.code,
+        name: META.name,
+        message: format!(
+            "final stage uses the full image `{shown}`; its slim variant `{new}`{} \
+             leaves out {drops}{warn}",
+            save.map_or(String::new(), |b| format!(" (~{} smaller)", mb(b)))
+        ),
+        span: w.span.clone(),
+        fix: Some(
+            Fix::unsafe_(vec![Edit::replace(w.span.clone(), new.clone())])
+                .with_title(format!("use `{new}`")),
+        ),
+        saving_bytes: save,
+    })
 }

@@ -44,17 +44,39 @@ fn stanza_packages(text: &str, need_status: bool, out: &mut BTreeSet<String>) {
 /// and distroless's `/var/lib/dpkg/status.d/*`); `None` when it has
 /// neither (not a dpkg image: `scratch`, alpine).
 pub fn dpkg_installed(root: &Path, tree: &Tree) -> Option<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
-    let mut found = false;
-    if let Some(t) = image_file(root, tree, "/var/lib/dpkg/status") {
-        found = true;
-        stanza_packages(&t, true, &mut out);
+    dpkg_packages(root, tree).installed
+}
+
+/// An image's dpkg package sets, read once ([`dpkg_packages`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DpkgPackages {
+    /// What [`dpkg_installed`] returns.
+    pub installed: Option<BTreeSet<String>>,
+    /// What [`dpkg_status_d`] returns.
+    pub status_d: BTreeSet<String>,
+}
+
+/// Reads an image's dpkg `status` and `status.d` once: the packages it has
+/// installed and those recorded in `status.d`.
+pub fn dpkg_packages(root: &Path, tree: &Tree) -> DpkgPackages {
+    let status = image_file(root, tree, "/var/lib/dpkg/status");
+    let stanzas = status_d_stanzas(root, tree);
+    let mut status_d = BTreeSet::new();
+    for t in &stanzas {
+        stanza_packages(t, false, &mut status_d);
     }
-    for t in status_d_stanzas(root, tree) {
-        found = true;
-        stanza_packages(&t, false, &mut out);
+    let installed = (status.is_some() || !stanzas.is_empty()).then(|| {
+        let mut out = BTreeSet::new();
+        if let Some(t) = &status {
+            stanza_packages(t, true, &mut out);
+        }
+        out.extend(status_d.iter().cloned());
+        out
+    });
+    DpkgPackages {
+        installed,
+        status_d,
     }
-    found.then_some(out)
 }
 
 /// The original's paths of packages the fixed image installs too (`after`)
@@ -138,7 +160,20 @@ pub fn builder_packages(
     after: Option<&BTreeSet<String>>,
     base: Option<&BTreeSet<String>>,
 ) -> HashMap<String, String> {
-    let Some(installed) = dpkg_installed(root_before, before) else {
+    let installed = dpkg_installed(root_before, before);
+    builder_packages_of(root_before, before, installed.as_ref(), after, base)
+}
+
+/// [`builder_packages`] with the original's installed packages already
+/// read (`installed`: [`dpkg_installed`] of `before`).
+pub fn builder_packages_of(
+    root_before: &Path,
+    before: &Tree,
+    installed: Option<&BTreeSet<String>>,
+    after: Option<&BTreeSet<String>>,
+    base: Option<&BTreeSet<String>>,
+) -> HashMap<String, String> {
+    let Some(installed) = installed else {
         return HashMap::new();
     };
     let left = |n: &str| {
@@ -162,6 +197,24 @@ fn package_paths(
     before: &Tree,
     left: &dyn Fn(&str) -> bool,
 ) -> HashMap<String, String> {
+    let (mut owner, kept) = listed_paths(root_before, before, left);
+    owner.retain(|p, _| !kept.contains(p));
+    for (l, pkg) in alternatives_links(root_before, before, &owner) {
+        if !kept.contains(&l) {
+            owner.entry(l).or_insert(pkg);
+        }
+    }
+    owner
+}
+
+/// From the original's `/var/lib/dpkg/info`: the info files and listed
+/// paths (through folder links) of the packages `left` picks, by package,
+/// and the paths the other packages list (`kept`).
+fn listed_paths(
+    root_before: &Path,
+    before: &Tree,
+    left: &dyn Fn(&str) -> bool,
+) -> (HashMap<String, String>, HashSet<String>) {
     let mut owner = HashMap::new();
     let info = "/var/lib/dpkg/info/";
     let mut kept: HashSet<String> = HashSet::new();
@@ -202,10 +255,17 @@ fn package_paths(
             }
         }
     }
-    owner.retain(|p, _| !kept.contains(p));
-    // update-alternatives links (`/usr/bin/cc` → `/etc/alternatives/cc`
-    // → `/usr/bin/gcc`) whose every choice is a file of a package left
-    // in the builder: the links and the bookkeeping file go with them.
+    (owner, kept)
+}
+
+/// update-alternatives links (`/usr/bin/cc` → `/etc/alternatives/cc` →
+/// `/usr/bin/gcc`) whose every choice is a file of a package in `owner`:
+/// the links and the bookkeeping file go with that package.
+fn alternatives_links(
+    root_before: &Path,
+    before: &Tree,
+    owner: &HashMap<String, String>,
+) -> Vec<(String, String)> {
     let alt = "/var/lib/dpkg/alternatives/";
     let mut links: Vec<(String, String)> = Vec::new();
     for (p, _) in before.range(alt.to_string()..) {
@@ -216,25 +276,7 @@ fn package_paths(
         let Some(text) = image_file(root_before, before, p).filter(|_| !name.contains('/')) else {
             continue;
         };
-        // Mode, the master link, (slave name, slave link)…, a blank line,
-        // then each choice: its path, priority and slave targets.
-        let mut lines = text.lines().skip(1);
-        let mut paths = vec![p.clone(), format!("/etc/alternatives/{name}")];
-        paths.extend(lines.next().map(str::to_string));
-        while let Some(slave) = lines.next().filter(|l| !l.is_empty()) {
-            let Some(link) = lines.next().filter(|l| !l.is_empty()) else {
-                break;
-            };
-            paths.push(format!("/etc/alternatives/{slave}"));
-            paths.push(link.to_string());
-        }
-        let choices: Vec<String> = lines
-            .filter(|l| l.starts_with('/'))
-            .map(|l| {
-                let l = crate::fsutil::image_path(l);
-                resolve_folders(before, &l).unwrap_or(l)
-            })
-            .collect();
+        let (paths, choices) = alternative_entry(before, p, name, &text);
         let Some(pkg) = choices.first().and_then(|c| owner.get(c)) else {
             continue;
         };
@@ -242,7 +284,6 @@ fn package_paths(
             .iter()
             .all(|c| owner.contains_key(c) || !before.contains_key(c))
         {
-            let pkg = pkg.clone();
             for l in paths.into_iter().filter(|l| l.starts_with('/')) {
                 let l = crate::fsutil::image_path(&l);
                 let l = resolve_folders(before, &l).unwrap_or(l);
@@ -250,12 +291,33 @@ fn package_paths(
             }
         }
     }
-    for (l, pkg) in links {
-        if !kept.contains(&l) {
-            owner.entry(l).or_insert(pkg);
-        }
+    links
+}
+
+/// One alternatives file (`p`, for the link group `name`): the paths that
+/// belong to the group (the file, its `/etc/alternatives` links, the master
+/// and slave links) and its choices (through folder links). The file is
+/// the mode, the master link, (slave name, slave link)…, a blank line, then
+/// each choice: its path, priority and slave targets.
+fn alternative_entry(before: &Tree, p: &str, name: &str, text: &str) -> (Vec<String>, Vec<String>) {
+    let mut lines = text.lines().skip(1);
+    let mut paths = vec![p.to_string(), format!("/etc/alternatives/{name}")];
+    paths.extend(lines.next().map(str::to_string));
+    while let Some(slave) = lines.next().filter(|l| !l.is_empty()) {
+        let Some(link) = lines.next().filter(|l| !l.is_empty()) else {
+            break;
+        };
+        paths.push(format!("/etc/alternatives/{slave}"));
+        paths.push(link.to_string());
     }
-    owner
+    let choices: Vec<String> = lines
+        .filter(|l| l.starts_with('/'))
+        .map(|l| {
+            let l = crate::fsutil::image_path(l);
+            resolve_folders(before, &l).unwrap_or(l)
+        })
+        .collect();
+    (paths, choices)
 }
 
 /// What the maintainer scripts and triggers of the packages in `owner`
@@ -458,7 +520,22 @@ pub fn unpacked_only(
     before: &Tree,
     unpacked: &BTreeSet<String>,
 ) -> HashMap<String, String> {
-    if unpacked.is_empty() || dpkg_installed(root_before, before).is_none() {
+    if unpacked.is_empty() {
+        return HashMap::new();
+    }
+    let installed = dpkg_installed(root_before, before);
+    unpacked_only_of(root_before, before, installed.as_ref(), unpacked)
+}
+
+/// [`unpacked_only`] with the original's installed packages already read
+/// (`installed`: [`dpkg_installed`] of `before`).
+pub fn unpacked_only_of(
+    root_before: &Path,
+    before: &Tree,
+    installed: Option<&BTreeSet<String>>,
+    unpacked: &BTreeSet<String>,
+) -> HashMap<String, String> {
+    if unpacked.is_empty() || installed.is_none() {
         return HashMap::new();
     }
     let all = package_paths(root_before, before, &|n| unpacked.contains(n));

@@ -23,8 +23,9 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use dpkg::{
-    builder_packages, dpkg_excluded, dpkg_installed, dpkg_status_d, has_python, maintainer_output,
-    pip_packages, unpacked_only,
+    builder_packages, builder_packages_of, dpkg_excluded, dpkg_installed, dpkg_packages,
+    dpkg_status_d, has_python, maintainer_output, pip_packages, unpacked_only, unpacked_only_of,
+    DpkgPackages,
 };
 use links::{counterpart, folder_links};
 pub use rules::{Reason, Rules};

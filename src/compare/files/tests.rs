@@ -799,3 +799,35 @@ fn pip_packages_and_cargo_records_left_with_the_builder() {
 fn before_with_python(root: &Path) -> Tree {
     tree(root, &[("usr/local/bin/python3.11", "py")])
 }
+
+#[test]
+fn dpkg_packages_reads_both_sets_at_once() {
+    // status and status.d together: installed is their union, status.d
+    // only the stanzas there.
+    let d = tempfile::tempdir().unwrap();
+    let t = tree(
+        d.path(),
+        &[
+            (
+                "var/lib/dpkg/status",
+                "Package: procps\nStatus: install ok installed\n\n\
+                 Package: gone\nStatus: deinstall ok config-files\n",
+            ),
+            (
+                "var/lib/dpkg/status.d/libc6",
+                "Package: libc6\nVersion: 2.36\n",
+            ),
+            ("var/lib/dpkg/status.d/libc6.md5sums", "x  y\n"),
+        ],
+    );
+    let got = dpkg_packages(d.path(), &t);
+    assert_eq!(got.installed, dpkg_installed(d.path(), &t));
+    assert_eq!(got.status_d, dpkg_status_d(d.path(), &t));
+    let installed: Vec<_> = got.installed.unwrap().into_iter().collect();
+    assert_eq!(installed, ["libc6", "procps"]);
+    assert_eq!(got.status_d.into_iter().collect::<Vec<_>>(), ["libc6"]);
+    // Neither: not a dpkg image.
+    let e = tempfile::tempdir().unwrap();
+    let t = tree(e.path(), &[("app", "x")]);
+    assert_eq!(dpkg_packages(e.path(), &t), DpkgPackages::default());
+}

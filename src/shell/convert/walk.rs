@@ -52,19 +52,7 @@ pub(super) fn parse_text(
     commands: &mut Vec<SimpleCommand>,
     has_function_def: &mut bool,
 ) -> Result<Parts, Opaque> {
-    if depth > MAX_DEPTH {
-        return opaque("command substitutions nested too deeply");
-    }
-    if text.contains("<<") {
-        // Here-documents are opaque anyway, and brush's tokenizer can run
-        // out of memory on an unterminated one inside `$( … )`.
-        return opaque("here-document (`<<`)");
-    }
-    if oversized_io_number(text) {
-        // brush-parser unwraps the parse of an I/O number (`99999999999<x`)
-        // into its integer type and panics on overflow.
-        return opaque("file descriptor number too large");
-    }
+    refuse_unparseable(text, depth)?;
     let brush = tokenize(text, options)?;
     let lexed = lex(text, &brush)?;
     if depth > 0 && lexed.comment.is_some() {
@@ -86,45 +74,15 @@ pub(super) fn parse_text(
         has_function_def,
     };
 
-    let mut items = Vec::new();
-    let mut pipes = Vec::new();
     // Which tokens the items (and their terminators) account for.
     let mut covered = vec![false; toks.len()];
-    for list in &program.complete_commands {
-        for ast::CompoundListItem(and_or, sep) in &list.0 {
-            let r = walker.and_or(and_or, isolated)?;
-            covered[r.first..=r.last].iter_mut().for_each(|c| *c = true);
-            let terminator = match toks.get(r.last + 1) {
-                Some(t) if t.is_op(";") => Some(Op::Semi),
-                Some(t) if t.is_op("&") => Some(Op::Amp),
-                Some(t) if t.is_op("\n") => Some(Op::Newline),
-                Some(t) => return opaque(format!("unexpected `{}` after a command", t.value)),
-                None => None,
-            };
-            let async_sep = matches!(sep, ast::SeparatorOperator::Async);
-            if async_sep != (terminator == Some(Op::Amp)) {
-                return opaque("separator does not match the parsed list");
-            }
-            let terminator = terminator.map(|op| {
-                covered[r.last + 1] = true;
-                (op, walker.span(r.last + 1, r.last + 1))
-            });
-            items.push(Item {
-                span: walker.span(r.first, r.last),
-                and_or: r
-                    .ops
-                    .iter()
-                    .map(|&(op, t)| (op, walker.span(t, t)))
-                    .collect(),
-                terminator,
-            });
-            pipes.extend(r.pipes.iter().map(|&t| walker.span(t, t)));
-        }
-    }
-    for (t, covered) in toks.iter().zip(&covered) {
-        if !covered && !t.is_op("\n") {
-            return opaque(format!("token `{}` outside every command", t.value));
-        }
+    let (items, pipes) = walker.items(&program, isolated, &mut covered)?;
+    if let Some(t) = toks
+        .iter()
+        .zip(&covered)
+        .find_map(|(t, &c)| (!c && !t.is_op("\n")).then_some(t))
+    {
+        return opaque(format!("token `{}` outside every command", t.value));
     }
     Ok(Parts {
         items,
@@ -133,7 +91,72 @@ pub(super) fn parse_text(
     })
 }
 
+/// Refuses, before brush sees it, a text it cannot parse safely or that
+/// would be opaque anyway.
+fn refuse_unparseable(text: &str, depth: usize) -> Result<(), Opaque> {
+    if depth > MAX_DEPTH {
+        return opaque("command substitutions nested too deeply");
+    }
+    if text.contains("<<") {
+        // Here-documents are opaque anyway, and brush's tokenizer can run
+        // out of memory on an unterminated one inside `$( … )`.
+        return opaque("here-document (`<<`)");
+    }
+    if oversized_io_number(text) {
+        // brush-parser unwraps the parse of an I/O number (`99999999999<x`)
+        // into its integer type and panics on overflow.
+        return opaque("file descriptor number too large");
+    }
+    Ok(())
+}
+
+/// The operator that ends an and-or list whose last token is `last`, if
+/// any token follows it.
+fn terminator(toks: &[Tok], last: usize) -> Result<Option<Op>, Opaque> {
+    Ok(match toks.get(last + 1) {
+        Some(t) if t.is_op(";") => Some(Op::Semi),
+        Some(t) if t.is_op("&") => Some(Op::Amp),
+        Some(t) if t.is_op("\n") => Some(Op::Newline),
+        Some(t) => return opaque(format!("unexpected `{}` after a command", t.value)),
+        None => None,
+    })
+}
+
 impl Walker<'_> {
+    /// The program's and-or lists as items, with the spans of their pipes;
+    /// marks in `covered` the tokens they (and their terminators) take.
+    fn items(
+        &mut self,
+        program: &ast::Program,
+        isolated: bool,
+        covered: &mut [bool],
+    ) -> Result<(Vec<Item>, Vec<Range<usize>>), Opaque> {
+        let mut items = Vec::new();
+        let mut pipes = Vec::new();
+        for list in &program.complete_commands {
+            for ast::CompoundListItem(and_or, sep) in &list.0 {
+                let r = self.and_or(and_or, isolated)?;
+                covered[r.first..=r.last].iter_mut().for_each(|c| *c = true);
+                let terminator = terminator(self.toks, r.last)?;
+                let async_sep = matches!(sep, ast::SeparatorOperator::Async);
+                if async_sep != (terminator == Some(Op::Amp)) {
+                    return opaque("separator does not match the parsed list");
+                }
+                let terminator = terminator.map(|op| {
+                    covered[r.last + 1] = true;
+                    (op, self.span(r.last + 1, r.last + 1))
+                });
+                items.push(Item {
+                    span: self.span(r.first, r.last),
+                    and_or: r.ops.iter().map(|&(op, t)| (op, self.span(t, t))).collect(),
+                    terminator,
+                });
+                pipes.extend(r.pipes.iter().map(|&t| self.span(t, t)));
+            }
+        }
+        Ok((items, pipes))
+    }
+
     /// Absolute byte span from token `first` to token `last`.
     pub(super) fn span(&self, first: usize, last: usize) -> Range<usize> {
         self.base + self.toks[first].start..self.base + self.toks[last].end

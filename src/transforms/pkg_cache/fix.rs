@@ -293,7 +293,6 @@ impl CacheFacts<'_> {
         pm: &PackageManager,
     ) -> Option<ManagerFix> {
         let ins = self.ins(i);
-        let code = self.meta.code;
         let calls = self.cx.model().calls(i, name, pm);
         let inst = installs(script, pm, &calls);
         if inst.is_empty() {
@@ -318,46 +317,6 @@ impl CacheFacts<'_> {
             .filter(|c| !self.env_disables(i, script, c, pm))
             .collect();
         let last_install = inst.last()?.span(script).end;
-        if self.already_clean(i, script, pm, cache_flag, last_install) {
-            if let Some(e) = self.middle_clean(i, script, pm, &calls, last_install) {
-                need.edits.push(e);
-                need.what.push(format!(
-                    "`{label}`: drop the cleanup in the middle of the RUN; the one at the end \
-                     covers it, and the install no longer fetches the metadata twice"
-                ));
-            }
-            return (!need.edits.is_empty()).then_some(need);
-        }
-        // Every install already carries the cache flag: only an update that
-        // fetched an index nothing reads may be left to remove.
-        if missing.is_empty() {
-            if pm.drop_update && cache_flag.is_some() {
-                if let Some(e) = self.drop_update(i, script, (name, pm), &calls, &inst) {
-                    need.edits.push(e);
-                    need.what.push(format!(
-                        "`{label}` fetches its own index: remove the index update before it"
-                    ));
-                    need.saving = pm.saving_for(code);
-                }
-            }
-            return (!need.edits.is_empty()).then_some(need);
-        }
-        let leaves = pm.leaves.as_deref().unwrap_or("its cache");
-        if let Some(gate) = &pm.gate {
-            if let Err(why) = self.gate(i, gate) {
-                need.refused = Some(format!("`{label}` leaves {leaves}; not cleaned: {why}"));
-                return Some(need);
-            }
-        }
-        if let Some(m) = self.mounts(i, script, pm, &calls, &inst) {
-            need.what.push(format!(
-                "`{label}` leaves {leaves}: keep it in a cache mount on {}",
-                pm.mount.targets.join(", ")
-            ));
-            need.mounts = m;
-            need.saving = pm.saving_for(code);
-            return Some(need);
-        }
         let call = ManagerCall {
             i,
             script,
@@ -366,16 +325,85 @@ impl CacheFacts<'_> {
             calls: &calls,
             inst: &inst,
             label: &label,
-            leaves,
+            leaves: pm.leaves.as_deref().unwrap_or("its cache"),
         };
+        if self.already_clean(i, script, pm, cache_flag, last_install) {
+            self.drop_middle_clean(&call, last_install, &mut need);
+            return (!need.edits.is_empty()).then_some(need);
+        }
+        // Every install already carries the cache flag: only an update that
+        // fetched an index nothing reads may be left to remove.
+        if missing.is_empty() {
+            if pm.drop_update && cache_flag.is_some() {
+                self.drop_unread_update(&call, &mut need);
+            }
+            return (!need.edits.is_empty()).then_some(need);
+        }
+        self.keep_cache_out(&call, cache_flag, &missing, need)
+    }
+
+    /// The RUN already cleans the cache after its last install: a cleanup
+    /// in the middle of it can go.
+    fn drop_middle_clean(&self, call: &ManagerCall, last_install: usize, need: &mut ManagerFix) {
+        let (i, script, pm, calls) = (call.i, call.script, call.pm, call.calls);
+        if let Some(e) = self.middle_clean(i, script, pm, calls, last_install) {
+            need.edits.push(e);
+            need.what.push(format!(
+                "`{}`: drop the cleanup in the middle of the RUN; the one at the end \
+                 covers it, and the install no longer fetches the metadata twice",
+                call.label
+            ));
+        }
+    }
+
+    /// Every install fetches its own index: an index update before it that
+    /// nothing else reads can go.
+    fn drop_unread_update(&self, call: &ManagerCall, need: &mut ManagerFix) {
+        let manager = (call.name, call.pm);
+        if let Some(e) = self.drop_update(call.i, call.script, manager, call.calls, call.inst) {
+            need.edits.push(e);
+            need.what.push(format!(
+                "`{}` fetches its own index: remove the index update before it",
+                call.label
+            ));
+            need.saving = call.pm.saving_for(self.meta.code);
+        }
+    }
+
+    /// Keeps the cache the installs leave out of the layer: refused when
+    /// the manager's gate says so, else a cache mount, the cache flag on
+    /// the installs that lack it (`missing`), or a cleanup appended.
+    fn keep_cache_out(
+        &self,
+        call: &ManagerCall,
+        cache_flag: Option<&FlagSpec>,
+        missing: &[&PmCall],
+        mut need: ManagerFix,
+    ) -> Option<ManagerFix> {
+        let (i, pm, label, leaves) = (call.i, call.pm, call.label, call.leaves);
+        if let Some(gate) = &pm.gate {
+            if let Err(why) = self.gate(i, gate) {
+                need.refused = Some(format!("`{label}` leaves {leaves}; not cleaned: {why}"));
+                return Some(need);
+            }
+        }
+        if let Some(m) = self.mounts(i, call.script, pm, call.calls, call.inst) {
+            need.what.push(format!(
+                "`{label}` leaves {leaves}: keep it in a cache mount on {}",
+                pm.mount.targets.join(", ")
+            ));
+            need.mounts = m;
+            need.saving = pm.saving_for(self.meta.code);
+            return Some(need);
+        }
         if let Some(flag) = cache_flag {
-            self.add_cache_flag(&call, flag, &missing, &mut need);
+            self.add_cache_flag(call, flag, missing, &mut need);
             return Some(need);
         }
         let Some(cleanup) = &pm.cleanup else {
             return (!need.edits.is_empty()).then_some(need);
         };
-        self.append_cleanup(&call, cleanup, &mut need);
+        self.append_cleanup(call, cleanup, &mut need);
         Some(need)
     }
 
