@@ -13,7 +13,7 @@ pub(super) struct BuildFailure {
 }
 
 /// Where [`build_one`] failed.
-pub(super) enum Stage {
+pub(super) enum FailedAt {
     Build(BuildFailure),
     /// Built, but the builder could not tell what it built.
     Inspect(builder::Failure),
@@ -27,7 +27,7 @@ pub(super) fn build_one(
     o: &Options,
     tmp: &Path,
     progress: &mut dyn Progress,
-) -> Result<ImageReport, Stage> {
+) -> Result<ImageReport, FailedAt> {
     let which = tag.rsplit(':').next().unwrap_or(tag);
     let log = tmp.join(format!("{which}.log"));
     progress.status(&format!(
@@ -46,7 +46,7 @@ pub(super) fn build_one(
                     builder.remove_ids(&new);
                 }
             }
-            return Err(Stage::Build(BuildFailure {
+            return Err(FailedAt::Build(BuildFailure {
                 message: f.message,
                 log_tail: f.log_tail,
                 log: keep_log(&log, tag),
@@ -60,7 +60,7 @@ pub(super) fn build_one(
             if !o.keep {
                 let _ = builder.remove(tag);
             }
-            return Err(Stage::Inspect(f));
+            return Err(FailedAt::Inspect(f));
         }
     };
     progress.status(&format!(

@@ -395,13 +395,13 @@ fn build_both(
         progress,
     )
     .map_err(|f| match f {
-        build::Stage::Build(f) => Error::OriginalFailed {
+        build::FailedAt::Build(f) => Error::OriginalFailed {
             builder: kind,
             message: f.message,
             log_tail: f.log_tail,
             log: f.log,
         },
-        build::Stage::Inspect(f) => inspect(f),
+        build::FailedAt::Inspect(f) => inspect(f),
     })?;
     let after = build::build_one(
         builder,
@@ -419,14 +419,14 @@ fn build_both(
                 let _ = builder.remove(&before.tag);
             }
             Err(match f {
-                build::Stage::Build(f) => Error::FixedFailed {
+                build::FailedAt::Build(f) => Error::FixedFailed {
                     builder: kind,
                     applied: applied.to_vec(),
                     message: f.message,
                     log_tail: f.log_tail,
                     log: f.log,
                 },
-                build::Stage::Inspect(f) => inspect(f),
+                build::FailedAt::Inspect(f) => inspect(f),
             })
         }
     }

@@ -109,7 +109,7 @@ impl Server {
         Ok(s)
     }
 
-    pub(super) fn analysis(&mut self, uri: &Url) -> Option<Rc<Analysis>> {
+    pub(super) fn analysis(&mut self, uri: &Url) -> Option<Rc<CheckedText>> {
         let d = self.docs.get(uri)?;
         if let Some(a) = &d.analysis {
             return Some(a.clone());
@@ -127,7 +127,7 @@ impl Server {
                 Err(e) => (None, Err(e)),
             },
         };
-        let a = Rc::new(Analysis {
+        let a = Rc::new(CheckedText {
             settings,
             doc,
             result,

@@ -61,11 +61,11 @@ struct Doc {
     path: Option<PathBuf>,
     /// Diagnostics not yet published for this text.
     changed: bool,
-    analysis: Option<Rc<Analysis>>,
+    analysis: Option<Rc<CheckedText>>,
 }
 
 /// What checking a document's current text found.
-struct Analysis {
+struct CheckedText {
     settings: Result<Arc<Settings>, String>,
     doc: Option<Document>,
     result: Result<CheckReport, pipeline::Error>,

@@ -5,7 +5,7 @@ use crate::data::BuildTools;
 use crate::edit::Applicability;
 
 use super::facts::{context_copies, setup_writes, Written};
-use super::{Facts, Split};
+use super::{Split, StageFacts};
 
 /// What the setup RUNs made outside the app or build folder goes to the
 /// runtime too: a literal path written by root is copied from the builder
@@ -13,7 +13,7 @@ use super::{Facts, Split};
 /// /etc/app.conf`); anything else (a path with variables, a file a non-root
 /// USER or a `chown` owns, the accounts `useradd` adds) makes the split
 /// advice, naming it.
-pub(super) fn carry_setup_files(f: &Facts, s: &mut Split, tools: &BuildTools) {
+pub(super) fn carry_setup_files(f: &StageFacts, s: &mut Split, tools: &BuildTools) {
     let keep = runtime_gets(f, s);
     let (copies, unsure) = builder_copies(f, &keep);
     if !copies.is_empty() {
@@ -62,7 +62,7 @@ pub(super) fn carry_setup_files(f: &Facts, s: &mut Split, tools: &BuildTools) {
 
 /// What the runtime gets anyway: the app folder (the final WORKDIR) and
 /// what the split's `COPY --from` lines copy.
-fn runtime_gets(f: &Facts, s: &Split) -> Vec<String> {
+fn runtime_gets(f: &StageFacts, s: &Split) -> Vec<String> {
     let mut keep: Vec<String> = f.workdir.iter().filter(|w| *w != "/").cloned().collect();
     for l in s.runtime_head.iter().chain(&s.runtime_tail) {
         let w: Vec<&str> = l.split_whitespace().collect();
@@ -80,7 +80,7 @@ fn runtime_gets(f: &Facts, s: &Split) -> Vec<String> {
 
 /// What setup RUNs wrote outside `keep`: the paths the runtime copies from
 /// the builder, and what it cannot copy for certain, as shown.
-fn builder_copies(f: &Facts, keep: &[String]) -> (Vec<String>, Vec<String>) {
+fn builder_copies(f: &StageFacts, keep: &[String]) -> (Vec<String>, Vec<String>) {
     let mut unsure = Vec::new();
     let mut copies = Vec::new();
     for w in setup_writes(f, keep) {
@@ -102,7 +102,7 @@ fn builder_copies(f: &Facts, keep: &[String]) -> (Vec<String>, Vec<String>) {
 /// A file a later RUN changes (`chmod +x`) that the builder copy
 /// (`copies`) brings in its final state needs no copy from the context.
 fn copies_again(
-    f: &Facts,
+    f: &StageFacts,
     keep: &[String],
     tools: &BuildTools,
     copies: &[String],

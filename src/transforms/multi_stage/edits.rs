@@ -5,7 +5,7 @@
 use crate::edit::Edit;
 use crate::syntax::Keyword;
 
-use super::{Facts, Split};
+use super::{Split, StageFacts};
 
 /// Instructions the runtime stage gets a copy of.
 fn carried(k: Keyword) -> bool {
@@ -38,7 +38,7 @@ fn moved(k: Keyword) -> bool {
 
 /// The edits of a split: name the builder, add its head and tail lines,
 /// move the runtime-only instructions and append the runtime stage.
-pub(super) fn edits(f: &Facts, name: Option<&str>, s: &Split) -> Vec<Edit> {
+pub(super) fn edits(f: &StageFacts, name: Option<&str>, s: &Split) -> Vec<Edit> {
     let builder = name.unwrap_or("build").to_string();
     let runtime = if builder == "runtime" {
         "final"
@@ -67,7 +67,7 @@ fn lines(out: &mut String, lines: &[String], builder: &str, nl: &str) {
 
 /// The builder's head lines: before a later instruction (at the start of
 /// its line), else right after FROM.
-fn builder_head(f: &Facts, s: &Split, builder: &str) -> Option<Edit> {
+fn builder_head(f: &StageFacts, s: &Split, builder: &str) -> Option<Edit> {
     if s.builder_head.is_empty() {
         return None;
     }
@@ -93,7 +93,7 @@ fn builder_head(f: &Facts, s: &Split, builder: &str) -> Option<Edit> {
 /// the comment lines right above a moved instruction are its own
 /// (lossless: a comment belongs to the instruction below it) and move with
 /// it.
-fn own_starts(f: &Facts) -> Vec<usize> {
+fn own_starts(f: &StageFacts) -> Vec<usize> {
     let src = f.doc.source();
     let from = &f.doc.instructions()[f.from];
     let stage = f.instrs();
@@ -116,7 +116,7 @@ fn own_starts(f: &Facts) -> Vec<usize> {
 
 /// The text of the carried instructions (and the ARGs they expand) for the
 /// runtime stage; the moved ones are deleted from the builder (`edits`).
-fn carry(f: &Facts, edits: &mut Vec<Edit>) -> String {
+fn carry(f: &StageFacts, edits: &mut Vec<Edit>) -> String {
     let doc = f.doc;
     let nl = doc.line_ending();
     let src = doc.source();
@@ -162,7 +162,7 @@ fn carry(f: &Facts, edits: &mut Vec<Edit>) -> String {
 }
 
 /// The builder's tail goes after its last RUN (same USER as the build).
-fn builder_tail(f: &Facts, s: &Split) -> Option<Edit> {
+fn builder_tail(f: &StageFacts, s: &Split) -> Option<Edit> {
     if s.builder_tail.is_empty() {
         return None;
     }
@@ -182,7 +182,7 @@ fn builder_tail(f: &Facts, s: &Split) -> Option<Edit> {
 
 /// The runtime stage appended at the end of the file: FROM, the recipe's
 /// head, the carried instructions, the recipe's tail.
-fn runtime_stage(f: &Facts, s: &Split, builder: &str, runtime: &str, carried: &str) -> Edit {
+fn runtime_stage(f: &StageFacts, s: &Split, builder: &str, runtime: &str, carried: &str) -> Edit {
     let doc = f.doc;
     let nl = doc.line_ending();
     let end = doc.source().len();
@@ -240,7 +240,7 @@ fn blank_lines_before(src: &str, at: usize) -> usize {
 /// Only the instructions BuildKit expands variables in count (ENV, LABEL,
 /// EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL; not CMD, ENTRYPOINT or
 /// HEALTHCHECK, which the shell expands at run time from ENV only).
-fn needed_args(f: &Facts) -> Vec<usize> {
+fn needed_args(f: &StageFacts) -> Vec<usize> {
     let instrs = f.instrs();
     let mut out = Vec::new();
     for (k, ins) in instrs.iter().enumerate() {

@@ -13,7 +13,7 @@ use crate::edit::Applicability;
 use crate::syntax::{ImageRef, Keyword};
 
 use super::facts::{named_non_root_user, AptFacts};
-use super::{has_cd, join, words, written_path, Facts, Split};
+use super::{has_cd, join, words, written_path, Split, StageFacts};
 
 /// How the build writes its jar.
 enum Jar {
@@ -24,7 +24,7 @@ enum Jar {
 }
 
 pub(super) fn java(
-    f: &Facts,
+    f: &StageFacts,
     data: &crate::data::Stages,
     apt: &AptFacts,
 ) -> Option<Result<Split, String>> {
@@ -77,7 +77,7 @@ pub(super) fn java(
 /// What the JRE runtime of Java `major` would lack, or the build RUN `at`
 /// leaves unaccounted for.
 fn refusal(
-    f: &Facts,
+    f: &StageFacts,
     data: &crate::data::Stages,
     apt: &AptFacts,
     at: usize,
@@ -166,12 +166,12 @@ fn copy_jar(
 }
 
 /// The RUN that writes the jar, and the jar. `None`: no Java build.
-fn built_jar(f: &Facts) -> Option<Result<(usize, Jar), String>> {
+fn built_jar(f: &StageFacts) -> Option<Result<(usize, Jar), String>> {
     last_jar_build(f).transpose()
 }
 
 /// The last build of a jar in the stage's RUNs (see [`built_jar`]).
-fn last_jar_build(f: &Facts) -> Result<Option<(usize, Jar)>, String> {
+fn last_jar_build(f: &StageFacts) -> Result<Option<(usize, Jar)>, String> {
     let mut found = None;
     let mut javac = false;
     for ins in f.runs() {
@@ -210,7 +210,7 @@ fn last_jar_build(f: &Facts) -> Result<Option<(usize, Jar)>, String> {
 /// The jar the command `w` (its program `tool`) of RUN `at` writes, if it
 /// builds one (`cd`: the RUN changes folder).
 fn jar_written(
-    f: &Facts,
+    f: &StageFacts,
     tool: &str,
     w: &[&str],
     at: usize,
@@ -267,7 +267,7 @@ fn jar_written(
 
 /// The jar Maven writes into `target`: certain when the context's pom.xml
 /// names a literal `<finalName>` (and has no modules).
-fn maven_jar(f: &Facts, target: String) -> Jar {
+fn maven_jar(f: &StageFacts, target: String) -> Jar {
     let folder = |why: &str| {
         Jar::Folder(
             target.clone(),
@@ -369,7 +369,7 @@ fn jar_file(args: &[&str]) -> Result<Option<String>, String> {
 
 /// The jar the CMD/ENTRYPOINT runs with `java [options] -jar JAR`, as
 /// written.
-fn java_jar_command(f: &Facts) -> Result<String, String> {
+fn java_jar_command(f: &StageFacts) -> Result<String, String> {
     let Some(ins) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) else {
         return Err("no CMD or ENTRYPOINT runs the jar".into());
     };

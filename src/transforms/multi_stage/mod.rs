@@ -287,7 +287,7 @@ struct Split {
 }
 
 /// What every recipe reads.
-struct Facts<'d> {
+struct StageFacts<'d> {
     doc: &'d Document,
     from: usize,
     end: usize,
@@ -301,7 +301,7 @@ struct Facts<'d> {
     build: Option<&'d crate::buildctx::Info>,
 }
 
-impl<'d> Facts<'d> {
+impl<'d> StageFacts<'d> {
     fn instrs(&self) -> &'d [Instruction] {
         &self.doc.instructions()[self.from + 1..self.end]
     }
@@ -403,7 +403,13 @@ fn has_cd(script: &crate::shell::Script) -> bool {
 /// The absolute path of `path`, which RUN `at` writes: as written when
 /// absolute, else in the RUN's folder. `Err` (naming `what`) when that
 /// folder is unknown or a `cd` in the RUN (`cd`) changed it.
-fn written_path(f: &Facts, at: usize, cd: bool, path: &str, what: &str) -> Result<String, String> {
+fn written_path(
+    f: &StageFacts,
+    at: usize,
+    cd: bool,
+    path: &str,
+    what: &str,
+) -> Result<String, String> {
     if path.starts_with('/') {
         return Ok(path.to_string());
     }
@@ -522,8 +528,12 @@ fn unsplittable(doc: &Document, stage: &crate::syntax::Stage) -> Option<String> 
 }
 
 /// What every recipe reads of the stage.
-fn stage_facts<'d>(doc: &'d Document, stage: &crate::syntax::Stage, cx: &'d Context) -> Facts<'d> {
-    let mut f = Facts {
+fn stage_facts<'d>(
+    doc: &'d Document,
+    stage: &crate::syntax::Stage,
+    cx: &'d Context,
+) -> StageFacts<'d> {
+    let mut f = StageFacts {
         doc,
         from: stage.from,
         end: stage.instructions.end,
@@ -559,7 +569,7 @@ fn no_recipe(base: &str) -> String {
 /// The finding of a split: what a binary split's runtime needs beside the
 /// binary, the root note, the edits, and for advice the proposed Dockerfile.
 fn split_finding(
-    f: &Facts,
+    f: &StageFacts,
     name: Option<&str>,
     span: crate::syntax::Span,
     mut split: Split,
@@ -607,7 +617,7 @@ fn split_finding(
 
 /// The split of the recipe for the stage's base image `base` (`None`: no
 /// recipe recognises the build; `Err`: why the one that does cannot split).
-fn recipe(f: &Facts, base: &str, cx: &Context) -> Option<Result<Split, String>> {
+fn recipe(f: &StageFacts, base: &str, cx: &Context) -> Option<Result<Split, String>> {
     let data = &cx.data().stages;
     let apt = apt_facts(f, cx);
     match base {

@@ -6,7 +6,7 @@ use crate::syntax::Keyword;
 use crate::transforms::packages;
 
 use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
-use super::{alpine_builder, image_with_tag, join, words, Facts, Split};
+use super::{alpine_builder, image_with_tag, join, words, Split, StageFacts};
 
 /// The Node package manager (a manager whose `ecosystem` is `node`) that
 /// command `k` of the RUN at `i` calls, and whether the call installs the
@@ -14,7 +14,7 @@ use super::{alpine_builder, image_with_tag, join, words, Facts, Split};
 /// [`packages::installs_project`]); `None` when it calls none, or runs
 /// something other than an install, a script (`run`, `run-script`, `yarn
 /// build`) or a cache command.
-fn node_cmd<'a>(f: &Facts, data: &'a Data, i: usize, k: usize) -> Option<(&'a str, bool)> {
+fn node_cmd<'a>(f: &StageFacts, data: &'a Data, i: usize, k: usize) -> Option<(&'a str, bool)> {
     let script = f.model.script(i)?;
     let calls = packages::ecosystem_calls(f.model, data, i, Some("node"));
     let call = calls.into_iter().find(|c| c.call.command == k)?;
@@ -28,7 +28,7 @@ fn node_cmd<'a>(f: &Facts, data: &'a Data, i: usize, k: usize) -> Option<(&'a st
     script_like.then_some((call.manager, false))
 }
 
-pub(super) fn node(f: &Facts, all: &Data, apt: &AptFacts) -> Option<Result<Split, String>> {
+pub(super) fn node(f: &StageFacts, all: &Data, apt: &AptFacts) -> Option<Result<Split, String>> {
     let data = &all.stages;
     let r = &data.node;
     let img = &f.doc.stages()[0].image;
@@ -119,7 +119,7 @@ fn note_and_head(
 /// The stage's RUNs: the package manager of the first project install,
 /// and the first command that is neither a package-manager call nor (on
 /// Alpine) an `apk` call, which may put files outside the app folder.
-fn read_runs<'a>(f: &Facts, all: &'a Data, alpine: bool) -> (Option<&'a str>, Option<String>) {
+fn read_runs<'a>(f: &StageFacts, all: &'a Data, alpine: bool) -> (Option<&'a str>, Option<String>) {
     let mut manager = None;
     let mut other_run = None;
     for ins in f.runs() {
@@ -160,7 +160,7 @@ fn read_runs<'a>(f: &Facts, all: &'a Data, alpine: bool) -> (Option<&'a str>, Op
 /// addon may link the library of a `-dev` package), which goes into the
 /// runtime too.
 fn alpine_runtime_of(
-    f: &Facts,
+    f: &StageFacts,
     all: &Data,
     apt: &AptFacts,
     plain: bool,
@@ -196,7 +196,7 @@ fn alpine_runtime_of(
 
 /// Every COPY/ADD must land in the app folder `wd`, with one `--chown`
 /// (returned) or none; `None` when a COPY cannot be read.
-fn app_copies(f: &Facts, wd: &str) -> Option<Result<Option<String>, String>> {
+fn app_copies(f: &StageFacts, wd: &str) -> Option<Result<Option<String>, String>> {
     let mut chown: Option<String> = None;
     for ins in f.instrs() {
         if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {

@@ -25,7 +25,7 @@ use crate::syntax::Keyword;
 
 use super::facts::AptFacts;
 use super::python::commands::{classify, file_command, inside, is_python, Cmd};
-use super::{join, words, Facts, Split};
+use super::{join, words, Split, StageFacts};
 
 /// pyinstaller options that take a value (the next word, unless `--x=v`).
 const VALUE_OPTIONS: &[&str] = &[
@@ -170,7 +170,7 @@ fn tag_release(tag: Option<&str>) -> Option<&str> {
 }
 
 pub(super) fn pyinstaller(
-    f: &Facts,
+    f: &StageFacts,
     data: &Stages,
     apt: &AptFacts,
 ) -> Option<Result<Split, String>> {
@@ -232,7 +232,7 @@ type Output = (Option<String>, Result<Freeze, String>);
 
 /// The pyinstaller calls, with the folder each runs in; the other commands
 /// of the RUNs go through `file_command` (pip installs and venvs aside).
-fn read_freezes(f: &Facts, wd: Option<&str>, block: &mut impl FnMut(String)) -> Vec<Output> {
+fn read_freezes(f: &StageFacts, wd: Option<&str>, block: &mut impl FnMut(String)) -> Vec<Output> {
     let mut outputs: Vec<Output> = Vec::new();
     for ins in f.runs() {
         let i = f.index(ins);
@@ -277,7 +277,7 @@ fn read_freezes(f: &Facts, wd: Option<&str>, block: &mut impl FnMut(String)) -> 
 /// the image runs Python, and the venv recipe applies (`None`). An
 /// unreadable call may be the one that wrote it (`Err`).
 fn frozen_program<'o>(
-    f: &Facts,
+    f: &StageFacts,
     wd: Option<&str>,
     outputs: &'o [Output],
 ) -> Option<Result<&'o Freeze, String>> {
@@ -322,7 +322,7 @@ fn frozen_program<'o>(
 /// `-dev` packages whose libraries PyInstaller bundles, copies outside the
 /// app folder `wd`, a named USER, a HEALTHCHECK.
 fn runtime_blockers(
-    f: &Facts,
+    f: &StageFacts,
     data: &Stages,
     apt: &AptFacts,
     wd: &str,

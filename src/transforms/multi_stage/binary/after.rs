@@ -3,7 +3,7 @@
 use crate::shell::SimpleCommand;
 
 use super::super::facts::{placed, writes_files};
-use super::super::{has_cd, join, words, Facts};
+use super::super::{has_cd, join, words, StageFacts};
 
 /// Why a RUN after the build (instruction `at`, which wrote `bin`) blocks
 /// the split, if one does. Such a RUN may only do what changes nothing the
@@ -12,7 +12,7 @@ use super::super::{has_cd, join, words, Facts};
 /// tests (`go test|vet`, `cargo test`, `make test|check`, `ctest`), print,
 /// or run apt (what it installs the runtime installs too). Files and
 /// accounts it makes are [`super::carry_setup_files`]'s.
-pub(super) fn after_build(f: &Facts, at: usize, bin: &str) -> Option<String> {
+pub(super) fn after_build(f: &StageFacts, at: usize, bin: &str) -> Option<String> {
     let build_dir = f.cwd_at(at).filter(|d| d != "/");
     for ins in f.runs().filter(|r| f.index(r) > at) {
         let i = f.index(ins);
@@ -47,7 +47,7 @@ pub(super) fn is_or_holds(p: &str, bin: &str) -> bool {
 
 /// A RUN after the build, as its commands are judged.
 struct LaterRun<'a, 'd> {
-    f: &'a Facts<'d>,
+    f: &'a StageFacts<'d>,
     /// The binary the runtime copies.
     bin: &'a str,
     /// The folder the build ran in (not `/`), which the runtime does not get.

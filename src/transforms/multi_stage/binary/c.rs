@@ -2,7 +2,7 @@
 //! dynamic binary links.
 
 use super::super::facts::{program, AptFacts};
-use super::super::{join, Facts};
+use super::super::{join, StageFacts};
 use super::rust::flag_value;
 
 pub(super) const C_COMPILERS: &[&str] = &["gcc", "cc", "g++", "c++", "clang", "clang++"];
@@ -31,7 +31,7 @@ pub(super) struct CBuild {
 }
 
 /// The Makefile's own `PREFIX ?= …` default (context root), else /usr/local.
-pub(super) fn make_prefix(f: &Facts) -> String {
+pub(super) fn make_prefix(f: &StageFacts) -> String {
     f.build
         .and_then(|b| b.text("Makefile").or_else(|| b.text("makefile")))
         .and_then(|t| {
@@ -55,7 +55,7 @@ pub(super) fn make_prefix(f: &Facts) -> String {
 /// A `make`, `cmake` or `ninja` call: the build so far (`Ok(None)`: not
 /// one of them).
 pub(super) fn c_build_call(
-    f: &Facts,
+    f: &StageFacts,
     w: &[&str],
     raw: &[&str],
     at: usize,
@@ -115,7 +115,7 @@ fn build_args<'w>(tool: &str, w: &[&'w str], raw: &[&str]) -> Result<Vec<&'w str
 
 /// A `make`/`ninja` call: it builds (static with `-static`), and with
 /// `install` installs under its PREFIX (else cmake's, else the Makefile's).
-fn make_step(f: &Facts, b: &mut CBuild, args: &[&str]) -> Result<(), String> {
+fn make_step(f: &StageFacts, b: &mut CBuild, args: &[&str]) -> Result<(), String> {
     b.built = true;
     b.static_ |= args
         .iter()
@@ -166,7 +166,7 @@ fn cmake_step(b: &mut CBuild, args: &[&str]) -> Result<(), String> {
 /// path under the folder the build ran in, or `<prefix>/bin/NAME` after an
 /// install.
 pub(super) fn c_build_binary(
-    f: &Facts,
+    f: &StageFacts,
     b: &CBuild,
     r: &crate::data::BinaryRecipe,
 ) -> Result<String, String> {
@@ -220,7 +220,7 @@ pub(super) fn c_build_binary(
 
 /// `-static-libstdc++` anywhere in the stage's RUNs or the context's build
 /// files: the `gcc` image's libstdc++ is then in the binary.
-pub(super) fn c_static_libstdcxx(f: &Facts) -> bool {
+pub(super) fn c_static_libstdcxx(f: &StageFacts) -> bool {
     f.runs()
         .any(|i| i.logical.text.contains("-static-libstdc++"))
         || ["Makefile", "makefile", "CMakeLists.txt"].iter().any(|n| {
@@ -235,7 +235,7 @@ pub(super) fn c_static_libstdcxx(f: &Facts) -> bool {
 /// `-dev` libraries), of the context's Makefile; whether the build files
 /// compile C++.
 pub(super) fn c_libraries(
-    f: &Facts,
+    f: &StageFacts,
     apt: &AptFacts,
     links: &[String],
     build: Option<&CBuild>,

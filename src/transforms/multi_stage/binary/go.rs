@@ -12,7 +12,7 @@
 use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
 
-use super::super::{join, Facts};
+use super::super::{join, StageFacts};
 
 /// Flags of `go build|install|get` that take a value.
 const VALUE_FLAGS: &[&str] = &[
@@ -149,7 +149,7 @@ pub(super) fn tag_version(tag: Option<&str>) -> Option<(u32, u32)> {
 /// itself says it is static (`CGO_ENABLED=0` on it, `-extldflags -static`;
 /// `None`: the ENV decides).
 pub(super) fn go_output(
-    f: &Facts,
+    f: &StageFacts,
     g: &GoCall,
     c: &SimpleCommand,
     at: usize,
@@ -193,7 +193,7 @@ fn assigned(c: &SimpleCommand, key: &str) -> Option<Option<String>> {
 }
 
 /// The name of the binary of the package `g` builds in `cwd`.
-fn package_binary(f: &Facts, g: &GoCall, cwd: &str) -> Result<String, String> {
+fn package_binary(f: &StageFacts, g: &GoCall, cwd: &str) -> Result<String, String> {
     if g.packages.len() > 1 {
         return Err(format!(
             "`go {}` of several packages: which binary the program is, is unknown",
@@ -224,7 +224,7 @@ fn package_binary(f: &Facts, g: &GoCall, cwd: &str) -> Result<String, String> {
 
 /// The binary `go build` writes in `cwd`: its `-o FILE` (into `-o DIR/`
 /// named after the package), else named after the package.
-fn build_output(f: &Facts, g: &GoCall, cwd: &str, cd: bool) -> Result<String, String> {
+fn build_output(f: &StageFacts, g: &GoCall, cwd: &str, cd: bool) -> Result<String, String> {
     // After a `cd` only an absolute, literal `-o FILE` is known
     // (`cd /src && go build -o /usr/local/bin/app .`).
     let absolute = g
@@ -246,7 +246,7 @@ fn build_output(f: &Facts, g: &GoCall, cwd: &str, cd: bool) -> Result<String, St
 /// The folder `go install|get` writes its binary into: `$GOBIN`, else
 /// `$GOPATH/bin` (set on the command `c` or by an ENV before RUN `at`),
 /// else the image's GOPATH's.
-fn install_dir(f: &Facts, g: &GoCall, c: &SimpleCommand, at: usize) -> Result<String, String> {
+fn install_dir(f: &StageFacts, g: &GoCall, c: &SimpleCommand, at: usize) -> Result<String, String> {
     let img = &f.doc.stages()[0].image;
     let golang = img.short_name() == "golang";
     if g.sub == "get" && !(golang && tag_version(img.tag.as_deref()).is_some_and(|v| v <= (1, 17)))

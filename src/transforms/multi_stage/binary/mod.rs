@@ -6,7 +6,7 @@ use crate::syntax::Keyword;
 
 use super::super::run_edits;
 use super::facts::{alpine_carries_packages, program, started_programs, AptFacts};
-use super::{alpine_builder, has_cd, join, words, written_path, Facts, Split};
+use super::{alpine_builder, has_cd, join, words, written_path, Split, StageFacts};
 use after::{after_build, is_or_holds};
 use c::{c_build_binary, c_build_call, CBuild, C_BASE_LIBS, C_COMPILERS};
 use go::{go_call, go_output};
@@ -64,7 +64,7 @@ struct Build {
 /// The build of `lang` in the stage's RUNs: `Ok(None)` when there is none,
 /// `Err` when one cannot be followed.
 fn find_build(
-    f: &Facts,
+    f: &StageFacts,
     r: &crate::data::BinaryRecipe,
     lang: Lang,
 ) -> Result<Option<Build>, String> {
@@ -108,7 +108,7 @@ fn unreadable_build(lang: Lang, text: &str) -> Result<(), String> {
 
 /// What [`find_build`] has read of the stage's RUNs so far.
 struct BuildScan<'a, 'd> {
-    f: &'a Facts<'d>,
+    f: &'a StageFacts<'d>,
     r: &'a crate::data::BinaryRecipe,
     lang: Lang,
     /// The RUN that writes the binary, the binary's path, whether the
@@ -284,7 +284,7 @@ impl BuildScan<'_, '_> {
 }
 
 /// The binary a C compiler call of RUN `at` writes: its literal `-o FILE`.
-fn compiler_output(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<String, String> {
+fn compiler_output(f: &StageFacts, w: &[&str], at: usize, cd: bool) -> Result<String, String> {
     let out = w.iter().enumerate().find_map(|(k, a)| {
         if *a == "-o" {
             w.get(k + 1).copied()
@@ -300,7 +300,7 @@ fn compiler_output(f: &Facts, w: &[&str], at: usize, cd: bool) -> Result<String,
 
 /// A compiled program: the binary, not the toolchain, goes to the runtime.
 pub(super) fn binary(
-    f: &Facts,
+    f: &StageFacts,
     data: &crate::data::Stages,
     lang: Lang,
     apt: &AptFacts,
@@ -312,7 +312,7 @@ pub(super) fn binary(
 
 /// The split of the build `b`: the runtime it gets, and what it copies.
 fn split(
-    f: &Facts,
+    f: &StageFacts,
     data: &crate::data::Stages,
     lang: Lang,
     apt: &AptFacts,
@@ -415,7 +415,7 @@ fn choose_runtime(
 /// the musl host target of an Alpine builder, else the CGO_ENABLED of the
 /// last ENV before the build.
 fn static_binary(
-    f: &Facts,
+    f: &StageFacts,
     apt: &AptFacts,
     builder: &crate::data::BuilderPackages,
     lang: Lang,
@@ -433,7 +433,7 @@ fn static_binary(
 
 /// The program ran in the image's own WORKDIR (`/go`): so it does in the
 /// runtime, unless the stage sets one.
-fn image_workdir(f: &Facts) -> Option<String> {
+fn image_workdir(f: &StageFacts) -> Option<String> {
     let image_wd = f.image_workdir();
     (image_wd != "/" && !f.instrs().iter().any(|i| i.keyword == Keyword::Workdir))
         .then(|| format!("WORKDIR {image_wd}"))
@@ -444,7 +444,7 @@ fn image_workdir(f: &Facts) -> Option<String> {
 /// apk installs: the image has none). `(keys, whether a Cargo.lock was
 /// read)`; `Err` on the `rust` image without one.
 fn rust_sys_libraries(
-    f: &Facts,
+    f: &StageFacts,
     lang: Lang,
     cgo_off: bool,
     alpine: bool,
@@ -508,7 +508,7 @@ fn certificates(
 /// a later RUN, a `RUN --mount` or the CMD/ENTRYPOINT keeps it from being
 /// the program the runtime runs.
 fn runtime_dest(
-    f: &Facts,
+    f: &StageFacts,
     r: &crate::data::BinaryRecipe,
     lang: Lang,
     at: usize,

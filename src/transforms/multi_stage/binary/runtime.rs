@@ -6,7 +6,7 @@ use super::super::facts::{
     alpine_runtime, alpine_runtime_packages, glibc_runtime, named_non_root_user, numeric_user,
     shell_form, AptFacts,
 };
-use super::super::Facts;
+use super::super::StageFacts;
 use super::c::{c_libraries, c_static_libstdcxx, CBuild};
 use super::Lang;
 
@@ -89,7 +89,7 @@ pub(super) fn runtime_packages(
 /// What the choice of a binary's runtime reads.
 #[derive(Clone, Copy)]
 pub(super) struct Choice<'a, 'd> {
-    pub(super) f: &'a Facts<'d>,
+    pub(super) f: &'a StageFacts<'d>,
     pub(super) data: &'a crate::data::Stages,
     pub(super) lang: Lang,
     pub(super) apt: &'a AptFacts,

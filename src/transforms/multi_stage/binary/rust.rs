@@ -4,7 +4,7 @@
 use crate::syntax::Keyword;
 
 use super::super::facts::{program, AptFacts};
-use super::super::{join, Facts};
+use super::super::{join, StageFacts};
 
 /// The binary a `cargo build` made, as the CMD/ENTRYPOINT names it: cargo
 /// writes to `<target-dir>/[<triple>/]release/`, where the target dir
@@ -13,7 +13,7 @@ use super::super::{join, Facts};
 /// works only if the binary is there). `Ok((path, static))`: `static` is
 /// whether `--target` names a musl target, `None` without `--target` (the
 /// host's: musl and static by default on `rust:*-alpine`).
-pub(super) fn cargo_binary(f: &Facts, w: &[&str]) -> Result<(String, Option<bool>), String> {
+pub(super) fn cargo_binary(f: &StageFacts, w: &[&str]) -> Result<(String, Option<bool>), String> {
     let release = w.iter().enumerate().any(|(k, a)| {
         matches!(*a, "--release" | "-r" | "--profile=release")
             || *a == "--profile" && w.get(k + 1) == Some(&"release")
@@ -65,7 +65,7 @@ pub(super) fn cargo_binary(f: &Facts, w: &[&str]) -> Result<(String, Option<bool
 /// `.cargo/config.toml`, which dslim must see) and apk installs no `-dev`
 /// library a `-sys` crate may link dynamically.
 pub(super) fn rust_alpine_static(
-    f: &Facts,
+    f: &StageFacts,
     apt: &AptFacts,
     builder: &crate::data::BuilderPackages,
 ) -> bool {
@@ -110,7 +110,7 @@ pub(super) fn flag_value<'a>(w: &[&'a str], name: &str) -> Option<&'a str> {
 /// starts it (checked against Cargo.toml's `[[bin]]`/`[package]` names
 /// when the context has it). `Ok((path, static))`.
 pub(super) fn cargo_install(
-    f: &Facts,
+    f: &StageFacts,
     w: &[&str],
     at: usize,
     cd: bool,
@@ -151,7 +151,7 @@ pub(super) fn cargo_install(
 /// The folder `cargo install` (its words `w`, in RUN `at`) writes into:
 /// `--root`'s, else CARGO_INSTALL_ROOT's or CARGO_HOME's `bin`, else the
 /// image's or root's cargo home.
-fn cargo_bin_dir(f: &Facts, w: &[&str], at: usize) -> Result<String, String> {
+fn cargo_bin_dir(f: &StageFacts, w: &[&str], at: usize) -> Result<String, String> {
     let var = |k: &str| f.env_before(at, k);
     let abs = |v: &str| v.starts_with('/') && !v.contains('\u{0}');
     Ok(match flag_value(w, "--root") {
@@ -179,7 +179,7 @@ fn cargo_bin_dir(f: &Facts, w: &[&str], at: usize) -> Result<String, String> {
 
 /// `Err` when the build context's Cargo.toml (not a workspace) does not
 /// build the binary `name`.
-fn context_crate_builds(f: &Facts, name: &str) -> Result<(), String> {
+fn context_crate_builds(f: &StageFacts, name: &str) -> Result<(), String> {
     let Some(c) = f
         .build
         .and_then(|b| b.cargo_toml())

@@ -4,7 +4,7 @@
 use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
 
-use super::super::Facts;
+use super::super::StageFacts;
 
 /// What a setup RUN of the stage wrote outside the folders the runtime
 /// gets (see [`setup_writes`]).
@@ -49,7 +49,10 @@ fn under(p: &str, dir: &str) -> bool {
 /// redirection, `useradd`/`groupadd`…) outside `keep` (the app or build
 /// folder, the paths the runtime copies, and their parents), in order.
 /// A RUN dslim cannot read, or a heredoc, makes nothing it knows of.
-pub(in crate::transforms::multi_stage) fn setup_writes(f: &Facts, keep: &[String]) -> Vec<Written> {
+pub(in crate::transforms::multi_stage) fn setup_writes(
+    f: &StageFacts,
+    keep: &[String],
+) -> Vec<Written> {
     let mut out: Vec<Written> = Vec::new();
     let mut user_set = false;
     let mut chowned: Vec<String> = Vec::new();
@@ -405,7 +408,7 @@ pub(in crate::transforms::multi_stage) struct ContextCopy {
 /// variables, a named `--chown` (the runtime may lack the account), an
 /// `ADD` of a URL or a heredoc, a file a later RUN other than a build names.
 pub(in crate::transforms::multi_stage) fn context_copies(
-    f: &Facts,
+    f: &StageFacts,
     keep: &[String],
     tools: &crate::data::BuildTools,
 ) -> Vec<ContextCopy> {
@@ -464,7 +467,7 @@ pub(in crate::transforms::multi_stage) fn context_copies(
 
 /// The folders the stage's RUNs work in (their WORKDIR, `cd DIR`), not `/`:
 /// the sources the build reads.
-fn work_dirs(f: &Facts) -> Vec<String> {
+fn work_dirs(f: &StageFacts) -> Vec<String> {
     let mut work: Vec<String> = Vec::new();
     for ins in f.runs() {
         let at = f.index(ins);
@@ -490,7 +493,7 @@ fn work_dirs(f: &Facts) -> Vec<String> {
 }
 
 /// The instruction's first line as shown in a note.
-fn shown(f: &Facts, ins: &crate::syntax::Instruction) -> String {
+fn shown(f: &StageFacts, ins: &crate::syntax::Instruction) -> String {
     let t = f.doc.text(ins.span.clone()).trim();
     format!("`{}`", t.lines().next().unwrap_or(t))
 }

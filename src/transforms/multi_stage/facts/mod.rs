@@ -2,7 +2,7 @@
 
 use crate::syntax::{ImageRef, Keyword};
 
-use super::Facts;
+use super::StageFacts;
 
 mod files;
 mod packages;
@@ -17,7 +17,7 @@ pub(super) use packages::{
 /// (`./server --port ${PORT:-8080}`). A shell form needs `/bin/sh` in the
 /// runtime: [`shell_form`] says whether there is one, and the recipe
 /// refuses it on `scratch`/distroless.
-pub(super) fn program(f: &Facts) -> Result<Option<String>, String> {
+pub(super) fn program(f: &StageFacts) -> Result<Option<String>, String> {
     let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) else {
         return Ok(None);
     };
@@ -55,7 +55,7 @@ pub(super) fn program(f: &Facts) -> Result<Option<String>, String> {
 /// The keyword of a shell-form CMD/ENTRYPOINT in the stage: it runs under
 /// `/bin/sh -c`, which a `scratch` or distroless runtime lacks (the Debian
 /// slim images have it).
-pub(super) fn shell_form(f: &Facts) -> Option<String> {
+pub(super) fn shell_form(f: &StageFacts) -> Option<String> {
     [Keyword::Cmd, Keyword::Entrypoint]
         .into_iter()
         .filter_map(|k| f.last(k))
@@ -64,7 +64,7 @@ pub(super) fn shell_form(f: &Facts) -> Option<String> {
 }
 
 /// A `USER` the runtime can have without `/etc/passwd`: numeric.
-pub(super) fn numeric_user(f: &Facts) -> bool {
+pub(super) fn numeric_user(f: &StageFacts) -> bool {
     f.instrs()
         .iter()
         .filter(|i| i.keyword == Keyword::User)
@@ -78,7 +78,7 @@ pub(super) fn numeric_user(f: &Facts) -> bool {
 
 /// A USER other than root given by name: the slim runtime has no such
 /// account, since the builder's `useradd` does not travel with the binary.
-pub(super) fn named_non_root_user(f: &Facts) -> bool {
+pub(super) fn named_non_root_user(f: &StageFacts) -> bool {
     !numeric_user(f)
         && f.instrs()
             .iter()
@@ -87,7 +87,7 @@ pub(super) fn named_non_root_user(f: &Facts) -> bool {
 
 /// The programs a stage's CMD, ENTRYPOINT and HEALTHCHECK start (their
 /// first words): a tool package the runtime needs for them.
-pub(super) fn started_programs(f: &Facts) -> Vec<String> {
+pub(super) fn started_programs(f: &StageFacts) -> Vec<String> {
     let mut out = Vec::new();
     for k in [Keyword::Entrypoint, Keyword::Cmd, Keyword::Healthcheck] {
         let Some(i) = f.last(k) else { continue };

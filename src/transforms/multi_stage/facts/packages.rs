@@ -6,7 +6,7 @@ use crate::syntax::ImageRef;
 use crate::transform::Context;
 
 use super::super::super::run_edits;
-use super::super::Facts;
+use super::super::StageFacts;
 
 /// What the stage's `apt-get install`s say about the builder.
 #[derive(Default)]
@@ -47,7 +47,7 @@ impl AptFacts {
     }
 }
 
-pub(in crate::transforms::multi_stage) fn apt_facts(f: &Facts, cx: &Context) -> AptFacts {
+pub(in crate::transforms::multi_stage) fn apt_facts(f: &StageFacts, cx: &Context) -> AptFacts {
     let mut facts = AptFacts::default();
     apk_facts(f, cx, &mut facts);
     let Some(apt) = cx.data().manager("apt") else {
@@ -78,7 +78,7 @@ pub(in crate::transforms::multi_stage) fn apt_facts(f: &Facts, cx: &Context) -> 
 
 /// Whether the RUN `ins` installs packages apt's calls do not show: with
 /// another installer (`dpkg -i`, `apt-get build-dep`, …) or in a heredoc.
-fn installs_unseen(f: &Facts, ins: &crate::syntax::Instruction) -> bool {
+fn installs_unseen(f: &StageFacts, ins: &crate::syntax::Instruction) -> bool {
     let text = &ins.logical.text;
     let other_installer = [
         "aptitude",
@@ -155,7 +155,7 @@ impl AptFacts {
 
 /// What `apk add` installs (`--virtual NAME`, `-t`, names a group, not a
 /// package: `[apk] value-options`).
-fn apk_facts(f: &Facts, cx: &Context, facts: &mut AptFacts) {
+fn apk_facts(f: &StageFacts, cx: &Context, facts: &mut AptFacts) {
     let Some(apk) = cx.data().manager("apk") else {
         return;
     };

@@ -14,7 +14,7 @@ use crate::syntax::Keyword;
 
 use super::super::base_images::{is_variant, slim_tag, TagPlan};
 use super::facts::{alpine_runtime, alpine_runtime_packages, started_programs, AptFacts};
-use super::{image_with_tag, join, Facts, Split};
+use super::{image_with_tag, join, Split, StageFacts};
 use commands::{glob, inside, is_python};
 
 pub(super) mod commands;
@@ -23,7 +23,7 @@ mod runs;
 use runs::{alpine_venv_at, read_runs, venv_blockers};
 
 pub(super) fn python(
-    f: &Facts,
+    f: &StageFacts,
     data: &Stages,
     apt: &AptFacts,
     table: Option<&BaseImage>,
@@ -38,7 +38,7 @@ pub(super) fn python(
 /// installs `python3` and the runtime packages of the builder's `apk add`
 /// (`[alpine]` in transforms/stages.toml).
 pub(super) fn alpine_python(
-    f: &Facts,
+    f: &StageFacts,
     data: &Stages,
     apt: &AptFacts,
     context: Option<&Info>,
@@ -47,7 +47,7 @@ pub(super) fn alpine_python(
 }
 
 fn split(
-    f: &Facts,
+    f: &StageFacts,
     data: &Stages,
     apt: &AptFacts,
     table: Option<&BaseImage>,
@@ -118,7 +118,7 @@ fn split(
 /// Alpine right before the first RUN with pip, [`alpine_venv_at`]). (Its
 /// path, whether the stage made it, the instruction it is made before.)
 fn choose_venv(
-    f: &Facts,
+    f: &StageFacts,
     r: &crate::data::PythonRecipe,
     runs: &runs::Runs,
     alpine: bool,
@@ -159,7 +159,7 @@ struct Packages {
 /// of the packages pip builds from source. `Err`: the builder's Alpine
 /// release is unknown.
 fn runtime_packages(
-    f: &Facts,
+    f: &StageFacts,
     data: &Stages,
     apt: &AptFacts,
     alpine: bool,
@@ -219,7 +219,7 @@ fn already_small(tag: Option<&str>, table: Option<&BaseImage>) -> bool {
 
 /// Why no split can be proposed at all, whatever the RUNs hold.
 fn refusal(
-    f: &Facts,
+    f: &StageFacts,
     r: &crate::data::PythonRecipe,
     wd: Option<&str>,
     img: &crate::syntax::ImageRef,
@@ -288,7 +288,7 @@ fn apt_runtime_packages(
 /// Alpine: python3, what apk installed for the program, and the runtime
 /// libraries of the `-dev` packages native modules were built against.
 fn add_alpine_packages(
-    f: &Facts,
+    f: &StageFacts,
     apt: &AptFacts,
     data: &Stages,
     image: &str,
@@ -449,7 +449,7 @@ fn note(
 /// by their full image path, a HEALTHCHECK the slim image may not run.
 /// The `--chown` flag the app folder's copy keeps.
 fn file_blockers(
-    f: &Facts,
+    f: &StageFacts,
     r: &crate::data::PythonRecipe,
     wd: Option<&str>,
     block: &mut impl FnMut(String),
@@ -464,7 +464,7 @@ fn file_blockers(
 /// Files: COPY/ADD into the app folder `wd`, or build inputs pip reads,
 /// all with the same `--chown` (returned).
 fn copy_blockers(
-    f: &Facts,
+    f: &StageFacts,
     r: &crate::data::PythonRecipe,
     wd: Option<&str>,
     block: &mut impl FnMut(String),
@@ -510,7 +510,7 @@ fn copy_blockers(
 /// A USER after the last RUN changes nothing the build made (root owns
 /// it all, as the runtime's copies); one before a RUN runs it as that
 /// user, against a venv root made.
-fn user_blocker(f: &Facts, block: &mut impl FnMut(String)) {
+fn user_blocker(f: &StageFacts, block: &mut impl FnMut(String)) {
     let last_run = f.runs().last().map(|i| f.index(i)).unwrap_or(0);
     if let Some(u) = f.instrs().iter().find(|i| {
         i.keyword == Keyword::User
@@ -526,7 +526,7 @@ fn user_blocker(f: &Facts, block: &mut impl FnMut(String)) {
 
 /// pip put the full image's scripts in /usr/local/bin; the split has
 /// them in the venv: a CMD/ENTRYPOINT running one by that path.
-fn script_path_blocker(f: &Facts, block: &mut impl FnMut(String)) {
+fn script_path_blocker(f: &StageFacts, block: &mut impl FnMut(String)) {
     let Some(i) = f.last(Keyword::Entrypoint).or_else(|| f.last(Keyword::Cmd)) else {
         return;
     };
@@ -551,7 +551,7 @@ fn script_path_blocker(f: &Facts, block: &mut impl FnMut(String)) {
 
 /// A HEALTHCHECK running anything but Python, which the slim image may
 /// lack.
-fn healthcheck_blocker(f: &Facts, block: &mut impl FnMut(String)) {
+fn healthcheck_blocker(f: &StageFacts, block: &mut impl FnMut(String)) {
     let Some(h) = f.last(Keyword::Healthcheck) else {
         return;
     };
@@ -573,7 +573,7 @@ fn healthcheck_blocker(f: &Facts, block: &mut impl FnMut(String)) {
 
 /// Whether every COPY/ADD of the stage copies only files pip reads
 /// (`requirements*.txt`: `[python] build-inputs`), or there is none.
-fn only_build_inputs(f: &Facts, r: &crate::data::PythonRecipe) -> bool {
+fn only_build_inputs(f: &StageFacts, r: &crate::data::PythonRecipe) -> bool {
     f.instrs()
         .iter()
         .filter(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add))

@@ -5,7 +5,7 @@ use crate::buildctx::Info;
 use crate::shell::SimpleCommand;
 use crate::syntax::Keyword;
 
-use super::super::{join, words, Facts};
+use super::super::{join, words, StageFacts};
 use super::commands::{
     builds_from_source, classify, file_command, pip_blocker, pip_names, requirement_name, Cmd,
 };
@@ -33,7 +33,7 @@ pub(super) struct Runs {
 /// (anything else, and a file command outside the app folder `wd`, goes to
 /// `block`).
 pub(super) fn read_runs(
-    f: &Facts,
+    f: &StageFacts,
     context: Option<&Info>,
     wd: Option<&str>,
     block: &mut impl FnMut(String),
@@ -149,7 +149,7 @@ impl Runs {
 /// no `ENV PATH` sends to it, pip's own variables, an `ENV PATH` without
 /// `$PATH`.
 pub(super) fn venv_blockers(
-    f: &Facts,
+    f: &StageFacts,
     venv_path: &str,
     own: bool,
     venv: Option<&(String, usize)>,
@@ -207,7 +207,7 @@ pub(super) fn venv_blockers(
 /// pip (`first_pip`), which must come after the RUN whose `apk add`
 /// installs python3.
 pub(super) fn alpine_venv_at(
-    f: &Facts,
+    f: &StageFacts,
     first_pip: Option<usize>,
     block: &mut impl FnMut(String),
 ) -> Option<usize> {
