@@ -59,31 +59,23 @@ fn base_is(t: &str, b: &str) -> bool {
 
 /// Whether `phrase` (space-separated words) occurs as consecutive tokens.
 pub fn has_phrase(toks: &[&str], phrase: &str) -> bool {
-    let mut want = phrase.split_whitespace();
-    let Some(head) = want.next() else {
-        return false;
-    };
-    // No allocation: this runs per RUN for every phrase of several tables.
-    let n = want.clone().count();
-    toks.len() > n
-        && toks[..toks.len() - n].iter().enumerate().any(|(k, t)| {
-            base_is(t, head)
-                && toks[k + 1..]
-                    .iter()
-                    .zip(want.clone())
-                    .all(|(a, b)| base_is(a, b))
-        })
+    phrase_in(toks.iter().copied(), phrase)
 }
 
 /// [`has_phrase`] over the tokens of `text`, without listing them.
 fn text_has_phrase(text: &str, phrase: &str) -> bool {
+    phrase_in(token_iter(text), phrase)
+}
+
+/// Whether `phrase` occurs as consecutive tokens of `toks`; no allocation
+/// (this runs per RUN for every phrase of several tables).
+fn phrase_in<'a>(mut toks: impl Iterator<Item = &'a str> + Clone, phrase: &str) -> bool {
     let mut want = phrase.split_whitespace();
     let Some(head) = want.next() else {
         return false;
     };
-    let mut it = token_iter(text);
-    while let Some(t) = it.next() {
-        if base_is(t, head) && follows(&it, want.clone()) {
+    while let Some(t) = toks.next() {
+        if base_is(t, head) && follows(&toks, want.clone()) {
             return true;
         }
     }
@@ -91,8 +83,11 @@ fn text_has_phrase(text: &str, phrase: &str) -> bool {
 }
 
 /// Whether the tokens after `it` start with bases `want` (all of them:
-/// a text that ends first does not match).
-fn follows<'w>(it: &Tokens, want: impl IntoIterator<Item = &'w str>) -> bool {
+/// tokens that end first do not match).
+fn follows<'a, 'w>(
+    it: &(impl Iterator<Item = &'a str> + Clone),
+    want: impl IntoIterator<Item = &'w str>,
+) -> bool {
     let mut next = it.clone();
     want.into_iter()
         .all(|b| next.next().is_some_and(|a| base_is(a, b)))

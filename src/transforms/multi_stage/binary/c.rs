@@ -7,6 +7,13 @@ use super::rust::flag_value;
 
 pub(super) const C_COMPILERS: &[&str] = &["gcc", "cc", "g++", "c++", "clang", "clang++"];
 
+/// The build tools a make/cmake build step starts with.
+pub(super) const C_BUILD_TOOLS: &[&str] = &["make", "gmake", "cmake", "ninja"];
+
+/// The commands that may put what such a build made (see
+/// `BuildScan::note_installed_copy`).
+pub(super) const C_COPIES: &[&str] = &["cp", "mv", "install"];
+
 /// Libraries every glibc runtime has.
 pub(super) const C_BASE_LIBS: &[&str] = &["-lm", "-lc", "-lpthread", "-ldl", "-lrt"];
 
@@ -64,7 +71,7 @@ pub(super) fn c_build_call(
     let Some(&tool) = w.first() else {
         return Ok(None);
     };
-    if !matches!(tool, "make" | "gmake" | "cmake" | "ninja") {
+    if !C_BUILD_TOOLS.contains(&tool) {
         return Ok(None);
     }
     let mut b = prev.unwrap_or_default();

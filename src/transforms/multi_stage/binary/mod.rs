@@ -8,7 +8,7 @@ use super::super::run_edits;
 use super::facts::{alpine_carries_packages, program, started_programs, AptFacts};
 use super::{alpine_builder, has_cd, join, words, written_path, Split, StageFacts};
 use after::{after_build, is_or_holds};
-use c::{c_build_binary, c_build_call, CBuild, C_BASE_LIBS, C_COMPILERS};
+use c::{c_build_binary, c_build_call, CBuild, C_BASE_LIBS, C_BUILD_TOOLS, C_COMPILERS, C_COPIES};
 use go::{go_call, go_output};
 use runtime::{on_alpine, on_glibc, on_scratch_runtime, Choice};
 use rust::{cargo_binary, cargo_install, rust_alpine_static, sys_crates, RUST_IMAGE_CARGO_BIN};
@@ -162,12 +162,9 @@ impl BuildScan<'_, '_> {
         match self.lang {
             Lang::Go => name == "go",
             Lang::Rust => name == "cargo",
-            Lang::C => {
-                matches!(
-                    name,
-                    "cp" | "mv" | "install" | "make" | "gmake" | "cmake" | "ninja"
-                ) || C_COMPILERS.contains(&name)
-            }
+            Lang::C => [C_COPIES, C_BUILD_TOOLS, C_COMPILERS]
+                .iter()
+                .any(|l| l.contains(&name)),
         }
     }
 
@@ -180,7 +177,7 @@ impl BuildScan<'_, '_> {
         at: usize,
         cd: bool,
     ) -> Result<(), String> {
-        if matches!(w.first(), Some(&("cp" | "mv" | "install"))) {
+        if w.first().is_some_and(|c| C_COPIES.contains(c)) {
             self.note_installed_copy(w);
         }
         let raw: Vec<&str> = c.words.iter().map(|x| x.raw.as_str()).collect();
