@@ -62,6 +62,30 @@ pub struct Fix {
     /// or a `file` (applied once, after the loop, on the final text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<FileEdit>,
+    /// What the edits depend on: which other fixes may apply in the same
+    /// pass of the fix loop (see [`Reach`]).
+    #[serde(skip)]
+    pub reach: Reach,
+}
+
+/// What a fix's edits depend on, which decides what the fix loop may apply
+/// with it in one pass. Two fixes whose ranges touch normally wait for each
+/// other (the second is checked again on the first's result); a `Joints`
+/// fix and `Words` fixes inside it do not, when no edit of one touches an
+/// edit of another: each is right whatever the other does, and applying
+/// them together saves a pass over the whole (often huge) merged RUN.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// Everything from its first edit to its last: no fix touching that
+    /// range applies in the same pass.
+    #[default]
+    Range,
+    /// Only the bytes its edits touch, which lie between commands: the
+    /// commands in between stay as they are (DS001 joins RUNs).
+    Joints,
+    /// Flags added to single commands (`--no-cache-dir` after `pip
+    /// install`): right in whatever RUN the command ends up.
+    Words,
 }
 
 /// Lines appended to a file beside the Dockerfile (created when missing).
@@ -136,6 +160,7 @@ impl Fix {
             applicability,
             title: None,
             file: None,
+            reach: Reach::Range,
         }
     }
     /// A fix that appends lines to another file.
@@ -145,6 +170,7 @@ impl Fix {
             applicability,
             title: None,
             file: Some(file),
+            reach: Reach::Range,
         }
     }
     /// Whether the fix changes anything.
@@ -154,6 +180,11 @@ impl Fix {
     /// The fix with a title (see [`Fix::title`]).
     pub fn with_title(mut self, title: impl Into<String>) -> Fix {
         self.title = Some(title.into());
+        self
+    }
+    /// The fix with a [`Reach`] other than the default.
+    pub fn with_reach(mut self, reach: Reach) -> Fix {
+        self.reach = reach;
         self
     }
     /// The smallest span covering every edit.

@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 
+use std::collections::BTreeMap;
+
 use super::{parse, run_transforms, Error, Settings, Source, MAX_PASSES};
 use crate::buildctx::BuildContext;
-use crate::edit::{self, Applicability, FileChange, Fix};
+use crate::edit::{self, Applicability, FileChange, Fix, Reach};
 use crate::finding::Finding;
 use crate::model::ScriptMemo;
 use crate::syntax::Document;
+use crate::syntax::Span;
 use crate::transform::{Context, Transform};
 
 /// The result of fixing one document.
@@ -124,6 +127,8 @@ pub(super) fn fix_loop(
     // Other files written so far: `old` as on disk, `new` as now.
     let mut files: Vec<FileChange> = Vec::new();
     for _ in 0..MAX_PASSES {
+            eprintln!("pass min={min:?} len={}", doc.source().len());
+        }
         let mut fresh = first.take();
         let mut known: &[Finding] = &[];
         if fresh.is_none() {
@@ -205,6 +210,8 @@ pub(super) fn fix_loop(
             }
             continue;
         }
+            eprintln!(" checked {:?} chosen {}", tp.elapsed(), chosen.len());
+        }
         let text = apply_fixes(doc.source(), chosen.iter().map(|(_, f)| *f)).ok_or_else(|| {
             Error::Internal {
                 transforms: codes(&chosen),
@@ -221,6 +228,8 @@ pub(super) fn fix_loop(
             }
         }
         applied.extend(chosen.iter().map(|(c, _)| *c));
+            eprintln!(" applied+parsed {:?}", tp.elapsed());
+        }
     }
     let cx = Context::new(&doc, config)
         .with_files(src.path, build)
@@ -244,7 +253,11 @@ const BASE_SWAPS: &[&str] = &["DS101", "DS102", "DS103"];
 /// RUN instead of adding a second one. A stage split (DS201) wins over the
 /// base swaps (DS101–DS103) of the same stage whatever the order, since its
 /// runtime already is the small image and its builder must keep the full
-/// one: they wait while a split is on offer.
+/// one: they wait while a split is on offer. Flags added to commands
+/// ([`Reach::Words`]) go with a merge of their RUNs ([`Reach::Joints`])
+/// when no edits touch: the merge of 270k RUNs and the flags of the 90k
+/// `pip install`s among them take one pass, not one over the RUNs and a
+/// second over the merged RUN.
 fn choose<'a>(
     findings: &'a [Finding],
     min: Applicability,
@@ -272,31 +285,101 @@ fn choose<'a>(
         !(BASE_SWAPS.contains(c) && splits.iter().any(|t| r.start <= t.end && t.start <= r.end))
     });
     cands.sort_by_key(|(r, _, x)| (*r, x.range().start, x.range().end));
-    // Taken ranges by start; they never touch, so their ends grow with
-    // their starts and only the last one starting at or before `r.end` can
-    // reach `r`.
-    let mut taken: std::collections::BTreeMap<usize, usize> = Default::default();
+    let mut taken = Taken::default();
     let mut out: Vec<(&'static str, &Fix)> = Vec::new();
     for (_, c, x) in cands {
-        let r = x.range();
-        // Touching counts as overlapping: two insertions at one offset
-        // would otherwise depend on the order they were applied in.
-        if taken
-            .range(..=r.end)
-            .next_back()
-            .is_some_and(|(_, &end)| r.start <= end)
-        {
-            continue;
+        if taken.admits(x) {
+            taken.add(x);
+            out.push((c, x));
         }
-        taken.insert(r.start, r.end);
-        out.push((c, x));
     }
     out.sort_by_key(|(_, x)| (x.range().start, x.range().end));
     out
 }
 
+/// What [`choose`] has taken so far. Touching counts as overlapping: two
+/// insertions at one offset would otherwise depend on the order they were
+/// applied in. Each map holds ranges by start that never overlap, so their
+/// ends grow with their starts and the ranges touching a span are the last
+/// few starting at or before its end.
+#[derive(Default)]
+struct Taken {
+    /// The ranges of the `Range` and `Joints` fixes taken (`true`: joints).
+    ranges: BTreeMap<usize, (usize, bool)>,
+    /// The ranges of the `Words` fixes taken.
+    words: BTreeMap<usize, usize>,
+    /// The edits of the `Joints` fixes taken.
+    joints: BTreeMap<usize, usize>,
+}
+
+/// The values of `map` whose range (`end` of the value) touches `r`.
+fn touching<'m, V>(
+    map: &'m BTreeMap<usize, V>,
+    r: &Span,
+    end: impl Fn(&V) -> usize + 'm,
+) -> impl Iterator<Item = &'m V> + 'm {
+    let start = r.start;
+    map.range(..=r.end)
+        .rev()
+        .map(|(_, v)| v)
+        .take_while(move |v| end(v) >= start)
+}
+
+impl Taken {
+    /// Whether `x` touches nothing taken, where [`Reach`] tells what
+    /// counts: a `Words` fix may lie inside a `Joints` fix when no edit of
+    /// it touches a joint.
+    fn admits(&self, x: &Fix) -> bool {
+        let r = x.range();
+        let edits_clear = |map: &BTreeMap<usize, usize>| {
+            x.edits
+                .iter()
+                .all(|e| touching(map, &e.span, |&v| v).next().is_none())
+        };
+        match x.reach {
+            Reach::Range => {
+                touching(&self.ranges, &r, |v| v.0).next().is_none()
+                    && touching(&self.words, &r, |&v| v).next().is_none()
+            }
+            Reach::Joints => {
+                touching(&self.ranges, &r, |v| v.0).next().is_none() && edits_clear(&self.words)
+            }
+            Reach::Words => {
+                touching(&self.words, &r, |&v| v).next().is_none()
+                    && touching(&self.ranges, &r, |v| v.0).all(|v| v.1)
+                    && edits_clear(&self.joints)
+            }
+        }
+    }
+
+    fn add(&mut self, x: &Fix) {
+        let r = x.range();
+        match x.reach {
+            Reach::Range => {
+                self.ranges.insert(r.start, (r.end, false));
+            }
+            Reach::Joints => {
+                self.ranges.insert(r.start, (r.end, true));
+                // A fix's edits never overlap; at one offset an insertion
+                // and a replacement starting there are one range.
+                for e in &x.edits {
+                    let end = self.joints.entry(e.span.start).or_insert(e.span.end);
+                    *end = (*end).max(e.span.end);
+                }
+            }
+            Reach::Words => {
+                self.words.insert(r.start, r.end);
+            }
+        }
+    }
+}
+
+/// The edits of `fixes` applied together. A `Words` fix inside a `Joints`
+/// one interleaves with it: the edits are sorted (stably: a fix's own
+/// insertions at one offset keep their order; fixes never touch).
 fn apply_fixes<'a>(src: &str, fixes: impl Iterator<Item = &'a Fix>) -> Option<String> {
-    let edits: Vec<&edit::Edit> = fixes.flat_map(|f| f.edits.iter()).collect();
+    let mut edits: Vec<&edit::Edit> = fixes.flat_map(|f| f.edits.iter()).collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
     edit::apply(src, &edits)
 }
 

@@ -22,7 +22,7 @@
 //! ```
 
 use crate::data::PackageManager;
-use crate::edit::{Applicability, Fix};
+use crate::edit::{Applicability, Fix, Reach};
 use crate::finding::Finding;
 use crate::shell::Script;
 use crate::syntax::{Document, Keyword};
@@ -109,7 +109,11 @@ impl Transform for AptNoRecommends {
                     flag.add,
                 ),
                 span: ins.span.start..ins.span.start + ins.keyword_text().len(),
-                fix: Some(Fix::unsafe_(edits).with_title("add --no-install-recommends")),
+                fix: Some(
+                    Fix::unsafe_(edits)
+                        .with_title("add --no-install-recommends")
+                        .with_reach(Reach::Words),
+                ),
                 saving_bytes: saving,
             });
         }

@@ -34,7 +34,7 @@
 //!     && apt-get install -y curl
 //! ```
 
-use crate::edit::{Applicability, Edit, Fix};
+use crate::edit::{Applicability, Edit, Fix, Reach};
 use crate::finding::Finding;
 use crate::shell::{Op, Script};
 use crate::syntax::{Document, Instruction, Keyword, NodeKind};
@@ -434,7 +434,11 @@ fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
     }
     // Edits at one offset keep their order (Fix::new sorts stably): the
     // closing text of a part comes before the continuation that follows it.
-    let fix = Fix::safe(edits).with_title("merge into one RUN");
+    // The edits only join: flags other fixes add to the commands in
+    // between apply in the same pass.
+    let fix = Fix::safe(edits)
+        .with_title("merge into one RUN")
+        .with_reach(Reach::Joints);
     let first = &instrs[parts[0].index];
     Some(Finding {
         code: META.code,

@@ -348,6 +348,7 @@ impl CacheFacts<'_> {
         let (i, script, pm, calls) = (call.i, call.script, call.pm, call.calls);
         if let Some(e) = self.middle_clean(i, script, pm, calls, last_install) {
             need.edits.push(e);
+            need.drops = true;
             need.what.push(format!(
                 "`{}`: drop the cleanup in the middle of the RUN; the one at the end \
                  covers it, and the install no longer fetches the metadata twice",
@@ -362,6 +363,7 @@ impl CacheFacts<'_> {
         let manager = (call.name, call.pm);
         if let Some(e) = self.drop_update(call.i, call.script, manager, call.calls, call.inst) {
             need.edits.push(e);
+            need.drops = true;
             need.what.push(format!(
                 "`{}` fetches its own index: remove the index update before it",
                 call.label
@@ -431,6 +433,7 @@ impl CacheFacts<'_> {
         if c.pm.drop_update {
             if let Some(e) = self.drop_update(c.i, c.script, (c.name, c.pm), c.calls, c.inst) {
                 need.edits.push(e);
+                need.drops = true;
                 need.what
                     .push("remove the index update the install no longer needs".into());
             }

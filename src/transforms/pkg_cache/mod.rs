@@ -36,7 +36,7 @@ mod fix;
 
 use crate::config::CacheStyle;
 use crate::data::{FlagSpec, Gate, PackageManager};
-use crate::edit::{Applicability, Edit, Fix};
+use crate::edit::{Applicability, Edit, Fix, Reach};
 use crate::finding::Finding;
 use crate::shell::{self, Script, SimpleCommand};
 use crate::syntax::{Document, Instruction, Keyword};
@@ -133,6 +133,9 @@ struct CacheFacts<'a> {
 struct ManagerFix {
     /// Minimal edits inside the RUN (flags, a dropped update).
     edits: Vec<Edit>,
+    /// Some of `edits` remove a command (an update, a cleanup), which is
+    /// right only for the RUN as it stands: not [`Reach::Words`].
+    drops: bool,
     /// Mount flags to put before the RUN's command.
     mounts: Vec<String>,
     /// A command to append.
@@ -283,7 +286,9 @@ impl CacheFacts<'_> {
         let mut mounts = Vec::new();
         let mut cleanups = Vec::new();
         let mut saving: Option<u64> = None;
+        let mut drops = false;
         for n in needs {
+            drops |= n.drops;
             edits.extend(n.edits);
             what.extend(n.what);
             refused.extend(n.refused);
@@ -331,6 +336,13 @@ impl CacheFacts<'_> {
                 saving_bytes: None,
             });
         }
+        // Flags alone hold in whatever RUN their command ends up (a merge
+        // in the same pass); mounts and cleanups belong to this RUN.
+        let reach = if drops || !mounts.is_empty() || !cleanups.is_empty() {
+            Reach::Range
+        } else {
+            Reach::Words
+        };
         let mut message = what.join("; ");
         for r in refused {
             message.push_str(&format!(" ({r})"));
@@ -343,7 +355,7 @@ impl CacheFacts<'_> {
             name: self.meta.name,
             message,
             span,
-            fix: Some(Fix::new(edits, Applicability::Safe)),
+            fix: Some(Fix::new(edits, Applicability::Safe).with_reach(reach)),
             saving_bytes: saving,
         })
     }
