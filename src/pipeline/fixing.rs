@@ -127,8 +127,6 @@ pub(super) fn fix_loop(
     // Other files written so far: `old` as on disk, `new` as now.
     let mut files: Vec<FileChange> = Vec::new();
     for _ in 0..MAX_PASSES {
-            eprintln!("pass min={min:?} len={}", doc.source().len());
-        }
         let mut fresh = first.take();
         let mut known: &[Finding] = &[];
         if fresh.is_none() {
@@ -210,8 +208,6 @@ pub(super) fn fix_loop(
             }
             continue;
         }
-            eprintln!(" checked {:?} chosen {}", tp.elapsed(), chosen.len());
-        }
         let text = apply_fixes(doc.source(), chosen.iter().map(|(_, f)| *f)).ok_or_else(|| {
             Error::Internal {
                 transforms: codes(&chosen),
@@ -228,8 +224,6 @@ pub(super) fn fix_loop(
             }
         }
         applied.extend(chosen.iter().map(|(c, _)| *c));
-            eprintln!(" applied+parsed {:?}", tp.elapsed());
-        }
     }
     let cx = Context::new(&doc, config)
         .with_files(src.path, build)
