@@ -1,17 +1,15 @@
 //! The fixed-point fix loop: each pass checks, chooses the fixes that
 //! apply and do not overlap, applies them and parses again.
 
-use std::sync::Arc;
-
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::{parse, run_transforms, Error, Settings, Source, MAX_PASSES};
 use crate::buildctx::BuildContext;
 use crate::edit::{self, Applicability, FileChange, Fix, Reach};
 use crate::finding::Finding;
 use crate::model::ScriptMemo;
-use crate::syntax::Document;
-use crate::syntax::Span;
+use crate::syntax::{Document, Span};
 use crate::transform::{Context, Transform};
 
 /// The result of fixing one document.
@@ -400,5 +398,126 @@ fn culprits(src: &str, chosen: &[(&'static str, &Fix)]) -> Vec<&'static str> {
         codes(chosen)
     } else {
         bad
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+
+    fn finding(code: &'static str, edits: Vec<Edit>, reach: Reach) -> Finding {
+        let fix = Fix::safe(edits).with_reach(reach);
+        Finding {
+            code,
+            name: "n",
+            message: String::new(),
+            span: fix.range(),
+            fix: Some(fix),
+            saving_bytes: None,
+        }
+    }
+
+    /// A merge with joints at `5..6` and `24..25` (its range `5..25`).
+    fn joints() -> Finding {
+        finding(
+            "DS001",
+            vec![Edit::replace(5..6, " && "), Edit::replace(24..25, " && ")],
+            Reach::Joints,
+        )
+    }
+
+    /// The fixes `choose` takes from `findings`, the transforms ranked as
+    /// `order` lists their codes (a code not listed ranks last).
+    fn taken_in(order: &[&str], findings: &[Finding]) -> Vec<(&'static str, Span)> {
+        let ts: Vec<&'static dyn Transform> = order
+            .iter()
+            .map(|c| {
+                *crate::transforms::ALL
+                    .iter()
+                    .find(|t| t.meta().code == *c)
+                    .unwrap()
+            })
+            .collect();
+        choose(findings, Applicability::Safe, &ts)
+            .into_iter()
+            .map(|(c, x)| (c, x.range()))
+            .collect()
+    }
+
+    /// [`taken_in`] with the merge ranked first, as in the registry.
+    fn taken(findings: &[Finding]) -> Vec<(&'static str, Span)> {
+        taken_in(&["DS001", "DS002", "DS003"], findings)
+    }
+
+    #[test]
+    fn words_inside_joints_go_together_unless_an_edit_touches_a_joint() {
+        let inside = finding("DS002", vec![Edit::insert(12, " --flag")], Reach::Words);
+        assert_eq!(
+            taken(&[joints(), inside.clone()]),
+            [("DS001", 5..25), ("DS002", 12..12)]
+        );
+        // An insertion at a joint's end touches it: it waits.
+        let at_joint = finding("DS002", vec![Edit::insert(6, " --flag")], Reach::Words);
+        assert_eq!(taken(&[joints(), at_joint]), [("DS001", 5..25)]);
+        // Two word fixes in one place still wait for each other.
+        let twin = finding("DS003", vec![Edit::insert(12, " --other")], Reach::Words);
+        assert_eq!(
+            taken(&[joints(), inside.clone(), twin]),
+            [("DS001", 5..25), ("DS002", 12..12)]
+        );
+        // Words taken first: a merge whose joint they touch waits.
+        let words_first = finding("DS005", vec![Edit::insert(24, " --flag")], Reach::Words);
+        assert_eq!(
+            taken_in(&["DS005", "DS001"], &[joints(), words_first.clone()]),
+            [("DS005", 24..24)]
+        );
+        // Apart from the joints, both go whichever comes first.
+        let pip = finding("DS005", vec![Edit::insert(12, " --flag")], Reach::Words);
+        assert_eq!(
+            taken_in(&["DS005", "DS001"], &[joints(), pip]),
+            [("DS001", 5..25), ("DS005", 12..12)]
+        );
+    }
+
+    #[test]
+    fn a_range_fix_excludes_whatever_touches_its_range() {
+        let range = finding("DS002", vec![Edit::replace(12..14, "x")], Reach::Range);
+        assert_eq!(taken(&[joints(), range.clone()]), [("DS001", 5..25)]);
+        let words = finding("DS003", vec![Edit::insert(13, " --flag")], Reach::Words);
+        assert_eq!(taken(&[range.clone(), words]), [("DS002", 12..14)]);
+        // Taken first, a range keeps the merge out too.
+        assert_eq!(
+            taken_in(&["DS002", "DS001"], &[joints(), range.clone()]),
+            [("DS002", 12..14)]
+        );
+        // Apart, everything goes.
+        let far = finding("DS002", vec![Edit::replace(40..41, "x")], Reach::Range);
+        assert_eq!(
+            taken(&[joints(), far]),
+            [("DS001", 5..25), ("DS002", 40..41)]
+        );
+    }
+
+    #[test]
+    fn two_merges_touching_wait_even_when_joints_are_apart() {
+        let other = finding(
+            "DS001",
+            vec![Edit::replace(15..16, " && "), Edit::replace(30..31, " && ")],
+            Reach::Joints,
+        );
+        assert_eq!(taken(&[joints(), other]), [("DS001", 5..25)]);
+    }
+
+    #[test]
+    fn interleaved_edits_apply_in_source_order() {
+        let merge = joints();
+        let inside = finding("DS002", vec![Edit::insert(12, "+")], Reach::Words);
+        let src = "abcdefghijklmnopqrstuvwxyz0123";
+        let fixes = [merge.fix.as_ref().unwrap(), inside.fix.as_ref().unwrap()];
+        assert_eq!(
+            apply_fixes(src, fixes.into_iter()).unwrap(),
+            "abcde && ghijkl+mnopqrstuvwx && z0123"
+        );
     }
 }

@@ -472,3 +472,37 @@ fn golden_inputs_parse_each_run_at_most_once_per_pass() {
         "{total_parses} of {total_runs}"
     );
 }
+
+/// Flags added to commands apply in the pass that merges their RUNs (the
+/// merge only joins, the flags hold in whatever RUN their command ends
+/// up); a fix that drops a command (`apk update`) reads the RUN as it
+/// stands and waits for the merged one.
+#[test]
+fn flags_apply_with_the_merge_of_their_runs_and_drops_wait() {
+    let settings = Settings::default();
+    let mut out = None;
+    let src = "FROM python:3.12\nRUN pip install flask\nRUN pip install requests\n";
+    let (_, runs) = parses_and_runs(|| out = Some(fix(src, &settings).unwrap()));
+    let out = out.unwrap();
+    assert_eq!(
+        out.fixed,
+        "FROM python:3.12\nRUN pip install --no-cache-dir flask \\\n    \
+         && pip install --no-cache-dir requests\n"
+    );
+    let mut applied = out.applied.clone();
+    applied.sort_unstable();
+    assert_eq!(applied, ["DS001", "DS005", "DS005"]);
+    // One pass over the two RUNs, one finding nothing in the merged one.
+    assert_eq!(runs, 2 + 1);
+
+    let src = "FROM alpine:3.19\nRUN echo hi\nRUN apk update && apk add curl\n";
+    let mut out = None;
+    let (_, runs) = parses_and_runs(|| out = Some(fix(src, &settings).unwrap()));
+    let out = out.unwrap();
+    assert_eq!(
+        out.fixed,
+        "FROM alpine:3.19\nRUN echo hi \\\n    && apk add --no-cache curl\n"
+    );
+    // The merge, the apk fix on the merged RUN, a pass finding nothing.
+    assert_eq!(runs, 2 + 1 + 1);
+}
