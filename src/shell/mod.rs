@@ -22,6 +22,8 @@
 
 use std::ops::Range;
 
+pub use compact_str::CompactString;
+
 mod brush;
 mod convert;
 mod simple;
@@ -57,12 +59,14 @@ pub enum Op {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub span: Range<usize>,
-    /// The word as written (quotes and expansions kept).
-    pub raw: String,
+    /// The word as written (quotes and expansions kept). Words are short:
+    /// held inline up to 24 bytes, as is `literal` (a RUN of 270k
+    /// commands had a million words, two heap strings each).
+    pub raw: CompactString,
     /// Its value when it holds no expansion (`$x`, `$(..)`, globs are
     /// expansions; quotes are removed): `"-y"` → `-y`. For an assignment it
     /// is the whole word: `A="b c"` → `A=b c`.
-    pub literal: Option<String>,
+    pub literal: Option<CompactString>,
 }
 
 impl Word {

@@ -18,7 +18,7 @@ use std::ops::Range;
 use brush_parser::ParserOptions;
 
 use super::words;
-use super::{Item, Op, Script, SimpleCommand, Word};
+use super::{CompactString, Item, Op, Script, SimpleCommand, Word};
 
 /// Words that are (or may be) reserved in some shell: a text holding one
 /// as a whole word goes to brush-parser, wherever it stands.
@@ -198,7 +198,7 @@ impl Reader<'_> {
         }
         Some(Word {
             span: s..e,
-            raw: raw.to_owned(),
+            raw: CompactString::new(raw),
             literal: info.literal,
         })
     }

@@ -6,7 +6,7 @@
 use brush_parser::word::{self, WordPiece, WordPieceWithSource};
 use brush_parser::ParserOptions;
 
-use super::Opaque;
+use super::{CompactString, Opaque};
 
 /// Characters that make a word more than plain text (besides the pattern
 /// characters, which [`is_pattern`] checks).
@@ -24,7 +24,7 @@ pub(super) struct Substitution {
 /// What a word holds.
 #[derive(Debug, Default)]
 pub(super) struct WordInfo {
-    pub literal: Option<String>,
+    pub literal: Option<CompactString>,
     pub substitutions: Vec<Substitution>,
 }
 
@@ -40,7 +40,7 @@ pub(super) fn analyze(
     if !raw.is_empty() && !raw.contains(SPECIAL) {
         let literal = (!assignment || !raw.contains('~')) && !is_pattern(raw);
         return Ok(WordInfo {
-            literal: literal.then(|| raw.to_owned()),
+            literal: literal.then(|| CompactString::new(raw)),
             substitutions: Vec::new(),
         });
     }
@@ -98,14 +98,14 @@ impl Literal {
         self.unquoted.push('\0');
     }
 
-    fn finish(self, assignment: bool) -> Option<String> {
+    fn finish(self, assignment: bool) -> Option<CompactString> {
         if self.expanded || is_pattern(&self.unquoted) {
             return None;
         }
         if assignment && self.unquoted.contains('~') {
             return None;
         }
-        Some(self.value)
+        Some(CompactString::new(&self.value))
     }
 }
 

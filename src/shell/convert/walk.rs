@@ -12,7 +12,7 @@ use super::limits::oversized_io_number;
 use super::opaque;
 use crate::shell::brush::{guarded, tokenize};
 use crate::shell::words::{self, WordInfo};
-use crate::shell::{Item, Op, Opaque, SimpleCommand, Word};
+use crate::shell::{CompactString, Item, Op, Opaque, SimpleCommand, Word};
 
 /// Deepest nesting of command substitutions that is followed.
 const MAX_DEPTH: usize = 16;
@@ -239,7 +239,7 @@ impl Walker<'_> {
         }
         Ok(Word {
             span: self.span(i, i),
-            raw: raw.to_owned(),
+            raw: CompactString::new(raw),
             literal,
         })
     }

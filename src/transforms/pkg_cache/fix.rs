@@ -535,8 +535,8 @@ fn cleanup_command(script: &Script, cleanup: &str, inst: &[&PmCall], sudo: bool)
     for c in inst {
         let w = script.commands[c.command].words[c.name]
             .literal
-            .clone()
-            .unwrap_or_else(|| c.tool.clone());
+            .as_deref()
+            .map_or_else(|| c.tool.clone(), str::to_string);
         if !commands.contains(&w) {
             commands.push(w);
         }

@@ -160,11 +160,11 @@ fn chown_targets(c: &SimpleCommand, cwd: Option<&str>) -> Vec<String> {
     c.words[1..]
         .iter()
         .skip(1)
-        .filter_map(|a| a.literal.clone())
+        .filter_map(|a| a.literal.as_deref())
         .filter(|l| !l.starts_with('-'))
         .map(|l| match cwd {
-            Some(c) => super::super::join(c, &l),
-            None => l,
+            Some(c) => super::super::join(c, l),
+            None => l.to_string(),
         })
         .collect()
 }
@@ -266,9 +266,9 @@ pub(in crate::transforms::multi_stage) fn placed(
     let mut args: Vec<(&str, Option<&str>)> = Vec::new();
     for w in &c.words[1..] {
         match w.literal.as_deref() {
-            Some("-t" | "--target-directory" | "-T") => return Err(w.raw.clone()),
+            Some("-t" | "--target-directory" | "-T") => return Err(w.raw.to_string()),
             Some(l) if l.starts_with("--target-directory=") || l.starts_with("--reference") => {
-                return Err(w.raw.clone())
+                return Err(w.raw.to_string())
             }
             // A chmod mode `-x` / `-w` is no flag.
             Some(l)

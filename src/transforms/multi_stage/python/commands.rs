@@ -129,7 +129,7 @@ fn path_args(c: &SimpleCommand, w: &[&str], args: &[&str]) -> Vec<String> {
         .zip(&c.words[w.len() - args.len()..])
         .filter(|(a, _)| !a.starts_with('-'))
         .map(|(a, word)| match *a {
-            "\u{0}" if !word.raw.contains(['$', '`', '"', '\'']) => word.raw.clone(),
+            "\u{0}" if !word.raw.contains(['$', '`', '"', '\'']) => word.raw.to_string(),
             _ => a.to_string(),
         })
         .collect()
