@@ -4,7 +4,7 @@
 //! describes it. [`Model::calls`](super::Model::calls) keeps them per RUN.
 
 use crate::data::PackageManager;
-use crate::shell::{Script, SimpleCommand, Word};
+use crate::shell::{CompactString, Script, SimpleCommand, Word};
 
 /// One command of a package manager inside a RUN.
 #[derive(Debug, Clone)]
@@ -15,11 +15,11 @@ pub struct PmCall {
     /// prefixes; for `python -m pip` the `pip` word).
     pub name: usize,
     /// The manager's name as written, without a path (`apt-get`).
-    pub tool: String,
+    pub tool: CompactString,
     /// Run under `sudo`.
     pub sudo: bool,
     /// The subcommand words (`install`, `pip install`), if one was found.
-    pub sub: Option<String>,
+    pub sub: Option<CompactString>,
     /// Word index of the subcommand's last word.
     pub sub_word: Option<usize>,
 }
@@ -130,9 +130,9 @@ pub fn find_calls(script: &Script, pm: &PackageManager) -> Vec<PmCall> {
         } else {
             continue;
         };
-        let tool = base(&c.words[at]).unwrap_or_default().to_string();
+        let tool = CompactString::new(base(&c.words[at]).unwrap_or_default());
         let (sub, sub_word) = match subcommand(c, at, pm) {
-            Some((s, w)) => (Some(s), Some(w)),
+            Some((s, w)) => (Some(CompactString::new(s)), Some(w)),
             None => (None, None),
         };
         out.push(PmCall {

@@ -174,7 +174,7 @@ pub(super) fn fix_loop(
             let changes = edit::merge_file_edits(
                 file_fixes
                     .iter()
-                    .filter_map(|f| f.fix.as_ref()?.file.as_ref()),
+                    .filter_map(|f| f.fix.as_ref()?.file.as_deref()),
             );
             let next = match build.as_ref() {
                 Some(b) if !changes.is_empty() => {

@@ -159,7 +159,10 @@ fn run_transforms(
             .count();
         n.set(n.get() + runs)
     });
-    let mut out = Vec::new();
+    // Each transform's findings, then all of them in one list of the exact
+    // size (appended one by one, the list grew to twice what it held: 200k
+    // findings on a file of 270k RUNs).
+    let mut each = Vec::with_capacity(ts.len());
     for t in ts {
         let meta = t.meta();
         // A panicking transform is a bug; contain it to this file.
@@ -175,6 +178,10 @@ fn run_transforms(
         found.retain(|f| {
             !instruction_at(doc, f.span.start).is_some_and(|k| cx.suppressions.suppresses(k, meta))
         });
+        each.push(found);
+    }
+    let mut out = Vec::with_capacity(each.iter().map(Vec::len).sum());
+    for mut found in each {
         out.append(&mut found);
     }
     Ok(sorted(out))

@@ -176,8 +176,7 @@ impl Server {
             .iter()
             .map(|e| (e.span.clone(), e.replacement.clone()))
             .collect();
-        let files: Vec<FileChange> =
-            crate::edit::merge_file_edits(x.file.as_ref().map(|f: &FileEdit| f));
+        let files: Vec<FileChange> = crate::edit::merge_file_edits(x.file.as_deref());
         let edit = self.workspace_edit(uri, &edits, &files)?;
         Some(CodeAction {
             title,

@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 
 use super::settings::ClientSettings;
 use super::text::{self, Encoding, LineIndex};
-use crate::edit::{Applicability, FileChange, FileEdit};
+use crate::edit::{Applicability, FileChange};
 use crate::finding::Finding;
 use crate::pipeline::{self, CheckReport, Settings};
 use crate::resolver::{ConfigSource, Overrides, Resolver};

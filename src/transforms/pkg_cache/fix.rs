@@ -303,7 +303,7 @@ impl CacheFacts<'_> {
             let c = inst[0];
             match &c.sub {
                 Some(s) => format!("{} {s}", c.tool),
-                None => c.tool.clone(),
+                None => c.tool.to_string(),
             }
         };
         self.add_flags(ins, script, pm, &inst, &label, &mut need);
@@ -536,7 +536,7 @@ fn cleanup_command(script: &Script, cleanup: &str, inst: &[&PmCall], sudo: bool)
         let w = script.commands[c.command].words[c.name]
             .literal
             .as_deref()
-            .map_or_else(|| c.tool.clone(), str::to_string);
+            .map_or_else(|| c.tool.to_string(), str::to_string);
         if !commands.contains(&w) {
             commands.push(w);
         }
