@@ -107,13 +107,35 @@ pub(crate) fn is_python(name: &str) -> bool {
         .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
+/// Where a command of a script starts, past its prefixes: the command's
+/// index, the word index of its real name and whether `sudo` was seen.
+pub type Head = (u32, u32, bool);
+
+/// The [`Head`] of every command that has a literal name, in order.
+pub fn heads(script: &Script) -> impl Iterator<Item = Head> + '_ {
+    script.commands.iter().enumerate().filter_map(|(k, c)| {
+        let (i, sudo) = skip_prefixes(c)?;
+        base(&c.words[i])?;
+        Some((u32::try_from(k).ok()?, u32::try_from(i).ok()?, sudo))
+    })
+}
+
 /// Every call of the manager in the script, in text order.
 pub fn find_calls(script: &Script, pm: &PackageManager) -> Vec<PmCall> {
+    calls_at(script, heads(script), pm)
+}
+
+/// [`find_calls`] given the script's [`heads`] (worked out once for a RUN
+/// of many commands, which is asked about one manager after another).
+pub fn calls_at(
+    script: &Script,
+    heads: impl Iterator<Item = Head>,
+    pm: &PackageManager,
+) -> Vec<PmCall> {
     let mut out = Vec::new();
-    for (k, c) in script.commands.iter().enumerate() {
-        let Some((i, sudo)) = skip_prefixes(c) else {
-            continue;
-        };
+    for (k, i, sudo) in heads {
+        let (k, i) = (k as usize, i as usize);
+        let c = &script.commands[k];
         let Some(name) = base(&c.words[i]) else {
             continue;
         };

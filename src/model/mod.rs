@@ -125,9 +125,10 @@ pub struct Model<'d> {
     triggers: Vec<OnceLock<Option<Box<Instruction>>>>,
     /// Per stage: the earlier stage its FROM names (see [`Model::parents`]).
     parents: OnceLock<Vec<Option<usize>>>,
-    /// Per instruction: the last USER value in force there, `None` before
-    /// any (see [`Model::user_at`]).
-    users: OnceLock<Vec<Option<String>>>,
+    /// Per instruction: the last USER in force there (the index of that
+    /// instruction: 4 bytes, not a string, for each of 270k instructions),
+    /// `None` before any (see [`Model::user_at`]).
+    users: OnceLock<Vec<Option<u32>>>,
     /// Per stage: its FROM names an earlier stage (see
     /// [`Model::is_stage_ref`]).
     stage_refs: OnceLock<Vec<bool>>,
@@ -141,15 +142,23 @@ pub struct Model<'d> {
 struct CallMemo(Mutex<CallTable>);
 
 /// The memo's content. Keys hold a manager's number in `names` (a few
-/// names, each stored once, not once per RUN), and every RUN without calls
-/// shares one empty list: most (RUN, manager) pairs find nothing, and an
-/// allocation each grew peak memory by a tenth on large files.
+/// names, each stored once, not once per RUN). Most (RUN, manager) pairs
+/// find nothing: only a bit says they were looked at, and they share one
+/// empty list (an entry each was a tenth of peak memory on large files).
 #[derive(Debug, Default, Clone)]
 struct CallTable {
     names: Vec<Box<str>>,
+    /// The pairs that found calls.
     found: rustc_hash::FxHashMap<(usize, usize), Arc<[calls::PmCall]>>,
+    /// Per manager number, a bit per instruction: its calls were found.
+    done: Vec<Vec<u64>>,
     empty: Option<Arc<[calls::PmCall]>>,
+    /// The command heads of the RUNs with at least [`MANY_COMMANDS`].
+    heads: rustc_hash::FxHashMap<usize, Arc<[calls::Head]>>,
 }
+
+/// A RUN with this many commands keeps their [`calls::heads`].
+const MANY_COMMANDS: usize = 16;
 
 impl CallTable {
     fn name_id(&mut self, name: &str) -> usize {
@@ -157,9 +166,44 @@ impl CallTable {
             Some(k) => k,
             None => {
                 self.names.push(name.into());
+                self.done.push(Vec::new());
                 self.names.len() - 1
             }
         }
+    }
+
+    fn empty(&mut self) -> Arc<[calls::PmCall]> {
+        self.empty.get_or_insert_with(|| Arc::from([])).clone()
+    }
+
+    /// What was found for `(i, id)`, if it was looked at.
+    fn get(&mut self, (i, id): (usize, usize)) -> Option<Arc<[calls::PmCall]>> {
+        let bits = &self.done[id];
+        if bits.get(i / 64).is_none_or(|w| w & (1 << (i % 64)) == 0) {
+            return None;
+        }
+        Some(match self.found.get(&(i, id)) {
+            Some(c) => c.clone(),
+            None => self.empty(),
+        })
+    }
+
+    fn insert(
+        &mut self,
+        (i, id): (usize, usize),
+        found: Vec<calls::PmCall>,
+    ) -> Arc<[calls::PmCall]> {
+        let bits = &mut self.done[id];
+        if bits.len() <= i / 64 {
+            bits.resize(i / 64 + 1, 0);
+        }
+        bits[i / 64] |= 1 << (i % 64);
+        if found.is_empty() {
+            return self.empty();
+        }
+        let found: Arc<[calls::PmCall]> = found.into();
+        self.found.insert((i, id), found.clone());
+        found
     }
 }
 
@@ -378,24 +422,28 @@ impl<'d> Model<'d> {
         let key = {
             let mut t = lock();
             let key = (i, t.name_id(name));
-            if let Some(c) = t.found.get(&key) {
-                return c.clone();
+            if let Some(c) = t.get(key) {
+                return c;
             }
             key
         };
         // Found without the lock: the shell view may be parsed here.
-        let found = self
-            .run_script(i)
-            .map(|s| calls::find_calls(s, pm))
-            .unwrap_or_default();
-        let mut t = lock();
-        let found: Arc<[calls::PmCall]> = if found.is_empty() {
-            t.empty.get_or_insert_with(|| Arc::from([])).clone()
-        } else {
-            found.into()
+        let found = match self.run_script(i) {
+            None => Vec::new(),
+            // A RUN of many commands (270k, merged) is asked about each
+            // manager in turn: its commands' prefixes are skipped once.
+            Some(s) if s.commands.len() >= MANY_COMMANDS => {
+                let heads = lock().heads.get(&i).cloned();
+                let heads = heads.unwrap_or_else(|| {
+                    let h: Arc<[calls::Head]> = calls::heads(s).collect();
+                    lock().heads.insert(i, h.clone());
+                    h
+                });
+                calls::calls_at(s, heads.iter().copied(), pm)
+            }
+            Some(s) => calls::find_calls(s, pm),
         };
-        t.found.insert(key, found.clone());
-        found
+        lock().insert(key, found)
     }
 
     /// Stages built `FROM` stage `s`, directly or through other stages, in
@@ -427,24 +475,23 @@ impl<'d> Model<'d> {
             // A USER is inherited through `FROM <stage name>` only.
             let mut by_name: HashMap<String, usize> = HashMap::new();
             // The USER in force at the end of each stage.
-            let mut at_end: Vec<Option<String>> = Vec::with_capacity(doc.stages().len());
+            let mut at_end: Vec<Option<u32>> = Vec::with_capacity(doc.stages().len());
             let mut out = vec![None; instrs.len()];
             for st in doc.stages() {
                 let inherited = by_name
                     .get(&st.image.text.to_ascii_lowercase())
-                    .and_then(|&p| at_end[p].clone());
-                let mut current: Option<String> = None;
+                    .and_then(|&p| at_end[p]);
+                let mut current: Option<u32> = None;
                 for i in st.instructions.clone() {
-                    out[i] = current.clone().or_else(|| inherited.clone());
+                    out[i] = current.or(inherited);
                     if instrs[i].keyword == Keyword::User {
-                        let u = instrs[i].values().first().cloned().unwrap_or_default();
-                        current = Some(u.split(':').next().unwrap_or("").to_string());
+                        current = u32::try_from(i).ok();
                     }
                 }
                 let end = current.or(inherited);
                 for i in st.instructions.clone() {
                     if instrs[i].keyword == Keyword::Onbuild {
-                        out[i] = end.clone();
+                        out[i] = end;
                     }
                 }
                 at_end.push(end);
@@ -454,10 +501,9 @@ impl<'d> Model<'d> {
             }
             out
         });
-        users
-            .get(at)?
-            .as_deref()
-            .filter(|n| *n != "root" && *n != "0")
+        let user = self.doc.instructions().get((*users.get(at)?)? as usize)?;
+        let value = user.values().first().map_or("", String::as_str);
+        Some(value.split(':').next().unwrap_or("")).filter(|n| *n != "root" && *n != "0")
     }
 }
 

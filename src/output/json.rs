@@ -71,14 +71,14 @@ pub fn finding(path: &str, src: &str, f: &Finding) -> JsonFinding {
         end_column: end.column,
         fix: f.fix.as_ref().map(|x| JsonFix {
             applicability: x.applicability,
-            message: x.title.clone(),
+            message: x.title.as_deref().map(str::to_string),
             edits: x
                 .edits
                 .iter()
                 .map(|e| JsonEdit {
                     start: Position::of(src, e.span.start),
                     end: Position::of(src, e.span.end),
-                    content: e.replacement.clone(),
+                    content: e.replacement.to_string(),
                 })
                 .collect(),
         }),

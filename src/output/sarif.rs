@@ -72,7 +72,10 @@ pub fn result(ts: &[&dyn Transform], path: &str, src: &str, f: &Finding) -> Valu
                 })
             })
             .collect();
-        let description = x.title.clone().unwrap_or_else(|| f.message.clone());
+        let description = x
+            .title
+            .as_deref()
+            .map_or_else(|| f.message.clone(), str::to_string);
         r["fixes"] = json!([{
             "description": {"text": description},
             "artifactChanges": [{

@@ -212,11 +212,15 @@ pub(super) fn fix_loop(
                 message: "fixes produced overlapping edits".into(),
             }
         })?;
+        // The old document goes before the new one is parsed (only its text
+        // is kept, for an error): two documents of 270k instructions were
+        // the peak of `fix`.
+        let old = doc.into_source();
         match parse(&text) {
             Ok(d) => doc = d,
             Err(e) => {
                 return Err(Error::Internal {
-                    transforms: culprits(doc.source(), &chosen),
+                    transforms: culprits(&old, &chosen),
                     message: format!("fixed text does not parse ({e})"),
                 })
             }

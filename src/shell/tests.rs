@@ -428,6 +428,19 @@ fn nested_and_quoted_substitutions() {
 }
 
 #[test]
+fn gettext_quotes_are_no_literal_and_their_substitutions_are_listed() {
+    // `$"…"` is bash's translated string: no literal value, and a command
+    // substitution inside it still runs (and sits where the text says).
+    let t = "echo $\"at $(pwd)\" $\"\" done";
+    let s = ok(t);
+    assert_eq!(cmds(t, &s), [t, "pwd"]);
+    assert_eq!(
+        literals(&s.commands[0]),
+        [Some("echo"), None, None, Some("done")]
+    );
+}
+
+#[test]
 fn function_definition() {
     let t = "f() { :; }";
     let s = ok(t);

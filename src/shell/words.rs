@@ -152,10 +152,10 @@ fn piece(
             double_quoted(raw, p, inner, lit, subs, options)?;
         }
         WordPiece::GettextDoubleQuotedSequence(inner) => {
+            // `$"…"`: its pieces are checked to lie inside it, as those of
+            // `"…"` are; the value is bash's translation, not the text.
+            double_quoted(raw, p, inner, lit, subs, options)?;
             lit.expanded = true;
-            for q in inner {
-                piece(raw, q, true, lit, subs, options)?;
-            }
         }
         WordPiece::EscapeSequence(s) => escape(s, lit),
         WordPiece::TildeExpansion(_) | WordPiece::ParameterExpansion(_) => {
@@ -249,7 +249,11 @@ fn command_substitution(
     c: &str,
 ) -> Result<Substitution, Opaque> {
     let start = p.start_index + 2;
-    if raw.get(start..start + c.len()) != Some(c) || !raw[p.start_index..].starts_with("$(") {
+    if raw.get(start..start + c.len()) != Some(c)
+        || !raw
+            .get(p.start_index..)
+            .is_some_and(|r| r.starts_with("$("))
+    {
         return Err(Opaque {
             reason: format!("cannot locate command substitution in `{raw}`"),
         });
@@ -276,7 +280,7 @@ fn backquoted_substitution(
             reason: "backslash inside backquoted command substitution".into(),
         });
     }
-    if inner != c || !raw[p.start_index..].starts_with('`') {
+    if inner != c || !raw.get(p.start_index..).is_some_and(|r| r.starts_with('`')) {
         return Err(Opaque {
             reason: format!("cannot locate backquoted substitution in `{raw}`"),
         });
@@ -296,7 +300,7 @@ fn arithmetic_substitutions(
     subs: &mut Vec<Substitution>,
     options: &ParserOptions,
 ) {
-    let piece_text = &raw[p.start_index..p.end_index];
+    let piece_text = raw.get(p.start_index..p.end_index).unwrap_or_default();
     let start = p.start_index + 3;
     if !piece_text.starts_with("$((") || raw.get(start..start + expr.len()) != Some(expr) {
         return;

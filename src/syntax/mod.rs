@@ -414,6 +414,10 @@ impl Document {
     pub fn source(&self) -> &str {
         &self.src
     }
+    /// The source text, the rest dropped.
+    pub fn into_source(self) -> String {
+        self.src
+    }
     /// The escape character (`\` or `` ` ``).
     pub fn escape(&self) -> char {
         self.escape

@@ -387,9 +387,7 @@ fn flush(doc: &Document, cx: &Context, group: &mut Vec<Part>, out: &mut Vec<Find
     if parts.len() < 2 {
         return;
     }
-    if let Some(f) = merge(doc, cx, &parts) {
-        out.push(f);
-    }
+    out.push(merge(doc, cx, &parts));
 }
 
 /// Where the joining `&&` goes and how far the joined lines are indented:
@@ -404,7 +402,7 @@ fn join_style(doc: &Document, cx: &Context, parts: &[Part]) -> run_edits::LineSt
         .unwrap_or_else(|| run_edits::configured_line_style(cx.config, "\n"))
 }
 
-fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
+fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Finding {
     let instrs = doc.instructions();
     let style = join_style(doc, cx, parts);
     let mut edits = Vec::new();
@@ -440,7 +438,7 @@ fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
         .with_title("merge into one RUN")
         .with_reach(Reach::Joints);
     let first = &instrs[parts[0].index];
-    Some(Finding {
+    Finding {
         code: META.code,
         name: META.name,
         message: format!(
@@ -450,7 +448,7 @@ fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Option<Finding> {
         span: first.span.start..first.span.start + first.keyword_text().len(),
         fix: Some(fix),
         saving_bytes: None,
-    })
+    }
 }
 
 /// Closes the last line of `prev` with a continuation (and the `&&` when it

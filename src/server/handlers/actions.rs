@@ -162,7 +162,10 @@ impl Server {
             .as_ref()
             .filter(|x| x.applicability != Applicability::DisplayOnly && !x.is_empty())?;
         let safe = x.applicability == Applicability::Safe;
-        let what = x.title.clone().unwrap_or_else(|| f.message.clone());
+        let what = x
+            .title
+            .as_deref()
+            .map_or_else(|| f.message.clone(), str::to_string);
         let title = if safe {
             format!("{}: {what}", f.code)
         } else {
@@ -174,7 +177,7 @@ impl Server {
         let edits: Vec<(std::ops::Range<usize>, String)> = x
             .edits
             .iter()
-            .map(|e| (e.span.clone(), e.replacement.clone()))
+            .map(|e| (e.span.clone(), e.replacement.to_string()))
             .collect();
         let files: Vec<FileChange> = crate::edit::merge_file_edits(x.file.as_deref());
         let edit = self.workspace_edit(uri, &edits, &files)?;

@@ -178,48 +178,25 @@ pub fn flag_present(c: &SimpleCommand, call: &PmCall, spec: &FlagSpec) -> bool {
             return true;
         }
     }
-    let single = |aliases: Vec<String>, upto: Option<usize>| {
-        let mut cut = c.clone();
-        if let Some(u) = upto {
-            cut.words.truncate(u);
-        }
-        let s = FlagSpec {
-            aliases,
-            ..spec.clone()
-        };
-        run_edits::has_flag(&cut, call, &s)
-    };
-    let plain: Vec<String> = spec
-        .aliases
-        .iter()
-        .filter(|a| !a.contains(' '))
-        .cloned()
-        .collect();
+    let plain = |a: &str| !a.contains(' ');
+    let after_name = |upto: usize| c.words[call.name + 1..upto.max(call.name + 1)].iter();
     if !spec.global {
-        return single(plain, None);
+        return run_edits::has_flag_in(after_name(c.words.len()), spec, plain);
     }
     let sub = call.sub_word.map(|s| s + 1);
     // Before the subcommand: every form.
     let before_sub = call
         .sub_word
         .map(|s| s + 1 - call.sub.as_deref().map_or(1, |x| x.split(' ').count()));
-    if single(plain.clone(), before_sub) {
+    let upto = before_sub.map_or(c.words.len(), |u| u.min(c.words.len()));
+    if run_edits::has_flag_in(after_name(upto), spec, plain) {
         return true;
     }
     // After it: every form but `add` itself (`zypper install -n` is --name).
-    let after: Vec<String> = plain.into_iter().filter(|a| *a != spec.add).collect();
     let Some(sub) = sub else { return false };
-    let mut tail = c.clone();
-    tail.words = c.words[..=call.name]
-        .iter()
-        .chain(&c.words[sub.min(c.words.len())..])
-        .cloned()
-        .collect();
-    let s = FlagSpec {
-        aliases: after,
-        ..spec.clone()
-    };
-    run_edits::has_flag(&tail, call, &s)
+    run_edits::has_flag_in(c.words[sub.min(c.words.len())..].iter(), spec, |a| {
+        plain(a) && a != spec.add
+    })
 }
 
 impl CacheFacts<'_> {

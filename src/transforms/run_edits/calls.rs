@@ -36,18 +36,29 @@ pub fn install_packages(
 /// Whether the flag (or an alias, an option value, or a combined short
 /// flag) is present among the call's words.
 pub fn has_flag(c: &SimpleCommand, call: &PmCall, spec: &FlagSpec) -> bool {
-    let words = &c.words[call.name + 1..];
+    has_flag_in(c.words[call.name + 1..].iter(), spec, |_| true)
+}
+
+/// [`has_flag`] over the words after the name, counting only the aliases
+/// `alias` keeps (for a caller that looks at part of a command with some
+/// of the forms, without copying the command or the spec).
+pub fn has_flag_in<'w>(
+    words: impl Iterator<Item = &'w Word>,
+    spec: &FlagSpec,
+    alias: impl Fn(&str) -> bool,
+) -> bool {
     let option_matches = |v: &str| {
         spec.options
             .iter()
             .any(|o| o.eq_ignore_ascii_case(v.trim()))
     };
-    let mut it = words.iter().peekable();
+    let aliases = || spec.aliases.iter().filter(|a| alias(a));
+    let mut it = words.peekable();
     while let Some(w) = it.next() {
         let Some(l) = w.literal.as_deref() else {
             continue;
         };
-        if spec.aliases.iter().any(|a| a == l) {
+        if aliases().any(|a| a == l) {
             return true;
         }
         if matches!(l, "-o" | "--option" | "--setopt") {
@@ -78,7 +89,7 @@ pub fn has_flag(c: &SimpleCommand, call: &PmCall, spec: &FlagSpec) -> bool {
             if !cluster.chars().all(|ch| ch.is_ascii_alphabetic()) {
                 continue;
             }
-            for a in &spec.aliases {
+            for a in aliases() {
                 let Some(letters) = a
                     .strip_prefix('-')
                     .filter(|s| !s.starts_with('-') && !s.is_empty())

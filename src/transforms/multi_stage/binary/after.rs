@@ -40,9 +40,11 @@ pub(super) fn after_build(f: &StageFacts, at: usize, bin: &str) -> Option<String
     None
 }
 
-/// Whether the path `p` is the binary `bin` or a folder holding it.
+/// Whether the path `p` is the binary `bin` or a folder holding it (a
+/// trailing `/` counts as the same path: `rm -rf /app/server/`).
 pub(super) fn is_or_holds(p: &str, bin: &str) -> bool {
-    p == bin || bin.starts_with(&format!("{}/", p.trim_end_matches('/')))
+    let p = p.trim_end_matches('/');
+    p == bin || bin.starts_with(&format!("{p}/"))
 }
 
 /// A RUN after the build, as its commands are judged.
@@ -244,5 +246,21 @@ impl LaterRun<'_, '_> {
                 && t.iter()
                     .all(|a| self.resolve(a).is_some_and(|p| self.in_build_output(&p)))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_or_holds;
+
+    #[test]
+    fn a_path_is_or_holds_the_binary_with_or_without_a_trailing_slash() {
+        let bin = "/app/server";
+        for p in ["/app/server", "/app/server/", "/app", "/app/", "/", "//"] {
+            assert!(is_or_holds(p, bin), "{p}");
+        }
+        for p in ["/app/serv", "/app/server2", "/ap", "/app/server/x", "/bin"] {
+            assert!(!is_or_holds(p, bin), "{p}");
+        }
     }
 }

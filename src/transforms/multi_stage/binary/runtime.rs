@@ -124,9 +124,8 @@ pub(super) fn on_scratch_runtime(x: &Choice) -> Result<(String, String), String>
     } = *x;
     let r = &data.binary;
     let mut note = String::new();
-    if f.healthcheck_runs() {
-        return Err("the HEALTHCHECK needs programs a `scratch` runtime lacks".into());
-    }
+    // A HEALTHCHECK that runs a command was refused before any runtime
+    // was chosen (`binary::split`).
     if let Some(k) = shell_form(f) {
         return Err(format!(
             "the shell-form {k} needs a shell the `scratch` runtime lacks"
