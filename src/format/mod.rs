@@ -100,7 +100,7 @@ pub(crate) struct Cx<'a> {
     pub lines: Vec<Line>,
     /// The newline inserted text uses: the file's dominant line ending.
     pub nl: &'static str,
-    pub indent: String,
+    pub indent: compact_str::CompactString,
 }
 
 impl<'a> Cx<'a> {
@@ -112,7 +112,7 @@ impl<'a> Cx<'a> {
             opts,
             lines: split_lines(doc.source()),
             nl: doc.line_ending(),
-            indent: " ".repeat(opts.indent),
+            indent: " ".repeat(opts.indent).into(),
         }
     }
     /// The physical line holding source offset `off`.
