@@ -12,7 +12,9 @@ mod exec_form;
 mod names;
 mod tags;
 
-pub use commands::{compiles, has_phrase, native_install, token_iter, tokens, Tokens};
+pub use commands::{
+    compiles, dev_package_or_phrase, has_phrase, native_install, token_iter, tokens, Tokens,
+};
 pub use exec_form::{convertible, exec_words, json_array};
 pub use names::{release_in_name, release_names};
 pub use tags::{alpine_tag, is_variant, jre_image, slim_tag, TagPlan};

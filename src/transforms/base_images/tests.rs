@@ -97,6 +97,54 @@ fn compiles_matches_the_per_phrase_search() {
     );
 }
 
+/// What `dev_package_or_phrase` replaced: the first `-dev` token, else
+/// the first phrase in list order, each searched over a token list.
+fn dev_or_phrase_spec(text: &str, phrases: &[&str]) -> Option<String> {
+    let toks = tokens(text);
+    if let Some(d) = toks
+        .iter()
+        .find(|t| t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-'))
+    {
+        return Some(d.to_string());
+    }
+    phrases
+        .iter()
+        .find(|p| has_phrase(&toks, p))
+        .map(|p| p.to_string())
+}
+
+#[test]
+fn dev_package_or_phrase_matches_the_per_phrase_search() {
+    let phrases = ["go get", "npm run build", "yarn build", "pnpm run build"];
+    let extra = [
+        "apt-get install -y libssl-dev && go get x",
+        "npm run build && go get ./...",
+        "cd /w && /usr/bin/npm run build",
+        "yarn && build",
+        "pnpm run build; apt-get install -y zlib1g-dev",
+        "apt-get install -dev -y x-dev",
+        "go",
+        "",
+    ];
+    let mut found = 0;
+    for s in SAMPLES.iter().chain(&extra) {
+        let got = dev_package_or_phrase(s, &phrases);
+        assert_eq!(got, dev_or_phrase_spec(s, &phrases), "{s:?}");
+        found += usize::from(got.is_some());
+    }
+    assert!(found >= 5, "the samples exercise matches");
+    // A -dev package anywhere wins over a phrase before it; an earlier
+    // phrase of the list over an earlier position.
+    assert_eq!(
+        dev_package_or_phrase("go get x && apt-get install y-dev", &phrases).as_deref(),
+        Some("y-dev")
+    );
+    assert_eq!(
+        dev_package_or_phrase("npm run build && go get x", &phrases).as_deref(),
+        Some("go get")
+    );
+}
+
 fn img(name: &str) -> BaseImage {
     crate::data::builtin().base_image(name).unwrap().clone()
 }

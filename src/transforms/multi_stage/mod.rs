@@ -239,7 +239,7 @@ use crate::shell::SimpleCommand;
 use crate::syntax::{Document, Instruction, Keyword};
 use crate::transform::{Context, FixAvailability, Meta, Transform};
 
-use super::base_images::{compiles, has_phrase, run_texts, tokens};
+use super::base_images::{compiles, dev_package_or_phrase, run_texts};
 use crate::data::BuildTools;
 use crate::model::Model;
 use binary::{binary, Lang};
@@ -676,23 +676,16 @@ fn build_step(doc: &Document, stage: &crate::syntax::Stage, tools: &BuildTools) 
         return Some(t);
     }
     texts.iter().find_map(|text| {
-        let toks = tokens(text);
-        if let Some(d) = toks
-            .iter()
-            .find(|t| t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-'))
-        {
-            return Some(d.to_string());
-        }
-        [
-            "go get",
-            "npm run build",
-            "yarn build",
-            "yarn run build",
-            "pnpm build",
-            "pnpm run build",
-        ]
-        .into_iter()
-        .find(|p| has_phrase(&toks, p))
-        .map(str::to_string)
+        dev_package_or_phrase(
+            text,
+            &[
+                "go get",
+                "npm run build",
+                "yarn build",
+                "yarn run build",
+                "pnpm build",
+                "pnpm run build",
+            ],
+        )
     })
 }

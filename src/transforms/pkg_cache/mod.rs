@@ -187,7 +187,7 @@ pub fn flag_present(c: &SimpleCommand, call: &PmCall, spec: &FlagSpec) -> bool {
     // Before the subcommand: every form.
     let before_sub = call
         .sub_word
-        .map(|s| s + 1 - call.sub.as_deref().map_or(1, |x| x.split(' ').count()));
+        .map(|s| (s + 1).saturating_sub(call.sub.as_deref().map_or(1, |x| x.split(' ').count())));
     let upto = before_sub.map_or(c.words.len(), |u| u.min(c.words.len()));
     if run_edits::has_flag_in(after_name(upto), spec, plain) {
         return true;
