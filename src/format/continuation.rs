@@ -25,9 +25,12 @@ use compact_str::CompactString;
 struct Break {
     next: usize,
     tail: std::ops::Range<usize>,
-    tail_text: CompactString,
+    /// The tail becomes ` && ` (else one space).
+    tail_and: bool,
     lead: std::ops::Range<usize>,
-    lead_text: CompactString,
+    /// The lead becomes the indent and `&& ` (else the indent). Two flags,
+    /// not two strings: a RUN continued over 570k lines has a break each.
+    lead_and: bool,
 }
 
 pub(super) fn edits(cx: &Cx, v: &View, out: &mut Vec<Edit>) {
@@ -51,27 +54,34 @@ pub(super) fn edits(cx: &Cx, v: &View, out: &mut Vec<Edit>) {
         }
     }
 
-    let mut breaks: Vec<Option<Break>> = (0..n).map(|k| default_break(cx, v, k)).collect();
+    let mut breaks: Vec<Option<Break>> = (0..n).map(|k| default_break(v, k)).collect();
     chains(cx, v, &mut breaks, out);
     // Only the breaks that change (a formatted RUN of 570k lines made two
     // edits a line that changed nothing, 90 MB).
-    let mut push = |span: std::ops::Range<usize>, text: CompactString| {
-        if cx.doc.source().get(span.clone()) != Some(text.as_str()) {
+    let mut push = |span: std::ops::Range<usize>, text: &str| {
+        if cx.doc.source().get(span.clone()) != Some(text) {
             out.push(Edit::replace(span, text));
         }
     };
+    let indent_and: CompactString = compact_str::format_compact!("{}&& ", cx.indent);
     for (k, b) in breaks.into_iter().enumerate() {
         let Some(b) = b else { continue };
-        push(v.segs[k].span(b.tail), b.tail_text);
+        push(
+            v.segs[k].span(b.tail),
+            if b.tail_and { " && " } else { " " },
+        );
         for blank in &v.segs[k + 1..b.next] {
-            push(blank.span(blank.logical.clone()), cx.indent.clone());
+            push(blank.span(blank.logical.clone()), &cx.indent);
         }
-        push(v.segs[b.next].span(b.lead), b.lead_text);
+        push(
+            v.segs[b.next].span(b.lead),
+            if b.lead_and { &indent_and } else { &cx.indent },
+        );
     }
 }
 
 /// The whitespace at the break after segment `k`, when it may be rewritten.
-fn default_break(cx: &Cx, v: &View, k: usize) -> Option<Break> {
+fn default_break(v: &View, k: usize) -> Option<Break> {
     let a = &v.segs[k];
     if a.blank {
         return None;
@@ -86,9 +96,9 @@ fn default_break(cx: &Cx, v: &View, k: usize) -> Option<Break> {
     Some(Break {
         next,
         tail: a.logical.end - a.tail..a.logical.end,
-        tail_text: " ".into(),
+        tail_and: false,
         lead: b.logical.start..b.logical.start + b.lead,
-        lead_text: cx.indent.clone(),
+        lead_and: false,
     })
 }
 
@@ -202,9 +212,9 @@ fn place_and(
             if line_start {
                 out.push(Edit::replace(seg.span(e..q), " "));
             } else {
-                br.tail_text = " && ".into();
+                br.tail_and = true;
                 br.lead = seg.logical.start..q;
-                br.lead_text = cx.indent.clone();
+                br.lead_and = false;
             }
         }
         (false, true) => {
@@ -214,8 +224,8 @@ fn place_and(
             };
             if line_start {
                 br.tail = p..seg.logical.end;
-                br.tail_text = " ".into();
-                br.lead_text = compact_str::format_compact!("{}&& ", cx.indent);
+                br.tail_and = false;
+                br.lead_and = true;
             } else {
                 out.push(Edit::replace(seg.span(p..a), " "));
             }
