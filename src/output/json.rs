@@ -63,7 +63,7 @@ pub fn finding(path: &str, src: &str, f: &Finding) -> JsonFinding {
         path: path.to_string(),
         code: f.code,
         name: f.name,
-        message: f.message.clone(),
+        message: f.message.to_string(),
         severity: f.severity(),
         line: start.line,
         column: start.column,

@@ -75,7 +75,7 @@ pub fn result(ts: &[&dyn Transform], path: &str, src: &str, f: &Finding) -> Valu
         let description = x
             .title
             .as_deref()
-            .map_or_else(|| f.message.clone(), str::to_string);
+            .map_or_else(|| f.message.to_string(), str::to_string);
         r["fixes"] = json!([{
             "description": {"text": description},
             "artifactChanges": [{

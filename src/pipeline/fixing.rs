@@ -415,7 +415,7 @@ mod tests {
         Finding {
             code,
             name: "n",
-            message: String::new(),
+            message: "".into(),
             span: fix.range(),
             fix: Some(fix),
             saving_bytes: None,

@@ -17,7 +17,7 @@ fn sorted_orders_by_start_and_code_and_keeps_ties_in_order() {
             Finding {
                 code: codes[((x >> 20) % 3) as usize],
                 name: "n",
-                message: k.to_string(),
+                message: k.to_string().into(),
                 span: start..start + 1,
                 fix: None,
                 saving_bytes: None,
@@ -59,7 +59,7 @@ fn finding(edit: Edit, a: Applicability) -> Finding {
     Finding {
         code: META.code,
         name: META.name,
-        message: String::new(),
+        message: "".into(),
         span: edit.span.clone(),
         fix: Some(Fix::new(vec![edit], a)),
         saving_bytes: None,

@@ -245,7 +245,8 @@ fn stage_finding(doc: &Document, cx: &Context, st: &Stage) -> Option<Finding> {
     let advise = |why: String| Finding {
         code: META.code,
         name: META.name,
-        message: format!("`{new}` (musl, apk) would be smaller than `{shown}`; not changed: {why}"),
+        message: format!("`{new}` (musl, apk) would be smaller than `{shown}`; not changed: {why}")
+            .into(),
         span: span.clone(),
         fix: Some(Fix::display_only(vec![])),
         saving_bytes: None,
@@ -281,7 +282,8 @@ fn stage_finding(doc: &Document, cx: &Context, st: &Stage) -> Option<Finding> {
         message: format!(
             "final stage needs nothing from glibc or apt; the Alpine variant `{new}` is \
              smaller than `{shown}` (dslim did not build it){warn}"
-        ),
+        )
+        .into(),
         span: span.clone(),
         fix: Some(
             Fix::unsafe_(vec![Edit::replace(span.clone(), new.clone())])

@@ -61,6 +61,8 @@ impl Transform for AptNoRecommends {
         // Per instruction: how many RUNs before it write the apt setting
         // (computed once, so each RUN's question is answered in O(1)).
         let mut writes: Option<Vec<usize>> = None;
+        // One message for the RUNs that get the same one.
+        let mut messages = crate::finding::Messages::default();
         for (i, raw) in instrs.iter().enumerate() {
             // RUNs and `ONBUILD RUN` triggers (fixed in place).
             let Some(ins) = cx.model().run(i) else {
@@ -104,10 +106,10 @@ impl Transform for AptNoRecommends {
             out.push(Finding {
                 code: META.code,
                 name: META.name,
-                message: format!(
+                message: messages.get(format!(
                     "`apt-get install` also installs recommended packages; add `{}`{note}",
                     flag.add,
-                ),
+                )),
                 span: ins.span.start..ins.span.start + ins.keyword_text().len(),
                 fix: Some(
                     Fix::unsafe_(edits)

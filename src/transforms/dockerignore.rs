@@ -213,7 +213,7 @@ fn finding(message: String, span: std::ops::Range<usize>, fix: Option<Fix>) -> F
     Finding {
         code: META.code,
         name: META.name,
-        message,
+        message: message.into(),
         span,
         fix,
         saving_bytes: None,

@@ -135,7 +135,8 @@ impl Transform for ExecFormCmd {
                     message: format!(
                         "shell-form {kw} runs under `/bin/sh -c`, which does not pass \
                          signals such as SIGTERM on to the program; use JSON exec form{why}"
-                    ),
+                    )
+                    .into(),
                     span: ins.span.start..ins.span.start + ins.keyword_text().len(),
                     fix: Some(fix),
                     saving_bytes: None,

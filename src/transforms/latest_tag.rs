@@ -126,7 +126,7 @@ impl Transform for LatestTag {
             out.push(Finding {
                 code: META.code,
                 name: META.name,
-                message,
+                message: message.into(),
                 span: st.image.span.clone(),
                 fix: Some(Fix::display_only(vec![]).with_title(title)),
                 saving_bytes: None,

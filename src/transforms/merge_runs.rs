@@ -444,7 +444,8 @@ fn merge(doc: &Document, cx: &Context, parts: &[Part]) -> Finding {
         message: format!(
             "{} consecutive RUN instructions can be merged into one layer",
             parts.len()
-        ),
+        )
+        .into(),
         span: first.span.start..first.span.start + first.keyword_text().len(),
         fix: Some(fix),
         saving_bytes: None,

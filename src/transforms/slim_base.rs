@@ -268,7 +268,7 @@ impl SlimBase {
         let advise = |message: String| Finding {
             code: META.code,
             name: META.name,
-            message,
+            message: message.into(),
             span: span.clone(),
             fix: Some(Fix::display_only(vec![])),
             saving_bytes: None,
@@ -350,7 +350,8 @@ impl SlimBase {
                     "final stage runs a jar on the JDK image `{shown}`; the JRE image `{new}` \
                      runs it without {}",
                     drops(table)
-                ),
+                )
+                .into(),
                 span: w.span.clone(),
                 fix: Some(
                     Fix::unsafe_(vec![Edit::replace(w.span, new.clone())])
@@ -364,7 +365,8 @@ impl SlimBase {
                 message: format!(
                     "final stage uses the JDK image `{shown}`; if it only runs a jar, the JRE \
                      image `{new}` is smaller (not changed: {why})"
-                ),
+                )
+                .into(),
                 span,
                 fix: Some(Fix::display_only(vec![])),
                 saving_bytes: None,
@@ -413,7 +415,8 @@ fn slim_swap(
             "final stage uses the full image `{shown}`; its slim variant `{new}`{} \
              leaves out {drops}{warn}",
             save.map_or(String::new(), |b| format!(" (~{} smaller)", mb(b)))
-        ),
+        )
+        .into(),
         span: w.span.clone(),
         fix: Some(
             Fix::unsafe_(vec![Edit::replace(w.span.clone(), new.clone())])

@@ -165,7 +165,7 @@ impl Server {
         let what = x
             .title
             .as_deref()
-            .map_or_else(|| f.message.clone(), str::to_string);
+            .map_or_else(|| f.message.to_string(), str::to_string);
         let title = if safe {
             format!("{}: {what}", f.code)
         } else {

@@ -49,7 +49,7 @@ pub(super) fn diagnostic(
         Some(Applicability::Unsafe) if style.unsafe_fixes => DiagnosticSeverity::WARNING,
         _ => DiagnosticSeverity::INFORMATION,
     };
-    let mut message = f.message.clone();
+    let mut message = f.message.to_string();
     if let Some(b) = f.saving_bytes.filter(|&b| b > 0) {
         message.push_str(&format!(
             " (estimated saving {})",

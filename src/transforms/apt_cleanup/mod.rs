@@ -245,7 +245,7 @@ impl ListFacts<'_> {
         Finding {
             code: META.code,
             name: META.name,
-            message,
+            message: message.into(),
             span: ins.span.start..ins.span.start + ins.keyword_text().len(),
             fix: Some(fix),
             saving_bytes: saving,

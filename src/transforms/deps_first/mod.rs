@@ -328,7 +328,8 @@ fn advice(span: std::ops::Range<usize>, why: String) -> Finding {
         message: format!(
             "the dependency install after `COPY . .` re-runs on every code change, but it \
              cannot be moved before it: {why}"
-        ),
+        )
+        .into(),
         span,
         fix: Some(Fix::display_only(Vec::new())),
         saving_bytes: None,
@@ -366,7 +367,8 @@ fn fix_finding(
             } else {
                 format!(" (unsafe: {})", unsafe_why.join("; "))
             }
-        ),
+        )
+        .into(),
         span,
         fix: Some(
             Fix::new(edits, applicability)

@@ -240,7 +240,8 @@ impl Transform for DistrolessFinal {
                     "this final stage only runs what it copies from a builder stage; \
                      `FROM {target}` would drop the shell and package manager \
                      (not changed: {why})"
-                ),
+                )
+                .into(),
                 span: span.clone(),
                 fix: Some(Fix::display_only(vec![])),
                 saving_bytes: None,
@@ -291,7 +292,8 @@ impl Transform for DistrolessFinal {
                         ""
                     },
                     user_note
-                ),
+                )
+                .into(),
                 span,
                 fix: Some(Fix::unsafe_(r.edits).with_title(format!("use `FROM {target}`"))),
                 saving_bytes: None,

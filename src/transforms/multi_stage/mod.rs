@@ -605,7 +605,7 @@ fn split_finding(
     Finding {
         code: META.code,
         name: META.name,
-        message,
+        message: message.into(),
         span,
         fix: Some(Fix::new(edits, split.applicability).with_title(format!(
             "split into build and runtime stages ({})",
@@ -660,7 +660,8 @@ fn blocked_finding(span: crate::syntax::Span, why: String) -> Finding {
         message: format!(
             "a single-stage build ships its compilers and build caches; dslim cannot split this \
              one: {why}"
-        ),
+        )
+        .into(),
         span,
         fix: Some(Fix::display_only(Vec::new())),
         saving_bytes: None,

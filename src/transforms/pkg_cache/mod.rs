@@ -105,6 +105,7 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
         shells: model.shells(),
         env_args: &env_args,
         exports: Default::default(),
+        messages: Default::default(),
     };
     for i in runs {
         if let Some(f) = a.run(i, &managers) {
@@ -126,6 +127,8 @@ struct CacheFacts<'a> {
     /// (script, manager) → the end of the script's first `export` that
     /// sets one of the manager's `cache-env` variables.
     exports: std::cell::RefCell<std::collections::HashMap<(usize, usize), Option<usize>>>,
+    /// The findings' messages, shared when they are the same.
+    messages: std::cell::RefCell<crate::finding::Messages>,
 }
 
 /// The fix one manager needs in one RUN.
@@ -307,7 +310,7 @@ impl CacheFacts<'_> {
             return Some(Finding {
                 code: self.meta.code,
                 name: self.meta.name,
-                message: refused.join("; "),
+                message: self.messages.borrow_mut().get(refused.join("; ")),
                 span,
                 fix: Some(Fix::display_only(vec![])),
                 saving_bytes: None,
@@ -330,7 +333,7 @@ impl CacheFacts<'_> {
         Some(Finding {
             code: self.meta.code,
             name: self.meta.name,
-            message,
+            message: self.messages.borrow_mut().get(message),
             span,
             fix: Some(Fix::new(edits, Applicability::Safe).with_reach(reach)),
             saving_bytes: saving,
