@@ -61,8 +61,8 @@ pub struct Fix {
     pub applicability: Applicability,
     /// What the fix does, imperative and short (`merge into one RUN`):
     /// shown as `help:` under the finding and as the SARIF fix description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     /// Most are fixed phrases: borrowed, not one heap string per fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Cow<'static, str>>,
     /// Lines to add to another file (DS203's `.dockerignore`). A fix has
     /// either `edits` (to the Dockerfile, applied in the fixed-point loop)

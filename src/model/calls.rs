@@ -111,11 +111,10 @@ pub(crate) fn is_python(name: &str) -> bool {
 /// index, the word index of its real name and whether `sudo` was seen.
 pub type Head = (u32, u32, bool);
 
-/// The [`Head`] of every command that has a literal name, in order.
+/// The [`Head`] of every command whose prefixes can be skipped, in order.
 pub fn heads(script: &Script) -> impl Iterator<Item = Head> + '_ {
     script.commands.iter().enumerate().filter_map(|(k, c)| {
         let (i, sudo) = skip_prefixes(c)?;
-        base(&c.words[i])?;
         Some((u32::try_from(k).ok()?, u32::try_from(i).ok()?, sudo))
     })
 }

@@ -93,12 +93,14 @@ fn follows<'a, 'w>(
         .all(|b| next.next().is_some_and(|a| base_is(a, b)))
 }
 
-/// In one pass over the tokens of `text`: the first `-dev` package, else
-/// the first of `phrases` (in their order) the text holds, the way
-/// `tokens` and [`has_phrase`] find them (a RUN of megabytes is read once,
-/// not once per phrase into a list of millions of tokens).
-pub fn dev_package_or_phrase(text: &str, phrases: &[&str]) -> Option<String> {
-    // Each phrase split once: its first word, and the rest.
+/// For the first of `texts` that has one, in one pass over its tokens:
+/// the first `-dev` package, else the first of `phrases` (in their order)
+/// it holds, the way `tokens` and [`has_phrase`] find them (a RUN of
+/// megabytes is read once, not once per phrase into a list of millions of
+/// tokens). The phrases are split once for all texts, as [`compiles`]
+/// takes its lists from one index.
+pub fn dev_package_or_phrase(texts: &[&str], phrases: &[&str]) -> Option<String> {
+    // Each phrase: itself, its first word, and the rest.
     let split: Vec<(&str, &str, Vec<&str>)> = phrases
         .iter()
         .filter_map(|p| {
@@ -106,21 +108,23 @@ pub fn dev_package_or_phrase(text: &str, phrases: &[&str]) -> Option<String> {
             Some((*p, w.next()?, w.collect()))
         })
         .collect();
-    let mut best: Option<usize> = None;
-    let mut it = token_iter(text);
-    while let Some(t) = it.next() {
-        if t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-') {
-            return Some(t.to_string());
+    texts.iter().find_map(|text| {
+        let mut best: Option<usize> = None;
+        let mut it = token_iter(text);
+        while let Some(t) = it.next() {
+            if t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-') {
+                return Some(t.to_string());
+            }
+            let upto = best.unwrap_or(split.len());
+            if let Some(k) = split[..upto]
+                .iter()
+                .position(|(_, head, rest)| base_is(t, head) && follows(&it, rest.iter().copied()))
+            {
+                best = Some(k);
+            }
         }
-        let upto = best.unwrap_or(split.len());
-        if let Some(k) = split[..upto]
-            .iter()
-            .position(|(_, head, rest)| base_is(t, head) && follows(&it, rest.iter().copied()))
-        {
-            best = Some(k);
-        }
-    }
-    best.map(|k| split[k].0.to_string())
+        best.map(|k| split[k].0.to_string())
+    })
 }
 
 /// The first thing in `texts` that compiles code (`gcc`, `go build`,

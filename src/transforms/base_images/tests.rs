@@ -128,7 +128,7 @@ fn dev_package_or_phrase_matches_the_per_phrase_search() {
     ];
     let mut found = 0;
     for s in SAMPLES.iter().chain(&extra) {
-        let got = dev_package_or_phrase(s, &phrases);
+        let got = dev_package_or_phrase(&[s], &phrases);
         assert_eq!(got, dev_or_phrase_spec(s, &phrases), "{s:?}");
         found += usize::from(got.is_some());
     }
@@ -136,11 +136,11 @@ fn dev_package_or_phrase_matches_the_per_phrase_search() {
     // A -dev package anywhere wins over a phrase before it; an earlier
     // phrase of the list over an earlier position.
     assert_eq!(
-        dev_package_or_phrase("go get x && apt-get install y-dev", &phrases).as_deref(),
+        dev_package_or_phrase(&["go get x && apt-get install y-dev"], &phrases).as_deref(),
         Some("y-dev")
     );
     assert_eq!(
-        dev_package_or_phrase("npm run build && go get x", &phrases).as_deref(),
+        dev_package_or_phrase(&["npm run build && go get x"], &phrases).as_deref(),
         Some("go get")
     );
 }

@@ -676,17 +676,15 @@ fn build_step(doc: &Document, stage: &crate::syntax::Stage, tools: &BuildTools) 
     if let Some(t) = compiles(&texts, tools) {
         return Some(t);
     }
-    texts.iter().find_map(|text| {
-        dev_package_or_phrase(
-            text,
-            &[
-                "go get",
-                "npm run build",
-                "yarn build",
-                "yarn run build",
-                "pnpm build",
-                "pnpm run build",
-            ],
-        )
-    })
+    dev_package_or_phrase(
+        &texts,
+        &[
+            "go get",
+            "npm run build",
+            "yarn build",
+            "yarn run build",
+            "pnpm build",
+            "pnpm run build",
+        ],
+    )
 }
