@@ -301,13 +301,14 @@ fn choose<'a>(
 /// ends grow with their starts and the ranges touching a span are the last
 /// few starting at or before its end.
 #[derive(Default)]
-struct Taken {
-    /// The ranges of the `Range` and `Joints` fixes taken (`true`: joints).
-    ranges: BTreeMap<usize, (usize, bool)>,
+struct Taken<'a> {
+    /// The ranges of the `Range` and `Joints` fixes taken, with the edits
+    /// of a `Joints` fix (sorted, disjoint: looked up where a `Words` fix
+    /// falls, not copied into a map edit by edit; a merge of 270k RUNs
+    /// has 540k).
+    ranges: BTreeMap<usize, (usize, Option<&'a [edit::Edit]>)>,
     /// The ranges of the `Words` fixes taken.
     words: BTreeMap<usize, usize>,
-    /// The edits of the `Joints` fixes taken.
-    joints: BTreeMap<usize, usize>,
 }
 
 /// The values of `map` whose range (`end` of the value) touches `r`.
@@ -323,45 +324,48 @@ fn touching<'m, V>(
         .take_while(move |v| end(v) >= start)
 }
 
-impl Taken {
+/// Whether one of `edits` (sorted by start, then end, and disjoint, so
+/// their ends grow with their starts) touches `r`: the last edit starting
+/// at or before `r`'s end has the greatest end of those that may.
+fn edits_touch(edits: &[edit::Edit], r: &Span) -> bool {
+    let k = edits.partition_point(|e| e.span.start <= r.end);
+    edits[..k].last().is_some_and(|e| e.span.end >= r.start)
+}
+
+impl<'a> Taken<'a> {
     /// Whether `x` touches nothing taken, where [`Reach`] tells what
     /// counts: a `Words` fix may lie inside a `Joints` fix when no edit of
     /// it touches a joint.
     fn admits(&self, x: &Fix, r: &Span) -> bool {
-        let edits_clear = |map: &BTreeMap<usize, usize>| {
-            x.edits
-                .iter()
-                .all(|e| touching(map, &e.span, |&v| v).next().is_none())
-        };
         match x.reach {
             Reach::Range => {
                 touching(&self.ranges, r, |v| v.0).next().is_none()
                     && touching(&self.words, r, |&v| v).next().is_none()
             }
             Reach::Joints => {
-                touching(&self.ranges, r, |v| v.0).next().is_none() && edits_clear(&self.words)
+                touching(&self.ranges, r, |v| v.0).next().is_none()
+                    && x.edits
+                        .iter()
+                        .all(|e| touching(&self.words, &e.span, |&v| v).next().is_none())
             }
             Reach::Words => {
                 touching(&self.words, r, |&v| v).next().is_none()
-                    && touching(&self.ranges, r, |v| v.0).all(|v| v.1)
-                    && edits_clear(&self.joints)
+                    && touching(&self.ranges, r, |v| v.0).all(|v| {
+                        v.1.is_some_and(|joints| {
+                            x.edits.iter().all(|e| !edits_touch(joints, &e.span))
+                        })
+                    })
             }
         }
     }
 
-    fn add(&mut self, x: &Fix, r: &Span) {
+    fn add(&mut self, x: &'a Fix, r: &Span) {
         match x.reach {
             Reach::Range => {
-                self.ranges.insert(r.start, (r.end, false));
+                self.ranges.insert(r.start, (r.end, None));
             }
             Reach::Joints => {
-                self.ranges.insert(r.start, (r.end, true));
-                // A fix's edits never overlap; at one offset an insertion
-                // and a replacement starting there are one range.
-                for e in &x.edits {
-                    let end = self.joints.entry(e.span.start).or_insert(e.span.end);
-                    *end = (*end).max(e.span.end);
-                }
+                self.ranges.insert(r.start, (r.end, Some(&x.edits)));
             }
             Reach::Words => {
                 self.words.insert(r.start, r.end);
@@ -481,6 +485,44 @@ mod tests {
         assert_eq!(
             taken_in(&["DS005", "DS001"], &[joints(), pip]),
             [("DS001", 5..25), ("DS005", 12..12)]
+        );
+    }
+
+    /// The joints a word fix is checked against are looked up by position
+    /// in the merge's own edits: each edit of the word fix counts, at a
+    /// joint's start as at its end, and only the merge it falls in.
+    #[test]
+    fn each_edit_of_a_word_fix_is_checked_against_the_joints_around_it() {
+        let at_start = finding("DS002", vec![Edit::insert(24, "x")], Reach::Words);
+        assert_eq!(taken(&[joints(), at_start]), [("DS001", 5..25)]);
+        // One edit clear of the joints, the other on the second one.
+        let split = finding(
+            "DS002",
+            vec![Edit::insert(12, "x"), Edit::insert(25, "y")],
+            Reach::Words,
+        );
+        assert_eq!(taken(&[joints(), split]), [("DS001", 5..25)]);
+        let clear = finding(
+            "DS002",
+            vec![Edit::insert(7, "x"), Edit::insert(23, "y")],
+            Reach::Words,
+        );
+        assert_eq!(
+            taken(&[joints(), clear]),
+            [("DS001", 5..25), ("DS002", 7..23)]
+        );
+        // Two merges: a word fix between their ranges touches neither, one
+        // on the second merge's first joint waits.
+        let second = finding(
+            "DS001",
+            vec![Edit::replace(40..41, " && "), Edit::replace(50..51, " && ")],
+            Reach::Joints,
+        );
+        let between = finding("DS002", vec![Edit::insert(30, "x")], Reach::Words);
+        let on_second = finding("DS003", vec![Edit::insert(40, "x")], Reach::Words);
+        assert_eq!(
+            taken(&[joints(), second, between, on_second]),
+            [("DS001", 5..25), ("DS002", 30..30), ("DS001", 40..51)]
         );
     }
 

@@ -619,7 +619,9 @@ fn split_finding(
 /// recipe recognises the build; `Err`: why the one that does cannot split).
 fn recipe(f: &StageFacts, base: &str, cx: &Context) -> Option<Result<Split, String>> {
     let data = &cx.data().stages;
-    let apt = apt_facts(f, cx);
+    // Worked out on first use: the binary recipes look for a build first.
+    let facts = std::cell::OnceCell::new();
+    let apt = || facts.get_or_init(|| apt_facts(f, cx));
     match base {
         "golang" => binary(f, data, Lang::Go, &apt),
         // Debian's own `golang-go` or `cargo` package, or a C compiler.
@@ -632,21 +634,21 @@ fn recipe(f: &StageFacts, base: &str, cx: &Context) -> Option<Result<Split, Stri
         "alpine" => [Lang::Go, Lang::Rust, Lang::C]
             .into_iter()
             .find_map(|l| binary(f, data, l, &apt))
-            .or_else(|| node(f, cx.data(), &apt))
-            .or_else(|| alpine_python(f, data, &apt, cx.build.as_ref().map(|b| &*b.info))),
-        "node" => node(f, cx.data(), &apt),
-        "python" => pyinstaller(f, data, &apt).or_else(|| {
+            .or_else(|| node(f, cx.data(), apt()))
+            .or_else(|| alpine_python(f, data, apt(), cx.build.as_ref().map(|b| &*b.info))),
+        "node" => node(f, cx.data(), apt()),
+        "python" => pyinstaller(f, data, apt()).or_else(|| {
             python(
                 f,
                 data,
-                &apt,
+                apt(),
                 cx.data().base_image("python"),
                 cx.build.as_ref().map(|b| &*b.info),
             )
         }),
         "rust" => binary(f, data, Lang::Rust, &apt),
         "maven" | "gradle" | "openjdk" | "eclipse-temurin" | "amazoncorretto" => {
-            java(f, data, &apt)
+            java(f, data, apt())
         }
         _ => None,
     }

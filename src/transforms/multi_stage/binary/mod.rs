@@ -296,15 +296,17 @@ fn compiler_output(f: &StageFacts, w: &[&str], at: usize, cd: bool) -> Result<St
 }
 
 /// A compiled program: the binary, not the toolchain, goes to the runtime.
-pub(super) fn binary(
+/// `apt` gives the stage's apt facts, worked out only once a build is
+/// found (most stages of a Debian image compile nothing).
+pub(super) fn binary<'a>(
     f: &StageFacts,
     data: &crate::data::Stages,
     lang: Lang,
-    apt: &AptFacts,
+    apt: &dyn Fn() -> &'a AptFacts,
 ) -> Option<Result<Split, String>> {
     find_build(f, &data.binary, lang)
         .transpose()
-        .map(|b| b.and_then(|b| split(f, data, lang, apt, b)))
+        .map(|b| b.and_then(|b| split(f, data, lang, apt(), b)))
 }
 
 /// The split of the build `b`: the runtime it gets, and what it copies.
