@@ -216,7 +216,7 @@ pub(super) fn fix_loop(
         // is kept, for an error): two documents of 270k instructions were
         // the peak of `fix`.
         let old = doc.into_source();
-        match parse(&text) {
+        match super::parse_owned(text) {
             Ok(d) => doc = d,
             Err(e) => {
                 return Err(Error::Internal {

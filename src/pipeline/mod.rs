@@ -98,7 +98,18 @@ pub fn check_report_with(
 /// rejecting what BuildKit's build rejects although its parser accepts it
 /// (see [`unknown_instruction`]).
 pub fn parse(src: &str) -> Result<Document, Error> {
-    let doc = std::panic::catch_unwind(|| Document::parse(src))
+    checked(std::panic::catch_unwind(|| Document::parse(src)))
+}
+
+/// [`parse`] of a text the document keeps (no copy of it).
+pub(crate) fn parse_owned(src: String) -> Result<Document, Error> {
+    checked(std::panic::catch_unwind(|| Document::parse_owned(src)))
+}
+
+fn checked(
+    parsed: std::thread::Result<Result<Document, crate::syntax::ParseError>>,
+) -> Result<Document, Error> {
+    let doc = parsed
         .map_err(|p| Error::Internal {
             transforms: vec!["parser"],
             message: format!("panic: {}", panic_message(&p)),

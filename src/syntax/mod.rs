@@ -386,6 +386,12 @@ impl Document {
         parser::parse(src)
     }
 
+    /// [`Document::parse`] of a text the document keeps as its source (no
+    /// copy of it is made).
+    pub fn parse_owned(src: String) -> Result<Document, ParseError> {
+        parser::parse_owned(src)
+    }
+
     pub(crate) fn assemble(
         src: String,
         escape: char,
