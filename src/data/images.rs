@@ -90,6 +90,41 @@ pub struct ToolIndex {
     /// By first word: the number of each `subcommands` phrase starting with
     /// it (in table order) and its other words.
     pub phrases: rustc_hash::FxHashMap<String, Vec<(usize, Vec<String>)>>,
+    /// The first bytes of `commands` and of the phrases' first words: a
+    /// word starting otherwise is neither, with no lookup (most words of
+    /// a RUN are not).
+    pub command_starts: ByteSet,
+    /// The first bytes of `packages`.
+    pub package_starts: ByteSet,
+}
+
+/// A set of bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    pub fn insert(&mut self, b: u8) {
+        self.0[usize::from(b / 64)] |= 1 << (b % 64);
+    }
+    pub fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b / 64)] & (1 << (b % 64)) != 0
+    }
+    /// Whether `w` starts with a byte of the set.
+    pub fn starts(&self, w: &str) -> bool {
+        w.as_bytes().first().is_some_and(|&b| self.contains(b))
+    }
+    /// Whether `w` ends with a byte of the set.
+    pub fn ends(&self, w: &str) -> bool {
+        w.as_bytes().last().is_some_and(|&b| self.contains(b))
+    }
+    /// The first bytes of `words`.
+    pub fn firsts<'a>(words: impl IntoIterator<Item = &'a str>) -> ByteSet {
+        let mut set = ByteSet::default();
+        for b in words.into_iter().filter_map(|w| w.as_bytes().first()) {
+            set.insert(*b);
+        }
+        set
+    }
 }
 
 impl BuildTools {
@@ -109,6 +144,13 @@ impl BuildTools {
             ToolIndex {
                 commands: self.commands.iter().cloned().collect(),
                 packages: self.packages.iter().cloned().collect(),
+                command_starts: ByteSet::firsts(
+                    self.commands
+                        .iter()
+                        .chain(phrases.keys())
+                        .map(String::as_str),
+                ),
+                package_starts: ByteSet::firsts(self.packages.iter().map(String::as_str)),
                 phrases,
             }
         })

@@ -108,12 +108,22 @@ pub fn dev_package_or_phrase(texts: &[&str], phrases: &[&str]) -> Option<String>
             Some((*p, w.next()?, w.collect()))
         })
         .collect();
+    // A word ends as a phrase's first word does to be one (`base_is`).
+    let mut ends = crate::data::ByteSet::default();
+    for (_, head, _) in &split {
+        if let Some(&b) = head.as_bytes().last() {
+            ends.insert(b);
+        }
+    }
     texts.iter().find_map(|text| {
         let mut best: Option<usize> = None;
         let mut it = token_iter(text);
         while let Some(t) = it.next() {
             if t.len() > 4 && t.ends_with("-dev") && !t.starts_with('-') {
                 return Some(t.to_string());
+            }
+            if !ends.ends(t) {
+                continue;
             }
             let upto = best.unwrap_or(split.len());
             if let Some(k) = split[..upto]
@@ -139,8 +149,14 @@ pub fn compiles(texts: &[&str], tools: &BuildTools) -> Option<String> {
         let mut it = token_iter(text);
         while let Some(t) = it.next() {
             let b = base(t);
-            if ix.commands.contains(b) || ix.packages.contains(t) {
+            let command = ix.command_starts.starts(b);
+            if (command && ix.commands.contains(b))
+                || (ix.package_starts.starts(t) && ix.packages.contains(t))
+            {
                 return Some(b.to_string());
+            }
+            if !command {
+                continue;
             }
             // A phrase's first word is a base (`base_is` never matches a
             // word holding a `/`), so the token's base finds its phrases.

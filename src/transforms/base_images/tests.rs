@@ -50,6 +50,10 @@ const SAMPLES: &[&str] = &[
     "a\\\n  go\\\n  build",
     "",
     "FOO=bar cargo-build go-build x/go build/x",
+    // Words whose base, not themselves, start or end as a tool does.
+    "/opt/tools/cmake --build . && apk add build-base",
+    "x/npm run build && /usr/bin/yarn build; libssl-dev",
+    "zgcc cgcc gccx /gcc/ mvnw.cmd",
 ];
 
 #[test]
@@ -262,4 +266,17 @@ fn references() {
     assert_eq!(referenced(&d), [true, true, true, false]);
     let d = Document::parse("FROM a AS b\nFROM c\nCOPY --from=$X /x /x\nFROM d\n").unwrap();
     assert_eq!(referenced(&d), [true, false, false]);
+}
+
+#[test]
+fn byte_sets_hold_what_was_put_in_at_both_ends_of_the_range() {
+    let set = crate::data::ByteSet::firsts(["gcc", "make", "\u{7f}x", "\u{e9}t"]);
+    for b in [b'g', b'm', 0x7f, 0xc3] {
+        assert!(set.contains(b), "{b}");
+    }
+    for b in [0, b'a', 63, 64, 0xff] {
+        assert!(!set.contains(b), "{b}");
+    }
+    assert!(set.starts("go") && !set.starts("") && !set.starts("x"));
+    assert!(set.ends("big") && !set.ends("gx"));
 }
