@@ -37,7 +37,8 @@ pub(super) fn analyze(
     options: &ParserOptions,
 ) -> Result<WordInfo, Opaque> {
     // Most words are plain; they need no splitting.
-    if !raw.is_empty() && !raw.contains(SPECIAL) {
+    // A byte test (the characters are ASCII), not a search per character.
+    if !raw.is_empty() && !raw.bytes().any(|b| SPECIAL.contains(&char::from(b))) {
         let literal = (!assignment || !raw.contains('~')) && !is_pattern(raw);
         return Ok(WordInfo {
             literal: literal.then(|| CompactString::new(raw)),
@@ -112,6 +113,13 @@ impl Literal {
 /// Whether unquoted text would be expanded as a glob or (in shells that
 /// have it) a brace expansion.
 fn is_pattern(unquoted: &str) -> bool {
+    // A byte test first (the characters are ASCII): most words have none.
+    if !unquoted
+        .bytes()
+        .any(|b| matches!(b, b'*' | b'?' | b'[' | b'{'))
+    {
+        return false;
+    }
     if unquoted.contains(['*', '?']) {
         return true;
     }

@@ -74,12 +74,14 @@ pub(super) fn list_use(
 }
 
 pub(super) fn mentions_apt(raw: &str) -> bool {
-    raw.contains("apt-get")
-        || raw.contains("aptitude")
-        || raw.contains("apt-cache")
-        || raw.contains("apt ")
-        || raw.contains("/etc/apt")
-        || raw.contains("add-apt-repository")
+    // Each holds `apt`: one search rejects most RUNs.
+    memchr::memmem::find(raw.as_bytes(), b"apt").is_some()
+        && (raw.contains("apt-get")
+            || raw.contains("aptitude")
+            || raw.contains("apt-cache")
+            || raw.contains("apt ")
+            || raw.contains("/etc/apt")
+            || raw.contains("add-apt-repository"))
 }
 
 impl ListFacts<'_> {

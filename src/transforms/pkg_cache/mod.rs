@@ -73,9 +73,14 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
         .flat_map(|(_, m)| m.commands.iter().chain(&m.python_modules))
         .map(String::as_str)
         .collect();
+    // Searchers made once for all RUNs (a `contains` sets one up per call).
+    let finders: Vec<memchr::memmem::Finder> = names
+        .iter()
+        .map(|n| memchr::memmem::Finder::new(n))
+        .collect();
     let mentions = |i: usize| {
-        let t = &doc.instructions()[i].logical.text;
-        names.iter().any(|n| t.contains(n))
+        let t = doc.instructions()[i].logical.text.as_bytes();
+        finders.iter().any(|f| f.find(t).is_some())
     };
     if !runs.iter().any(|&i| mentions(i)) {
         return;
