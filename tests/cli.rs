@@ -967,6 +967,28 @@ fn colour_forced_and_no_color() {
     }
 }
 
+/// Off a terminal, escape sequences a Dockerfile holds are stripped from
+/// the diff as the styles are (the plain-text path writes the rest as is,
+/// non-ASCII text included).
+#[test]
+fn escapes_in_the_file_are_stripped_off_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.19\n# \x1b[31mred\x1b[0m é\nRUN echo a\nRUN echo b\n",
+    );
+    let a = dslim().current_dir(dir.path()).arg("fix").assert().code(0);
+    let out = stdout_of(&a);
+    assert!(!out.contains('\x1b'), "{out:?}");
+    assert!(out.contains(" # red é\n"), "{out:?}");
+    assert!(out.contains("+RUN echo a \\\n"), "{out:?}");
+    // Plain text comes out whole.
+    write(dir.path(), "Dockerfile", MERGEABLE);
+    let a = dslim().current_dir(dir.path()).arg("fix").assert().code(0);
+    assert_eq!(stdout_of(&a), DIFF);
+}
+
 /// A Node project whose Dockerfile sits in `docker/` (built with
 /// `docker build -f docker/Dockerfile .`).
 fn node_project(dir: &Path) -> PathBuf {

@@ -114,7 +114,7 @@ impl FileReport {
     }
 }
 
-fn fix_one(job: &Job, a: &FixArgs) -> FileReport {
+fn fix_one(job: &Job, a: &FixArgs, styled: bool) -> FileReport {
     let (path, settings) = (job.path.as_path(), &*job.settings);
     let shown = display_path(path);
     let src = match read_source_max(path, settings.max_file_size()) {
@@ -152,7 +152,7 @@ fn fix_one(job: &Job, a: &FixArgs) -> FileReport {
             }
         }
     } else {
-        r.diff = diff::unified(&shown, &src, &o.fixed);
+        r.diff = diff::unified_as(&shown, &src, &o.fixed, styled);
     }
     r.applied = o.applied.len();
     r.changed = true;
@@ -168,7 +168,8 @@ fn fix_files(jobs: &[Job], a: &FixArgs, term: &mut Term) -> ExitStatus {
     if a.write {
         super::report_leftovers(jobs, term);
     }
-    let reports = par_map_progress("Fixing", jobs, |j| fix_one(j, a));
+    let styled = term.styles_out();
+    let reports = par_map_progress("Fixing", jobs, |j| fix_one(j, a, styled));
     let mut t = Tally {
         status: ExitStatus::Success,
         ..Tally::default()
@@ -251,7 +252,8 @@ fn other_file<'r>(
             t.failed += 1;
         }
     } else {
-        term.out(&diff::change(&shown, f.old.as_deref(), &f.new));
+        let styled = term.styles_out();
+        term.out(&diff::change_as(&shown, f.old.as_deref(), &f.new, styled));
     }
 }
 

@@ -76,7 +76,7 @@ impl FileReport {
     }
 }
 
-fn fmt_one(job: &super::Job, a: &FmtArgs) -> FileReport {
+fn fmt_one(job: &super::Job, a: &FmtArgs, styled: bool) -> FileReport {
     let (path, opts): (&Path, &FormatOptions) = (&job.path, &job.settings.config.format);
     let (write, check) = (a.write, a.check);
     let shown = display_path(path);
@@ -109,7 +109,7 @@ fn fmt_one(job: &super::Job, a: &FmtArgs) -> FileReport {
             };
         }
     } else {
-        r.diff = diff::unified(&shown, &src, &out);
+        r.diff = diff::unified_as(&shown, &src, &out, styled);
     }
     if check {
         r.status = ExitStatus::Failure;
@@ -121,7 +121,8 @@ fn fmt_files(jobs: &[super::Job], a: &FmtArgs, term: &mut Term) -> ExitStatus {
     if a.write {
         super::report_leftovers(jobs, term);
     }
-    let reports = par_map(jobs, |j| fmt_one(j, a));
+    let styled = term.styles_out();
+    let reports = par_map(jobs, |j| fmt_one(j, a, styled));
     let mut status = ExitStatus::Success;
     let (mut changed, mut clean, mut failed) = (0, 0, 0);
     for r in &reports {

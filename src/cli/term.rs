@@ -28,6 +28,11 @@ impl Term {
             err: anstream::AutoStream::new(io::stderr(), choice),
         }
     }
+    /// Whether stdout shows styles (else [`Term::out`] strips them): text
+    /// made for it only may leave them out.
+    pub fn styles_out(&self) -> bool {
+        self.out.current_choice() != anstream::ColorChoice::Never
+    }
     /// Styled text to stdout.
     pub fn out(&mut self, s: &str) {
         if s.is_empty() {
@@ -42,8 +47,15 @@ impl Term {
         // so a diff of 1 MB took 76k writes. The same pieces, buffered.
         let _ = self.out.flush();
         let mut w = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-        for piece in anstream::adapter::strip_str(s) {
-            let _ = w.write_all(piece.as_bytes());
+        // Printable ASCII and whitespace is all kept: no escape to strip.
+        if s.bytes()
+            .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r' | b'\x0c'))
+        {
+            let _ = w.write_all(s.as_bytes());
+        } else {
+            for piece in anstream::adapter::strip_str(s) {
+                let _ = w.write_all(piece.as_bytes());
+            }
         }
         let _ = w.flush();
     }

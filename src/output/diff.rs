@@ -20,6 +20,24 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
 /// [`unified`] for a file that may not exist yet (`old` is `None`): then
 /// the old side is `--- /dev/null`, as `git diff` shows a new file.
 pub fn change(path: &str, old: Option<&str>, new: &str) -> String {
+    change_as(path, old, new, true)
+}
+
+/// [`unified`], with its colours when `styled` (plain text for a stream
+/// that shows none: nothing to strip again, line by line).
+pub fn unified_as(path: &str, old: &str, new: &str, styled: bool) -> String {
+    change_as(path, Some(old), new, styled)
+}
+
+/// [`change`], with its colours when `styled`.
+pub fn change_as(path: &str, old: Option<&str>, new: &str, styled: bool) -> String {
+    let paint = |style: anstyle::Style, text: &str| {
+        if styled {
+            paint(style, text)
+        } else {
+            text.to_string()
+        }
+    };
     if old == Some(new) {
         return String::new();
     }
@@ -52,7 +70,12 @@ pub fn change(path: &str, old: Option<&str>, new: &str) -> String {
                 };
                 let value = change.value();
                 let line = value.strip_suffix('\n').unwrap_or(value);
-                let _ = write!(out, "{style}{sign}{line}{style:#}");
+                if styled {
+                    let _ = write!(out, "{style}{sign}{line}{style:#}");
+                } else {
+                    out.push(sign);
+                    out.push_str(line);
+                }
                 out.push('\n');
                 if change.missing_newline() {
                     out.push_str("\\ No newline at end of file\n");
@@ -169,6 +192,29 @@ impl DiffHook for Matched {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain diff is the styled one with its styles stripped, for
+    /// changes, context, a missing last newline and a new file.
+    #[test]
+    fn plain_diff_is_the_styled_one_stripped() {
+        let strip = |s: &str| anstream::adapter::strip_str(s).to_string();
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
+        let new = "a\nB\nc\nd\ne\nf\ng\nh\ni";
+        let plain = unified_as("x/D", old, new, false);
+        assert!(
+            !plain.contains('\x1b') && plain.contains("-b\n+B\n"),
+            "{plain}"
+        );
+        assert_eq!(plain, strip(&unified("x/D", old, new)));
+        assert_ne!(plain, unified("x/D", old, new), "the styled one has styles");
+        let created = change_as("x/.dockerignore", None, "node_modules\n", false);
+        assert_eq!(
+            created,
+            strip(&change("x/.dockerignore", None, "node_modules\n"))
+        );
+        assert!(created.starts_with("--- /dev/null\n"), "{created}");
+        assert_eq!(unified_as("D", old, old, false), "");
+    }
 
     #[test]
     fn plain_unified_diff() {

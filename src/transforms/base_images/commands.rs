@@ -115,7 +115,16 @@ pub fn dev_package_or_phrase(texts: &[&str], phrases: &[&str]) -> Option<String>
             ends.insert(b);
         }
     }
+    // A text holding neither `-dev` nor a phrase's first word has neither
+    // as a token: it is not read word by word (most RUNs are not).
+    let finders: Vec<memchr::memmem::Finder> = std::iter::once("-dev")
+        .chain(split.iter().map(|(_, head, _)| *head))
+        .map(memchr::memmem::Finder::new)
+        .collect();
     texts.iter().find_map(|text| {
+        if !finders.iter().any(|f| f.find(text.as_bytes()).is_some()) {
+            return None;
+        }
         let mut best: Option<usize> = None;
         let mut it = token_iter(text);
         while let Some(t) = it.next() {
