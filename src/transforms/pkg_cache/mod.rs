@@ -76,7 +76,7 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
     // Searchers made once for all RUNs (a `contains` sets one up per call).
     let finders: Vec<memchr::memmem::Finder> = names
         .iter()
-        .map(|n| memchr::memmem::Finder::new(n))
+        .map(memchr::memmem::Finder::new)
         .collect();
     let mentions = |i: usize| {
         let t = doc.instructions()[i].logical.text.as_bytes();
