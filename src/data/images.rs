@@ -96,6 +96,18 @@ pub struct ToolIndex {
     pub command_starts: ByteSet,
     /// The first bytes of `packages`.
     pub package_starts: ByteSet,
+    /// Finds any of `commands`, `packages` and the phrases' first words in
+    /// a text: one that holds none has none of them as a word, and is not
+    /// read word by word (most RUNs compile nothing).
+    pub any: Option<aho_corasick::AhoCorasick>,
+}
+
+impl ToolIndex {
+    /// Whether `text` may hold a command, package or phrase (see
+    /// [`ToolIndex::any`]).
+    pub fn may_hold(&self, text: &str) -> bool {
+        self.any.as_ref().is_none_or(|ac| ac.is_match(text))
+    }
 }
 
 /// A set of bytes.
@@ -151,6 +163,14 @@ impl BuildTools {
                         .map(String::as_str),
                 ),
                 package_starts: ByteSet::firsts(self.packages.iter().map(String::as_str)),
+                any: aho_corasick::AhoCorasick::new(
+                    self.commands
+                        .iter()
+                        .chain(&self.packages)
+                        .chain(phrases.keys())
+                        .filter(|w| !w.is_empty()),
+                )
+                .ok(),
                 phrases,
             }
         })

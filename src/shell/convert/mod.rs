@@ -32,7 +32,12 @@ pub(super) fn opaque<T>(reason: impl Into<String>) -> Result<T, Opaque> {
 }
 
 pub(super) fn parse(text: &str) -> Result<Script, Opaque> {
-    let depth = nesting_depth(text);
+    // Each level takes a byte at least: a short text is not scanned.
+    let depth = if text.len() <= MAX_NESTING {
+        0
+    } else {
+        nesting_depth(text)
+    };
     if depth > MAX_NESTING {
         return opaque(format!(
             "nested {depth} levels deep (more than {MAX_NESTING}): too deep to read safely"

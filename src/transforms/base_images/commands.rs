@@ -153,7 +153,7 @@ pub fn compiles(texts: &[&str], tools: &BuildTools) -> Option<String> {
     // else the first of `subcommands` (in table order) found anywhere. The
     // lists are looked up in `tools.index()`, not searched per token.
     let ix = tools.index();
-    for text in texts {
+    for text in texts.iter().filter(|t| ix.may_hold(t)) {
         let mut sub: Option<usize> = None;
         let mut it = token_iter(text);
         while let Some(t) = it.next() {

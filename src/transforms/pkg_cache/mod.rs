@@ -74,10 +74,8 @@ pub fn check(meta: &'static Meta, doc: &Document, cx: &Context, out: &mut Vec<Fi
         .map(String::as_str)
         .collect();
     // Searchers made once for all RUNs (a `contains` sets one up per call).
-    let finders: Vec<memchr::memmem::Finder> = names
-        .iter()
-        .map(memchr::memmem::Finder::new)
-        .collect();
+    let finders: Vec<memchr::memmem::Finder> =
+        names.iter().map(memchr::memmem::Finder::new).collect();
     let mentions = |i: usize| {
         let t = doc.instructions()[i].logical.text.as_bytes();
         finders.iter().any(|f| f.find(t).is_some())
