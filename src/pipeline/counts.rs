@@ -101,27 +101,83 @@ pub fn fix_counts_after(
 /// needs both: the `--unsafe` loop takes the findings of every pass over a
 /// text the fix's passes saw (the first one at least: findings do not
 /// depend on the applicability) and shares their shell views, so only what
-/// the unsafe fixes change is checked again.
+/// the unsafe fixes change is checked again. On a large file whose first
+/// pass offers unsafe fixes, the `--unsafe` loop starts from that pass on
+/// a second thread while the fix goes on with the next (the two loops
+/// share nothing else); its outcome is the one the loop would give after
+/// the fix, and is dropped when no unsafe fix is left to count.
 pub fn fix_and_counts(src: Source, settings: &Settings) -> Result<(Outcome, FixCounts), Error> {
     let memo = ScriptMemo::new();
     let build = BuildContext::locate(settings.context.as_deref(), src.path);
     let ts = settings.transforms();
+    let ahead_of_time = !settings.unsafe_fixes && src.text.len() >= AHEAD_BYTES;
     let mut passes = Passes::new();
-    let o = fix_loop(
-        src,
-        Pass {
-            build,
-            ts: &ts,
-            min: settings.min_applicability(),
-            config: &settings.config,
-            memo: memo.clone(),
-            first: None,
-            seen: &[],
-        },
-        Some(&mut passes),
-    )?;
-    let c = counts_in(src, settings, Some((&o, &passes)), None, memo)?;
+    let (o, ahead) = std::thread::scope(|s| {
+        let mut ahead = None;
+        let mut start_unsafe = |first: &Seen| {
+            if !ahead_of_time || !has_unsafe_fix(&first.1) {
+                return false;
+            }
+            let (first, memo, build, ts) = (first.clone(), memo.clone(), build.clone(), &ts);
+            let spawned = std::thread::Builder::new()
+                .stack_size(crate::cli::STACK_SIZE)
+                .spawn_scoped(s, move || {
+                    #[cfg(test)]
+                    AHEAD_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let pass = Pass {
+                        build,
+                        ts,
+                        min: Applicability::Unsafe,
+                        config: &settings.config,
+                        memo,
+                        first: None,
+                        seen: std::slice::from_ref(&first),
+                    };
+                    fix_loop(src, pass, None, None)
+                });
+            // No thread: the loop runs after the fix, as for a small file.
+            ahead = spawned.ok();
+            ahead.is_some()
+        };
+        let o = fix_loop(
+            src,
+            Pass {
+                build: build.clone(),
+                ts: &ts,
+                min: settings.min_applicability(),
+                config: &settings.config,
+                memo: memo.clone(),
+                first: None,
+                seen: &[],
+            },
+            Some(&mut passes),
+            Some(&mut start_unsafe),
+        );
+        let ahead = ahead.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (o, ahead)
+    });
+    let o = o?;
+    let c = counts_in(src, settings, Some((&o, &passes)), None, memo, ahead)?;
     Ok((o, c))
+}
+
+/// How many `--unsafe` loops ran beside a fix (tests).
+#[cfg(test)]
+pub(super) static AHEAD_RUNS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+/// Files at least this large run the `--unsafe` loop of
+/// [`fix_and_counts`] beside the fix (below it a second thread saves less
+/// than it costs).
+pub(super) const AHEAD_BYTES: usize = 256 << 10;
+
+/// Whether one of `findings` has an unsafe fix to apply.
+fn has_unsafe_fix(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| {
+        f.fix
+            .as_ref()
+            .is_some_and(|x| x.applicability == Applicability::Unsafe && !x.is_empty())
+    })
 }
 
 fn counts(
@@ -131,17 +187,26 @@ fn counts(
     first: Option<&[Finding]>,
     memo: Arc<ScriptMemo>,
 ) -> Result<FixCounts, Error> {
-    counts_in(src, settings, at_level.map(|o| (o, &[][..])), first, memo)
+    counts_in(
+        src,
+        settings,
+        at_level.map(|o| (o, &[][..])),
+        first,
+        memo,
+        None,
+    )
 }
 
 /// [`counts`]; `at_level` comes with the passes that made it (the
-/// `--unsafe` loop takes their findings), when there are any.
+/// `--unsafe` loop takes their findings), when there are any; `ahead` is
+/// the outcome of the `--unsafe` loop when it has run already.
 fn counts_in(
     src: Source,
     settings: &Settings,
     at_level: Option<(&Outcome, &[Seen])>,
     first: Option<&[Finding]>,
     memo: Arc<ScriptMemo>,
+    ahead: Option<Result<Outcome, Error>>,
 ) -> Result<FixCounts, Error> {
     let build = BuildContext::locate(settings.context.as_deref(), src.path);
     let ts = settings.transforms();
@@ -155,7 +220,7 @@ fn counts_in(
             first: first.map(<[Finding]>::to_vec),
             seen,
         };
-        fix_loop(src, pass, record)
+        fix_loop(src, pass, record, None)
     };
     let computed;
     let mut recorded = Passes::new();
@@ -167,16 +232,14 @@ fn counts_in(
         }
     };
     let fixable = level.applied.len();
-    let unsafe_left = !settings.unsafe_fixes
-        && level.remaining.iter().any(|f| {
-            f.fix
-                .as_ref()
-                .is_some_and(|x| x.applicability == Applicability::Unsafe && !x.is_empty())
-        });
+    let unsafe_left = !settings.unsafe_fixes && has_unsafe_fix(&level.remaining);
     let min = settings.min_applicability();
     let level_follow = first.map_or_else(Vec::new, |f| follow_on(&level.applied, f, min));
     let (unsafe_more, unsafe_follow_on) = if unsafe_left {
-        let all = run(Applicability::Unsafe, seen, None)?;
+        let all = match ahead {
+            Some(all) => all?,
+            None => run(Applicability::Unsafe, seen, None)?,
+        };
         let follow = first.map_or_else(Vec::new, |f| {
             without(
                 follow_on(&all.applied, f, Applicability::Unsafe),

@@ -95,18 +95,22 @@ pub(super) struct Pass<'t> {
 /// whatever the unsafe fixes leave as the fix had it).
 pub(super) type Passes = Vec<Seen>;
 
-/// One of [`Passes`]: a text and its findings.
-pub(super) type Seen = (String, Vec<Finding>);
+/// One of [`Passes`]: a text and its findings (shared: the `--unsafe`
+/// loop may start from the first on another thread, see
+/// [`super::fix_and_counts`]).
+pub(super) type Seen = Arc<(String, Vec<Finding>)>;
 
 pub(super) fn fix_in(src: Source, pass: Pass) -> Result<Outcome, Error> {
-    fix_loop(src, pass, None)
+    fix_loop(src, pass, None, None)
 }
 
-/// [`fix_in`]; `record` receives its [`Passes`].
+/// [`fix_in`]; `record` receives its [`Passes`], and `first` is handed
+/// the first of them as soon as it is recorded.
 pub(super) fn fix_loop(
     src: Source,
     pass: Pass,
     mut record: Option<&mut Passes>,
+    mut first_seen: Option<&mut dyn FnMut(&Seen) -> bool>,
 ) -> Result<Outcome, Error> {
     let Pass {
         build,
@@ -117,6 +121,11 @@ pub(super) fn fix_loop(
         mut first,
         seen,
     } = pass;
+    // Each pass taken from `seen` is let go once used (no pass comes back
+    // to a text), so its findings are freed when nothing else holds them.
+    let mut seen: Vec<Seen> = seen.to_vec();
+    // `first_seen` took the first pass: nothing more is recorded.
+    let mut handed = false;
     // A file was written: later passes read another context.
     let mut wrote = false;
     let mut doc = parse(src.text)?;
@@ -126,13 +135,17 @@ pub(super) fn fix_loop(
     let mut files: Vec<FileChange> = Vec::new();
     for _ in 0..MAX_PASSES {
         let mut fresh = first.take();
+        let taken = match fresh {
+            None if !wrote => seen
+                .iter()
+                .position(|s| s.0.as_str() == doc.source())
+                .map(|k| seen.swap_remove(k)),
+            _ => None,
+        };
         let mut known: &[Finding] = &[];
         if fresh.is_none() {
-            match seen
-                .iter()
-                .find(|(t, _)| !wrote && t.as_str() == doc.source())
-            {
-                Some((_, f)) => known = f,
+            match &taken {
+                Some(s) => known = &s.1,
                 None => {
                     memo.keep_only(&doc);
                     let cx = Context::new(&doc, config)
@@ -148,7 +161,12 @@ pub(super) fn fix_loop(
         let findings: &[Finding] = match (fresh, record.as_deref_mut().filter(|_| !wrote)) {
             (f, Some(r)) => {
                 let f = f.unwrap_or_else(|| known.to_vec());
-                r.push((doc.source().to_string(), f));
+                r.push(Arc::new((doc.source().to_string(), f)));
+                if r.len() == 1 {
+                    if let Some(hand) = first_seen.take() {
+                        handed = hand(&r[0]);
+                    }
+                }
                 &r[r.len() - 1].1
             }
             (Some(f), None) => {
@@ -226,6 +244,13 @@ pub(super) fn fix_loop(
             }
         }
         applied.extend(chosen.iter().map(|(c, _)| *c));
+        if handed {
+            // The loop `first_seen` started needs no more passes, and the
+            // first one is freed once it has used it.
+            if let Some(r) = record.take() {
+                r.clear();
+            }
+        }
     }
     let cx = Context::new(&doc, config)
         .with_files(src.path, build)

@@ -375,6 +375,52 @@ fn fix_and_counts_match_fix_then_fix_counts() {
     assert!(saved > 0);
 }
 
+/// On a large file the `--unsafe` loop runs beside the fix, from its first
+/// pass: the outcome and the counts are those of [`fix`] and
+/// [`fix_counts`] one after the other. Every golden input, made large with
+/// comment lines after its last instruction (which no fix reads).
+#[test]
+fn the_unsafe_loop_beside_the_fix_counts_what_it_counts_after_it() {
+    let line = "# padding line, no instruction, read by no transform\n";
+    let pad = line.repeat(super::counts::AHEAD_BYTES / line.len() + 1);
+    let before = super::counts::AHEAD_RUNS.load(std::sync::atomic::Ordering::Relaxed);
+    let (mut compared, mut with_unsafe) = (0, 0);
+    let settings = Settings::default();
+    // Enough inputs with unsafe fixes to cover the shapes (each is slow
+    // in a debug build).
+    for p in golden_inputs() {
+        if with_unsafe == 30 {
+            break;
+        }
+        let Ok(src) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let src = format!("{src}\n{pad}");
+        let apart = fix(src.as_str(), &settings).and_then(|o| {
+            let c = fix_counts(src.as_str().into(), &settings, Some(&o))?;
+            Ok((o, c))
+        });
+        match (apart, fix_and_counts(src.as_str().into(), &settings)) {
+            (Ok((o1, c1)), Ok((o2, c2))) => {
+                assert_eq!(o1.fixed, o2.fixed, "{}", p.display());
+                assert_eq!(o1.applied, o2.applied, "{}", p.display());
+                assert_eq!(o1.remaining, o2.remaining, "{}", p.display());
+                assert_eq!(c1, c2, "{}", p.display());
+                compared += 1;
+                with_unsafe += usize::from(c1.unsafe_more > 0);
+            }
+            (Err(e1), Err(e2)) => assert_eq!(e1.to_string(), e2.to_string()),
+            (a, b) => panic!("{}: {:?} / {:?}", p.display(), a.is_ok(), b.is_ok()),
+        }
+    }
+    let ahead = super::counts::AHEAD_RUNS.load(std::sync::atomic::Ordering::Relaxed) - before;
+    assert!(
+        with_unsafe == 30 && compared >= 30,
+        "{compared} {with_unsafe}"
+    );
+    assert!(ahead >= with_unsafe / 2, "{ahead} of {with_unsafe}");
+}
+
 /// The fix loop forgets the views of RUN texts a fix rewrote: after
 /// merging every RUN into one, the memo holds only what the last
 /// document has.
