@@ -47,6 +47,26 @@ pub struct PackageManager {
     /// How it installs a project's own dependencies from their manifest
     /// (DS201, DS202).
     pub project: Option<ProjectInstall>,
+    /// [`PackageManager::multi_word_subcommands`], made on first use.
+    #[serde(skip)]
+    multi_word: std::sync::OnceLock<Vec<(String, Vec<String>)>>,
+}
+
+impl PackageManager {
+    /// The subcommands of `install`, `update` and `index-users` of more
+    /// than one word, each with its words: split once, not for every
+    /// command a RUN runs.
+    pub fn multi_word_subcommands(&self) -> &[(String, Vec<String>)] {
+        self.multi_word.get_or_init(|| {
+            self.install
+                .iter()
+                .chain(&self.update)
+                .chain(&self.index_users)
+                .filter(|s| s.contains(' '))
+                .map(|s| (s.clone(), s.split(' ').map(str::to_string).collect()))
+                .collect()
+        })
+    }
 }
 
 /// `[<manager>.project]`: installing what a project's manifest names.

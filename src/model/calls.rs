@@ -188,20 +188,16 @@ pub(crate) fn subcommand(
             };
             continue;
         }
-        // Longest multi-word subcommand the data names.
-        let known = pm.install.iter().chain(&pm.update).chain(&pm.index_users);
+        // Longest multi-word subcommand the data names (single words are
+        // `l` itself).
         let mut best = (l.to_string(), i);
-        for s in known {
-            // Single words are `l` itself; the others are compared word
-            // by word without collecting them (this runs for every call).
-            if !s.contains(' ') {
-                continue;
-            }
-            let mut n = 0;
-            if s.split(' ').all(|p| {
-                n += 1;
-                c.words.get(i + n - 1).is_some_and(|w| w.is(p))
-            }) && n > best.1 + 1 - i
+        for (s, parts) in pm.multi_word_subcommands() {
+            let n = parts.len();
+            if n > best.1 + 1 - i
+                && parts
+                    .iter()
+                    .enumerate()
+                    .all(|(k, p)| c.words.get(i + k).is_some_and(|w| w.is(p)))
             {
                 best = (s.clone(), i + n - 1);
             }

@@ -953,6 +953,8 @@ fn deep_nesting_is_opaque_before_brush_sees_it() {
         format!("{}true; {}", "{ ".repeat(n), "}; ".repeat(n)),
         format!("echo {}x{}", "${a:-".repeat(n), "}".repeat(n)),
         format!("{}true{}", "while true; do ".repeat(n), "; done".repeat(n)),
+        format!("{}true{}", "until false; do ".repeat(n), "; done".repeat(n)),
+        format!("{}true{}", "for x in y; do ".repeat(n), "; done".repeat(n)),
     ];
     for text in &cases {
         let why = opaque(text);
@@ -979,6 +981,29 @@ fn nesting_depth_counts_levels_not_length() {
     );
     assert_eq!(convert::nesting_depth("echo `a` `b`"), 1);
     assert_eq!(convert::nesting_depth("iffy fine done_x"), 0);
+    // The quick count is never below the depth: a text it passes nests no
+    // deeper than its limit.
+    for t in [
+        "a && b | c; d",
+        "(a) && (b) && { c; }",
+        "if a; then (b); fi; for x in y; do z; done",
+        "echo `a` `b`",
+        "iffy fine done_x",
+        "case x in y) if a; then { b; }; fi;; esac",
+        "while a; do until b; do for c in d; do e; done; done; done",
+        "echo $(echo $(echo ${x:-$(y)}))",
+    ] {
+        for limit in 0..6 {
+            if convert::openers_at_most(t, limit) {
+                assert!(convert::nesting_depth(t) <= limit, "{t:?} {limit}");
+            }
+        }
+        assert!(convert::openers_at_most(t, convert::nesting_depth(t) + 8));
+    }
+    assert!(!convert::openers_at_most("((((", 3) && convert::openers_at_most("((((", 4));
+    // `if` inside a word counts too (`verify`), never fewer than there are.
+    assert!(!convert::openers_at_most("verify config; if", 1));
+    assert!(convert::openers_at_most("verify config; if", 2));
     let long = vec!["true"; 5000].join(" && ");
     ok(&long);
 }

@@ -59,6 +59,26 @@ pub fn nesting_depth(text: &str) -> usize {
     max
 }
 
+/// Whether `text` cannot nest deeper than `limit` by the count of what
+/// opens a level in [`nesting_depth`]: brackets and backquotes, and each
+/// place a keyword that opens one is spelled (inside a word or not, so the
+/// count is never lower). Fast scans, where [`nesting_depth`] reads the
+/// text word by word: a merged RUN of megabytes is checked in passing.
+pub fn openers_at_most(text: &str, limit: usize) -> bool {
+    let b = text.as_bytes();
+    let mut n = b
+        .iter()
+        .filter(|&&c| matches!(c, b'(' | b'{' | b'`'))
+        .count();
+    for kw in ["if", "while", "until", "for", "case"] {
+        if n > limit {
+            break;
+        }
+        n += memchr::memmem::find_iter(b, kw).count();
+    }
+    n <= limit
+}
+
 /// A run of more than 9 digits directly before `<` or `>`: an I/O number
 /// no shell accepts, and one brush-parser cannot hold.
 pub(super) fn oversized_io_number(text: &str) -> bool {

@@ -22,7 +22,7 @@ use brush_parser::ParserOptions;
 use super::brush::options;
 use super::{Opaque, Script};
 use limits::oversized_io_number;
-pub use limits::{nesting_depth, MAX_NESTING};
+pub use limits::{nesting_depth, openers_at_most, MAX_NESTING};
 use walk::parse_text;
 
 pub(super) fn opaque<T>(reason: impl Into<String>) -> Result<T, Opaque> {
@@ -32,8 +32,9 @@ pub(super) fn opaque<T>(reason: impl Into<String>) -> Result<T, Opaque> {
 }
 
 pub(super) fn parse(text: &str) -> Result<Script, Opaque> {
-    // Each level takes a byte at least: a short text is not scanned.
-    let depth = if text.len() <= MAX_NESTING {
+    // Each level takes a byte at least: a short text is not scanned, nor
+    // one with few openers.
+    let depth = if text.len() <= MAX_NESTING || openers_at_most(text, MAX_NESTING) {
         0
     } else {
         nesting_depth(text)
