@@ -212,7 +212,13 @@ impl Fix {
 /// offset are applied in order. Returns `None` if edits overlap or fall
 /// outside the source or off a character boundary.
 pub fn apply(src: &str, edits: &[&Edit]) -> Option<String> {
-    let mut out = String::with_capacity(src.len() + 64);
+    // The exact length, reserved once: the text becomes the next pass's
+    // document, kept whole (a merged 8 MB file grew to a 16 MB buffer).
+    // Bad spans saturate here and are refused below.
+    let len = edits.iter().fold(src.len(), |n, e| {
+        (n + e.replacement.len()).saturating_sub(e.span.end.saturating_sub(e.span.start))
+    });
+    let mut out = String::with_capacity(len);
     let mut pos = 0;
     for e in edits {
         if e.span.start < pos
@@ -252,5 +258,20 @@ mod tests {
         assert!(apply("abcde", &[&o1, &o2]).is_none());
         assert!(apply("ab", &[&Edit::delete(1..9)]).is_none());
         assert!(apply("é", &[&Edit::insert(1, "x")]).is_none());
+    }
+
+    /// The fixed text is made in a buffer of its exact length, growing or
+    /// shrinking (it is kept whole as the next pass's document).
+    #[test]
+    fn applied_text_has_no_spare_room() {
+        let src = "RUN a\n".repeat(1000);
+        let joints: Vec<Edit> = (0..999)
+            .map(|k| Edit::replace(k * 6 + 5..k * 6 + 10, " \\\n    && "))
+            .collect();
+        let out = apply(&src, &joints.iter().collect::<Vec<_>>()).unwrap();
+        assert!(out.len() > src.len() && out.starts_with("RUN a \\\n    && a"));
+        assert_eq!(out.capacity(), out.len());
+        let out = apply(&src, &[&Edit::delete(0..3000)]).unwrap();
+        assert_eq!((out.len(), out.capacity()), (3000, 3000));
     }
 }
