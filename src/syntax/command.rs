@@ -62,7 +62,9 @@ pub struct ArgError {
 /// `line`, so an `ONBUILD` sub-command shares its parent's coordinates.
 pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Command, ArgError> {
     let (keyword, flags, args) = split_command(line, range, escape);
-    let kw = line[keyword.clone()].to_ascii_lowercase();
+    let mut buf = [0; super::KEYWORD_MAX];
+    // Longer than any keyword: an unknown one (its case does not matter).
+    let kw = super::lower_keyword(&line[keyword.clone()], &mut buf).unwrap_or("");
     let rest = &line[args.clone()];
     let err = |message: String| ArgError {
         offset: args.start,
@@ -78,14 +80,14 @@ pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Co
     };
     // An unknown instruction keeps one empty value node (`parseIgnore`);
     // every other dispatcher yields no values for empty arguments.
-    if Keyword::from_keyword(&kw) == Keyword::Unknown {
+    if Keyword::from_keyword(kw) == Keyword::Unknown {
         cmd.values.push(String::new());
         return Ok(cmd);
     }
     if rest.is_empty() {
         return Ok(cmd);
     }
-    match kw.as_str() {
+    match kw {
         "add" | "copy" | "volume" => match parse_json(rest).map_err(err)? {
             Some(v) => {
                 cmd.json = true;
@@ -101,7 +103,7 @@ pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Co
             }
             None => cmd.values = vec![rest.to_string()],
         },
-        "env" | "label" => cmd.values = parse_name_val(rest, &kw, escape).map_err(err)?,
+        "env" | "label" => cmd.values = parse_name_val(rest, kw, escape).map_err(err)?,
         "expose" | "from" => cmd.values = split_ws(rest),
         "healthcheck" => healthcheck_values(rest, &mut cmd).map_err(err)?,
         "maintainer" | "stopsignal" | "user" | "workdir" => cmd.values.push(rest.to_string()),

@@ -41,7 +41,7 @@ pub fn split_lines(src: &str) -> Vec<Line> {
 }
 
 fn memchr_nl(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'\n')
+    memchr::memchr(b'\n', b)
 }
 
 /// Go's `unicode.IsSpace`, which BuildKit uses to trim leading whitespace.
@@ -52,7 +52,11 @@ pub fn is_space(c: char) -> bool {
 
 /// Number of bytes of leading whitespace in `s` (Go `TrimLeftFunc(IsSpace)`).
 pub fn leading_ws(s: &str) -> usize {
-    s.len() - s.trim_start_matches(is_space).len()
+    // Most lines start with a letter: no character to decode.
+    match s.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ') => 0,
+        _ => s.len() - s.trim_start_matches(is_space).len(),
+    }
 }
 
 /// BuildKit's `isComment`: first non-whitespace character is `#`.
@@ -114,5 +118,20 @@ mod tests {
         assert!(is_comment("\t#"));
         assert!(!is_comment("RUN # x"));
         assert_eq!(leading_ws("\u{a0} \tX"), 4);
+        // The quick answer for a first byte that is ASCII and no space.
+        for (s, n) in [
+            ("RUN x", 0),
+            ("", 0),
+            ("\x0b\x0c\rX", 3),
+            ("\u{85}X", 2),
+            ("\u{3000}X", 3),
+            ("éX", 0),
+        ] {
+            assert_eq!(leading_ws(s), n, "{s:?}");
+            assert_eq!(
+                leading_ws(s),
+                s.len() - s.trim_start_matches(is_space).len()
+            );
+        }
     }
 }

@@ -200,7 +200,11 @@ impl Keyword {
     /// The keyword for an instruction word, in any case.
     pub fn from_keyword(s: &str) -> Keyword {
         use Keyword::*;
-        match s.to_ascii_lowercase().as_str() {
+        let mut buf = [0; KEYWORD_MAX];
+        let Some(lower) = lower_keyword(s, &mut buf) else {
+            return Unknown;
+        };
+        match lower {
             "add" => Add,
             "arg" => Arg,
             "cmd" => Cmd,
@@ -222,6 +226,19 @@ impl Keyword {
             _ => Unknown,
         }
     }
+}
+
+/// The longest keyword (`healthcheck`).
+pub(crate) const KEYWORD_MAX: usize = 11;
+
+/// `s` in lower case, in `buf` (no allocation: every instruction asks);
+/// `None` when it is longer than any keyword.
+pub(crate) fn lower_keyword<'b>(s: &str, buf: &'b mut [u8; KEYWORD_MAX]) -> Option<&'b str> {
+    let out = buf.get_mut(..s.len())?;
+    out.copy_from_slice(s.as_bytes());
+    out.make_ascii_lowercase();
+    // ASCII case changes keep UTF-8 valid (only ASCII bytes change).
+    std::str::from_utf8(out).ok()
 }
 
 /// A heredoc attached to an instruction.

@@ -301,3 +301,23 @@ fn parent_stage_follows_from_by_name() {
     assert_eq!(d.parent_stage(&st[2]).map(|s| s.index), Some(1));
     assert!(d.parent_stage(&st[3]).is_none());
 }
+
+/// Keywords are matched in any case without an allocation; a word longer
+/// than any keyword, or one with other letters, is unknown.
+#[test]
+fn keywords_in_any_case() {
+    for (s, k) in [
+        ("HEALTHCHECK", Keyword::Healthcheck),
+        ("EntryPoint", Keyword::Entrypoint),
+        ("run", Keyword::Run),
+        ("HEALTHCHECKS", Keyword::Unknown),
+        ("RÜN", Keyword::Unknown),
+        ("", Keyword::Unknown),
+    ] {
+        assert_eq!(Keyword::from_keyword(s), k, "{s:?}");
+    }
+    let doc = Document::parse("FrOm a\nrUn echo hi\nHEALTHCHECKX x\n").unwrap();
+    let kinds: Vec<Keyword> = doc.instructions().iter().map(|i| i.keyword).collect();
+    assert_eq!(kinds, [Keyword::From, Keyword::Run, Keyword::Unknown]);
+    assert_eq!(doc.instructions()[1].values(), ["echo hi"]);
+}
