@@ -163,14 +163,16 @@ impl BuildTools {
                         .map(String::as_str),
                 ),
                 package_starts: ByteSet::firsts(self.packages.iter().map(String::as_str)),
-                any: aho_corasick::AhoCorasick::new(
-                    self.commands
-                        .iter()
-                        .chain(&self.packages)
-                        .chain(phrases.keys())
-                        .filter(|w| !w.is_empty()),
-                )
-                .ok(),
+                any: aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(
+                        self.commands
+                            .iter()
+                            .chain(&self.packages)
+                            .chain(phrases.keys())
+                            .filter(|w| !w.is_empty()),
+                    )
+                    .ok(),
                 phrases,
             }
         })
