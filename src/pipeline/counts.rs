@@ -114,8 +114,8 @@ pub fn fix_and_counts(src: Source, settings: &Settings) -> Result<(Outcome, FixC
     let mut passes = Passes::new();
     let (o, ahead) = std::thread::scope(|s| {
         let mut ahead = None;
-        let mut start_unsafe = |first: &Seen| {
-            if !ahead_of_time || !has_unsafe_fix(&first.1) {
+        let mut start_unsafe = |first: &Seen, instructions: usize| {
+            if !ahead_of_time || instructions < AHEAD_INSTRUCTIONS || !has_unsafe_fix(&first.1) {
                 return false;
             }
             let (first, memo, build, ts) = (first.clone(), memo.clone(), build.clone(), &ts);
@@ -168,8 +168,15 @@ pub(super) static AHEAD_RUNS: std::sync::atomic::AtomicUsize =
 
 /// Files at least this large run the `--unsafe` loop of
 /// [`fix_and_counts`] beside the fix (below it a second thread saves less
-/// than it costs).
+/// than it costs)...
 pub(super) const AHEAD_BYTES: usize = 256 << 10;
+
+/// ... when they have this many instructions: then the first pass, over
+/// all of them, is the peak of memory, and the two loops' later passes
+/// beside each other stay below it. A file of one RUN continued over
+/// megabytes is no faster for it and would hold two views of that RUN at
+/// once (8 MB: 254 → 347 MB peak RSS).
+pub(super) const AHEAD_INSTRUCTIONS: usize = 1000;
 
 /// Whether one of `findings` has an unsafe fix to apply.
 fn has_unsafe_fix(findings: &[Finding]) -> bool {

@@ -104,13 +104,15 @@ pub(super) fn fix_in(src: Source, pass: Pass) -> Result<Outcome, Error> {
     fix_loop(src, pass, None, None)
 }
 
-/// [`fix_in`]; `record` receives its [`Passes`], and `first` is handed
-/// the first of them as soon as it is recorded.
+/// [`fix_in`]; `record` receives its [`Passes`], and `first_seen` is
+/// handed the first of them (with the number of instructions of its text)
+/// as soon as it is recorded; when it says it took it, nothing more is
+/// recorded.
 pub(super) fn fix_loop(
     src: Source,
     pass: Pass,
     mut record: Option<&mut Passes>,
-    mut first_seen: Option<&mut dyn FnMut(&Seen) -> bool>,
+    mut first_seen: Option<&mut dyn FnMut(&Seen, usize) -> bool>,
 ) -> Result<Outcome, Error> {
     let Pass {
         build,
@@ -164,7 +166,7 @@ pub(super) fn fix_loop(
                 r.push(Arc::new((doc.source().to_string(), f)));
                 if r.len() == 1 {
                     if let Some(hand) = first_seen.take() {
-                        handed = hand(&r[0]);
+                        handed = hand(&r[0], doc.instructions().len());
                     }
                 }
                 &r[r.len() - 1].1

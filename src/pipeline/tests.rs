@@ -381,8 +381,11 @@ fn fix_and_counts_match_fix_then_fix_counts() {
 /// comment lines after its last instruction (which no fix reads).
 #[test]
 fn the_unsafe_loop_beside_the_fix_counts_what_it_counts_after_it() {
+    // Comment lines to reach the size, ARGs (read by nothing the goldens
+    // hold) to reach the number of instructions.
     let line = "# padding line, no instruction, read by no transform\n";
-    let pad = line.repeat(super::counts::AHEAD_BYTES / line.len() + 1);
+    let pad = line.repeat(super::counts::AHEAD_BYTES / line.len() + 1)
+        + &"ARG PADDING_ARG_NOBODY_READS=1\n".repeat(super::counts::AHEAD_INSTRUCTIONS);
     let before = super::counts::AHEAD_RUNS.load(std::sync::atomic::Ordering::Relaxed);
     let (mut compared, mut with_unsafe) = (0, 0);
     let settings = Settings::default();
