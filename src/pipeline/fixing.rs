@@ -100,6 +100,10 @@ pub(super) type Passes = Vec<Seen>;
 /// [`super::fix_and_counts`]).
 pub(super) type Seen = Arc<(String, Vec<Finding>)>;
 
+/// What [`fix_loop`] hands its first pass to (with the number of
+/// instructions of its text); `true`: it took it.
+pub(super) type FirstSeen<'f> = dyn FnMut(&Seen, usize) -> bool + 'f;
+
 pub(super) fn fix_in(src: Source, pass: Pass) -> Result<Outcome, Error> {
     fix_loop(src, pass, None, None)
 }
@@ -112,7 +116,7 @@ pub(super) fn fix_loop(
     src: Source,
     pass: Pass,
     mut record: Option<&mut Passes>,
-    mut first_seen: Option<&mut dyn FnMut(&Seen, usize) -> bool>,
+    mut first_seen: Option<&mut FirstSeen>,
 ) -> Result<Outcome, Error> {
     let Pass {
         build,
