@@ -90,14 +90,8 @@ fn parse_kept(text: &str) -> Option<Arc<Script>> {
 }
 
 fn shrink(s: &mut Script) {
-    s.items.shrink_to_fit();
-    for i in &mut s.items {
-        i.and_or.shrink_to_fit();
-    }
-    s.commands.shrink_to_fit();
-    for c in &mut s.commands {
-        c.assignments.shrink_to_fit();
-        c.words.shrink_to_fit();
+    // The lists are boxed slices of their exact length already.
+    for c in s.commands.iter_mut() {
         for w in c.assignments.iter_mut().chain(c.words.iter_mut()) {
             w.raw.shrink_to_fit();
             if let Some(l) = &mut w.literal {
@@ -105,7 +99,6 @@ fn shrink(s: &mut Script) {
             }
         }
     }
-    s.pipes.shrink_to_fit();
 }
 
 /// Facts about one document, each computed on first use.

@@ -80,11 +80,13 @@ impl Word {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimpleCommand {
     pub span: Range<usize>,
-    /// `FOO=bar` prefixes.
-    pub assignments: Vec<Word>,
+    /// `FOO=bar` prefixes. (The lists of a view are boxed slices, of their
+    /// exact length and 8 bytes smaller than a `Vec`: a view is kept for a
+    /// whole pass, and a merged RUN has 270k commands.)
+    pub assignments: Box<[Word]>,
     /// Command name and arguments, redirections excluded. Later `A=1`
     /// words (`export A=1`) are arguments, not assignments.
-    pub words: Vec<Word>,
+    pub words: Box<[Word]>,
     /// Runs in a child shell, so it cannot change the calling shell's state:
     /// inside `( … )`, `$( … )` or backticks.
     pub isolated: bool,
@@ -103,7 +105,7 @@ impl SimpleCommand {
 pub struct Item {
     pub span: Range<usize>,
     /// Operators inside the and-or list (`&&`, `||`), in order.
-    pub and_or: Vec<(Op, Range<usize>)>,
+    pub and_or: Box<[(Op, Range<usize>)]>,
     /// The separator after the item (`;`, `&`, newline), if any; a trailing
     /// `;` at the end of the text is one.
     pub terminator: Option<(Op, Range<usize>)>,
@@ -112,11 +114,11 @@ pub struct Item {
 /// A parsed command text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
-    pub items: Vec<Item>,
-    pub commands: Vec<SimpleCommand>,
+    pub items: Box<[Item]>,
+    pub commands: Box<[SimpleCommand]>,
     /// Every `|` at top level (inside an item's pipelines), not those
     /// inside groups, subshells or substitutions.
-    pub pipes: Vec<Range<usize>>,
+    pub pipes: Box<[Range<usize>]>,
     /// A `#` comment outside quotes, from `#` to end of text. A comment that
     /// stops at a newline with more text after it makes the text opaque.
     pub comment: Option<Range<usize>>,

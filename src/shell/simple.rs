@@ -240,8 +240,8 @@ impl Reader<'_> {
         }
         self.commands.push(SimpleCommand {
             span: start..end,
-            assignments,
-            words,
+            assignments: assignments.into(),
+            words: words.into(),
             isolated: false,
         });
         Some(start..end)
@@ -284,7 +284,7 @@ impl Reader<'_> {
         };
         Some(Item {
             span: first.start..end,
-            and_or,
+            and_or: and_or.into(),
             terminator,
         })
     }
@@ -314,9 +314,9 @@ pub(super) fn parse(text: &str, options: &ParserOptions) -> Option<Script> {
         items.push(r.item()?);
     }
     Some(Script {
-        items,
-        commands: r.commands,
-        pipes: r.pipes,
+        items: items.into(),
+        commands: r.commands.into(),
+        pipes: r.pipes.into(),
         comment: None,
         has_function_def: false,
     })

@@ -213,7 +213,7 @@ fn pipeline() {
     let t = "a | b |c";
     let s = ok(t);
     assert_eq!(items(t, &s), [t]);
-    assert_eq!(s.pipes, [2..3, 6..7]);
+    assert_eq!(s.pipes[..], [2..3, 6..7]);
     assert!(s.pipes.iter().all(|p| at(t, p) == "|"));
     assert!(ops(t, &s).is_empty());
     assert_eq!(cmds(t, &s), ["a", "b", "c"]);

@@ -83,9 +83,9 @@ fn read(text: &str, options: &ParserOptions) -> Result<Script, Opaque> {
     // before anything nested in it.
     commands.sort_by_key(|c| c.span.start);
     Ok(Script {
-        items: parts.items,
-        commands,
-        pipes: parts.pipes,
+        items: parts.items.into(),
+        commands: commands.into(),
+        pipes: parts.pipes.into(),
         comment: parts.comment,
         has_function_def,
     })

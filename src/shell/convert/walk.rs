@@ -459,8 +459,8 @@ impl Walker<'_> {
         }
         self.commands.push(SimpleCommand {
             span: self.span(first, last),
-            assignments,
-            words,
+            assignments: assignments.into(),
+            words: words.into(),
             isolated,
         });
         Ok((first, last))

@@ -39,7 +39,7 @@ pub(super) fn split_point(
     text: &str,
     is_install: impl Fn(usize) -> bool,
 ) -> Option<Split> {
-    let [item] = script.items.as_slice() else {
+    let [item] = &script.items[..] else {
         return None;
     };
     if script.has_function_def
