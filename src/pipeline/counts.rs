@@ -124,35 +124,20 @@ pub fn fix_and_counts(src: Source, settings: &Settings) -> Result<(Outcome, FixC
                 .spawn_scoped(s, move || {
                     #[cfg(test)]
                     AHEAD_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let pass = Pass {
-                        build,
-                        ts,
-                        min: Applicability::Unsafe,
-                        config: &settings.config,
-                        memo,
-                        first: None,
-                        seen: std::slice::from_ref(&first),
-                    };
+                    let pass = Pass::new(ts, Applicability::Unsafe, &settings.config)
+                        .with_build(build)
+                        .with_memo(memo)
+                        .with_seen(std::slice::from_ref(&first));
                     fix_loop(src, pass, None, None)
                 });
             // No thread: the loop runs after the fix, as for a small file.
             ahead = spawned.ok();
             ahead.is_some()
         };
-        let o = fix_loop(
-            src,
-            Pass {
-                build: build.clone(),
-                ts: &ts,
-                min: settings.min_applicability(),
-                config: &settings.config,
-                memo: memo.clone(),
-                first: None,
-                seen: &[],
-            },
-            Some(&mut passes),
-            Some(&mut start_unsafe),
-        );
+        let pass = Pass::new(&ts, settings.min_applicability(), &settings.config)
+            .with_build(build.clone())
+            .with_memo(memo.clone());
+        let o = fix_loop(src, pass, Some(&mut passes), Some(&mut start_unsafe));
         let ahead = ahead.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         (o, ahead)
     });
@@ -218,15 +203,11 @@ fn counts_in(
     let build = BuildContext::locate(settings.context.as_deref(), src.path);
     let ts = settings.transforms();
     let run = |min: Applicability, seen: &[Seen], record: Option<&mut Passes>| {
-        let pass = Pass {
-            build: build.clone(),
-            ts: &ts,
-            min,
-            config: &settings.config,
-            memo: memo.clone(),
-            first: first.map(<[Finding]>::to_vec),
-            seen,
-        };
+        let pass = Pass::new(&ts, min, &settings.config)
+            .with_build(build.clone())
+            .with_memo(memo.clone())
+            .with_first(first.map(<[Finding]>::to_vec))
+            .with_seen(seen);
         fix_loop(src, pass, record, None)
     };
     let computed;

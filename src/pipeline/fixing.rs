@@ -36,18 +36,9 @@ impl Outcome {
 pub fn fix<'a>(src: impl Into<Source<'a>>, settings: &Settings) -> Result<Outcome, Error> {
     let src = src.into();
     let build = BuildContext::locate(settings.context.as_deref(), src.path);
-    fix_in(
-        src,
-        Pass {
-            build,
-            ts: &settings.transforms(),
-            min: settings.min_applicability(),
-            config: &settings.config,
-            memo: ScriptMemo::new(),
-            first: None,
-            seen: &[],
-        },
-    )
+    let ts = settings.transforms();
+    let pass = Pass::new(&ts, settings.min_applicability(), &settings.config);
+    fix_in(src, pass.with_build(build))
 }
 
 #[cfg(test)]
@@ -57,18 +48,7 @@ pub(super) fn fix_with(
     min: Applicability,
     config: &crate::config::Config,
 ) -> Result<Outcome, Error> {
-    fix_in(
-        src.into(),
-        Pass {
-            build: None,
-            ts,
-            min,
-            config,
-            memo: ScriptMemo::new(),
-            first: None,
-            seen: &[],
-        },
-    )
+    fix_in(src.into(), Pass::new(ts, min, config))
 }
 
 /// How [`fix_in`] runs.
@@ -86,6 +66,38 @@ pub(super) struct Pass<'t> {
     /// transforms and context (see [`Passes`]): a pass over a text found
     /// there takes its findings.
     pub(super) seen: &'t [Seen],
+}
+
+impl<'t> Pass<'t> {
+    /// A loop of `ts` at `min`, with no build context, a fresh memo and no
+    /// earlier findings.
+    pub(super) fn new(
+        ts: &'t [&'static dyn Transform],
+        min: Applicability,
+        config: &'t crate::config::Config,
+    ) -> Self {
+        Pass {
+            build: None,
+            ts,
+            min,
+            config,
+            memo: ScriptMemo::new(),
+            first: None,
+            seen: &[],
+        }
+    }
+    pub(super) fn with_build(self, build: Option<BuildContext>) -> Self {
+        Pass { build, ..self }
+    }
+    pub(super) fn with_memo(self, memo: Arc<ScriptMemo>) -> Self {
+        Pass { memo, ..self }
+    }
+    pub(super) fn with_first(self, first: Option<Vec<Finding>>) -> Self {
+        Pass { first, ..self }
+    }
+    pub(super) fn with_seen(self, seen: &'t [Seen]) -> Self {
+        Pass { seen, ..self }
+    }
 }
 
 /// The text and the findings of each pass of a fix loop, up to the first

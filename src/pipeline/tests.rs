@@ -435,19 +435,9 @@ fn fix_loop_drops_views_of_rewritten_runs() {
     let memo = ScriptMemo::new();
     let settings = Settings::default();
     let ts = settings.transforms();
-    let o = fix_in(
-        src.as_str().into(),
-        Pass {
-            build: None,
-            ts: &ts,
-            min: settings.min_applicability(),
-            config: &settings.config,
-            memo: memo.clone(),
-            first: None,
-            seen: &[],
-        },
-    )
-    .unwrap();
+    let pass =
+        Pass::new(&ts, settings.min_applicability(), &settings.config).with_memo(memo.clone());
+    let o = fix_in(src.as_str().into(), pass).unwrap();
     assert!(o.applied.contains(&"DS001"), "{:?}", o.applied);
     let runs_left = parse(&o.fixed)
         .unwrap()
