@@ -38,7 +38,7 @@ impl Term {
         if s.is_empty() {
             return;
         }
-        if self.out.current_choice() != anstream::ColorChoice::Never {
+        if self.styles_out() {
             let _ = self.out.write_all(s.as_bytes());
             return;
         }

@@ -131,9 +131,16 @@ impl ByteSet {
     }
     /// The first bytes of `words`.
     pub fn firsts<'a>(words: impl IntoIterator<Item = &'a str>) -> ByteSet {
+        ByteSet::of(words.into_iter().filter_map(|w| w.bytes().next()))
+    }
+    /// The last bytes of `words`.
+    pub fn lasts<'a>(words: impl IntoIterator<Item = &'a str>) -> ByteSet {
+        ByteSet::of(words.into_iter().filter_map(|w| w.bytes().next_back()))
+    }
+    fn of(bytes: impl IntoIterator<Item = u8>) -> ByteSet {
         let mut set = ByteSet::default();
-        for b in words.into_iter().filter_map(|w| w.as_bytes().first()) {
-            set.insert(*b);
+        for b in bytes {
+            set.insert(b);
         }
         set
     }

@@ -80,7 +80,7 @@ pub fn parse_command(line: &str, range: Range<usize>, escape: char) -> Result<Co
     };
     // An unknown instruction keeps one empty value node (`parseIgnore`);
     // every other dispatcher yields no values for empty arguments.
-    if Keyword::from_keyword(kw) == Keyword::Unknown {
+    if Keyword::from_lower(kw) == Keyword::Unknown {
         cmd.values.push(String::new());
         return Ok(cmd);
     }

@@ -199,11 +199,13 @@ pub enum Keyword {
 impl Keyword {
     /// The keyword for an instruction word, in any case.
     pub fn from_keyword(s: &str) -> Keyword {
-        use Keyword::*;
         let mut buf = [0; KEYWORD_MAX];
-        let Some(lower) = lower_keyword(s, &mut buf) else {
-            return Unknown;
-        };
+        lower_keyword(s, &mut buf).map_or(Keyword::Unknown, Keyword::from_lower)
+    }
+
+    /// [`Keyword::from_keyword`] of a word already in lower case.
+    pub(crate) fn from_lower(lower: &str) -> Keyword {
+        use Keyword::*;
         match lower {
             "add" => Add,
             "arg" => Arg,

@@ -8,6 +8,10 @@
 /// bodies nest a handful of levels.
 pub const MAX_NESTING: usize = 32;
 
+/// The keywords that open a level (for [`nesting_depth`] and the bound of
+/// [`openers_at_most`], which must count the same ones).
+const OPENING_KEYWORDS: [&str; 5] = ["if", "while", "until", "for", "case"];
+
 /// An upper estimate of how deeply `text` nests: every `(`, `{`, `if`,
 /// `while`, `until`, `for`, `case` and backquote opens a level, `)`, `}`,
 /// `fi`, `done`, `esac` close one. Quotes are not interpreted, so a quoted
@@ -42,7 +46,7 @@ pub fn nesting_depth(text: &str) -> usize {
                     .map_or(b.len(), |n| i + n);
                 if boundary(b.get(end)) {
                     match &text[i..end] {
-                        "if" | "while" | "until" | "for" | "case" => depth += 1,
+                        w if OPENING_KEYWORDS.contains(&w) => depth += 1,
                         "fi" | "done" | "esac" => depth = depth.saturating_sub(1),
                         _ => {}
                     }
@@ -70,7 +74,7 @@ pub fn openers_at_most(text: &str, limit: usize) -> bool {
         .iter()
         .filter(|&&c| matches!(c, b'(' | b'{' | b'`'))
         .count();
-    for kw in ["if", "while", "until", "for", "case"] {
+    for kw in OPENING_KEYWORDS {
         if n > limit {
             break;
         }

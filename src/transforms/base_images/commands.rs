@@ -109,12 +109,7 @@ pub fn dev_package_or_phrase(texts: &[&str], phrases: &[&str]) -> Option<String>
         })
         .collect();
     // A word ends as a phrase's first word does to be one (`base_is`).
-    let mut ends = crate::data::ByteSet::default();
-    for (_, head, _) in &split {
-        if let Some(&b) = head.as_bytes().last() {
-            ends.insert(b);
-        }
-    }
+    let ends = crate::data::ByteSet::lasts(split.iter().map(|(_, head, _)| *head));
     // A text holding neither `-dev` nor a phrase's first word has neither
     // as a token: it is not read word by word (most RUNs are not).
     let finders: Vec<memchr::memmem::Finder> = std::iter::once("-dev")
